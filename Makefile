@@ -1,0 +1,107 @@
+# Tributary developer entry points. On a fresh Debian 12 machine (root or sudo):
+#   make run     install build deps, build Release into build/, start the server on 127.0.0.1:4567
+#   make test    install build+test deps, build, run unit then integration tests
+# Other targets: build unit integration asan bench format format-check clean
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := build
+
+BUILD_DIR ?= build
+ASAN_BUILD_DIR ?= build-asan
+BUILD_TYPE ?= Release
+HOST ?= 127.0.0.1
+PORT ?= 4567
+DATA_DIR ?= ./tributary-data
+# Parallel compile jobs: nproc, capped at 2 by default (the C++ units are memory hungry).
+# Override with `make JOBS=8 build`.
+NPROC := $(shell nproc 2>/dev/null || echo 1)
+JOBS ?= $(shell n=$(NPROC); echo $$(( n < 2 ? n : 2 )))
+CMAKE_FLAGS ?=
+# `make test NPM=1` also installs the JavaScript test packages (tests/js).
+NPM ?= $(if $(wildcard tests/js/package.json),1,)
+
+FORMAT_DIRS := src tests bench
+FORMAT_FILES = $(shell find $(FORMAT_DIRS) -type f \( -name '*.cc' -o -name '*.h' -o -name '*.hpp' -o -name '*.cpp' \) -not -path '*/node_modules/*' 2>/dev/null)
+CLANG_FORMAT ?= $(shell command -v clang-format-14 || command -v clang-format || echo clang-format)
+
+.PHONY: run build configure deps test-deps test unit integration asan format format-check clean bench
+
+deps:
+	scripts/install-deps.sh
+
+test-deps:
+	scripts/install-deps.sh --test $(if $(NPM),--npm,)
+
+# Re-run the configure step only when the build directory is not yet configured for Ninja.
+# (A cache left by another generator is dropped first so `-G Ninja` cannot conflict with it.)
+configure:
+	@if [[ ! -f $(BUILD_DIR)/build.ninja ]]; then \
+	  rm -rf $(BUILD_DIR)/CMakeCache.txt $(BUILD_DIR)/CMakeFiles; \
+	  cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS); \
+	fi
+
+build: deps
+	@$(MAKE) --no-print-directory configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Builds only the server binary (not the unit tests or benchmarks), then runs it in the
+# foreground (Ctrl-C stops it).
+run: deps
+	@$(MAKE) --no-print-directory configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target tributary
+	mkdir -p $(DATA_DIR)
+	exec $(BUILD_DIR)/tributary --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
+
+# Unit tests, then integration tests (both run even if the unit tests fail); fails if either fails.
+test: test-deps
+	@$(MAKE) --no-print-directory configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+	@unit_status=0; integration_status=0; \
+	$(MAKE) --no-print-directory unit-only || unit_status=$$?; \
+	$(MAKE) --no-print-directory integration-only || integration_status=$$?; \
+	echo "make test: unit tests $$( ((unit_status)) && echo FAILED || echo passed)," \
+	  "integration tests $$( ((integration_status)) && echo FAILED || echo passed)"; \
+	(( unit_status == 0 && integration_status == 0 ))
+
+unit: build
+	@$(MAKE) --no-print-directory unit-only
+
+integration: test-deps
+	@$(MAKE) --no-print-directory configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+	@$(MAKE) --no-print-directory integration-only
+
+.PHONY: unit-only integration-only
+unit-only:
+	ctest --test-dir $(BUILD_DIR) --output-on-failure --no-tests=error -j 2 --timeout 300
+
+integration-only:
+	TRIBUTARY_BIN=$(abspath $(BUILD_DIR))/tributary tests/integration/run.sh
+
+# AddressSanitizer + UndefinedBehaviorSanitizer build of the unit tests, in its own directory.
+asan: deps
+	@if [[ ! -f $(ASAN_BUILD_DIR)/build.ninja ]]; then \
+	  cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    -DTRIBUTARY_SANITIZE=ON -DTRIBUTARY_BENCH=OFF $(CMAKE_FLAGS); \
+	fi
+	cmake --build $(ASAN_BUILD_DIR) -j $(JOBS) --target unit_tests
+	ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1} \
+	  UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+	  $(ASAN_BUILD_DIR)/unit_tests
+
+bench: build
+	@if [[ -x bench/run.sh ]]; then bench/run.sh; \
+	elif [[ -f bench/run.sh ]]; then bash bench/run.sh; \
+	else echo "bench/run.sh not present; nothing to run"; fi
+
+format:
+	@command -v $(CLANG_FORMAT) >/dev/null || { echo "clang-format not found (apt-get install clang-format)"; exit 1; }
+	$(if $(strip $(FORMAT_FILES)),$(CLANG_FORMAT) -i $(FORMAT_FILES),@echo "no C++ files to format")
+
+format-check:
+	@command -v $(CLANG_FORMAT) >/dev/null || { echo "clang-format not found (apt-get install clang-format)"; exit 1; }
+	$(if $(strip $(FORMAT_FILES)),$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_FILES),@echo "no C++ files to check")
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR)

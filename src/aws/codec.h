@@ -1,0 +1,44 @@
+// The codec seam: how a request body becomes a Value and a Value becomes a response body.
+// JSON (application/x-amz-json-1.0 / 1.1) lives in json_codec.cc; CBOR
+// (application/x-amz-cbor-1.1) plugs in here in a later issue.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "aws/error.h"
+#include "aws/value.h"
+#include "model/model.h"
+
+namespace trib::aws {
+
+// A body that parsed as a document but has not been checked against a shape yet. The
+// pipeline parses first (syntax errors come before operation and auth checks, as on AWS)
+// and converts later. Valid only on the thread that parsed it, until its next parse.
+class ParsedBody {
+ public:
+  virtual ~ParsedBody() = default;
+  // Converts the document against the input shape: SerializationException on a wrong type.
+  virtual AwsResult<Value> to_value(const model::Shape* input_shape) = 0;
+};
+
+class Codec {
+ public:
+  virtual ~Codec() = default;
+  virtual std::string_view content_type() const = 0;
+  // nullptr-free: an unparseable body is a SerializationException without message.
+  virtual AwsResult<std::unique_ptr<ParsedBody>> parse(std::string_view body) const = 0;
+  virtual std::string encode(const Value& document) const = 0;
+  // `type` is the already-rendered `__type` string.
+  virtual std::string encode_error(const AwsError& error, std::string_view type) const = 0;
+};
+
+// content_type is echoed in responses ("application/x-amz-json-1.1" or "...-1.0").
+std::unique_ptr<Codec> make_json_codec(std::string content_type);
+
+// Encodes a document as JSON text (timestamps as epoch seconds with a millisecond fraction,
+// blobs as base64, absent members never written).
+std::string to_json(const Value& document);
+
+}  // namespace trib::aws

@@ -1,0 +1,367 @@
+// JSON codec for the AWS JSON 1.0 / 1.1 protocols.
+//
+// Decoding is shape-directed: a member of the wrong JSON type is a SerializationException
+// whose text is what AWS's (Java) front end says, e.g. "class java.lang.String can not be
+// converted to an Integer". Unknown members and null members are ignored, as on AWS.
+#include <simdjson.h>
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "aws/codec.h"
+#include "util/base64.h"
+
+namespace trib::aws {
+
+namespace {
+
+using model::Shape;
+using model::ShapeType;
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+const char* java_type_name(ShapeType t) {
+  switch (t) {
+    case ShapeType::kInteger: return "Integer";
+    case ShapeType::kLong: return "Long";
+    case ShapeType::kDouble: return "Double";
+    case ShapeType::kFloat: return "Float";
+    case ShapeType::kBoolean: return "Boolean";
+    case ShapeType::kString: return "String";
+    default: return "Object";
+  }
+}
+
+AwsError start_of_structure() {
+  return errors::serialization("Start of structure or map found where not expected.");
+}
+AwsError start_of_list() { return errors::serialization("Start of list found where not expected"); }
+
+bool is_number(element_type t) {
+  return t == element_type::INT64 || t == element_type::UINT64 || t == element_type::DOUBLE;
+}
+
+AwsResult<Value> convert(element e, const Shape* shape);
+
+AwsResult<Value> convert_structure(element e, const Shape* shape) {
+  switch (e.type()) {
+    case element_type::ARRAY: return fail(start_of_list());
+    case element_type::OBJECT: break;
+    default: return fail(errors::serialization("Expected null"));
+  }
+  simdjson::dom::object object = e.get_object().value_unsafe();
+  Value out = Value::map();
+  for (const auto& member : shape->members) {
+    element child;
+    if (object.at_key(member.name).get(child)) continue;  // absent
+    if (child.is_null()) continue;
+    auto converted = convert(child, member.shape);
+    if (!converted) return converted;
+    out.set(member.name, std::move(converted.value()));
+  }
+  return out;
+}
+
+AwsResult<Value> convert(element e, const Shape* shape) {
+  const element_type t = e.type();
+  switch (shape->type) {
+    case ShapeType::kStructure:
+      return convert_structure(e, shape);
+    case ShapeType::kList: {
+      if (t == element_type::OBJECT) return fail(start_of_structure());
+      if (t != element_type::ARRAY) return fail(errors::serialization("Expected list or null"));
+      Value out = Value::list();
+      const simdjson::dom::array array = e.get_array().value_unsafe();
+      for (element child : array) {
+        if (child.is_null()) {
+          out.push(Value());
+          continue;
+        }
+        auto converted = convert(child, shape->member);
+        if (!converted) return converted;
+        out.push(std::move(converted.value()));
+      }
+      return out;
+    }
+    case ShapeType::kMap: {
+      if (t == element_type::ARRAY) return fail(start_of_list());
+      if (t != element_type::OBJECT) return fail(errors::serialization("Expected map or null"));
+      Value out = Value::map();
+      const simdjson::dom::object object = e.get_object().value_unsafe();
+      for (auto field : object) {
+        if (field.value.is_null()) continue;
+        auto converted = convert(field.value, shape->value);
+        if (!converted) return converted;
+        out.set(std::string(field.key), std::move(converted.value()));
+      }
+      return out;
+    }
+    case ShapeType::kString: {
+      if (t == element_type::STRING) return Value(std::string_view(e.get_string().value_unsafe()));
+      if (t == element_type::BOOL) {
+        return fail(errors::serialization("class java.lang.Boolean can not be converted to an String"));
+      }
+      if (is_number(t)) {
+        return fail(errors::serialization("class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an String"));
+      }
+      if (t == element_type::ARRAY) return fail(start_of_list());
+      return fail(start_of_structure());
+    }
+    case ShapeType::kBoolean: {
+      if (t == element_type::BOOL) return Value(e.get_bool().value_unsafe());
+      // AWS accepts a JSON double for a Boolean (non-zero is true) but not an integer.
+      if (t == element_type::DOUBLE) return Value(e.get_double().value_unsafe() != 0.0);
+      if (is_number(t)) {
+        return fail(errors::serialization(
+            "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an Boolean"));
+      }
+      if (t == element_type::STRING) {
+        std::string upper(e.get_string().value_unsafe());
+        for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (upper == "TRUE") return Value(true);
+        if (upper == "FALSE") return Value(false);
+        return fail(errors::serialization("'" + upper + "' can not be converted to an Boolean"));
+      }
+      if (t == element_type::ARRAY) return fail(start_of_list());
+      return fail(start_of_structure());
+    }
+    case ShapeType::kInteger:
+    case ShapeType::kLong:
+    case ShapeType::kDouble:
+    case ShapeType::kFloat: {
+      const bool integral = shape->type == ShapeType::kInteger || shape->type == ShapeType::kLong;
+      // Out-of-range integers are clamped and fractions truncated, as AWS's front end does.
+      const double lowest = shape->type == ShapeType::kInteger ? -2147483648.0 : -9.2e18;
+      const double highest = shape->type == ShapeType::kInteger ? 2147483647.0 : 9.2e18;
+      auto clamp = [&](double d) -> Value {
+        d = std::floor(d);
+        if (d >= highest) {
+          return shape->type == ShapeType::kInteger ? Value(int64_t{2147483647})
+                                                     : Value(std::numeric_limits<int64_t>::max());
+        }
+        if (d <= lowest) {
+          return shape->type == ShapeType::kInteger ? Value(int64_t{-2147483648LL})
+                                                     : Value(std::numeric_limits<int64_t>::min());
+        }
+        return Value(static_cast<int64_t>(d));
+      };
+      if (t == element_type::INT64) {
+        int64_t v = e.get_int64().value_unsafe();
+        if (!integral) return Value(static_cast<double>(v));
+        if (shape->type == ShapeType::kInteger) return clamp(static_cast<double>(v));
+        return Value(v);
+      }
+      if (t == element_type::UINT64) {
+        uint64_t v = e.get_uint64().value_unsafe();
+        return integral ? clamp(static_cast<double>(v)) : Value(static_cast<double>(v));
+      }
+      if (t == element_type::DOUBLE) {
+        double d = e.get_double().value_unsafe();
+        return integral ? clamp(d) : Value(d);
+      }
+      const std::string name = java_type_name(shape->type);
+      if (t == element_type::BOOL) {
+        return fail(errors::serialization("class java.lang.Boolean can not be converted to an " + name));
+      }
+      if (t == element_type::STRING) {
+        return fail(errors::serialization("class java.lang.String can not be converted to an " + name));
+      }
+      if (t == element_type::ARRAY) return fail(start_of_list());
+      return fail(start_of_structure());
+    }
+    case ShapeType::kBlob: {
+      if (t == element_type::STRING) {
+        std::string_view text = e.get_string().value_unsafe();
+        base64::DecodeError why{};
+        auto bytes = base64::decode(text, &why);
+        if (bytes) return Value(Blob{std::move(*bytes)});
+        std::string prefix = "'" + std::string(text) + "' can not be converted to a Blob: ";
+        switch (why.kind) {
+          case base64::DecodeError::Kind::kLength:
+            return fail(errors::serialization(
+                prefix + "Base64 encoded length is expected a multiple of 4 bytes but found: " +
+                std::to_string(text.size())));
+          case base64::DecodeError::Kind::kCharacter:
+            return fail(errors::serialization(prefix + "Invalid Base64 character: '" +
+                                              std::string(1, why.bad_character) + "'"));
+          case base64::DecodeError::Kind::kLastCharacter:
+            return fail(errors::serialization(prefix + "Invalid last non-pad Base64 character dectected"));
+        }
+      }
+      if (t == element_type::BOOL) {
+        return fail(errors::serialization("class java.lang.Boolean can not be converted to a Blob"));
+      }
+      if (is_number(t)) {
+        return fail(errors::serialization("class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to a Blob"));
+      }
+      if (t == element_type::ARRAY) return fail(start_of_list());
+      return fail(start_of_structure());
+    }
+    case ShapeType::kTimestamp: {
+      // AWS JSON timestamps are epoch seconds, possibly with a fraction.
+      if (is_number(t)) {
+        double seconds = 0;
+        if (t == element_type::DOUBLE) seconds = e.get_double().value_unsafe();
+        else if (t == element_type::INT64) seconds = static_cast<double>(e.get_int64().value_unsafe());
+        else seconds = static_cast<double>(e.get_uint64().value_unsafe());
+        if (!std::isfinite(seconds) || std::fabs(seconds) > 9.0e15) {
+          return fail(errors::serialization(
+              "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to milliseconds since epoch"));
+        }
+        return Value(Timestamp{static_cast<int64_t>(std::floor(seconds * 1000.0 + 1e-6))});
+      }
+      if (t == element_type::STRING) {
+        return fail(errors::serialization("class java.lang.String can not be converted to milliseconds since epoch"));
+      }
+      if (t == element_type::BOOL) {
+        return fail(errors::serialization("class java.lang.Boolean can not be converted to milliseconds since epoch"));
+      }
+      if (t == element_type::ARRAY) return fail(start_of_list());
+      return fail(start_of_structure());
+    }
+  }
+  return fail(errors::serialization_no_message());
+}
+
+class JsonParsedBody final : public ParsedBody {
+ public:
+  explicit JsonParsedBody(element root) : root_(root) {}
+  AwsResult<Value> to_value(const Shape* input_shape) override {
+    if (!input_shape) return Value::map();
+    return convert(root_, input_shape);
+  }
+
+ private:
+  element root_;
+};
+
+class JsonCodec final : public Codec {
+ public:
+  explicit JsonCodec(std::string content_type) : content_type_(std::move(content_type)) {}
+  std::string_view content_type() const override { return content_type_; }
+
+  AwsResult<std::unique_ptr<ParsedBody>> parse(std::string_view body) const override {
+    thread_local simdjson::dom::parser parser;
+    element root;
+    if (parser.parse(body.data(), body.size(), true).get(root) ||
+        root.type() != element_type::OBJECT) {
+      return fail(errors::serialization_no_message());
+    }
+    return std::unique_ptr<ParsedBody>(std::make_unique<JsonParsedBody>(root));
+  }
+
+  std::string encode(const Value& document) const override { return to_json(document); }
+
+  std::string encode_error(const AwsError& error, std::string_view type) const override {
+    Value body = Value::map();
+    body.set("__type", std::string(type));
+    if (error.message_key == AwsError::MessageKey::kLower) body.set("message", error.message);
+    if (error.message_key == AwsError::MessageKey::kUpper) body.set("Message", error.message);
+    return to_json(body);
+  }
+
+ private:
+  std::string content_type_;
+};
+
+void write_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out.append("\\\""); break;
+      case '\\': out.append("\\\\"); break;
+      case '\n': out.append("\\n"); break;
+      case '\r': out.append("\\r"); break;
+      case '\t': out.append("\\t"); break;
+      case '\b': out.append("\\b"); break;
+      case '\f': out.append("\\f"); break;
+      default:
+        if (c < 0x20) {
+          out.append("\\u00");
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 15]);
+        } else {
+          out.push_back(ch);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void write_value(std::string& out, const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull: out.append("null"); return;
+    case Value::Kind::kBool: out.append(v.as_bool() ? "true" : "false"); return;
+    case Value::Kind::kInteger: out.append(std::to_string(v.as_int())); return;
+    case Value::Kind::kDouble: {
+      char buf[64];
+      double d = v.as_double();
+      if (d == std::floor(d) && std::fabs(d) < 1e15) {
+        std::snprintf(buf, sizeof buf, "%.1f", d);
+      } else {
+        std::snprintf(buf, sizeof buf, "%.17g", d);
+      }
+      out.append(buf);
+      return;
+    }
+    case Value::Kind::kString: write_string(out, v.as_string()); return;
+    case Value::Kind::kBlob: write_string(out, base64::encode(v.as_blob().bytes)); return;
+    case Value::Kind::kTimestamp: {
+      // Epoch seconds with a millisecond fraction, never in exponent form.
+      const int64_t ms = v.as_timestamp().epoch_ms;
+      int64_t seconds = ms / 1000;
+      int64_t millis = ms % 1000;
+      if (millis < 0) {
+        millis += 1000;
+        seconds -= 1;
+      }
+      char buf[48];
+      std::snprintf(buf, sizeof buf, "%lld.%03lld", static_cast<long long>(seconds),
+                    static_cast<long long>(millis));
+      out.append(buf);
+      return;
+    }
+    case Value::Kind::kList: {
+      out.push_back('[');
+      bool first = true;
+      for (const auto& item : v.as_list()) {
+        if (!first) out.push_back(',');
+        first = false;
+        write_value(out, item);
+      }
+      out.push_back(']');
+      return;
+    }
+    case Value::Kind::kMap: {
+      out.push_back('{');
+      bool first = true;
+      for (const auto& [key, item] : v.as_map()) {
+        if (!first) out.push_back(',');
+        first = false;
+        write_string(out, key);
+        out.push_back(':');
+        write_value(out, item);
+      }
+      out.push_back('}');
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+std::string to_json(const Value& document) {
+  std::string out;
+  out.reserve(256);
+  write_value(out, document);
+  return out;
+}
+
+std::unique_ptr<Codec> make_json_codec(std::string content_type) {
+  return std::make_unique<JsonCodec>(std::move(content_type));
+}
+
+}  // namespace trib::aws

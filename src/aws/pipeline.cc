@@ -1,0 +1,257 @@
+#include "aws/pipeline.h"
+
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <cstdio>
+
+#include "aws/auth.h"
+#include "aws/codec.h"
+#include "aws/validate.h"
+#include "util/base64.h"
+
+namespace trib::aws {
+
+namespace {
+
+constexpr std::string_view kJson11 = "application/x-amz-json-1.1";
+constexpr std::string_view kJson10 = "application/x-amz-json-1.0";
+constexpr std::string_view kPlainJson = "application/json";
+constexpr std::string_view kCbor11 = "application/x-amz-cbor-1.1";
+
+std::string random_bytes(size_t n) {
+  std::string out(n, '\0');
+  RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n));
+  return out;
+}
+
+std::string xml_error(std::string_view type, std::string_view message) {
+  return "<" + std::string(type) + ">\n  <Message>" + std::string(message) + "</Message>\n</" +
+         std::string(type) + ">\n";
+}
+
+// The fixed CBOR documents AWS answers for an empty body sent with a non-JSON content type:
+// {"__type": "<name>"} as an indefinite-length map.
+std::string cbor_type_only(std::string_view type) {
+  std::string out("\xbf\x66__type", 8);
+  if (type.size() < 24) {
+    out.push_back(static_cast<char>(0x60 + type.size()));
+  } else {
+    out.push_back(static_cast<char>(0x78));
+    out.push_back(static_cast<char>(type.size()));
+  }
+  out.append(type);
+  out.push_back(static_cast<char>(0xff));
+  return out;
+}
+
+}  // namespace
+
+std::string new_request_id() {
+  std::string bytes = random_bytes(16);
+  auto* b = reinterpret_cast<unsigned char*>(bytes.data());
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+  char out[37];
+  std::snprintf(out, sizeof out,
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                b[15]);
+  return out;
+}
+
+struct Pipeline::Impl {
+  PipelineOptions options;
+  const Clock& clock;
+  std::vector<Service*> services;
+  std::unique_ptr<Codec> json11 = make_json_codec(std::string(kJson11));
+  std::unique_ptr<Codec> json10 = make_json_codec(std::string(kJson10));
+  std::unique_ptr<Codec> plain_json = make_json_codec(std::string(kPlainJson));
+
+  Impl(PipelineOptions o, const Clock& c) : options(std::move(o)), clock(c) {}
+
+  Service* find_service(std::string_view prefix) const {
+    for (auto* s : services) {
+      if (s->target_prefix() == prefix) return s;
+    }
+    return nullptr;
+  }
+
+  const Codec* codec_for(std::string_view content_type) const {
+    if (content_type == kJson11) return json11.get();
+    if (content_type == kJson10) return json10.get();
+    if (content_type == kPlainJson) return plain_json.get();
+    return nullptr;
+  }
+
+  static void send_json_error(HttpResponse& response, const Codec& codec, const AwsError& error,
+                              std::string_view type) {
+    response.status = error.http_status;
+    response.body = codec.encode_error(error, type);
+    response.set_header("Content-Type", std::string(codec.content_type()));
+  }
+
+  HttpResponse handle(const HttpRequest& request) {
+    HttpResponse response;
+    const std::string request_id = new_request_id();
+    response.set_header("x-amzn-RequestId", request_id);
+
+    const std::string* origin = request.header("origin");
+    if (request.method != "OPTIONS" || !origin) {
+      response.set_header("x-amz-id-2", base64::encode(random_bytes(72)));
+    }
+    if (origin) {
+      response.set_header("Access-Control-Allow-Origin", "*");
+      if (request.method == "OPTIONS") {
+        if (auto* h = request.header("access-control-request-headers")) {
+          response.set_header("Access-Control-Allow-Headers", *h);
+        }
+        if (auto* m = request.header("access-control-request-method")) {
+          response.set_header("Access-Control-Allow-Methods", *m);
+        }
+        response.set_header("Access-Control-Max-Age", "172800");
+        return response;
+      }
+      response.set_header("Access-Control-Expose-Headers",
+                          "x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,"
+                          "x-amzn-ErrorMessage,Date");
+    }
+
+    if (request.method != "POST") {
+      response.status = 403;
+      response.body = xml_error("AccessDeniedException",
+                                "Unable to determine service/operation name to be authorized");
+      return response;
+    }
+
+    std::string_view content_type;
+    if (auto* ct = request.header("content-type")) {
+      content_type = *ct;
+      content_type = content_type.substr(0, content_type.find(';'));
+      while (!content_type.empty() && content_type.back() == ' ') content_type.remove_suffix(1);
+      while (!content_type.empty() && content_type.front() == ' ') content_type.remove_prefix(1);
+    }
+    const Codec* codec = codec_for(content_type);
+
+    std::string_view target_header;
+    if (auto* t = request.header("x-amz-target")) target_header = *t;
+    const auto dot = target_header.find('.');
+    const std::string_view prefix = target_header.substr(0, dot);
+    const std::string_view operation_name =
+        dot == std::string_view::npos ? std::string_view() : target_header.substr(dot + 1);
+    Service* service = prefix.empty() ? nullptr : find_service(prefix);
+    const model::Operation* operation =
+        service && !operation_name.empty() && service->implements(operation_name)
+            ? service->model().find_operation(operation_name)
+            : nullptr;
+    // A request's own JSON dialect must match its service's (1.1 for Kinesis, 1.0 for DynamoDB).
+    if (service && codec && codec != plain_json.get() &&
+        codec->content_type() != service->json_content_type()) {
+      codec = nullptr;
+    }
+    auto render_type = [&](const AwsError& e) {
+      if (!e.type_namespace.empty()) return e.type_namespace + "#" + e.type;
+      return service ? service->error_type(e) : e.type;
+    };
+
+    if (request.body.empty() && (!codec || codec != plain_json.get())) {
+      const AwsError error = operation ? errors::serialization_no_message() : errors::unknown_operation();
+      if (codec) {
+        send_json_error(response, *codec, error, render_type(error));
+      } else {
+        response.status = 400;
+        response.set_header("Content-Type", std::string(kCbor11));
+        response.body = cbor_type_only(error.type);
+      }
+      return response;
+    }
+
+    if (!codec) {
+      if (prefix.empty() || operation_name.empty()) {
+        response.status = 403;
+        response.body = xml_error("AccessDeniedException",
+                                  "Unable to determine service/operation name to be authorized");
+      } else {
+        response.status = 404;
+        response.body = "<UnknownOperationException/>\n";
+      }
+      return response;
+    }
+
+    auto parsed = codec->parse(request.body);
+    if (codec == plain_json.get()) {
+      // Plain application/json never reaches an operation on AWS: it answers 200 with a
+      // Coral envelope naming the failure.
+      Value output = Value::map();
+      output.set("__type", parsed ? "com.amazon.coral.service#UnknownOperationException"
+                                  : "com.amazon.coral.service#SerializationException");
+      output.set(parsed ? "message" : "Message", Value());
+      Value envelope = Value::map();
+      envelope.set("Output", std::move(output));
+      envelope.set("Version", "1.0");
+      response.body = to_json(envelope);
+      response.set_header("Content-Type", std::string(kPlainJson));
+      return response;
+    }
+    if (!parsed) {
+      send_json_error(response, *codec, parsed.error(), render_type(parsed.error()));
+      return response;
+    }
+    if (!operation) {
+      const AwsError error = errors::unknown_operation();
+      send_json_error(response, *codec, error, render_type(error));
+      return response;
+    }
+
+    auto caller = authenticate(request, options.default_account, options.default_region);
+    if (!caller) {
+      send_json_error(response, *codec, caller.error(), render_type(caller.error()));
+      return response;
+    }
+
+    auto input = parsed.value()->to_value(operation->input);
+    if (!input) {
+      send_json_error(response, *codec, input.error(), render_type(input.error()));
+      return response;
+    }
+    if (operation->input) {
+      if (auto message = validate(input.value(), *operation->input, service->validation_order())) {
+        const AwsError error = errors::validation(std::move(*message));
+        send_json_error(response, *codec, error, render_type(error));
+        return response;
+      }
+    }
+
+    RequestContext context{caller->account, caller->region, request_id, clock.now_ms()};
+    AwsResult<Value> output = fail(errors::internal_failure());
+    try {
+      output = service->invoke(*operation, context, input.value());
+    } catch (const std::exception& e) {
+      spdlog::error("request {} ({}) failed: {}", request_id, operation->name, e.what());
+    }
+    if (!output) {
+      if (output.error().http_status >= 500) {
+        spdlog::error("request {} ({}) answered {}: {}", request_id, operation->name,
+                      output.error().type, output.error().message);
+      }
+      send_json_error(response, *codec, output.error(), render_type(output.error()));
+      return response;
+    }
+    response.set_header("Content-Type", std::string(codec->content_type()));
+    // Operations with no output members answer an empty body, as AWS does.
+    const Value& out = output.value();
+    if (!(out.is_map() && out.as_map().empty() && operation->output == nullptr)) {
+      response.body = codec->encode(out);
+    }
+    return response;
+  }
+};
+
+Pipeline::Pipeline(PipelineOptions options, const Clock& clock)
+    : impl_(std::make_unique<Impl>(std::move(options), clock)) {}
+Pipeline::~Pipeline() = default;
+void Pipeline::add_service(Service* service) { impl_->services.push_back(service); }
+HttpResponse Pipeline::handle(const HttpRequest& request) { return impl_->handle(request); }
+
+}  // namespace trib::aws

@@ -1,0 +1,39 @@
+// The request pipeline, in one fixed order (AWS's, as observed):
+//   method -> content type -> empty body -> JSON syntax -> X-Amz-Target (service, operation)
+//   -> SigV4 shape and caller -> decode against the input shape (SerializationException)
+//   -> model validation (ValidationException) -> operation -> encode in the request's codec.
+// Every response carries x-amzn-RequestId (and x-amz-id-2 for Kinesis). A failure of ours is
+// InternalFailure 500, logged with the request id; a client mistake never gets a 500.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "aws/http.h"
+#include "aws/service.h"
+#include "util/clock.h"
+
+namespace trib::aws {
+
+struct PipelineOptions {
+  std::string default_account = "000000000000";
+  std::string default_region = "us-east-1";
+};
+
+class Pipeline {
+ public:
+  Pipeline(PipelineOptions options, const Clock& clock);
+  ~Pipeline();
+  void add_service(Service* service);  // not owned
+  HttpResponse handle(const HttpRequest& request);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Fresh request id in AWS's shape (a version-1-style UUID string).
+std::string new_request_id();
+
+}  // namespace trib::aws

@@ -1,0 +1,42 @@
+// A Service is one AWS API served on the shared port (Kinesis today; DynamoDB and DynamoDB
+// Streams later). The pipeline owns everything common (framing, auth, decoding, validation,
+// rendering); a Service supplies its model, its operations and its error spelling.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "aws/error.h"
+#include "aws/validate.h"
+#include "aws/value.h"
+#include "model/model.h"
+
+namespace trib::aws {
+
+// What an operation knows about the request besides its input.
+struct RequestContext {
+  std::string account;
+  std::string region;
+  std::string request_id;
+  int64_t now_ms = 0;
+};
+
+class Service {
+ public:
+  virtual ~Service() = default;
+  // "Kinesis_20131202"
+  virtual std::string_view target_prefix() const = 0;
+  // "application/x-amz-json-1.1"
+  virtual std::string_view json_content_type() const = 0;
+  virtual const model::ServiceModel& model() const = 0;
+  // Whether an operation of the model is served (unsupported ones are UnknownOperation).
+  virtual bool implements(std::string_view operation) const = 0;
+  virtual AwsResult<Value> invoke(const model::Operation& operation, const RequestContext& context,
+                                  const Value& input) = 0;
+  // The member order AWS uses in validation messages, where observed (may be null).
+  virtual const MemberOrder* validation_order() const { return nullptr; }
+  // The `__type` string for an error (Kinesis: the bare name; DynamoDB: namespaced).
+  virtual std::string error_type(const AwsError& error) const = 0;
+};
+
+}  // namespace trib::aws

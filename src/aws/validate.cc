@@ -1,0 +1,258 @@
+#include "aws/validate.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace trib::aws {
+
+namespace {
+
+using model::Shape;
+using model::ShapeType;
+
+std::string format_number(double d) {
+  if (d == std::floor(d) && std::fabs(d) < 1e18) return std::to_string(static_cast<int64_t>(d));
+  std::string s = std::to_string(d);
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  return s;
+}
+
+// How AWS prints a value inside "Value '...' at".
+std::string describe(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull: return "null";
+    case Value::Kind::kBool: return v.as_bool() ? "true" : "false";
+    case Value::Kind::kInteger: return std::to_string(v.as_int());
+    case Value::Kind::kDouble: return format_number(v.as_double());
+    case Value::Kind::kString: return v.as_string();
+    case Value::Kind::kBlob: {
+      const auto n = std::to_string(v.as_blob().bytes.size());
+      return "java.nio.HeapByteBuffer[pos=0 lim=" + n + " cap=" + n + "]";
+    }
+    case Value::Kind::kTimestamp: return std::to_string(v.as_timestamp().epoch_ms);
+    case Value::Kind::kList: {
+      std::string out = "[";
+      bool first = true;
+      for (const auto& item : v.as_list()) {
+        if (!first) out += ", ";
+        first = false;
+        out += describe(item);
+      }
+      return out + "]";
+    }
+    case Value::Kind::kMap: {
+      std::string out = "{";
+      bool first = true;
+      for (const auto& [key, item] : v.as_map()) {
+        if (!first) out += ", ";
+        first = false;
+        out += key + "=" + describe(item);
+      }
+      return out + "}";
+    }
+  }
+  return "";
+}
+
+size_t length_of(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kString: return utf16_length(v.as_string());
+    case Value::Kind::kBlob: return v.as_blob().bytes.size();
+    case Value::Kind::kList: return v.as_list().size();
+    case Value::Kind::kMap: return v.as_map().size();
+    default: return 0;
+  }
+}
+
+bool has_length(ShapeType t) {
+  return t == ShapeType::kString || t == ShapeType::kBlob || t == ShapeType::kList ||
+         t == ShapeType::kMap;
+}
+
+// The constraint texts a scalar value violates, in AWS's order.
+std::vector<std::string> scalar_violations(const Value& v, const Shape& shape) {
+  std::vector<std::string> out;
+  if (shape.type == ShapeType::kString && shape.pattern && v.is_string() &&
+      !shape.pattern->matches(v.as_string())) {
+    out.push_back("Member must satisfy regular expression pattern: " + shape.pattern->source());
+  }
+  if (has_length(shape.type)) {
+    const size_t len = length_of(v);
+    if (shape.min && static_cast<double>(len) < *shape.min) {
+      out.push_back("Member must have length greater than or equal to " + format_number(*shape.min));
+    }
+    if (shape.max && static_cast<double>(len) > *shape.max) {
+      out.push_back("Member must have length less than or equal to " + format_number(*shape.max));
+    }
+  } else if (shape.is_numeric()) {
+    const double d = v.kind() == Value::Kind::kInteger ? static_cast<double>(v.as_int())
+                     : v.kind() == Value::Kind::kDouble ? v.as_double()
+                                                         : 0.0;
+    if (shape.min && d < *shape.min) {
+      out.push_back("Member must have value greater than or equal to " + format_number(*shape.min));
+    }
+    if (shape.max && d > *shape.max) {
+      out.push_back("Member must have value less than or equal to " + format_number(*shape.max));
+    }
+  }
+  if (!shape.enum_values.empty() && v.is_string() &&
+      std::find(shape.enum_values.begin(), shape.enum_values.end(), v.as_string()) ==
+          shape.enum_values.end()) {
+    std::string set;
+    for (const auto& e : shape.enum_values) set += (set.empty() ? "" : ", ") + e;
+    out.push_back("Member must satisfy enum value set: [" + set + "]");
+  }
+  return out;
+}
+
+// For collections of scalars AWS reports one aggregated failure at the collection's path,
+// listing the element constraints (maximum first, as AWS words it).
+std::string element_constraint_list(const Shape& element) {
+  std::vector<std::string> parts;
+  if (has_length(element.type)) {
+    if (element.max) parts.push_back("Member must have length less than or equal to " + format_number(*element.max));
+    if (element.min) parts.push_back("Member must have length greater than or equal to " + format_number(*element.min));
+  } else if (element.is_numeric()) {
+    if (element.max) parts.push_back("Member must have value less than or equal to " + format_number(*element.max));
+    if (element.min) parts.push_back("Member must have value greater than or equal to " + format_number(*element.min));
+  }
+  if (element.pattern) parts.push_back("Member must satisfy regular expression pattern: " + element.pattern->source());
+  if (!element.enum_values.empty()) {
+    std::string set;
+    for (const auto& e : element.enum_values) set += (set.empty() ? "" : ", ") + e;
+    parts.push_back("Member must satisfy enum value set: [" + set + "]");
+  }
+  std::string out = "[";
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
+  return out + "]";
+}
+
+bool is_scalar(const Shape& s) {
+  return s.type != ShapeType::kStructure && s.type != ShapeType::kList && s.type != ShapeType::kMap;
+}
+
+class Validator {
+ public:
+  Validator(size_t limit, const MemberOrder* order) : limit_(limit), order_(order) {}
+
+  void add(const std::string& path, const Value* v, const std::string& constraint) {
+    if (failures_.size() >= limit_) return;
+    std::string value = v ? "'" + describe(*v) + "'" : "null";
+    failures_.push_back("Value " + value + " at '" + path + "' failed to satisfy constraint: " + constraint);
+  }
+
+  void check_structure(const Value& v, const Shape& shape, const std::string& prefix) {
+    std::vector<const model::Member*> members;
+    for (const auto& m : shape.members) members.push_back(&m);
+    // Members listed in the service's captured order come first, in that order; the rest
+    // follow in model order.
+    if (order_) {
+      if (auto it = order_->find(shape.name); it != order_->end()) {
+        const auto& listed = it->second;
+        auto rank = [&](const model::Member* m) {
+          auto pos = std::find(listed.begin(), listed.end(), m->name);
+          return pos == listed.end() ? listed.size() : static_cast<size_t>(pos - listed.begin());
+        };
+        std::stable_sort(members.begin(), members.end(),
+                         [&](const auto* a, const auto* b) { return rank(a) < rank(b); });
+      }
+    }
+    for (const auto* m : members) {
+      const std::string path = prefix + lower_first(m->name);
+      const Value* child = v.find(m->name);
+      if (!child || child->is_null()) {
+        if (m->required) add(path, nullptr, "Member must not be null");
+        continue;
+      }
+      check_value(*child, *m->shape, path);
+    }
+  }
+
+  void check_value(const Value& v, const Shape& shape, const std::string& path) {
+    for (const auto& text : scalar_violations(v, shape)) add(path, &v, text);
+    if (shape.type == ShapeType::kStructure && v.is_map()) {
+      check_structure(v, shape, path + ".");
+    } else if (shape.type == ShapeType::kList && v.is_list() && shape.member) {
+      const Shape& element = *shape.member;
+      if (is_scalar(element)) {
+        for (const auto& item : v.as_list()) {
+          if (!item.is_null() && !scalar_violations(item, element).empty()) {
+            add(path, &v, "Member must satisfy constraint: " + element_constraint_list(element));
+            break;
+          }
+        }
+      } else {
+        size_t index = 1;
+        for (const auto& item : v.as_list()) {
+          if (!item.is_null()) check_value(item, element, path + "." + std::to_string(index) + ".member");
+          ++index;
+        }
+      }
+    } else if (shape.type == ShapeType::kMap && v.is_map()) {
+      if (shape.key) {
+        for (const auto& [key, _] : v.as_map()) {
+          if (!scalar_violations(Value(key), *shape.key).empty()) {
+            add(path, &v, "Map keys must satisfy constraint: " + element_constraint_list(*shape.key));
+            break;
+          }
+        }
+      }
+      if (shape.value && is_scalar(*shape.value)) {
+        for (const auto& [key, item] : v.as_map()) {
+          if (!item.is_null() && !scalar_violations(item, *shape.value).empty()) {
+            add(path, &v, "Map value must satisfy constraint: " + element_constraint_list(*shape.value));
+            break;
+          }
+        }
+      } else if (shape.value) {
+        for (const auto& [key, item] : v.as_map()) {
+          if (!item.is_null()) check_value(item, *shape.value, path + "." + key + ".member");
+        }
+      }
+    }
+  }
+
+  std::vector<std::string> take() { return std::move(failures_); }
+
+ private:
+  size_t limit_;
+  const MemberOrder* order_;
+  std::vector<std::string> failures_;
+};
+
+}  // namespace
+
+std::string lower_first(std::string_view name) {
+  std::string out(name);
+  if (!out.empty()) out[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[0])));
+  return out;
+}
+
+size_t utf16_length(std::string_view utf8) {
+  size_t units = 0;
+  for (size_t i = 0; i < utf8.size();) {
+    const auto c = static_cast<unsigned char>(utf8[i]);
+    size_t width = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 1;
+    units += width == 4 ? 2 : 1;
+    i += width;
+  }
+  return units;
+}
+
+std::vector<std::string> validation_failures(const Value& input, const Shape& shape, size_t limit,
+                                             const MemberOrder* order) {
+  Validator validator(limit, order);
+  validator.check_structure(input, shape, "");
+  return validator.take();
+}
+
+std::optional<std::string> validate(const Value& input, const Shape& shape, const MemberOrder* order) {
+  auto failures = validation_failures(input, shape, 10, order);
+  if (failures.empty()) return std::nullopt;
+  std::string message = std::to_string(failures.size()) + " validation error" +
+                        (failures.size() > 1 ? "s" : "") + " detected: ";
+  for (size_t i = 0; i < failures.size(); ++i) message += (i ? "; " : "") + failures[i];
+  return message;
+}
+
+}  // namespace trib::aws

@@ -1,0 +1,52 @@
+#include "kinesis/errors.h"
+
+#include <fmt/format.h>
+
+namespace trib::kinesis::errors {
+
+using aws::AwsError;
+
+AwsError stream_not_found(std::string_view name, std::string_view account) {
+  return AwsError::client("ResourceNotFoundException",
+                          fmt::format("Stream {} under account {} not found.", name, account));
+}
+
+AwsError stream_already_exists(std::string_view name, std::string_view account) {
+  return AwsError::client("ResourceInUseException",
+                          fmt::format("Stream {} under account {} already exists.", name, account));
+}
+
+AwsError stream_not_active(std::string_view name, std::string_view account) {
+  return AwsError::client("ResourceInUseException",
+                          fmt::format("Stream {} under account {} is not ACTIVE.", name, account));
+}
+
+AwsError shard_limit_exceeded(std::string_view account, std::string_view region, int64_t current,
+                              int64_t limit, int64_t requested) {
+  return AwsError::client(
+      "LimitExceededException",
+      fmt::format("This request would exceed the shard limit for the account {} in {}. Current shard "
+                  "count for the account: {}. Limit: {}. Number of additional shards that would have "
+                  "resulted from this request: {}. Refer to the AWS Service Limits page "
+                  "(http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current "
+                  "limits and how to request higher limits.",
+                  account, region, current, limit, requested));
+}
+
+AwsError invalid_argument(std::string message) {
+  return AwsError::client("InvalidArgumentException", std::move(message));
+}
+
+AwsError resource_in_use(std::string message) {
+  return AwsError::client("ResourceInUseException", std::move(message));
+}
+
+AwsError limit_exceeded(std::string message) {
+  return AwsError::client("LimitExceededException", std::move(message));
+}
+
+AwsError expired_next_token(std::string message) {
+  return AwsError::client("ExpiredNextTokenException", std::move(message));
+}
+
+}  // namespace trib::kinesis::errors

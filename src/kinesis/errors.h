@@ -1,0 +1,21 @@
+// Every Kinesis error name and message text, in one place.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "aws/error.h"
+
+namespace trib::kinesis::errors {
+
+aws::AwsError stream_not_found(std::string_view name, std::string_view account);
+aws::AwsError stream_already_exists(std::string_view name, std::string_view account);
+aws::AwsError stream_not_active(std::string_view name, std::string_view account);
+aws::AwsError shard_limit_exceeded(std::string_view account, std::string_view region, int64_t current,
+                                   int64_t limit, int64_t requested);
+aws::AwsError invalid_argument(std::string message);
+aws::AwsError resource_in_use(std::string message);
+aws::AwsError limit_exceeded(std::string message);
+aws::AwsError expired_next_token(std::string message);
+
+}  // namespace trib::kinesis::errors

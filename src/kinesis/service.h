@@ -1,0 +1,34 @@
+// Kinesis Data Streams as an aws::Service: model "kinesis-2013-12-02", target prefix
+// "Kinesis_20131202", JSON 1.1, errors rendered with a bare `__type`.
+#pragma once
+
+#include <memory>
+
+#include "aws/service.h"
+#include "kinesis/context.h"
+
+namespace trib::kinesis {
+
+class KinesisService final : public aws::Service {
+ public:
+  KinesisService(storage::Engine& engine, KinesisOptions options, const TokenSealer& sealer);
+  storage::Status load();
+  StreamCatalog& catalog() { return catalog_; }
+
+  std::string_view target_prefix() const override { return "Kinesis_20131202"; }
+  std::string_view json_content_type() const override { return "application/x-amz-json-1.1"; }
+  const model::ServiceModel& model() const override { return model_; }
+  bool implements(std::string_view operation) const override;
+  aws::AwsResult<aws::Value> invoke(const model::Operation& operation, const aws::RequestContext& request,
+                                    const aws::Value& input) override;
+  const aws::MemberOrder* validation_order() const override;
+  std::string error_type(const aws::AwsError& error) const override { return error.type; }
+
+ private:
+  const model::ServiceModel& model_;
+  KinesisOptions options_;
+  StreamCatalog catalog_;
+  KinesisContext context_;
+};
+
+}  // namespace trib::kinesis

@@ -1,0 +1,73 @@
+// A Kinesis stream's metadata: identity, lifecycle, shards and settings. Immutable once
+// published by the catalog (copy-on-write), so readers never lock.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "streams/hash_range.h"
+
+namespace trib::kinesis {
+
+enum class StreamStatus : uint8_t { kCreating, kActive, kUpdating, kDeleting };
+const char* status_name(StreamStatus status);
+
+struct StreamKey {
+  std::string account;
+  std::string region;
+  std::string name;
+  auto operator<=>(const StreamKey&) const = default;
+};
+
+struct Shard {
+  uint32_t index = 0;
+  streams::HashKeyRange hash_range;
+  int64_t created_ms = 0;
+  std::optional<uint32_t> parent_index;
+  std::optional<uint32_t> adjacent_parent_index;
+  std::optional<int64_t> closed_ms;  // set when a reshard closes it (later issue)
+
+  std::string shard_id() const;  // "shardId-000000000000"
+  // The first sequence number of this shard in stream incarnation `stream_id`.
+  std::string starting_sequence_number(uint64_t stream_id) const;
+  bool is_open() const { return !closed_ms.has_value(); }
+};
+
+std::string shard_id_for(uint32_t index);
+// Parses "shardId-000000000007" (or AWS's looser "7"-style ids are not accepted) to 7.
+std::optional<uint32_t> parse_shard_id(std::string_view shard_id);
+
+struct Stream {
+  uint64_t id = 0;  // incarnation id: never reused, keys all of this stream's data
+  StreamKey key;
+  std::string mode = "PROVISIONED";  // or "ON_DEMAND"
+  int64_t created_ms = 0;
+  int64_t active_at_ms = 0;  // CREATING until then
+  std::optional<int64_t> deleting_since_ms;
+  int64_t gone_at_ms = std::numeric_limits<int64_t>::max();
+  int32_t retention_hours = 24;
+  std::vector<Shard> shards;
+  std::vector<std::pair<std::string, std::string>> tags;
+  std::string encryption_type = "NONE";
+  std::string key_id;
+  std::vector<std::string> shard_level_metrics;
+
+  StreamStatus status(int64_t now_ms) const;
+  bool is_gone(int64_t now_ms) const { return now_ms >= gone_at_ms; }
+  std::string arn() const;
+  int64_t open_shard_count() const;
+};
+
+std::string stream_arn(const StreamKey& key);
+
+// The per-shard counter inside sequence numbers starts at the stream incarnation's base, so a
+// re-created stream (same name, same second) never repeats an old stream's numbers: the top
+// 24 bits carry the incarnation id, the low 40 bits count records.
+inline constexpr int kSequenceCounterBits = 40;
+uint64_t sequence_counter_base(uint64_t stream_id);
+
+}  // namespace trib::kinesis

@@ -1,0 +1,294 @@
+#include "kinesis/stream_catalog.h"
+
+#include <simdjson.h>
+#include <spdlog/spdlog.h>
+
+#include "aws/codec.h"
+#include "kinesis/errors.h"
+#include "storage/keys.h"
+
+namespace trib::kinesis {
+
+namespace {
+
+constexpr uint8_t kStreamKeyTag = 'S';
+constexpr uint8_t kCounterKeyTag = 'C';
+constexpr uint8_t kPurgeKeyTag = 'P';
+constexpr uint8_t kStreamValueVersion = 1;
+constexpr uint8_t kRecordsStreamTag = 'R';
+
+std::string stream_storage_key(const StreamKey& key) {
+  return storage::KeyBuilder()
+      .u8(kStreamKeyTag)
+      .short_string(key.account)
+      .short_string(key.region)
+      .short_string(key.name)
+      .take();
+}
+
+std::string counter_key() { return storage::KeyBuilder().u8(kCounterKeyTag).raw("stream_id").take(); }
+
+std::string purge_key(uint64_t stream_id) {
+  return storage::KeyBuilder().u8(kPurgeKeyTag).u64(stream_id).take();
+}
+
+std::string u64_bytes(uint64_t v) { return storage::KeyBuilder().u64(v).take(); }
+
+// Records of one stream incarnation live under R | stream id (see docs/storage-encoding.md).
+std::string records_prefix(uint64_t stream_id) {
+  return storage::KeyBuilder().u8(kRecordsStreamTag).u64(stream_id).take();
+}
+
+}  // namespace
+
+std::string encode_stream(const Stream& s) {
+  using aws::Value;
+  Value doc = Value::map();
+  doc.set("id", static_cast<int64_t>(s.id));
+  doc.set("account", s.key.account);
+  doc.set("region", s.key.region);
+  doc.set("name", s.key.name);
+  doc.set("mode", s.mode);
+  doc.set("created_ms", s.created_ms);
+  doc.set("active_at_ms", s.active_at_ms);
+  if (s.deleting_since_ms) doc.set("deleting_since_ms", *s.deleting_since_ms);
+  doc.set("gone_at_ms", s.gone_at_ms);
+  doc.set("retention_hours", static_cast<int64_t>(s.retention_hours));
+  doc.set("encryption_type", s.encryption_type);
+  doc.set("key_id", s.key_id);
+  Value metrics = Value::list();
+  for (const auto& m : s.shard_level_metrics) metrics.push(m);
+  doc.set("shard_level_metrics", std::move(metrics));
+  Value tags = Value::list();
+  for (const auto& [k, v] : s.tags) tags.push(Value(aws::ValueList{Value(k), Value(v)}));
+  doc.set("tags", std::move(tags));
+  Value shards = Value::list();
+  for (const auto& shard : s.shards) {
+    Value sv = Value::map();
+    sv.set("index", static_cast<int64_t>(shard.index));
+    sv.set("start", streams::to_decimal(shard.hash_range.starting_hash_key));
+    sv.set("end", streams::to_decimal(shard.hash_range.ending_hash_key));
+    sv.set("created_ms", shard.created_ms);
+    if (shard.parent_index) sv.set("parent", static_cast<int64_t>(*shard.parent_index));
+    if (shard.adjacent_parent_index) sv.set("adjacent_parent", static_cast<int64_t>(*shard.adjacent_parent_index));
+    if (shard.closed_ms) sv.set("closed_ms", *shard.closed_ms);
+    shards.push(std::move(sv));
+  }
+  doc.set("shards", std::move(shards));
+  std::string out(1, static_cast<char>(kStreamValueVersion));
+  out += aws::to_json(doc);
+  return out;
+}
+
+std::optional<Stream> decode_stream(std::string_view bytes) {
+  if (bytes.empty() || static_cast<uint8_t>(bytes[0]) != kStreamValueVersion) return std::nullopt;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(bytes.data() + 1, bytes.size() - 1, true).get(doc)) return std::nullopt;
+  Stream s;
+  try {
+    s.id = static_cast<uint64_t>(int64_t(doc["id"]));
+    s.key.account = std::string(std::string_view(doc["account"]));
+    s.key.region = std::string(std::string_view(doc["region"]));
+    s.key.name = std::string(std::string_view(doc["name"]));
+    s.mode = std::string(std::string_view(doc["mode"]));
+    s.created_ms = int64_t(doc["created_ms"]);
+    s.active_at_ms = int64_t(doc["active_at_ms"]);
+    int64_t v = 0;
+    if (!doc["deleting_since_ms"].get(v)) s.deleting_since_ms = v;
+    s.gone_at_ms = int64_t(doc["gone_at_ms"]);
+    s.retention_hours = static_cast<int32_t>(int64_t(doc["retention_hours"]));
+    s.encryption_type = std::string(std::string_view(doc["encryption_type"]));
+    s.key_id = std::string(std::string_view(doc["key_id"]));
+    for (auto m : simdjson::dom::array(doc["shard_level_metrics"])) {
+      s.shard_level_metrics.emplace_back(std::string_view(m));
+    }
+    for (auto t : simdjson::dom::array(doc["tags"])) {
+      s.tags.emplace_back(std::string(std::string_view(t.at(0))), std::string(std::string_view(t.at(1))));
+    }
+    for (auto sv : simdjson::dom::array(doc["shards"])) {
+      Shard shard;
+      shard.index = static_cast<uint32_t>(int64_t(sv["index"]));
+      shard.hash_range.starting_hash_key = streams::parse_decimal(std::string_view(sv["start"])).value();
+      shard.hash_range.ending_hash_key = streams::parse_decimal(std::string_view(sv["end"])).value();
+      shard.created_ms = int64_t(sv["created_ms"]);
+      if (!sv["parent"].get(v)) shard.parent_index = static_cast<uint32_t>(v);
+      if (!sv["adjacent_parent"].get(v)) shard.adjacent_parent_index = static_cast<uint32_t>(v);
+      if (!sv["closed_ms"].get(v)) shard.closed_ms = v;
+      s.shards.push_back(shard);
+    }
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  return s;
+}
+
+StreamCatalog::StreamCatalog(storage::Engine& engine) : engine_(engine) {}
+
+storage::Status StreamCatalog::load() {
+  std::string counter;
+  auto status = engine_.get(storage::Keyspace::kMeta, counter_key(), &counter);
+  if (status.is_ok()) {
+    storage::KeyReader reader(counter);
+    reader.u64(&next_stream_id_);
+  } else if (!status.is_not_found()) {
+    return status;
+  }
+  const std::string prefix(1, static_cast<char>(kStreamKeyTag));
+  storage::IteratorOptions options;
+  options.lower_bound = prefix;
+  options.upper_bound = storage::prefix_successor(prefix);
+  auto it = engine_.iterate(storage::Keyspace::kMeta, options);
+  std::unique_lock lock(map_mutex_);
+  for (it->seek(prefix); it->valid(); it->next()) {
+    auto stream = decode_stream(it->value());
+    if (!stream) return storage::Status::corruption("undecodable stream record");
+    next_stream_id_ = std::max(next_stream_id_, stream->id + 1);
+    StreamKey key = stream->key;
+    streams_[key] = std::make_shared<const Stream>(std::move(*stream));
+  }
+  return it->status();
+}
+
+StreamCatalog::StreamPtr StreamCatalog::find(const StreamKey& key, int64_t now_ms) const {
+  std::shared_lock lock(map_mutex_);
+  auto it = streams_.find(key);
+  if (it == streams_.end() || it->second->is_gone(now_ms)) return nullptr;
+  return it->second;
+}
+
+std::vector<StreamCatalog::StreamPtr> StreamCatalog::list(std::string_view account, std::string_view region,
+                                                          int64_t now_ms) const {
+  std::vector<StreamPtr> out;
+  std::shared_lock lock(map_mutex_);
+  auto it = streams_.lower_bound(StreamKey{std::string(account), std::string(region), ""});
+  for (; it != streams_.end() && it->first.account == account && it->first.region == region; ++it) {
+    if (!it->second->is_gone(now_ms)) out.push_back(it->second);
+  }
+  return out;
+}
+
+int64_t StreamCatalog::open_shard_count(std::string_view account, std::string_view region,
+                                        int64_t now_ms) const {
+  int64_t total = 0;
+  for (const auto& s : list(account, region, now_ms)) total += s->open_shard_count();
+  return total;
+}
+
+uint64_t StreamCatalog::next_stream_id_locked(storage::WriteBatch& batch) {
+  const uint64_t id = next_stream_id_++;
+  batch.put(storage::Keyspace::kMeta, counter_key(), u64_bytes(next_stream_id_));
+  return id;
+}
+
+storage::Status StreamCatalog::persist(const Stream& stream, storage::WriteBatch& batch) {
+  batch.put(storage::Keyspace::kMeta, stream_storage_key(stream.key), encode_stream(stream));
+  return engine_.write(batch);
+}
+
+aws::AwsResult<StreamCatalog::StreamPtr> StreamCatalog::create(Stream prototype, int64_t now_ms,
+                                                               const Admission& admit) {
+  std::lock_guard control(control_mutex_);
+  std::shared_ptr<const Stream> previous;
+  {
+    std::shared_lock lock(map_mutex_);
+    auto it = streams_.find(prototype.key);
+    if (it != streams_.end()) previous = it->second;
+  }
+  if (previous && !previous->is_gone(now_ms)) {
+    return aws::fail(errors::stream_already_exists(prototype.key.name, prototype.key.account));
+  }
+  if (admit) {
+    auto admitted = admit(*this);
+    if (!admitted) return aws::fail(std::move(admitted.error()));
+  }
+  storage::WriteBatch batch;
+  const uint64_t saved_next_id = next_stream_id_;
+  prototype.id = next_stream_id_locked(batch);
+  if (previous) batch.put(storage::Keyspace::kMeta, purge_key(previous->id), "");
+  auto status = persist(prototype, batch);
+  if (!status.is_ok()) {
+    next_stream_id_ = saved_next_id;
+    spdlog::error("could not persist stream {}: {}", prototype.key.name, status.message);
+    return aws::fail(aws::errors::internal_failure());
+  }
+  auto published = std::make_shared<const Stream>(std::move(prototype));
+  std::unique_lock lock(map_mutex_);
+  streams_[published->key] = published;
+  return StreamPtr(published);
+}
+
+aws::AwsResult<StreamCatalog::StreamPtr> StreamCatalog::update(const StreamKey& key, int64_t now_ms,
+                                                               const Mutation& mutate) {
+  std::lock_guard control(control_mutex_);
+  StreamPtr current = find(key, now_ms);
+  if (!current) return aws::fail(errors::stream_not_found(key.name, key.account));
+  Stream copy = *current;
+  auto mutated = mutate(copy);
+  if (!mutated) return aws::fail(std::move(mutated.error()));
+  storage::WriteBatch batch;
+  auto status = persist(copy, batch);
+  if (!status.is_ok()) {
+    spdlog::error("could not persist stream {}: {}", key.name, status.message);
+    return aws::fail(aws::errors::internal_failure());
+  }
+  auto published = std::make_shared<const Stream>(std::move(copy));
+  std::unique_lock lock(map_mutex_);
+  streams_[key] = published;
+  return StreamPtr(published);
+}
+
+size_t StreamCatalog::purge_gone(int64_t now_ms) {
+  std::lock_guard control(control_mutex_);
+  std::vector<StreamPtr> gone;
+  {
+    std::shared_lock lock(map_mutex_);
+    for (const auto& [key, stream] : streams_) {
+      if (stream->is_gone(now_ms)) gone.push_back(stream);
+    }
+  }
+  // Streams replaced by a new incarnation left purge markers too.
+  std::vector<uint64_t> marked;
+  {
+    const std::string prefix(1, static_cast<char>(kPurgeKeyTag));
+    storage::IteratorOptions options;
+    options.lower_bound = prefix;
+    options.upper_bound = storage::prefix_successor(prefix);
+    auto it = engine_.iterate(storage::Keyspace::kMeta, options);
+    for (it->seek(prefix); it->valid(); it->next()) {
+      storage::KeyReader reader(it->key());
+      uint8_t tag = 0;
+      uint64_t id = 0;
+      if (reader.u8(&tag) && reader.u64(&id)) marked.push_back(id);
+    }
+  }
+  if (gone.empty() && marked.empty()) return 0;
+  storage::WriteBatch batch;
+  auto drop_records = [&](uint64_t id) {
+    batch.delete_range(storage::Keyspace::kRecords, records_prefix(id), records_prefix(id + 1));
+    batch.del(storage::Keyspace::kMeta, purge_key(id));
+  };
+  for (const auto& s : gone) {
+    batch.del(storage::Keyspace::kMeta, stream_storage_key(s->key));
+    drop_records(s->id);
+  }
+  for (uint64_t id : marked) drop_records(id);
+  auto status = engine_.write(batch);
+  if (!status.is_ok()) {
+    spdlog::error("could not purge deleted streams: {}", status.message);
+    return 0;
+  }
+  {
+    std::unique_lock lock(map_mutex_);
+    for (const auto& s : gone) {
+      auto it = streams_.find(s->key);
+      if (it != streams_.end() && it->second == s) streams_.erase(it);
+    }
+  }
+  for (const auto& s : gone) {
+    engine_.compact_range(storage::Keyspace::kRecords, records_prefix(s->id), records_prefix(s->id + 1));
+  }
+  return gone.size() + marked.size();
+}
+
+}  // namespace trib::kinesis

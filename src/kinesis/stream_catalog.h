@@ -1,0 +1,66 @@
+// The catalog of Kinesis streams of every account and region served by this process.
+//
+// Readers get immutable snapshots (shared_ptr<const Stream>) under a short shared lock.
+// Mutations are serialized by one control-plane mutex (control operations are rare), build a
+// new Stream, persist it in one atomic storage batch, then publish it. Lifecycle states are
+// computed from timestamps and the one clock, so they survive restarts unchanged.
+// Storage keys are described in docs/storage-encoding.md.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <vector>
+
+#include "aws/error.h"
+#include "kinesis/stream.h"
+#include "storage/engine.h"
+#include "util/clock.h"
+
+namespace trib::kinesis {
+
+class StreamCatalog {
+ public:
+  using StreamPtr = std::shared_ptr<const Stream>;
+
+  explicit StreamCatalog(storage::Engine& engine);
+  // Loads every stream from storage; call once before serving.
+  storage::Status load();
+
+  // The live stream with this key, or nullptr when there is none (never created, or gone).
+  StreamPtr find(const StreamKey& key, int64_t now_ms) const;
+  // Live streams of one account and region, sorted by name.
+  std::vector<StreamPtr> list(std::string_view account, std::string_view region, int64_t now_ms) const;
+  // Open shards of live streams in one account and region (the shard limit counts these).
+  int64_t open_shard_count(std::string_view account, std::string_view region, int64_t now_ms) const;
+
+  // Creates a stream from `prototype` (its id is assigned here). `admit` runs under the
+  // control-plane lock with the current state, to enforce limits atomically.
+  using Admission = std::function<aws::AwsResult<Ok>(const StreamCatalog&)>;
+  aws::AwsResult<StreamPtr> create(Stream prototype, int64_t now_ms, const Admission& admit);
+
+  // Replaces a live stream with a modified copy: `mutate` edits the copy or fails.
+  using Mutation = std::function<aws::AwsResult<Ok>(Stream&)>;
+  aws::AwsResult<StreamPtr> update(const StreamKey& key, int64_t now_ms, const Mutation& mutate);
+
+  // Removes streams whose deletion finished, with their records. Returns how many.
+  size_t purge_gone(int64_t now_ms);
+
+ private:
+  storage::Status persist(const Stream& stream, storage::WriteBatch& batch);
+  uint64_t next_stream_id_locked(storage::WriteBatch& batch);
+
+  storage::Engine& engine_;
+  mutable std::shared_mutex map_mutex_;  // guards streams_
+  std::mutex control_mutex_;             // serializes mutations
+  std::map<StreamKey, StreamPtr> streams_;
+  uint64_t next_stream_id_ = 1;
+};
+
+// Serialized form of a stream (version byte + JSON), exposed for tests.
+std::string encode_stream(const Stream& stream);
+std::optional<Stream> decode_stream(std::string_view bytes);
+
+}  // namespace trib::kinesis

@@ -1,0 +1,108 @@
+// The AWS service models, distilled from botocore (src/model/data/*.json, see tools/) and
+// embedded in the binary. Decoding and validation are driven by these tables, so an
+// operation never hand-writes the checks the model already states.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trib::model {
+
+enum class ShapeType : uint8_t {
+  kStructure,
+  kList,
+  kMap,
+  kString,
+  kInteger,
+  kLong,
+  kBoolean,
+  kBlob,
+  kTimestamp,
+  kDouble,
+  kFloat,
+};
+
+struct Shape;
+
+struct Member {
+  std::string name;  // as on the wire, e.g. "StreamName"
+  const Shape* shape = nullptr;
+  bool required = false;
+};
+
+// A compiled `pattern`: Java regex semantics, whole-value match. Simple character-class
+// patterns ("[a-zA-Z0-9_.-]+") take a fast path; the rest use std::regex.
+class Pattern {
+ public:
+  explicit Pattern(std::string source);
+  bool matches(std::string_view value) const;
+  const std::string& source() const { return source_; }
+
+ private:
+  std::string source_;
+  bool simple_ = false;      // fast path: [class]+ or [class]*
+  bool allow_empty_ = false;
+  bool allowed_[256] = {};
+  std::unique_ptr<std::regex> regex_;
+};
+
+struct Shape {
+  std::string name;
+  ShapeType type = ShapeType::kStructure;
+  std::vector<Member> members;        // structures, in model order
+  const Shape* member = nullptr;      // lists
+  const Shape* key = nullptr;         // maps
+  const Shape* value = nullptr;       // maps
+  std::optional<double> min;          // length (string, blob, list, map) or value (numbers)
+  std::optional<double> max;
+  std::optional<Pattern> pattern;
+  std::vector<std::string> enum_values;
+  bool is_exception = false;
+  bool is_eventstream = false;
+  bool is_event = false;
+  std::optional<int> error_http_status;
+
+  const Member* find_member(std::string_view member_name) const;
+  bool is_numeric() const {
+    return type == ShapeType::kInteger || type == ShapeType::kLong ||
+           type == ShapeType::kDouble || type == ShapeType::kFloat;
+  }
+};
+
+struct Operation {
+  std::string name;
+  const Shape* input = nullptr;   // may be null for operations without input
+  const Shape* output = nullptr;
+  std::vector<const Shape*> errors;
+};
+
+class ServiceModel {
+ public:
+  // Parses a distilled model document. Aborts the process on a malformed embedded model
+  // (that is a build defect, never a client error).
+  static std::unique_ptr<ServiceModel> parse(std::string_view json_text);
+  // The embedded model with this file stem, e.g. "kinesis-2013-12-02".
+  static const ServiceModel& embedded(std::string_view stem);
+
+  const Operation* find_operation(std::string_view name) const;
+  const Shape* find_shape(std::string_view name) const;
+  const std::map<std::string, Operation, std::less<>>& operations() const { return operations_; }
+  const std::string& target_prefix() const { return target_prefix_; }
+  const std::string& json_version() const { return json_version_; }
+  const std::string& botocore_version() const { return botocore_version_; }
+
+ private:
+  std::map<std::string, std::unique_ptr<Shape>, std::less<>> shapes_;
+  std::map<std::string, Operation, std::less<>> operations_;
+  std::string target_prefix_;
+  std::string json_version_;
+  std::string botocore_version_;
+};
+
+}  // namespace trib::model

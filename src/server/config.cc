@@ -1,0 +1,59 @@
+#include "server/config.h"
+
+#include <CLI/CLI.hpp>
+
+namespace trib::server {
+
+std::optional<int> parse_config(int argc, char** argv, Config* config) {
+  CLI::App app{"Tributary: Amazon Kinesis Data Streams (and more) on one fast local port"};
+  app.option_defaults()->always_capture_default();
+  app.add_option("--host", config->host, "Address to listen on")->envname("TRIBUTARY_HOST");
+  app.add_option("--port", config->port, "Port to listen on")->envname("TRIBUTARY_PORT");
+  app.add_option("--data-dir", config->data_dir, "Directory of the RocksDB data")
+      ->envname("TRIBUTARY_DATA_DIR");
+  app.add_flag("--in-memory", config->in_memory, "Keep everything in memory (nothing persists)")
+      ->envname("TRIBUTARY_IN_MEMORY");
+  app.add_option("--region", config->region, "Region when a request's credential scope names none")
+      ->envname("TRIBUTARY_REGION");
+  app.add_option("--account", config->account,
+                 "Account when a request's access key id is not 12 digits")
+      ->envname("TRIBUTARY_ACCOUNT")
+      ->check([](const std::string& v) {
+        return v.size() == 12 && v.find_first_not_of("0123456789") == std::string::npos
+                   ? std::string()
+                   : std::string("the account must be 12 digits");
+      });
+  app.add_option("--log-level", config->log_level, "trace, debug, info, warn, error or off")
+      ->envname("TRIBUTARY_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--threads", config->threads, "I/O threads (0: one per core)")
+      ->envname("TRIBUTARY_THREADS")
+      ->check(CLI::Range(0, 256));
+  app.add_option("--max-request-bytes", config->max_request_bytes,
+                 "Largest request body accepted; larger ones get 413 unread")
+      ->envname("TRIBUTARY_MAX_REQUEST_BYTES");
+  app.add_option("--create-stream-ms", config->kinesis.create_stream_ms,
+                 "How long a new stream stays CREATING")
+      ->envname("TRIBUTARY_CREATE_STREAM_MS")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--delete-stream-ms", config->kinesis.delete_stream_ms,
+                 "How long a deleted stream stays DELETING")
+      ->envname("TRIBUTARY_DELETE_STREAM_MS")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--update-stream-ms", config->kinesis.update_stream_ms,
+                 "How long a stream stays UPDATING after a change")
+      ->envname("TRIBUTARY_UPDATE_STREAM_MS")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--shard-limit", config->kinesis.shard_limit,
+                 "Open shards allowed per account and region")
+      ->envname("TRIBUTARY_SHARD_LIMIT")
+      ->check(CLI::PositiveNumber);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return std::nullopt;
+}
+
+}  // namespace trib::server

@@ -1,0 +1,30 @@
+// Server configuration: command-line flags, each also readable from a TRIBUTARY_* environment
+// variable (flag wins).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "kinesis/context.h"
+
+namespace trib::server {
+
+struct Config {
+  std::string host = "127.0.0.1";
+  uint16_t port = 4567;
+  std::string data_dir = "./tributary-data";
+  bool in_memory = false;
+  std::string region = "us-east-1";
+  std::string account = "000000000000";
+  std::string log_level = "info";
+  int threads = 0;  // 0: one per core
+  uint64_t max_request_bytes = 14 * 1024 * 1024;
+  kinesis::KinesisOptions kinesis;
+};
+
+// Parses argv (and the environment). Returns the exit code to use when the program should
+// stop right away (--help, a bad flag), nullopt to run.
+std::optional<int> parse_config(int argc, char** argv, Config* config);
+
+}  // namespace trib::server

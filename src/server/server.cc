@@ -1,0 +1,132 @@
+#include "server/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <thread>
+
+#include "aws/pipeline.h"
+#include "kinesis/service.h"
+#include "net/http_server.h"
+#include "storage/engine.h"
+#include "storage/keys.h"
+#include "util/clock.h"
+#include "util/sealed_token.h"
+
+namespace trib::server {
+
+namespace {
+
+// The per-data-directory key that seals shard iterators and pagination tokens.
+bool load_or_create_token_key(storage::Engine& engine, std::string* key, std::string* error) {
+  const std::string storage_key = storage::KeyBuilder().u8('K').raw("token_key").take();
+  auto status = engine.get(storage::Keyspace::kMeta, storage_key, key);
+  if (status.is_ok() && key->size() == TokenSealer::kKeyBytes) return true;
+  if (!status.is_ok() && !status.is_not_found()) {
+    *error = "cannot read the token key: " + status.message;
+    return false;
+  }
+  *key = TokenSealer::generate_key();
+  storage::WriteBatch batch;
+  batch.put(storage::Keyspace::kMeta, storage_key, *key);
+  status = engine.write(batch, storage::WriteOptions{true});
+  if (!status.is_ok()) {
+    *error = "cannot store the token key: " + status.message;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Config config;
+  Clock clock;
+  std::unique_ptr<storage::Engine> engine;
+  std::unique_ptr<TokenSealer> sealer;
+  std::unique_ptr<kinesis::KinesisService> kinesis;
+  std::unique_ptr<aws::Pipeline> pipeline;
+  std::unique_ptr<net::HttpServer> http;
+
+  std::thread lifecycle;
+  std::mutex lifecycle_mutex;
+  std::condition_variable lifecycle_wake;
+  bool stopping = false;
+
+  void run_lifecycle() {
+    std::unique_lock lock(lifecycle_mutex);
+    while (!stopping) {
+      lifecycle_wake.wait_for(lock, std::chrono::milliseconds(100));
+      if (stopping) break;
+      lock.unlock();
+      const size_t purged = kinesis->catalog().purge_gone(clock.now_ms());
+      if (purged) spdlog::debug("purged {} deleted stream(s)", purged);
+      lock.lock();
+    }
+  }
+};
+
+Server::Server(Config config) : impl_(std::make_unique<Impl>()) { impl_->config = std::move(config); }
+
+Server::~Server() {
+  stop();
+  if (impl_->lifecycle.joinable()) impl_->lifecycle.join();
+}
+
+bool Server::start(std::string* error) {
+  auto& c = impl_->config;
+  if (c.in_memory) {
+    impl_->engine = storage::make_memory_engine();
+  } else {
+    std::error_code ec;
+    std::filesystem::create_directories(c.data_dir, ec);
+    if (ec) {
+      *error = "cannot create data directory " + c.data_dir + ": " + ec.message();
+      return false;
+    }
+    storage::Status status;
+    impl_->engine = storage::open_rocksdb_engine(c.data_dir, &status);
+    if (!impl_->engine || !status.is_ok()) {
+      *error = "cannot open data directory " + c.data_dir + ": " + status.message;
+      return false;
+    }
+  }
+  std::string key;
+  if (!load_or_create_token_key(*impl_->engine, &key, error)) return false;
+  impl_->sealer = std::make_unique<TokenSealer>(std::move(key));
+  impl_->kinesis = std::make_unique<kinesis::KinesisService>(*impl_->engine, c.kinesis, *impl_->sealer);
+  if (auto status = impl_->kinesis->load(); !status.is_ok()) {
+    *error = "cannot load streams: " + status.message;
+    return false;
+  }
+  impl_->pipeline = std::make_unique<aws::Pipeline>(aws::PipelineOptions{c.account, c.region}, impl_->clock);
+  impl_->pipeline->add_service(impl_->kinesis.get());
+
+  net::HttpServerOptions http_options;
+  http_options.host = c.host;
+  http_options.port = c.port;
+  http_options.threads = c.threads > 0 ? c.threads : std::max(2u, std::thread::hardware_concurrency());
+  http_options.max_body_bytes = c.max_request_bytes;
+  auto* pipeline = impl_->pipeline.get();
+  impl_->http = std::make_unique<net::HttpServer>(
+      http_options, [pipeline](const aws::HttpRequest& request) { return pipeline->handle(request); });
+  if (!impl_->http->listen(error)) return false;
+  impl_->lifecycle = std::thread([this] { impl_->run_lifecycle(); });
+  return true;
+}
+
+uint16_t Server::port() const { return impl_->http ? impl_->http->bound_port() : 0; }
+
+void Server::run() { impl_->http->run(); }
+
+void Server::stop() {
+  {
+    std::lock_guard lock(impl_->lifecycle_mutex);
+    impl_->stopping = true;
+  }
+  impl_->lifecycle_wake.notify_all();
+  if (impl_->http) impl_->http->stop();
+}
+
+}  // namespace trib::server

@@ -1,0 +1,28 @@
+// Wires the process together: storage engine, services, request pipeline, HTTP listener and
+// the lifecycle job (purging deleted streams), with a clean stop.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "server/config.h"
+
+namespace trib::server {
+
+class Server {
+ public:
+  explicit Server(Config config);
+  ~Server();
+  // Opens storage and binds the port. False (with a message) when either fails.
+  bool start(std::string* error);
+  uint16_t port() const;
+  // Serves until stop(); blocks.
+  void run();
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace trib::server

@@ -1,0 +1,133 @@
+// The storage engine interface. Everything above src/storage/ talks to this header only;
+// no engine type (RocksDB or otherwise) leaks past it.
+//
+// Model: a fixed set of ordered keyspaces (byte-string keys compared with memcmp order),
+// atomic write batches across keyspaces, point reads, and forward/backward iterators over a
+// consistent snapshot. Key and value layouts are documented in docs/storage-encoding.md.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trib::storage {
+
+// Keyspaces are fixed at compile time. Adding one is an encoding change: document it.
+enum class Keyspace : uint8_t {
+  kMeta = 0,     // catalog: streams, tables, counters, server keys
+  kRecords = 1,  // stream records, keyed by (stream incarnation, shard, position)
+  kItems = 2,    // DynamoDB items (later issues)
+};
+inline constexpr int kKeyspaceCount = 3;
+const char* keyspace_name(Keyspace ks);
+
+struct Status {
+  enum class Code : uint8_t { kOk, kNotFound, kCorruption, kIoError, kInvalidArgument };
+  Code code = Code::kOk;
+  std::string message;
+
+  static Status ok() { return {}; }
+  static Status not_found() { return {Code::kNotFound, "not found"}; }
+  static Status io_error(std::string m) { return {Code::kIoError, std::move(m)}; }
+  static Status corruption(std::string m) { return {Code::kCorruption, std::move(m)}; }
+  static Status invalid_argument(std::string m) { return {Code::kInvalidArgument, std::move(m)}; }
+  bool is_ok() const { return code == Code::kOk; }
+  bool is_not_found() const { return code == Code::kNotFound; }
+};
+
+// An ordered list of mutations applied atomically by Engine::write.
+class WriteBatch {
+ public:
+  enum class OpType : uint8_t { kPut, kDelete, kDeleteRange };
+  struct Op {
+    OpType type;
+    Keyspace keyspace;
+    std::string key;    // for kDeleteRange: begin (inclusive)
+    std::string value;  // for kDeleteRange: end (exclusive)
+  };
+
+  void put(Keyspace ks, std::string_view key, std::string_view value) {
+    ops_.push_back({OpType::kPut, ks, std::string(key), std::string(value)});
+  }
+  void del(Keyspace ks, std::string_view key) {
+    ops_.push_back({OpType::kDelete, ks, std::string(key), {}});
+  }
+  // Deletes every key k with begin <= k < end.
+  void delete_range(Keyspace ks, std::string_view begin, std::string_view end) {
+    ops_.push_back({OpType::kDeleteRange, ks, std::string(begin), std::string(end)});
+  }
+  const std::vector<Op>& ops() const { return ops_; }
+  bool empty() const { return ops_.empty(); }
+  size_t size() const { return ops_.size(); }
+  void clear() { ops_.clear(); }
+
+ private:
+  std::vector<Op> ops_;
+};
+
+struct WriteOptions {
+  // true: the write is on stable storage (fsync) before write() returns.
+  // false: it is in the write-ahead log (survives a process crash, not a power loss).
+  bool sync = false;
+};
+
+// A consistent point-in-time view. Reads through a snapshot never see later writes.
+class Snapshot {
+ public:
+  virtual ~Snapshot() = default;
+};
+
+// Iterates one keyspace in key order over a consistent view (a snapshot, either given or
+// taken when the iterator is created). Never blocks writers.
+class Iterator {
+ public:
+  virtual ~Iterator() = default;
+  virtual void seek(std::string_view target) = 0;             // first key >= target
+  virtual void seek_for_prev(std::string_view target) = 0;    // last key <= target
+  virtual void seek_to_first() = 0;
+  virtual void seek_to_last() = 0;
+  virtual bool valid() const = 0;
+  virtual void next() = 0;
+  virtual void prev() = 0;
+  virtual std::string_view key() const = 0;    // valid() must be true
+  virtual std::string_view value() const = 0;  // valid() must be true
+  virtual Status status() const = 0;           // non-ok if iteration hit an error
+};
+
+struct IteratorOptions {
+  const Snapshot* snapshot = nullptr;  // nullptr: an implicit snapshot taken now
+  // Optional bounds: the iterator never yields keys outside [lower_bound, upper_bound).
+  std::optional<std::string> lower_bound;
+  std::optional<std::string> upper_bound;
+};
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+
+  virtual Status write(const WriteBatch& batch, const WriteOptions& options = {}) = 0;
+  // Point read; Status::not_found() when absent.
+  virtual Status get(Keyspace ks, std::string_view key, std::string* value,
+                     const Snapshot* snapshot = nullptr) = 0;
+  virtual std::unique_ptr<Iterator> iterate(Keyspace ks, const IteratorOptions& options = {}) = 0;
+  virtual std::shared_ptr<const Snapshot> snapshot() = 0;
+
+  // Hint to reclaim space in [begin, end) after large deletions (retention, stream deletion).
+  virtual void compact_range(Keyspace ks, std::string_view begin, std::string_view end) = 0;
+  // Makes everything written so far durable on disk (no-op for the in-memory engine).
+  virtual Status flush_wal(bool sync) = 0;
+
+  // Bytes of on-disk (or in-memory) data, approximate; for metrics and tests of space reclaim.
+  virtual uint64_t approximate_size(Keyspace ks) = 0;
+  virtual std::string name() const = 0;
+};
+
+// Opens (creating if needed) a RocksDB database in `path`.
+std::unique_ptr<Engine> open_rocksdb_engine(const std::string& path, Status* status);
+// A process-local engine with the same semantics, for --in-memory and tests.
+std::unique_ptr<Engine> make_memory_engine();
+
+}  // namespace trib::storage

@@ -1,0 +1,366 @@
+// The only file in the project that includes RocksDB headers (see rocksdb_engine.h).
+#include "storage/rocksdb/rocksdb_engine.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/convenience.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace trib::storage {
+
+namespace {
+
+constexpr size_t kMiB = size_t{1} << 20;
+
+Status from_rocksdb(const rocksdb::Status& status) {
+  if (status.ok()) return Status::ok();
+  if (status.IsNotFound()) return Status::not_found();
+  if (status.IsCorruption()) return Status::corruption(status.ToString());
+  if (status.IsInvalidArgument()) return Status::invalid_argument(status.ToString());
+  return Status::io_error(status.ToString());
+}
+
+rocksdb::Slice to_slice(std::string_view bytes) { return {bytes.data(), bytes.size()}; }
+
+bool compression_supported(rocksdb::CompressionType type) {
+  const std::vector<rocksdb::CompressionType> supported = rocksdb::GetSupportedCompressions();
+  return std::find(supported.begin(), supported.end(), type) != supported.end();
+}
+
+rocksdb::DBOptions make_db_options() {
+  rocksdb::DBOptions options;
+  options.create_if_missing = true;
+  // Keyspaces added in later versions appear as new column families on the next open.
+  options.create_missing_column_families = true;
+  // One flush and one compaction thread: enough for an emulator, and few idle threads.
+  options.max_background_jobs = 2;
+  // A rarely written column family (meta) would otherwise keep every old WAL file alive until
+  // it flushes on its own; past this total the oldest WAL's column families are flushed.
+  options.max_total_wal_size = 64 * kMiB;
+  // Caps memtable memory across all column families (three CFs x 3 x 16 MiB otherwise).
+  options.db_write_buffer_size = 64 * kMiB;
+  // RocksDB's informational LOG: keep a few small files instead of up to 1000.
+  options.max_log_file_size = 4 * kMiB;
+  options.keep_log_file_num = 4;
+  // Stated for clarity (the default): memtables not covered by the WAL are flushed on close.
+  // With the WAL on, unflushed data is replayed from it on the next open.
+  options.avoid_flush_during_shutdown = false;
+  return options;
+}
+
+rocksdb::ColumnFamilyOptions make_column_family_options(
+    const std::shared_ptr<rocksdb::Cache>& block_cache) {
+  rocksdb::ColumnFamilyOptions options;
+  // Smaller memtables than the 64 MiB default keep the resident size modest; three of them
+  // let writes continue while one is flushed.
+  options.write_buffer_size = 16 * kMiB;
+  options.max_write_buffer_number = 3;
+  options.compaction_style = rocksdb::kCompactionStyleLevel;
+  // Sizes levels from the bottom up: bounded space amplification, and deleted data (retention,
+  // stream deletion) reaches the bottom level and is dropped sooner.
+  options.level_compaction_dynamic_level_bytes = true;
+  // LZ4 is cheap on CPU and Debian's librocksdb links it; fall back to no compression rather
+  // than failing to open on a build without it.
+  options.compression = compression_supported(rocksdb::kLZ4Compression) ? rocksdb::kLZ4Compression
+                                                                        : rocksdb::kNoCompression;
+
+  rocksdb::BlockBasedTableOptions table_options;
+  // One small block cache shared by all column families instead of an 8 MiB cache each.
+  table_options.block_cache = block_cache;
+  // Index and filter blocks live in (and are bounded by) the block cache instead of growing
+  // with the data; L0's are pinned because every read consults them.
+  table_options.cache_index_and_filter_blocks = true;
+  table_options.pin_l0_filter_and_index_blocks_in_cache = true;
+  // Bloom filters make point reads of absent keys (catalog, items) skip most files.
+  table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
+  return options;
+}
+
+std::string describe_open_failure(const std::string& path, const rocksdb::Status& status) {
+  std::string detail = status.ToString();
+  std::string lowered = detail;
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (status.IsIOError() && lowered.find("lock") != std::string::npos) {
+    return "data directory '" + path +
+           "' is in use by another process (or another engine in this process); only one "
+           "server may open it at a time: " +
+           detail;
+  }
+  return "cannot open RocksDB database in '" + path + "': " + detail;
+}
+
+}  // namespace
+
+struct RocksDbHandle {
+  rocksdb::DB* db = nullptr;
+  // Indexed by Keyspace.
+  std::array<rocksdb::ColumnFamilyHandle*, kKeyspaceCount> keyspaces{};
+  // Every handle returned by Open (default, keyspaces, and any unknown column family found on
+  // disk, which RocksDB requires us to open), destroyed before the database is closed.
+  std::vector<rocksdb::ColumnFamilyHandle*> all_column_families;
+  std::shared_ptr<rocksdb::Cache> block_cache;
+
+  RocksDbHandle() = default;
+  RocksDbHandle(const RocksDbHandle&) = delete;
+  RocksDbHandle& operator=(const RocksDbHandle&) = delete;
+
+  ~RocksDbHandle() {
+    if (db == nullptr) return;
+    // A clean shutdown leaves every acknowledged write on stable storage, sync or not.
+    db->SyncWAL().PermitUncheckedError();
+    for (rocksdb::ColumnFamilyHandle* column_family : all_column_families) {
+      db->DestroyColumnFamilyHandle(column_family).PermitUncheckedError();
+    }
+    db->Close().PermitUncheckedError();
+    delete db;
+  }
+};
+
+namespace {
+
+class RocksDbSnapshot final : public Snapshot {
+ public:
+  RocksDbSnapshot(std::shared_ptr<RocksDbHandle> handle, const rocksdb::Snapshot* snapshot)
+      : handle_(std::move(handle)), snapshot_(snapshot) {}
+  ~RocksDbSnapshot() override { handle_->db->ReleaseSnapshot(snapshot_); }
+
+  const RocksDbHandle* handle() const { return handle_.get(); }
+  const rocksdb::Snapshot* get() const { return snapshot_; }
+
+ private:
+  std::shared_ptr<RocksDbHandle> handle_;
+  const rocksdb::Snapshot* snapshot_;
+};
+
+// Resolves an engine-neutral snapshot to this database's RocksDB snapshot.
+Status resolve_snapshot(const RocksDbHandle* handle, const Snapshot* snapshot,
+                        const rocksdb::Snapshot** resolved) {
+  *resolved = nullptr;
+  if (snapshot == nullptr) return Status::ok();
+  const auto* ours = dynamic_cast<const RocksDbSnapshot*>(snapshot);
+  if (ours == nullptr || ours->handle() != handle) {
+    return Status::invalid_argument("snapshot belongs to a different storage engine");
+  }
+  *resolved = ours->get();
+  return Status::ok();
+}
+
+class RocksDbIterator final : public Iterator {
+ public:
+  RocksDbIterator(std::shared_ptr<RocksDbHandle> handle, rocksdb::ColumnFamilyHandle* column_family,
+                  const IteratorOptions& options)
+      : handle_(std::move(handle)),
+        lower_bound_(options.lower_bound),
+        upper_bound_(options.upper_bound) {
+    const rocksdb::Snapshot* snapshot = nullptr;
+    error_ = resolve_snapshot(handle_.get(), options.snapshot, &snapshot);
+    if (!error_.is_ok()) return;
+    rocksdb::ReadOptions read_options;
+    read_options.snapshot = snapshot;
+    // RocksDB keeps pointers to the bound slices, which point into this object's strings.
+    if (lower_bound_) {
+      lower_bound_slice_ = to_slice(*lower_bound_);
+      read_options.iterate_lower_bound = &lower_bound_slice_;
+    }
+    if (upper_bound_) {
+      upper_bound_slice_ = to_slice(*upper_bound_);
+      read_options.iterate_upper_bound = &upper_bound_slice_;
+    }
+    iterator_.reset(handle_->db->NewIterator(read_options, column_family));
+  }
+
+  void seek(std::string_view target) override {
+    if (!iterator_) return;
+    if (lower_bound_ && target < std::string_view(*lower_bound_)) target = *lower_bound_;
+    iterator_->Seek(to_slice(target));
+  }
+  void seek_for_prev(std::string_view target) override {
+    if (!iterator_) return;
+    if (upper_bound_ && target >= std::string_view(*upper_bound_)) {
+      iterator_->SeekToLast();  // the last key below the (exclusive) upper bound
+      return;
+    }
+    iterator_->SeekForPrev(to_slice(target));
+  }
+  void seek_to_first() override {
+    if (iterator_) iterator_->SeekToFirst();
+  }
+  void seek_to_last() override {
+    if (iterator_) iterator_->SeekToLast();
+  }
+  bool valid() const override { return iterator_ && iterator_->Valid(); }
+  void next() override {
+    if (valid()) iterator_->Next();
+  }
+  void prev() override {
+    if (valid()) iterator_->Prev();
+  }
+  std::string_view key() const override {
+    const rocksdb::Slice key = iterator_->key();
+    return {key.data(), key.size()};
+  }
+  std::string_view value() const override {
+    const rocksdb::Slice value = iterator_->value();
+    return {value.data(), value.size()};
+  }
+  Status status() const override {
+    if (!error_.is_ok()) return error_;
+    return from_rocksdb(iterator_->status());
+  }
+
+ private:
+  // Declaration order matters: the RocksDB iterator is destroyed first, then the bounds it
+  // points to, then (possibly) the database.
+  std::shared_ptr<RocksDbHandle> handle_;
+  std::optional<std::string> lower_bound_;
+  std::optional<std::string> upper_bound_;
+  rocksdb::Slice lower_bound_slice_;
+  rocksdb::Slice upper_bound_slice_;
+  Status error_;
+  std::unique_ptr<rocksdb::Iterator> iterator_;
+};
+
+}  // namespace
+
+std::unique_ptr<RocksDbEngine> RocksDbEngine::open(const std::string& path, Status* status) {
+  std::error_code error;
+  std::filesystem::create_directories(path, error);
+  if (error) {
+    *status = Status::io_error("cannot create data directory '" + path + "': " + error.message());
+    return nullptr;
+  }
+
+  auto handle = std::make_shared<RocksDbHandle>();
+  // Shared by every column family; small because the product promises a few MB idle RSS and
+  // the OS page cache already holds recently read files.
+  handle->block_cache = rocksdb::NewLRUCache(8 * kMiB);
+  const rocksdb::DBOptions db_options = make_db_options();
+  const rocksdb::ColumnFamilyOptions column_family_options =
+      make_column_family_options(handle->block_cache);
+
+  // RocksDB requires opening every column family that exists on disk; a missing directory or
+  // database simply has none yet.
+  std::vector<std::string> existing;
+  rocksdb::DB::ListColumnFamilies(db_options, path, &existing).PermitUncheckedError();
+  std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName};
+  for (int i = 0; i < kKeyspaceCount; ++i) names.push_back(keyspace_name(static_cast<Keyspace>(i)));
+  for (const std::string& name : existing) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : names) descriptors.emplace_back(name, column_family_options);
+
+  rocksdb::DB* db = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> column_families;
+  const rocksdb::Status open_status =
+      rocksdb::DB::Open(db_options, path, descriptors, &column_families, &db);
+  if (!open_status.ok()) {
+    *status = Status::io_error(describe_open_failure(path, open_status));
+    if (open_status.IsCorruption()) status->code = Status::Code::kCorruption;
+    return nullptr;
+  }
+  handle->db = db;
+  handle->all_column_families = column_families;
+  for (int i = 0; i < kKeyspaceCount; ++i) handle->keyspaces[i] = column_families[i + 1];
+
+  *status = Status::ok();
+  return std::unique_ptr<RocksDbEngine>(new RocksDbEngine(std::move(handle)));
+}
+
+RocksDbEngine::RocksDbEngine(std::shared_ptr<RocksDbHandle> handle) : handle_(std::move(handle)) {}
+
+RocksDbEngine::~RocksDbEngine() = default;
+
+rocksdb::ColumnFamilyHandle* RocksDbEngine::column_family(Keyspace ks) const {
+  return handle_->keyspaces[static_cast<size_t>(ks)];
+}
+
+Status RocksDbEngine::write(const WriteBatch& batch, const WriteOptions& options) {
+  rocksdb::WriteBatch rocksdb_batch;
+  for (const WriteBatch::Op& op : batch.ops()) {
+    if (static_cast<size_t>(op.keyspace) >= kKeyspaceCount) {
+      return Status::invalid_argument("unknown keyspace in write batch");
+    }
+    rocksdb::ColumnFamilyHandle* cf = column_family(op.keyspace);
+    rocksdb::Status added;
+    switch (op.type) {
+      case WriteBatch::OpType::kPut:
+        added = rocksdb_batch.Put(cf, op.key, op.value);
+        break;
+      case WriteBatch::OpType::kDelete:
+        added = rocksdb_batch.Delete(cf, op.key);
+        break;
+      case WriteBatch::OpType::kDeleteRange:
+        // An empty or inverted range deletes nothing (RocksDB would reject end < begin).
+        if (op.key >= op.value) continue;
+        added = rocksdb_batch.DeleteRange(cf, op.key, op.value);
+        break;
+    }
+    if (!added.ok()) return from_rocksdb(added);
+  }
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options.sync;  // the WAL is always on; sync adds an fsync
+  return from_rocksdb(handle_->db->Write(write_options, &rocksdb_batch));
+}
+
+Status RocksDbEngine::get(Keyspace ks, std::string_view key, std::string* value,
+                          const Snapshot* snapshot) {
+  rocksdb::ReadOptions read_options;
+  Status resolved = resolve_snapshot(handle_.get(), snapshot, &read_options.snapshot);
+  if (!resolved.is_ok()) return resolved;
+  return from_rocksdb(handle_->db->Get(read_options, column_family(ks), to_slice(key), value));
+}
+
+std::unique_ptr<Iterator> RocksDbEngine::iterate(Keyspace ks, const IteratorOptions& options) {
+  return std::make_unique<RocksDbIterator>(handle_, column_family(ks), options);
+}
+
+std::shared_ptr<const Snapshot> RocksDbEngine::snapshot() {
+  return std::make_shared<RocksDbSnapshot>(handle_, handle_->db->GetSnapshot());
+}
+
+void RocksDbEngine::compact_range(Keyspace ks, std::string_view begin, std::string_view end) {
+  rocksdb::CompactRangeOptions options;
+  // Also rewrite bottom-level files in the range: that is where deleted data usually sits, and
+  // reclaiming it is the point of calling this.
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  const rocksdb::Slice begin_slice = to_slice(begin);
+  const rocksdb::Slice end_slice = to_slice(end);
+  // An empty bound means "from the first key" / "to the last key" (prefix_successor returns ""
+  // when there is no upper bound).
+  handle_->db
+      ->CompactRange(options, column_family(ks), begin.empty() ? nullptr : &begin_slice,
+                     end.empty() ? nullptr : &end_slice)
+      .PermitUncheckedError();
+}
+
+Status RocksDbEngine::flush_wal(bool sync) { return from_rocksdb(handle_->db->FlushWAL(sync)); }
+
+uint64_t RocksDbEngine::approximate_size(Keyspace ks) {
+  uint64_t live_data = 0;
+  uint64_t memtables = 0;
+  handle_->db->GetIntProperty(column_family(ks), rocksdb::DB::Properties::kEstimateLiveDataSize,
+                              &live_data);
+  handle_->db->GetIntProperty(column_family(ks), rocksdb::DB::Properties::kCurSizeAllMemTables,
+                              &memtables);
+  return live_data + memtables;
+}
+
+std::unique_ptr<Engine> open_rocksdb_engine(const std::string& path, Status* status) {
+  return RocksDbEngine::open(path, status);
+}
+
+}  // namespace trib::storage

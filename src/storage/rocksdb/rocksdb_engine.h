@@ -1,0 +1,48 @@
+// The RocksDB storage engine: the embedded, durable default behind storage/engine.h.
+//
+// This header deliberately forward-declares the RocksDB types it mentions so that including it
+// never pulls RocksDB headers into other code; rocksdb_engine.cc is the only file in the project
+// that includes them. Everything above src/storage/ should use open_rocksdb_engine() from
+// engine.h and never name this class.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "storage/engine.h"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class DB;
+}  // namespace rocksdb
+
+namespace trib::storage {
+
+// Owns the open database and its column family handles. Shared by the engine, its snapshots
+// and its iterators, so the database is closed only after the last of them is gone.
+struct RocksDbHandle;
+
+class RocksDbEngine final : public Engine {
+ public:
+  // Opens (creating if needed) the database in `path`; nullptr with a non-ok status on failure.
+  static std::unique_ptr<RocksDbEngine> open(const std::string& path, Status* status);
+  ~RocksDbEngine() override;
+
+  Status write(const WriteBatch& batch, const WriteOptions& options) override;
+  Status get(Keyspace ks, std::string_view key, std::string* value,
+             const Snapshot* snapshot) override;
+  std::unique_ptr<Iterator> iterate(Keyspace ks, const IteratorOptions& options) override;
+  std::shared_ptr<const Snapshot> snapshot() override;
+  void compact_range(Keyspace ks, std::string_view begin, std::string_view end) override;
+  Status flush_wal(bool sync) override;
+  uint64_t approximate_size(Keyspace ks) override;
+  std::string name() const override { return "rocksdb"; }
+
+ private:
+  explicit RocksDbEngine(std::shared_ptr<RocksDbHandle> handle);
+  rocksdb::ColumnFamilyHandle* column_family(Keyspace ks) const;
+
+  std::shared_ptr<RocksDbHandle> handle_;
+};
+
+}  // namespace trib::storage

@@ -1,0 +1,79 @@
+#include "util/base64.h"
+
+#include <array>
+#include <cstdint>
+
+namespace trib::base64 {
+
+namespace {
+
+constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+constexpr std::array<int8_t, 256> make_reverse() {
+  std::array<int8_t, 256> table{};
+  for (auto& v : table) v = -1;
+  for (int i = 0; i < 64; ++i) table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
+  return table;
+}
+constexpr std::array<int8_t, 256> kReverse = make_reverse();
+
+}  // namespace
+
+std::string encode(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  size_t i = 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  for (; i + 3 <= bytes.size(); i += 3) {
+    uint32_t n = (p[i] << 16) | (p[i + 1] << 8) | p[i + 2];
+    out.push_back(kAlphabet[(n >> 18) & 63]);
+    out.push_back(kAlphabet[(n >> 12) & 63]);
+    out.push_back(kAlphabet[(n >> 6) & 63]);
+    out.push_back(kAlphabet[n & 63]);
+  }
+  size_t rest = bytes.size() - i;
+  if (rest == 1) {
+    uint32_t n = p[i] << 16;
+    out.push_back(kAlphabet[(n >> 18) & 63]);
+    out.push_back(kAlphabet[(n >> 12) & 63]);
+    out.append("==");
+  } else if (rest == 2) {
+    uint32_t n = (p[i] << 16) | (p[i + 1] << 8);
+    out.push_back(kAlphabet[(n >> 18) & 63]);
+    out.push_back(kAlphabet[(n >> 12) & 63]);
+    out.push_back(kAlphabet[(n >> 6) & 63]);
+    out.push_back('=');
+  }
+  return out;
+}
+
+std::optional<std::string> decode(std::string_view text, DecodeError* error) {
+  auto fail = [&](DecodeError::Kind kind, char c = 0) -> std::optional<std::string> {
+    if (error) *error = DecodeError{kind, c};
+    return std::nullopt;
+  };
+  if (text.size() % 4 != 0) return fail(DecodeError::Kind::kLength);
+  size_t padding = 0;
+  if (!text.empty() && text.back() == '=') padding = (text.size() >= 2 && text[text.size() - 2] == '=') ? 2 : 1;
+  const size_t data_len = text.size() - padding;
+  for (size_t i = 0; i < data_len; ++i) {
+    if (kReverse[static_cast<unsigned char>(text[i])] < 0) return fail(DecodeError::Kind::kCharacter, text[i]);
+  }
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (size_t i = 0; i < data_len; ++i) {
+    acc = (acc << 6) | static_cast<uint32_t>(kReverse[static_cast<unsigned char>(text[i])]);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  // Leftover bits of the last character must be zero.
+  if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) return fail(DecodeError::Kind::kLastCharacter);
+  return out;
+}
+
+}  // namespace trib::base64

@@ -1,0 +1,98 @@
+"""Fixtures for Tributary's integration tests; helpers live in support.py."""
+
+from __future__ import annotations
+
+import pathlib
+import shutil
+import sys
+import tempfile
+from typing import Any, Callable, Iterator
+
+import pytest
+
+# Make support.py importable from the test modules whatever pytest's import mode is.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+
+from support import TributaryServer, kinesis_client  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def session_tmp() -> Iterator[pathlib.Path]:
+    directory = pathlib.Path(tempfile.mkdtemp(prefix="tributary-it-"))
+    yield directory
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def server(session_tmp: pathlib.Path) -> Iterator[TributaryServer]:
+    """The shared server: RocksDB data directory, 0 ms create/delete delays."""
+    # A generous shard limit: many tests share this server's default account. The limit
+    # itself is tested on servers of its own.
+    instance = TributaryServer(
+        data_dir=session_tmp / "shared-data", extra_args=["--shard-limit", "100000"]
+    ).start()
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture(scope="session")
+def memory_server() -> Iterator[TributaryServer]:
+    """A shared --in-memory server, 0 ms create/delete delays."""
+    instance = TributaryServer(data_dir=None, in_memory=True).start()
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture
+def start_server(tmp_path: pathlib.Path) -> Iterator[Callable[..., TributaryServer]]:
+    """Factory for servers private to one test; all are stopped at teardown.
+
+    Keyword arguments are those of TributaryServer; data_dir defaults to a fresh
+    directory under the test's tmp_path.
+    """
+    started: list[TributaryServer] = []
+
+    def factory(**kwargs: Any) -> TributaryServer:
+        if not kwargs.get("in_memory"):
+            kwargs.setdefault("data_dir", tmp_path / f"data-{len(started)}")
+        else:
+            kwargs.setdefault("data_dir", None)
+        instance = TributaryServer(**kwargs)
+        started.append(instance)
+        return instance.start()
+
+    yield factory
+    for instance in started:
+        instance.stop()
+
+
+@pytest.fixture
+def kinesis(server: TributaryServer):
+    return kinesis_client(server)
+
+
+
+
+# Servers shared by several tests. When one dies (a crash is a server bug), the test that
+# was running fails with the server's last output, and the server is started again on the
+# same data so that one crash does not fail every later test.
+SHARED_SERVER_FIXTURES = ("server", "memory_server", "slow_server", "limited_server")
+
+
+@pytest.fixture(autouse=True)
+def fail_and_restart_crashed_shared_server(request):
+    yield
+    for fixture_name in SHARED_SERVER_FIXTURES:
+        if fixture_name not in request.fixturenames:
+            continue
+        instance = request.getfixturevalue(fixture_name)
+        if instance.running:
+            continue
+        tail = instance.output_tail()
+        exit_code = instance.reap_if_dead()
+        instance.start()
+        pytest.fail(
+            f"the shared '{fixture_name}' server died during this test (exit code {exit_code}; "
+            f"-11 is SIGSEGV); restarted it for the next tests. Last output:\n{tail}",
+            pytrace=False,
+        )

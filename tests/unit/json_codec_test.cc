@@ -1,0 +1,115 @@
+// JSON decoding against shapes: AWS's SerializationException texts, and encoding rules.
+#include <gtest/gtest.h>
+
+#include "aws/codec.h"
+#include "model/model.h"
+
+namespace trib::aws {
+namespace {
+
+const model::ServiceModel& kinesis_model() { return model::ServiceModel::embedded("kinesis-2013-12-02"); }
+
+AwsResult<Value> decode(std::string_view operation, std::string_view json) {
+  auto codec = make_json_codec("application/x-amz-json-1.1");
+  auto parsed = codec->parse(json);
+  if (!parsed) return fail(parsed.error());
+  return parsed.value()->to_value(kinesis_model().find_operation(operation)->input);
+}
+
+std::string serialization_message(std::string_view operation, std::string_view json) {
+  auto result = decode(operation, json);
+  EXPECT_FALSE(result.ok()) << json;
+  if (result.ok()) return "";
+  EXPECT_EQ(result.error().type, "SerializationException");
+  return result.error().message;
+}
+
+TEST(JsonCodec, MalformedBodyIsSerializationWithoutMessage) {
+  for (std::string_view body : {"{", "nope", "[1,2]", "\"s\"", "12", "null", "{\"a\":}"}) {
+    auto result = decode("ListStreams", body);
+    ASSERT_FALSE(result.ok()) << body;
+    EXPECT_EQ(result.error().type, "SerializationException");
+    EXPECT_EQ(result.error().message_key, AwsError::MessageKey::kNone);
+  }
+}
+
+TEST(JsonCodec, WrongTypeTexts) {
+  EXPECT_EQ(serialization_message("CreateStream", R"({"StreamName":true})"),
+            "class java.lang.Boolean can not be converted to an String");
+  EXPECT_EQ(serialization_message("CreateStream", R"({"StreamName":12})"),
+            "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an String");
+  EXPECT_EQ(serialization_message("CreateStream", R"({"StreamName":[]})"),
+            "Start of list found where not expected");
+  EXPECT_EQ(serialization_message("CreateStream", R"({"StreamName":{}})"),
+            "Start of structure or map found where not expected.");
+  EXPECT_EQ(serialization_message("CreateStream", R"({"ShardCount":"1"})"),
+            "class java.lang.String can not be converted to an Integer");
+  EXPECT_EQ(serialization_message("CreateStream", R"({"ShardCount":true})"),
+            "class java.lang.Boolean can not be converted to an Integer");
+  EXPECT_EQ(serialization_message("CreateStream", R"({"Tags":"x"})"), "Expected map or null");
+  EXPECT_EQ(serialization_message("CreateStream", R"({"Tags":[]})"), "Start of list found where not expected");
+  EXPECT_EQ(serialization_message("CreateStream", R"({"StreamModeDetails":"x"})"), "Expected null");
+  EXPECT_EQ(serialization_message("DeleteStream", R"({"EnforceConsumerDeletion":"maybe"})"),
+            "'MAYBE' can not be converted to an Boolean");
+  EXPECT_EQ(serialization_message("DeleteStream", R"({"EnforceConsumerDeletion":1})"),
+            "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an Boolean");
+  EXPECT_EQ(serialization_message("ListShards", R"({"StreamCreationTimestamp":"2020-01-01"})"),
+            "class java.lang.String can not be converted to milliseconds since epoch");
+  EXPECT_EQ(serialization_message("RemoveTagsFromStream", R"({"TagKeys":"k"})"), "Expected list or null");
+}
+
+TEST(JsonCodec, BlobBase64Texts) {
+  EXPECT_EQ(serialization_message("PutRecord", R"({"Data":"23456"})"),
+            "'23456' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 "
+            "bytes but found: 5");
+  EXPECT_EQ(serialization_message("PutRecord", R"({"Data":"=+/="})"),
+            "'=+/=' can not be converted to a Blob: Invalid Base64 character: '='");
+  EXPECT_EQ(serialization_message("PutRecord", R"({"Data":"+/+="})"),
+            "'+/+=' can not be converted to a Blob: Invalid last non-pad Base64 character dectected");
+  auto ok = decode("PutRecord", R"({"Data":"aGVsbG8="})");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->find("Data")->as_blob().bytes, "hello");
+}
+
+TEST(JsonCodec, LenientNumbersAndUnknownMembers) {
+  auto v = decode("CreateStream", R"({"StreamName":"s","ShardCount":3.9,"Unknown":{"x":1},"Tags":null})");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->int_member("ShardCount"), 3);
+  EXPECT_EQ(v->find("Unknown"), nullptr);
+  EXPECT_EQ(v->find("Tags"), nullptr);
+  auto clamped = decode("CreateStream", R"({"ShardCount":100000000000})");
+  ASSERT_TRUE(clamped.ok());
+  EXPECT_EQ(clamped->int_member("ShardCount"), 2147483647);
+  auto accepted = decode("DeleteStream", R"({"EnforceConsumerDeletion":"true"})");
+  ASSERT_TRUE(accepted.ok());
+  EXPECT_EQ(accepted->bool_member("EnforceConsumerDeletion"), true);
+}
+
+TEST(JsonCodec, TimestampsDecodeToMilliseconds) {
+  auto v = decode("ListShards", R"({"StreamCreationTimestamp":1480000000.123})");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->timestamp_member("StreamCreationTimestamp"), 1480000000123);
+}
+
+TEST(JsonCodec, EncodesTimestampsAsPlainDecimalSeconds) {
+  Value doc = Value::map();
+  doc.set("T", Timestamp{1480000000123});
+  doc.set("Z", Timestamp{1480000000000});
+  doc.set("B", Blob{"hello"});
+  doc.set("S", "q\"\\\n\x01");
+  EXPECT_EQ(to_json(doc),
+            R"({"T":1480000000.123,"Z":1480000000.000,"B":"aGVsbG8=","S":"q\"\\\n\u0001"})");
+}
+
+TEST(JsonCodec, ErrorBodies) {
+  auto codec = make_json_codec("application/x-amz-json-1.1");
+  EXPECT_EQ(codec->encode_error(errors::unknown_operation(), "UnknownOperationException"),
+            R"({"__type":"UnknownOperationException"})");
+  EXPECT_EQ(codec->encode_error(errors::serialization("m"), "SerializationException"),
+            R"({"__type":"SerializationException","Message":"m"})");
+  EXPECT_EQ(codec->encode_error(errors::validation("v"), "ValidationException"),
+            R"({"__type":"ValidationException","message":"v"})");
+}
+
+}  // namespace
+}  // namespace trib::aws

@@ -1,0 +1,92 @@
+// Hash-range arithmetic and sequence numbers.
+#include <gtest/gtest.h>
+
+#include "streams/hash_range.h"
+#include "streams/sequence_number.h"
+
+namespace trib::streams {
+namespace {
+
+TEST(HashRange, TwoShardsSplitAtTwoToThe127) {
+  auto ranges = split_hash_space(2);
+  ASSERT_EQ(ranges.size(), 2u);
+  EXPECT_EQ(to_decimal(ranges[0].starting_hash_key), "0");
+  EXPECT_EQ(to_decimal(ranges[0].ending_hash_key), "170141183460469231731687303715884105727");
+  EXPECT_EQ(to_decimal(ranges[1].starting_hash_key), "170141183460469231731687303715884105728");
+  EXPECT_EQ(to_decimal(ranges[1].ending_hash_key), "340282366920938463463374607431768211455");
+}
+
+TEST(HashRange, ThreeShardsMatchAws) {
+  auto ranges = split_hash_space(3);
+  EXPECT_EQ(to_decimal(ranges[0].ending_hash_key), "113427455640312821154458202477256070484");
+  EXPECT_EQ(to_decimal(ranges[1].starting_hash_key), "113427455640312821154458202477256070485");
+  EXPECT_EQ(to_decimal(ranges[1].ending_hash_key), "226854911280625642308916404954512140969");
+  EXPECT_EQ(to_decimal(ranges[2].starting_hash_key), "226854911280625642308916404954512140970");
+  EXPECT_EQ(ranges[2].ending_hash_key, kMaxHashKey);
+}
+
+TEST(HashRange, RangesTileTheWholeSpace) {
+  for (uint32_t n : {1u, 4u, 5u, 7u, 64u, 500u, 1000u}) {
+    auto ranges = split_hash_space(n);
+    ASSERT_EQ(ranges.size(), n);
+    EXPECT_EQ(ranges.front().starting_hash_key, 0u);
+    EXPECT_EQ(ranges.back().ending_hash_key, kMaxHashKey);
+    for (uint32_t i = 1; i < n; ++i) {
+      EXPECT_EQ(ranges[i].starting_hash_key, ranges[i - 1].ending_hash_key + 1);
+    }
+  }
+}
+
+TEST(HashRange, DecimalRoundTripAndLimits) {
+  EXPECT_EQ(parse_decimal("340282366920938463463374607431768211455"), kMaxHashKey);
+  EXPECT_FALSE(parse_decimal("340282366920938463463374607431768211456"));
+  EXPECT_FALSE(parse_decimal(""));
+  EXPECT_FALSE(parse_decimal("12a"));
+  EXPECT_EQ(to_decimal(*parse_decimal("123456789012345678901234567890")), "123456789012345678901234567890");
+}
+
+TEST(HashRange, PartitionKeyIsMd5) {
+  // MD5("a") = 0cc175b9c0f1b6a831c399e269772661
+  EXPECT_EQ(to_decimal(hash_partition_key("a")), "16955237001963240173058271559858726497");
+}
+
+TEST(SequenceNumber, FiftySixDigitsAndRoundTrip) {
+  SequenceNumberParts parts{1700000000, 42, 1700000005, 3};
+  const std::string s = format_sequence_number(parts);
+  EXPECT_EQ(s.size(), 56u);
+  auto back = parse_sequence_number(s);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->shard_created_seconds, 1700000000);
+  EXPECT_EQ(back->counter, 42u);
+  EXPECT_EQ(back->record_seconds, 1700000005);
+  EXPECT_EQ(back->shard_index, 3u);
+}
+
+TEST(SequenceNumber, ConsecutiveShardsDifferAsOnAws) {
+  // AWS's first sequence numbers of shards created together differ by 2^144 + 16.
+  auto a = format_sequence_number({1700000000, 0, 1700000000, 0});
+  auto b = format_sequence_number({1700000000, 0, 1700000000, 1});
+  auto ha = *decimal_to_hex(a);
+  auto hb = *decimal_to_hex(b);
+  EXPECT_EQ(hex_to_decimal(ha), a);
+  // Compare by subtracting in decimal via known constant: b - a == 22300745198530623141535718272648361505980432
+  // Checked through hex: the shard nibble and the shard field differ by exactly one.
+  EXPECT_EQ(ha.substr(0, 10), hb.substr(0, 10));
+  EXPECT_EQ(hb[10], '1');
+  EXPECT_EQ(hb.substr(38, 8), "00000001");
+}
+
+TEST(SequenceNumber, OrderFollowsCounter) {
+  auto a = format_sequence_number({1700000000, 1, 1800000000, 0});
+  auto b = format_sequence_number({1700000000, 2, 1700000000, 0});
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_LT(a, b);
+}
+
+TEST(SequenceNumber, RejectsForeignShapes) {
+  EXPECT_FALSE(parse_sequence_number("12345"));
+  EXPECT_FALSE(parse_sequence_number("not a number"));
+}
+
+}  // namespace
+}  // namespace trib::streams

@@ -1,0 +1,122 @@
+// base64, sealed tokens, SigV4 shape checks.
+#include <gtest/gtest.h>
+
+#include "aws/auth.h"
+#include "util/base64.h"
+#include "util/sealed_token.h"
+
+namespace trib {
+namespace {
+
+TEST(Base64, RoundTrips) {
+  for (std::string s : {std::string(), std::string("f"), std::string("fo"), std::string("foo"),
+                        std::string("foob"), std::string("\0\xff\x10", 3)}) {
+    EXPECT_EQ(base64::decode(base64::encode(s)).value(), s);
+  }
+  EXPECT_EQ(base64::encode("hello"), "aGVsbG8=");
+}
+
+TEST(Base64, StrictDecoding) {
+  base64::DecodeError why{};
+  EXPECT_FALSE(base64::decode("abc", &why));
+  EXPECT_EQ(why.kind, base64::DecodeError::Kind::kLength);
+  EXPECT_FALSE(base64::decode("ab$=", &why));
+  EXPECT_EQ(why.kind, base64::DecodeError::Kind::kCharacter);
+  EXPECT_EQ(why.bad_character, '$');
+  EXPECT_FALSE(base64::decode("aGVsbG9=", &why));  // non-zero unused bits
+  EXPECT_EQ(why.kind, base64::DecodeError::Kind::kLastCharacter);
+}
+
+TEST(SealedToken, RoundTripAndShape) {
+  TokenSealer sealer(TokenSealer::generate_key());
+  const std::string token = sealer.seal("stream|shard|position");
+  auto raw = base64::decode(token).value();
+  EXPECT_EQ(raw.substr(0, 8), std::string("\0\0\0\0\0\0\0\1", 8));
+  EXPECT_EQ((raw.size() - 8) % 16, 0u);
+  EXPECT_EQ(sealer.open(token).value(), "stream|shard|position");
+}
+
+TEST(SealedToken, RejectsTamperingAndForeignKeys) {
+  TokenSealer sealer(TokenSealer::generate_key());
+  TokenSealer other(TokenSealer::generate_key());
+  std::string token = sealer.seal("payload");
+  EXPECT_FALSE(other.open(token));
+  auto raw = base64::decode(token).value();
+  raw[20] = static_cast<char>(raw[20] ^ 1);
+  EXPECT_FALSE(sealer.open(base64::encode(raw)));
+  EXPECT_FALSE(sealer.open("AAAA"));
+  EXPECT_FALSE(sealer.open("not base64!"));
+  EXPECT_FALSE(sealer.open(""));
+}
+
+aws::HttpRequest request_with(std::string target, std::vector<std::pair<std::string, std::string>> headers) {
+  aws::HttpRequest r;
+  r.method = "POST";
+  r.target = std::move(target);
+  r.headers = std::move(headers);
+  return r;
+}
+
+TEST(Auth, AccountAndRegionFromCredential) {
+  auto caller = aws::authenticate(
+      request_with("/", {{"authorization",
+                          "AWS4-HMAC-SHA256 Credential=123456789012/20260101/eu-west-1/kinesis/aws4_request, "
+                          "SignedHeaders=host;x-amz-date, Signature=abc"},
+                         {"x-amz-date", "20260101T000000Z"}}),
+      "000000000000", "us-east-1");
+  ASSERT_TRUE(caller.ok());
+  EXPECT_EQ(caller->account, "123456789012");
+  EXPECT_EQ(caller->region, "eu-west-1");
+
+  auto fallback = aws::authenticate(
+      request_with("/", {{"authorization",
+                          "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/ap-south-1/kinesis/aws4_request, "
+                          "SignedHeaders=host, Signature=abc"},
+                         {"date", "x"}}),
+      "000000000000", "us-east-1");
+  ASSERT_TRUE(fallback.ok());
+  EXPECT_EQ(fallback->account, "000000000000");
+  EXPECT_EQ(fallback->region, "ap-south-1");
+}
+
+TEST(Auth, AwsMessages) {
+  auto missing = aws::authenticate(request_with("/", {}), "000000000000", "us-east-1");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().type, "MissingAuthenticationTokenException");
+  EXPECT_EQ(missing.error().message, "Missing Authentication Token");
+
+  auto incomplete = aws::authenticate(request_with("/", {{"authorization", "X"}}), "000000000000", "us-east-1");
+  ASSERT_FALSE(incomplete.ok());
+  EXPECT_EQ(incomplete.error().type, "IncompleteSignatureException");
+  EXPECT_EQ(incomplete.error().message,
+            "Authorization header requires 'Credential' parameter. Authorization header requires "
+            "'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. "
+            "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
+            "Authorization=X");
+
+  auto partial = aws::authenticate(
+      request_with("/", {{"authorization", "AWS4- Signature=b, Credential=a"}, {"date", "a"}}),
+      "000000000000", "us-east-1");
+  ASSERT_FALSE(partial.ok());
+  EXPECT_EQ(partial.error().message,
+            "Authorization header requires 'SignedHeaders' parameter. Authorization=AWS4- Signature=b, "
+            "Credential=a");
+
+  auto both = aws::authenticate(request_with("/?X-Amz-Algorithm", {{"authorization", "X"}}), "000000000000",
+                                "us-east-1");
+  ASSERT_FALSE(both.ok());
+  EXPECT_EQ(both.error().type, "InvalidSignatureException");
+  EXPECT_EQ(both.error().message,
+            "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
+
+  auto query = aws::authenticate(
+      request_with("/?X-Amz-Algorithm=a&X-Amz-Credential=b&X-Amz-Signature=c&X-Amz-Date=d", {}),
+      "000000000000", "us-east-1");
+  ASSERT_FALSE(query.ok());
+  EXPECT_EQ(query.error().message,
+            "AWS query-string parameters must include 'X-Amz-SignedHeaders'. Re-examine the "
+            "query-string parameters.");
+}
+
+}  // namespace
+}  // namespace trib
