@@ -222,6 +222,7 @@ struct WorkerStats {
   std::map<unsigned, std::string> sample_error_body;
   std::map<std::string, std::uint64_t> transport_errors;  // by phase: connect, write, read
   std::uint64_t reconnects = 0;
+  std::uint64_t unfinished_at_end = 0;  // requests still waiting for a response when the run ended
   LatencyHistogram latency;
 
   void merge(const WorkerStats& other) {
@@ -234,6 +235,7 @@ struct WorkerStats {
       sample_error_body.try_emplace(status, body);
     for (const auto& [phase, count] : other.transport_errors) transport_errors[phase] += count;
     reconnects += other.reconnects;
+    unfinished_at_end += other.unfinished_at_end;
     latency.merge(other.latency);
   }
 };
@@ -243,12 +245,9 @@ struct RunWindow {
   Clock::time_point stop_at;       // no request is sent at or after this instant
 };
 
-// Headers that every request carries, identical for the whole run.
+// The request line and headers every request carries, identical for the whole run.
 struct CommonHeaders {
-  std::string host;
-  std::string content_type;
-  std::string amz_date;
-  std::string authorization;
+  std::string text;  // "POST / HTTP/1.1\r\n" and every header up to X-Amz-Target, CRLF-separated
 };
 
 CommonHeaders make_common_headers(const Options& options) {
@@ -261,56 +260,90 @@ CommonHeaders make_common_headers(const Options& options) {
   for (int i = 0; i < 64; ++i) signature.push_back(kHexDigits[random() % 16]);
   const std::string date = "20260101";
   CommonHeaders headers;
-  headers.host = fmt::format("{}:{}", options.host, options.port);
-  headers.content_type = options.content_type;
-  headers.amz_date = date + "T000000Z";
-  headers.authorization = fmt::format(
-      "AWS4-HMAC-SHA256 Credential={}/{}/{}/{}/aws4_request, SignedHeaders=host;x-amz-date, "
-      "Signature={}",
-      options.access_key_id, date, options.region, options.service, signature);
+  headers.text = fmt::format(
+      "POST {} HTTP/1.1\r\n"
+      "Host: {}:{}\r\n"
+      "User-Agent: tributary-loadgen/0.1\r\n"
+      "Content-Type: {}\r\n"
+      "X-Amz-Date: {}T000000Z\r\n"
+      "Authorization: AWS4-HMAC-SHA256 Credential={}/{}/{}/{}/aws4_request, "
+      "SignedHeaders=host;x-amz-date, Signature={}\r\n",
+      options.path, options.host, options.port, options.content_type, date, options.access_key_id,
+      date, options.region, options.service, signature);
   return headers;
 }
 
+// The bytes of one HTTP/1.1 request. Serialised by hand (not by Beast) so that a fixed request
+// costs nothing to repeat and the driver spends its CPU time on the network, not on itself.
+void serialize_request(const CommonHeaders& headers, const RequestContent& content,
+                       std::string& bytes) {
+  bytes.clear();
+  bytes += headers.text;
+  if (!content.target.empty()) {
+    bytes += "X-Amz-Target: ";
+    bytes += content.target;
+    bytes += "\r\n";
+  }
+  bytes += fmt::format("Content-Length: {}\r\n\r\n", content.body.size());
+  bytes += content.body;
+}
+
 // ---------------------------------------------------------------------------------------------
-// One keep-alive connection running request after request until the deadline.
+// One keep-alive connection running request after request until the deadline. Timeouts are
+// enforced by its worker's watchdog (see Worker), which closes the socket of a connection whose
+// pending operation has overrun; the operation then completes with an error.
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(asio::io_context& io_context, const tcp::resolver::results_type& endpoints,
              const Options& options, const CommonHeaders& headers, const RunWindow& window,
              std::unique_ptr<RequestGenerator> generator, WorkerStats& stats)
-      : stream_(io_context),
+      : socket_(io_context),
         retry_timer_(io_context),
         endpoints_(endpoints),
         options_(options),
+        headers_(headers),
         window_(window),
         generator_(std::move(generator)),
-        stats_(stats) {
-    request_.version(11);
-    request_.method(http::verb::post);
-    request_.target(options.path);
-    request_.set(http::field::host, headers.host);
-    request_.set(http::field::user_agent, "tributary-loadgen/0.1");
-    request_.set(http::field::content_type, headers.content_type);
-    request_.set("X-Amz-Date", headers.amz_date);
-    request_.set(http::field::authorization, headers.authorization);
-    request_.keep_alive(true);
+        stats_(stats) {}
+
+  void start() {
+    running_ = true;
+    connect();
   }
 
-  void start() { connect(); }
+  // False once the connection has stopped for good (the run is over).
+  bool running() const { return running_; }
+
+  // Called by the watchdog: abandons the pending operation if it has overrun its deadline, and
+  // everything once the run is over (responses arriving later would not be counted anyway).
+  void enforce_deadline(Clock::time_point now) {
+    if (running_ && now >= window_.stop_at) {
+      if (deadline_ != Clock::time_point::max()) ++stats_.unfinished_at_end;
+      stop();
+      retry_timer_.cancel();
+      return;
+    }
+    if (now < deadline_) return;
+    deadline_ = Clock::time_point::max();
+    timed_out_ = true;
+    beast::error_code ignored;
+    socket_.close(ignored);
+  }
 
  private:
-  std::chrono::milliseconds timeout() const {
-    return std::chrono::milliseconds(options_.timeout_ms);
-  }
+  void arm_deadline() { deadline_ = Clock::now() + std::chrono::milliseconds(options_.timeout_ms); }
 
   void connect() {
-    if (Clock::now() >= window_.stop_at) return;
-    stream_.expires_after(timeout());
-    stream_.async_connect(
-        endpoints_, [self = shared_from_this()](beast::error_code error, const tcp::endpoint&) {
-          self->on_connect(error);
-        });
+    if (Clock::now() >= window_.stop_at) {
+      stop();
+      return;
+    }
+    arm_deadline();
+    asio::async_connect(socket_, endpoints_,
+                        [self = shared_from_this()](beast::error_code error, const tcp::endpoint&) {
+                          self->on_connect(error);
+                        });
   }
 
   void on_connect(beast::error_code error) {
@@ -318,27 +351,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
       fail("connect");
       return;
     }
-    stream_.socket().set_option(tcp::no_delay(true));
+    socket_.set_option(tcp::no_delay(true), error);
     send_next();
   }
 
   void send_next() {
     if (Clock::now() >= window_.stop_at) {
-      close();
+      stop();
       return;
     }
-    if (generator_->next_request(content_)) {
-      if (content_.target.empty()) {
-        request_.erase("X-Amz-Target");
-      } else {
-        request_.set("X-Amz-Target", content_.target);
-      }
-      request_.body() = content_.body;
-      request_.prepare_payload();
-    }
-    stream_.expires_after(timeout());
+    if (generator_->next_request(content_)) serialize_request(headers_, content_, request_bytes_);
+    arm_deadline();
     sent_at_ = Clock::now();
-    http::async_write(stream_, request_,
+    asio::async_write(socket_, asio::buffer(request_bytes_),
                       [self = shared_from_this()](beast::error_code error, std::size_t) {
                         self->on_write(error);
                       });
@@ -351,7 +376,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     parser_.emplace();
     parser_->body_limit(kMaxResponseBodyBytes);
-    http::async_read(stream_, buffer_, *parser_,
+    http::async_read(socket_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code read_error, std::size_t) {
                        self->on_read(read_error);
                      });
@@ -363,11 +388,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
       fail("read");
       return;
     }
+    deadline_ = Clock::time_point::max();
     const auto& response = parser_->get();
     const unsigned status = response.result_int();
     generator_->on_response(status, response.body());
-    if (sent_at_ >= window_.measure_from && received_at <= window_.stop_at)
+    if (sent_at_ >= window_.measure_from && received_at <= window_.stop_at) {
       record(status, response.body(), received_at);
+    }
     if (!response.keep_alive()) {
       reconnect_after(std::chrono::milliseconds(0));
       return;
@@ -391,16 +418,22 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void fail(const std::string& phase) {
     const auto now = Clock::now();
-    // Errors caused by the run ending (in-flight requests cut off by the timeout) are not counted.
-    if (now >= window_.measure_from && now < window_.stop_at) ++stats_.transport_errors[phase];
+    const std::string what = timed_out_ ? phase + " timeout" : phase;
+    timed_out_ = false;
+    deadline_ = Clock::time_point::max();
+    // Failures caused by the end of the run (operations cut off by the timeout) are not counted.
+    if (now >= window_.measure_from && now < window_.stop_at) ++stats_.transport_errors[what];
     // Back off a little so a dead server does not turn into a busy loop.
     reconnect_after(std::chrono::milliseconds(10));
   }
 
   void reconnect_after(std::chrono::milliseconds delay) {
-    close();
+    close_socket();
     buffer_.clear();
-    if (Clock::now() >= window_.stop_at) return;
+    if (Clock::now() >= window_.stop_at) {
+      stop();
+      return;
+    }
     ++stats_.reconnects;
     retry_timer_.expires_after(delay);
     retry_timer_.async_wait([self = shared_from_this()](beast::error_code error) {
@@ -408,24 +441,78 @@ class Connection : public std::enable_shared_from_this<Connection> {
     });
   }
 
-  void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+  void stop() {
+    close_socket();
+    deadline_ = Clock::time_point::max();
+    running_ = false;
   }
 
-  beast::tcp_stream stream_;
+  void close_socket() {
+    beast::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
+
+  tcp::socket socket_;
   asio::steady_timer retry_timer_;
   const tcp::resolver::results_type& endpoints_;
   const Options& options_;
+  const CommonHeaders& headers_;
   const RunWindow& window_;
   std::unique_ptr<RequestGenerator> generator_;
   WorkerStats& stats_;
   RequestContent content_;
-  http::request<http::string_body> request_;
+  std::string request_bytes_;
   beast::flat_buffer buffer_;
   std::optional<http::response_parser<http::string_body>> parser_;
   Clock::time_point sent_at_;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  bool timed_out_ = false;
+  bool running_ = false;
+};
+
+// One client thread: an io_context, the connections it drives, their statistics, and a watchdog
+// that enforces timeouts and lets the thread finish once every connection has stopped.
+class Worker {
+ public:
+  Worker() : io_context_(1), watchdog_(io_context_) {}
+
+  void add_connection(const tcp::resolver::results_type& endpoints, const Options& options,
+                      const CommonHeaders& headers, const RunWindow& window,
+                      std::unique_ptr<RequestGenerator> generator) {
+    connections_.push_back(std::make_shared<Connection>(io_context_, endpoints, options, headers,
+                                                        window, std::move(generator), stats_));
+  }
+
+  void run() {
+    for (const auto& connection : connections_) connection->start();
+    schedule_watchdog();
+    io_context_.run();
+  }
+
+  const WorkerStats& stats() const { return stats_; }
+
+ private:
+  static constexpr std::chrono::milliseconds kWatchdogPeriod{20};
+
+  void schedule_watchdog() {
+    watchdog_.expires_after(kWatchdogPeriod);
+    watchdog_.async_wait([this](beast::error_code error) {
+      if (error) return;
+      const auto now = Clock::now();
+      bool any_running = false;
+      for (const auto& connection : connections_) {
+        connection->enforce_deadline(now);
+        any_running = any_running || connection->running();
+      }
+      if (any_running) schedule_watchdog();
+    });
+  }
+
+  asio::io_context io_context_;
+  asio::steady_timer watchdog_;
+  std::vector<std::shared_ptr<Connection>> connections_;
+  WorkerStats stats_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -502,6 +589,10 @@ std::string human_line(const Options& options, const WorkerStats& stats, const S
       detail += fmt::format("{}{} failures: {}", detail.empty() ? "" : ", ", phase, count);
     line += " (" + detail + ")";
   }
+  // With few connections and a slow server, requests cut off by the end of the run matter.
+  if (stats.unfinished_at_end * 10 > stats.responses) {
+    line += fmt::format(" unfinished at end={}", stats.unfinished_at_end);
+  }
   return line;
 }
 
@@ -520,14 +611,16 @@ std::string json_report(const Options& options, const WorkerStats& stats, const 
       "{{\"target\":\"{}\",\"host\":\"{}\",\"port\":{},\"mode\":\"{}\",\"connections\":{},"
       "\"threads\":{},\"duration_s\":{},\"warmup_s\":{},\"requests\":{},\"successes\":{},"
       "\"errors\":{},\"errors_by_status\":{{{}}},\"transport_errors\":{{{}}},\"reconnects\":{},"
+      "\"unfinished_at_end\":{},"
       "\"requests_per_second\":{:.1f},\"successes_per_second\":{:.1f},"
       "\"latency_ms\":{{\"p50\":{:.3f},\"p90\":{:.3f},\"p99\":{:.3f},\"max\":{:.3f},"
       "\"mean\":{:.3f}}},\"mean_response_body_bytes\":{:.1f},\"sample_error_bodies\":{{{}}}}}",
       json_escape(options.target), json_escape(options.host), options.port,
       json_escape(options.mode), options.connections, options.threads, options.duration_seconds,
       options.warmup_seconds, stats.responses, stats.successes, summary.errors, by_status, by_phase,
-      stats.reconnects, summary.requests_per_second, summary.successes_per_second, summary.p50_ms,
-      summary.p90_ms, summary.p99_ms, summary.max_ms, summary.mean_ms,
+      stats.reconnects, stats.unfinished_at_end, summary.requests_per_second,
+      summary.successes_per_second, summary.p50_ms, summary.p90_ms, summary.p99_ms, summary.max_ms,
+      summary.mean_ms,
       stats.responses == 0 ? 0.0 : static_cast<double>(stats.response_body_bytes) / stats.responses,
       samples);
 }
@@ -560,10 +653,8 @@ int run(const Options& options) {
   const auto duration = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(options.duration_seconds));
 
-  std::vector<std::unique_ptr<asio::io_context>> contexts;
-  std::vector<WorkerStats> stats(static_cast<std::size_t>(options.threads));
-  for (int i = 0; i < options.threads; ++i)
-    contexts.push_back(std::make_unique<asio::io_context>(1));
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int i = 0; i < options.threads; ++i) workers.push_back(std::make_unique<Worker>());
 
   RunWindow window;
   const auto start = Clock::now();
@@ -571,20 +662,16 @@ int run(const Options& options) {
   window.stop_at = window.measure_from + duration;
 
   for (int i = 0; i < options.connections; ++i) {
-    const auto worker = static_cast<std::size_t>(i % options.threads);
-    std::make_shared<Connection>(*contexts[worker], endpoints, options, headers, window,
-                                 scenario->make_generator(i), stats[worker])
-        ->start();
+    workers[static_cast<std::size_t>(i % options.threads)]->add_connection(
+        endpoints, options, headers, window, scenario->make_generator(i));
   }
 
   std::vector<std::thread> threads;
-  for (int i = 0; i < options.threads; ++i) {
-    threads.emplace_back([&context = *contexts[static_cast<std::size_t>(i)]] { context.run(); });
-  }
+  for (auto& worker : workers) threads.emplace_back([&worker] { worker->run(); });
   for (auto& thread : threads) thread.join();
 
   WorkerStats total;
-  for (const auto& worker_stats : stats) total.merge(worker_stats);
+  for (const auto& worker : workers) total.merge(worker->stats());
   const Summary summary = summarize(total, options.duration_seconds);
   const std::string line = human_line(options, total, summary);
   if (options.json_output) {

@@ -209,7 +209,7 @@ measure_startups() {
     for name in "${ACTIVE_SERVERS[@]}"; do
       port=$("${HELPER[@]}" free-port)
       server_command "$name" "$port"
-      if milliseconds=$(timeout 60 "${HELPER[@]}" startup "$port" -- "${SERVER_COMMAND[@]}"); then
+      if milliseconds=$(timeout --foreground 60 "${HELPER[@]}" startup "$port" -- "${SERVER_COMMAND[@]}"); then
         log "$name: start-up $attempt: $milliseconds ms"
         STARTUP_SAMPLES[$name]+="$milliseconds "
       else
@@ -254,7 +254,7 @@ measure_throughput() {
   for run in $(seq "$BENCH_RUNS"); do
     for name in "${ACTIVE_SERVERS[@]}"; do
       report=$WORK_DIR/$name.run$run.json
-      if ! timeout "$time_limit" "$LOADGEN_BIN" --host 127.0.0.1 --port "${SERVER_PORT[$name]}" \
+      if ! timeout --foreground "$time_limit" "$LOADGEN_BIN" --host 127.0.0.1 --port "${SERVER_PORT[$name]}" \
         --connections "$BENCH_CONNECTIONS" --threads "$BENCH_LOADGEN_THREADS" \
         --duration-s "$BENCH_DURATION_S" --warmup-s "$BENCH_WARMUP_S" \
         --target Kinesis_20131202.DescribeStreamSummary --body "{\"StreamName\":\"$STREAM\"}" \
@@ -273,8 +273,8 @@ measure_throughput() {
       sed -n "$(((BENCH_RUNS + 1) / 2))p" | cut -d: -f2)
     report=$WORK_DIR/$name.run$median_run.json
     RESULT_RPS[$name]=$(json_field "$report" 'round(r["requests_per_second"])')
-    RESULT_P50[$name]=$(json_field "$report" 'r["latency_ms"]["p50"]')
-    RESULT_P99[$name]=$(json_field "$report" 'r["latency_ms"]["p99"]')
+    RESULT_P50[$name]=$(json_field "$report" '"%.2f" % r["latency_ms"]["p50"]')
+    RESULT_P99[$name]=$(json_field "$report" '"%.2f" % r["latency_ms"]["p99"]')
     RESULT_ALL_RATES[$name]=$(tr ' ' '\n' <<<"${RATE_SAMPLES[$name]}" | sed '/^$/d' |
       cut -d: -f1 | awk '{ printf "%s%.0f", (NR > 1 ? ", " : ""), $1 }')
   done

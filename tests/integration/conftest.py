@@ -71,8 +71,6 @@ def kinesis(server: TributaryServer):
     return kinesis_client(server)
 
 
-
-
 # Servers shared by several tests. When one dies (a crash is a server bug), the test that
 # was running fails with the server's last output, and the server is started again on the
 # same data so that one crash does not fail every later test.

@@ -592,7 +592,9 @@ def find_nulls(value: Any, path: str = "$") -> list[str]:
     return found
 
 
-def send_while_reading(server: TributaryServer, head: bytes, body: bytes, timeout: float = 10.0) -> bytes:
+def send_while_reading(
+    server: TributaryServer, head: bytes, body: bytes, timeout: float = 10.0
+) -> bytes:
     """Sends `head` then `body` from a helper thread while this thread reads the answer,
     so a server that answers early (e.g. 413 before reading the body) and closes the
     connection is observed instead of deadlocking on a full socket buffer."""

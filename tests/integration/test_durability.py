@@ -152,7 +152,10 @@ def test_acknowledged_creates_survive_kill_9(start_server):
             name = f"crash-{index:04d}"
             try:
                 response = call(
-                    server, "CreateStream", {"StreamName": name, "ShardCount": 1}, access_key=account
+                    server,
+                    "CreateStream",
+                    {"StreamName": name, "ShardCount": 1},
+                    access_key=account,
                 )
             except (OSError, http.client.HTTPException):
                 return  # the server died mid-request: not acknowledged

@@ -44,6 +44,7 @@ ACCESS_DENIED_XML = (
 )
 UNKNOWN_OPERATION_XML = b"<UnknownOperationException/>\n"
 
+
 # CBOR maps {"__type": "..."} that AWS sends for an empty body whose content type is not
 # x-amz-json-1.1 (kinesalite connection.js, captured from AWS). AWS writes an
 # indefinite-length map (0xbf ... 0xff); a definite-length map (0xa1 ...) decodes to the
@@ -214,9 +215,8 @@ def test_empty_body_with_valid_target_and_no_content_type_answers_in_cbor(server
 # Member type errors (SerializationException with AWS's Java-flavoured text)
 # ---------------------------------------------------------------------------------------
 
-NUMBER_TO_STRING = (
-    "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an String"
-)
+TRUNCATING_BIG_NUMBER = "class com.amazon.coral.value.json.numbers.TruncatingBigNumber"
+NUMBER_TO_STRING = f"{TRUNCATING_BIG_NUMBER} can not be converted to an String"
 LIST_NOT_EXPECTED = "Start of list found where not expected"
 STRUCTURE_NOT_EXPECTED = "Start of structure or map found where not expected."
 
@@ -235,9 +235,7 @@ INTEGER_CASES = [
     ([], LIST_NOT_EXPECTED),
     ({}, STRUCTURE_NOT_EXPECTED),
 ]
-NUMBER_TO_BOOLEAN = (
-    "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an Boolean"
-)
+NUMBER_TO_BOOLEAN = f"{TRUNCATING_BIG_NUMBER} can not be converted to an Boolean"
 BOOLEAN_CASES = [
     ("23", "'23' can not be converted to an Boolean"),
     (23, NUMBER_TO_BOOLEAN),
@@ -768,3 +766,47 @@ def test_no_combination_of_headers_and_bodies_gets_a_5xx(server):
     assert count > 500
     assert not server_errors, server_errors[:5]
     assert server_is_healthy(server)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"X":' + "[" * 100000 + "]" * 100000 + "}",
+        '{"Limit":1e400}',
+        '{"Limit":-1e400}',
+        '{"Limit":3.9}',
+        '{"Limit":99999999999999999999999999999999}',
+        '{"ExclusiveStartStreamName":"a\\u0000b"}',
+        '{"ExclusiveStartStreamName":"\\ud800"}',
+        b'{"ExclusiveStartStreamName":"\xff\xfe"}',
+        '{"Limit":1,"Limit":2}',
+        '{"ExclusiveStartStreamName":"' + "x" * 100000 + '"}',
+    ],
+    ids=[
+        "deep-nesting",
+        "huge-float",
+        "huge-negative-float",
+        "fraction",
+        "huge-integer",
+        "nul-in-string",
+        "lone-surrogate",
+        "invalid-utf8",
+        "duplicate-key",
+        "long-string",
+    ],
+)
+def test_odd_json_never_gets_a_5xx(server, body):
+    response = call(server, "ListStreams", raw_body=body)
+    assert 200 <= response.status < 500, response.describe()
+    if response.status != 200:
+        assert response.error_type in (
+            "SerializationException",
+            "ValidationException",
+        ), response.describe()
+    assert server_is_healthy(server)
+
+
+@pytest.mark.parametrize("body", [" {} ", "\n{\n}\n", "\t{ \"Limit\" : 1 }\r\n"])
+def test_json_whitespace_is_accepted(server, body):
+    response = call(server, "ListStreams", raw_body=body)
+    assert response.status == 200, response.describe()

@@ -357,7 +357,10 @@ def test_missing_stream_is_resource_not_found(server, operation):
     name = unique_name()
     response = call(server, operation, {"StreamName": name})
     assert response.status == 400, response.describe()
-    assert response.json == {"__type": "ResourceNotFoundException", "message": not_found_message(name)}
+    assert response.json == {
+        "__type": "ResourceNotFoundException",
+        "message": not_found_message(name),
+    }
 
 
 def test_not_found_names_the_callers_account(server):
@@ -979,7 +982,8 @@ def test_accounts_and_regions_are_isolated(server):
 def test_default_account_for_non_numeric_key(server, kinesis):
     name = create_active_stream(kinesis)
     summary = kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]
-    assert summary["StreamARN"] == f"arn:aws:kinesis:{DEFAULT_REGION}:{DEFAULT_ACCOUNT}:stream/{name}"
+    expected = f"arn:aws:kinesis:{DEFAULT_REGION}:{DEFAULT_ACCOUNT}:stream/{name}"
+    assert summary["StreamARN"] == expected
 
 
 def test_boto3_sees_no_nulls_anywhere(server, kinesis):

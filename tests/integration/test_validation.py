@@ -107,7 +107,8 @@ def assert_enum_error(response, value, path, allowed: set[str]) -> None:
     message = response.json["message"]
     match = ENUM_RE.match(message)
     assert match, message
-    assert match.group(1) == prefix(1) + constraint(value, path, "Member must satisfy enum value set: ")
+    expected_start = constraint(value, path, "Member must satisfy enum value set: ")
+    assert match.group(1) == prefix(1) + expected_start
     assert set(match.group(2).split(", ")) == allowed, message
 
 
@@ -175,6 +176,26 @@ def test_create_stream_mode_enum(server, mode):
     assert_enum_error(response, mode, "streamModeDetails.streamMode", {"PROVISIONED", "ON_DEMAND"})
 
 
+@pytest.mark.parametrize(
+    "member,path,value,expected",
+    [
+        ("MaxRecordSizeInKiB", "maxRecordSizeInKiB", 1023, "min 1024"),
+        ("MaxRecordSizeInKiB", "maxRecordSizeInKiB", 10241, "max 10240"),
+        ("WarmThroughputMiBps", "warmThroughputMiBps", -1, "min 0"),
+    ],
+)
+def test_create_stream_newer_numeric_members(server, member, path, value, expected):
+    # Members added to CreateStream in 2025 models; constraints from the service model.
+    kind, bound = expected.split()
+    text = (
+        min_value(value, path, int(bound)) if kind == "min" else max_value(value, path, int(bound))
+    )
+    assert_validation(
+        call(server, "CreateStream", {"StreamName": unique_name(), "ShardCount": 1, member: value}),
+        exact(text),
+    )
+
+
 def test_create_stream_several_members_invalid(server):
     assert_validation(
         call(
@@ -194,7 +215,9 @@ def test_create_stream_several_members_invalid(server):
 def test_create_stream_empty_tag_map(server):
     # TagMap has min 1. The rendering of a map value ('{}') is Java's toString, which is
     # not captured for Kinesis: check the member path and constraint only.
-    response = call(server, "CreateStream", {"StreamName": unique_name(), "ShardCount": 1, "Tags": {}})
+    response = call(
+        server, "CreateStream", {"StreamName": unique_name(), "ShardCount": 1, "Tags": {}}
+    )
     assert response.status == 400, response.describe()
     assert response.error_type == "ValidationException", response.describe()
     message = response.json["message"]
