@@ -32,6 +32,9 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
   app.add_option("--max-request-bytes", config->max_request_bytes,
                  "Largest request body accepted; larger ones get 413 unread")
       ->envname("TRIBUTARY_MAX_REQUEST_BYTES");
+  app.add_flag("--test-clock", config->test_clock,
+               "Tests only: serve /_tributary/clock to move the server's clock forward")
+      ->envname("TRIBUTARY_TEST_CLOCK");
   app.add_option("--create-stream-ms", config->kinesis.create_stream_ms,
                  "How long a new stream stays CREATING")
       ->envname("TRIBUTARY_CREATE_STREAM_MS")

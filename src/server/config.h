@@ -20,6 +20,7 @@ struct Config {
   std::string log_level = "info";
   int threads = 0;  // 0: one per core
   uint64_t max_request_bytes = 14 * 1024 * 1024;
+  bool test_clock = false;  // serve /_tributary/clock so tests can move time forward
   kinesis::KinesisOptions kinesis;
 };
 

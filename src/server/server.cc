@@ -9,6 +9,7 @@
 #include "aws/pipeline.h"
 #include "kinesis/service.h"
 #include "net/http_server.h"
+#include "server/admin.h"
 #include "storage/engine.h"
 #include "storage/keys.h"
 #include "util/clock.h"
@@ -109,8 +110,15 @@ bool Server::start(std::string* error) {
   http_options.threads = c.threads > 0 ? c.threads : std::max(2u, std::thread::hardware_concurrency());
   http_options.max_body_bytes = c.max_request_bytes;
   auto* pipeline = impl_->pipeline.get();
-  impl_->http = std::make_unique<net::HttpServer>(
-      http_options, [pipeline](const aws::HttpRequest& request) { return pipeline->handle(request); });
+  net::RequestHandler handler = [pipeline](const aws::HttpRequest& request) { return pipeline->handle(request); };
+  if (c.test_clock) {
+    spdlog::warn("--test-clock: /_tributary/clock can move this server's time forward");
+    handler = [pipeline, clock = &impl_->clock](const aws::HttpRequest& request) {
+      if (auto admin = handle_admin(request, *clock)) return std::move(*admin);
+      return pipeline->handle(request);
+    };
+  }
+  impl_->http = std::make_unique<net::HttpServer>(http_options, std::move(handler));
   if (!impl_->http->listen(error)) return false;
   impl_->lifecycle = std::thread([this] { impl_->run_lifecycle(); });
   return true;
