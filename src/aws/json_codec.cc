@@ -42,6 +42,20 @@ bool is_number(element_type t) {
   return t == element_type::INT64 || t == element_type::UINT64 || t == element_type::DOUBLE;
 }
 
+// A JSON value of the wrong kind for a scalar member, worded as AWS's Java front end words it;
+// `target` is the tail of the sentence ("an Integer", "a Blob", "milliseconds since epoch").
+AwsError wrong_scalar_type(element_type t, std::string_view target) {
+  const std::string tail = " can not be converted to " + std::string(target);
+  switch (t) {
+    case element_type::BOOL: return errors::serialization("class java.lang.Boolean" + tail);
+    case element_type::STRING: return errors::serialization("class java.lang.String" + tail);
+    case element_type::ARRAY: return start_of_list();
+    case element_type::OBJECT: return start_of_structure();
+    default:
+      return errors::serialization("class com.amazon.coral.value.json.numbers.TruncatingBigNumber" + tail);
+  }
+}
+
 AwsResult<Value> convert(element e, const Shape* shape);
 
 AwsResult<Value> convert_structure(element e, const Shape* shape) {
@@ -99,23 +113,12 @@ AwsResult<Value> convert(element e, const Shape* shape) {
     }
     case ShapeType::kString: {
       if (t == element_type::STRING) return Value(std::string_view(e.get_string().value_unsafe()));
-      if (t == element_type::BOOL) {
-        return fail(errors::serialization("class java.lang.Boolean can not be converted to an String"));
-      }
-      if (is_number(t)) {
-        return fail(errors::serialization("class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an String"));
-      }
-      if (t == element_type::ARRAY) return fail(start_of_list());
-      return fail(start_of_structure());
+      return fail(wrong_scalar_type(t, "an String"));
     }
     case ShapeType::kBoolean: {
       if (t == element_type::BOOL) return Value(e.get_bool().value_unsafe());
       // AWS accepts a JSON double for a Boolean (non-zero is true) but not an integer.
       if (t == element_type::DOUBLE) return Value(e.get_double().value_unsafe() != 0.0);
-      if (is_number(t)) {
-        return fail(errors::serialization(
-            "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an Boolean"));
-      }
       if (t == element_type::STRING) {
         std::string upper(e.get_string().value_unsafe());
         for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -123,8 +126,7 @@ AwsResult<Value> convert(element e, const Shape* shape) {
         if (upper == "FALSE") return Value(false);
         return fail(errors::serialization("'" + upper + "' can not be converted to an Boolean"));
       }
-      if (t == element_type::ARRAY) return fail(start_of_list());
-      return fail(start_of_structure());
+      return fail(wrong_scalar_type(t, "an Boolean"));
     }
     case ShapeType::kInteger:
     case ShapeType::kLong:
@@ -160,15 +162,7 @@ AwsResult<Value> convert(element e, const Shape* shape) {
         double d = e.get_double().value_unsafe();
         return integral ? clamp(d) : Value(d);
       }
-      const std::string name = java_type_name(shape->type);
-      if (t == element_type::BOOL) {
-        return fail(errors::serialization("class java.lang.Boolean can not be converted to an " + name));
-      }
-      if (t == element_type::STRING) {
-        return fail(errors::serialization("class java.lang.String can not be converted to an " + name));
-      }
-      if (t == element_type::ARRAY) return fail(start_of_list());
-      return fail(start_of_structure());
+      return fail(wrong_scalar_type(t, std::string("an ") + java_type_name(shape->type)));
     }
     case ShapeType::kBlob: {
       if (t == element_type::STRING) {
@@ -189,14 +183,7 @@ AwsResult<Value> convert(element e, const Shape* shape) {
             return fail(errors::serialization(prefix + "Invalid last non-pad Base64 character dectected"));
         }
       }
-      if (t == element_type::BOOL) {
-        return fail(errors::serialization("class java.lang.Boolean can not be converted to a Blob"));
-      }
-      if (is_number(t)) {
-        return fail(errors::serialization("class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to a Blob"));
-      }
-      if (t == element_type::ARRAY) return fail(start_of_list());
-      return fail(start_of_structure());
+      return fail(wrong_scalar_type(t, "a Blob"));
     }
     case ShapeType::kTimestamp: {
       // AWS JSON timestamps are epoch seconds, possibly with a fraction.
@@ -205,20 +192,11 @@ AwsResult<Value> convert(element e, const Shape* shape) {
         if (t == element_type::DOUBLE) seconds = e.get_double().value_unsafe();
         else if (t == element_type::INT64) seconds = static_cast<double>(e.get_int64().value_unsafe());
         else seconds = static_cast<double>(e.get_uint64().value_unsafe());
-        if (!std::isfinite(seconds) || std::fabs(seconds) > 9.0e15) {
-          return fail(errors::serialization(
-              "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to milliseconds since epoch"));
+        if (std::isfinite(seconds) && std::fabs(seconds) <= 9.0e15) {
+          return Value(Timestamp{static_cast<int64_t>(std::floor(seconds * 1000.0 + 1e-6))});
         }
-        return Value(Timestamp{static_cast<int64_t>(std::floor(seconds * 1000.0 + 1e-6))});
       }
-      if (t == element_type::STRING) {
-        return fail(errors::serialization("class java.lang.String can not be converted to milliseconds since epoch"));
-      }
-      if (t == element_type::BOOL) {
-        return fail(errors::serialization("class java.lang.Boolean can not be converted to milliseconds since epoch"));
-      }
-      if (t == element_type::ARRAY) return fail(start_of_list());
-      return fail(start_of_structure());
+      return fail(wrong_scalar_type(t, "milliseconds since epoch"));
     }
   }
   return fail(errors::serialization_no_message());

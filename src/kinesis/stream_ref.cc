@@ -39,6 +39,16 @@ aws::AwsResult<StreamKey> resolve_stream(const aws::RequestContext& request, con
   return aws::fail(errors::invalid_argument("Either StreamName or StreamARN should be provided."));
 }
 
+aws::AwsResult<StreamCatalog::StreamPtr> find_stream(const StreamCatalog& catalog,
+                                                     const aws::RequestContext& request,
+                                                     const aws::Value& input) {
+  auto key = resolve_stream(request, input);
+  if (!key) return aws::fail(std::move(key.error()));
+  auto stream = catalog.find(*key, request.now_ms);
+  if (!stream) return aws::fail(errors::stream_not_found(key->name, key->account));
+  return stream;
+}
+
 aws::Value describe_shard(const Stream& stream, const Shard& shard) {
   aws::Value out = aws::Value::map();
   out.set("ShardId", shard.shard_id());

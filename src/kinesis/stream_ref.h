@@ -7,6 +7,7 @@
 #include "aws/error.h"
 #include "aws/service.h"
 #include "kinesis/stream.h"
+#include "kinesis/stream_catalog.h"
 
 namespace trib::kinesis {
 
@@ -16,6 +17,12 @@ std::optional<StreamKey> parse_stream_arn(std::string_view arn);
 // Resolves StreamName / StreamARN members of `input`. Fails with InvalidArgumentException
 // when neither is given or when they disagree.
 aws::AwsResult<StreamKey> resolve_stream(const aws::RequestContext& request, const aws::Value& input);
+
+// The live stream the request names, or the error AWS gives (InvalidArgumentException for a
+// bad name/ARN pair, ResourceNotFoundException when there is no such stream).
+aws::AwsResult<StreamCatalog::StreamPtr> find_stream(const StreamCatalog& catalog,
+                                                     const aws::RequestContext& request,
+                                                     const aws::Value& input);
 
 // Shard summaries as DescribeStream and ListShards return them.
 aws::Value describe_shard(const Stream& stream, const Shard& shard);

@@ -7,10 +7,9 @@
 namespace trib::kinesis::ops {
 
 Output describe_stream(KinesisContext& ctx, const aws::RequestContext& request, const Input& input) {
-  auto key = resolve_stream(request, input);
-  if (!key) return aws::fail(std::move(key.error()));
-  auto stream = ctx.catalog.find(*key, request.now_ms);
-  if (!stream) return aws::fail(errors::stream_not_found(key->name, key->account));
+  auto found = find_stream(ctx.catalog, request, input);
+  if (!found) return aws::fail(std::move(found.error()));
+  const auto& stream = found.value();
 
   const StreamStatus status = stream->status(request.now_ms);
   const int64_t limit = input.int_member("Limit").value_or(100);
