@@ -15,8 +15,6 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <array>
-#include <atomic>
 #include <bit>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>

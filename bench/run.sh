@@ -62,9 +62,9 @@ cleanup() {
   local name
   for name in "${!SERVER_PID[@]}"; do stop_server "$name"; done
   # Helpers (start-up probes, loadgen) run in the foreground; stop any still running.
-  local children
-  children=$(jobs -p) || true
-  [[ -n $children ]] && kill -TERM $children 2>/dev/null || true
+  local children=()
+  mapfile -t children < <(jobs -p) || true
+  if ((${#children[@]} > 0)); then kill -TERM "${children[@]}" 2>/dev/null || true; fi
   rm -rf "$WORK_DIR"
   exit "$status"
 }
@@ -137,13 +137,13 @@ describe_command() {
   text=$(printf '%q ' "$@")
   text=${text% }
   text=$(sed -E -e "s#$WORK_DIR/rocksdb\.[A-Za-z0-9]+#DIR#g" -e "s#--port [0-9]+#--port PORT#" \
-    -e "s#$ROOT/##g" <<<"$text")
+    -e "s#$WORK_DIR/tributary#${TRIBUTARY_DISPLAY_BIN:-tributary}#" -e "s#$ROOT/##g" <<<"$text")
   printf '%s' "$text"
 }
 
 wait_until_ready() {
-  local name=$1 port=${SERVER_PORT[$1]}
-  for _ in $(seq 600); do
+  local name=$1 port=${SERVER_PORT[$1]} deadline=$((SECONDS + 30))
+  while ((SECONDS < deadline)); do
     kill -0 "${SERVER_PID[$name]}" 2>/dev/null || { log "$name exited during start-up"; return 1; }
     "${HELPER[@]}" call "$port" ListStreams >/dev/null 2>&1 && return 0
     sleep 0.05
@@ -153,8 +153,8 @@ wait_until_ready() {
 }
 
 wait_until_active() {
-  local name=$1 port=${SERVER_PORT[$1]} description
-  for _ in $(seq 200); do
+  local name=$1 port=${SERVER_PORT[$1]} description deadline=$((SECONDS + 10))
+  while ((SECONDS < deadline)); do
     description=$("${HELPER[@]}" call "$port" DescribeStreamSummary "{\"StreamName\":\"$STREAM\"}" \
       2>/dev/null) || true
     [[ $description == *'"ACTIVE"'* ]] && return 0
@@ -204,7 +204,7 @@ check_availability() {
 
 # (a) Start-up: each start is a fresh process on a fresh port (and a fresh data directory).
 measure_startups() {
-  local attempt name port milliseconds
+  local attempt name port milliseconds samples
   for attempt in $(seq "$BENCH_STARTS"); do
     for name in "${ACTIVE_SERVERS[@]}"; do
       port=$("${HELPER[@]}" free-port)
@@ -218,7 +218,8 @@ measure_startups() {
     done
   done
   for name in "${ACTIVE_SERVERS[@]}"; do
-    RESULT_STARTUP[$name]=$("${HELPER[@]}" median ${STARTUP_SAMPLES[$name]})
+    read -ra samples <<<"${STARTUP_SAMPLES[$name]}"
+    RESULT_STARTUP[$name]=$("${HELPER[@]}" median "${samples[@]}")
   done
 }
 
@@ -286,7 +287,22 @@ find_loadgen
 if [[ " $BENCH_SERVERS " == *" kinesalite "* ]]; then
   ensure_kinesalite || log "kinesalite is not installed and could not be (npm install --prefix bench)"
 fi
-[[ -x $TRIBUTARY_BIN ]] || log "no Tributary binary at $TRIBUTARY_BIN (build it first: make build)"
+TRIBUTARY_ORIGIN=
+if [[ -x $TRIBUTARY_BIN ]]; then
+  # Measure a private copy, so a rebuild during the run cannot mix two binaries.
+  TRIBUTARY_ORIGIN="${TRIBUTARY_BIN#"$ROOT"/}, sha256 $(sha256sum "$TRIBUTARY_BIN" | cut -c1-12)"
+  if git -C "$ROOT" rev-parse --verify -q HEAD >/dev/null; then
+    TRIBUTARY_ORIGIN+=", built at $(date -u -r "$TRIBUTARY_BIN" '+%H:%M UTC'); git HEAD"
+    TRIBUTARY_ORIGIN+=" $(git -C "$ROOT" rev-parse --short HEAD)"
+    [[ -n $(git -C "$ROOT" status --porcelain -- src 2>/dev/null) ]] &&
+      TRIBUTARY_ORIGIN+=" with uncommitted changes in src/"
+  fi
+  cp "$TRIBUTARY_BIN" "$WORK_DIR/tributary"
+  TRIBUTARY_DISPLAY_BIN=$TRIBUTARY_BIN
+  TRIBUTARY_BIN=$WORK_DIR/tributary
+else
+  log "no Tributary binary at $TRIBUTARY_BIN (build it first: make build)"
+fi
 
 started_at=$(date -u '+%Y-%m-%d %H:%M UTC')
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -307,6 +323,7 @@ kinesalite_version=$(sed -n 's/^ *"version": "\(.*\)",/\1/p' \
 report() {
   echo "Measured $started_at on $(nproc) CPUs ($cpu_model), $(uname -sr);" \
     "load average $load_before before, $load_after after."
+  [[ -n $TRIBUTARY_ORIGIN ]] && echo "Tributary: $TRIBUTARY_ORIGIN."
   echo "loadgen: $BENCH_CONNECTIONS connections, $BENCH_LOADGEN_THREADS thread(s)," \
     "${BENCH_WARMUP_S} s warm-up + ${BENCH_DURATION_S} s per run, median of $BENCH_RUNS runs;" \
     "start-up: median of $BENCH_STARTS starts."

@@ -37,6 +37,9 @@ class Codec {
 // content_type is echoed in responses ("application/x-amz-json-1.1" or "...-1.0").
 std::unique_ptr<Codec> make_json_codec(std::string content_type);
 
+// application/x-amz-cbor-1.1 (the AWS SDK for Java and the KCL): see cbor_codec.cc.
+std::unique_ptr<Codec> make_cbor_codec();
+
 // Encodes a document as JSON text (timestamps as epoch seconds with a millisecond fraction,
 // blobs as base64, absent members never written).
 std::string to_json(const Value& document);

@@ -21,7 +21,8 @@ AwsError unknown_operation() {
 }
 
 AwsError missing_authentication_token() {
-  AwsError e = AwsError::client("MissingAuthenticationTokenException", "Missing Authentication Token");
+  AwsError e =
+      AwsError::client("MissingAuthenticationTokenException", "Missing Authentication Token");
   e.http_status = 400;
   return e;
 }

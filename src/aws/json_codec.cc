@@ -23,13 +23,20 @@ using simdjson::dom::element_type;
 
 const char* java_type_name(ShapeType t) {
   switch (t) {
-    case ShapeType::kInteger: return "Integer";
-    case ShapeType::kLong: return "Long";
-    case ShapeType::kDouble: return "Double";
-    case ShapeType::kFloat: return "Float";
-    case ShapeType::kBoolean: return "Boolean";
-    case ShapeType::kString: return "String";
-    default: return "Object";
+    case ShapeType::kInteger:
+      return "Integer";
+    case ShapeType::kLong:
+      return "Long";
+    case ShapeType::kDouble:
+      return "Double";
+    case ShapeType::kFloat:
+      return "Float";
+    case ShapeType::kBoolean:
+      return "Boolean";
+    case ShapeType::kString:
+      return "String";
+    default:
+      return "Object";
   }
 }
 
@@ -47,12 +54,17 @@ bool is_number(element_type t) {
 AwsError wrong_scalar_type(element_type t, std::string_view target) {
   const std::string tail = " can not be converted to " + std::string(target);
   switch (t) {
-    case element_type::BOOL: return errors::serialization("class java.lang.Boolean" + tail);
-    case element_type::STRING: return errors::serialization("class java.lang.String" + tail);
-    case element_type::ARRAY: return start_of_list();
-    case element_type::OBJECT: return start_of_structure();
+    case element_type::BOOL:
+      return errors::serialization("class java.lang.Boolean" + tail);
+    case element_type::STRING:
+      return errors::serialization("class java.lang.String" + tail);
+    case element_type::ARRAY:
+      return start_of_list();
+    case element_type::OBJECT:
+      return start_of_structure();
     default:
-      return errors::serialization("class com.amazon.coral.value.json.numbers.TruncatingBigNumber" + tail);
+      return errors::serialization("class com.amazon.coral.value.json.numbers.TruncatingBigNumber" +
+                                   tail);
   }
 }
 
@@ -60,9 +72,12 @@ AwsResult<Value> convert(element e, const Shape* shape);
 
 AwsResult<Value> convert_structure(element e, const Shape* shape) {
   switch (e.type()) {
-    case element_type::ARRAY: return fail(start_of_list());
-    case element_type::OBJECT: break;
-    default: return fail(errors::serialization("Expected null"));
+    case element_type::ARRAY:
+      return fail(start_of_list());
+    case element_type::OBJECT:
+      break;
+    default:
+      return fail(errors::serialization("Expected null"));
   }
   simdjson::dom::object object = e.get_object().value_unsafe();
   Value out = Value::map();
@@ -140,11 +155,11 @@ AwsResult<Value> convert(element e, const Shape* shape) {
         d = std::floor(d);
         if (d >= highest) {
           return shape->type == ShapeType::kInteger ? Value(int64_t{2147483647})
-                                                     : Value(std::numeric_limits<int64_t>::max());
+                                                    : Value(std::numeric_limits<int64_t>::max());
         }
         if (d <= lowest) {
           return shape->type == ShapeType::kInteger ? Value(int64_t{-2147483648LL})
-                                                     : Value(std::numeric_limits<int64_t>::min());
+                                                    : Value(std::numeric_limits<int64_t>::min());
         }
         return Value(static_cast<int64_t>(d));
       };
@@ -180,7 +195,8 @@ AwsResult<Value> convert(element e, const Shape* shape) {
             return fail(errors::serialization(prefix + "Invalid Base64 character: '" +
                                               std::string(1, why.bad_character) + "'"));
           case base64::DecodeError::Kind::kLastCharacter:
-            return fail(errors::serialization(prefix + "Invalid last non-pad Base64 character dectected"));
+            return fail(
+                errors::serialization(prefix + "Invalid last non-pad Base64 character dectected"));
         }
       }
       return fail(wrong_scalar_type(t, "a Blob"));
@@ -189,9 +205,12 @@ AwsResult<Value> convert(element e, const Shape* shape) {
       // AWS JSON timestamps are epoch seconds, possibly with a fraction.
       if (is_number(t)) {
         double seconds = 0;
-        if (t == element_type::DOUBLE) seconds = e.get_double().value_unsafe();
-        else if (t == element_type::INT64) seconds = static_cast<double>(e.get_int64().value_unsafe());
-        else seconds = static_cast<double>(e.get_uint64().value_unsafe());
+        if (t == element_type::DOUBLE)
+          seconds = e.get_double().value_unsafe();
+        else if (t == element_type::INT64)
+          seconds = static_cast<double>(e.get_int64().value_unsafe());
+        else
+          seconds = static_cast<double>(e.get_uint64().value_unsafe());
         if (std::isfinite(seconds) && std::fabs(seconds) <= 9.0e15) {
           return Value(Timestamp{static_cast<int64_t>(std::floor(seconds * 1000.0 + 1e-6))});
         }
@@ -249,13 +268,27 @@ void write_string(std::string& out, std::string_view s) {
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
-      case '\b': out.append("\\b"); break;
-      case '\f': out.append("\\f"); break;
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
       default:
         if (c < 0x20) {
           out.append("\\u00");
@@ -271,9 +304,15 @@ void write_string(std::string& out, std::string_view s) {
 
 void write_value(std::string& out, const Value& v) {
   switch (v.kind()) {
-    case Value::Kind::kNull: out.append("null"); return;
-    case Value::Kind::kBool: out.append(v.as_bool() ? "true" : "false"); return;
-    case Value::Kind::kInteger: out.append(std::to_string(v.as_int())); return;
+    case Value::Kind::kNull:
+      out.append("null");
+      return;
+    case Value::Kind::kBool:
+      out.append(v.as_bool() ? "true" : "false");
+      return;
+    case Value::Kind::kInteger:
+      out.append(std::to_string(v.as_int()));
+      return;
     case Value::Kind::kDouble: {
       char buf[64];
       double d = v.as_double();
@@ -285,8 +324,12 @@ void write_value(std::string& out, const Value& v) {
       out.append(buf);
       return;
     }
-    case Value::Kind::kString: write_string(out, v.as_string()); return;
-    case Value::Kind::kBlob: write_string(out, base64::encode(v.as_blob().bytes)); return;
+    case Value::Kind::kString:
+      write_string(out, v.as_string());
+      return;
+    case Value::Kind::kBlob:
+      write_string(out, base64::encode(v.as_blob().bytes));
+      return;
     case Value::Kind::kTimestamp: {
       // Epoch seconds with a millisecond fraction, never in exponent form.
       const int64_t ms = v.as_timestamp().epoch_ms;

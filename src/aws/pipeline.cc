@@ -156,7 +156,8 @@ struct Pipeline::Impl {
     };
 
     if (request.body.empty() && (!codec || codec != plain_json.get())) {
-      const AwsError error = operation ? errors::serialization_no_message() : errors::unknown_operation();
+      const AwsError error =
+          operation ? errors::serialization_no_message() : errors::unknown_operation();
       if (codec) {
         send_json_error(response, *codec, error, render_type(error));
       } else {
@@ -216,7 +217,7 @@ struct Pipeline::Impl {
       return response;
     }
     if (operation->input) {
-      if (auto message = validate(input.value(), *operation->input, service->validation_order())) {
+      if (auto message = validate(input.value(), *operation->input, service->validation_style())) {
         const AwsError error = errors::validation(std::move(*message));
         send_json_error(response, *codec, error, render_type(error));
         return response;

@@ -34,7 +34,7 @@ class Service {
   virtual AwsResult<Value> invoke(const model::Operation& operation, const RequestContext& context,
                                   const Value& input) = 0;
   // The member order AWS uses in validation messages, where observed (may be null).
-  virtual const MemberOrder* validation_order() const { return nullptr; }
+  virtual const ValidationStyle* validation_style() const { return nullptr; }
   // The `__type` string for an error (Kinesis: the bare name; DynamoDB: namespaced).
   virtual std::string error_type(const AwsError& error) const = 0;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace trib::aws {
 
@@ -17,26 +18,52 @@ std::string format_number(double d) {
   return s;
 }
 
-// How AWS prints a value inside "Value '...' at".
-std::string describe(const Value& v) {
+std::string enum_set(const Shape& shape, const ValidationStyle* style) {
+  const std::vector<std::string>* values = &shape.enum_values;
+  if (style) {
+    if (auto it = style->enum_order.find(shape.name); it != style->enum_order.end()) values = &it->second;
+  }
+  std::string set;
+  for (const auto& e : *values) set += (set.empty() ? "" : ", ") + e;
+  return "[" + set + "]";
+}
+
+// How AWS prints a value inside "Value '...' at". `shape` (may be null) is the value's shape.
+std::string describe(const Value& v, const Shape* shape, const ValidationStyle* style) {
+  if (shape && shape->type == ShapeType::kStructure && style && !style->structure_class_prefix.empty()) {
+    // Java's Object.toString: class name @ identity hash (any 8 hex digits will do).
+    uint32_t hash = 2166136261u;
+    for (char c : shape->name) hash = (hash ^ static_cast<uint8_t>(c)) * 16777619u;
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08x", hash);
+    return style->structure_class_prefix + shape->name + "@" + hex;
+  }
+  const Shape* element = shape && shape->type == ShapeType::kList ? shape->member : nullptr;
+  const Shape* map_value = shape && shape->type == ShapeType::kMap ? shape->value : nullptr;
   switch (v.kind()) {
-    case Value::Kind::kNull: return "null";
-    case Value::Kind::kBool: return v.as_bool() ? "true" : "false";
-    case Value::Kind::kInteger: return std::to_string(v.as_int());
-    case Value::Kind::kDouble: return format_number(v.as_double());
-    case Value::Kind::kString: return v.as_string();
+    case Value::Kind::kNull:
+      return "null";
+    case Value::Kind::kBool:
+      return v.as_bool() ? "true" : "false";
+    case Value::Kind::kInteger:
+      return std::to_string(v.as_int());
+    case Value::Kind::kDouble:
+      return format_number(v.as_double());
+    case Value::Kind::kString:
+      return v.as_string();
     case Value::Kind::kBlob: {
       const auto n = std::to_string(v.as_blob().bytes.size());
       return "java.nio.HeapByteBuffer[pos=0 lim=" + n + " cap=" + n + "]";
     }
-    case Value::Kind::kTimestamp: return std::to_string(v.as_timestamp().epoch_ms);
+    case Value::Kind::kTimestamp:
+      return std::to_string(v.as_timestamp().epoch_ms);
     case Value::Kind::kList: {
       std::string out = "[";
       bool first = true;
       for (const auto& item : v.as_list()) {
         if (!first) out += ", ";
         first = false;
-        out += describe(item);
+        out += describe(item, element, style);
       }
       return out + "]";
     }
@@ -46,7 +73,7 @@ std::string describe(const Value& v) {
       for (const auto& [key, item] : v.as_map()) {
         if (!first) out += ", ";
         first = false;
-        out += key + "=" + describe(item);
+        out += key + "=" + describe(item, map_value, style);
       }
       return out + "}";
     }
@@ -56,11 +83,16 @@ std::string describe(const Value& v) {
 
 size_t length_of(const Value& v) {
   switch (v.kind()) {
-    case Value::Kind::kString: return utf16_length(v.as_string());
-    case Value::Kind::kBlob: return v.as_blob().bytes.size();
-    case Value::Kind::kList: return v.as_list().size();
-    case Value::Kind::kMap: return v.as_map().size();
-    default: return 0;
+    case Value::Kind::kString:
+      return utf16_length(v.as_string());
+    case Value::Kind::kBlob:
+      return v.as_blob().bytes.size();
+    case Value::Kind::kList:
+      return v.as_list().size();
+    case Value::Kind::kMap:
+      return v.as_map().size();
+    default:
+      return 0;
   }
 }
 
@@ -70,7 +102,7 @@ bool has_length(ShapeType t) {
 }
 
 // The constraint texts a scalar value violates, in AWS's order.
-std::vector<std::string> scalar_violations(const Value& v, const Shape& shape) {
+std::vector<std::string> scalar_violations(const Value& v, const Shape& shape, const ValidationStyle* style) {
   std::vector<std::string> out;
   if (shape.type == ShapeType::kString && shape.pattern && v.is_string() &&
       !shape.pattern->matches(v.as_string())) {
@@ -79,15 +111,16 @@ std::vector<std::string> scalar_violations(const Value& v, const Shape& shape) {
   if (has_length(shape.type)) {
     const size_t len = length_of(v);
     if (shape.min && static_cast<double>(len) < *shape.min) {
-      out.push_back("Member must have length greater than or equal to " + format_number(*shape.min));
+      out.push_back("Member must have length greater than or equal to " +
+                    format_number(*shape.min));
     }
     if (shape.max && static_cast<double>(len) > *shape.max) {
       out.push_back("Member must have length less than or equal to " + format_number(*shape.max));
     }
   } else if (shape.is_numeric()) {
-    const double d = v.kind() == Value::Kind::kInteger ? static_cast<double>(v.as_int())
+    const double d = v.kind() == Value::Kind::kInteger  ? static_cast<double>(v.as_int())
                      : v.kind() == Value::Kind::kDouble ? v.as_double()
-                                                         : 0.0;
+                                                        : 0.0;
     if (shape.min && d < *shape.min) {
       out.push_back("Member must have value greater than or equal to " + format_number(*shape.min));
     }
@@ -98,30 +131,33 @@ std::vector<std::string> scalar_violations(const Value& v, const Shape& shape) {
   if (!shape.enum_values.empty() && v.is_string() &&
       std::find(shape.enum_values.begin(), shape.enum_values.end(), v.as_string()) ==
           shape.enum_values.end()) {
-    std::string set;
-    for (const auto& e : shape.enum_values) set += (set.empty() ? "" : ", ") + e;
-    out.push_back("Member must satisfy enum value set: [" + set + "]");
+    out.push_back("Member must satisfy enum value set: " + enum_set(shape, style));
   }
   return out;
 }
 
 // For collections of scalars AWS reports one aggregated failure at the collection's path,
 // listing the element constraints (maximum first, as AWS words it).
-std::string element_constraint_list(const Shape& element) {
+std::string element_constraint_list(const Shape& element, const ValidationStyle* style) {
   std::vector<std::string> parts;
   if (has_length(element.type)) {
-    if (element.max) parts.push_back("Member must have length less than or equal to " + format_number(*element.max));
-    if (element.min) parts.push_back("Member must have length greater than or equal to " + format_number(*element.min));
+    if (element.max)
+      parts.push_back("Member must have length less than or equal to " +
+                      format_number(*element.max));
+    if (element.min)
+      parts.push_back("Member must have length greater than or equal to " +
+                      format_number(*element.min));
   } else if (element.is_numeric()) {
-    if (element.max) parts.push_back("Member must have value less than or equal to " + format_number(*element.max));
-    if (element.min) parts.push_back("Member must have value greater than or equal to " + format_number(*element.min));
+    if (element.max)
+      parts.push_back("Member must have value less than or equal to " +
+                      format_number(*element.max));
+    if (element.min)
+      parts.push_back("Member must have value greater than or equal to " +
+                      format_number(*element.min));
   }
-  if (element.pattern) parts.push_back("Member must satisfy regular expression pattern: " + element.pattern->source());
-  if (!element.enum_values.empty()) {
-    std::string set;
-    for (const auto& e : element.enum_values) set += (set.empty() ? "" : ", ") + e;
-    parts.push_back("Member must satisfy enum value set: [" + set + "]");
-  }
+  if (element.pattern)
+    parts.push_back("Member must satisfy regular expression pattern: " + element.pattern->source());
+  if (!element.enum_values.empty()) parts.push_back("Member must satisfy enum value set: " + enum_set(element, style));
   std::string out = "[";
   for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
   return out + "]";
@@ -133,12 +169,13 @@ bool is_scalar(const Shape& s) {
 
 class Validator {
  public:
-  Validator(size_t limit, const MemberOrder* order) : limit_(limit), order_(order) {}
+  Validator(size_t limit, const ValidationStyle* style) : limit_(limit), style_(style) {}
 
-  void add(const std::string& path, const Value* v, const std::string& constraint) {
+  void add(const std::string& path, const Value* v, const Shape* shape, const std::string& constraint) {
     if (failures_.size() >= limit_) return;
-    std::string value = v ? "'" + describe(*v) + "'" : "null";
-    failures_.push_back("Value " + value + " at '" + path + "' failed to satisfy constraint: " + constraint);
+    std::string value = v ? "'" + describe(*v, shape, style_) + "'" : "null";
+    failures_.push_back("Value " + value + " at '" + path +
+                        "' failed to satisfy constraint: " + constraint);
   }
 
   void check_structure(const Value& v, const Shape& shape, const std::string& prefix) {
@@ -146,8 +183,8 @@ class Validator {
     for (const auto& m : shape.members) members.push_back(&m);
     // Members listed in the service's captured order come first, in that order; the rest
     // follow in model order.
-    if (order_) {
-      if (auto it = order_->find(shape.name); it != order_->end()) {
+    if (style_) {
+      if (auto it = style_->member_order.find(shape.name); it != style_->member_order.end()) {
         const auto& listed = it->second;
         auto rank = [&](const model::Member* m) {
           auto pos = std::find(listed.begin(), listed.end(), m->name);
@@ -161,7 +198,7 @@ class Validator {
       const std::string path = prefix + lower_first(m->name);
       const Value* child = v.find(m->name);
       if (!child || child->is_null()) {
-        if (m->required) add(path, nullptr, "Member must not be null");
+        if (m->required) add(path, nullptr, nullptr, "Member must not be null");
         continue;
       }
       check_value(*child, *m->shape, path);
@@ -169,38 +206,41 @@ class Validator {
   }
 
   void check_value(const Value& v, const Shape& shape, const std::string& path) {
-    for (const auto& text : scalar_violations(v, shape)) add(path, &v, text);
+    for (const auto& text : scalar_violations(v, shape, style_)) add(path, &v, &shape, text);
     if (shape.type == ShapeType::kStructure && v.is_map()) {
       check_structure(v, shape, path + ".");
     } else if (shape.type == ShapeType::kList && v.is_list() && shape.member) {
       const Shape& element = *shape.member;
       if (is_scalar(element)) {
         for (const auto& item : v.as_list()) {
-          if (!item.is_null() && !scalar_violations(item, element).empty()) {
-            add(path, &v, "Member must satisfy constraint: " + element_constraint_list(element));
+          if (!item.is_null() && !scalar_violations(item, element, style_).empty()) {
+            add(path, &v, &shape, "Member must satisfy constraint: " + element_constraint_list(element, style_));
             break;
           }
         }
       } else {
         size_t index = 1;
         for (const auto& item : v.as_list()) {
-          if (!item.is_null()) check_value(item, element, path + "." + std::to_string(index) + ".member");
+          if (!item.is_null())
+            check_value(item, element, path + "." + std::to_string(index) + ".member");
           ++index;
         }
       }
     } else if (shape.type == ShapeType::kMap && v.is_map()) {
       if (shape.key) {
         for (const auto& [key, _] : v.as_map()) {
-          if (!scalar_violations(Value(key), *shape.key).empty()) {
-            add(path, &v, "Map keys must satisfy constraint: " + element_constraint_list(*shape.key));
+          if (!scalar_violations(Value(key), *shape.key, style_).empty()) {
+            add(path, &v, &shape,
+                "Map keys must satisfy constraint: " + element_constraint_list(*shape.key, style_));
             break;
           }
         }
       }
       if (shape.value && is_scalar(*shape.value)) {
         for (const auto& [key, item] : v.as_map()) {
-          if (!item.is_null() && !scalar_violations(item, *shape.value).empty()) {
-            add(path, &v, "Map value must satisfy constraint: " + element_constraint_list(*shape.value));
+          if (!item.is_null() && !scalar_violations(item, *shape.value, style_).empty()) {
+            add(path, &v, &shape,
+                "Map value must satisfy constraint: " + element_constraint_list(*shape.value, style_));
             break;
           }
         }
@@ -216,7 +256,7 @@ class Validator {
 
  private:
   size_t limit_;
-  const MemberOrder* order_;
+  const ValidationStyle* style_;
   std::vector<std::string> failures_;
 };
 
@@ -232,7 +272,11 @@ size_t utf16_length(std::string_view utf8) {
   size_t units = 0;
   for (size_t i = 0; i < utf8.size();) {
     const auto c = static_cast<unsigned char>(utf8[i]);
-    size_t width = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 1;
+    size_t width = c < 0x80           ? 1
+                   : (c >> 5) == 0x6  ? 2
+                   : (c >> 4) == 0xe  ? 3
+                   : (c >> 3) == 0x1e ? 4
+                                      : 1;
     units += width == 4 ? 2 : 1;
     i += width;
   }
@@ -240,14 +284,15 @@ size_t utf16_length(std::string_view utf8) {
 }
 
 std::vector<std::string> validation_failures(const Value& input, const Shape& shape, size_t limit,
-                                             const MemberOrder* order) {
-  Validator validator(limit, order);
+                                             const ValidationStyle* style) {
+  Validator validator(limit, style);
   validator.check_structure(input, shape, "");
   return validator.take();
 }
 
-std::optional<std::string> validate(const Value& input, const Shape& shape, const MemberOrder* order) {
-  auto failures = validation_failures(input, shape, 10, order);
+std::optional<std::string> validate(const Value& input, const Shape& shape,
+                                    const ValidationStyle* style) {
+  auto failures = validation_failures(input, shape, 10, style);
   if (failures.empty()) return std::nullopt;
   std::string message = std::to_string(failures.size()) + " validation error" +
                         (failures.size() > 1 ? "s" : "") + " detected: ";

@@ -30,21 +30,31 @@ struct Timestamp {
 
 class Value {
  public:
-  enum class Kind : uint8_t { kNull, kBool, kInteger, kDouble, kString, kBlob, kTimestamp, kList, kMap };
+  enum class Kind : uint8_t {
+    kNull,
+    kBool,
+    kInteger,
+    kDouble,
+    kString,
+    kBlob,
+    kTimestamp,
+    kList,
+    kMap
+  };
 
   Value() = default;
-  Value(bool b) : v_(b) {}                         // NOLINT(google-explicit-constructor)
-  Value(int v) : v_(static_cast<int64_t>(v)) {}    // NOLINT
-  Value(int64_t v) : v_(v) {}                      // NOLINT
+  Value(bool b) : v_(b) {}                            // NOLINT(google-explicit-constructor)
+  Value(int v) : v_(static_cast<int64_t>(v)) {}       // NOLINT
+  Value(int64_t v) : v_(v) {}                         // NOLINT
   Value(uint64_t v) : v_(static_cast<int64_t>(v)) {}  // NOLINT
-  Value(double v) : v_(v) {}                       // NOLINT
-  Value(std::string s) : v_(std::move(s)) {}       // NOLINT
-  Value(std::string_view s) : v_(std::string(s)) {}  // NOLINT
-  Value(const char* s) : v_(std::string(s)) {}     // NOLINT
-  Value(Blob b) : v_(std::move(b)) {}              // NOLINT
-  Value(Timestamp t) : v_(t) {}                    // NOLINT
-  Value(ValueList l) : v_(std::move(l)) {}         // NOLINT
-  Value(ValueMap m) : v_(std::move(m)) {}          // NOLINT
+  Value(double v) : v_(v) {}                          // NOLINT
+  Value(std::string s) : v_(std::move(s)) {}          // NOLINT
+  Value(std::string_view s) : v_(std::string(s)) {}   // NOLINT
+  Value(const char* s) : v_(std::string(s)) {}        // NOLINT
+  Value(Blob b) : v_(std::move(b)) {}                 // NOLINT
+  Value(Timestamp t) : v_(t) {}                       // NOLINT
+  Value(ValueList l) : v_(std::move(l)) {}            // NOLINT
+  Value(ValueMap m) : v_(std::move(m)) {}             // NOLINT
 
   static Value map() { return Value(ValueMap{}); }
   static Value list() { return Value(ValueList{}); }

@@ -8,6 +8,7 @@
 #include "aws/service.h"
 #include "aws/value.h"
 #include "kinesis/stream_catalog.h"
+#include "streams/record_log.h"
 #include "util/sealed_token.h"
 
 namespace trib::kinesis {
@@ -16,12 +17,14 @@ struct KinesisOptions {
   int64_t create_stream_ms = 500;
   int64_t delete_stream_ms = 500;
   int64_t update_stream_ms = 500;
-  int64_t shard_limit = 500;         // open shards per account and region
+  int64_t shard_limit = 500;           // open shards per account and region
   uint32_t on_demand_shard_count = 4;  // shards of a new ON_DEMAND stream
+  bool sync_writes = false;            // fsync every acknowledged write (durable mode)
 };
 
 struct KinesisContext {
   StreamCatalog& catalog;
+  streams::RecordLog& records;
   const KinesisOptions& options;
   const TokenSealer& sealer;
 };

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "kinesis/shard_iterator.h"
+
 namespace trib::kinesis::errors {
 
 using aws::AwsError;
@@ -16,22 +18,55 @@ AwsError stream_already_exists(std::string_view name, std::string_view account) 
                           fmt::format("Stream {} under account {} already exists.", name, account));
 }
 
-AwsError stream_not_active(std::string_view name, std::string_view account) {
+AwsError stream_not_active(std::string_view name, std::string_view account, std::string_view status) {
   return AwsError::client("ResourceInUseException",
-                          fmt::format("Stream {} under account {} is not ACTIVE.", name, account));
+                          fmt::format("Stream {} under account {} not ACTIVE, instead in state {}", name, account, status));
 }
 
 AwsError shard_limit_exceeded(std::string_view account, std::string_view region, int64_t current,
                               int64_t limit, int64_t requested) {
   return AwsError::client(
       "LimitExceededException",
-      fmt::format("This request would exceed the shard limit for the account {} in {}. Current shard "
-                  "count for the account: {}. Limit: {}. Number of additional shards that would have "
-                  "resulted from this request: {}. Refer to the AWS Service Limits page "
-                  "(http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current "
-                  "limits and how to request higher limits.",
-                  account, region, current, limit, requested));
+      fmt::format(
+          "This request would exceed the shard limit for the account {} in {}. Current shard "
+          "count for the account: {}. Limit: {}. Number of additional shards that would have "
+          "resulted from this request: {}. Refer to the AWS Service Limits page "
+          "(http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current "
+          "limits and how to request higher limits.",
+          account, region, current, limit, requested));
 }
+
+AwsError shard_not_found(std::string_view shard_id, std::string_view stream, std::string_view account) {
+  // AWS reads the digits after "shardId-" (or the whole id) as an int and pads it back.
+  std::string_view digits = shard_id;
+  if (digits.substr(0, 8) == "shardId-") digits.remove_prefix(8);
+  uint64_t index = 0;
+  bool parsed = !digits.empty();
+  for (char c : digits) {
+    if (c < '0' || c > '9' || index > 2147483647ULL) {
+      parsed = false;
+      break;
+    }
+    index = index * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (parsed && index <= 2147483647ULL) {
+    return AwsError::client("ResourceNotFoundException",
+                            fmt::format("Shard shardId-{:012d} in stream {} under account {} does not exist",
+                                        index, stream, account));
+  }
+  return AwsError::client("ResourceNotFoundException",
+                          fmt::format("Could not find shard {} in stream {} under account {}.", shard_id, stream, account));
+}
+
+AwsError expired_iterator(int64_t created_ms, int64_t now_ms) {
+  return AwsError::client(
+      "ExpiredIteratorException",
+      fmt::format("Iterator expired. The iterator was created at time {} while right now it is {} which is "
+                  "further in the future than the tolerated delay of 300000 milliseconds.",
+                  java_date(created_ms), java_date(now_ms)));
+}
+
+AwsError invalid_shard_iterator() { return AwsError::client("InvalidArgumentException", "Invalid ShardIterator."); }
 
 AwsError invalid_argument(std::string message) {
   return AwsError::client("InvalidArgumentException", std::move(message));

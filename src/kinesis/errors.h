@@ -10,9 +10,14 @@ namespace trib::kinesis::errors {
 
 aws::AwsError stream_not_found(std::string_view name, std::string_view account);
 aws::AwsError stream_already_exists(std::string_view name, std::string_view account);
-aws::AwsError stream_not_active(std::string_view name, std::string_view account);
-aws::AwsError shard_limit_exceeded(std::string_view account, std::string_view region, int64_t current,
-                                   int64_t limit, int64_t requested);
+aws::AwsError stream_not_active(std::string_view name, std::string_view account, std::string_view status);
+aws::AwsError shard_limit_exceeded(std::string_view account, std::string_view region,
+                                   int64_t current, int64_t limit, int64_t requested);
+// "Shard shardId-000000000005 in stream ... does not exist" for a well-formed id, and AWS's
+// other text for an id it cannot parse.
+aws::AwsError shard_not_found(std::string_view shard_id, std::string_view stream, std::string_view account);
+aws::AwsError expired_iterator(int64_t created_ms, int64_t now_ms);
+aws::AwsError invalid_shard_iterator();
 aws::AwsError invalid_argument(std::string message);
 aws::AwsError resource_in_use(std::string message);
 aws::AwsError limit_exceeded(std::string message);

@@ -17,6 +17,12 @@ Output describe_stream_summary(KinesisContext&, const aws::RequestContext&, cons
 Output list_streams(KinesisContext&, const aws::RequestContext&, const Input&);
 Output list_shards(KinesisContext&, const aws::RequestContext&, const Input&);
 Output list_tags_for_stream(KinesisContext&, const aws::RequestContext&, const Input&);
+Output put_record(KinesisContext&, const aws::RequestContext&, const Input&);
+Output put_records(KinesisContext&, const aws::RequestContext&, const Input&);
+Output get_shard_iterator(KinesisContext&, const aws::RequestContext&, const Input&);
+Output get_records(KinesisContext&, const aws::RequestContext&, const Input&);
+Output increase_stream_retention_period(KinesisContext&, const aws::RequestContext&, const Input&);
+Output decrease_stream_retention_period(KinesisContext&, const aws::RequestContext&, const Input&);
 }  // namespace ops
 
 // Operation name -> handler. The only registration point.

@@ -24,7 +24,8 @@ std::string make_next_token(const TokenSealer& sealer, const aws::RequestContext
 
 aws::AwsResult<std::vector<std::string>> open_next_token(const TokenSealer& sealer,
                                                          const aws::RequestContext& request,
-                                                         std::string_view kind, std::string_view token) {
+                                                         std::string_view kind,
+                                                         std::string_view token) {
   auto invalid = [] { return aws::fail(errors::invalid_argument("Invalid NextToken.")); };
   auto plain = sealer.open(token);
   if (!plain) return invalid();
@@ -32,11 +33,13 @@ aws::AwsResult<std::vector<std::string>> open_next_token(const TokenSealer& seal
   size_t start = 0;
   while (true) {
     const auto sep = plain->find(kSeparator, start);
-    parts.push_back(plain->substr(start, sep == std::string::npos ? std::string::npos : sep - start));
+    parts.push_back(
+        plain->substr(start, sep == std::string::npos ? std::string::npos : sep - start));
     if (sep == std::string::npos) break;
     start = sep + 1;
   }
-  if (parts.size() < 4 || parts[0] != kind || parts[1] != request.account || parts[2] != request.region) {
+  if (parts.size() < 4 || parts[0] != kind || parts[1] != request.account ||
+      parts[2] != request.region) {
     return invalid();
   }
   int64_t created_ms = 0;

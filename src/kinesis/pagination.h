@@ -22,6 +22,7 @@ std::string make_next_token(const TokenSealer& sealer, const aws::RequestContext
 // or foreign token; ExpiredNextTokenException for an expired one.
 aws::AwsResult<std::vector<std::string>> open_next_token(const TokenSealer& sealer,
                                                          const aws::RequestContext& request,
-                                                         std::string_view kind, std::string_view token);
+                                                         std::string_view kind,
+                                                         std::string_view token);
 
 }  // namespace trib::kinesis

@@ -4,11 +4,24 @@
 
 namespace trib::kinesis {
 
-KinesisService::KinesisService(storage::Engine& engine, KinesisOptions options, const TokenSealer& sealer)
+KinesisService::KinesisService(storage::Engine& engine, KinesisOptions options,
+                               const TokenSealer& sealer)
     : model_(model::ServiceModel::embedded("kinesis-2013-12-02")),
       options_(options),
       catalog_(engine),
-      context_{catalog_, options_, sealer} {}
+      records_(engine),
+      context_{catalog_, records_, options_, sealer} {}
+
+void KinesisService::run_lifecycle(int64_t now_ms) {
+  for (uint64_t stream_id : catalog_.purge_gone(now_ms)) records_.forget_stream(stream_id);
+  // Retention is enforced on every read; deleting expired records is housekeeping, once a second.
+  if (now_ms - last_trim_ms_ < 1000) return;
+  last_trim_ms_ = now_ms;
+  for (const auto& stream : catalog_.list_all(now_ms)) {
+    const int64_t cutoff = now_ms - int64_t{stream->retention_hours} * 3'600'000;
+    for (const auto& shard : stream->shards) records_.trim({stream->id, shard.index}, cutoff);
+  }
+}
 
 storage::Status KinesisService::load() { return catalog_.load(); }
 
@@ -24,16 +37,24 @@ aws::AwsResult<aws::Value> KinesisService::invoke(const model::Operation& operat
   return it->second(context_, request, input);
 }
 
-const aws::MemberOrder* KinesisService::validation_order() const {
-  // The order AWS was observed to list violations in (captures of real responses); members
-  // not named here follow in model order.
-  static const aws::MemberOrder order = {
-      {"CreateStreamInput", {"ShardCount", "StreamName"}},
-      {"DescribeStreamInput", {"Limit", "ExclusiveStartShardId", "StreamName"}},
-      {"ListStreamsInput", {"Limit", "ExclusiveStartStreamName"}},
-      {"ListShardsInput", {"MaxResults", "ExclusiveStartShardId", "StreamName", "NextToken"}},
+const aws::ValidationStyle* KinesisService::validation_style() const {
+  // What captures of real responses showed; everything else follows model order.
+  static const aws::ValidationStyle style = {
+      .member_order =
+          {
+              {"CreateStreamInput", {"ShardCount", "StreamName"}},
+              {"DescribeStreamInput", {"Limit", "ExclusiveStartShardId", "StreamName"}},
+              {"ListStreamsInput", {"Limit", "ExclusiveStartStreamName"}},
+              {"ListShardsInput", {"MaxResults", "ExclusiveStartShardId", "StreamName", "NextToken"}},
+          },
+      .enum_order =
+          {
+              {"ShardIteratorType",
+               {"AFTER_SEQUENCE_NUMBER", "LATEST", "AT_TIMESTAMP", "AT_SEQUENCE_NUMBER", "TRIM_HORIZON"}},
+          },
+      .structure_class_prefix = "com.amazonaws.kinesis.v20131202.",
   };
-  return &order;
+  return &style;
 }
 
 }  // namespace trib::kinesis

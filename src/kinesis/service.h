@@ -12,6 +12,9 @@ namespace trib::kinesis {
 class KinesisService final : public aws::Service {
  public:
   KinesisService(storage::Engine& engine, KinesisOptions options, const TokenSealer& sealer);
+  streams::RecordLog& records() { return records_; }
+  // Lifecycle work: purges deleted streams and trims records past retention.
+  void run_lifecycle(int64_t now_ms);
   storage::Status load();
   StreamCatalog& catalog() { return catalog_; }
 
@@ -19,16 +22,19 @@ class KinesisService final : public aws::Service {
   std::string_view json_content_type() const override { return "application/x-amz-json-1.1"; }
   const model::ServiceModel& model() const override { return model_; }
   bool implements(std::string_view operation) const override;
-  aws::AwsResult<aws::Value> invoke(const model::Operation& operation, const aws::RequestContext& request,
+  aws::AwsResult<aws::Value> invoke(const model::Operation& operation,
+                                    const aws::RequestContext& request,
                                     const aws::Value& input) override;
-  const aws::MemberOrder* validation_order() const override;
+  const aws::ValidationStyle* validation_style() const override;
   std::string error_type(const aws::AwsError& error) const override { return error.type; }
 
  private:
   const model::ServiceModel& model_;
   KinesisOptions options_;
   StreamCatalog catalog_;
+  streams::RecordLog records_;
   KinesisContext context_;
+  int64_t last_trim_ms_ = 0;  // lifecycle thread only
 };
 
 }  // namespace trib::kinesis

@@ -55,8 +55,14 @@ struct Stream {
   std::string encryption_type = "NONE";
   std::string key_id;
   std::vector<std::string> shard_level_metrics;
+  int64_t max_record_size_kib = 1024;  // largest record Data accepted (UpdateMaxRecordSize)
 
   StreamStatus status(int64_t now_ms) const;
+  // Whether records can be written and read (ACTIVE or UPDATING).
+  bool accepts_records(int64_t now_ms) const;
+  const Shard* find_shard(uint32_t index) const;
+  // The open shard whose hash-key range contains `hash_key`.
+  const Shard* shard_for_hash_key(streams::uint128 hash_key) const;
   bool is_gone(int64_t now_ms) const { return now_ms >= gone_at_ms; }
   std::string arn() const;
   int64_t open_shard_count() const;
@@ -69,5 +75,18 @@ std::string stream_arn(const StreamKey& key);
 // 24 bits carry the incarnation id, the low 40 bits count records.
 inline constexpr int kSequenceCounterBits = 40;
 uint64_t sequence_counter_base(uint64_t stream_id);
+
+// The sequence number of the record at `position` of `shard`, arrived at `arrival_ms`.
+std::string record_sequence_number(uint64_t stream_id, const Shard& shard, uint64_t position,
+                                   int64_t arrival_ms);
+
+// What a sequence number says about where it belongs.
+struct SequenceNumberTarget {
+  uint32_t shard_index = 0;
+  uint64_t stream_id_bits = 0;  // the low 24 bits of the stream incarnation id
+  uint64_t position = 0;
+};
+std::optional<SequenceNumberTarget> decode_sequence_number(std::string_view sequence_number);
+bool same_incarnation(const SequenceNumberTarget& target, uint64_t stream_id);
 
 }  // namespace trib::kinesis

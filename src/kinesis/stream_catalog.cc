@@ -6,6 +6,7 @@
 #include "aws/codec.h"
 #include "kinesis/errors.h"
 #include "storage/keys.h"
+#include "streams/record_log.h"
 
 namespace trib::kinesis {
 
@@ -15,7 +16,6 @@ constexpr uint8_t kStreamKeyTag = 'S';
 constexpr uint8_t kCounterKeyTag = 'C';
 constexpr uint8_t kPurgeKeyTag = 'P';
 constexpr uint8_t kStreamValueVersion = 1;
-constexpr uint8_t kRecordsStreamTag = 'R';
 
 std::string stream_storage_key(const StreamKey& key) {
   return storage::KeyBuilder()
@@ -26,7 +26,9 @@ std::string stream_storage_key(const StreamKey& key) {
       .take();
 }
 
-std::string counter_key() { return storage::KeyBuilder().u8(kCounterKeyTag).raw("stream_id").take(); }
+std::string counter_key() {
+  return storage::KeyBuilder().u8(kCounterKeyTag).raw("stream_id").take();
+}
 
 std::string purge_key(uint64_t stream_id) {
   return storage::KeyBuilder().u8(kPurgeKeyTag).u64(stream_id).take();
@@ -35,9 +37,7 @@ std::string purge_key(uint64_t stream_id) {
 std::string u64_bytes(uint64_t v) { return storage::KeyBuilder().u64(v).take(); }
 
 // Records of one stream incarnation live under R | stream id (see docs/storage-encoding.md).
-std::string records_prefix(uint64_t stream_id) {
-  return storage::KeyBuilder().u8(kRecordsStreamTag).u64(stream_id).take();
-}
+std::string records_prefix(uint64_t stream_id) { return streams::RecordLog::stream_prefix(stream_id); }
 
 }  // namespace
 
@@ -59,6 +59,7 @@ std::string encode_stream(const Stream& s) {
   Value metrics = Value::list();
   for (const auto& m : s.shard_level_metrics) metrics.push(m);
   doc.set("shard_level_metrics", std::move(metrics));
+  doc.set("max_record_size_kib", s.max_record_size_kib);
   Value tags = Value::list();
   for (const auto& [k, v] : s.tags) tags.push(Value(aws::ValueList{Value(k), Value(v)}));
   doc.set("tags", std::move(tags));
@@ -70,7 +71,8 @@ std::string encode_stream(const Stream& s) {
     sv.set("end", streams::to_decimal(shard.hash_range.ending_hash_key));
     sv.set("created_ms", shard.created_ms);
     if (shard.parent_index) sv.set("parent", static_cast<int64_t>(*shard.parent_index));
-    if (shard.adjacent_parent_index) sv.set("adjacent_parent", static_cast<int64_t>(*shard.adjacent_parent_index));
+    if (shard.adjacent_parent_index)
+      sv.set("adjacent_parent", static_cast<int64_t>(*shard.adjacent_parent_index));
     if (shard.closed_ms) sv.set("closed_ms", *shard.closed_ms);
     shards.push(std::move(sv));
   }
@@ -100,17 +102,21 @@ std::optional<Stream> decode_stream(std::string_view bytes) {
     s.retention_hours = static_cast<int32_t>(int64_t(doc["retention_hours"]));
     s.encryption_type = std::string(std::string_view(doc["encryption_type"]));
     s.key_id = std::string(std::string_view(doc["key_id"]));
+    if (!doc["max_record_size_kib"].get(v)) s.max_record_size_kib = v;
     for (auto m : simdjson::dom::array(doc["shard_level_metrics"])) {
       s.shard_level_metrics.emplace_back(std::string_view(m));
     }
     for (auto t : simdjson::dom::array(doc["tags"])) {
-      s.tags.emplace_back(std::string(std::string_view(t.at(0))), std::string(std::string_view(t.at(1))));
+      s.tags.emplace_back(std::string(std::string_view(t.at(0))),
+                          std::string(std::string_view(t.at(1))));
     }
     for (auto sv : simdjson::dom::array(doc["shards"])) {
       Shard shard;
       shard.index = static_cast<uint32_t>(int64_t(sv["index"]));
-      shard.hash_range.starting_hash_key = streams::parse_decimal(std::string_view(sv["start"])).value();
-      shard.hash_range.ending_hash_key = streams::parse_decimal(std::string_view(sv["end"])).value();
+      shard.hash_range.starting_hash_key =
+          streams::parse_decimal(std::string_view(sv["start"])).value();
+      shard.hash_range.ending_hash_key =
+          streams::parse_decimal(std::string_view(sv["end"])).value();
       shard.created_ms = int64_t(sv["created_ms"]);
       if (!sv["parent"].get(v)) shard.parent_index = static_cast<uint32_t>(v);
       if (!sv["adjacent_parent"].get(v)) shard.adjacent_parent_index = static_cast<uint32_t>(v);
@@ -157,13 +163,23 @@ StreamCatalog::StreamPtr StreamCatalog::find(const StreamKey& key, int64_t now_m
   return it->second;
 }
 
-std::vector<StreamCatalog::StreamPtr> StreamCatalog::list(std::string_view account, std::string_view region,
+std::vector<StreamCatalog::StreamPtr> StreamCatalog::list(std::string_view account,
+                                                          std::string_view region,
                                                           int64_t now_ms) const {
   std::vector<StreamPtr> out;
   std::shared_lock lock(map_mutex_);
   auto it = streams_.lower_bound(StreamKey{std::string(account), std::string(region), ""});
   for (; it != streams_.end() && it->first.account == account && it->first.region == region; ++it) {
     if (!it->second->is_gone(now_ms)) out.push_back(it->second);
+  }
+  return out;
+}
+
+std::vector<StreamCatalog::StreamPtr> StreamCatalog::list_all(int64_t now_ms) const {
+  std::vector<StreamPtr> out;
+  std::shared_lock lock(map_mutex_);
+  for (const auto& [key, stream] : streams_) {
+    if (!stream->is_gone(now_ms)) out.push_back(stream);
   }
   return out;
 }
@@ -238,7 +254,7 @@ aws::AwsResult<StreamCatalog::StreamPtr> StreamCatalog::update(const StreamKey& 
   return StreamPtr(published);
 }
 
-size_t StreamCatalog::purge_gone(int64_t now_ms) {
+std::vector<uint64_t> StreamCatalog::purge_gone(int64_t now_ms) {
   std::lock_guard control(control_mutex_);
   std::vector<StreamPtr> gone;
   {
@@ -262,7 +278,7 @@ size_t StreamCatalog::purge_gone(int64_t now_ms) {
       if (reader.u8(&tag) && reader.u64(&id)) marked.push_back(id);
     }
   }
-  if (gone.empty() && marked.empty()) return 0;
+  if (gone.empty() && marked.empty()) return {};
   storage::WriteBatch batch;
   auto drop_records = [&](uint64_t id) {
     batch.delete_range(storage::Keyspace::kRecords, records_prefix(id), records_prefix(id + 1));
@@ -276,7 +292,7 @@ size_t StreamCatalog::purge_gone(int64_t now_ms) {
   auto status = engine_.write(batch);
   if (!status.is_ok()) {
     spdlog::error("could not purge deleted streams: {}", status.message);
-    return 0;
+    return {};
   }
   {
     std::unique_lock lock(map_mutex_);
@@ -286,9 +302,12 @@ size_t StreamCatalog::purge_gone(int64_t now_ms) {
     }
   }
   for (const auto& s : gone) {
-    engine_.compact_range(storage::Keyspace::kRecords, records_prefix(s->id), records_prefix(s->id + 1));
+    engine_.compact_range(storage::Keyspace::kRecords, records_prefix(s->id),
+                          records_prefix(s->id + 1));
   }
-  return gone.size() + marked.size();
+  std::vector<uint64_t> purged = marked;
+  for (const auto& s : gone) purged.push_back(s->id);
+  return purged;
 }
 
 }  // namespace trib::kinesis

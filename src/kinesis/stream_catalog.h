@@ -32,7 +32,10 @@ class StreamCatalog {
   // The live stream with this key, or nullptr when there is none (never created, or gone).
   StreamPtr find(const StreamKey& key, int64_t now_ms) const;
   // Live streams of one account and region, sorted by name.
-  std::vector<StreamPtr> list(std::string_view account, std::string_view region, int64_t now_ms) const;
+  std::vector<StreamPtr> list(std::string_view account, std::string_view region,
+                              int64_t now_ms) const;
+  // Every live stream of every account and region.
+  std::vector<StreamPtr> list_all(int64_t now_ms) const;
   // Open shards of live streams in one account and region (the shard limit counts these).
   int64_t open_shard_count(std::string_view account, std::string_view region, int64_t now_ms) const;
 
@@ -45,8 +48,9 @@ class StreamCatalog {
   using Mutation = std::function<aws::AwsResult<Ok>(Stream&)>;
   aws::AwsResult<StreamPtr> update(const StreamKey& key, int64_t now_ms, const Mutation& mutate);
 
-  // Removes streams whose deletion finished, with their records. Returns how many.
-  size_t purge_gone(int64_t now_ms);
+  // Removes streams whose deletion finished, with their records. Returns the incarnation
+  // ids whose records were dropped.
+  std::vector<uint64_t> purge_gone(int64_t now_ms);
 
  private:
   storage::Status persist(const Stream& stream, storage::WriteBatch& batch);

@@ -23,7 +23,8 @@ std::optional<StreamKey> parse_stream_arn(std::string_view arn) {
   return StreamKey{std::string(parts[4]), std::string(parts[3]), std::string(name)};
 }
 
-aws::AwsResult<StreamKey> resolve_stream(const aws::RequestContext& request, const aws::Value& input) {
+aws::AwsResult<StreamKey> resolve_stream(const aws::RequestContext& request,
+                                         const aws::Value& input) {
   const std::string* name = input.string_member("StreamName");
   const std::string* arn = input.string_member("StreamARN");
   if (arn) {
@@ -53,7 +54,8 @@ aws::Value describe_shard(const Stream& stream, const Shard& shard) {
   aws::Value out = aws::Value::map();
   out.set("ShardId", shard.shard_id());
   if (shard.parent_index) out.set("ParentShardId", shard_id_for(*shard.parent_index));
-  if (shard.adjacent_parent_index) out.set("AdjacentParentShardId", shard_id_for(*shard.adjacent_parent_index));
+  if (shard.adjacent_parent_index)
+    out.set("AdjacentParentShardId", shard_id_for(*shard.adjacent_parent_index));
   aws::Value range = aws::Value::map();
   range.set("StartingHashKey", streams::to_decimal(shard.hash_range.starting_hash_key));
   range.set("EndingHashKey", streams::to_decimal(shard.hash_range.ending_hash_key));

@@ -16,7 +16,8 @@ std::optional<StreamKey> parse_stream_arn(std::string_view arn);
 
 // Resolves StreamName / StreamARN members of `input`. Fails with InvalidArgumentException
 // when neither is given or when they disagree.
-aws::AwsResult<StreamKey> resolve_stream(const aws::RequestContext& request, const aws::Value& input);
+aws::AwsResult<StreamKey> resolve_stream(const aws::RequestContext& request,
+                                         const aws::Value& input);
 
 // The live stream the request names, or the error AWS gives (InvalidArgumentException for a
 // bad name/ARN pair, ResourceNotFoundException when there is no such stream).

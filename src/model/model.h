@@ -46,7 +46,7 @@ class Pattern {
 
  private:
   std::string source_;
-  bool simple_ = false;      // fast path: [class]+ or [class]*
+  bool simple_ = false;  // fast path: [class]+ or [class]*
   bool allow_empty_ = false;
   bool allowed_[256] = {};
   std::unique_ptr<std::regex> regex_;
@@ -55,11 +55,11 @@ class Pattern {
 struct Shape {
   std::string name;
   ShapeType type = ShapeType::kStructure;
-  std::vector<Member> members;        // structures, in model order
-  const Shape* member = nullptr;      // lists
-  const Shape* key = nullptr;         // maps
-  const Shape* value = nullptr;       // maps
-  std::optional<double> min;          // length (string, blob, list, map) or value (numbers)
+  std::vector<Member> members;    // structures, in model order
+  const Shape* member = nullptr;  // lists
+  const Shape* key = nullptr;     // maps
+  const Shape* value = nullptr;   // maps
+  std::optional<double> min;      // length (string, blob, list, map) or value (numbers)
   std::optional<double> max;
   std::optional<Pattern> pattern;
   std::vector<std::string> enum_values;
@@ -70,14 +70,14 @@ struct Shape {
 
   const Member* find_member(std::string_view member_name) const;
   bool is_numeric() const {
-    return type == ShapeType::kInteger || type == ShapeType::kLong ||
-           type == ShapeType::kDouble || type == ShapeType::kFloat;
+    return type == ShapeType::kInteger || type == ShapeType::kLong || type == ShapeType::kDouble ||
+           type == ShapeType::kFloat;
   }
 };
 
 struct Operation {
   std::string name;
-  const Shape* input = nullptr;   // may be null for operations without input
+  const Shape* input = nullptr;  // may be null for operations without input
   const Shape* output = nullptr;
   std::vector<const Shape*> errors;
 };

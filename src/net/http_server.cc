@@ -30,8 +30,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     parser_.emplace();
     parser_->body_limit(options_.max_body_bytes);
     parser_->header_limit(64 * 1024);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -84,11 +85,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
     out->body() = std::move(response.body);
     out->keep_alive(keep_alive && !response.close);
     out->prepare_payload();
-    http::async_write(stream_, *out,
-                      [self = shared_from_this(), out, keep = out->keep_alive()](beast::error_code ec, size_t) {
-                        if (ec || !keep) return self->close();
-                        self->read_request();
-                      });
+    http::async_write(
+        stream_, *out,
+        [self = shared_from_this(), out, keep = out->keep_alive()](beast::error_code ec, size_t) {
+          if (ec || !keep) return self->close();
+          self->read_request();
+        });
   }
 
   void close() {
@@ -167,7 +169,8 @@ uint16_t HttpServer::bound_port() const {
 
 void HttpServer::run() {
   std::vector<std::thread> threads;
-  for (int i = 1; i < impl_->options.threads; ++i) threads.emplace_back([this] { impl_->io.run(); });
+  for (int i = 1; i < impl_->options.threads; ++i)
+    threads.emplace_back([this] { impl_->io.run(); });
   impl_->io.run();
   for (auto& t : threads) t.join();
 }

@@ -24,7 +24,8 @@ std::string clock_state(const Clock& clock) {
 }  // namespace
 
 std::optional<aws::HttpResponse> handle_admin(const aws::HttpRequest& request, Clock& clock) {
-  const std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
+  const std::string_view path =
+      std::string_view(request.target).substr(0, request.target.find('?'));
   if (path != "/_tributary/clock") return std::nullopt;
   if (request.method == "GET") return json_response(200, clock_state(clock));
   if (request.method != "POST") return json_response(405, R"({"message":"use GET or POST"})");

@@ -61,14 +61,15 @@ struct Server::Impl {
       lifecycle_wake.wait_for(lock, std::chrono::milliseconds(100));
       if (stopping) break;
       lock.unlock();
-      const size_t purged = kinesis->catalog().purge_gone(clock.now_ms());
-      if (purged) spdlog::debug("purged {} deleted stream(s)", purged);
+      kinesis->run_lifecycle(clock.now_ms());
       lock.lock();
     }
   }
 };
 
-Server::Server(Config config) : impl_(std::make_unique<Impl>()) { impl_->config = std::move(config); }
+Server::Server(Config config) : impl_(std::make_unique<Impl>()) {
+  impl_->config = std::move(config);
+}
 
 Server::~Server() {
   stop();
@@ -96,21 +97,26 @@ bool Server::start(std::string* error) {
   std::string key;
   if (!load_or_create_token_key(*impl_->engine, &key, error)) return false;
   impl_->sealer = std::make_unique<TokenSealer>(std::move(key));
-  impl_->kinesis = std::make_unique<kinesis::KinesisService>(*impl_->engine, c.kinesis, *impl_->sealer);
+  impl_->kinesis =
+      std::make_unique<kinesis::KinesisService>(*impl_->engine, c.kinesis, *impl_->sealer);
   if (auto status = impl_->kinesis->load(); !status.is_ok()) {
     *error = "cannot load streams: " + status.message;
     return false;
   }
-  impl_->pipeline = std::make_unique<aws::Pipeline>(aws::PipelineOptions{c.account, c.region}, impl_->clock);
+  impl_->pipeline =
+      std::make_unique<aws::Pipeline>(aws::PipelineOptions{c.account, c.region}, impl_->clock);
   impl_->pipeline->add_service(impl_->kinesis.get());
 
   net::HttpServerOptions http_options;
   http_options.host = c.host;
   http_options.port = c.port;
-  http_options.threads = c.threads > 0 ? c.threads : std::max(2u, std::thread::hardware_concurrency());
+  http_options.threads =
+      c.threads > 0 ? c.threads : std::max(2u, std::thread::hardware_concurrency());
   http_options.max_body_bytes = c.max_request_bytes;
   auto* pipeline = impl_->pipeline.get();
-  net::RequestHandler handler = [pipeline](const aws::HttpRequest& request) { return pipeline->handle(request); };
+  net::RequestHandler handler = [pipeline](const aws::HttpRequest& request) {
+    return pipeline->handle(request);
+  };
   if (c.test_clock) {
     spdlog::warn("--test-clock: /_tributary/clock can move this server's time forward");
     handler = [pipeline, clock = &impl_->clock](const aws::HttpRequest& request) {

@@ -85,8 +85,8 @@ class Snapshot {
 class Iterator {
  public:
   virtual ~Iterator() = default;
-  virtual void seek(std::string_view target) = 0;             // first key >= target
-  virtual void seek_for_prev(std::string_view target) = 0;    // last key <= target
+  virtual void seek(std::string_view target) = 0;           // first key >= target
+  virtual void seek_for_prev(std::string_view target) = 0;  // last key <= target
   virtual void seek_to_first() = 0;
   virtual void seek_to_last() = 0;
   virtual bool valid() const = 0;

@@ -15,11 +15,13 @@ class KeyBuilder {
     return *this;
   }
   KeyBuilder& u32(uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) out_.push_back(static_cast<char>((v >> shift) & 0xff));
+    for (int shift = 24; shift >= 0; shift -= 8)
+      out_.push_back(static_cast<char>((v >> shift) & 0xff));
     return *this;
   }
   KeyBuilder& u64(uint64_t v) {
-    for (int shift = 56; shift >= 0; shift -= 8) out_.push_back(static_cast<char>((v >> shift) & 0xff));
+    for (int shift = 56; shift >= 0; shift -= 8)
+      out_.push_back(static_cast<char>((v >> shift) & 0xff));
     return *this;
   }
   // A string of at most 255 bytes, prefixed by its length. Keys with the same prefix and

@@ -10,7 +10,9 @@ std::string hex_to_decimal(std::string_view hex) {
   // Little-endian base-1e9 limbs.
   std::vector<uint32_t> limbs{0};
   for (char c : hex) {
-    uint32_t digit = static_cast<uint32_t>(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0');
+    uint32_t digit = static_cast<uint32_t>(c >= 'a'   ? c - 'a' + 10
+                                           : c >= 'A' ? c - 'A' + 10
+                                                      : c - '0');
     uint64_t carry = digit;
     for (auto& limb : limbs) {
       const uint64_t v = static_cast<uint64_t>(limb) * 16 + carry;
@@ -46,7 +48,8 @@ std::optional<std::string> decimal_to_hex(std::string_view decimal) {
   }
   while (nibbles.size() > 1 && nibbles.back() == 0) nibbles.pop_back();
   std::string out;
-  for (auto it = nibbles.rbegin(); it != nibbles.rend(); ++it) out.push_back("0123456789abcdef"[*it]);
+  for (auto it = nibbles.rbegin(); it != nibbles.rend(); ++it)
+    out.push_back("0123456789abcdef"[*it]);
   return out;
 }
 

@@ -12,7 +12,8 @@ constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 constexpr std::array<int8_t, 256> make_reverse() {
   std::array<int8_t, 256> table{};
   for (auto& v : table) v = -1;
-  for (int i = 0; i < 64; ++i) table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
+  for (int i = 0; i < 64; ++i)
+    table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
   return table;
 }
 constexpr std::array<int8_t, 256> kReverse = make_reverse();
@@ -54,10 +55,12 @@ std::optional<std::string> decode(std::string_view text, DecodeError* error) {
   };
   if (text.size() % 4 != 0) return fail(DecodeError::Kind::kLength);
   size_t padding = 0;
-  if (!text.empty() && text.back() == '=') padding = (text.size() >= 2 && text[text.size() - 2] == '=') ? 2 : 1;
+  if (!text.empty() && text.back() == '=')
+    padding = (text.size() >= 2 && text[text.size() - 2] == '=') ? 2 : 1;
   const size_t data_len = text.size() - padding;
   for (size_t i = 0; i < data_len; ++i) {
-    if (kReverse[static_cast<unsigned char>(text[i])] < 0) return fail(DecodeError::Kind::kCharacter, text[i]);
+    if (kReverse[static_cast<unsigned char>(text[i])] < 0)
+      return fail(DecodeError::Kind::kCharacter, text[i]);
   }
   std::string out;
   out.reserve(text.size() / 4 * 3);

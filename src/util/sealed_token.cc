@@ -76,7 +76,8 @@ std::optional<std::string> TokenSealer::open(std::string_view token) const {
   if ((raw->size() - 8) % 16 != 0) return std::nullopt;
   const std::string_view data = std::string_view(*raw).substr(0, raw->size() - kTagBytes);
   const std::string expected = hmac(std::string_view(key_).substr(32), data);
-  if (CRYPTO_memcmp(expected.data(), raw->data() + data.size(), kTagBytes) != 0) return std::nullopt;
+  if (CRYPTO_memcmp(expected.data(), raw->data() + data.size(), kTagBytes) != 0)
+    return std::nullopt;
   return run_cipher(false, std::string_view(key_).substr(0, 32), data.substr(8, kIvBytes),
                     data.substr(8 + kIvBytes));
 }

@@ -43,7 +43,7 @@ def test_clock_drives_stream_lifecycle(clocked):
     # ListShards answers only for an ACTIVE stream.
     response = call(clocked, "ListShards", {"StreamName": name})
     assert_error(response, "ResourceInUseException",
-                 f"Stream {name} under account 000000000000 is not ACTIVE.")
+                 f"Stream {name} under account 000000000000 not ACTIVE, instead in state CREATING")
 
     state = advance_clock(clocked, 60_000)
     assert state["offset_ms"] == 60_000

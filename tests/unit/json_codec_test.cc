@@ -7,7 +7,9 @@
 namespace trib::aws {
 namespace {
 
-const model::ServiceModel& kinesis_model() { return model::ServiceModel::embedded("kinesis-2013-12-02"); }
+const model::ServiceModel& kinesis_model() {
+  return model::ServiceModel::embedded("kinesis-2013-12-02");
+}
 
 AwsResult<Value> decode(std::string_view operation, std::string_view json) {
   auto codec = make_json_codec("application/x-amz-json-1.1");
@@ -37,7 +39,8 @@ TEST(JsonCodec, WrongTypeTexts) {
   EXPECT_EQ(serialization_message("CreateStream", R"({"StreamName":true})"),
             "class java.lang.Boolean can not be converted to an String");
   EXPECT_EQ(serialization_message("CreateStream", R"({"StreamName":12})"),
-            "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an String");
+            "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to "
+            "an String");
   EXPECT_EQ(serialization_message("CreateStream", R"({"StreamName":[]})"),
             "Start of list found where not expected");
   EXPECT_EQ(serialization_message("CreateStream", R"({"StreamName":{}})"),
@@ -47,32 +50,38 @@ TEST(JsonCodec, WrongTypeTexts) {
   EXPECT_EQ(serialization_message("CreateStream", R"({"ShardCount":true})"),
             "class java.lang.Boolean can not be converted to an Integer");
   EXPECT_EQ(serialization_message("CreateStream", R"({"Tags":"x"})"), "Expected map or null");
-  EXPECT_EQ(serialization_message("CreateStream", R"({"Tags":[]})"), "Start of list found where not expected");
+  EXPECT_EQ(serialization_message("CreateStream", R"({"Tags":[]})"),
+            "Start of list found where not expected");
   EXPECT_EQ(serialization_message("CreateStream", R"({"StreamModeDetails":"x"})"), "Expected null");
   EXPECT_EQ(serialization_message("DeleteStream", R"({"EnforceConsumerDeletion":"maybe"})"),
             "'MAYBE' can not be converted to an Boolean");
   EXPECT_EQ(serialization_message("DeleteStream", R"({"EnforceConsumerDeletion":1})"),
-            "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an Boolean");
+            "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to "
+            "an Boolean");
   EXPECT_EQ(serialization_message("ListShards", R"({"StreamCreationTimestamp":"2020-01-01"})"),
             "class java.lang.String can not be converted to milliseconds since epoch");
-  EXPECT_EQ(serialization_message("RemoveTagsFromStream", R"({"TagKeys":"k"})"), "Expected list or null");
+  EXPECT_EQ(serialization_message("RemoveTagsFromStream", R"({"TagKeys":"k"})"),
+            "Expected list or null");
 }
 
 TEST(JsonCodec, BlobBase64Texts) {
-  EXPECT_EQ(serialization_message("PutRecord", R"({"Data":"23456"})"),
-            "'23456' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 "
-            "bytes but found: 5");
+  EXPECT_EQ(
+      serialization_message("PutRecord", R"({"Data":"23456"})"),
+      "'23456' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 "
+      "bytes but found: 5");
   EXPECT_EQ(serialization_message("PutRecord", R"({"Data":"=+/="})"),
             "'=+/=' can not be converted to a Blob: Invalid Base64 character: '='");
-  EXPECT_EQ(serialization_message("PutRecord", R"({"Data":"+/+="})"),
-            "'+/+=' can not be converted to a Blob: Invalid last non-pad Base64 character dectected");
+  EXPECT_EQ(
+      serialization_message("PutRecord", R"({"Data":"+/+="})"),
+      "'+/+=' can not be converted to a Blob: Invalid last non-pad Base64 character dectected");
   auto ok = decode("PutRecord", R"({"Data":"aGVsbG8="})");
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->find("Data")->as_blob().bytes, "hello");
 }
 
 TEST(JsonCodec, LenientNumbersAndUnknownMembers) {
-  auto v = decode("CreateStream", R"({"StreamName":"s","ShardCount":3.9,"Unknown":{"x":1},"Tags":null})");
+  auto v = decode("CreateStream",
+                  R"({"StreamName":"s","ShardCount":3.9,"Unknown":{"x":1},"Tags":null})");
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(v->int_member("ShardCount"), 3);
   EXPECT_EQ(v->find("Unknown"), nullptr);

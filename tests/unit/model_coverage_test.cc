@@ -14,7 +14,9 @@ TEST(ModelCoverage, EveryKinesisOperationIsImplementedOrListed) {
   for (const auto& [name, op] : model.operations()) {
     const bool implemented = operation_table().count(name) > 0;
     const bool listed = unsupported_operations().count(name) > 0;
-    EXPECT_TRUE(implemented != listed) << name << (implemented ? " is both implemented and listed" : " is neither implemented nor listed");
+    EXPECT_TRUE(implemented != listed)
+        << name
+        << (implemented ? " is both implemented and listed" : " is neither implemented nor listed");
   }
   for (const auto& [name, handler] : operation_table()) {
     EXPECT_NE(model.find_operation(name), nullptr) << name;

@@ -42,7 +42,8 @@ TEST(HashRange, DecimalRoundTripAndLimits) {
   EXPECT_FALSE(parse_decimal("340282366920938463463374607431768211456"));
   EXPECT_FALSE(parse_decimal(""));
   EXPECT_FALSE(parse_decimal("12a"));
-  EXPECT_EQ(to_decimal(*parse_decimal("123456789012345678901234567890")), "123456789012345678901234567890");
+  EXPECT_EQ(to_decimal(*parse_decimal("123456789012345678901234567890")),
+            "123456789012345678901234567890");
 }
 
 TEST(HashRange, PartitionKeyIsMd5) {
@@ -69,8 +70,9 @@ TEST(SequenceNumber, ConsecutiveShardsDifferAsOnAws) {
   auto ha = *decimal_to_hex(a);
   auto hb = *decimal_to_hex(b);
   EXPECT_EQ(hex_to_decimal(ha), a);
-  // Compare by subtracting in decimal via known constant: b - a == 22300745198530623141535718272648361505980432
-  // Checked through hex: the shard nibble and the shard field differ by exactly one.
+  // Compare by subtracting in decimal via known constant: b - a ==
+  // 22300745198530623141535718272648361505980432 Checked through hex: the shard nibble and the
+  // shard field differ by exactly one.
   EXPECT_EQ(ha.substr(0, 10), hb.substr(0, 10));
   EXPECT_EQ(hb[10], '1');
   EXPECT_EQ(hb.substr(38, 8), "00000001");

@@ -49,7 +49,8 @@ TEST(SealedToken, RejectsTamperingAndForeignKeys) {
   EXPECT_FALSE(sealer.open(""));
 }
 
-aws::HttpRequest request_with(std::string target, std::vector<std::pair<std::string, std::string>> headers) {
+aws::HttpRequest request_with(std::string target,
+                              std::vector<std::pair<std::string, std::string>> headers) {
   aws::HttpRequest r;
   r.method = "POST";
   r.target = std::move(target);
@@ -59,20 +60,24 @@ aws::HttpRequest request_with(std::string target, std::vector<std::pair<std::str
 
 TEST(Auth, AccountAndRegionFromCredential) {
   auto caller = aws::authenticate(
-      request_with("/", {{"authorization",
-                          "AWS4-HMAC-SHA256 Credential=123456789012/20260101/eu-west-1/kinesis/aws4_request, "
-                          "SignedHeaders=host;x-amz-date, Signature=abc"},
-                         {"x-amz-date", "20260101T000000Z"}}),
+      request_with(
+          "/",
+          {{"authorization",
+            "AWS4-HMAC-SHA256 Credential=123456789012/20260101/eu-west-1/kinesis/aws4_request, "
+            "SignedHeaders=host;x-amz-date, Signature=abc"},
+           {"x-amz-date", "20260101T000000Z"}}),
       "000000000000", "us-east-1");
   ASSERT_TRUE(caller.ok());
   EXPECT_EQ(caller->account, "123456789012");
   EXPECT_EQ(caller->region, "eu-west-1");
 
   auto fallback = aws::authenticate(
-      request_with("/", {{"authorization",
-                          "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/ap-south-1/kinesis/aws4_request, "
-                          "SignedHeaders=host, Signature=abc"},
-                         {"date", "x"}}),
+      request_with(
+          "/",
+          {{"authorization",
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/ap-south-1/kinesis/aws4_request, "
+            "SignedHeaders=host, Signature=abc"},
+           {"date", "x"}}),
       "000000000000", "us-east-1");
   ASSERT_TRUE(fallback.ok());
   EXPECT_EQ(fallback->account, "000000000000");
@@ -85,7 +90,8 @@ TEST(Auth, AwsMessages) {
   EXPECT_EQ(missing.error().type, "MissingAuthenticationTokenException");
   EXPECT_EQ(missing.error().message, "Missing Authentication Token");
 
-  auto incomplete = aws::authenticate(request_with("/", {{"authorization", "X"}}), "000000000000", "us-east-1");
+  auto incomplete =
+      aws::authenticate(request_with("/", {{"authorization", "X"}}), "000000000000", "us-east-1");
   ASSERT_FALSE(incomplete.ok());
   EXPECT_EQ(incomplete.error().type, "IncompleteSignatureException");
   EXPECT_EQ(incomplete.error().message,
@@ -98,16 +104,18 @@ TEST(Auth, AwsMessages) {
       request_with("/", {{"authorization", "AWS4- Signature=b, Credential=a"}, {"date", "a"}}),
       "000000000000", "us-east-1");
   ASSERT_FALSE(partial.ok());
-  EXPECT_EQ(partial.error().message,
-            "Authorization header requires 'SignedHeaders' parameter. Authorization=AWS4- Signature=b, "
-            "Credential=a");
+  EXPECT_EQ(
+      partial.error().message,
+      "Authorization header requires 'SignedHeaders' parameter. Authorization=AWS4- Signature=b, "
+      "Credential=a");
 
-  auto both = aws::authenticate(request_with("/?X-Amz-Algorithm", {{"authorization", "X"}}), "000000000000",
-                                "us-east-1");
+  auto both = aws::authenticate(request_with("/?X-Amz-Algorithm", {{"authorization", "X"}}),
+                                "000000000000", "us-east-1");
   ASSERT_FALSE(both.ok());
   EXPECT_EQ(both.error().type, "InvalidSignatureException");
-  EXPECT_EQ(both.error().message,
-            "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
+  EXPECT_EQ(
+      both.error().message,
+      "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
 
   auto query = aws::authenticate(
       request_with("/?X-Amz-Algorithm=a&X-Amz-Credential=b&X-Amz-Signature=c&X-Amz-Date=d", {}),

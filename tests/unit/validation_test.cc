@@ -9,15 +9,20 @@
 namespace trib::aws {
 namespace {
 
-const model::ServiceModel& kinesis_model() { return model::ServiceModel::embedded("kinesis-2013-12-02"); }
+const model::ServiceModel& kinesis_model() {
+  return model::ServiceModel::embedded("kinesis-2013-12-02");
+}
 
 // Decodes a JSON body against an operation's input shape and validates it with the order the
 // Kinesis service uses.
 std::optional<std::string> validate_json(std::string_view operation, std::string_view json) {
-  static const MemberOrder order = {
-      {"CreateStreamInput", {"ShardCount", "StreamName"}},
-      {"DescribeStreamInput", {"Limit", "ExclusiveStartShardId", "StreamName"}},
-      {"ListStreamsInput", {"Limit", "ExclusiveStartStreamName"}},
+  static const ValidationStyle style = {
+      .member_order = {{"CreateStreamInput", {"ShardCount", "StreamName"}},
+                       {"DescribeStreamInput", {"Limit", "ExclusiveStartShardId", "StreamName"}},
+                       {"ListStreamsInput", {"Limit", "ExclusiveStartStreamName"}}},
+      .enum_order = {{"ShardIteratorType",
+                      {"AFTER_SEQUENCE_NUMBER", "LATEST", "AT_TIMESTAMP", "AT_SEQUENCE_NUMBER", "TRIM_HORIZON"}}},
+      .structure_class_prefix = "com.amazonaws.kinesis.v20131202.",
   };
   const auto* op = kinesis_model().find_operation(operation);
   EXPECT_NE(op, nullptr);
@@ -26,13 +31,14 @@ std::optional<std::string> validate_json(std::string_view operation, std::string
   EXPECT_TRUE(parsed.ok());
   auto value = parsed.value()->to_value(op->input);
   EXPECT_TRUE(value.ok());
-  return validate(value.value(), *op->input, &order);
+  return validate(value.value(), *op->input, &style);
 }
 
 TEST(Validation, SingleErrorPattern) {
-  EXPECT_EQ(validate_json("DescribeStreamSummary", R"({"StreamName":"a b"})").value(),
-            "1 validation error detected: Value 'a b' at 'streamName' failed to satisfy constraint: "
-            "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+  EXPECT_EQ(
+      validate_json("DescribeStreamSummary", R"({"StreamName":"a b"})").value(),
+      "1 validation error detected: Value 'a b' at 'streamName' failed to satisfy constraint: "
+      "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
 }
 
 TEST(Validation, NullRequiredMember) {
@@ -42,18 +48,20 @@ TEST(Validation, NullRequiredMember) {
 }
 
 TEST(Validation, PluralInCapturedOrder) {
-  EXPECT_EQ(validate_json("CreateStream", R"({"StreamName":"","ShardCount":0})").value(),
-            "3 validation errors detected: "
-            "Value '0' at 'shardCount' failed to satisfy constraint: Member must have value greater "
-            "than or equal to 1; "
-            "Value '' at 'streamName' failed to satisfy constraint: Member must satisfy regular "
-            "expression pattern: [a-zA-Z0-9_.-]+; "
-            "Value '' at 'streamName' failed to satisfy constraint: Member must have length greater "
-            "than or equal to 1");
+  EXPECT_EQ(
+      validate_json("CreateStream", R"({"StreamName":"","ShardCount":0})").value(),
+      "3 validation errors detected: "
+      "Value '0' at 'shardCount' failed to satisfy constraint: Member must have value greater "
+      "than or equal to 1; "
+      "Value '' at 'streamName' failed to satisfy constraint: Member must satisfy regular "
+      "expression pattern: [a-zA-Z0-9_.-]+; "
+      "Value '' at 'streamName' failed to satisfy constraint: Member must have length greater "
+      "than or equal to 1");
 }
 
 TEST(Validation, DescribeStreamOrder) {
-  auto message = validate_json("DescribeStream", R"({"StreamName":"","Limit":0,"ExclusiveStartShardId":""})");
+  auto message =
+      validate_json("DescribeStream", R"({"StreamName":"","Limit":0,"ExclusiveStartShardId":""})");
   ASSERT_TRUE(message);
   EXPECT_EQ(message->substr(0, 30), "5 validation errors detected: ");
   EXPECT_LT(message->find("'limit'"), message->find("'exclusiveStartShardId'"));
@@ -62,10 +70,11 @@ TEST(Validation, DescribeStreamOrder) {
 
 TEST(Validation, MaxLengthOnly) {
   const std::string name(129, 'a');
-  EXPECT_EQ(validate_json("CreateStream", R"({"StreamName":")" + name + R"(","ShardCount":1})").value(),
-            "1 validation error detected: Value '" + name +
-                "' at 'streamName' failed to satisfy constraint: Member must have length less than or "
-                "equal to 128");
+  EXPECT_EQ(
+      validate_json("CreateStream", R"({"StreamName":")" + name + R"(","ShardCount":1})").value(),
+      "1 validation error detected: Value '" + name +
+          "' at 'streamName' failed to satisfy constraint: Member must have length less than or "
+          "equal to 128");
 }
 
 TEST(Validation, NumericMaximum) {
@@ -75,9 +84,11 @@ TEST(Validation, NumericMaximum) {
 }
 
 TEST(Validation, NestedEnumPath) {
-  EXPECT_EQ(validate_json("CreateStream", R"({"StreamName":"s","StreamModeDetails":{"StreamMode":"X"}})").value(),
-            "1 validation error detected: Value 'X' at 'streamModeDetails.streamMode' failed to satisfy "
-            "constraint: Member must satisfy enum value set: [PROVISIONED, ON_DEMAND]");
+  EXPECT_EQ(
+      validate_json("CreateStream", R"({"StreamName":"s","StreamModeDetails":{"StreamMode":"X"}})")
+          .value(),
+      "1 validation error detected: Value 'X' at 'streamModeDetails.streamMode' failed to satisfy "
+      "constraint: Member must satisfy enum value set: [PROVISIONED, ON_DEMAND]");
   EXPECT_EQ(validate_json("CreateStream", R"({"StreamName":"s","StreamModeDetails":{}})").value(),
             "1 validation error detected: Value null at 'streamModeDetails.streamMode' failed to "
             "satisfy constraint: Member must not be null");

@@ -16,10 +16,14 @@ Output create_stream(KinesisContext& ctx, const aws::RequestContext& request, co
   const auto requested = input.int_member("ShardCount");
   int64_t shard_count = 0;
   if (mode == "ON_DEMAND") {
-    if (requested) return aws::fail(errors::invalid_argument("ShardCount is not expected when StreamMode=ON_DEMAND"));
+    if (requested)
+      return aws::fail(
+          errors::invalid_argument("ShardCount is not expected when StreamMode=ON_DEMAND"));
     shard_count = ctx.options.on_demand_shard_count;
   } else {
-    if (!requested) return aws::fail(errors::invalid_argument("ShardCount is required when StreamMode=PROVISIONED"));
+    if (!requested)
+      return aws::fail(
+          errors::invalid_argument("ShardCount is required when StreamMode=PROVISIONED"));
     shard_count = *requested;
   }
 
@@ -35,7 +39,8 @@ Output create_stream(KinesisContext& ctx, const aws::RequestContext& request, co
   }
 
   auto admit = [&](const StreamCatalog& catalog) -> aws::AwsResult<Ok> {
-    const int64_t current = catalog.open_shard_count(request.account, request.region, request.now_ms);
+    const int64_t current =
+        catalog.open_shard_count(request.account, request.region, request.now_ms);
     if (current + shard_count > ctx.options.shard_limit) {
       return aws::fail(errors::shard_limit_exceeded(request.account, request.region, current,
                                                     ctx.options.shard_limit, shard_count));

@@ -11,13 +11,14 @@ namespace trib::kinesis::ops {
 Output delete_stream(KinesisContext& ctx, const aws::RequestContext& request, const Input& input) {
   auto key = resolve_stream(request, input);
   if (!key) return aws::fail(std::move(key.error()));
-  auto updated = ctx.catalog.update(*key, request.now_ms, [&](Stream& stream) -> aws::AwsResult<Ok> {
-    if (!stream.deleting_since_ms) {
-      stream.deleting_since_ms = request.now_ms;
-      stream.gone_at_ms = request.now_ms + ctx.options.delete_stream_ms;
-    }
-    return Ok{};
-  });
+  auto updated =
+      ctx.catalog.update(*key, request.now_ms, [&](Stream& stream) -> aws::AwsResult<Ok> {
+        if (!stream.deleting_since_ms) {
+          stream.deleting_since_ms = request.now_ms;
+          stream.gone_at_ms = request.now_ms + ctx.options.delete_stream_ms;
+        }
+        return Ok{};
+      });
   if (!updated) return aws::fail(std::move(updated.error()));
   return aws::Value::map();
 }

@@ -6,7 +6,8 @@
 
 namespace trib::kinesis::ops {
 
-Output describe_stream(KinesisContext& ctx, const aws::RequestContext& request, const Input& input) {
+Output describe_stream(KinesisContext& ctx, const aws::RequestContext& request,
+                       const Input& input) {
   auto found = find_stream(ctx.catalog, request, input);
   if (!found) return aws::fail(std::move(found.error()));
   const auto& stream = found.value();
@@ -21,7 +22,8 @@ Output describe_stream(KinesisContext& ctx, const aws::RequestContext& request, 
   if (status == StreamStatus::kActive || status == StreamStatus::kUpdating) {
     int64_t listed = 0;
     for (const auto& shard : stream->shards) {
-      if (start_after && (start_index ? shard.index <= *start_index : shard.shard_id() <= *start_after)) {
+      if (start_after &&
+          (start_index ? shard.index <= *start_index : shard.shard_id() <= *start_after)) {
         continue;
       }
       if (listed == limit) {

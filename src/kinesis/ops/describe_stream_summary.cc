@@ -6,7 +6,8 @@
 
 namespace trib::kinesis::ops {
 
-Output describe_stream_summary(KinesisContext& ctx, const aws::RequestContext& request, const Input& input) {
+Output describe_stream_summary(KinesisContext& ctx, const aws::RequestContext& request,
+                               const Input& input) {
   auto found = find_stream(ctx.catalog, request, input);
   if (!found) return aws::fail(std::move(found.error()));
   const auto& stream = found.value();

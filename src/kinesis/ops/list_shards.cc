@@ -1,8 +1,8 @@
 // ListShards: pages of shards (MaxResults, default 1000 as AWS answers in practice) selected
 // by ExclusiveStartShardId and ShardFilter, continued with NextToken (which carries the
 // stream, the filter and the position, and expires after 300 s).
-// Differences from AWS: on a stream that is not ACTIVE (or UPDATING) we answer
-// ResourceInUseException; the message text is ours.
+// On a stream that is not ACTIVE (or UPDATING) we answer ResourceInUseException with the text
+// AWS uses for that condition elsewhere (captured for the resharding operations).
 #include "kinesis/errors.h"
 #include "kinesis/operations.h"
 #include "kinesis/pagination.h"
@@ -56,8 +56,8 @@ Output list_shards(KinesisContext& ctx, const aws::RequestContext& request, cons
   std::optional<uint64_t> expected_stream_id;
 
   if (next_token) {
-    for (const char* conflicting :
-         {"StreamName", "StreamARN", "ExclusiveStartShardId", "ShardFilter", "StreamCreationTimestamp"}) {
+    for (const char* conflicting : {"StreamName", "StreamARN", "ExclusiveStartShardId",
+                                    "ShardFilter", "StreamCreationTimestamp"}) {
       if (input.find(conflicting)) {
         return aws::fail(errors::invalid_argument(std::string("NextToken and ") + conflicting +
                                                   " cannot be provided together."));
@@ -79,7 +79,8 @@ Output list_shards(KinesisContext& ctx, const aws::RequestContext& request, cons
     }
   } else {
     if (!input.find("StreamName") && !input.find("StreamARN")) {
-      return aws::fail(errors::invalid_argument("Either NextToken or StreamName should be provided."));
+      return aws::fail(
+          errors::invalid_argument("Either NextToken or StreamName should be provided."));
     }
     auto resolved = resolve_stream(request, input);
     if (!resolved) return aws::fail(std::move(resolved.error()));
@@ -87,8 +88,10 @@ Output list_shards(KinesisContext& ctx, const aws::RequestContext& request, cons
     if (const std::string* start = input.string_member("ExclusiveStartShardId")) {
       // Ids that are not of the shardId-NNNNNNNNNNNN form sort before every real id.
       auto index = parse_shard_id(*start);
-      if (index) selection.after_index = *index;
-      else if (*start >= "shardId-") selection.after_index = 0xffffffffu;
+      if (index)
+        selection.after_index = *index;
+      else if (*start >= "shardId-")
+        selection.after_index = 0xffffffffu;
     }
     if (const aws::Value* filter = input.find("ShardFilter")) {
       selection.filter_type = *filter->string_member("Type");
@@ -101,11 +104,14 @@ Output list_shards(KinesisContext& ctx, const aws::RequestContext& request, cons
         }
         auto index = parse_shard_id(*shard_id);
         const uint32_t after = index ? *index : 0xffffffffu;
-        selection.after_index = selection.after_index ? std::max(*selection.after_index, after) : after;
-      } else if (selection.filter_type == "AT_TIMESTAMP" || selection.filter_type == "FROM_TIMESTAMP") {
+        selection.after_index =
+            selection.after_index ? std::max(*selection.after_index, after) : after;
+      } else if (selection.filter_type == "AT_TIMESTAMP" ||
+                 selection.filter_type == "FROM_TIMESTAMP") {
         if (!timestamp) {
-          return aws::fail(errors::invalid_argument(
-              "Timestamp must be supplied in a ShardFilter with a Type of FROM_TIMESTAMP or AT_TIMESTAMP"));
+          return aws::fail(
+              errors::invalid_argument("Timestamp must be supplied in a ShardFilter with a Type of "
+                                       "FROM_TIMESTAMP or AT_TIMESTAMP"));
         }
         selection.timestamp_ms = *timestamp;
       }
@@ -123,7 +129,7 @@ Output list_shards(KinesisContext& ctx, const aws::RequestContext& request, cons
   }
   const StreamStatus status = stream->status(request.now_ms);
   if (status != StreamStatus::kActive && status != StreamStatus::kUpdating) {
-    return aws::fail(errors::stream_not_active(key.name, key.account));
+    return aws::fail(errors::stream_not_active(key.name, key.account, status_name(status)));
   }
 
   aws::Value shards = aws::Value::list();
@@ -143,11 +149,12 @@ Output list_shards(KinesisContext& ctx, const aws::RequestContext& request, cons
   aws::Value out = aws::Value::map();
   out.set("Shards", std::move(shards));
   if (has_more) {
-    out.set("NextToken",
-            make_next_token(ctx.sealer, request, "ListShards",
-                            {key.account, key.region, key.name, std::to_string(stream->id),
-                             selection.filter_type, std::to_string(last_index),
-                             selection.timestamp_ms ? std::to_string(*selection.timestamp_ms) : ""}));
+    out.set(
+        "NextToken",
+        make_next_token(ctx.sealer, request, "ListShards",
+                        {key.account, key.region, key.name, std::to_string(stream->id),
+                         selection.filter_type, std::to_string(last_index),
+                         selection.timestamp_ms ? std::to_string(*selection.timestamp_ms) : ""}));
   }
   return out;
 }

@@ -13,7 +13,8 @@ Output list_streams(KinesisContext& ctx, const aws::RequestContext& request, con
   const std::string* exclusive_start = input.string_member("ExclusiveStartStreamName");
   const std::string* next_token = input.string_member("NextToken");
   if (next_token && exclusive_start) {
-    return aws::fail(errors::invalid_argument("NextToken and ExclusiveStartStreamName cannot be provided together."));
+    return aws::fail(errors::invalid_argument(
+        "NextToken and ExclusiveStartStreamName cannot be provided together."));
   }
   std::string start_after = exclusive_start ? *exclusive_start : std::string();
   if (next_token) {
@@ -48,7 +49,8 @@ Output list_streams(KinesisContext& ctx, const aws::RequestContext& request, con
   aws::Value out = aws::Value::map();
   out.set("StreamNames", std::move(names));
   out.set("HasMoreStreams", has_more);
-  if (has_more) out.set("NextToken", make_next_token(ctx.sealer, request, "ListStreams", {last_name}));
+  if (has_more)
+    out.set("NextToken", make_next_token(ctx.sealer, request, "ListStreams", {last_name}));
   out.set("StreamSummaries", std::move(summaries));
   return out;
 }

@@ -9,7 +9,8 @@
 
 namespace trib::kinesis::ops {
 
-Output list_tags_for_stream(KinesisContext& ctx, const aws::RequestContext& request, const Input& input) {
+Output list_tags_for_stream(KinesisContext& ctx, const aws::RequestContext& request,
+                            const Input& input) {
   auto found = find_stream(ctx.catalog, request, input);
   if (!found) return aws::fail(std::move(found.error()));
   const auto& stream = found.value();

@@ -1,0 +1,31 @@
+// Pieces shared by the record operations (PutRecord, PutRecords, GetShardIterator,
+// GetRecords): finding a stream that takes records, routing a record to its shard, and the
+// record's wire form.
+#pragma once
+
+#include "aws/error.h"
+#include "aws/service.h"
+#include "kinesis/stream_catalog.h"
+#include "streams/record_log.h"
+
+namespace trib::kinesis {
+
+// The stream the request names, if it is ACTIVE or UPDATING; otherwise AWS's
+// ResourceNotFoundException (a CREATING or DELETING stream takes no records).
+aws::AwsResult<StreamCatalog::StreamPtr> find_stream_for_records(const StreamCatalog& catalog,
+                                                                 const aws::RequestContext& request,
+                                                                 const aws::Value& input);
+
+// The open shard a record goes to: ExplicitHashKey when given (validated against 2^128 - 1),
+// else the MD5 of the partition key.
+aws::AwsResult<const Shard*> route_record(const Stream& stream, const std::string& partition_key,
+                                          const std::string* explicit_hash_key);
+
+// AWS's ValidationException text for Data over the stream's record size limit, at `path`
+// ("data", or "records.3.member.data" in PutRecords), or nullopt when it fits.
+std::optional<std::string> oversized_data(const Stream& stream, const std::string& path, size_t size);
+
+// A stored record as GetRecords returns it.
+aws::Value record_value(const Stream& stream, const Shard& shard, const streams::StoredRecord& record);
+
+}  // namespace trib::kinesis

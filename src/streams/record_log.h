@@ -1,0 +1,113 @@
+// The record log: every stream's records, per shard, in storage. Kinesis streams use it now;
+// DynamoDB table streams and the Kinesis streaming destination will use it with their own
+// identifiers and formats.
+//
+// A record lives at (stream incarnation id, shard index, position). Positions increase
+// strictly within a shard (gaps appear only where retention removed records),
+// arrival times never decrease within a shard, so both "read from a position" and "find the
+// first record at or after a time" are seeks, never scans. Appends to one shard are serialized
+// by that shard's mutex and committed in one storage batch with everything else in the call;
+// appends to different shards and streams run in parallel; readers take no lock.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/engine.h"
+
+namespace trib::streams {
+
+struct ShardRef {
+  uint64_t stream_id = 0;
+  uint32_t shard_index = 0;
+  auto operator<=>(const ShardRef&) const = default;
+};
+
+struct AppendRequest {
+  uint32_t shard_index = 0;
+  std::string_view partition_key;
+  std::string_view data;
+};
+
+struct Appended {
+  uint64_t position = 0;
+  int64_t arrival_ms = 0;
+};
+
+struct StoredRecord {
+  uint64_t position = 0;
+  int64_t arrival_ms = 0;
+  std::string partition_key;
+  std::string data;
+};
+
+struct ReadResult {
+  std::vector<StoredRecord> records;
+  // Where the next read should start (one past the last record returned, or the start when
+  // nothing was returned).
+  uint64_t next_position = 0;
+  // Arrival time of the shard's newest record (0 when empty).
+  int64_t latest_arrival_ms = 0;
+  bool reached_end = false;  // nothing newer than next_position exists right now
+};
+
+class RecordLog {
+ public:
+  explicit RecordLog(storage::Engine& engine);
+  ~RecordLog();
+
+  // Appends all records in one atomic batch; fills `out` (same order as `requests`).
+  // `sync`: fsync before returning (durable mode). Arrival times are max(now, last arrival).
+  storage::Status append(uint64_t stream_id, std::span<const AppendRequest> requests, int64_t now_ms,
+                         bool sync, std::vector<Appended>* out);
+
+  // Records of one shard from `from_position`, skipping any that arrived before
+  // `not_before_ms` (retention), at most `max_records` and about `max_bytes` of data (at least
+  // one record is returned if any is available).
+  storage::Status read(ShardRef shard, uint64_t from_position, int64_t not_before_ms,
+                       size_t max_records, size_t max_bytes, ReadResult* out);
+
+  // The position the next append to this shard would get (LATEST).
+  uint64_t next_position(ShardRef shard);
+  // The first position whose record arrived at or after `time_ms` (next_position when none).
+  uint64_t position_at_time(ShardRef shard, int64_t time_ms);
+  // Newest arrival time in the shard, 0 when it has no record.
+  int64_t latest_arrival_ms(ShardRef shard);
+
+  // Deletes records of a shard that arrived before `cutoff_ms`; returns how many positions
+  // were released (approximate) — 0 when nothing was trimmed.
+  uint64_t trim(ShardRef shard, int64_t cutoff_ms);
+  // Drops in-memory state of a deleted stream incarnation (its data is deleted elsewhere).
+  void forget_stream(uint64_t stream_id);
+
+  // Push delivery (SubscribeToShard): a one-shot callback run on the appending thread right
+  // after the next append to the shard commits; returns an id usable with cancel_wait.
+  using WaitCallback = std::function<void()>;
+  uint64_t notify_on_append(ShardRef shard, WaitCallback callback);
+  void cancel_wait(ShardRef shard, uint64_t id);
+
+  // Key helpers, exposed for tests and for stream deletion.
+  static std::string record_key(ShardRef shard, uint64_t position);
+  static std::string stream_prefix(uint64_t stream_id);
+
+ private:
+  struct ShardState;
+  std::shared_ptr<ShardState> state(ShardRef shard);
+  void load_state(ShardRef shard, ShardState& state);
+
+  storage::Engine& engine_;
+  std::shared_mutex states_mutex_;
+  std::map<ShardRef, std::shared_ptr<ShardState>> states_;
+};
+
+}  // namespace trib::streams
