@@ -12,8 +12,10 @@
 //   (still milliseconds, fraction dropped) and a bare number without the tag.
 // - Blobs are byte strings. A text string for a blob is read as base64, as AWS's front end
 //   converts a string to a blob in JSON (its converters are not format specific; inferred).
-// - Maps and lists are written with indefinite lengths (0xbf ... 0xff), as AWS's own
-//   CBOR bodies are (the error bodies kinesalite captured from AWS); strings are definite.
+// - Maps and lists are written with indefinite lengths (0xbf ... 0xff) as AWS's front end
+//   writes them (kinesalite replays AWS's CBOR error bodies byte for byte in that form, and
+//   the pipeline's empty-body answer matches); strings are definite. Integers take their
+//   shortest form, doubles always eight bytes.
 // - Errors are {"__type": ..., "message"|"Message": ...} exactly as in JSON.
 // - Wrong-type texts are the JSON codec's (AWS's Java front end wording). No CBOR-specific
 //   texts from AWS could be found, so numbers still name TruncatingBigNumber, and a byte string
@@ -22,10 +24,10 @@
 // Hand-written rather than libcbor: libcbor 0.8 builds a heap tree (one allocation per item)
 // and preallocates arrays from declared counts, which a 9-byte header can make enormous; it
 // has no nesting limit of ours and does not check UTF-8. This subset needs none of that.
-// parse() walks the body once to prove it well formed (no allocation besides the body copy:
-// every declared length is checked against the bytes left first, nesting is capped at
-// kMaxDepth with no other recursion, text must be UTF-8), and to_value() decodes it again straight
-// into a Value, guided by the shape.
+// parse() walks the body once to prove it well formed, allocating nothing but the copy of the
+// body it keeps: every declared length or count is checked against the bytes left first,
+// nesting is capped at kMaxDepth (the only recursion), text must be UTF-8. to_value() then
+// decodes it again straight into a Value, guided by the shape.
 #include <simdjson.h>
 
 #include <bit>

@@ -32,6 +32,9 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
   app.add_option("--max-request-bytes", config->max_request_bytes,
                  "Largest request body accepted; larger ones get 413 unread")
       ->envname("TRIBUTARY_MAX_REQUEST_BYTES");
+  app.add_flag("--sync-writes", config->kinesis.sync_writes,
+               "Durable mode: fsync every acknowledged write (survives power loss, not just a crash)")
+      ->envname("TRIBUTARY_SYNC_WRITES");
   app.add_flag("--test-clock", config->test_clock,
                "Tests only: serve /_tributary/clock to move the server's clock forward")
       ->envname("TRIBUTARY_TEST_CLOCK");

@@ -643,3 +643,77 @@ def read_tags(client, name: str) -> dict[str, str]:
             pytest.skip("ListTagsForStream is not implemented yet, so tags cannot be read back")
         raise
     return {tag["Key"]: tag.get("Value", "") for tag in answer["Tags"]}
+
+
+# --------------------------------------------------------------------------------------
+# Records (issue 3): test clock, hash keys, draining shards
+# --------------------------------------------------------------------------------------
+
+
+def advance_test_clock(server: TributaryServer, milliseconds: int = 0) -> dict:
+    """Moves a --test-clock server's clock forward; returns {"now_ms": ..., "offset_ms": ...}.
+    advance_test_clock(server) (0 ms) just reads the server's current time."""
+    import urllib.request
+
+    request = urllib.request.Request(
+        server.url + "/_tributary/clock",
+        data=json.dumps({"advance_ms": milliseconds}).encode(),
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return json.loads(response.read())
+
+
+def partition_key_hash(partition_key: str) -> int:
+    """The hash key Kinesis routes a partition key by: MD5 of its UTF-8 bytes as a
+    big-endian unsigned 128-bit integer."""
+    import hashlib
+
+    return int.from_bytes(hashlib.md5(partition_key.encode("utf-8")).digest(), "big")
+
+
+def shard_hash_ranges(client, name: str) -> dict[str, tuple[int, int]]:
+    """ShardId -> (StartingHashKey, EndingHashKey) of the stream's shards, from ListShards."""
+    shards = client.list_shards(StreamName=name)["Shards"]
+    return {
+        shard["ShardId"]: (
+            int(shard["HashKeyRange"]["StartingHashKey"]),
+            int(shard["HashKeyRange"]["EndingHashKey"]),
+        )
+        for shard in shards
+    }
+
+
+def shard_for_hash_key(ranges: dict[str, tuple[int, int]], hash_key: int) -> str:
+    matches = [shard for shard, (low, high) in ranges.items() if low <= hash_key <= high]
+    assert len(matches) == 1, (hash_key, ranges)
+    return matches[0]
+
+
+def shard_iterator(client, name: str, shard_id: str, iterator_type: str = "TRIM_HORIZON",
+                   **kwargs) -> str:
+    return client.get_shard_iterator(
+        StreamName=name, ShardId=shard_id, ShardIteratorType=iterator_type, **kwargs
+    )["ShardIterator"]
+
+
+def drain_shard(client, iterator: str, *, limit: Optional[int] = None,
+                max_calls: int = 10_000) -> list[dict]:
+    """Every record from `iterator` to the shard's tip: follows NextShardIterator until a
+    read returns no records and MillisBehindLatest is 0 (caught up)."""
+    records: list[dict] = []
+    for _ in range(max_calls):
+        arguments: dict[str, Any] = {"ShardIterator": iterator}
+        if limit is not None:
+            arguments["Limit"] = limit
+        answer = client.get_records(**arguments)
+        records += answer["Records"]
+        if not answer["Records"] and answer["MillisBehindLatest"] == 0:
+            return records
+        iterator = answer["NextShardIterator"]
+    pytest.fail(f"shard not drained after {max_calls} GetRecords calls")
+
+
+def sequence_key(sequence_number: str) -> int:
+    """Sequence numbers compare as unsigned integers."""
+    return int(sequence_number)

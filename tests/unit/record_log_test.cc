@@ -1,0 +1,189 @@
+// The record log on both engines: positions, ordering, reads by position and time, retention,
+// restart, append notifications.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "storage/engine.h"
+#include "streams/record_log.h"
+
+namespace trib::streams {
+namespace {
+
+class RecordLogTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "rocksdb") {
+      directory_ = std::filesystem::temp_directory_path() /
+                   ("record-log-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+      std::filesystem::remove_all(directory_);
+    }
+    open();
+  }
+  void TearDown() override {
+    log_.reset();
+    engine_.reset();
+    if (!directory_.empty()) std::filesystem::remove_all(directory_);
+  }
+  void open() {
+    log_.reset();
+    engine_.reset();
+    if (directory_.empty()) {
+      engine_ = storage::make_memory_engine();
+    } else {
+      storage::Status status;
+      engine_ = storage::open_rocksdb_engine(directory_.string(), &status);
+      ASSERT_TRUE(status.is_ok()) << status.message;
+    }
+    log_ = std::make_unique<RecordLog>(*engine_);
+  }
+  std::vector<Appended> append(uint64_t stream, std::vector<AppendRequest> requests, int64_t now) {
+    std::vector<Appended> out;
+    EXPECT_TRUE(log_->append(stream, requests, now, false, &out).is_ok());
+    return out;
+  }
+  ReadResult read(ShardRef shard, uint64_t from, int64_t not_before = 0, size_t max_records = 10000,
+                  size_t max_bytes = 10 << 20) {
+    ReadResult out;
+    EXPECT_TRUE(log_->read(shard, from, not_before, max_records, max_bytes, &out).is_ok());
+    return out;
+  }
+
+  static inline int counter_ = 0;
+  std::filesystem::path directory_;
+  std::unique_ptr<storage::Engine> engine_;
+  std::unique_ptr<RecordLog> log_;
+};
+
+TEST_P(RecordLogTest, PositionsIncreasePerShardInRequestOrder) {
+  auto out = append(7, {{0, "a", "1"}, {1, "b", "2"}, {0, "c", "3"}, {0, "d", "4"}}, 1000);
+  EXPECT_EQ(out[0].position, 0u);
+  EXPECT_EQ(out[1].position, 0u);
+  EXPECT_EQ(out[2].position, 1u);
+  EXPECT_EQ(out[3].position, 2u);
+  auto more = append(7, {{0, "e", "5"}}, 1000);
+  EXPECT_EQ(more[0].position, 3u);
+  EXPECT_EQ(log_->next_position({7, 0}), 4u);
+  EXPECT_EQ(log_->next_position({7, 1}), 1u);
+  EXPECT_EQ(log_->next_position({8, 0}), 0u);  // other streams are separate
+}
+
+TEST_P(RecordLogTest, ArrivalTimesNeverDecrease) {
+  auto first = append(1, {{0, "k", "x"}}, 5000);
+  auto second = append(1, {{0, "k", "y"}}, 4000);  // the clock went back
+  EXPECT_EQ(first[0].arrival_ms, 5000);
+  EXPECT_EQ(second[0].arrival_ms, 5000);
+  EXPECT_EQ(log_->latest_arrival_ms({1, 0}), 5000);
+}
+
+TEST_P(RecordLogTest, ReadsFromAPositionWithLimits) {
+  for (int i = 0; i < 10; ++i) append(1, {{0, "k" + std::to_string(i), std::string(100, 'a' + i)}}, 1000 + i);
+  auto all = read({1, 0}, 0);
+  ASSERT_EQ(all.records.size(), 10u);
+  EXPECT_TRUE(all.reached_end);
+  EXPECT_EQ(all.next_position, 10u);
+  EXPECT_EQ(all.records[3].partition_key, "k3");
+  EXPECT_EQ(all.records[3].data, std::string(100, 'd'));
+  EXPECT_EQ(all.records[3].arrival_ms, 1003);
+
+  auto page = read({1, 0}, 4, 0, 3);
+  ASSERT_EQ(page.records.size(), 3u);
+  EXPECT_EQ(page.records.front().position, 4u);
+  EXPECT_EQ(page.next_position, 7u);
+  EXPECT_FALSE(page.reached_end);
+
+  auto by_bytes = read({1, 0}, 0, 0, 100, 250);  // ~2 records of 102 bytes fit, a third crosses
+  EXPECT_EQ(by_bytes.records.size(), 2u);
+  EXPECT_EQ(by_bytes.next_position, 2u);
+
+  auto tip = read({1, 0}, 10);
+  EXPECT_TRUE(tip.records.empty());
+  EXPECT_TRUE(tip.reached_end);
+  EXPECT_EQ(tip.next_position, 10u);
+  EXPECT_EQ(tip.latest_arrival_ms, 1009);
+}
+
+TEST_P(RecordLogTest, PositionAtTime) {
+  for (int i = 0; i < 100; ++i) append(1, {{0, "k", "v"}}, 1000 + (i / 10) * 100);  // 10 per 100 ms
+  EXPECT_EQ(log_->position_at_time({1, 0}, 0), 0u);
+  EXPECT_EQ(log_->position_at_time({1, 0}, 1000), 0u);
+  EXPECT_EQ(log_->position_at_time({1, 0}, 1001), 10u);
+  EXPECT_EQ(log_->position_at_time({1, 0}, 1500), 50u);
+  EXPECT_EQ(log_->position_at_time({1, 0}, 1900), 90u);
+  EXPECT_EQ(log_->position_at_time({1, 0}, 1901), 100u);  // after the newest: the next position
+  EXPECT_EQ(log_->position_at_time({1, 1}, 5), 0u);       // empty shard
+}
+
+TEST_P(RecordLogTest, TrimDeletesOnlyExpiredRecords) {
+  for (int i = 0; i < 20; ++i) append(1, {{0, "k", "v" + std::to_string(i)}}, 1000 + i * 10);
+  EXPECT_EQ(log_->trim({1, 0}, 1000), 0u);  // nothing older than the cutoff
+  EXPECT_EQ(log_->trim({1, 0}, 1100), 10u);
+  auto rest = read({1, 0}, 0);
+  ASSERT_EQ(rest.records.size(), 10u);
+  EXPECT_EQ(rest.records.front().position, 10u);
+  EXPECT_EQ(rest.records.front().data, "v10");
+  EXPECT_EQ(log_->position_at_time({1, 0}, 0), 10u);
+  // Reads also hide records past retention that the trim job has not deleted yet.
+  auto hidden = read({1, 0}, 0, 1150);
+  ASSERT_FALSE(hidden.records.empty());
+  EXPECT_EQ(hidden.records.front().position, 15u);
+  // New appends continue after the trimmed ones.
+  EXPECT_EQ(append(1, {{0, "k", "new"}}, 2000)[0].position, 20u);
+}
+
+// Only an on-disk engine can be reopened: this suite is instantiated for RocksDB alone.
+class DurableRecordLogTest : public RecordLogTest {};
+
+TEST_P(DurableRecordLogTest, StateSurvivesReopen) {
+  append(3, {{0, "a", "1"}, {0, "b", "2"}, {2, "c", "3"}}, 7000);
+  open();
+  EXPECT_EQ(log_->next_position({3, 0}), 2u);
+  EXPECT_EQ(log_->next_position({3, 2}), 1u);
+  EXPECT_EQ(log_->latest_arrival_ms({3, 0}), 7000);
+  EXPECT_EQ(append(3, {{0, "d", "4"}}, 6000)[0].position, 2u);
+  EXPECT_EQ(read({3, 0}, 0).records.size(), 3u);
+}
+
+TEST_P(RecordLogTest, NotifiesWaitersOnAppend) {
+  std::atomic<int> calls{0};
+  log_->notify_on_append({1, 0}, [&] { calls++; });
+  auto cancelled = log_->notify_on_append({1, 0}, [&] { calls += 100; });
+  log_->cancel_wait({1, 0}, cancelled);
+  append(1, {{1, "other shard", "x"}}, 1);
+  EXPECT_EQ(calls.load(), 0);
+  append(1, {{0, "k", "x"}}, 1);
+  EXPECT_EQ(calls.load(), 1);
+  append(1, {{0, "k", "y"}}, 1);  // one-shot
+  EXPECT_EQ(calls.load(), 1);
+}
+
+TEST_P(RecordLogTest, ConcurrentAppendsKeepEveryRecordOnce) {
+  constexpr int kThreads = 4, kPerThread = 250;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        std::vector<Appended> out;
+        std::vector<AppendRequest> batch = {{static_cast<uint32_t>(i % 2), "t" + std::to_string(t), std::to_string(i)}};
+        ASSERT_TRUE(log_->append(9, batch, 1, false, &out).is_ok());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  size_t total = 0;
+  for (uint32_t shard = 0; shard < 2; ++shard) {
+    auto all = read({9, shard}, 0);
+    for (size_t i = 0; i < all.records.size(); ++i) EXPECT_EQ(all.records[i].position, i);
+    total += all.records.size();
+  }
+  EXPECT_EQ(total, static_cast<size_t>(kThreads * kPerThread));
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, RecordLogTest, ::testing::Values("memory", "rocksdb"),
+                         [](const auto& param_info) { return std::string(param_info.param); });
+INSTANTIATE_TEST_SUITE_P(OnDisk, DurableRecordLogTest, ::testing::Values("rocksdb"),
+                         [](const auto& param_info) { return std::string(param_info.param); });
+
+}  // namespace
+}  // namespace trib::streams
