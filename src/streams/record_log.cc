@@ -11,7 +11,7 @@ namespace {
 
 constexpr uint8_t kRecordTag = 'R';
 constexpr uint8_t kRecordValueVersion = 1;
-constexpr uint64_t kMaxPosition = std::numeric_limits<uint64_t>::max();
+constexpr uint64_t kCompactAfterTrimmedRecords = 10'000;
 
 std::string shard_prefix(ShardRef shard) {
   return storage::KeyBuilder().u8(kRecordTag).u64(shard.stream_id).u32(shard.shard_index).take();
@@ -70,6 +70,7 @@ struct RecordLog::ShardState {
   std::atomic<uint64_t> next_position{0};
   std::atomic<int64_t> latest_arrival_ms{0};
   std::atomic<uint64_t> first_position{0};
+  uint64_t trimmed_since_compaction = 0;  // the lifecycle thread's only
 
   std::mutex waiters_mutex;
   uint64_t next_waiter_id = 1;
@@ -283,9 +284,17 @@ uint64_t RecordLog::trim(ShardRef shard, int64_t cutoff_ms) {
   const uint64_t keep_from = position_at_time(shard, cutoff_ms);
   if (keep_from <= first) return 0;
   storage::WriteBatch batch;
-  batch.delete_range(storage::Keyspace::kRecords, record_key(shard, first), record_key(shard, keep_from));
+  const std::string begin = record_key(shard, first), end = record_key(shard, keep_from);
+  batch.delete_range(storage::Keyspace::kRecords, begin, end);
   if (!engine_.write(batch).is_ok()) return 0;
   s->first_position.store(keep_from);
+  // Give the space back once enough has been deleted to be worth a compaction of the range;
+  // smaller trims are left to the engine's own compactions.
+  s->trimmed_since_compaction += keep_from - first;
+  if (s->trimmed_since_compaction >= kCompactAfterTrimmedRecords) {
+    engine_.compact_range(storage::Keyspace::kRecords, record_key(shard, 0), end);
+    s->trimmed_since_compaction = 0;
+  }
   return keep_from - first;
 }
 

@@ -135,6 +135,19 @@ TEST_P(RecordLogTest, TrimDeletesOnlyExpiredRecords) {
 // Only an on-disk engine can be reopened: this suite is instantiated for RocksDB alone.
 class DurableRecordLogTest : public RecordLogTest {};
 
+TEST_P(RecordLogTest, LargeTrimsGiveSpaceBack) {
+  const std::string payload(1000, 'p');
+  for (int batch = 0; batch < 30; ++batch) {
+    std::vector<AppendRequest> requests(1000, AppendRequest{0, "key", payload});
+    append(4, requests, 1000 + batch);
+  }
+  const uint64_t full = engine_->approximate_size(storage::Keyspace::kRecords);
+  EXPECT_GT(full, 20u << 20);
+  EXPECT_EQ(log_->trim({4, 0}, 1029), 29000u);
+  EXPECT_EQ(read({4, 0}, 0).records.size(), 1000u);
+  EXPECT_LT(engine_->approximate_size(storage::Keyspace::kRecords), full / 4);
+}
+
 TEST_P(DurableRecordLogTest, StateSurvivesReopen) {
   append(3, {{0, "a", "1"}, {0, "b", "2"}, {2, "c", "3"}}, 7000);
   open();
