@@ -3,8 +3,10 @@
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
-#include <atomic>
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
+#include <random>
 
 #include "aws/auth.h"
 #include "aws/codec.h"
@@ -20,9 +22,19 @@ constexpr std::string_view kJson10 = "application/x-amz-json-1.0";
 constexpr std::string_view kPlainJson = "application/json";
 constexpr std::string_view kCbor11 = "application/x-amz-cbor-1.1";
 
+// Request ids and x-amz-id-2 only need to be unique, not secret: a per-thread generator
+// seeded once from the system's secure source keeps OpenSSL off the per-request path.
 std::string random_bytes(size_t n) {
+  thread_local std::mt19937_64 generator = [] {
+    uint64_t seed = 0;
+    RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof seed);
+    return std::mt19937_64(seed);
+  }();
   std::string out(n, '\0');
-  RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n));
+  for (size_t i = 0; i < n; i += 8) {
+    const uint64_t word = generator();
+    std::memcpy(out.data() + i, &word, std::min<size_t>(8, n - i));
+  }
   return out;
 }
 

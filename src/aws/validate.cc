@@ -167,48 +167,71 @@ bool is_scalar(const Shape& s) {
   return s.type != ShapeType::kStructure && s.type != ShapeType::kList && s.type != ShapeType::kMap;
 }
 
+// Where a value sits in the request, rendered only when a violation is reported:
+// "records.3.member.partitionKey", "tags.k.member", "streamModeDetails.streamMode".
+struct PathNode {
+  enum class Kind : uint8_t { kMember, kListItem, kMapEntry } kind;
+  const PathNode* parent;
+  std::string_view name;  // member name (kMember) or map key (kMapEntry)
+  size_t index = 0;       // 1-based (kListItem)
+
+  std::string render() const {
+    std::string head = parent ? parent->render() + "." : std::string();
+    switch (kind) {
+      case Kind::kMember: return head + lower_first(name);
+      case Kind::kListItem: return head + std::to_string(index) + ".member";
+      case Kind::kMapEntry: return head + std::string(name) + ".member";
+    }
+    return head;
+  }
+};
+
 class Validator {
  public:
   Validator(size_t limit, const ValidationStyle* style) : limit_(limit), style_(style) {}
 
-  void add(const std::string& path, const Value* v, const Shape* shape, const std::string& constraint) {
+  void add(const PathNode& path, const Value* v, const Shape* shape, const std::string& constraint) {
     if (failures_.size() >= limit_) return;
     std::string value = v ? "'" + describe(*v, shape, style_) + "'" : "null";
-    failures_.push_back("Value " + value + " at '" + path +
-                        "' failed to satisfy constraint: " + constraint);
+    failures_.push_back("Value " + value + " at '" + path.render() + "' failed to satisfy constraint: " + constraint);
   }
 
-  void check_structure(const Value& v, const Shape& shape, const std::string& prefix) {
-    std::vector<const model::Member*> members;
-    for (const auto& m : shape.members) members.push_back(&m);
+  void check_structure(const Value& v, const Shape& shape, const PathNode* parent) {
     // Members listed in the service's captured order come first, in that order; the rest
     // follow in model order.
+    const std::vector<std::string>* listed = nullptr;
     if (style_) {
-      if (auto it = style_->member_order.find(shape.name); it != style_->member_order.end()) {
-        const auto& listed = it->second;
-        auto rank = [&](const model::Member* m) {
-          auto pos = std::find(listed.begin(), listed.end(), m->name);
-          return pos == listed.end() ? listed.size() : static_cast<size_t>(pos - listed.begin());
-        };
-        std::stable_sort(members.begin(), members.end(),
-                         [&](const auto* a, const auto* b) { return rank(a) < rank(b); });
-      }
+      if (auto it = style_->member_order.find(shape.name); it != style_->member_order.end()) listed = &it->second;
     }
-    for (const auto* m : members) {
-      const std::string path = prefix + lower_first(m->name);
-      const Value* child = v.find(m->name);
-      if (!child || child->is_null()) {
-        if (m->required) add(path, nullptr, nullptr, "Member must not be null");
-        continue;
-      }
-      check_value(*child, *m->shape, path);
+    if (!listed) {
+      for (const auto& m : shape.members) check_member(v, m, parent);
+      return;
     }
+    std::vector<const model::Member*> members;
+    for (const auto& m : shape.members) members.push_back(&m);
+    auto rank = [&](const model::Member* m) {
+      auto pos = std::find(listed->begin(), listed->end(), m->name);
+      return pos == listed->end() ? listed->size() : static_cast<size_t>(pos - listed->begin());
+    };
+    std::stable_sort(members.begin(), members.end(), [&](const auto* a, const auto* b) { return rank(a) < rank(b); });
+    for (const auto* m : members) check_member(v, *m, parent);
   }
 
-  void check_value(const Value& v, const Shape& shape, const std::string& path) {
+  void check_member(const Value& v, const model::Member& m, const PathNode* parent) {
+    const PathNode path{PathNode::Kind::kMember, parent, m.name};
+    const Value* child = v.find(m.name);
+    if (!child || child->is_null()) {
+      if (m.required) add(path, nullptr, nullptr, "Member must not be null");
+      return;
+    }
+    check_value(*child, *m.shape, path);
+  }
+
+  void check_value(const Value& v, const Shape& shape, const PathNode& path) {
+    if (failures_.size() >= limit_) return;
     for (const auto& text : scalar_violations(v, shape, style_)) add(path, &v, &shape, text);
     if (shape.type == ShapeType::kStructure && v.is_map()) {
-      check_structure(v, shape, path + ".");
+      check_structure(v, shape, &path);
     } else if (shape.type == ShapeType::kList && v.is_list() && shape.member) {
       const Shape& element = *shape.member;
       if (is_scalar(element)) {
@@ -221,8 +244,7 @@ class Validator {
       } else {
         size_t index = 1;
         for (const auto& item : v.as_list()) {
-          if (!item.is_null())
-            check_value(item, element, path + "." + std::to_string(index) + ".member");
+          if (!item.is_null()) check_value(item, element, PathNode{PathNode::Kind::kListItem, &path, {}, index});
           ++index;
         }
       }
@@ -230,8 +252,7 @@ class Validator {
       if (shape.key) {
         for (const auto& [key, _] : v.as_map()) {
           if (!scalar_violations(Value(key), *shape.key, style_).empty()) {
-            add(path, &v, &shape,
-                "Map keys must satisfy constraint: " + element_constraint_list(*shape.key, style_));
+            add(path, &v, &shape, "Map keys must satisfy constraint: " + element_constraint_list(*shape.key, style_));
             break;
           }
         }
@@ -246,7 +267,7 @@ class Validator {
         }
       } else if (shape.value) {
         for (const auto& [key, item] : v.as_map()) {
-          if (!item.is_null()) check_value(item, *shape.value, path + "." + key + ".member");
+          if (!item.is_null()) check_value(item, *shape.value, PathNode{PathNode::Kind::kMapEntry, &path, key});
         }
       }
     }
@@ -286,7 +307,7 @@ size_t utf16_length(std::string_view utf8) {
 std::vector<std::string> validation_failures(const Value& input, const Shape& shape, size_t limit,
                                              const ValidationStyle* style) {
   Validator validator(limit, style);
-  validator.check_structure(input, shape, "");
+  validator.check_structure(input, shape, nullptr);
   return validator.take();
 }
 

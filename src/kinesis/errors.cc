@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "kinesis/shard_iterator.h"
+#include "kinesis/stream.h"
 
 namespace trib::kinesis::errors {
 
@@ -37,22 +38,11 @@ AwsError shard_limit_exceeded(std::string_view account, std::string_view region,
 }
 
 AwsError shard_not_found(std::string_view shard_id, std::string_view stream, std::string_view account) {
-  // AWS reads the digits after "shardId-" (or the whole id) as an int and pads it back.
-  std::string_view digits = shard_id;
-  if (digits.substr(0, 8) == "shardId-") digits.remove_prefix(8);
-  uint64_t index = 0;
-  bool parsed = !digits.empty();
-  for (char c : digits) {
-    if (c < '0' || c > '9' || index > 2147483647ULL) {
-      parsed = false;
-      break;
-    }
-    index = index * 10 + static_cast<uint64_t>(c - '0');
-  }
-  if (parsed && index <= 2147483647ULL) {
+  // AWS reads the id as a number and names the shard in its own padded form.
+  if (const auto index = parse_shard_id_leniently(shard_id)) {
     return AwsError::client("ResourceNotFoundException",
-                            fmt::format("Shard shardId-{:012d} in stream {} under account {} does not exist",
-                                        index, stream, account));
+                            fmt::format("Shard {} in stream {} under account {} does not exist",
+                                        shard_id_for(*index), stream, account));
   }
   return AwsError::client("ResourceNotFoundException",
                           fmt::format("Could not find shard {} in stream {} under account {}.", shard_id, stream, account));

@@ -36,21 +36,24 @@ aws::AwsResult<const Shard*> route_record(const Stream& stream, const std::strin
   return shard;
 }
 
-std::optional<std::string> oversized_data(const Stream& stream, const std::string& path, size_t size) {
+bool data_fits(const Stream& stream, size_t size) {
+  return size <= static_cast<size_t>(stream.max_record_size_kib) * 1024;
+}
+
+std::string oversized_data_message(const Stream& stream, const std::string& path, size_t size) {
   const size_t limit = static_cast<size_t>(stream.max_record_size_kib) * 1024;
-  if (size <= limit) return std::nullopt;
   const std::string n = std::to_string(size);
   return "Value 'java.nio.HeapByteBuffer[pos=0 lim=" + n + " cap=" + n + "]' at '" + path +
          "' failed to satisfy constraint: Member must have length less than or equal to " +
          std::to_string(limit);
 }
 
-aws::Value record_value(const Stream& stream, const Shard& shard, const streams::StoredRecord& record) {
+aws::Value record_value(const Stream& stream, const Shard& shard, streams::StoredRecord&& record) {
   aws::Value out = aws::Value::map();
   out.set("SequenceNumber", record_sequence_number(stream.id, shard, record.position, record.arrival_ms));
   out.set("ApproximateArrivalTimestamp", aws::Timestamp{record.arrival_ms});
-  out.set("Data", aws::Blob{record.data});
-  out.set("PartitionKey", record.partition_key);
+  out.set("Data", aws::Blob{std::move(record.data)});
+  out.set("PartitionKey", std::move(record.partition_key));
   if (stream.encryption_type != "NONE") out.set("EncryptionType", stream.encryption_type);
   return out;
 }

@@ -21,11 +21,12 @@ aws::AwsResult<StreamCatalog::StreamPtr> find_stream_for_records(const StreamCat
 aws::AwsResult<const Shard*> route_record(const Stream& stream, const std::string& partition_key,
                                           const std::string* explicit_hash_key);
 
-// AWS's ValidationException text for Data over the stream's record size limit, at `path`
-// ("data", or "records.3.member.data" in PutRecords), or nullopt when it fits.
-std::optional<std::string> oversized_data(const Stream& stream, const std::string& path, size_t size);
+// Whether Data of `size` bytes fits the stream's record size limit, and AWS's validation text
+// when it does not, at `path` ("data", or "records.3.member.data" in PutRecords).
+bool data_fits(const Stream& stream, size_t size);
+std::string oversized_data_message(const Stream& stream, const std::string& path, size_t size);
 
 // A stored record as GetRecords returns it.
-aws::Value record_value(const Stream& stream, const Shard& shard, const streams::StoredRecord& record);
+aws::Value record_value(const Stream& stream, const Shard& shard, streams::StoredRecord&& record);
 
 }  // namespace trib::kinesis

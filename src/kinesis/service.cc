@@ -18,7 +18,7 @@ void KinesisService::run_lifecycle(int64_t now_ms) {
   if (now_ms - last_trim_ms_ < 1000) return;
   last_trim_ms_ = now_ms;
   for (const auto& stream : catalog_.list_all(now_ms)) {
-    const int64_t cutoff = now_ms - int64_t{stream->retention_hours} * 3'600'000;
+    const int64_t cutoff = stream->retention_cutoff_ms(now_ms);
     for (const auto& shard : stream->shards) records_.trim({stream->id, shard.index}, cutoff);
   }
 }
@@ -46,6 +46,11 @@ const aws::ValidationStyle* KinesisService::validation_style() const {
               {"DescribeStreamInput", {"Limit", "ExclusiveStartShardId", "StreamName"}},
               {"ListStreamsInput", {"Limit", "ExclusiveStartStreamName"}},
               {"ListShardsInput", {"MaxResults", "ExclusiveStartShardId", "StreamName", "NextToken"}},
+              {"PutRecordInput",
+               {"SequenceNumberForOrdering", "PartitionKey", "ExplicitHashKey", "Data", "StreamName"}},
+              {"PutRecordsRequestEntry", {"PartitionKey", "ExplicitHashKey", "Data"}},
+              {"GetRecordsInput", {"Limit", "ShardIterator"}},
+              {"GetShardIteratorInput", {"ShardId", "ShardIteratorType", "StartingSequenceNumber", "StreamName"}},
           },
       .enum_order =
           {

@@ -36,6 +36,19 @@ std::optional<uint32_t> parse_shard_id(std::string_view shard_id) {
   return static_cast<uint32_t>(v);
 }
 
+std::optional<uint32_t> parse_shard_id_leniently(std::string_view shard_id) {
+  const auto dash = shard_id.find('-');
+  std::string_view digits = dash == std::string_view::npos ? shard_id : shard_id.substr(dash + 1);
+  if (digits.empty()) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+    if (v > 2147483647ULL) return std::nullopt;
+  }
+  return static_cast<uint32_t>(v);
+}
+
 std::string Shard::shard_id() const { return shard_id_for(index); }
 
 uint64_t sequence_counter_base(uint64_t stream_id) {

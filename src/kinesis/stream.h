@@ -2,6 +2,7 @@
 // published by the catalog (copy-on-write), so readers never lock.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -38,8 +39,11 @@ struct Shard {
 };
 
 std::string shard_id_for(uint32_t index);
-// Parses "shardId-000000000007" (or AWS's looser "7"-style ids are not accepted) to 7.
+// Parses "shardId-000000000007" to 7 (strict: the form Tributary itself hands out).
 std::optional<uint32_t> parse_shard_id(std::string_view shard_id);
+// AWS's reading of a ShardId argument: the digits after the first '-' (or the whole id when
+// there is none), at most 2147483647. "shardId-7", "anything-0007" and "7" all name shard 7.
+std::optional<uint32_t> parse_shard_id_leniently(std::string_view shard_id);
 
 struct Stream {
   uint64_t id = 0;  // incarnation id: never reused, keys all of this stream's data
@@ -50,6 +54,9 @@ struct Stream {
   std::optional<int64_t> deleting_since_ms;
   int64_t gone_at_ms = std::numeric_limits<int64_t>::max();
   int32_t retention_hours = 24;
+  // Records that arrived before this had expired when retention was last increased; a longer
+  // period never brings them back.
+  int64_t expired_before_ms = 0;
   std::vector<Shard> shards;
   std::vector<std::pair<std::string, std::string>> tags;
   std::string encryption_type = "NONE";
@@ -58,6 +65,10 @@ struct Stream {
   int64_t max_record_size_kib = 1024;  // largest record Data accepted (UpdateMaxRecordSize)
 
   StreamStatus status(int64_t now_ms) const;
+  // Records that arrived before this time are past retention at `now_ms`.
+  int64_t retention_cutoff_ms(int64_t now_ms) const {
+    return std::max(now_ms - int64_t{retention_hours} * 3'600'000, expired_before_ms);
+  }
   // Whether records can be written and read (ACTIVE or UPDATING).
   bool accepts_records(int64_t now_ms) const;
   const Shard* find_shard(uint32_t index) const;

@@ -54,6 +54,7 @@ std::string encode_stream(const Stream& s) {
   if (s.deleting_since_ms) doc.set("deleting_since_ms", *s.deleting_since_ms);
   doc.set("gone_at_ms", s.gone_at_ms);
   doc.set("retention_hours", static_cast<int64_t>(s.retention_hours));
+  doc.set("expired_before_ms", s.expired_before_ms);
   doc.set("encryption_type", s.encryption_type);
   doc.set("key_id", s.key_id);
   Value metrics = Value::list();
@@ -103,6 +104,7 @@ std::optional<Stream> decode_stream(std::string_view bytes) {
     s.encryption_type = std::string(std::string_view(doc["encryption_type"]));
     s.key_id = std::string(std::string_view(doc["key_id"]));
     if (!doc["max_record_size_kib"].get(v)) s.max_record_size_kib = v;
+    if (!doc["expired_before_ms"].get(v)) s.expired_before_ms = v;
     for (auto m : simdjson::dom::array(doc["shard_level_metrics"])) {
       s.shard_level_metrics.emplace_back(std::string_view(m));
     }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <random>
 #include <thread>
 
 #include "storage/engine.h"
@@ -136,9 +137,16 @@ TEST_P(RecordLogTest, TrimDeletesOnlyExpiredRecords) {
 class DurableRecordLogTest : public RecordLogTest {};
 
 TEST_P(RecordLogTest, LargeTrimsGiveSpaceBack) {
-  const std::string payload(1000, 'p');
+  // Incompressible payloads, so the engine's size reflects what was written.
+  std::mt19937_64 random(7);
+  std::vector<std::string> payloads(1000);
+  for (auto& p : payloads) {
+    p.resize(1000);
+    for (auto& c : p) c = static_cast<char>(random());
+  }
   for (int batch = 0; batch < 30; ++batch) {
-    std::vector<AppendRequest> requests(1000, AppendRequest{0, "key", payload});
+    std::vector<AppendRequest> requests;
+    for (const auto& p : payloads) requests.push_back(AppendRequest{0, "key", p});
     append(4, requests, 1000 + batch);
   }
   const uint64_t full = engine_->approximate_size(storage::Keyspace::kRecords);

@@ -18,9 +18,12 @@ Output get_records(KinesisContext& ctx, const aws::RequestContext& request, cons
   if (request.now_ms - state->created_ms > kShardIteratorLifetimeMs) {
     return aws::fail(errors::expired_iterator(state->created_ms, request.now_ms));
   }
+  // An iterator outlives neither its stream nor its stream's incarnation: a re-created stream
+  // of the same name is another stream. AWS words this as a missing shard.
   auto stream = ctx.catalog.find(state->stream, request.now_ms);
   if (!stream || stream->id != state->stream_id || !stream->accepts_records(request.now_ms)) {
-    return aws::fail(errors::stream_not_found(state->stream.name, state->stream.account));
+    return aws::fail(errors::shard_not_found(shard_id_for(state->shard_index), state->stream.name,
+                                             state->stream.account));
   }
   const Shard* shard = stream->find_shard(state->shard_index);
   if (!shard) {
@@ -28,18 +31,19 @@ Output get_records(KinesisContext& ctx, const aws::RequestContext& request, cons
   }
 
   const size_t limit = static_cast<size_t>(input.int_member("Limit").value_or(10000));
-  const int64_t not_before = request.now_ms - int64_t{stream->retention_hours} * 3'600'000;
+  const int64_t not_before = stream->retention_cutoff_ms(request.now_ms);
   streams::ReadResult read;
   auto status = ctx.records.read({stream->id, shard->index}, state->position, not_before, limit,
                                  kMaxResponseBytes, &read);
   if (!status.is_ok()) return aws::fail(aws::errors::internal_failure());
 
   aws::Value records = aws::Value::list();
-  for (const auto& record : read.records) records.push(record_value(*stream, *shard, record));
   int64_t behind = 0;
   if (!read.reached_end && !read.records.empty()) {
     behind = std::max<int64_t>(0, read.latest_arrival_ms - read.records.back().arrival_ms);
   }
+  records.as_list().reserve(read.records.size());
+  for (auto& record : read.records) records.push(record_value(*stream, *shard, std::move(record)));
   ShardIteratorState next = *state;
   next.position = read.next_position;
   next.created_ms = request.now_ms;

@@ -8,15 +8,21 @@
 #include "kinesis/operations.h"
 #include "kinesis/records.h"
 #include "kinesis/shard_iterator.h"
+#include "kinesis/stream_ref.h"
 
 namespace trib::kinesis::ops {
 
 Output get_shard_iterator(KinesisContext& ctx, const aws::RequestContext& request, const Input& input) {
-  auto found = find_stream_for_records(ctx.catalog, request, input);
-  if (!found) return aws::fail(std::move(found.error()));
-  const Stream& stream = *found.value();
   const std::string& shard_id = *input.string_member("ShardId");
-  const auto shard_index = parse_shard_id(shard_id);
+  auto found = find_stream_for_records(ctx.catalog, request, input);
+  if (!found) {
+    // As on AWS, a missing stream is reported as a missing shard of it.
+    if (found.error().type != "ResourceNotFoundException") return aws::fail(std::move(found.error()));
+    auto key = resolve_stream(request, input);
+    return aws::fail(errors::shard_not_found(shard_id, key->name, key->account));
+  }
+  const Stream& stream = *found.value();
+  const auto shard_index = parse_shard_id_leniently(shard_id);
   const Shard* shard = shard_index ? stream.find_shard(*shard_index) : nullptr;
   if (!shard) return aws::fail(errors::shard_not_found(shard_id, stream.key.name, stream.key.account));
   const std::string& type = *input.string_member("ShardIteratorType");
@@ -38,7 +44,9 @@ Output get_shard_iterator(KinesisContext& ctx, const aws::RequestContext& reques
   } else if (type == "AT_SEQUENCE_NUMBER" || type == "AFTER_SEQUENCE_NUMBER") {
     if (!sequence_number) {
       return aws::fail(errors::invalid_argument(
-          "StartingSequenceNumber must be specified for ShardIteratorType " + type + "."));
+          "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) "
+          "TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified " + type +
+          " and no StartingSequenceNumber."));
     }
     auto target = decode_sequence_number(*sequence_number);
     if (!target) {

@@ -29,6 +29,8 @@ Output increase_stream_retention_period(KinesisContext& ctx, const aws::RequestC
           " can not be shorter than existing retention period (" + std::to_string(stream.retention_hours) +
           " hours). Use DecreaseRetentionPeriod API."));
     }
+    // What has expired under the old period stays expired.
+    stream.expired_before_ms = stream.retention_cutoff_ms(request.now_ms);
     stream.retention_hours = static_cast<int32_t>(hours);
     return Ok{};
   });

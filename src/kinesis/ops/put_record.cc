@@ -13,8 +13,9 @@ Output put_record(KinesisContext& ctx, const aws::RequestContext& request, const
   if (!found) return aws::fail(std::move(found.error()));
   const Stream& stream = *found.value();
   const std::string& data = input.find("Data")->as_blob().bytes;
-  if (auto message = oversized_data(stream, "data", data.size())) {
-    return aws::fail(aws::errors::validation("1 validation error detected: " + *message));
+  if (!data_fits(stream, data.size())) {
+    return aws::fail(aws::errors::validation("1 validation error detected: " +
+                                             oversized_data_message(stream, "data", data.size())));
   }
   const std::string& partition_key = *input.string_member("PartitionKey");
   auto shard = route_record(stream, partition_key, input.string_member("ExplicitHashKey"));

@@ -23,8 +23,9 @@ Output put_records(KinesisContext& ctx, const aws::RequestContext& request, cons
   for (size_t i = 0; i < entries.size(); ++i) {
     const auto& data = entries[i].find("Data")->as_blob().bytes;
     total += data.size() + entries[i].string_member("PartitionKey")->size();
-    if (auto message = oversized_data(stream, "records." + std::to_string(i + 1) + ".member.data", data.size())) {
-      oversized.push_back(std::move(*message));
+    if (!data_fits(stream, data.size())) {
+      oversized.push_back(
+          oversized_data_message(stream, "records." + std::to_string(i + 1) + ".member.data", data.size()));
     }
   }
   if (!oversized.empty()) {
