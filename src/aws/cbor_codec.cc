@@ -305,14 +305,6 @@ AwsError wrong_scalar_type(const Head& head, std::string_view target) {
 // The character base64 rejected, whole. The decoder names one byte, but the text is UTF-8
 // (parse() checked it): a lone lead byte in the message would make the error body itself
 // invalid UTF-8. The first non-ASCII byte of the text is the one rejected first.
-std::string rejected_character(std::string_view text, char byte) {
-  const auto lead = static_cast<uint8_t>(byte);
-  const size_t at = text.find(byte);
-  if (lead < 0x80 || at == std::string_view::npos) return std::string(1, byte);
-  const size_t length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
-  return std::string(text.substr(at, length));
-}
-
 class Decoder {
  public:
   explicit Decoder(std::string_view body) : reader_(body) {}
@@ -545,22 +537,7 @@ class Decoder {
     if (head.major == kTextString) {
       auto text = read_string(head);
       if (!text) return fail(errors::serialization_no_message());
-      base64::DecodeError why{};
-      auto bytes = base64::decode(*text, &why);
-      if (bytes) return Value(Blob{std::move(*bytes)});
-      std::string prefix = "'" + *text + "' can not be converted to a Blob: ";
-      switch (why.kind) {
-        case base64::DecodeError::Kind::kLength:
-          return fail(errors::serialization(
-              prefix + "Base64 encoded length is expected a multiple of 4 bytes but found: " +
-              std::to_string(text->size())));
-        case base64::DecodeError::Kind::kCharacter:
-          return fail(errors::serialization(prefix + "Invalid Base64 character: '" +
-                                            rejected_character(*text, why.bad_character) + "'"));
-        case base64::DecodeError::Kind::kLastCharacter:
-          return fail(
-              errors::serialization(prefix + "Invalid last non-pad Base64 character dectected"));
-      }
+      return blob_from_base64(*text);
     }
     return fail(wrong_scalar_type(head, "a Blob"));
   }

@@ -40,6 +40,10 @@ std::unique_ptr<Codec> make_json_codec(std::string content_type);
 // application/x-amz-cbor-1.1 (the AWS SDK for Java and the KCL): see cbor_codec.cc.
 std::unique_ptr<Codec> make_cbor_codec();
 
+// A base64 text as a Blob value, or AWS's SerializationException text for why it is not one
+// (shared by the JSON codec and by CBOR text strings given for blobs).
+AwsResult<Value> blob_from_base64(std::string_view text);
+
 // Encodes a document as JSON text (timestamps as epoch seconds with a millisecond fraction,
 // blobs as base64, absent members never written).
 std::string to_json(const Value& document);

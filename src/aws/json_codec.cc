@@ -180,25 +180,7 @@ AwsResult<Value> convert(element e, const Shape* shape) {
       return fail(wrong_scalar_type(t, std::string("an ") + java_type_name(shape->type)));
     }
     case ShapeType::kBlob: {
-      if (t == element_type::STRING) {
-        std::string_view text = e.get_string().value_unsafe();
-        base64::DecodeError why{};
-        auto bytes = base64::decode(text, &why);
-        if (bytes) return Value(Blob{std::move(*bytes)});
-        std::string prefix = "'" + std::string(text) + "' can not be converted to a Blob: ";
-        switch (why.kind) {
-          case base64::DecodeError::Kind::kLength:
-            return fail(errors::serialization(
-                prefix + "Base64 encoded length is expected a multiple of 4 bytes but found: " +
-                std::to_string(text.size())));
-          case base64::DecodeError::Kind::kCharacter:
-            return fail(errors::serialization(prefix + "Invalid Base64 character: '" +
-                                              std::string(1, why.bad_character) + "'"));
-          case base64::DecodeError::Kind::kLastCharacter:
-            return fail(
-                errors::serialization(prefix + "Invalid last non-pad Base64 character dectected"));
-        }
-      }
+      if (t == element_type::STRING) return blob_from_base64(e.get_string().value_unsafe());
       return fail(wrong_scalar_type(t, "a Blob"));
     }
     case ShapeType::kTimestamp: {
@@ -373,6 +355,23 @@ void write_value(std::string& out, const Value& v) {
 }
 
 }  // namespace
+
+AwsResult<Value> blob_from_base64(std::string_view text) {
+  base64::DecodeError why{};
+  auto bytes = base64::decode(text, &why);
+  if (bytes) return Value(Blob{std::move(*bytes)});
+  const std::string prefix = "'" + std::string(text) + "' can not be converted to a Blob: ";
+  switch (why.kind) {
+    case base64::DecodeError::Kind::kLength:
+      return fail(errors::serialization(prefix + "Base64 encoded length is expected a multiple of 4 bytes but found: " +
+                                        std::to_string(why.length)));
+    case base64::DecodeError::Kind::kCharacter:
+      return fail(errors::serialization(prefix + "Invalid Base64 character: '" + why.bad_character + "'"));
+    case base64::DecodeError::Kind::kLastCharacter:
+      break;
+  }
+  return fail(errors::serialization(prefix + "Invalid last non-pad Base64 character dectected"));
+}
 
 std::string to_json(const Value& document) {
   std::string out;

@@ -80,6 +80,7 @@ struct Pipeline::Impl {
   std::unique_ptr<Codec> json11 = make_json_codec(std::string(kJson11));
   std::unique_ptr<Codec> json10 = make_json_codec(std::string(kJson10));
   std::unique_ptr<Codec> plain_json = make_json_codec(std::string(kPlainJson));
+  std::unique_ptr<Codec> cbor = make_cbor_codec();
 
   Impl(PipelineOptions o, const Clock& c) : options(std::move(o)), clock(c) {}
 
@@ -94,6 +95,7 @@ struct Pipeline::Impl {
     if (content_type == kJson11) return json11.get();
     if (content_type == kJson10) return json10.get();
     if (content_type == kPlainJson) return plain_json.get();
+    if (content_type == kCbor11) return cbor.get();
     return nullptr;
   }
 
@@ -157,10 +159,12 @@ struct Pipeline::Impl {
         service && !operation_name.empty() && service->implements(operation_name)
             ? service->model().find_operation(operation_name)
             : nullptr;
-    // A request's own JSON dialect must match its service's (1.1 for Kinesis, 1.0 for DynamoDB).
-    if (service && codec && codec != plain_json.get() &&
-        codec->content_type() != service->json_content_type()) {
-      codec = nullptr;
+    // A request's own dialect must be its service's: JSON 1.1 for Kinesis, 1.0 for DynamoDB,
+    // CBOR only where the service speaks it.
+    if (service && codec && codec != plain_json.get()) {
+      const bool speaks = codec == cbor.get() ? service->accepts_cbor()
+                                              : codec->content_type() == service->json_content_type();
+      if (!speaks) codec = nullptr;
     }
     auto render_type = [&](const AwsError& e) {
       if (!e.type_namespace.empty()) return e.type_namespace + "#" + e.type;

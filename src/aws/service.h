@@ -28,6 +28,8 @@ class Service {
   virtual std::string_view target_prefix() const = 0;
   // "application/x-amz-json-1.1"
   virtual std::string_view json_content_type() const = 0;
+  // Whether the service also speaks application/x-amz-cbor-1.1 (Kinesis does; DynamoDB not).
+  virtual bool accepts_cbor() const { return false; }
   virtual const model::ServiceModel& model() const = 0;
   // Whether an operation of the model is served (unsupported ones are UnknownOperation).
   virtual bool implements(std::string_view operation) const = 0;

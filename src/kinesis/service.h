@@ -20,6 +20,7 @@ class KinesisService final : public aws::Service {
 
   std::string_view target_prefix() const override { return "Kinesis_20131202"; }
   std::string_view json_content_type() const override { return "application/x-amz-json-1.1"; }
+  bool accepts_cbor() const override { return true; }
   const model::ServiceModel& model() const override { return model_; }
   bool implements(std::string_view operation) const override;
   aws::AwsResult<aws::Value> invoke(const model::Operation& operation,

@@ -1,5 +1,6 @@
 #include "util/base64.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -48,19 +49,40 @@ std::string encode(std::string_view bytes) {
   return out;
 }
 
+// Byte length of the UTF-8 sequence starting with `lead` (1 for stray bytes).
+size_t utf8_width(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if ((lead >> 5) == 0x6) return 2;
+  if ((lead >> 4) == 0xe) return 3;
+  if ((lead >> 3) == 0x1e) return 4;
+  return 1;
+}
+
+size_t utf16_units(std::string_view text) {
+  size_t units = 0;
+  for (size_t i = 0; i < text.size();) {
+    const size_t width = utf8_width(static_cast<unsigned char>(text[i]));
+    units += width == 4 ? 2 : 1;
+    i += width;
+  }
+  return units;
+}
+
 std::optional<std::string> decode(std::string_view text, DecodeError* error) {
-  auto fail = [&](DecodeError::Kind kind, char c = 0) -> std::optional<std::string> {
-    if (error) *error = DecodeError{kind, c};
+  auto fail = [&](DecodeError::Kind kind, std::string c = {}) -> std::optional<std::string> {
+    if (error) *error = DecodeError{kind, std::move(c), utf16_units(text)};
     return std::nullopt;
   };
-  if (text.size() % 4 != 0) return fail(DecodeError::Kind::kLength);
+  if (utf16_units(text) % 4 != 0) return fail(DecodeError::Kind::kLength);
   size_t padding = 0;
   if (!text.empty() && text.back() == '=')
     padding = (text.size() >= 2 && text[text.size() - 2] == '=') ? 2 : 1;
   const size_t data_len = text.size() - padding;
   for (size_t i = 0; i < data_len; ++i) {
-    if (kReverse[static_cast<unsigned char>(text[i])] < 0)
-      return fail(DecodeError::Kind::kCharacter, text[i]);
+    if (kReverse[static_cast<unsigned char>(text[i])] < 0) {
+      const size_t width = std::min(utf8_width(static_cast<unsigned char>(text[i])), text.size() - i);
+      return fail(DecodeError::Kind::kCharacter, std::string(text.substr(i, width)));
+    }
   }
   std::string out;
   out.reserve(text.size() / 4 * 3);

@@ -2,14 +2,16 @@
 // for how to build and run it.
 //
 // Every input is parsed; a body that parses is decoded against the input shape of every
-// Kinesis operation, and each decoded Value is encoded again and must survive a second round
-// trip byte for byte (encode, parse, decode, encode). Errors are rendered as CBOR error bodies,
-// which must parse too. Anything else than a clean result or a SerializationException is a
-// crash (sanitizers) or an abort (broken invariant).
+// Kinesis operation (and of a small model with the shape types Kinesis lacks), and each decoded
+// Value is encoded again and must survive a second round trip byte for byte (encode, parse, decode,
+// encode). Errors are rendered as CBOR error bodies, which must parse too. Anything else than a
+// clean result or a SerializationException is a crash (sanitizers) or an abort (broken invariant).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -20,7 +22,6 @@ namespace {
 
 using trib::aws::AwsError;
 using trib::aws::Codec;
-using trib::aws::Value;
 
 [[noreturn]] void broken(const char* what, std::string_view operation) {
   std::fprintf(stderr, "invariant broken: %s (%.*s)\n", what, static_cast<int>(operation.size()),
@@ -28,14 +29,36 @@ using trib::aws::Value;
   std::abort();
 }
 
+// Kinesis has no double or float members: this small model adds them (and a recursive
+// structure) so the fuzzer reaches those paths too.
+constexpr std::string_view kEverythingModel = R"({
+  "metadata": {"targetPrefix": "Fuzz", "jsonVersion": "1.1"},
+  "operations": {"Everything": {"name": "Everything", "input": {"shape": "Everything"}}},
+  "shapes": {
+    "Everything": {"type": "structure", "members": {
+      "S": {"shape": "Text"}, "I": {"shape": "Count"}, "L": {"shape": "Big"},
+      "B": {"shape": "Flag"}, "Y": {"shape": "Bytes"}, "T": {"shape": "When"},
+      "D": {"shape": "Ratio"}, "F": {"shape": "Small"}, "A": {"shape": "Items"},
+      "M": {"shape": "Labels"}, "N": {"shape": "Everything"}}},
+    "Text": {"type": "string"}, "Count": {"type": "integer"}, "Big": {"type": "long"},
+    "Flag": {"type": "boolean"}, "Bytes": {"type": "blob"}, "When": {"type": "timestamp"},
+    "Ratio": {"type": "double"}, "Small": {"type": "float"},
+    "Items": {"type": "list", "member": {"shape": "Everything"}},
+    "Labels": {"type": "map", "key": {"shape": "Text"}, "value": {"shape": "Ratio"}}}})";
+
 struct Target {
   std::unique_ptr<Codec> codec = trib::aws::make_cbor_codec();
+  std::unique_ptr<trib::model::ServiceModel> everything =
+      trib::model::ServiceModel::parse(kEverythingModel);
   std::vector<const trib::model::Operation*> operations;
 
   Target() {
-    const auto& model = trib::model::ServiceModel::embedded("kinesis-2013-12-02");
-    for (const auto& [name, operation] : model.operations()) {
-      if (operation.input) operations.push_back(&operation);
+    const auto& kinesis = trib::model::ServiceModel::embedded("kinesis-2013-12-02");
+    for (const auto* model :
+         {&kinesis, static_cast<const trib::model::ServiceModel*>(everything.get())}) {
+      for (const auto& [name, operation] : model->operations()) {
+        if (operation.input) operations.push_back(&operation);
+      }
     }
   }
 };

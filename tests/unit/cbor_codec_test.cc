@@ -455,12 +455,16 @@ TEST(CborCodec, BlobsAreByteStrings) {
             "of 4 bytes but found: 5");
   EXPECT_EQ(serialization_message("PutRecord", map_item({{"Data", text_item("=+/=")}})),
             "'=+/=' can not be converted to a Blob: Invalid Base64 character: '='");
-  // A non-ASCII character is named whole, so the error body stays UTF-8.
+  // Lengths count characters as Java does (UTF-16 units), and a non-ASCII character is named
+  // whole, so the error body stays UTF-8.
+  EXPECT_EQ(serialization_message("PutRecord", map_item({{"Data", text_item("aGV\xc9\x98")}})),
+            "'aGV\xc9\x98' can not be converted to a Blob: Invalid Base64 character: '\xc9\x98'");
   EXPECT_EQ(serialization_message("PutRecord", map_item({{"Data", text_item("aG\xc9\x98")}})),
-            "'aG\xc9\x98' can not be converted to a Blob: Invalid Base64 character: '\xc9\x98'");
+            "'aG\xc9\x98' can not be converted to a Blob: Base64 encoded length is expected a "
+            "multiple of 4 bytes but found: 3");
   EXPECT_EQ(
-      serialization_message("PutRecord", map_item({{"Data", text_item("ab\xf0\x9f\x98\x80==")}})),
-      "'ab\xf0\x9f\x98\x80==' can not be converted to a Blob: Invalid Base64 character: "
+      serialization_message("PutRecord", map_item({{"Data", text_item("a\xf0\x9f\x98\x80=")}})),
+      "'a\xf0\x9f\x98\x80=' can not be converted to a Blob: Invalid Base64 character: "
       "'\xf0\x9f\x98\x80'");
   EXPECT_EQ(serialization_message("PutRecord", map_item({{"Data", uint_item(1)}})),
             "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to "

@@ -22,7 +22,13 @@ TEST(Base64, StrictDecoding) {
   EXPECT_EQ(why.kind, base64::DecodeError::Kind::kLength);
   EXPECT_FALSE(base64::decode("ab$=", &why));
   EXPECT_EQ(why.kind, base64::DecodeError::Kind::kCharacter);
-  EXPECT_EQ(why.bad_character, '$');
+  EXPECT_EQ(why.bad_character, "$");
+  EXPECT_FALSE(base64::decode("a\xc9\x98=", &why));  // "aɘ=": 3 characters, a non-ASCII one
+  EXPECT_EQ(why.kind, base64::DecodeError::Kind::kLength);
+  EXPECT_EQ(why.length, 3u);
+  EXPECT_FALSE(base64::decode("abc\xc9\x98", &why));  // 4 characters
+  EXPECT_EQ(why.kind, base64::DecodeError::Kind::kCharacter);
+  EXPECT_EQ(why.bad_character, "\xc9\x98");
   EXPECT_FALSE(base64::decode("aGVsbG9=", &why));  // non-zero unused bits
   EXPECT_EQ(why.kind, base64::DecodeError::Kind::kLastCharacter);
 }
