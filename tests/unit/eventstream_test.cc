@@ -1,0 +1,58 @@
+// Event-stream framing and CRC32.
+#include <gtest/gtest.h>
+
+#include "aws/eventstream.h"
+#include "util/crc32.h"
+
+namespace trib::aws::eventstream {
+namespace {
+
+TEST(Crc32, KnownValues) {
+  EXPECT_EQ(crc32(""), 0u);
+  EXPECT_EQ(crc32("123456789"), 0xcbf43926u);
+  EXPECT_EQ(crc32("6789", crc32("12345")), 0xcbf43926u);  // continues
+}
+
+TEST(EventStream, EncodesAwsPreludeAndCrcs) {
+  // The minimal message from AWS's event-stream test vectors: no headers, no payload.
+  const std::string empty = encode(Message{});
+  EXPECT_EQ(empty.size(), 16u);
+  EXPECT_EQ(empty, std::string("\x00\x00\x00\x10\x00\x00\x00\x00\x05\xc2\x48\xeb\x7d\x98\xc8\xff", 16));
+}
+
+TEST(EventStream, RoundTrip) {
+  const std::string bytes = encode_event("SubscribeToShardEvent", "application/json", R"({"Records":[]})");
+  size_t consumed = 0;
+  auto message = decode(bytes + "trailing", &consumed);
+  ASSERT_TRUE(message);
+  EXPECT_EQ(consumed, bytes.size());
+  EXPECT_EQ(*message->header(":event-type"), "SubscribeToShardEvent");
+  EXPECT_EQ(*message->header(":message-type"), "event");
+  EXPECT_EQ(*message->header(":content-type"), "application/json");
+  EXPECT_EQ(message->payload, R"({"Records":[]})");
+  auto exception = decode(encode_exception("ResourceInUseException", "application/json", "{}"), &consumed);
+  ASSERT_TRUE(exception);
+  EXPECT_EQ(*exception->header(":exception-type"), "ResourceInUseException");
+  EXPECT_EQ(*exception->header(":message-type"), "exception");
+}
+
+TEST(EventStream, IncompleteAndCorruptInput) {
+  const std::string bytes = encode_event("initial-response", "application/json", "{}");
+  size_t consumed = 0;
+  bool corrupt = false;
+  for (size_t cut = 0; cut < bytes.size(); ++cut) {
+    EXPECT_FALSE(decode(bytes.substr(0, cut), &consumed, &corrupt)) << cut;
+    EXPECT_FALSE(corrupt) << cut;
+  }
+  for (size_t flip = 0; flip < bytes.size(); ++flip) {
+    std::string damaged = bytes;
+    damaged[flip] = static_cast<char>(damaged[flip] ^ 0x01);
+    auto message = decode(damaged, &consumed, &corrupt);
+    EXPECT_FALSE(message && !corrupt && consumed == bytes.size() && message->payload == "{}" &&
+                 *message->header(":event-type") == "initial-response")
+        << "flip at " << flip << " went unnoticed";
+  }
+}
+
+}  // namespace
+}  // namespace trib::aws::eventstream
