@@ -54,12 +54,36 @@ std::optional<std::string> decimal_to_hex(std::string_view decimal) {
 }
 
 std::string format_sequence_number(const SequenceNumberParts& p) {
-  char hex[64];
-  std::snprintf(hex, sizeof hex, "2%09llx%01x%016llx00%09llx%08x2",
-                static_cast<unsigned long long>(p.shard_created_seconds & 0xfffffffffLL),
-                p.shard_index & 0xf, static_cast<unsigned long long>(p.counter),
-                static_cast<unsigned long long>(p.record_seconds & 0xfffffffffLL), p.shard_index);
-  return hex_to_decimal(hex);
+  // The 188-bit value, as three 64-bit limbs (most significant first):
+  //   bits 184-187: 2 | 148-183: shard creation seconds | 144-147: shard index & 0xf |
+  //   80-143: counter | 72-79: 0 | 36-71: record seconds | 4-35: shard index | 0-3: 2
+  const auto created = static_cast<uint64_t>(p.shard_created_seconds) & 0xfffffffffULL;
+  const auto recorded = static_cast<uint64_t>(p.record_seconds) & 0xfffffffffULL;
+  const uint64_t top = (uint64_t{2} << 56) | (created << 20) | (uint64_t{p.shard_index & 0xfu} << 16) |
+                       (p.counter >> 48);
+  const uint64_t middle = (p.counter << 16) | (recorded >> 28);
+  const uint64_t bottom = (recorded << 36) | (uint64_t{p.shard_index} << 4) | 2;
+  // Repeated long division by 10^19 gives the decimal digits 19 at a time.
+  constexpr uint64_t kChunk = 10'000'000'000'000'000'000ULL;
+  uint64_t limbs[3] = {top, middle, bottom};
+  uint64_t chunks[4] = {};
+  int count = 0;
+  while (limbs[0] || limbs[1] || limbs[2]) {
+    unsigned __int128 remainder = 0;
+    for (auto& limb : limbs) {
+      const unsigned __int128 current = (remainder << 64) | limb;
+      limb = static_cast<uint64_t>(current / kChunk);
+      remainder = current % kChunk;
+    }
+    chunks[count++] = static_cast<uint64_t>(remainder);
+  }
+  char buf[96];
+  int length = std::snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(chunks[count - 1]));
+  for (int i = count - 2; i >= 0; --i) {
+    length += std::snprintf(buf + length, sizeof buf - static_cast<size_t>(length), "%019llu",
+                            static_cast<unsigned long long>(chunks[i]));
+  }
+  return std::string(buf, static_cast<size_t>(length));
 }
 
 std::optional<SequenceNumberParts> parse_sequence_number(std::string_view decimal) {

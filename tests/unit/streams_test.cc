@@ -1,6 +1,9 @@
 // Hash-range arithmetic and sequence numbers.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <random>
+
 #include "streams/hash_range.h"
 #include "streams/sequence_number.h"
 
@@ -83,6 +86,27 @@ TEST(SequenceNumber, OrderFollowsCounter) {
   auto b = format_sequence_number({1700000000, 2, 1700000000, 0});
   ASSERT_EQ(a.size(), b.size());
   EXPECT_LT(a, b);
+}
+
+TEST(SequenceNumber, FastFormatAgreesWithTheLayout) {
+  // Against the layout spelled out as hex and converted by the general bignum routine.
+  std::mt19937_64 random(11);
+  for (int i = 0; i < 2000; ++i) {
+    SequenceNumberParts parts{static_cast<int64_t>(random() % 0xfffffffffULL), random(),
+                              static_cast<int64_t>(random() % 0xfffffffffULL),
+                              static_cast<uint32_t>(random())};
+    if (i % 3 == 0) parts.counter = random() % 1000;
+    char hex[64];
+    std::snprintf(hex, sizeof hex, "2%09llx%01x%016llx00%09llx%08x2",
+                  static_cast<unsigned long long>(parts.shard_created_seconds), parts.shard_index & 0xf,
+                  static_cast<unsigned long long>(parts.counter),
+                  static_cast<unsigned long long>(parts.record_seconds), parts.shard_index);
+    ASSERT_EQ(format_sequence_number(parts), hex_to_decimal(hex)) << hex;
+    auto back = parse_sequence_number(format_sequence_number(parts));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->counter, parts.counter);
+    EXPECT_EQ(back->shard_index, parts.shard_index);
+  }
 }
 
 TEST(SequenceNumber, RejectsForeignShapes) {
