@@ -30,7 +30,7 @@ done
 build_packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libboost-system-dev librocksdb-dev libsimdjson-dev libfmt-dev libspdlog-dev
-  libcli11-dev libssl-dev libnghttp2-dev libcbor-dev libgtest-dev libbenchmark-dev
+  libcli11-dev libssl-dev libnghttp2-dev libcbor-dev libgtest-dev libbenchmark-dev libjemalloc-dev
 )
 test_packages=(python3-pytest python3-cbor2 curl nghttp2-client)
 

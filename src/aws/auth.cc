@@ -68,25 +68,27 @@ AwsResult<Caller> authenticate(const HttpRequest& request, const std::string& de
                                const std::string& default_region) {
   Caller caller{default_account, default_region, {}};
   const std::string* auth_header = request.header("authorization");
-  const auto query = parse_query(request.query());
+  // Query-string authentication is rare: parse the query only when there is one.
+  std::map<std::string, std::string, std::less<>> query;
+  if (request.target.find('?') != std::string::npos) query = parse_query(request.query());
   const bool query_auth = query.count("X-Amz-Algorithm") > 0;
 
   if (auth_header && query_auth) {
-    return fail(
-        errors::invalid_signature("Found both 'X-Amz-Algorithm' as a query-string param and "
-                                  "'Authorization' as HTTP header."));
+    return fail(errors::invalid_signature(
+        "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header."));
   }
   if (!auth_header && !query_auth) return fail(errors::missing_authentication_token());
 
   std::string message;
   if (auth_header) {
-    // "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..."
-    std::map<std::string, std::string, std::less<>> params;
+    // "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..." — parameters after the
+    // first token, separated by commas and/or spaces; each must have a non-empty value.
+    std::string_view credential, signature, signed_headers;
     std::string_view rest = *auth_header;
     bool first_token = true;
     while (!rest.empty()) {
       const auto sep = rest.find_first_of(", ");
-      std::string_view token = rest.substr(0, sep);
+      const std::string_view token = rest.substr(0, sep);
       rest = sep == std::string_view::npos ? std::string_view() : rest.substr(sep + 1);
       if (token.empty()) continue;
       if (first_token) {
@@ -94,33 +96,31 @@ AwsResult<Caller> authenticate(const HttpRequest& request, const std::string& de
         continue;
       }
       const auto eq = token.find('=');
-      params[std::string(token.substr(0, eq))] =
-          eq == std::string_view::npos ? "" : std::string(token.substr(eq + 1));
+      const std::string_view name = token.substr(0, eq);
+      const std::string_view value = eq == std::string_view::npos ? std::string_view() : token.substr(eq + 1);
+      if (name == "Credential") credential = value;
+      else if (name == "Signature") signature = value;
+      else if (name == "SignedHeaders") signed_headers = value;
     }
-    for (const char* name : {"Credential", "Signature", "SignedHeaders"}) {
-      auto it = params.find(name);
-      if (it == params.end() || it->second.empty()) {
-        message += std::string("Authorization header requires '") + name + "' parameter. ";
-      }
+    const std::pair<const char*, std::string_view> required[] = {
+        {"Credential", credential}, {"Signature", signature}, {"SignedHeaders", signed_headers}};
+    for (const auto& [name, value] : required) {
+      if (value.empty()) message += std::string("Authorization header requires '") + name + "' parameter. ";
     }
     if (!request.header("x-amz-date") && !request.header("date")) {
-      message +=
-          "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+      message += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
     }
-    if (!message.empty())
-      return fail(errors::incomplete_signature(message + "Authorization=" + *auth_header));
-    apply_credential(params["Credential"], &caller);
+    if (!message.empty()) return fail(errors::incomplete_signature(message + "Authorization=" + *auth_header));
+    apply_credential(credential, &caller);
   } else {
-    for (const char* name : {"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature",
-                             "X-Amz-SignedHeaders", "X-Amz-Date"}) {
+    for (const char* name :
+         {"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date"}) {
       auto it = query.find(name);
       if (it == query.end() || it->second.empty()) {
         message += std::string("AWS query-string parameters must include '") + name + "'. ";
       }
     }
-    if (!message.empty())
-      return fail(
-          errors::incomplete_signature(message + "Re-examine the query-string parameters."));
+    if (!message.empty()) return fail(errors::incomplete_signature(message + "Re-examine the query-string parameters."));
     apply_credential(query.find("X-Amz-Credential")->second, &caller);
   }
   return caller;

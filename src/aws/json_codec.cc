@@ -244,43 +244,32 @@ class JsonCodec final : public Codec {
   std::string content_type_;
 };
 
+bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
 void write_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
+  size_t run_start = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (!needs_escape(c)) continue;
+    out.append(s.data() + run_start, i - run_start);
+    run_start = i + 1;
     switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      case '\b':
-        out.append("\\b");
-        break;
-      case '\f':
-        out.append("\\f");
-        break;
+      case '"': out.append("\\\""); break;
+      case '\\': out.append("\\\\"); break;
+      case '\n': out.append("\\n"); break;
+      case '\r': out.append("\\r"); break;
+      case '\t': out.append("\\t"); break;
+      case '\b': out.append("\\b"); break;
+      case '\f': out.append("\\f"); break;
       default:
-        if (c < 0x20) {
-          out.append("\\u00");
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
-        } else {
-          out.push_back(ch);
-        }
+        out.append("\\u00");
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
     }
   }
+  out.append(s.data() + run_start, s.size() - run_start);
   out.push_back('"');
 }
 
@@ -321,10 +310,11 @@ void write_value(std::string& out, const Value& v) {
         millis += 1000;
         seconds -= 1;
       }
-      char buf[48];
-      std::snprintf(buf, sizeof buf, "%lld.%03lld", static_cast<long long>(seconds),
-                    static_cast<long long>(millis));
-      out.append(buf);
+      out.append(std::to_string(seconds));
+      out.push_back('.');
+      out.push_back(static_cast<char>('0' + millis / 100));
+      out.push_back(static_cast<char>('0' + millis / 10 % 10));
+      out.push_back(static_cast<char>('0' + millis % 10));
       return;
     }
     case Value::Kind::kList: {

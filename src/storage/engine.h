@@ -52,6 +52,11 @@ class WriteBatch {
   void put(Keyspace ks, std::string_view key, std::string_view value) {
     ops_.push_back({OpType::kPut, ks, std::string(key), std::string(value)});
   }
+  // Takes ownership of already-built buffers (no copy).
+  void put_owned(Keyspace ks, std::string&& key, std::string&& value) {
+    ops_.push_back({OpType::kPut, ks, std::move(key), std::move(value)});
+  }
+  void reserve(size_t n) { ops_.reserve(n); }
   void del(Keyspace ks, std::string_view key) {
     ops_.push_back({OpType::kDelete, ks, std::string(key), {}});
   }

@@ -163,6 +163,7 @@ storage::Status RecordLog::append(uint64_t stream_id, std::span<const AppendRequ
     latest[i] = states[i]->latest_arrival_ms.load();
   }
   storage::WriteBatch batch;
+  batch.reserve(requests.size());
   for (size_t r = 0; r < requests.size(); ++r) {
     const auto& request = requests[r];
     const size_t slot = static_cast<size_t>(
@@ -173,8 +174,8 @@ storage::Status RecordLog::append(uint64_t stream_id, std::span<const AppendRequ
     next[slot] = position + 1;
     latest[slot] = arrival;
     (*out)[r] = Appended{position, arrival};
-    batch.put(storage::Keyspace::kRecords, record_key(ShardRef{stream_id, request.shard_index}, position),
-              encode_record(arrival, request.partition_key, request.data));
+    batch.put_owned(storage::Keyspace::kRecords, record_key(ShardRef{stream_id, request.shard_index}, position),
+                    encode_record(arrival, request.partition_key, request.data));
   }
   auto status = engine_.write(batch, storage::WriteOptions{sync});
   if (!status.is_ok()) return status;

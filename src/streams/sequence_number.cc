@@ -77,13 +77,19 @@ std::string format_sequence_number(const SequenceNumberParts& p) {
     }
     chunks[count++] = static_cast<uint64_t>(remainder);
   }
+  // Digits from the least significant end: full 19-digit chunks, then the leading one.
   char buf[96];
-  int length = std::snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(chunks[count - 1]));
-  for (int i = count - 2; i >= 0; --i) {
-    length += std::snprintf(buf + length, sizeof buf - static_cast<size_t>(length), "%019llu",
-                            static_cast<unsigned long long>(chunks[i]));
+  char* end = buf + sizeof buf;
+  char* at = end;
+  for (int i = 0; i < count; ++i) {
+    uint64_t chunk = chunks[i];
+    const bool leading = i == count - 1;
+    for (int digit = 0; digit < 19 && (!leading || chunk != 0 || digit == 0); ++digit) {
+      *--at = static_cast<char>('0' + chunk % 10);
+      chunk /= 10;
+    }
   }
-  return std::string(buf, static_cast<size_t>(length));
+  return std::string(at, end);
 }
 
 std::optional<SequenceNumberParts> parse_sequence_number(std::string_view decimal) {

@@ -1,6 +1,8 @@
 // PutRecords: up to 500 records, 5 MiB in all (data plus partition keys), appended in one
 // atomic batch; records of one shard get increasing sequence numbers in request order. The
 // result array follows the request order; FailedRecordCount is always present.
+#include <map>
+
 #include "kinesis/errors.h"
 #include "kinesis/operations.h"
 #include "kinesis/records.h"
@@ -55,11 +57,16 @@ Output put_records(KinesisContext& ctx, const aws::RequestContext& request, cons
   if (!status.is_ok()) return aws::fail(aws::errors::internal_failure());
 
   aws::Value results = aws::Value::list();
+  results.as_list().reserve(appends.size());
+  std::map<uint32_t, std::string> shard_ids;  // formatted once per shard, not per record
   for (size_t i = 0; i < appends.size(); ++i) {
     aws::Value result = aws::Value::map();
+    result.as_map().reserve(2);
     result.set("SequenceNumber",
                record_sequence_number(stream.id, *shards[i], appended[i].position, appended[i].arrival_ms));
-    result.set("ShardId", shards[i]->shard_id());
+    auto [id, inserted] = shard_ids.try_emplace(shards[i]->index);
+    if (inserted) id->second = shards[i]->shard_id();
+    result.set("ShardId", id->second);
     results.push(std::move(result));
   }
   aws::Value out = aws::Value::map();
