@@ -299,7 +299,10 @@ void write_value(std::string& out, const Value& v) {
       write_string(out, v.as_string());
       return;
     case Value::Kind::kBlob:
-      write_string(out, base64::encode(v.as_blob().bytes));
+      // The base64 alphabet needs no JSON escaping.
+      out.push_back('"');
+      out.append(base64::encode(v.as_blob().bytes));
+      out.push_back('"');
       return;
     case Value::Kind::kTimestamp: {
       // Epoch seconds with a millisecond fraction, never in exponent form.

@@ -22,29 +22,30 @@ constexpr std::array<int8_t, 256> kReverse = make_reverse();
 }  // namespace
 
 std::string encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
+  std::string out((bytes.size() + 2) / 3 * 4, '\0');
+  char* o = out.data();
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
-    uint32_t n = (p[i] << 16) | (p[i + 1] << 8) | p[i + 2];
-    out.push_back(kAlphabet[(n >> 18) & 63]);
-    out.push_back(kAlphabet[(n >> 12) & 63]);
-    out.push_back(kAlphabet[(n >> 6) & 63]);
-    out.push_back(kAlphabet[n & 63]);
+    const uint32_t n = (uint32_t{p[i]} << 16) | (uint32_t{p[i + 1]} << 8) | p[i + 2];
+    *o++ = kAlphabet[(n >> 18) & 63];
+    *o++ = kAlphabet[(n >> 12) & 63];
+    *o++ = kAlphabet[(n >> 6) & 63];
+    *o++ = kAlphabet[n & 63];
   }
-  size_t rest = bytes.size() - i;
+  const size_t rest = bytes.size() - i;
   if (rest == 1) {
-    uint32_t n = p[i] << 16;
-    out.push_back(kAlphabet[(n >> 18) & 63]);
-    out.push_back(kAlphabet[(n >> 12) & 63]);
-    out.append("==");
+    const uint32_t n = uint32_t{p[i]} << 16;
+    *o++ = kAlphabet[(n >> 18) & 63];
+    *o++ = kAlphabet[(n >> 12) & 63];
+    *o++ = '=';
+    *o++ = '=';
   } else if (rest == 2) {
-    uint32_t n = (p[i] << 16) | (p[i + 1] << 8);
-    out.push_back(kAlphabet[(n >> 18) & 63]);
-    out.push_back(kAlphabet[(n >> 12) & 63]);
-    out.push_back(kAlphabet[(n >> 6) & 63]);
-    out.push_back('=');
+    const uint32_t n = (uint32_t{p[i]} << 16) | (uint32_t{p[i + 1]} << 8);
+    *o++ = kAlphabet[(n >> 18) & 63];
+    *o++ = kAlphabet[(n >> 12) & 63];
+    *o++ = kAlphabet[(n >> 6) & 63];
+    *o++ = '=';
   }
   return out;
 }
