@@ -2,23 +2,29 @@
 //
 // One process opens N keep-alive connections and spreads them over T threads (one io_context per
 // thread, so a connection's handlers never race). Every connection sends a request, waits for the
-// whole response, records the latency and sends the next one, until the run's deadline. Requests
-// carry the headers an AWS SDK would send (X-Amz-Target, X-Amz-Date and a SigV4-shaped
-// Authorization header), so servers that check the shape of the signature accept them.
+// whole response, records the latency and sends the next one, until the run's deadline (or until
+// it has nothing more to send). Requests carry the headers an AWS SDK would send (X-Amz-Target,
+// X-Amz-Date and a SigV4-shaped Authorization header), so servers that check the shape of the
+// signature accept them.
 //
 // What each request contains comes from a scenario, chosen with --mode. A scenario hands every
-// connection its own request generator; the generator fills in the next request's target and body
-// and may look at each response (a GetRecords scenario would follow NextShardIterator). Only the
-// "fixed" scenario exists today: the same target and body on every request.
+// connection its own request generator; the generator produces the bytes of the next request and
+// sees each response. Scenarios: "fixed" (the same request every time), "put-record" and
+// "put-records" (Kinesis PutRecord / PutRecords with random partition keys and random data, from a
+// pool of requests built before the run so the client stays cheap), and "get-records" (each
+// connection drains one shard: GetShardIterator TRIM_HORIZON, then GetRecords along
+// NextShardIterator until a response with no records and MillisBehindLatest 0).
 
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <fstream>
@@ -46,6 +52,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr double kMaxDurationSeconds = 3600.0;
 constexpr std::uint64_t kMaxResponseBodyBytes = 64ull * 1024 * 1024;
+constexpr std::string_view kKinesisPrefix = "Kinesis_20131202.";
 
 struct Options {
   std::string host = "127.0.0.1";
@@ -56,10 +63,17 @@ struct Options {
   double duration_seconds = 10.0;
   double warmup_seconds = 1.0;
   int timeout_ms = 10000;
+  std::int64_t total_requests = 0;  // 0: no limit
   std::string mode = "fixed";
   std::string target;
   std::string body = "{}";
   std::string body_file;
+  std::string stream = "bench-stream";
+  int record_size = 100;
+  int batch = 500;
+  int limit = 10000;
+  std::string shard_iterator_type = "TRIM_HORIZON";
+  std::uint64_t seed = 1;
   std::string content_type = "application/x-amz-json-1.1";
   std::string access_key_id = "AKIDEXAMPLE";
   std::string region = "us-east-1";
@@ -68,24 +82,184 @@ struct Options {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Requests
+
+// The request line and headers every request carries, identical for the whole run.
+struct CommonHeaders {
+  std::string text;  // "POST / HTTP/1.1\r\n" and every header up to X-Amz-Target, CRLF-separated
+};
+
+CommonHeaders make_common_headers(const Options& options) {
+  // A fixed, syntactically valid SigV4 Authorization header. The signature is random hex: servers
+  // that verify signatures will reject it, servers that check only the shape accept it.
+  std::random_device entropy;
+  std::mt19937_64 random(entropy());
+  std::string signature;
+  constexpr std::string_view kHexDigits = "0123456789abcdef";
+  for (int i = 0; i < 64; ++i) signature.push_back(kHexDigits[random() % 16]);
+  const std::string date = "20260101";
+  CommonHeaders headers;
+  headers.text = fmt::format(
+      "POST {} HTTP/1.1\r\n"
+      "Host: {}:{}\r\n"
+      "User-Agent: tributary-loadgen/0.1\r\n"
+      "Content-Type: {}\r\n"
+      "X-Amz-Date: {}T000000Z\r\n"
+      "Authorization: AWS4-HMAC-SHA256 Credential={}/{}/{}/{}/aws4_request, "
+      "SignedHeaders=host;x-amz-date, Signature={}\r\n",
+      options.path, options.host, options.port, options.content_type, date, options.access_key_id,
+      date, options.region, options.service, signature);
+  return headers;
+}
+
+// Writes the bytes of one HTTP/1.1 request into `bytes`. Serialised by hand (not by Beast) so that
+// requests can be built once, before the run, and the driver spends its CPU time on the network.
+void serialize_request(const CommonHeaders& headers, std::string_view target, std::string_view body,
+                       std::string& bytes) {
+  bytes.clear();
+  bytes.reserve(headers.text.size() + target.size() + body.size() + 64);
+  bytes += headers.text;
+  if (!target.empty()) {
+    bytes += "X-Amz-Target: ";
+    bytes += target;
+    bytes += "\r\n";
+  }
+  bytes += "Content-Length: ";
+  bytes += std::to_string(body.size());
+  bytes += "\r\n\r\n";
+  bytes += body;
+}
+
+std::string serialize_request(const CommonHeaders& headers, std::string_view target,
+                              std::string_view body) {
+  std::string bytes;
+  serialize_request(headers, target, body, bytes);
+  return bytes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON helpers: just enough to write request bodies and to pick a few values out of responses
+// without parsing them in full (responses of GetRecords are megabytes).
+
+std::string json_escape(std::string_view text) {
+  std::string escaped;
+  escaped.reserve(text.size() + 2);
+  for (const char character : text) {
+    switch (character) {
+      case '"':
+        escaped += "\\\"";
+        break;
+      case '\\':
+        escaped += "\\\\";
+        break;
+      case '\n':
+        escaped += "\\n";
+        break;
+      case '\r':
+        escaped += "\\r";
+        break;
+      case '\t':
+        escaped += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(character) < 0x20) {
+          escaped += fmt::format("\\u{:04x}", static_cast<unsigned>(character));
+        } else {
+          escaped += character;
+        }
+    }
+  }
+  return escaped;
+}
+
+std::string base64_encode(std::string_view bytes) {
+  constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string encoded;
+  encoded.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t group = (std::uint32_t{static_cast<unsigned char>(bytes[i])} << 16) |
+                                (std::uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8) |
+                                std::uint32_t{static_cast<unsigned char>(bytes[i + 2])};
+    encoded += kAlphabet[(group >> 18) & 63];
+    encoded += kAlphabet[(group >> 12) & 63];
+    encoded += kAlphabet[(group >> 6) & 63];
+    encoded += kAlphabet[group & 63];
+  }
+  const std::size_t rest = bytes.size() - i;
+  if (rest > 0) {
+    std::uint32_t group = std::uint32_t{static_cast<unsigned char>(bytes[i])} << 16;
+    if (rest == 2) group |= std::uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8;
+    encoded += kAlphabet[(group >> 18) & 63];
+    encoded += kAlphabet[(group >> 12) & 63];
+    encoded += rest == 2 ? kAlphabet[(group >> 6) & 63] : '=';
+    encoded += '=';
+  }
+  return encoded;
+}
+
+// Where the value of the member `"key"` starts (after the colon and any white space), searching
+// from `from`; npos if there is no such member. Looks for the quoted key text, so it can be fooled
+// by a string value equal to the key, which the responses read here never contain.
+std::size_t find_member_value(std::string_view json, std::string_view quoted_key,
+                              std::size_t from = 0) {
+  while (true) {
+    const std::size_t at = json.find(quoted_key, from);
+    if (at == std::string_view::npos) return at;
+    std::size_t position = at + quoted_key.size();
+    while (position < json.size() && (json[position] == ' ' || json[position] == '\n' ||
+                                      json[position] == '\r' || json[position] == '\t'))
+      ++position;
+    if (position < json.size() && json[position] == ':') {
+      ++position;
+      while (position < json.size() && (json[position] == ' ' || json[position] == '\n' ||
+                                        json[position] == '\r' || json[position] == '\t'))
+        ++position;
+      return position;
+    }
+    from = at + 1;
+  }
+}
+
+// The string value of member `quoted_key` (without escapes: good for iterators and shard ids).
+std::optional<std::string_view> string_member(std::string_view json, std::string_view quoted_key) {
+  const std::size_t start = find_member_value(json, quoted_key);
+  if (start == std::string_view::npos || start >= json.size() || json[start] != '"')
+    return std::nullopt;
+  const std::size_t end = json.find('"', start + 1);
+  if (end == std::string_view::npos) return std::nullopt;
+  return json.substr(start + 1, end - start - 1);
+}
+
+std::optional<std::int64_t> integer_member(std::string_view json, std::string_view quoted_key) {
+  const std::size_t start = find_member_value(json, quoted_key);
+  if (start == std::string_view::npos) return std::nullopt;
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(json.data() + start, json.data() + json.size(), value);
+  if (error != std::errc()) return std::nullopt;
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Scenarios
 
-// The part of a request that a scenario decides. Headers common to every request are set by the
-// connection.
-struct RequestContent {
-  std::string target;  // X-Amz-Target; empty means the header is not sent
-  std::string body;
+// What a response carried, as far as the scenario can tell: records written or read, and the
+// bytes of record data (decoded, not base64) among them.
+struct ResponseTally {
+  std::uint64_t records = 0;
+  std::uint64_t record_bytes = 0;
 };
 
 // Produces the requests of one connection. Used only from that connection's thread.
 class RequestGenerator {
  public:
   virtual ~RequestGenerator() = default;
-  // Fills in the next request. Returns false when `content` was left unchanged since the previous
-  // call, which lets the connection reuse the already-serialised request as is.
-  virtual bool next_request(RequestContent& content) = 0;
+  // The complete bytes of the next request, which must stay valid until the next call. An empty
+  // result means the connection has nothing more to send and stops.
+  virtual std::string_view next_request() = 0;
   // Sees every complete response to a request this generator produced.
-  virtual void on_response(unsigned status, std::string_view body) {}
+  virtual ResponseTally on_response(unsigned status, std::string_view body) { return {}; }
 };
 
 class Scenario {
@@ -94,50 +268,338 @@ class Scenario {
   virtual std::unique_ptr<RequestGenerator> make_generator(int connection_index) = 0;
 };
 
+bool is_success(unsigned status) { return status >= 200 && status < 300; }
+
+// Cycles through a pool of requests built before the run, each connection from its own offset.
+class PoolGenerator final : public RequestGenerator {
+ public:
+  using Tally = std::function<ResponseTally(unsigned status, std::string_view body)>;
+  PoolGenerator(const std::vector<std::string>& pool, std::size_t first, const Tally& tally)
+      : pool_(pool), next_(first % pool.size()), tally_(tally) {}
+
+  std::string_view next_request() override {
+    const std::string& request = pool_[next_];
+    next_ = next_ + 1 == pool_.size() ? 0 : next_ + 1;
+    return request;
+  }
+  ResponseTally on_response(unsigned status, std::string_view body) override {
+    return tally_ ? tally_(status, body) : ResponseTally{};
+  }
+
+ private:
+  const std::vector<std::string>& pool_;
+  std::size_t next_;
+  const Tally& tally_;
+};
+
 // Sends the same target and body on every request.
 class FixedScenario final : public Scenario {
  public:
-  FixedScenario(std::string target, std::string body)
-      : target_(std::move(target)), body_(std::move(body)) {}
+  FixedScenario(const CommonHeaders& headers, std::string_view target, std::string_view body)
+      : pool_{serialize_request(headers, target, body)} {}
 
   std::unique_ptr<RequestGenerator> make_generator(int connection_index) override {
-    return std::make_unique<Generator>(target_, body_);
+    return std::make_unique<PoolGenerator>(pool_, 0, no_tally_);
+  }
+
+ private:
+  std::vector<std::string> pool_;
+  PoolGenerator::Tally no_tally_;
+};
+
+// Random bytes and partition keys for record-writing scenarios; seeded, so runs are repeatable.
+class RecordMaker {
+ public:
+  explicit RecordMaker(std::uint64_t seed) : random_(seed) {}
+
+  std::string data(int size) {
+    std::string bytes(static_cast<std::size_t>(size), '\0');
+    for (std::size_t i = 0; i < bytes.size(); i += 8) {
+      const std::uint64_t word = random_();
+      for (std::size_t j = 0; j < 8 && i + j < bytes.size(); ++j)
+        bytes[i + j] = static_cast<char>(word >> (8 * j));
+    }
+    return bytes;
+  }
+
+  // 16 hexadecimal digits: spread evenly over the hash key space, hence over the shards.
+  std::string partition_key() { return fmt::format("{:016x}", random_()); }
+
+ private:
+  std::mt19937_64 random_;
+};
+
+// PutRecord of --record-size random bytes under a random partition key.
+class PutRecordScenario final : public Scenario {
+ public:
+  static constexpr std::size_t kPoolSize = 1024;
+
+  PutRecordScenario(const Options& options, const CommonHeaders& headers)
+      : record_size_(static_cast<std::uint64_t>(options.record_size)) {
+    RecordMaker maker(options.seed);
+    const std::string stream = json_escape(options.stream);
+    const std::string target = std::string(kKinesisPrefix) + "PutRecord";
+    for (std::size_t i = 0; i < kPoolSize; ++i) {
+      const std::string body =
+          fmt::format(R"({{"StreamName":"{}","PartitionKey":"{}","Data":"{}"}})", stream,
+                      maker.partition_key(), base64_encode(maker.data(options.record_size)));
+      pool_.push_back(serialize_request(headers, target, body));
+    }
+    tally_ = [this](unsigned status, std::string_view) {
+      return is_success(status) ? ResponseTally{1, record_size_} : ResponseTally{};
+    };
+    stride_ = std::max<std::size_t>(1, kPoolSize / static_cast<std::size_t>(options.connections));
+  }
+
+  std::unique_ptr<RequestGenerator> make_generator(int connection_index) override {
+    return std::make_unique<PoolGenerator>(
+        pool_, static_cast<std::size_t>(connection_index) * stride_, tally_);
+  }
+
+ private:
+  std::uint64_t record_size_;
+  std::vector<std::string> pool_;
+  PoolGenerator::Tally tally_;
+  std::size_t stride_ = 1;
+};
+
+// PutRecords of --batch entries, each --record-size random bytes under a random partition key.
+// Records written = entries minus FailedRecordCount of each successful response.
+class PutRecordsScenario final : public Scenario {
+ public:
+  PutRecordsScenario(const Options& options, const CommonHeaders& headers)
+      : batch_(static_cast<std::uint64_t>(options.batch)),
+        record_size_(static_cast<std::uint64_t>(options.record_size)) {
+    RecordMaker maker(options.seed);
+    const std::string stream = json_escape(options.stream);
+    const std::string target = std::string(kKinesisPrefix) + "PutRecords";
+    // A pool of up to 16 distinct requests, at most about 32 MiB of them.
+    const std::size_t approximate_body_bytes =
+        batch_ * ((record_size_ + 2) / 3 * 4 + 60) + stream.size() + 32;
+    const std::size_t pool_size = std::clamp<std::size_t>(
+        (32u << 20) / std::max<std::size_t>(approximate_body_bytes, 1), 1, 16);
+    for (std::size_t i = 0; i < pool_size; ++i) {
+      std::string body = fmt::format(R"({{"StreamName":"{}","Records":[)", stream);
+      body.reserve(approximate_body_bytes);
+      for (std::uint64_t entry = 0; entry < batch_; ++entry) {
+        if (entry > 0) body += ',';
+        body += R"({"Data":")";
+        body += base64_encode(maker.data(options.record_size));
+        body += R"(","PartitionKey":")";
+        body += maker.partition_key();
+        body += R"("})";
+      }
+      body += "]}";
+      pool_.push_back(serialize_request(headers, target, body));
+    }
+    tally_ = [this](unsigned status, std::string_view body) {
+      if (!is_success(status)) return ResponseTally{};
+      const auto failed = integer_member(body, R"("FailedRecordCount")").value_or(0);
+      const std::uint64_t written =
+          batch_ - std::min<std::uint64_t>(batch_, static_cast<std::uint64_t>(failed));
+      return ResponseTally{written, written * record_size_};
+    };
+  }
+
+  std::unique_ptr<RequestGenerator> make_generator(int connection_index) override {
+    return std::make_unique<PoolGenerator>(pool_, static_cast<std::size_t>(connection_index),
+                                           tally_);
+  }
+
+ private:
+  std::uint64_t batch_;
+  std::uint64_t record_size_;
+  std::vector<std::string> pool_;
+  PoolGenerator::Tally tally_;
+};
+
+// Drains shards: connection i reads shard i % (number of shards) from --shard-iterator-type
+// (TRIM_HORIZON) along NextShardIterator, until a response brings no records and says
+// MillisBehindLatest 0 (or has no NextShardIterator: the shard is closed and read to its end).
+// Failed requests are repeated as they were. Connections beyond the number of shards read the same
+// shards again (and count their records again).
+class GetRecordsScenario final : public Scenario {
+ public:
+  GetRecordsScenario(const Options& options, const CommonHeaders& headers,
+                     std::vector<std::string> shard_ids)
+      : options_(options), headers_(headers), shard_ids_(std::move(shard_ids)) {
+    if (shard_ids_.empty()) throw std::runtime_error("get-records: the stream has no shards");
+  }
+
+  std::unique_ptr<RequestGenerator> make_generator(int connection_index) override {
+    const std::string& shard_id =
+        shard_ids_[static_cast<std::size_t>(connection_index) % shard_ids_.size()];
+    return std::make_unique<Generator>(options_, headers_, shard_id);
   }
 
  private:
   class Generator final : public RequestGenerator {
    public:
-    Generator(const std::string& target, const std::string& body) : target_(target), body_(body) {}
-    bool next_request(RequestContent& content) override {
-      if (filled_) return false;
-      content.target = target_;
-      content.body = body_;
-      filled_ = true;
-      return true;
+    Generator(const Options& options, const CommonHeaders& headers, const std::string& shard_id)
+        : headers_(headers), limit_(options.limit) {
+      serialize_request(
+          headers, std::string(kKinesisPrefix) + "GetShardIterator",
+          fmt::format(R"({{"StreamName":"{}","ShardId":"{}","ShardIteratorType":"{}"}})",
+                      json_escape(options.stream), json_escape(shard_id),
+                      json_escape(options.shard_iterator_type)),
+          request_);
+    }
+
+    std::string_view next_request() override {
+      if (phase_ == Phase::kDone) return {};
+      return request_;
+    }
+
+    ResponseTally on_response(unsigned status, std::string_view body) override {
+      if (!is_success(status)) return {};  // send the same request again
+      if (phase_ == Phase::kGetShardIterator) {
+        const auto iterator = string_member(body, R"("ShardIterator")");
+        if (!iterator) return {};
+        phase_ = Phase::kGetRecords;
+        set_iterator(*iterator);
+        return {};
+      }
+      ResponseTally tally = count_records(body);
+      const auto next_iterator = string_member(body, R"("NextShardIterator")");
+      const auto behind = integer_member(body, R"("MillisBehindLatest")").value_or(0);
+      if (!next_iterator || (tally.records == 0 && behind == 0)) {
+        phase_ = Phase::kDone;
+      } else {
+        set_iterator(*next_iterator);
+      }
+      return tally;
     }
 
    private:
-    const std::string& target_;
-    const std::string& body_;
-    bool filled_ = false;
+    enum class Phase { kGetShardIterator, kGetRecords, kDone };
+
+    void set_iterator(std::string_view iterator) {
+      body_.clear();
+      body_ += R"({"ShardIterator":")";
+      body_ += iterator;
+      body_ += R"(","Limit":)";
+      body_ += std::to_string(limit_);
+      body_ += '}';
+      serialize_request(headers_, get_records_target_, body_, request_);
+    }
+
+    // Counts the "Data" members and the bytes their base64 text decodes to.
+    static ResponseTally count_records(std::string_view body) {
+      ResponseTally tally;
+      std::size_t from = 0;
+      while (true) {
+        const std::size_t start = find_member_value(body, R"("Data")", from);
+        if (start == std::string_view::npos || start >= body.size() || body[start] != '"') break;
+        const std::size_t end = body.find('"', start + 1);
+        if (end == std::string_view::npos) break;
+        const std::string_view text = body.substr(start + 1, end - start - 1);
+        std::size_t length = text.size() - static_cast<std::size_t>(
+                                               std::count(text.begin(), text.end(), '\\'));  // "\/"
+        std::size_t padding = 0;
+        if (!text.empty() && text.back() == '=')
+          padding = text.size() >= 2 && text[text.size() - 2] == '=' ? 2 : 1;
+        ++tally.records;
+        tally.record_bytes += length / 4 * 3 - padding;
+        from = end + 1;
+      }
+      return tally;
+    }
+
+    const CommonHeaders& headers_;
+    const int limit_;
+    const std::string get_records_target_ = std::string(kKinesisPrefix) + "GetRecords";
+    Phase phase_ = Phase::kGetShardIterator;
+    std::string body_;
+    std::string request_;
   };
 
-  std::string target_;
-  std::string body_;
+  const Options& options_;
+  const CommonHeaders& headers_;
+  std::vector<std::string> shard_ids_;
 };
 
-using ScenarioFactory = std::function<std::unique_ptr<Scenario>(const Options&, std::string body)>;
+// One request on a fresh connection, outside the run (ListShards before a drain).
+std::pair<unsigned, std::string> single_request(const tcp::resolver::results_type& endpoints,
+                                                const CommonHeaders& headers,
+                                                std::string_view target, std::string_view body) {
+  asio::io_context io_context;
+  tcp::socket socket(io_context);
+  asio::connect(socket, endpoints);
+  asio::write(socket, asio::buffer(serialize_request(headers, target, body)));
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(kMaxResponseBodyBytes);
+  http::read(socket, buffer, parser);
+  beast::error_code ignored;
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  return {parser.get().result_int(), parser.get().body()};
+}
 
-// Every --mode value and the scenario it builds. New modes (PutRecord, PutRecords, GetRecords)
-// register here.
+// The ShardIds of a stream, from ListShards (following NextToken).
+std::vector<std::string> list_shards(const tcp::resolver::results_type& endpoints,
+                                     const CommonHeaders& headers, const Options& options) {
+  std::vector<std::string> shard_ids;
+  std::string body = fmt::format(R"({{"StreamName":"{}"}})", json_escape(options.stream));
+  for (int page = 0; page < 1000; ++page) {
+    const auto [status, response] =
+        single_request(endpoints, headers, std::string(kKinesisPrefix) + "ListShards", body);
+    if (!is_success(status)) {
+      throw std::runtime_error(
+          fmt::format("ListShards answered {}: {}", status, response.substr(0, 300)));
+    }
+    std::string_view rest = response;
+    while (true) {
+      const std::size_t start = find_member_value(rest, R"("ShardId")");
+      if (start == std::string_view::npos || start >= rest.size() || rest[start] != '"') break;
+      const std::size_t end = rest.find('"', start + 1);
+      if (end == std::string_view::npos) break;
+      shard_ids.emplace_back(rest.substr(start + 1, end - start - 1));
+      rest.remove_prefix(end + 1);
+    }
+    const auto next_token = string_member(response, R"("NextToken")");
+    if (!next_token) break;
+    body = fmt::format(R"({{"NextToken":"{}"}})", *next_token);
+  }
+  return shard_ids;
+}
+
+using ScenarioFactory = std::function<std::unique_ptr<Scenario>(
+    const Options&, const CommonHeaders&, const tcp::resolver::results_type&, std::string body)>;
+
+// Every --mode value and the scenario it builds.
 const std::map<std::string, ScenarioFactory>& scenario_factories() {
   static const std::map<std::string, ScenarioFactory> factories = {
       {"fixed",
-       [](const Options& options, std::string body) -> std::unique_ptr<Scenario> {
-         return std::make_unique<FixedScenario>(options.target, std::move(body));
+       [](const Options& options, const CommonHeaders& headers, const tcp::resolver::results_type&,
+          std::string body) -> std::unique_ptr<Scenario> {
+         return std::make_unique<FixedScenario>(headers, options.target, body);
+       }},
+      {"put-record",
+       [](const Options& options, const CommonHeaders& headers, const tcp::resolver::results_type&,
+          std::string) -> std::unique_ptr<Scenario> {
+         return std::make_unique<PutRecordScenario>(options, headers);
+       }},
+      {"put-records",
+       [](const Options& options, const CommonHeaders& headers, const tcp::resolver::results_type&,
+          std::string) -> std::unique_ptr<Scenario> {
+         return std::make_unique<PutRecordsScenario>(options, headers);
+       }},
+      {"get-records",
+       [](const Options& options, const CommonHeaders& headers,
+          const tcp::resolver::results_type& endpoints, std::string) -> std::unique_ptr<Scenario> {
+         return std::make_unique<GetRecordsScenario>(options, headers,
+                                                     list_shards(endpoints, headers, options));
        }},
   };
   return factories;
+}
+
+// The X-Amz-Target a mode sends, for the report.
+std::string target_of_mode(const Options& options) {
+  if (options.mode == "put-record") return std::string(kKinesisPrefix) + "PutRecord";
+  if (options.mode == "put-records") return std::string(kKinesisPrefix) + "PutRecords";
+  if (options.mode == "get-records") return std::string(kKinesisPrefix) + "GetRecords";
+  return options.target;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -216,17 +678,23 @@ struct WorkerStats {
   std::uint64_t responses = 0;  // complete responses inside the measured window
   std::uint64_t successes = 0;  // ... of which 2xx
   std::uint64_t response_body_bytes = 0;
+  std::uint64_t records = 0;       // records written or read, as the scenario counts them
+  std::uint64_t record_bytes = 0;  // ... and their data bytes
   std::map<unsigned, std::uint64_t> responses_by_error_status;
   std::map<unsigned, std::string> sample_error_body;
   std::map<std::string, std::uint64_t> transport_errors;  // by phase: connect, write, read
   std::uint64_t reconnects = 0;
   std::uint64_t unfinished_at_end = 0;  // requests still waiting for a response when the run ended
+  std::uint64_t finished_connections = 0;  // connections that ran out of requests before the end
+  Clock::time_point last_finished_at{};    // ... the last of them
   LatencyHistogram latency;
 
   void merge(const WorkerStats& other) {
     responses += other.responses;
     successes += other.successes;
     response_body_bytes += other.response_body_bytes;
+    records += other.records;
+    record_bytes += other.record_bytes;
     for (const auto& [status, count] : other.responses_by_error_status)
       responses_by_error_status[status] += count;
     for (const auto& [status, body] : other.sample_error_body)
@@ -234,6 +702,8 @@ struct WorkerStats {
     for (const auto& [phase, count] : other.transport_errors) transport_errors[phase] += count;
     reconnects += other.reconnects;
     unfinished_at_end += other.unfinished_at_end;
+    finished_connections += other.finished_connections;
+    last_finished_at = std::max(last_finished_at, other.last_finished_at);
     latency.merge(other.latency);
   }
 };
@@ -241,50 +711,10 @@ struct WorkerStats {
 struct RunWindow {
   Clock::time_point measure_from;  // end of warm-up
   Clock::time_point stop_at;       // no request is sent at or after this instant
+  // --total-requests: requests left to send over all connections (only if request_budget).
+  bool request_budget = false;
+  std::atomic<std::int64_t> requests_left{0};
 };
-
-// The request line and headers every request carries, identical for the whole run.
-struct CommonHeaders {
-  std::string text;  // "POST / HTTP/1.1\r\n" and every header up to X-Amz-Target, CRLF-separated
-};
-
-CommonHeaders make_common_headers(const Options& options) {
-  // A fixed, syntactically valid SigV4 Authorization header. The signature is random hex: servers
-  // that verify signatures will reject it, servers that check only the shape accept it.
-  std::random_device entropy;
-  std::mt19937_64 random(entropy());
-  std::string signature;
-  constexpr std::string_view kHexDigits = "0123456789abcdef";
-  for (int i = 0; i < 64; ++i) signature.push_back(kHexDigits[random() % 16]);
-  const std::string date = "20260101";
-  CommonHeaders headers;
-  headers.text = fmt::format(
-      "POST {} HTTP/1.1\r\n"
-      "Host: {}:{}\r\n"
-      "User-Agent: tributary-loadgen/0.1\r\n"
-      "Content-Type: {}\r\n"
-      "X-Amz-Date: {}T000000Z\r\n"
-      "Authorization: AWS4-HMAC-SHA256 Credential={}/{}/{}/{}/aws4_request, "
-      "SignedHeaders=host;x-amz-date, Signature={}\r\n",
-      options.path, options.host, options.port, options.content_type, date, options.access_key_id,
-      date, options.region, options.service, signature);
-  return headers;
-}
-
-// The bytes of one HTTP/1.1 request. Serialised by hand (not by Beast) so that a fixed request
-// costs nothing to repeat and the driver spends its CPU time on the network, not on itself.
-void serialize_request(const CommonHeaders& headers, const RequestContent& content,
-                       std::string& bytes) {
-  bytes.clear();
-  bytes += headers.text;
-  if (!content.target.empty()) {
-    bytes += "X-Amz-Target: ";
-    bytes += content.target;
-    bytes += "\r\n";
-  }
-  bytes += fmt::format("Content-Length: {}\r\n\r\n", content.body.size());
-  bytes += content.body;
-}
 
 // ---------------------------------------------------------------------------------------------
 // One keep-alive connection running request after request until the deadline. Timeouts are
@@ -294,13 +724,12 @@ void serialize_request(const CommonHeaders& headers, const RequestContent& conte
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(asio::io_context& io_context, const tcp::resolver::results_type& endpoints,
-             const Options& options, const CommonHeaders& headers, const RunWindow& window,
-             std::unique_ptr<RequestGenerator> generator, WorkerStats& stats)
+             const Options& options, RunWindow& window, std::unique_ptr<RequestGenerator> generator,
+             WorkerStats& stats)
       : socket_(io_context),
         retry_timer_(io_context),
         endpoints_(endpoints),
         options_(options),
-        headers_(headers),
         window_(window),
         generator_(std::move(generator)),
         stats_(stats) {}
@@ -358,10 +787,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
       stop();
       return;
     }
-    if (generator_->next_request(content_)) serialize_request(headers_, content_, request_bytes_);
+    const std::string_view request = generator_->next_request();
+    if (request.empty() || !take_request_from_budget()) {
+      finish();
+      return;
+    }
     arm_deadline();
     sent_at_ = Clock::now();
-    asio::async_write(socket_, asio::buffer(request_bytes_),
+    asio::async_write(socket_, asio::buffer(request.data(), request.size()),
                       [self = shared_from_this()](beast::error_code error, std::size_t) {
                         self->on_write(error);
                       });
@@ -389,9 +822,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     deadline_ = Clock::time_point::max();
     const auto& response = parser_->get();
     const unsigned status = response.result_int();
-    generator_->on_response(status, response.body());
+    const ResponseTally tally = generator_->on_response(status, response.body());
     if (sent_at_ >= window_.measure_from && received_at <= window_.stop_at) {
-      record(status, response.body(), received_at);
+      record(status, response.body(), tally, received_at);
     }
     if (!response.keep_alive()) {
       reconnect_after(std::chrono::milliseconds(0));
@@ -400,9 +833,24 @@ class Connection : public std::enable_shared_from_this<Connection> {
     send_next();
   }
 
-  void record(unsigned status, const std::string& body, Clock::time_point received_at) {
+  // False when --total-requests have all been sent (by this connection or others).
+  bool take_request_from_budget() {
+    return !window_.request_budget || window_.requests_left.fetch_sub(1) > 0;
+  }
+
+  // The connection has nothing more to send before the end of the run.
+  void finish() {
+    ++stats_.finished_connections;
+    stats_.last_finished_at = std::max(stats_.last_finished_at, Clock::now());
+    stop();
+  }
+
+  void record(unsigned status, const std::string& body, const ResponseTally& tally,
+              Clock::time_point received_at) {
     ++stats_.responses;
     stats_.response_body_bytes += body.size();
+    stats_.records += tally.records;
+    stats_.record_bytes += tally.record_bytes;
     if (status >= 200 && status < 300) {
       ++stats_.successes;
     } else {
@@ -455,12 +903,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::steady_timer retry_timer_;
   const tcp::resolver::results_type& endpoints_;
   const Options& options_;
-  const CommonHeaders& headers_;
-  const RunWindow& window_;
+  RunWindow& window_;
   std::unique_ptr<RequestGenerator> generator_;
   WorkerStats& stats_;
-  RequestContent content_;
-  std::string request_bytes_;
   beast::flat_buffer buffer_;
   std::optional<http::response_parser<http::string_body>> parser_;
   Clock::time_point sent_at_;
@@ -476,10 +921,9 @@ class Worker {
   Worker() : io_context_(1), watchdog_(io_context_) {}
 
   void add_connection(const tcp::resolver::results_type& endpoints, const Options& options,
-                      const CommonHeaders& headers, const RunWindow& window,
-                      std::unique_ptr<RequestGenerator> generator) {
-    connections_.push_back(std::make_shared<Connection>(io_context_, endpoints, options, headers,
-                                                        window, std::move(generator), stats_));
+                      RunWindow& window, std::unique_ptr<RequestGenerator> generator) {
+    connections_.push_back(std::make_shared<Connection>(io_context_, endpoints, options, window,
+                                                        std::move(generator), stats_));
   }
 
   void run() {
@@ -516,52 +960,37 @@ class Worker {
 // ---------------------------------------------------------------------------------------------
 // Output
 
-std::string json_escape(std::string_view text) {
-  std::string escaped;
-  escaped.reserve(text.size() + 2);
-  for (const char character : text) {
-    switch (character) {
-      case '"':
-        escaped += "\\\"";
-        break;
-      case '\\':
-        escaped += "\\\\";
-        break;
-      case '\n':
-        escaped += "\\n";
-        break;
-      case '\r':
-        escaped += "\\r";
-        break;
-      case '\t':
-        escaped += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(character) < 0x20) {
-          escaped += fmt::format("\\u{:04x}", static_cast<unsigned>(character));
-        } else {
-          escaped += character;
-        }
-    }
-  }
-  return escaped;
-}
-
 double to_milliseconds(std::uint64_t nanoseconds) { return static_cast<double>(nanoseconds) / 1e6; }
 
 struct Summary {
+  double measured_seconds = 0;  // the duration, or less when every connection finished early
+  bool finished_early = false;
   std::uint64_t errors = 0;
   double requests_per_second = 0;
   double successes_per_second = 0;
+  double records_per_second = 0;
+  double record_megabytes_per_second = 0;  // 10^6 bytes of record data per second
   double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0, mean_ms = 0;
 };
 
-Summary summarize(const WorkerStats& stats, double measured_seconds) {
+Summary summarize(const Options& options, const WorkerStats& stats, const RunWindow& window) {
   Summary summary;
+  summary.measured_seconds = options.duration_seconds;
+  // Every connection ran out of requests (a drain, or --total-requests): the run lasted until the
+  // last of them finished.
+  if (stats.finished_connections == static_cast<std::uint64_t>(options.connections) &&
+      stats.last_finished_at < window.stop_at) {
+    summary.finished_early = true;
+    summary.measured_seconds = std::max(
+        1e-6, std::chrono::duration<double>(stats.last_finished_at - window.measure_from).count());
+  }
+  const double seconds = summary.measured_seconds;
   summary.errors = stats.responses - stats.successes;
   for (const auto& [phase, count] : stats.transport_errors) summary.errors += count;
-  summary.requests_per_second = static_cast<double>(stats.responses) / measured_seconds;
-  summary.successes_per_second = static_cast<double>(stats.successes) / measured_seconds;
+  summary.requests_per_second = static_cast<double>(stats.responses) / seconds;
+  summary.successes_per_second = static_cast<double>(stats.successes) / seconds;
+  summary.records_per_second = static_cast<double>(stats.records) / seconds;
+  summary.record_megabytes_per_second = static_cast<double>(stats.record_bytes) / 1e6 / seconds;
   summary.p50_ms = to_milliseconds(stats.latency.value_at_quantile(0.50));
   summary.p90_ms = to_milliseconds(stats.latency.value_at_quantile(0.90));
   summary.p99_ms = to_milliseconds(stats.latency.value_at_quantile(0.99));
@@ -570,15 +999,25 @@ Summary summarize(const WorkerStats& stats, double measured_seconds) {
   return summary;
 }
 
+bool counts_records(const Options& options) { return options.mode != "fixed"; }
+
 std::string human_line(const Options& options, const WorkerStats& stats, const Summary& summary) {
+  const std::string target = target_of_mode(options);
   std::string line = fmt::format(
       "{} {}:{} mode={} connections={} threads={} duration={:.1f}s warmup={:.1f}s: "
       "requests={} errors={} req/s={:.1f} latency ms p50={:.3f} p90={:.3f} p99={:.3f} "
       "max={:.3f}",
-      options.target.empty() ? "(no target)" : options.target, options.host, options.port,
-      options.mode, options.connections, options.threads, options.duration_seconds,
-      options.warmup_seconds, stats.responses, summary.errors, summary.requests_per_second,
-      summary.p50_ms, summary.p90_ms, summary.p99_ms, summary.max_ms);
+      target.empty() ? "(no target)" : target, options.host, options.port, options.mode,
+      options.connections, options.threads, options.duration_seconds, options.warmup_seconds,
+      stats.responses, summary.errors, summary.requests_per_second, summary.p50_ms, summary.p90_ms,
+      summary.p99_ms, summary.max_ms);
+  if (counts_records(options)) {
+    line += fmt::format(" records={} records/s={:.1f} MB/s={:.2f}", stats.records,
+                        summary.records_per_second, summary.record_megabytes_per_second);
+  }
+  if (summary.finished_early) {
+    line += fmt::format(" (all connections finished after {:.3f}s)", summary.measured_seconds);
+  }
   if (summary.errors > 0) {
     std::string detail;
     for (const auto& [status, count] : stats.responses_by_error_status)
@@ -607,18 +1046,23 @@ std::string json_report(const Options& options, const WorkerStats& stats, const 
         fmt::format("{}\"{}\":\"{}\"", samples.empty() ? "" : ",", status, json_escape(body));
   return fmt::format(
       "{{\"target\":\"{}\",\"host\":\"{}\",\"port\":{},\"mode\":\"{}\",\"connections\":{},"
-      "\"threads\":{},\"duration_s\":{},\"warmup_s\":{},\"requests\":{},\"successes\":{},"
+      "\"threads\":{},\"duration_s\":{},\"warmup_s\":{},\"measured_s\":{:.6f},"
+      "\"finished_early\":{},\"requests\":{},\"successes\":{},"
       "\"errors\":{},\"errors_by_status\":{{{}}},\"transport_errors\":{{{}}},\"reconnects\":{},"
       "\"unfinished_at_end\":{},"
       "\"requests_per_second\":{:.1f},\"successes_per_second\":{:.1f},"
+      "\"records\":{},\"record_bytes\":{},\"records_per_second\":{:.1f},"
+      "\"record_megabytes_per_second\":{:.3f},"
       "\"latency_ms\":{{\"p50\":{:.3f},\"p90\":{:.3f},\"p99\":{:.3f},\"max\":{:.3f},"
       "\"mean\":{:.3f}}},\"mean_response_body_bytes\":{:.1f},\"sample_error_bodies\":{{{}}}}}",
-      json_escape(options.target), json_escape(options.host), options.port,
+      json_escape(target_of_mode(options)), json_escape(options.host), options.port,
       json_escape(options.mode), options.connections, options.threads, options.duration_seconds,
-      options.warmup_seconds, stats.responses, stats.successes, summary.errors, by_status, by_phase,
-      stats.reconnects, stats.unfinished_at_end, summary.requests_per_second,
-      summary.successes_per_second, summary.p50_ms, summary.p90_ms, summary.p99_ms, summary.max_ms,
-      summary.mean_ms,
+      options.warmup_seconds, summary.measured_seconds, summary.finished_early, stats.responses,
+      stats.successes, summary.errors, by_status, by_phase, stats.reconnects,
+      stats.unfinished_at_end, summary.requests_per_second, summary.successes_per_second,
+      stats.records, stats.record_bytes, summary.records_per_second,
+      summary.record_megabytes_per_second, summary.p50_ms, summary.p90_ms, summary.p99_ms,
+      summary.max_ms, summary.mean_ms,
       stats.responses == 0 ? 0.0 : static_cast<double>(stats.response_body_bytes) / stats.responses,
       samples);
 }
@@ -635,8 +1079,6 @@ std::string read_whole_file(const std::string& path) {
 
 int run(const Options& options) {
   std::string body = options.body_file.empty() ? options.body : read_whole_file(options.body_file);
-  const auto factory = scenario_factories().find(options.mode);
-  std::unique_ptr<Scenario> scenario = factory->second(options, std::move(body));
 
   tcp::resolver::results_type endpoints;
   {
@@ -646,6 +1088,10 @@ int run(const Options& options) {
   }
 
   const CommonHeaders headers = make_common_headers(options);
+  const auto factory = scenario_factories().find(options.mode);
+  std::unique_ptr<Scenario> scenario =
+      factory->second(options, headers, endpoints, std::move(body));
+
   const auto warmup = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(options.warmup_seconds));
   const auto duration = std::chrono::duration_cast<Clock::duration>(
@@ -655,14 +1101,17 @@ int run(const Options& options) {
   for (int i = 0; i < options.threads; ++i) workers.push_back(std::make_unique<Worker>());
 
   RunWindow window;
+  if (options.total_requests > 0) {
+    window.request_budget = true;
+    window.requests_left = options.total_requests;
+  }
+  for (int i = 0; i < options.connections; ++i) {
+    workers[static_cast<std::size_t>(i % options.threads)]->add_connection(
+        endpoints, options, window, scenario->make_generator(i));
+  }
   const auto start = Clock::now();
   window.measure_from = start + warmup;
   window.stop_at = window.measure_from + duration;
-
-  for (int i = 0; i < options.connections; ++i) {
-    workers[static_cast<std::size_t>(i % options.threads)]->add_connection(
-        endpoints, options, headers, window, scenario->make_generator(i));
-  }
 
   std::vector<std::thread> threads;
   for (auto& worker : workers) threads.emplace_back([&worker] { worker->run(); });
@@ -670,7 +1119,7 @@ int run(const Options& options) {
 
   WorkerStats total;
   for (const auto& worker : workers) total.merge(worker->stats());
-  const Summary summary = summarize(total, options.duration_seconds);
+  const Summary summary = summarize(options, total, window);
   const std::string line = human_line(options, total, summary);
   if (options.json_output) {
     std::cerr << line << '\n';
@@ -698,7 +1147,9 @@ int main(int argc, char** argv) {
   app.add_option("--threads,-t", options.threads, "Client threads driving the connections")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
-  app.add_option("--duration-s,-d", options.duration_seconds, "Measured duration in seconds")
+  app.add_option("--duration-s,-d", options.duration_seconds,
+                 "Measured duration in seconds (the most: a drain or --total-requests may end "
+                 "sooner)")
       ->check(CLI::Range(0.1, kMaxDurationSeconds))
       ->capture_default_str();
   app.add_option("--warmup-s", options.warmup_seconds, "Warm-up before measuring, in seconds")
@@ -707,18 +1158,40 @@ int main(int argc, char** argv) {
   app.add_option("--timeout-ms", options.timeout_ms, "Per-operation (connect, request) timeout")
       ->check(CLI::Range(1, 600000))
       ->capture_default_str();
+  app.add_option("--total-requests", options.total_requests,
+                 "Stop after sending this many requests over all connections (0: no limit)")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 50))
+      ->capture_default_str();
   std::vector<std::string> mode_names;
   for (const auto& [name, factory] : scenario_factories()) mode_names.push_back(name);
-  app.add_option("--mode", options.mode, "Scenario that generates request bodies")
+  app.add_option("--mode", options.mode,
+                 "Scenario: fixed (--target, --body), put-record, put-records, get-records")
       ->check(CLI::IsMember(mode_names))
       ->capture_default_str();
   app.add_option("--target", options.target,
-                 "X-Amz-Target value, e.g. Kinesis_20131202.DescribeStreamSummary");
-  auto* body_option =
-      app.add_option("--body", options.body, "Request body (JSON text)")->capture_default_str();
-  app.add_option("--body-file", options.body_file, "Read the request body from this file")
+                 "fixed: X-Amz-Target value, e.g. Kinesis_20131202.DescribeStreamSummary");
+  auto* body_option = app.add_option("--body", options.body, "fixed: request body (JSON text)")
+                          ->capture_default_str();
+  app.add_option("--body-file", options.body_file, "fixed: read the request body from this file")
       ->check(CLI::ExistingFile)
       ->excludes(body_option);
+  app.add_option("--stream", options.stream, "put-record, put-records, get-records: stream name")
+      ->capture_default_str();
+  app.add_option("--record-size", options.record_size,
+                 "put-record, put-records: bytes of data per record")
+      ->check(CLI::Range(1, 1 << 20))
+      ->capture_default_str();
+  app.add_option("--batch", options.batch, "put-records: records per request")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--limit", options.limit, "get-records: Limit of each GetRecords")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  app.add_option("--shard-iterator-type", options.shard_iterator_type,
+                 "get-records: ShardIteratorType of GetShardIterator")
+      ->capture_default_str();
+  app.add_option("--seed", options.seed, "put-record, put-records: seed of the random data")
+      ->capture_default_str();
   app.add_option("--content-type", options.content_type, "Content-Type header")
       ->capture_default_str();
   app.add_option("--access-key-id", options.access_key_id,

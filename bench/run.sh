@@ -18,6 +18,8 @@
 #   BENCH_STARTS=5 BENCH_RUNS=3 BENCH_DURATION_S=10 BENCH_WARMUP_S=2 BENCH_CONNECTIONS=64
 #   BENCH_LOADGEN_THREADS=1   client threads (the reference machine has 2 cores)
 #   BENCH_OUTPUT      also write the markdown report to this file (default: bench/results/latest.md)
+#   BENCH_SUITES      subset of "describe records" (default: both); "records" runs bench/run_records.sh
+#                     after this script's own measurements (see that script for its knobs)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -34,6 +36,7 @@ BENCH_WARMUP_S=${BENCH_WARMUP_S:-2}
 BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-64}
 BENCH_LOADGEN_THREADS=${BENCH_LOADGEN_THREADS:-1}
 BENCH_OUTPUT=${BENCH_OUTPUT:-$BENCH_DIR/results/latest.md}
+BENCH_SUITES=${BENCH_SUITES:-describe records}
 KINESALITE_CLI=$BENCH_DIR/node_modules/kinesalite/cli.js
 STREAM=bench-stream
 
@@ -283,6 +286,7 @@ measure_throughput() {
 
 # --- main --------------------------------------------------------------------------------------
 
+if [[ " $BENCH_SUITES " == *" describe "* ]]; then
 find_loadgen
 if [[ " $BENCH_SERVERS " == *" kinesalite "* ]]; then
   ensure_kinesalite || log "kinesalite is not installed and could not be (npm install --prefix bench)"
@@ -368,3 +372,9 @@ report() {
 mkdir -p "$(dirname "$BENCH_OUTPUT")"
 report | tee "$BENCH_OUTPUT"
 log "report written to $BENCH_OUTPUT"
+fi
+
+if [[ " $BENCH_SUITES " == *" records "* ]]; then
+  # Its own report goes to bench/results/records-latest.md. BENCH_OUTPUT names this script's.
+  env -u BENCH_OUTPUT "$BENCH_DIR/run_records.sh"
+fi
