@@ -17,9 +17,10 @@ struct KinesisOptions {
   int64_t create_stream_ms = 500;
   int64_t delete_stream_ms = 500;
   int64_t update_stream_ms = 500;
-  int64_t shard_limit = 500;           // open shards per account and region
-  uint32_t on_demand_shard_count = 4;  // shards of a new ON_DEMAND stream
-  bool sync_writes = false;            // fsync every acknowledged write (durable mode)
+  int64_t shard_limit = 500;            // open shards per account and region
+  uint32_t on_demand_shard_count = 4;   // shards of a new ON_DEMAND stream
+  int64_t on_demand_stream_limit = 50;  // ON_DEMAND streams per account and region
+  bool sync_writes = false;             // fsync every acknowledged write (durable mode)
 };
 
 struct KinesisContext {

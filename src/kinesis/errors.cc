@@ -19,9 +19,11 @@ AwsError stream_already_exists(std::string_view name, std::string_view account) 
                           fmt::format("Stream {} under account {} already exists.", name, account));
 }
 
-AwsError stream_not_active(std::string_view name, std::string_view account, std::string_view status) {
+AwsError stream_not_active(std::string_view name, std::string_view account,
+                           std::string_view status) {
   return AwsError::client("ResourceInUseException",
-                          fmt::format("Stream {} under account {} not ACTIVE, instead in state {}", name, account, status));
+                          fmt::format("Stream {} under account {} not ACTIVE, instead in state {}",
+                                      name, account, status));
 }
 
 AwsError shard_limit_exceeded(std::string_view account, std::string_view region, int64_t current,
@@ -37,7 +39,8 @@ AwsError shard_limit_exceeded(std::string_view account, std::string_view region,
           account, region, current, limit, requested));
 }
 
-AwsError shard_not_found(std::string_view shard_id, std::string_view stream, std::string_view account) {
+AwsError shard_not_found(std::string_view shard_id, std::string_view stream,
+                         std::string_view account) {
   // AWS reads the id as a number and names the shard in its own padded form.
   if (const auto index = parse_shard_id_leniently(shard_id)) {
     return AwsError::client("ResourceNotFoundException",
@@ -45,18 +48,22 @@ AwsError shard_not_found(std::string_view shard_id, std::string_view stream, std
                                         shard_id_for(*index), stream, account));
   }
   return AwsError::client("ResourceNotFoundException",
-                          fmt::format("Could not find shard {} in stream {} under account {}.", shard_id, stream, account));
+                          fmt::format("Could not find shard {} in stream {} under account {}.",
+                                      shard_id, stream, account));
 }
 
 AwsError expired_iterator(int64_t created_ms, int64_t now_ms) {
   return AwsError::client(
       "ExpiredIteratorException",
-      fmt::format("Iterator expired. The iterator was created at time {} while right now it is {} which is "
-                  "further in the future than the tolerated delay of 300000 milliseconds.",
-                  java_date(created_ms), java_date(now_ms)));
+      fmt::format(
+          "Iterator expired. The iterator was created at time {} while right now it is {} which is "
+          "further in the future than the tolerated delay of 300000 milliseconds.",
+          java_date(created_ms), java_date(now_ms)));
 }
 
-AwsError invalid_shard_iterator() { return AwsError::client("InvalidArgumentException", "Invalid ShardIterator."); }
+AwsError invalid_shard_iterator() {
+  return AwsError::client("InvalidArgumentException", "Invalid ShardIterator.");
+}
 
 AwsError invalid_argument(std::string message) {
   return AwsError::client("InvalidArgumentException", std::move(message));
@@ -72,6 +79,76 @@ AwsError limit_exceeded(std::string message) {
 
 AwsError expired_next_token(std::string message) {
   return AwsError::client("ExpiredNextTokenException", std::move(message));
+}
+
+AwsError tag_problem(TagTextProblem problem, std::string_view verb_phrase, std::string_view stream,
+                     std::string_view account) {
+  if (problem == TagTextProblem::kPercent) {
+    return AwsError::client(
+        "InvalidArgumentException",
+        fmt::format("Failed to {} stream {} under account {} because some tags contained illegal "
+                    "characters. The allowed characters are Unicode letters, white-spaces, "
+                    "'_',',','/','=','+','-','@'.",
+                    verb_phrase, stream, account));
+  }
+  return AwsError::client("InvalidArgumentException",
+                          "Some tags contain invalid characters. Valid characters: Unicode "
+                          "letters, digits, white space, _ . / = + - % @.");
+}
+
+AwsError too_many_tags(std::string_view stream, std::string_view account, size_t limit) {
+  return AwsError::client(
+      "InvalidArgumentException",
+      fmt::format("Failed to add tags to stream {} under account {} because a given stream cannot "
+                  "have more than {} tags associated with it.",
+                  stream, account, limit));
+}
+
+AwsError invalid_resource_arn(std::string_view arn) {
+  return AwsError::client("InvalidArgumentException",
+                          fmt::format("ResourceARN {} is invalid.", arn));
+}
+
+AwsError consumer_not_found(std::string_view consumer_arn) {
+  return AwsError::client("ResourceNotFoundException",
+                          fmt::format("Consumer {} not found.", consumer_arn));
+}
+
+AwsError encryption_type_not_kms() {
+  return AwsError::client("InvalidArgumentException",
+                          "KMS is the only valid EncryptionType for this request.");
+}
+
+AwsError malformed_key_arn() {
+  return AwsError::client("InvalidArgumentException",
+                          "Received KeyId ARN is not a properly formatted ARN");
+}
+
+AwsError malformed_key_id() {
+  return AwsError::client("InvalidArgumentException",
+                          "Received KeyId is not a properly formatted Alias or GUID");
+}
+
+AwsError malformed_policy() {
+  return AwsError::client("InvalidArgumentException",
+                          "The resource policy is not a valid JSON policy document.");
+}
+
+AwsError on_demand_stream_limit_exceeded(std::string_view account, std::string_view region,
+                                         int64_t current, int64_t limit) {
+  return AwsError::client(
+      "LimitExceededException",
+      fmt::format("This request would exceed the on-demand stream limit for the account {} in {}. "
+                  "Current on-demand stream count for the account: {}. Limit: {}.",
+                  account, region, current, limit));
+}
+
+AwsError warm_throughput_needs_on_demand(std::string_view stream) {
+  return AwsError::client(
+      "InvalidArgumentException",
+      fmt::format("Warm throughput can only be configured for ON_DEMAND streams; stream {} is "
+                  "PROVISIONED.",
+                  stream));
 }
 
 }  // namespace trib::kinesis::errors

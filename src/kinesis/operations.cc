@@ -1,22 +1,42 @@
 #include "kinesis/operations.h"
 
+#include "kinesis/errors.h"
+
 namespace trib::kinesis {
 
 const std::map<std::string_view, OperationHandler>& operation_table() {
   static const std::map<std::string_view, OperationHandler> table = {
+      {"AddTagsToStream", &ops::add_tags_to_stream},
       {"CreateStream", &ops::create_stream},
       {"DecreaseStreamRetentionPeriod", &ops::decrease_stream_retention_period},
+      {"DeleteResourcePolicy", &ops::delete_resource_policy},
       {"DeleteStream", &ops::delete_stream},
+      {"DescribeAccountSettings", &ops::describe_account_settings},
+      {"DescribeLimits", &ops::describe_limits},
       {"DescribeStream", &ops::describe_stream},
       {"DescribeStreamSummary", &ops::describe_stream_summary},
+      {"DisableEnhancedMonitoring", &ops::disable_enhanced_monitoring},
+      {"EnableEnhancedMonitoring", &ops::enable_enhanced_monitoring},
       {"GetRecords", &ops::get_records},
+      {"GetResourcePolicy", &ops::get_resource_policy},
       {"GetShardIterator", &ops::get_shard_iterator},
       {"IncreaseStreamRetentionPeriod", &ops::increase_stream_retention_period},
       {"ListShards", &ops::list_shards},
       {"ListStreams", &ops::list_streams},
+      {"ListTagsForResource", &ops::list_tags_for_resource},
       {"ListTagsForStream", &ops::list_tags_for_stream},
       {"PutRecord", &ops::put_record},
       {"PutRecords", &ops::put_records},
+      {"PutResourcePolicy", &ops::put_resource_policy},
+      {"RemoveTagsFromStream", &ops::remove_tags_from_stream},
+      {"StartStreamEncryption", &ops::start_stream_encryption},
+      {"StopStreamEncryption", &ops::stop_stream_encryption},
+      {"TagResource", &ops::tag_resource},
+      {"UntagResource", &ops::untag_resource},
+      {"UpdateAccountSettings", &ops::update_account_settings},
+      {"UpdateMaxRecordSize", &ops::update_max_record_size},
+      {"UpdateStreamMode", &ops::update_stream_mode},
+      {"UpdateStreamWarmThroughput", &ops::update_stream_warm_throughput},
   };
   return table;
 }
@@ -25,34 +45,51 @@ const std::map<std::string_view, std::string_view>& unsupported_operations() {
   static constexpr std::string_view kControl = "control plane: planned (issue 4)";
   static constexpr std::string_view kPush = "enhanced fan-out push: planned (issue 5)";
   static const std::map<std::string_view, std::string_view> table = {
-      {"AddTagsToStream", kControl},
-      {"DeleteResourcePolicy", kControl},
       {"DeregisterStreamConsumer", kControl},
-      {"DescribeAccountSettings", kControl},
-      {"DescribeLimits", kControl},
       {"DescribeStreamConsumer", kControl},
-      {"DisableEnhancedMonitoring", kControl},
-      {"EnableEnhancedMonitoring", kControl},
-      {"GetResourcePolicy", kControl},
       {"ListStreamConsumers", kControl},
-      {"ListTagsForResource", kControl},
       {"MergeShards", kControl},
-      {"PutResourcePolicy", kControl},
       {"RegisterStreamConsumer", kControl},
-      {"RemoveTagsFromStream", kControl},
       {"SplitShard", kControl},
-      {"StartStreamEncryption", kControl},
-      {"StopStreamEncryption", kControl},
       {"SubscribeToShard", kPush},
-      {"TagResource", kControl},
-      {"UntagResource", kControl},
-      {"UpdateAccountSettings", kControl},
-      {"UpdateMaxRecordSize", kControl},
       {"UpdateShardCount", kControl},
-      {"UpdateStreamMode", kControl},
-      {"UpdateStreamWarmThroughput", kControl},
   };
   return table;
+}
+
+aws::AwsResult<StreamKey> resolve_resource_stream(const StreamCatalog& catalog,
+                                                  const aws::RequestContext& request,
+                                                  std::string_view resource_arn) {
+  auto resource = parse_resource_arn(resource_arn);
+  if (!resource) return aws::fail(errors::invalid_resource_arn(resource_arn));
+  if (resource->consumer_name) {
+    if (!catalog.find(resource->stream, request.now_ms)) {
+      return aws::fail(errors::stream_not_found(resource->stream.name, resource->stream.account));
+    }
+    return aws::fail(errors::consumer_not_found(resource_arn));
+  }
+  return resource->stream;
+}
+
+aws::Value warm_throughput(const Stream& stream, int64_t now_ms) {
+  const int64_t target = stream.warm_throughput_mibps.value_or(0);
+  const bool updating = stream.status(now_ms) == StreamStatus::kUpdating;
+  aws::Value out = aws::Value::map();
+  out.set("TargetMiBps", target);
+  out.set("CurrentMiBps",
+          updating ? stream.previous_warm_throughput_mibps.value_or(target) : target);
+  return out;
+}
+
+aws::Value billing_commitment(const AccountSettings& settings) {
+  aws::Value out = aws::Value::map();
+  out.set("Status", settings.commitment_status);
+  if (settings.started_ms) out.set("StartedAt", aws::Timestamp{*settings.started_ms});
+  if (settings.ended_ms) out.set("EndedAt", aws::Timestamp{*settings.ended_ms});
+  if (settings.earliest_end_ms) {
+    out.set("EarliestAllowedEndAt", aws::Timestamp{*settings.earliest_end_ms});
+  }
+  return out;
 }
 
 }  // namespace trib::kinesis

@@ -50,7 +50,8 @@ struct Stream {
   StreamKey key;
   std::string mode = "PROVISIONED";  // or "ON_DEMAND"
   int64_t created_ms = 0;
-  int64_t active_at_ms = 0;  // CREATING until then
+  int64_t active_at_ms = 0;       // CREATING until then
+  int64_t updating_until_ms = 0;  // UPDATING until then (encryption, mode, size changes)
   std::optional<int64_t> deleting_since_ms;
   int64_t gone_at_ms = std::numeric_limits<int64_t>::max();
   int32_t retention_hours = 24;
@@ -63,6 +64,11 @@ struct Stream {
   std::string key_id;
   std::vector<std::string> shard_level_metrics;
   int64_t max_record_size_kib = 1024;  // largest record Data accepted (UpdateMaxRecordSize)
+  // UpdateStreamWarmThroughput: the target, and what was in force before the last change
+  // (reported as CurrentMiBps while the stream is UPDATING).
+  std::optional<int64_t> warm_throughput_mibps;
+  std::optional<int64_t> previous_warm_throughput_mibps;
+  std::optional<std::string> resource_policy;  // PutResourcePolicy document, as given
 
   StreamStatus status(int64_t now_ms) const;
   // Records that arrived before this time are past retention at `now_ms`.
@@ -71,6 +77,10 @@ struct Stream {
   }
   // Whether records can be written and read (ACTIVE or UPDATING).
   bool accepts_records(int64_t now_ms) const;
+  // Starts an UPDATING period of `duration_ms` (a zero duration leaves the stream ACTIVE).
+  void start_update(int64_t now_ms, int64_t duration_ms) {
+    updating_until_ms = std::max(updating_until_ms, now_ms + duration_ms);
+  }
   const Shard* find_shard(uint32_t index) const;
   // The open shard whose hash-key range contains `hash_key`.
   const Shard* shard_for_hash_key(streams::uint128 hash_key) const;
@@ -80,6 +90,28 @@ struct Stream {
 };
 
 std::string stream_arn(const StreamKey& key);
+
+// What a ResourceARN (TagResource, PutResourcePolicy, ...) names: a stream, or a consumer of
+// one ("arn:aws:kinesis:R:A:stream/S/consumer/C:1700000000"). nullopt for anything else.
+struct ResourceRef {
+  StreamKey stream;
+  std::optional<std::string> consumer_name;
+};
+std::optional<ResourceRef> parse_resource_arn(std::string_view arn);
+
+// AWS's tag character rules: Unicode letters, digits, spaces and _ . / = + - @ are allowed;
+// '%' passes the first check but is refused by a second one with its own message.
+enum class TagTextProblem : uint8_t { kNone, kInvalidCharacter, kPercent };
+TagTextProblem tag_text_problem(std::string_view text);
+inline constexpr size_t kMaxTagsPerStream = 50;
+
+// KMS key identifiers StartStreamEncryption accepts: a key id (UUID), "alias/NAME", or the
+// ARN of a key or an alias. No KMS is consulted.
+enum class KeyIdProblem : uint8_t { kNone, kMalformedArn, kMalformedId };
+KeyIdProblem key_id_problem(std::string_view key_id);
+
+// Every shard-level metric, in the model's order ("ALL" expands to these).
+const std::vector<std::string>& all_shard_level_metrics();
 
 // The per-shard counter inside sequence numbers starts at the stream incarnation's base, so a
 // re-created stream (same name, same second) never repeats an old stream's numbers: the top

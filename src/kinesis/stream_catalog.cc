@@ -15,7 +15,9 @@ namespace {
 constexpr uint8_t kStreamKeyTag = 'S';
 constexpr uint8_t kCounterKeyTag = 'C';
 constexpr uint8_t kPurgeKeyTag = 'P';
+constexpr uint8_t kAccountSettingsKeyTag = 'A';
 constexpr uint8_t kStreamValueVersion = 1;
+constexpr uint8_t kAccountSettingsValueVersion = 1;
 
 std::string stream_storage_key(const StreamKey& key) {
   return storage::KeyBuilder()
@@ -23,6 +25,14 @@ std::string stream_storage_key(const StreamKey& key) {
       .short_string(key.account)
       .short_string(key.region)
       .short_string(key.name)
+      .take();
+}
+
+std::string account_settings_key(std::string_view account, std::string_view region) {
+  return storage::KeyBuilder()
+      .u8(kAccountSettingsKeyTag)
+      .short_string(account)
+      .short_string(region)
       .take();
 }
 
@@ -37,7 +47,9 @@ std::string purge_key(uint64_t stream_id) {
 std::string u64_bytes(uint64_t v) { return storage::KeyBuilder().u64(v).take(); }
 
 // Records of one stream incarnation live under R | stream id (see docs/storage-encoding.md).
-std::string records_prefix(uint64_t stream_id) { return streams::RecordLog::stream_prefix(stream_id); }
+std::string records_prefix(uint64_t stream_id) {
+  return streams::RecordLog::stream_prefix(stream_id);
+}
 
 }  // namespace
 
@@ -61,6 +73,11 @@ std::string encode_stream(const Stream& s) {
   for (const auto& m : s.shard_level_metrics) metrics.push(m);
   doc.set("shard_level_metrics", std::move(metrics));
   doc.set("max_record_size_kib", s.max_record_size_kib);
+  if (s.updating_until_ms) doc.set("updating_until_ms", s.updating_until_ms);
+  if (s.warm_throughput_mibps) doc.set("warm_throughput_mibps", *s.warm_throughput_mibps);
+  if (s.previous_warm_throughput_mibps)
+    doc.set("previous_warm_throughput_mibps", *s.previous_warm_throughput_mibps);
+  if (s.resource_policy) doc.set("resource_policy", *s.resource_policy);
   Value tags = Value::list();
   for (const auto& [k, v] : s.tags) tags.push(Value(aws::ValueList{Value(k), Value(v)}));
   doc.set("tags", std::move(tags));
@@ -105,6 +122,11 @@ std::optional<Stream> decode_stream(std::string_view bytes) {
     s.key_id = std::string(std::string_view(doc["key_id"]));
     if (!doc["max_record_size_kib"].get(v)) s.max_record_size_kib = v;
     if (!doc["expired_before_ms"].get(v)) s.expired_before_ms = v;
+    if (!doc["updating_until_ms"].get(v)) s.updating_until_ms = v;
+    if (!doc["warm_throughput_mibps"].get(v)) s.warm_throughput_mibps = v;
+    if (!doc["previous_warm_throughput_mibps"].get(v)) s.previous_warm_throughput_mibps = v;
+    std::string_view policy;
+    if (!doc["resource_policy"].get(policy)) s.resource_policy = std::string(policy);
     for (auto m : simdjson::dom::array(doc["shard_level_metrics"])) {
       s.shard_level_metrics.emplace_back(std::string_view(m));
     }
@@ -131,6 +153,45 @@ std::optional<Stream> decode_stream(std::string_view bytes) {
   return s;
 }
 
+AccountSettings AccountSettings::effective_at(int64_t now_ms) const {
+  AccountSettings out = *this;
+  if (out.commitment_status == "ENABLED_UNTIL_EARLIEST_ALLOWED_END" && out.earliest_end_ms &&
+      now_ms >= *out.earliest_end_ms) {
+    out.commitment_status = "DISABLED";
+    out.ended_ms = out.earliest_end_ms;
+  }
+  return out;
+}
+
+std::string encode_account_settings(const AccountSettings& settings) {
+  aws::Value doc = aws::Value::map();
+  doc.set("commitment_status", settings.commitment_status);
+  if (settings.started_ms) doc.set("started_ms", *settings.started_ms);
+  if (settings.ended_ms) doc.set("ended_ms", *settings.ended_ms);
+  if (settings.earliest_end_ms) doc.set("earliest_end_ms", *settings.earliest_end_ms);
+  std::string out(1, static_cast<char>(kAccountSettingsValueVersion));
+  out += aws::to_json(doc);
+  return out;
+}
+
+std::optional<AccountSettings> decode_account_settings(std::string_view bytes) {
+  if (bytes.empty() || static_cast<uint8_t>(bytes[0]) != kAccountSettingsValueVersion) {
+    return std::nullopt;
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(bytes.data() + 1, bytes.size() - 1, true).get(doc)) return std::nullopt;
+  AccountSettings settings;
+  std::string_view status;
+  if (doc["commitment_status"].get(status)) return std::nullopt;
+  settings.commitment_status = std::string(status);
+  int64_t v = 0;
+  if (!doc["started_ms"].get(v)) settings.started_ms = v;
+  if (!doc["ended_ms"].get(v)) settings.ended_ms = v;
+  if (!doc["earliest_end_ms"].get(v)) settings.earliest_end_ms = v;
+  return settings;
+}
+
 StreamCatalog::StreamCatalog(storage::Engine& engine) : engine_(engine) {}
 
 storage::Status StreamCatalog::load() {
@@ -155,7 +216,26 @@ storage::Status StreamCatalog::load() {
     StreamKey key = stream->key;
     streams_[key] = std::make_shared<const Stream>(std::move(*stream));
   }
-  return it->status();
+  if (!it->status().is_ok()) return it->status();
+
+  const std::string settings_prefix(1, static_cast<char>(kAccountSettingsKeyTag));
+  storage::IteratorOptions settings_options;
+  settings_options.lower_bound = settings_prefix;
+  settings_options.upper_bound = storage::prefix_successor(settings_prefix);
+  auto settings_it = engine_.iterate(storage::Keyspace::kMeta, settings_options);
+  for (settings_it->seek(settings_prefix); settings_it->valid(); settings_it->next()) {
+    storage::KeyReader reader(settings_it->key());
+    uint8_t tag = 0;
+    std::string_view account;
+    std::string_view region;
+    auto settings = decode_account_settings(settings_it->value());
+    if (!reader.u8(&tag) || !reader.short_string(&account) || !reader.short_string(&region) ||
+        !settings) {
+      return storage::Status::corruption("undecodable account settings record");
+    }
+    account_settings_[{std::string(account), std::string(region)}] = *settings;
+  }
+  return settings_it->status();
 }
 
 StreamCatalog::StreamPtr StreamCatalog::find(const StreamKey& key, int64_t now_ms) const {
@@ -191,6 +271,39 @@ int64_t StreamCatalog::open_shard_count(std::string_view account, std::string_vi
   int64_t total = 0;
   for (const auto& s : list(account, region, now_ms)) total += s->open_shard_count();
   return total;
+}
+
+int64_t StreamCatalog::on_demand_stream_count(std::string_view account, std::string_view region,
+                                              int64_t now_ms) const {
+  int64_t total = 0;
+  for (const auto& s : list(account, region, now_ms)) total += s->mode == "ON_DEMAND" ? 1 : 0;
+  return total;
+}
+
+AccountSettings StreamCatalog::account_settings(std::string_view account,
+                                                std::string_view region) const {
+  std::shared_lock lock(map_mutex_);
+  auto it = account_settings_.find({std::string(account), std::string(region)});
+  return it == account_settings_.end() ? AccountSettings{} : it->second;
+}
+
+aws::AwsResult<AccountSettings> StreamCatalog::update_account_settings(
+    std::string_view account, std::string_view region, const AccountMutation& mutate) {
+  std::lock_guard control(control_mutex_);
+  AccountSettings settings = account_settings(account, region);
+  auto mutated = mutate(settings);
+  if (!mutated) return aws::fail(std::move(mutated.error()));
+  storage::WriteBatch batch;
+  batch.put(storage::Keyspace::kMeta, account_settings_key(account, region),
+            encode_account_settings(settings));
+  auto status = engine_.write(batch);
+  if (!status.is_ok()) {
+    spdlog::error("could not persist account settings of {}: {}", account, status.message);
+    return aws::fail(aws::errors::internal_failure());
+  }
+  std::unique_lock lock(map_mutex_);
+  account_settings_[{std::string(account), std::string(region)}] = settings;
+  return settings;
 }
 
 uint64_t StreamCatalog::next_stream_id_locked(storage::WriteBatch& batch) {

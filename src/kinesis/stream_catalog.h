@@ -11,7 +11,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
+#include <string>
 #include <vector>
 
 #include "aws/error.h"
@@ -20,6 +22,19 @@
 #include "util/clock.h"
 
 namespace trib::kinesis {
+
+// Account-level settings of one account and region (DescribeAccountSettings). The minimum
+// throughput billing commitment is stored as last written; effective_at() applies a pending
+// disable whose earliest end has passed.
+struct AccountSettings {
+  std::string commitment_status =
+      "DISABLED";  // ENABLED, DISABLED, ENABLED_UNTIL_EARLIEST_ALLOWED_END
+  std::optional<int64_t> started_ms;
+  std::optional<int64_t> ended_ms;
+  std::optional<int64_t> earliest_end_ms;
+
+  AccountSettings effective_at(int64_t now_ms) const;
+};
 
 class StreamCatalog {
  public:
@@ -38,6 +53,9 @@ class StreamCatalog {
   std::vector<StreamPtr> list_all(int64_t now_ms) const;
   // Open shards of live streams in one account and region (the shard limit counts these).
   int64_t open_shard_count(std::string_view account, std::string_view region, int64_t now_ms) const;
+  // Live ON_DEMAND streams in one account and region (the on-demand stream limit counts these).
+  int64_t on_demand_stream_count(std::string_view account, std::string_view region,
+                                 int64_t now_ms) const;
 
   // Creates a stream from `prototype` (its id is assigned here). `admit` runs under the
   // control-plane lock with the current state, to enforce limits atomically.
@@ -47,6 +65,14 @@ class StreamCatalog {
   // Replaces a live stream with a modified copy: `mutate` edits the copy or fails.
   using Mutation = std::function<aws::AwsResult<Ok>(Stream&)>;
   aws::AwsResult<StreamPtr> update(const StreamKey& key, int64_t now_ms, const Mutation& mutate);
+
+  // Account settings of one account and region (defaults when never written).
+  AccountSettings account_settings(std::string_view account, std::string_view region) const;
+  // Edits the stored settings (persisted before they are published) and returns them.
+  using AccountMutation = std::function<aws::AwsResult<Ok>(AccountSettings&)>;
+  aws::AwsResult<AccountSettings> update_account_settings(std::string_view account,
+                                                          std::string_view region,
+                                                          const AccountMutation& mutate);
 
   // Removes streams whose deletion finished, with their records. Returns the incarnation
   // ids whose records were dropped.
@@ -60,11 +86,14 @@ class StreamCatalog {
   mutable std::shared_mutex map_mutex_;  // guards streams_
   std::mutex control_mutex_;             // serializes mutations
   std::map<StreamKey, StreamPtr> streams_;
+  std::map<std::pair<std::string, std::string>, AccountSettings> account_settings_;  // map_mutex_
   uint64_t next_stream_id_ = 1;
 };
 
 // Serialized form of a stream (version byte + JSON), exposed for tests.
 std::string encode_stream(const Stream& stream);
 std::optional<Stream> decode_stream(std::string_view bytes);
+std::string encode_account_settings(const AccountSettings& settings);
+std::optional<AccountSettings> decode_account_settings(std::string_view bytes);
 
 }  // namespace trib::kinesis

@@ -1,5 +1,7 @@
 // CreateStream: PROVISIONED with ShardCount, or ON_DEMAND (4 shards, configurable). The stream
 // is CREATING for --create-stream-ms, then ACTIVE.
+// ON_DEMAND streams count against --on-demand-stream-limit (LimitExceededException, text ours).
+// MaxRecordSizeInKiB and, for ON_DEMAND, WarmThroughputMiBps are stored as given.
 // Differences from AWS: PROVISIONED without ShardCount is refused with InvalidArgumentException
 // (AWS's exact text for this case is not known to us; see docs/compatibility.md).
 #include "kinesis/errors.h"
@@ -32,6 +34,12 @@ Output create_stream(KinesisContext& ctx, const aws::RequestContext& request, co
   stream.mode = mode;
   stream.created_ms = request.now_ms;
   stream.active_at_ms = request.now_ms + ctx.options.create_stream_ms;
+  if (const auto size_kib = input.int_member("MaxRecordSizeInKiB")) {
+    stream.max_record_size_kib = *size_kib;
+  }
+  if (const auto warm = input.int_member("WarmThroughputMiBps"); warm && mode == "ON_DEMAND") {
+    stream.warm_throughput_mibps = *warm;
+  }
   if (const aws::Value* tags = input.find("Tags")) {
     for (const auto& [key, value] : tags->as_map()) {
       stream.tags.emplace_back(key, value.is_string() ? value.as_string() : std::string());
@@ -39,6 +47,14 @@ Output create_stream(KinesisContext& ctx, const aws::RequestContext& request, co
   }
 
   auto admit = [&](const StreamCatalog& catalog) -> aws::AwsResult<Ok> {
+    if (mode == "ON_DEMAND") {
+      const int64_t on_demand =
+          catalog.on_demand_stream_count(request.account, request.region, request.now_ms);
+      if (on_demand + 1 > ctx.options.on_demand_stream_limit) {
+        return aws::fail(errors::on_demand_stream_limit_exceeded(
+            request.account, request.region, on_demand, ctx.options.on_demand_stream_limit));
+      }
+    }
     const int64_t current =
         catalog.open_shard_count(request.account, request.region, request.now_ms);
     if (current + shard_count > ctx.options.shard_limit) {

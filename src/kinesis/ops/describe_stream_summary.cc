@@ -1,5 +1,7 @@
 // DescribeStreamSummary: the stream without its shard list. OpenShardCount is 0 while the
-// stream is CREATING or DELETING, matching DescribeStream's empty shard list.
+// stream is CREATING or DELETING, matching DescribeStream's empty shard list. WarmThroughput
+// appears once a target was set (ON_DEMAND streams), MaxRecordSizeInKiB once it differs from
+// the default 1024 (whether AWS always shows it was not captured).
 #include "kinesis/errors.h"
 #include "kinesis/operations.h"
 #include "kinesis/stream_ref.h"
@@ -26,6 +28,12 @@ Output describe_stream_summary(KinesisContext& ctx, const aws::RequestContext& r
   if (!stream->key_id.empty()) summary.set("KeyId", stream->key_id);
   summary.set("OpenShardCount", has_shards ? stream->open_shard_count() : int64_t{0});
   summary.set("ConsumerCount", int64_t{0});
+  if (stream->warm_throughput_mibps) {
+    summary.set("WarmThroughput", warm_throughput(*stream, request.now_ms));
+  }
+  if (stream->max_record_size_kib != 1024) {
+    summary.set("MaxRecordSizeInKiB", stream->max_record_size_kib);
+  }
   aws::Value out = aws::Value::map();
   out.set("StreamDescriptionSummary", std::move(summary));
   return out;
