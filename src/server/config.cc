@@ -32,8 +32,24 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
   app.add_option("--max-request-bytes", config->max_request_bytes,
                  "Largest request body accepted; larger ones get 413 unread")
       ->envname("TRIBUTARY_MAX_REQUEST_BYTES");
-  app.add_flag("--sync-writes", config->kinesis.sync_writes,
-               "Durable mode: fsync every acknowledged write (survives power loss, not just a crash)")
+  auto* tls_cert = app.add_option("--tls-cert", config->tls_cert,
+                                  "TLS certificate chain (PEM) for the port; default: a "
+                                  "self-signed one for localhost in <data-dir>/tls")
+                       ->envname("TRIBUTARY_TLS_CERT")
+                       ->check(CLI::ExistingFile);
+  auto* tls_key = app.add_option("--tls-key", config->tls_key, "Private key (PEM) of --tls-cert")
+                      ->envname("TRIBUTARY_TLS_KEY")
+                      ->check(CLI::ExistingFile);
+  tls_cert->needs(tls_key);
+  tls_key->needs(tls_cert);
+  auto* no_tls = app.add_flag("--no-tls", config->no_tls,
+                              "Refuse TLS connections (plain HTTP/1.1 and h2c only)")
+                     ->envname("TRIBUTARY_NO_TLS");
+  no_tls->excludes(tls_cert);
+  no_tls->excludes(tls_key);
+  app.add_flag(
+         "--sync-writes", config->kinesis.sync_writes,
+         "Durable mode: fsync every acknowledged write (survives power loss, not just a crash)")
       ->envname("TRIBUTARY_SYNC_WRITES");
   app.add_flag("--test-clock", config->test_clock,
                "Tests only: serve /_tributary/clock to move the server's clock forward")
@@ -50,6 +66,10 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
                  "How long a stream stays UPDATING after a change")
       ->envname("TRIBUTARY_UPDATE_STREAM_MS")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--on-demand-stream-limit", config->kinesis.on_demand_stream_limit,
+                 "ON_DEMAND streams allowed per account and region")
+      ->envname("TRIBUTARY_ON_DEMAND_STREAM_LIMIT")
+      ->check(CLI::PositiveNumber);
   app.add_option("--shard-limit", config->kinesis.shard_limit,
                  "Open shards allowed per account and region")
       ->envname("TRIBUTARY_SHARD_LIMIT")

@@ -20,7 +20,13 @@ struct Config {
   std::string log_level = "info";
   int threads = 0;  // 0: one per core
   uint64_t max_request_bytes = 14 * 1024 * 1024;
-  bool test_clock = false;  // serve /_tributary/clock so tests can move time forward
+  bool test_clock = false;
+  // TLS on the listening port (sniffed per connection). Both paths or neither: without them a
+  // self-signed certificate for localhost is kept in <data-dir>/tls (in memory with
+  // --in-memory).
+  std::string tls_cert;
+  std::string tls_key;
+  bool no_tls = false;  // serve /_tributary/clock so tests can move time forward
   kinesis::KinesisOptions kinesis;
 };
 

@@ -9,6 +9,7 @@
 #include "aws/pipeline.h"
 #include "kinesis/service.h"
 #include "net/http_server.h"
+#include "net/tls.h"
 #include "server/admin.h"
 #include "storage/engine.h"
 #include "storage/keys.h"
@@ -36,6 +37,33 @@ bool load_or_create_token_key(storage::Engine& engine, std::string* key, std::st
     *error = "cannot store the token key: " + status.message;
     return false;
   }
+  return true;
+}
+
+// TLS for the port: the operator's certificate, or a self-signed one for localhost that is
+// kept in the data directory (so clients can trust it once) or, with --in-memory, made fresh.
+bool configure_tls(const Config& config, net::TlsOptions* tls, std::string* error) {
+  tls->enabled = !config.no_tls;
+  if (config.no_tls) {
+    spdlog::info("TLS: off (--no-tls)");
+    return true;
+  }
+  net::TlsCertificate certificate;
+  bool ok = false;
+  if (!config.tls_cert.empty()) {
+    ok = net::load_certificate_files(config.tls_cert, config.tls_key, &certificate, error);
+  } else if (config.in_memory) {
+    ok = net::generate_self_signed_certificate(&certificate, error);
+  } else {
+    const auto directory = std::filesystem::path(config.data_dir) / "tls";
+    ok = net::load_or_create_self_signed_certificate(directory.string(), &certificate, error);
+  }
+  if (!ok) return false;
+  spdlog::info("TLS (h2, http/1.1) on the same port; certificate: {}, SHA-256 {}",
+               certificate.description,
+               net::certificate_sha256_fingerprint(certificate.certificate_pem));
+  tls->certificate_pem = std::move(certificate.certificate_pem);
+  tls->private_key_pem = std::move(certificate.private_key_pem);
   return true;
 }
 
@@ -113,6 +141,7 @@ bool Server::start(std::string* error) {
   http_options.threads =
       c.threads > 0 ? c.threads : std::max(2u, std::thread::hardware_concurrency());
   http_options.max_body_bytes = c.max_request_bytes;
+  if (!configure_tls(c, &http_options.tls, error)) return false;
   auto* pipeline = impl_->pipeline.get();
   net::RequestHandler handler = [pipeline](const aws::HttpRequest& request) {
     return pipeline->handle(request);

@@ -186,7 +186,9 @@ TEST_P(RecordLogTest, ConcurrentAppendsKeepEveryRecordOnce) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
         std::vector<Appended> out;
-        std::vector<AppendRequest> batch = {{static_cast<uint32_t>(i % 2), "t" + std::to_string(t), std::to_string(i)}};
+        // AppendRequest only views its strings: keep them alive for the call.
+        const std::string partition_key = "t" + std::to_string(t), data = std::to_string(i);
+        std::vector<AppendRequest> batch = {{static_cast<uint32_t>(i % 2), partition_key, data}};
         ASSERT_TRUE(log_->append(9, batch, 1, false, &out).is_ok());
       }
     });
