@@ -336,7 +336,10 @@ aws::AwsResult<StreamCatalog::StreamPtr> StreamCatalog::create(Stream prototype,
   storage::WriteBatch batch;
   const uint64_t saved_next_id = next_stream_id_;
   prototype.id = next_stream_id_locked(batch);
-  if (previous) batch.put(storage::Keyspace::kMeta, purge_key(previous->id), "");
+  if (previous) {
+    batch.put(storage::Keyspace::kMeta, purge_key(previous->id), "");
+    purge_markers_pending_ = true;
+  }
   auto status = persist(prototype, batch);
   if (!status.is_ok()) {
     next_stream_id_ = saved_next_id;
@@ -380,7 +383,7 @@ std::vector<uint64_t> StreamCatalog::purge_gone(int64_t now_ms) {
   }
   // Streams replaced by a new incarnation left purge markers too.
   std::vector<uint64_t> marked;
-  {
+  if (purge_markers_pending_) {
     const std::string prefix(1, static_cast<char>(kPurgeKeyTag));
     storage::IteratorOptions options;
     options.lower_bound = prefix;
@@ -393,7 +396,10 @@ std::vector<uint64_t> StreamCatalog::purge_gone(int64_t now_ms) {
       if (reader.u8(&tag) && reader.u64(&id)) marked.push_back(id);
     }
   }
-  if (gone.empty() && marked.empty()) return {};
+  if (gone.empty() && marked.empty()) {
+    purge_markers_pending_ = false;
+    return {};
+  }
   storage::WriteBatch batch;
   auto drop_records = [&](uint64_t id) {
     batch.delete_range(storage::Keyspace::kRecords, records_prefix(id), records_prefix(id + 1));
@@ -420,6 +426,7 @@ std::vector<uint64_t> StreamCatalog::purge_gone(int64_t now_ms) {
     engine_.compact_range(storage::Keyspace::kRecords, records_prefix(s->id),
                           records_prefix(s->id + 1));
   }
+  purge_markers_pending_ = false;
   std::vector<uint64_t> purged = marked;
   for (const auto& s : gone) purged.push_back(s->id);
   return purged;

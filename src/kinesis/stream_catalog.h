@@ -88,6 +88,9 @@ class StreamCatalog {
   std::map<StreamKey, StreamPtr> streams_;
   std::map<std::pair<std::string, std::string>, AccountSettings> account_settings_;  // map_mutex_
   uint64_t next_stream_id_ = 1;
+  // Whether purge markers may exist in storage (set by load() and create(); cleared once
+  // purge_gone() has dropped them), so the lifecycle job does not scan for them every tick.
+  bool purge_markers_pending_ = true;
 };
 
 // Serialized form of a stream (version byte + JSON), exposed for tests.
