@@ -73,7 +73,7 @@ Output set_stream_encryption(KinesisContext& ctx, const aws::RequestContext& req
         if (auto active = require_active(stream, *key, request.now_ms); !active) return active;
         stream.encryption_type = encrypt ? "KMS" : "NONE";
         stream.key_id = encrypt ? key_id : std::string();
-        stream.start_update(request.now_ms, ctx.options.update_stream_ms);
+        stream.start_update(request.now_ms, ctx.options.encryption_ms);
         return Ok{};
       });
   if (!updated) return aws::fail(std::move(updated.error()));

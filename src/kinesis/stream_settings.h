@@ -13,7 +13,7 @@ Output change_retention_period(KinesisContext& ctx, const aws::RequestContext& r
                                const Input& input, RetentionChange change);
 
 // Checks (in this order): stream exists, EncryptionType KMS, KeyId well-formed, ACTIVE; then the
-// stream is UPDATING for --update-stream-ms.
+// stream is UPDATING for --encryption-ms.
 Output set_stream_encryption(KinesisContext& ctx, const aws::RequestContext& request,
                              const Input& input, bool encrypt);
 

@@ -66,6 +66,30 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
                  "How long a stream stays UPDATING after a change")
       ->envname("TRIBUTARY_UPDATE_STREAM_MS")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--encryption-ms", config->kinesis.encryption_ms,
+                 "How long a stream stays UPDATING after Start/StopStreamEncryption")
+      ->envname("TRIBUTARY_ENCRYPTION_MS")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--register-consumer-ms", config->kinesis.register_consumer_ms,
+                 "How long a new stream consumer stays CREATING")
+      ->envname("TRIBUTARY_REGISTER_CONSUMER_MS")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--deregister-consumer-ms", config->kinesis.deregister_consumer_ms,
+                 "How long a deregistered stream consumer stays DELETING")
+      ->envname("TRIBUTARY_DEREGISTER_CONSUMER_MS")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--consumer-limit", config->kinesis.consumer_limit,
+                 "Registered consumers allowed per stream")
+      ->envname("TRIBUTARY_CONSUMER_LIMIT")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-shards-per-stream", config->kinesis.max_shards_per_stream,
+                 "Most open shards UpdateShardCount may give one stream")
+      ->envname("TRIBUTARY_MAX_SHARDS_PER_STREAM")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--shard-count-updates-per-day", config->kinesis.shard_count_updates_per_day,
+                 "UpdateShardCount calls allowed per stream in any 24 hours")
+      ->envname("TRIBUTARY_SHARD_COUNT_UPDATES_PER_DAY")
+      ->check(CLI::PositiveNumber);
   app.add_option("--on-demand-stream-limit", config->kinesis.on_demand_stream_limit,
                  "ON_DEMAND streams allowed per account and region")
       ->envname("TRIBUTARY_ON_DEMAND_STREAM_LIMIT")

@@ -65,7 +65,13 @@ def summary(client, name: str) -> dict:
 def clocked(start_server):
     """A private server whose clock the test moves: updates last 60 s of it, creation 0 s."""
     return start_server(
-        in_memory=True, extra_args=["--test-clock", "--update-stream-ms", str(UPDATE_MS)]
+        in_memory=True, extra_args=[
+            "--test-clock",
+            "--update-stream-ms",
+            str(UPDATE_MS),
+            "--encryption-ms",
+            str(UPDATE_MS),
+        ]
     )
 
 
@@ -543,7 +549,7 @@ def test_account_settings_commitment(clocked):
 
 
 def test_metadata_survives_restart(start_server):
-    server = start_server(extra_args=["--update-stream-ms", "0"])
+    server = start_server(extra_args=["--update-stream-ms", "0", "--encryption-ms", "0"])
     client = kinesis_client(server)
     name = create_active_stream(client)
     arn = stream_arn(name)
@@ -574,7 +580,7 @@ def test_metadata_survives_restart(start_server):
 
 
 def test_updating_state_survives_restart(start_server):
-    server = start_server(extra_args=["--update-stream-ms", "600000"])
+    server = start_server(extra_args=["--encryption-ms", "600000"])
     client = kinesis_client(server)
     name = create_active_stream(client)
     client.start_stream_encryption(StreamName=name, EncryptionType="KMS", KeyId=KEY_UUID)

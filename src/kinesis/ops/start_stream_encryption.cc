@@ -1,5 +1,5 @@
 // StartStreamEncryption: records EncryptionType KMS and the KeyId; the stream is UPDATING for
-// --update-stream-ms, then ACTIVE. Records stay readable and writable throughout, and
+// --encryption-ms, then ACTIVE. Records stay readable and writable throughout, and
 // PutRecord(s)/GetRecords report EncryptionType KMS from then on.
 // Differences from AWS: no KMS is consulted, so the KMS* errors never occur; a KeyId is checked
 // for form only (key id UUID, alias/NAME, key ARN, alias ARN). The texts for a malformed KeyId

@@ -1,5 +1,5 @@
 // StopStreamEncryption: EncryptionType back to NONE (KeyId dropped); the stream is UPDATING for
-// --update-stream-ms, then ACTIVE. EncryptionType must be KMS and KeyId well-formed, as for
+// --encryption-ms, then ACTIVE. EncryptionType must be KMS and KeyId well-formed, as for
 // StartStreamEncryption.
 // Differences from AWS: the KeyId is not compared with the stream's key, and stopping on a stream
 // that is not encrypted succeeds (AWS's answer there was not captured).
