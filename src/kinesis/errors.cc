@@ -151,4 +151,72 @@ AwsError warm_throughput_needs_on_demand(std::string_view stream) {
                   stream));
 }
 
+AwsError reshard_shard_not_found(std::string_view shard_id, std::string_view stream,
+                                 std::string_view account) {
+  return AwsError::client(
+      "ResourceNotFoundException",
+      fmt::format("Could not find shard {} in stream {} under account {}.", shard_id, stream, account));
+}
+
+AwsError split_hash_key_outside_shard(std::string_view new_starting_hash_key, const Shard& shard,
+                                      std::string_view stream, std::string_view account) {
+  return invalid_argument(fmt::format(
+      "NewStartingHashKey {} used in SplitShard() on shard {} in stream {} under account {} is not "
+      "both greater than one plus the shard's StartingHashKey {} and less than the shard's "
+      "EndingHashKey {}.",
+      new_starting_hash_key, shard.shard_id(), stream, account,
+      streams::to_decimal(shard.hash_range.starting_hash_key),
+      streams::to_decimal(shard.hash_range.ending_hash_key)));
+}
+
+AwsError shards_not_adjacent(std::string_view shard, std::string_view adjacent_shard,
+                             std::string_view stream, std::string_view account) {
+  return invalid_argument(fmt::format(
+      "Shards {} and {} in stream {} under account {} are not an adjacent pair of shards eligible "
+      "for merging",
+      shard, adjacent_shard, stream, account));
+}
+
+AwsError shard_already_closed(std::string_view shard_id, std::string_view stream,
+                              std::string_view account, std::string_view action) {
+  return invalid_argument(fmt::format(
+      "Shard {} in stream {} under account {} has already been merged or split, and thus is not "
+      "eligible for {}.",
+      shard_id, stream, account, action));
+}
+
+AwsError shard_count_over_double(int64_t current, int64_t target) {
+  return invalid_argument(fmt::format(
+      "UpdateShardCount cannot scale up over double your current open shard count. Current open "
+      "shard count: {} Target shard count: {}",
+      current, target));
+}
+
+AwsError shard_count_below_half(int64_t current, int64_t target) {
+  return invalid_argument(fmt::format(
+      "UpdateShardCount cannot scale down below half your current open shard count. Current open "
+      "shard count: {} Target shard count: {}",
+      current, target));
+}
+
+AwsError shard_count_over_stream_limit(std::string_view stream, int64_t target, int64_t limit) {
+  return limit_exceeded(fmt::format(
+      "UpdateShardCount cannot scale stream {} to {} shards: a stream can have at most {} open "
+      "shards.",
+      stream, target, limit));
+}
+
+AwsError too_many_shard_count_updates(std::string_view stream, std::string_view account,
+                                      int64_t limit) {
+  return limit_exceeded(fmt::format(
+      "UpdateShardCount has already been called {} times on stream {} under account {} in the "
+      "last 24 hours.",
+      limit, stream, account));
+}
+
+AwsError reshard_on_demand(std::string_view operation, std::string_view stream) {
+  return invalid_argument(fmt::format(
+      "{} is not supported for stream {} in ON_DEMAND mode.", operation, stream));
+}
+
 }  // namespace trib::kinesis::errors

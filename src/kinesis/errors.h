@@ -47,6 +47,26 @@ aws::AwsError malformed_policy();
 // CreateStream / UpdateStreamMode beyond --on-demand-stream-limit.
 aws::AwsError on_demand_stream_limit_exceeded(std::string_view account, std::string_view region,
                                               int64_t current, int64_t limit);
+// Resharding (SplitShard, MergeShards, UpdateShardCount).
+// "Could not find shard X in stream S under account A." (captured for both split and merge).
+aws::AwsError reshard_shard_not_found(std::string_view shard_id, std::string_view stream,
+                                      std::string_view account);
+aws::AwsError split_hash_key_outside_shard(std::string_view new_starting_hash_key,
+                                           const Shard& shard, std::string_view stream,
+                                           std::string_view account);
+aws::AwsError shards_not_adjacent(std::string_view shard, std::string_view adjacent_shard,
+                                  std::string_view stream, std::string_view account);
+// A closed shard named in SplitShard ("splitting") or MergeShards ("merging").
+aws::AwsError shard_already_closed(std::string_view shard_id, std::string_view stream,
+                                   std::string_view account, std::string_view action);
+aws::AwsError shard_count_over_double(int64_t current, int64_t target);
+aws::AwsError shard_count_below_half(int64_t current, int64_t target);
+aws::AwsError shard_count_over_stream_limit(std::string_view stream, int64_t target,
+                                            int64_t limit);
+aws::AwsError too_many_shard_count_updates(std::string_view stream, std::string_view account,
+                                           int64_t limit);
+aws::AwsError reshard_on_demand(std::string_view operation, std::string_view stream);
+
 // UpdateStreamWarmThroughput on a PROVISIONED stream.
 aws::AwsError warm_throughput_needs_on_demand(std::string_view stream);
 

@@ -25,16 +25,19 @@ const std::map<std::string_view, OperationHandler>& operation_table() {
       {"ListStreams", &ops::list_streams},
       {"ListTagsForResource", &ops::list_tags_for_resource},
       {"ListTagsForStream", &ops::list_tags_for_stream},
+      {"MergeShards", &ops::merge_shards},
       {"PutRecord", &ops::put_record},
       {"PutRecords", &ops::put_records},
       {"PutResourcePolicy", &ops::put_resource_policy},
       {"RemoveTagsFromStream", &ops::remove_tags_from_stream},
+      {"SplitShard", &ops::split_shard},
       {"StartStreamEncryption", &ops::start_stream_encryption},
       {"StopStreamEncryption", &ops::stop_stream_encryption},
       {"TagResource", &ops::tag_resource},
       {"UntagResource", &ops::untag_resource},
       {"UpdateAccountSettings", &ops::update_account_settings},
       {"UpdateMaxRecordSize", &ops::update_max_record_size},
+      {"UpdateShardCount", &ops::update_shard_count},
       {"UpdateStreamMode", &ops::update_stream_mode},
       {"UpdateStreamWarmThroughput", &ops::update_stream_warm_throughput},
   };
@@ -48,11 +51,8 @@ const std::map<std::string_view, std::string_view>& unsupported_operations() {
       {"DeregisterStreamConsumer", kControl},
       {"DescribeStreamConsumer", kControl},
       {"ListStreamConsumers", kControl},
-      {"MergeShards", kControl},
       {"RegisterStreamConsumer", kControl},
-      {"SplitShard", kControl},
       {"SubscribeToShard", kPush},
-      {"UpdateShardCount", kControl},
   };
   return table;
 }

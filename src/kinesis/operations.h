@@ -13,6 +13,9 @@ namespace ops {
 Output create_stream(KinesisContext&, const aws::RequestContext&, const Input&);
 Output delete_stream(KinesisContext&, const aws::RequestContext&, const Input&);
 Output describe_stream(KinesisContext&, const aws::RequestContext&, const Input&);
+Output merge_shards(KinesisContext&, const aws::RequestContext&, const Input&);
+Output split_shard(KinesisContext&, const aws::RequestContext&, const Input&);
+Output update_shard_count(KinesisContext&, const aws::RequestContext&, const Input&);
 Output describe_stream_summary(KinesisContext&, const aws::RequestContext&, const Input&);
 Output list_streams(KinesisContext&, const aws::RequestContext&, const Input&);
 Output list_shards(KinesisContext&, const aws::RequestContext&, const Input&);

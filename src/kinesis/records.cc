@@ -1,5 +1,8 @@
 #include "kinesis/records.h"
 
+#include <chrono>
+#include <thread>
+
 #include "kinesis/errors.h"
 #include "kinesis/stream_ref.h"
 
@@ -34,6 +37,111 @@ aws::AwsResult<const Shard*> route_record(const Stream& stream, const std::strin
   const Shard* shard = stream.shard_for_hash_key(hash_key);
   if (!shard) return aws::fail(aws::errors::internal_failure());  // open shards always tile the space
   return shard;
+}
+
+aws::AwsResult<AppendOutcome> route_and_append(KinesisContext& ctx,
+                                               const aws::RequestContext& request,
+                                               StreamCatalog::StreamPtr stream,
+                                               std::span<const RecordToAppend> records) {
+  // A reshard holds a closed shard's "closed" flag only for the moment between closing it in
+  // the record log and publishing the new stream, so a few short waits always suffice; the
+  // bound keeps a storage failure from turning into a spin.
+  constexpr int kMaxAttempts = 2000;
+  const StreamKey key = stream->key;
+  const uint64_t stream_id = stream->id;
+  AppendOutcome outcome;
+  std::vector<streams::AppendRequest> appends;
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    outcome.shards.clear();
+    appends.clear();
+    outcome.shards.reserve(records.size());
+    appends.reserve(records.size());
+    for (const auto& record : records) {
+      auto shard = route_record(*stream, *record.partition_key, record.explicit_hash_key);
+      if (!shard) return aws::fail(std::move(shard.error()));
+      outcome.shards.push_back(shard.value());
+      appends.push_back({shard.value()->index, *record.partition_key, record.data});
+    }
+    auto status = ctx.records.append(stream->id, appends, request.now_ms, ctx.options.sync_writes,
+                                     &outcome.appended);
+    if (status.is_ok()) {
+      outcome.stream = std::move(stream);
+      return outcome;
+    }
+    if (!status.is_aborted()) return aws::fail(aws::errors::internal_failure());
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    stream = ctx.catalog.find(key, request.now_ms);
+    if (!stream || stream->id != stream_id) {
+      return aws::fail(errors::stream_not_found(key.name, key.account));
+    }
+  }
+  return aws::fail(aws::errors::internal_failure());
+}
+
+aws::AwsResult<uint64_t> resolve_starting_position(KinesisContext& ctx,
+                                                   const aws::RequestContext& request,
+                                                   const Stream& stream, const Shard& shard,
+                                                   const StartingPosition& start,
+                                                   std::string_view operation) {
+  const streams::ShardRef ref{stream.id, shard.index};
+  const std::string_view type = start.type;
+  if (type == "TRIM_HORIZON") return uint64_t{0};  // reads skip what retention removed
+  if (type == "LATEST") return ctx.records.next_position(ref);
+  if (type == "AT_SEQUENCE_NUMBER" || type == "AFTER_SEQUENCE_NUMBER") {
+    if (!start.sequence_number) {
+      return aws::fail(errors::invalid_argument("A StartingSequenceNumber is required for " +
+                                                std::string(type) + "."));
+    }
+    const std::string& sequence_number = *start.sequence_number;
+    auto target = decode_sequence_number(sequence_number);
+    if (!target) {
+      return aws::fail(errors::invalid_argument(
+          "StartingSequenceNumber " + sequence_number + " used in " + std::string(operation) +
+          " on shard " + shard.shard_id() + " in stream " + stream.key.name + " under account " +
+          stream.key.account + " is invalid."));
+    }
+    if (target->shard_index == shard.index && target->shard_end && shard.closed_ms) {
+      return ctx.records.next_position(ref);  // the shard's EndingSequenceNumber: its end
+    }
+    if (target->shard_index != shard.index || !same_incarnation(*target, stream.id)) {
+      return aws::fail(errors::invalid_argument(
+          "Invalid StartingSequenceNumber. It encodes " + shard_id_for(target->shard_index) +
+          ", while it was used in a call to a shard with " + shard.shard_id()));
+    }
+    return type == "AT_SEQUENCE_NUMBER" ? target->position : target->position + 1;
+  }
+  // AT_TIMESTAMP
+  if (!start.timestamp_ms) {
+    return aws::fail(
+        errors::invalid_argument("Must specify timestampInMillis parameter for iterator of type "
+                                 "AT_TIMESTAMP. Current request has no timestamp parameter."));
+  }
+  if (*start.timestamp_ms > request.now_ms) {
+    return aws::fail(errors::invalid_argument(
+        "The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. "
+        "timestampInMillis: " +
+        std::to_string(*start.timestamp_ms) +
+        ", currentTimestampInMillis: " + std::to_string(request.now_ms)));
+  }
+  return ctx.records.position_at_time(ref, *start.timestamp_ms);
+}
+
+aws::Value child_shards_value(const Stream& stream, const Shard& shard) {
+  aws::Value children = aws::Value::list();
+  for (const Shard* child : stream.children_of(shard.index)) {
+    aws::Value parents = aws::Value::list();
+    if (child->parent_index) parents.push(shard_id_for(*child->parent_index));
+    if (child->adjacent_parent_index) parents.push(shard_id_for(*child->adjacent_parent_index));
+    aws::Value range = aws::Value::map();
+    range.set("StartingHashKey", streams::to_decimal(child->hash_range.starting_hash_key));
+    range.set("EndingHashKey", streams::to_decimal(child->hash_range.ending_hash_key));
+    aws::Value value = aws::Value::map();
+    value.set("ShardId", child->shard_id());
+    value.set("ParentShards", std::move(parents));
+    value.set("HashKeyRange", std::move(range));
+    children.push(std::move(value));
+  }
+  return children;
 }
 
 bool data_fits(const Stream& stream, size_t size) {

@@ -3,8 +3,11 @@
 // record's wire form.
 #pragma once
 
+#include <span>
+
 #include "aws/error.h"
 #include "aws/service.h"
+#include "kinesis/context.h"
 #include "kinesis/stream_catalog.h"
 #include "streams/record_log.h"
 
@@ -20,6 +23,50 @@ aws::AwsResult<StreamCatalog::StreamPtr> find_stream_for_records(const StreamCat
 // else the MD5 of the partition key.
 aws::AwsResult<const Shard*> route_record(const Stream& stream, const std::string& partition_key,
                                           const std::string* explicit_hash_key);
+
+// One record of a PutRecord / PutRecords call, to be routed to its shard.
+struct RecordToAppend {
+  const std::string* partition_key = nullptr;
+  const std::string* explicit_hash_key = nullptr;  // nullptr: hash the partition key
+  std::string_view data;
+};
+
+// Where the records of one call went: the stream as it was routed against (a reshard may have
+// replaced the one the caller found), each record's shard, and its position and arrival time.
+struct AppendOutcome {
+  StreamCatalog::StreamPtr stream;
+  std::vector<const Shard*> shards;
+  std::vector<streams::Appended> appended;
+};
+
+// Routes every record to its open shard and appends them all in one atomic batch. When a
+// reshard closes a target shard between routing and appending, nothing is written and the
+// records are routed again against the stream's new shards: no record ever lands in a closed
+// shard.
+aws::AwsResult<AppendOutcome> route_and_append(KinesisContext& ctx,
+                                               const aws::RequestContext& request,
+                                               StreamCatalog::StreamPtr stream,
+                                               std::span<const RecordToAppend> records);
+
+// The record-log position a reader starts from, for GetShardIterator's ShardIteratorType and
+// SubscribeToShard's StartingPosition: TRIM_HORIZON, LATEST (now), AT_/AFTER_SEQUENCE_NUMBER
+// (the number must belong to this shard and stream incarnation; a closed shard's
+// EndingSequenceNumber means its end), AT_TIMESTAMP (first record at or after it; a time after
+// the server's clock is refused as AWS refuses it). `operation` names the call in AWS's texts.
+struct StartingPosition {
+  std::string_view type;
+  const std::string* sequence_number = nullptr;
+  std::optional<int64_t> timestamp_ms;
+};
+aws::AwsResult<uint64_t> resolve_starting_position(KinesisContext& ctx,
+                                                   const aws::RequestContext& request,
+                                                   const Stream& stream, const Shard& shard,
+                                                   const StartingPosition& start,
+                                                   std::string_view operation);
+
+// A closed shard's children as GetRecords and SubscribeToShard return them at its end:
+// [{ShardId, ParentShards, HashKeyRange}].
+aws::Value child_shards_value(const Stream& stream, const Shard& shard);
 
 // Whether Data of `size` bytes fits the stream's record size limit, and AWS's validation text
 // when it does not, at `path` ("data", or "records.3.member.data" in PutRecords).

@@ -68,12 +68,25 @@ std::string record_sequence_number(uint64_t stream_id, const Shard& shard, uint6
   return streams::format_sequence_number(parts);
 }
 
+namespace {
+constexpr uint64_t kShardEndCounter = 0x7fffffffffffffffULL;
+}
+
 std::optional<SequenceNumberTarget> decode_sequence_number(std::string_view sequence_number) {
   auto parts = streams::parse_sequence_number(sequence_number);
   if (!parts) return std::nullopt;
   const uint64_t mask = (uint64_t{1} << kSequenceCounterBits) - 1;
   return SequenceNumberTarget{parts->shard_index, parts->counter >> kSequenceCounterBits,
-                              parts->counter & mask};
+                              parts->counter & mask, parts->counter == kShardEndCounter};
+}
+
+std::string Shard::ending_sequence_number() const {
+  streams::SequenceNumberParts parts;
+  parts.shard_created_seconds = created_ms / 1000;
+  parts.record_seconds = closed_ms.value_or(created_ms) / 1000;
+  parts.counter = kShardEndCounter;
+  parts.shard_index = index;
+  return streams::format_sequence_number(parts);
 }
 
 bool same_incarnation(const SequenceNumberTarget& target, uint64_t stream_id) {
@@ -101,6 +114,27 @@ const Shard* Stream::find_shard(uint32_t shard_index) const {
     if (shard.index == shard_index) return &shard;
   }
   return nullptr;
+}
+
+const Shard* Stream::find_live_shard(uint32_t shard_index, int64_t now_ms) const {
+  const Shard* shard = find_shard(shard_index);
+  return shard && !shard_expired(*shard, now_ms) ? shard : nullptr;
+}
+
+std::vector<const Shard*> Stream::children_of(uint32_t shard_index) const {
+  std::vector<const Shard*> children;
+  for (const auto& shard : shards) {
+    if (shard.parent_index == shard_index || shard.adjacent_parent_index == shard_index) {
+      children.push_back(&shard);
+    }
+  }
+  return children;
+}
+
+uint32_t Stream::next_shard_index() const {
+  uint32_t next = 0;
+  for (const auto& shard : shards) next = std::max(next, shard.index + 1);
+  return next;
 }
 
 const Shard* Stream::shard_for_hash_key(streams::uint128 hash_key) const {

@@ -30,11 +30,14 @@ struct Shard {
   int64_t created_ms = 0;
   std::optional<uint32_t> parent_index;
   std::optional<uint32_t> adjacent_parent_index;
-  std::optional<int64_t> closed_ms;  // set when a reshard closes it (later issue)
+  std::optional<int64_t> closed_ms;  // set when a reshard closes it: it takes no more records
 
   std::string shard_id() const;  // "shardId-000000000000"
   // The first sequence number of this shard in stream incarnation `stream_id`.
   std::string starting_sequence_number(uint64_t stream_id) const;
+  // A closed shard's EndingSequenceNumber: as on AWS, the largest counter (greater than every
+  // record's number) with the closing time.
+  std::string ending_sequence_number() const;
   bool is_open() const { return !closed_ms.has_value(); }
 };
 
@@ -69,6 +72,8 @@ struct Stream {
   std::optional<int64_t> warm_throughput_mibps;
   std::optional<int64_t> previous_warm_throughput_mibps;
   std::optional<std::string> resource_policy;  // PutResourcePolicy document, as given
+  // When UpdateShardCount ran within the last 24 hours (its rate limit).
+  std::vector<int64_t> shard_count_updates_ms;
 
   StreamStatus status(int64_t now_ms) const;
   // Records that arrived before this time are past retention at `now_ms`.
@@ -82,6 +87,17 @@ struct Stream {
     updating_until_ms = std::max(updating_until_ms, now_ms + duration_ms);
   }
   const Shard* find_shard(uint32_t index) const;
+  // A closed shard expires once every record it can hold is past retention: it is then left
+  // out of DescribeStream and ListShards and cannot be read.
+  bool shard_expired(const Shard& shard, int64_t now_ms) const {
+    return shard.closed_ms && *shard.closed_ms < retention_cutoff_ms(now_ms);
+  }
+  // find_shard, without expired shards.
+  const Shard* find_live_shard(uint32_t index, int64_t now_ms) const;
+  // Shards whose parent or adjacent parent is `index`, in index order.
+  std::vector<const Shard*> children_of(uint32_t index) const;
+  // The index the next new shard gets (indexes are never reused).
+  uint32_t next_shard_index() const;
   // The open shard whose hash-key range contains `hash_key`.
   const Shard* shard_for_hash_key(streams::uint128 hash_key) const;
   bool is_gone(int64_t now_ms) const { return now_ms >= gone_at_ms; }
@@ -128,6 +144,7 @@ struct SequenceNumberTarget {
   uint32_t shard_index = 0;
   uint64_t stream_id_bits = 0;  // the low 24 bits of the stream incarnation id
   uint64_t position = 0;
+  bool shard_end = false;  // a closed shard's EndingSequenceNumber (after every record)
 };
 std::optional<SequenceNumberTarget> decode_sequence_number(std::string_view sequence_number);
 bool same_incarnation(const SequenceNumberTarget& target, uint64_t stream_id);

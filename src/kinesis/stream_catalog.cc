@@ -81,6 +81,11 @@ std::string encode_stream(const Stream& s) {
   Value tags = Value::list();
   for (const auto& [k, v] : s.tags) tags.push(Value(aws::ValueList{Value(k), Value(v)}));
   doc.set("tags", std::move(tags));
+  if (!s.shard_count_updates_ms.empty()) {
+    Value updates = Value::list();
+    for (int64_t at : s.shard_count_updates_ms) updates.push(at);
+    doc.set("shard_count_updates_ms", std::move(updates));
+  }
   Value shards = Value::list();
   for (const auto& shard : s.shards) {
     Value sv = Value::map();
@@ -133,6 +138,10 @@ std::optional<Stream> decode_stream(std::string_view bytes) {
     for (auto t : simdjson::dom::array(doc["tags"])) {
       s.tags.emplace_back(std::string(std::string_view(t.at(0))),
                           std::string(std::string_view(t.at(1))));
+    }
+    simdjson::dom::array updates;
+    if (!doc["shard_count_updates_ms"].get(updates)) {
+      for (auto at : updates) s.shard_count_updates_ms.push_back(int64_t(at));
     }
     for (auto sv : simdjson::dom::array(doc["shards"])) {
       Shard shard;

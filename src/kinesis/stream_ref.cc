@@ -62,6 +62,7 @@ aws::Value describe_shard(const Stream& stream, const Shard& shard) {
   out.set("HashKeyRange", std::move(range));
   aws::Value sequence = aws::Value::map();
   sequence.set("StartingSequenceNumber", shard.starting_sequence_number(stream.id));
+  if (shard.closed_ms) sequence.set("EndingSequenceNumber", shard.ending_sequence_number());
   out.set("SequenceNumberRange", std::move(sequence));
   return out;
 }

@@ -25,7 +25,7 @@ inline constexpr int kKeyspaceCount = 3;
 const char* keyspace_name(Keyspace ks);
 
 struct Status {
-  enum class Code : uint8_t { kOk, kNotFound, kCorruption, kIoError, kInvalidArgument };
+  enum class Code : uint8_t { kOk, kNotFound, kCorruption, kIoError, kInvalidArgument, kAborted };
   Code code = Code::kOk;
   std::string message;
 
@@ -34,8 +34,12 @@ struct Status {
   static Status io_error(std::string m) { return {Code::kIoError, std::move(m)}; }
   static Status corruption(std::string m) { return {Code::kCorruption, std::move(m)}; }
   static Status invalid_argument(std::string m) { return {Code::kInvalidArgument, std::move(m)}; }
+  // Nothing was written because a precondition changed under the caller; retrying with fresh
+  // state may succeed (an append to a shard a reshard just closed).
+  static Status aborted(std::string m) { return {Code::kAborted, std::move(m)}; }
   bool is_ok() const { return code == Code::kOk; }
   bool is_not_found() const { return code == Code::kNotFound; }
+  bool is_aborted() const { return code == Code::kAborted; }
 };
 
 // An ordered list of mutations applied atomically by Engine::write.

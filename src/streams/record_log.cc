@@ -67,6 +67,7 @@ bool position_of(std::string_view key, uint64_t* position) {
 struct RecordLog::ShardState {
   std::mutex append_mutex;
   bool loaded = false;  // guarded by append_mutex
+  bool closed = false;  // guarded by append_mutex
   std::atomic<uint64_t> next_position{0};
   std::atomic<int64_t> latest_arrival_ms{0};
   std::atomic<uint64_t> first_position{0};
@@ -149,6 +150,9 @@ storage::Status RecordLog::append(uint64_t stream_id, std::span<const AppendRequ
   for (uint32_t index : shard_indexes) {
     states.push_back(state(ShardRef{stream_id, index}));
     locks.emplace_back(states.back()->append_mutex);
+  }
+  for (const auto& s : states) {
+    if (s->closed) return storage::Status::aborted("shard closed by a reshard");
   }
   auto state_of = [&](uint32_t index) -> ShardState& {
     auto pos = std::lower_bound(shard_indexes.begin(), shard_indexes.end(), index);
@@ -234,6 +238,30 @@ storage::Status RecordLog::read(ShardRef shard, uint64_t from_position, int64_t 
     out->records.push_back(std::move(record));
   }
   return it->status();
+}
+
+uint64_t RecordLog::close_shard(ShardRef shard) {
+  auto s = state(shard);
+  uint64_t end = 0;
+  {
+    std::lock_guard lock(s->append_mutex);
+    s->closed = true;
+    end = s->next_position.load();
+  }
+  // Push subscribers waiting for the next record learn instead that the shard has ended.
+  std::map<uint64_t, WaitCallback> callbacks;
+  {
+    std::lock_guard lock(s->waiters_mutex);
+    callbacks.swap(s->waiters);
+  }
+  for (auto& [id, callback] : callbacks) callback();
+  return end;
+}
+
+void RecordLog::reopen_shard(ShardRef shard) {
+  auto s = state(shard);
+  std::lock_guard lock(s->append_mutex);
+  s->closed = false;
 }
 
 uint64_t RecordLog::next_position(ShardRef shard) { return state(shard)->next_position.load(); }

@@ -68,6 +68,8 @@ class RecordLog {
 
   // Appends all records in one atomic batch; fills `out` (same order as `requests`).
   // `sync`: fsync before returning (durable mode). Arrival times are max(now, last arrival).
+  // Status::aborted (nothing written) when a target shard was closed by close_shard: the
+  // caller routes again with the stream's new shards.
   storage::Status append(uint64_t stream_id, std::span<const AppendRequest> requests, int64_t now_ms,
                          bool sync, std::vector<Appended>* out);
 
@@ -84,6 +86,14 @@ class RecordLog {
   // Newest arrival time in the shard, 0 when it has no record.
   int64_t latest_arrival_ms(ShardRef shard);
 
+  // Closes a shard to appends (a reshard made it a parent) once every append in flight on it
+  // has committed; returns the position after its last record. Closing is in memory only:
+  // after a restart the stream's metadata, which says which shards are closed, routes writes.
+  // Wakes the shard's notify_on_append waiters (a closed shard will get no more records).
+  uint64_t close_shard(ShardRef shard);
+  // Undoes close_shard (the reshard that closed it could not be stored).
+  void reopen_shard(ShardRef shard);
+
   // Deletes records of a shard that arrived before `cutoff_ms`; returns how many positions
   // were released (approximate) — 0 when nothing was trimmed.
   uint64_t trim(ShardRef shard, int64_t cutoff_ms);
@@ -91,7 +101,8 @@ class RecordLog {
   void forget_stream(uint64_t stream_id);
 
   // Push delivery (SubscribeToShard): a one-shot callback run on the appending thread right
-  // after the next append to the shard commits; returns an id usable with cancel_wait.
+  // after the next append to the shard commits (or when close_shard closes it); returns an id
+  // usable with cancel_wait.
   using WaitCallback = std::function<void()>;
   uint64_t notify_on_append(ShardRef shard, WaitCallback callback);
   void cancel_wait(ShardRef shard, uint64_t id);

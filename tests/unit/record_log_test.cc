@@ -179,6 +179,22 @@ TEST_P(RecordLogTest, NotifiesWaitersOnAppend) {
   EXPECT_EQ(calls.load(), 1);
 }
 
+TEST_P(RecordLogTest, ClosedShardRefusesAppendsWithoutWritingAnything) {
+  append(4, {{0, "k", "a"}, {0, "k", "b"}}, 1);
+  std::atomic<int> woken{0};
+  log_->notify_on_append({4, 0}, [&] { woken++; });
+  EXPECT_EQ(log_->close_shard({4, 0}), 2u);
+  EXPECT_EQ(woken.load(), 1);  // a waiting subscriber learns the shard ended
+  std::vector<Appended> out;
+  std::vector<AppendRequest> both = {{1, "k", "other shard"}, {0, "k", "closed shard"}};
+  EXPECT_TRUE(log_->append(4, both, 2, false, &out).is_aborted());
+  EXPECT_EQ(read({4, 1}, 0).records.size(), 0u);  // the batch is all or nothing
+  EXPECT_EQ(read({4, 0}, 0).records.size(), 2u);
+  EXPECT_EQ(append(4, {{1, "k", "open shard"}}, 3)[0].position, 0u);
+  log_->reopen_shard({4, 0});
+  EXPECT_EQ(append(4, {{0, "k", "c"}}, 4)[0].position, 2u);
+}
+
 TEST_P(RecordLogTest, ConcurrentAppendsKeepEveryRecordOnce) {
   constexpr int kThreads = 4, kPerThread = 250;
   std::vector<std::thread> threads;

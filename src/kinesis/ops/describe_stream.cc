@@ -22,6 +22,7 @@ Output describe_stream(KinesisContext& ctx, const aws::RequestContext& request,
   if (status == StreamStatus::kActive || status == StreamStatus::kUpdating) {
     int64_t listed = 0;
     for (const auto& shard : stream->shards) {
+      if (stream->shard_expired(shard, request.now_ms)) continue;
       if (start_after &&
           (start_index ? shard.index <= *start_index : shard.shard_id() <= *start_after)) {
         continue;

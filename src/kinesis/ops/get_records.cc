@@ -1,6 +1,7 @@
 // GetRecords: reads from the iterator's position by seek, at most Limit records (default
 // 10000) and 10 MiB, skipping records past retention; always a fresh NextShardIterator on an
-// open shard; MillisBehindLatest is 0 when the reader is at the tip.
+// open shard; MillisBehindLatest is 0 when the reader is at the tip. At the end of a closed
+// shard: no NextShardIterator, and ChildShards.
 #include "kinesis/errors.h"
 #include "kinesis/operations.h"
 #include "kinesis/records.h"
@@ -25,7 +26,7 @@ Output get_records(KinesisContext& ctx, const aws::RequestContext& request, cons
     return aws::fail(errors::shard_not_found(shard_id_for(state->shard_index), state->stream.name,
                                              state->stream.account));
   }
-  const Shard* shard = stream->find_shard(state->shard_index);
+  const Shard* shard = stream->find_live_shard(state->shard_index, request.now_ms);
   if (!shard) {
     return aws::fail(errors::shard_not_found(shard_id_for(state->shard_index), stream->key.name, stream->key.account));
   }
@@ -44,11 +45,19 @@ Output get_records(KinesisContext& ctx, const aws::RequestContext& request, cons
   }
   records.as_list().reserve(read.records.size());
   for (auto& record : read.records) records.push(record_value(*stream, *shard, std::move(record)));
+  aws::Value out = aws::Value::map();
+  // The end of a closed shard: no NextShardIterator, and the children to read next. (A read
+  // that returns the shard's last records still gets an iterator; the next read ends it.)
+  const bool shard_ended = shard->closed_ms && read.reached_end && read.records.empty();
+  out.set("Records", std::move(records));
+  if (shard_ended) {
+    out.set("MillisBehindLatest", behind);
+    out.set("ChildShards", child_shards_value(*stream, *shard));
+    return out;
+  }
   ShardIteratorState next = *state;
   next.position = read.next_position;
   next.created_ms = request.now_ms;
-  aws::Value out = aws::Value::map();
-  out.set("Records", std::move(records));
   out.set("NextShardIterator", encode_shard_iterator(ctx.sealer, next));
   out.set("MillisBehindLatest", behind);
   return out;

@@ -18,7 +18,9 @@ struct ShardSelection {
   std::optional<int64_t> timestamp_ms;
 };
 
-bool selected(const Stream& stream, const Shard& shard, const ShardSelection& selection) {
+bool selected(const Stream& stream, const Shard& shard, const ShardSelection& selection,
+              int64_t now_ms) {
+  if (stream.shard_expired(shard, now_ms)) return false;
   if (selection.after_index && shard.index <= *selection.after_index) return false;
   const std::string& type = selection.filter_type;
   if (type.empty() || type == "AFTER_SHARD_ID" || type == "FROM_TRIM_HORIZON") return true;
@@ -26,11 +28,7 @@ bool selected(const Stream& stream, const Shard& shard, const ShardSelection& se
   if (type == "AT_TRIM_HORIZON") {
     // The oldest generation still within retention: shards whose parents are gone.
     auto has_live_parent = [&](std::optional<uint32_t> parent) {
-      if (!parent) return false;
-      for (const auto& s : stream.shards) {
-        if (s.index == *parent) return true;
-      }
-      return false;
+      return parent && stream.find_live_shard(*parent, now_ms) != nullptr;
     };
     return !has_live_parent(shard.parent_index) && !has_live_parent(shard.adjacent_parent_index);
   }
@@ -137,7 +135,7 @@ Output list_shards(KinesisContext& ctx, const aws::RequestContext& request, cons
   int64_t listed = 0;
   uint32_t last_index = 0;
   for (const auto& shard : stream->shards) {
-    if (!selected(*stream, shard, selection)) continue;
+    if (!selected(*stream, shard, selection, request.now_ms)) continue;
     if (listed == max_results) {
       has_more = true;
       break;

@@ -17,12 +17,13 @@ Output put_record(KinesisContext& ctx, const aws::RequestContext& request, const
     return aws::fail(aws::errors::validation("1 validation error detected: " +
                                              oversized_data_message(stream, "data", data.size())));
   }
-  const std::string& partition_key = *input.string_member("PartitionKey");
-  auto shard = route_record(stream, partition_key, input.string_member("ExplicitHashKey"));
-  if (!shard) return aws::fail(std::move(shard.error()));
-
-  streams::AppendRequest append{shard.value()->index, partition_key, data};
+  const std::string* partition_key = input.string_member("PartitionKey");
+  const std::string* explicit_hash_key = input.string_member("ExplicitHashKey");
   if (const std::string* ordering = input.string_member("SequenceNumberForOrdering")) {
+    // AWS reports a bad ExplicitHashKey before a bad SequenceNumberForOrdering.
+    if (auto routed = route_record(stream, *partition_key, explicit_hash_key); !routed) {
+      return aws::fail(std::move(routed.error()));
+    }
     auto target = decode_sequence_number(*ordering);
     if (!target) {
       return aws::fail(errors::invalid_argument(
@@ -30,15 +31,17 @@ Output put_record(KinesisContext& ctx, const aws::RequestContext& request, const
           " under account " + stream.key.account + " is invalid."));
     }
   }
-  std::vector<streams::Appended> appended;
-  auto status = ctx.records.append(stream.id, {&append, 1}, request.now_ms, ctx.options.sync_writes, &appended);
-  if (!status.is_ok()) return aws::fail(aws::errors::internal_failure());
+  const RecordToAppend record{partition_key, explicit_hash_key, data};
+  auto appended = route_and_append(ctx, request, found.value(), {&record, 1});
+  if (!appended) return aws::fail(std::move(appended.error()));
+  const Shard& shard = *appended->shards[0];
+  const streams::Appended& position = appended->appended[0];
 
   aws::Value out = aws::Value::map();
-  out.set("ShardId", shard.value()->shard_id());
+  out.set("ShardId", shard.shard_id());
   out.set("SequenceNumber",
-          record_sequence_number(stream.id, *shard.value(), appended[0].position, appended[0].arrival_ms));
-  if (stream.encryption_type != "NONE") out.set("EncryptionType", stream.encryption_type);
+          record_sequence_number(appended->stream->id, shard, position.position, position.arrival_ms));
+  if (appended->stream->encryption_type != "NONE") out.set("EncryptionType", appended->stream->encryption_type);
   return out;
 }
 

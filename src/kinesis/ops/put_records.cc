@@ -41,29 +41,26 @@ Output put_records(KinesisContext& ctx, const aws::RequestContext& request, cons
     return aws::fail(errors::invalid_argument("Records size exceeds 5 MB limit"));
   }
 
-  std::vector<streams::AppendRequest> appends;
-  std::vector<const Shard*> shards;
-  appends.reserve(entries.size());
-  shards.reserve(entries.size());
+  std::vector<RecordToAppend> records;
+  records.reserve(entries.size());
   for (const auto& entry : entries) {
-    const std::string& partition_key = *entry.string_member("PartitionKey");
-    auto shard = route_record(stream, partition_key, entry.string_member("ExplicitHashKey"));
-    if (!shard) return aws::fail(std::move(shard.error()));
-    shards.push_back(shard.value());
-    appends.push_back({shard.value()->index, partition_key, entry.find("Data")->as_blob().bytes});
+    records.push_back({entry.string_member("PartitionKey"), entry.string_member("ExplicitHashKey"),
+                       entry.find("Data")->as_blob().bytes});
   }
-  std::vector<streams::Appended> appended;
-  auto status = ctx.records.append(stream.id, appends, request.now_ms, ctx.options.sync_writes, &appended);
-  if (!status.is_ok()) return aws::fail(aws::errors::internal_failure());
+  auto appended = route_and_append(ctx, request, found.value(), records);
+  if (!appended) return aws::fail(std::move(appended.error()));
+  const auto& shards = appended->shards;
+  const uint64_t stream_id = appended->stream->id;
 
   aws::Value results = aws::Value::list();
-  results.as_list().reserve(appends.size());
+  results.as_list().reserve(records.size());
   std::map<uint32_t, std::string> shard_ids;  // formatted once per shard, not per record
-  for (size_t i = 0; i < appends.size(); ++i) {
+  for (size_t i = 0; i < records.size(); ++i) {
     aws::Value result = aws::Value::map();
     result.as_map().reserve(2);
     result.set("SequenceNumber",
-               record_sequence_number(stream.id, *shards[i], appended[i].position, appended[i].arrival_ms));
+               record_sequence_number(stream_id, *shards[i], appended->appended[i].position,
+                                      appended->appended[i].arrival_ms));
     auto [id, inserted] = shard_ids.try_emplace(shards[i]->index);
     if (inserted) id->second = shards[i]->shard_id();
     result.set("ShardId", id->second);
@@ -72,7 +69,9 @@ Output put_records(KinesisContext& ctx, const aws::RequestContext& request, cons
   aws::Value out = aws::Value::map();
   out.set("FailedRecordCount", int64_t{0});
   out.set("Records", std::move(results));
-  if (stream.encryption_type != "NONE") out.set("EncryptionType", stream.encryption_type);
+  if (appended->stream->encryption_type != "NONE") {
+    out.set("EncryptionType", appended->stream->encryption_type);
+  }
   return out;
 }
 

@@ -1,0 +1,52 @@
+// Resharding shared by SplitShard, MergeShards and UpdateShardCount: a plan says which open
+// shards close and which shards are added (children, and for UpdateShardCount the short-lived
+// shards between them), and apply_reshard makes it one atomic change of the stream.
+#pragma once
+
+#include <functional>
+#include <string_view>
+#include <vector>
+
+#include "aws/error.h"
+#include "aws/service.h"
+#include "kinesis/context.h"
+#include "kinesis/stream.h"
+
+namespace trib::kinesis {
+
+struct ReshardPlan {
+  std::vector<uint32_t> closing;  // open shards that become parents
+  std::vector<Shard> added;       // new shards; those with closed_ms set are short-lived
+};
+
+// Builds the plan from the current stream (under the control-plane lock), or fails with the
+// operation's own argument errors.
+using ReshardPlanner = std::function<aws::AwsResult<ReshardPlan>(const Stream&)>;
+
+// Applies a reshard in AWS's check order after the planner's argument checks: the account's
+// shard limit, then the stream must be ACTIVE. Parents are closed in the record log before the
+// new stream is published, so no record lands in a parent after its children exist; the stream
+// is UPDATING for --update-stream-ms. `before_apply` may edit the stream last (rate limits).
+aws::AwsResult<StreamCatalog::StreamPtr> apply_reshard(
+    KinesisContext& ctx, const aws::RequestContext& request, const StreamKey& key,
+    const ReshardPlanner& planner,
+    const std::function<aws::AwsResult<Ok>(Stream&)>& before_apply = nullptr);
+
+// The shard a SplitShard / MergeShards argument names (read as AWS reads shard ids), or
+// ResourceNotFoundException with the resharding text.
+aws::AwsResult<const Shard*> shard_to_reshard(const Stream& stream, std::string_view shard_id,
+                                              int64_t now_ms);
+
+// A new open shard covering `range`, created now, with its parents.
+Shard new_child_shard(uint32_t index, streams::HashKeyRange range, int64_t now_ms,
+                      std::optional<uint32_t> parent,
+                      std::optional<uint32_t> adjacent_parent = std::nullopt);
+
+// UpdateShardCount's UNIFORM_SCALING as AWS performs it: splits and merges of single shards.
+// Open shards are split at every boundary of the target's even ranges that falls inside them,
+// then the pieces of each target range are merged left to right. Every shard has at most two
+// parents, lineage covers every hash key, and the intermediate shards are created closed.
+ReshardPlan plan_uniform_scaling(const Stream& stream, uint32_t target_shard_count,
+                                 int64_t now_ms);
+
+}  // namespace trib::kinesis
