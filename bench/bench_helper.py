@@ -8,6 +8,8 @@
                                   the milliseconds from exec to the first 2xx answer, then stop
                                   COMMAND (SIGTERM, then SIGKILL) and wait for it
   rss PID                         print VmRSS of PID in KiB (from /proc/PID/status)
+  seek-read PORT STREAM TIME_MS   print the milliseconds of GetShardIterator AT_TIMESTAMP TIME_MS
+                                  on shardId-000000000000 plus one GetRecords (Limit 1000) from it
   median NUMBER...                print the median
 """
 
@@ -119,6 +121,22 @@ def main(argv):
         print(f"{measure_startup(port, argv[4:]):.1f}")
     elif command == "rss":
         print(resident_set_kib(int(argv[2])))
+    elif command == "seek-read":
+        port, stream, time_ms = int(argv[2]), argv[3], int(argv[4])
+        import json
+
+        started = time.perf_counter()
+        status, text = kinesis_request(port, "GetShardIterator", json.dumps({
+            "StreamName": stream, "ShardId": "shardId-000000000000",
+            "ShardIteratorType": "AT_TIMESTAMP", "Timestamp": time_ms / 1000}))
+        if status != 200:
+            return 1
+        iterator = json.loads(text)["ShardIterator"]
+        status, text = kinesis_request(port, "GetRecords", json.dumps({
+            "ShardIterator": iterator, "Limit": 1000}), timeout=30.0)
+        if status != 200 or not json.loads(text)["Records"]:
+            return 1
+        print(f"{(time.perf_counter() - started) * 1000:.1f}")
     elif command == "median":
         print(f"{statistics.median(float(value) for value in argv[2:]):.1f}")
     else:

@@ -12,6 +12,11 @@
 #                records into 4 shards; RSS after the fill (and 2 s idle); then BENCH_RUNS drains,
 #                each 4 connections, one per shard, GetShardIterator TRIM_HORIZON then GetRecords
 #                (Limit 10000) until an empty answer with MillisBehindLatest 0; median records/s
+#   Growth       (phase "growth", not in the default list) a fresh server per Tributary flavour;
+#                BENCH_GROWTH_STEPS windows, each PutRecords (500 x 100 B, 16 connections) of
+#                BENCH_GROWTH_STEP_RECORDS more records into the same 4-shard stream; records/s,
+#                RSS and data-directory size after each window, and the time of one GetRecords
+#                (Limit 1000) at the newest window's start (a seek into the whole stream)
 # kinesis-local is far slower than the others (see bench/README.md): its PutRecords runs are a
 # fixed job (BENCH_SLOW_PUT_RECORDS_REQUESTS requests over 16 connections, timed from the first
 # request to the last answer) instead of a timed window, and it is filled with
@@ -24,7 +29,9 @@
 #   BENCH_RUNS=3 BENCH_DURATION_S=10 BENCH_WARMUP_S=2 BENCH_LOADGEN_THREADS=1
 #   BENCH_FILL_RECORDS=1000000 BENCH_FILL_RECORDS_KINESALITE=1000000
 #   BENCH_FILL_RECORDS_KINESIS_LOCAL=10000 BENCH_SLOW_PUT_RECORDS_REQUESTS=16
-#   BENCH_PHASES     subset of "put-record-16 put-record-64 put-records-100 put-records-1k drain"
+#   BENCH_PHASES     subset of "put-record-16 put-record-64 put-records-100 put-records-1k drain
+#                    growth" (default: all but growth)
+#   BENCH_GROWTH_STEPS=10 BENCH_GROWTH_STEP_RECORDS=1000000
 #   BENCH_OUTPUT     default: bench/results/records-latest.md
 set -euo pipefail
 
@@ -44,6 +51,8 @@ BENCH_FILL_RECORDS_KINESALITE=${BENCH_FILL_RECORDS_KINESALITE:-1000000}
 BENCH_FILL_RECORDS_KINESIS_LOCAL=${BENCH_FILL_RECORDS_KINESIS_LOCAL:-10000}
 BENCH_SLOW_PUT_RECORDS_REQUESTS=${BENCH_SLOW_PUT_RECORDS_REQUESTS:-16}
 BENCH_PHASES=${BENCH_PHASES:-put-record-16 put-record-64 put-records-100 put-records-1k drain}
+BENCH_GROWTH_STEPS=${BENCH_GROWTH_STEPS:-10}
+BENCH_GROWTH_STEP_RECORDS=${BENCH_GROWTH_STEP_RECORDS:-1000000}
 BENCH_OUTPUT=${BENCH_OUTPUT:-$BENCH_DIR/results/records-latest.md}
 KINESALITE_CLI=$BENCH_DIR/node_modules/kinesalite/cli.js
 KINESIS_LOCAL_DIR=$BENCH_DIR/node_modules/kinesis-local
@@ -313,6 +322,37 @@ measure_drains() {
   done
 }
 
+declare -A GROWTH  # GROWTH[server] = markdown rows, one per window
+
+measure_growth() {
+  local server step report total=0 rate rss disk data_dir seek_ms
+  for server in "${ACTIVE_SERVERS[@]}"; do
+    [[ $server == tributary-* ]] || continue
+    start_server "$server" || { NOTE[$server.growth]="server did not start"; stop_server; continue; }
+    data_dir=$(ls -d "$WORK_DIR"/data.* 2>/dev/null | head -1)
+    total=0
+    for step in $(seq "$BENCH_GROWTH_STEPS"); do
+      report=$WORK_DIR/$server.growth.$step.json
+      local window_start_ms
+      window_start_ms=$(python3 -c 'import time; print(int(time.time() * 1000))')
+      if ! loadgen "$report" 1900 --mode put-records --batch "$FILL_BATCH" --record-size 100 \
+        --connections 16 --warmup-s 0 --duration-s 1800 --timeout-ms 600000 \
+        --total-requests $(((BENCH_GROWTH_STEP_RECORDS + FILL_BATCH - 1) / FILL_BATCH)); then
+        NOTE[$server.growth]="window $step failed"
+        break
+      fi
+      total=$((total + $(json_field "$report" 'r["records"]')))
+      rate=$(json_field "$report" 'round(r["records_per_second"])')
+      rss=$(awk -v kib="$("${HELPER[@]}" rss "$SERVER_PID")" 'BEGIN { printf "%.1f", kib / 1024 }')
+      disk=$([[ -n $data_dir ]] && du -sm "$data_dir" | cut -f1 || echo "-")
+      seek_ms=$("${HELPER[@]}" seek-read "$SERVER_PORT" "$STREAM" "$window_start_ms" 2>/dev/null || echo "-")
+      GROWTH[$server]+="| $step | $total | $rate | $rss | $disk | $seek_ms |"$'\n'
+      log "$server growth window $step: $total records in the stream, $rate records/s, RSS $rss MiB, disk $disk MiB, seek+read $seek_ms ms"
+    done
+    stop_server
+  done
+}
+
 # median_report KEY -> the report file of the run with the median value ("" if none)
 median_report() {
   local samples=${SAMPLES[$1]:-} count
@@ -388,6 +428,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 measure_puts
 load_middle=$(cut -d' ' -f1-3 /proc/loadavg)
 [[ " $BENCH_PHASES " == *" drain "* ]] && measure_drains
+[[ " $BENCH_PHASES " == *" growth "* ]] && measure_growth
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 label() {
@@ -448,6 +489,18 @@ report() {
       "$(cell "$server.drain" '"%.1f" % r["record_megabytes_per_second"]') |" \
       "$(cell "$server.drain" "$lat") |"
   done
+  if [[ " $BENCH_PHASES " == *" growth "* ]]; then
+    for server in $BENCH_SERVERS; do
+      [[ -n ${GROWTH[$server]:-} || -n ${NOTE[$server.growth]:-} ]] || continue
+      echo
+      echo "Growth, $(label "$server"): windows of $BENCH_GROWTH_STEP_RECORDS records (PutRecords" \
+        "500 x 100 B, 16 connections) into one stream of $SHARDS shards${NOTE[$server.growth]:+ (${NOTE[$server.growth]})}"
+      echo
+      echo "| Window | Records in stream | PutRecords records/s | RSS (MiB) | Data dir (MiB) | AT_TIMESTAMP seek + GetRecords(1000) ms |"
+      echo "|---:|---:|---:|---:|---:|---:|"
+      printf '%s' "${GROWTH[$server]:-}"
+    done
+  fi
   echo
   echo "Individual runs (req/s for PutRecord, records/s otherwise) and errors (non-2xx answers and" \
     "transport failures over all runs):"

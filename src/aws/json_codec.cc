@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 
 #include "aws/codec.h"
@@ -246,15 +247,37 @@ class JsonCodec final : public Codec {
 
 bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 
+// Whether any of eight bytes is below 0x20, '"' or '\\' (bit tricks on a 64-bit word).
+bool any_needs_escape(uint64_t word) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+  auto has_zero_byte = [](uint64_t x) { return (x - kOnes) & ~x & kHighs; };
+  const uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighs;
+  return (below_space | has_zero_byte(word ^ (kOnes * '"')) |
+          has_zero_byte(word ^ (kOnes * '\\'))) != 0;
+}
+
 void write_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   size_t run_start = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (!needs_escape(c)) continue;
-    out.append(s.data() + run_start, i - run_start);
-    run_start = i + 1;
+  size_t i = 0;
+  // Most strings (sequence numbers, partition keys, names) need no escaping: skip them eight
+  // bytes at a time, then look at single bytes only where a word had a candidate.
+  for (;;) {
+    while (i + 8 <= s.size()) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if (any_needs_escape(word)) break;
+      i += 8;
+    }
+    const size_t stop = std::min(s.size(), i + 8);
+    for (; i < stop && !needs_escape(static_cast<unsigned char>(s[i])); ++i) {
+    }
+    if (i >= s.size()) break;
+    if (i == stop) continue;
+    const auto c = static_cast<unsigned char>(s[i++]);
+    out.append(s.data() + run_start, i - 1 - run_start);
+    run_start = i;
     switch (c) {
       case '"': out.append("\\\""); break;
       case '\\': out.append("\\\\"); break;
@@ -301,7 +324,7 @@ void write_value(std::string& out, const Value& v) {
     case Value::Kind::kBlob:
       // The base64 alphabet needs no JSON escaping.
       out.push_back('"');
-      out.append(base64::encode(v.as_blob().bytes));
+      base64::encode_append(out, v.as_blob().bytes);
       out.push_back('"');
       return;
     case Value::Kind::kTimestamp: {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <optional>
 
 namespace trib::base64 {
 
@@ -19,11 +20,73 @@ constexpr std::array<int8_t, 256> make_reverse() {
 }
 constexpr std::array<int8_t, 256> kReverse = make_reverse();
 
+// The value of a character at each position of a four-character group, already shifted into
+// place; characters outside the alphabet set kInvalid, so one test per group finds them.
+constexpr uint32_t kInvalid = 0x01000000;
+constexpr std::array<uint32_t, 256> make_shifted(int shift) {
+  std::array<uint32_t, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    const int8_t value = kReverse[static_cast<size_t>(c)];
+    table[static_cast<size_t>(c)] = value < 0 ? kInvalid : static_cast<uint32_t>(value) << shift;
+  }
+  return table;
+}
+constexpr std::array<uint32_t, 256> kShift18 = make_shifted(18);
+constexpr std::array<uint32_t, 256> kShift12 = make_shifted(12);
+constexpr std::array<uint32_t, 256> kShift6 = make_shifted(6);
+constexpr std::array<uint32_t, 256> kShift0 = make_shifted(0);
+
+uint32_t group_value(const unsigned char* p) {
+  return kShift18[p[0]] | kShift12[p[1]] | kShift6[p[2]] | kShift0[p[3]];
+}
+
+// One pass over text that is valid base64 (the common case); nullopt for anything else, which
+// the careful path then examines to name the problem.
+std::optional<std::string> decode_valid(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  if (text.empty()) return std::string();
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t groups = text.size() / 4;
+  size_t padding = 0;
+  if (p[text.size() - 1] == '=') padding = p[text.size() - 2] == '=' ? 2 : 1;
+  std::string out(groups * 3 - padding, '\0');
+  auto* o = reinterpret_cast<unsigned char*>(out.data());
+  uint32_t invalid = 0;
+  for (size_t g = 0; g + 1 < groups; ++g, p += 4, o += 3) {
+    const uint32_t n = group_value(p);
+    invalid |= n;
+    o[0] = static_cast<unsigned char>(n >> 16);
+    o[1] = static_cast<unsigned char>(n >> 8);
+    o[2] = static_cast<unsigned char>(n);
+  }
+  if (invalid & kInvalid) return std::nullopt;
+  // The last group, with its padding: "xy==" gives one byte, "xyz=" two.
+  constexpr unsigned char kZero = 'A';
+  const unsigned char last[4] = {p[0], p[1], padding == 2 ? kZero : p[2],
+                                 padding >= 1 ? kZero : p[3]};
+  const uint32_t n = group_value(last);
+  if (n & kInvalid) return std::nullopt;
+  if ((padding == 2 && (n & 0xffff) != 0) || (padding == 1 && (n & 0xff) != 0)) {
+    return std::nullopt;  // leftover bits of the last character must be zero
+  }
+  o[0] = static_cast<unsigned char>(n >> 16);
+  if (padding < 2) o[1] = static_cast<unsigned char>(n >> 8);
+  if (padding < 1) o[2] = static_cast<unsigned char>(n);
+  return out;
+}
+
 }  // namespace
 
 std::string encode(std::string_view bytes) {
-  std::string out((bytes.size() + 2) / 3 * 4, '\0');
-  char* o = out.data();
+  std::string out;
+  encode_append(out, bytes);
+  return out;
+}
+
+void encode_append(std::string& out, std::string_view bytes) {
+  const size_t start = out.size();
+  out.resize(start + (bytes.size() + 2) / 3 * 4);
+  char* o = out.data() + start;
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
@@ -47,7 +110,6 @@ std::string encode(std::string_view bytes) {
     *o++ = kAlphabet[(n >> 6) & 63];
     *o++ = '=';
   }
-  return out;
 }
 
 // Byte length of the UTF-8 sequence starting with `lead` (1 for stray bytes).
@@ -70,6 +132,7 @@ size_t utf16_units(std::string_view text) {
 }
 
 std::optional<std::string> decode(std::string_view text, DecodeError* error) {
+  if (auto decoded = decode_valid(text)) return decoded;
   auto fail = [&](DecodeError::Kind kind, std::string c = {}) -> std::optional<std::string> {
     if (error) *error = DecodeError{kind, std::move(c), utf16_units(text)};
     return std::nullopt;

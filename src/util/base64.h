@@ -8,6 +8,8 @@
 namespace trib::base64 {
 
 std::string encode(std::string_view bytes);
+// Appends the encoding of `bytes` to `out` (no temporary string).
+void encode_append(std::string& out, std::string_view bytes);
 
 // Why a string is not valid base64, worded as AWS's front end words it (see json_codec.cc).
 struct DecodeError {

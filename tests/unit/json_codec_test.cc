@@ -1,4 +1,5 @@
 // JSON decoding against shapes: AWS's SerializationException texts, and encoding rules.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "aws/codec.h"
@@ -108,6 +109,35 @@ TEST(JsonCodec, EncodesTimestampsAsPlainDecimalSeconds) {
   doc.set("S", "q\"\\\n\x01");
   EXPECT_EQ(to_json(doc),
             R"({"T":1480000000.123,"Z":1480000000.000,"B":"aGVsbG8=","S":"q\"\\\n\u0001"})");
+}
+
+// Strings are copied eight bytes at a time until a byte may need escaping: put the escaped
+// byte at every offset of strings of many lengths and compare with a byte-at-a-time escaper.
+TEST(JsonCodec, EscapesAtEveryOffset) {
+  auto reference = [](std::string_view s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+      if (c == '"') out += "\\\"";
+      else if (c == '\\') out += "\\\\";
+      else if (c == '\n') out += "\\n";
+      else if (c < 0x20) out += fmt::format("\\u{:04x}", c);
+      else out.push_back(static_cast<char>(c));
+    }
+    return out + "\"";
+  };
+  for (size_t length = 1; length <= 40; ++length) {
+    for (size_t at = 0; at < length; ++at) {
+      for (char special : {'"', '\\', '\n', '\x01', '\x1f'}) {
+        std::string s(length, 'a');
+        s[at] = special;
+        if (at + 3 < length) s[at + 3] = '\x7f';  // DEL and high bytes pass through
+        if (at + 5 < length) s[at + 5] = '\xe2';
+        Value doc = Value::list();
+        doc.push(s);
+        EXPECT_EQ(to_json(doc), "[" + reference(s) + "]") << length << " " << at;
+      }
+    }
+  }
 }
 
 TEST(JsonCodec, ErrorBodies) {

@@ -56,6 +56,8 @@ rocksdb::DBOptions make_db_options() {
   // Stated for clarity (the default): memtables not covered by the WAL are flushed on close.
   // With the WAL on, unflushed data is replayed from it on the next open.
   options.avoid_flush_during_shutdown = false;
+  // The WAL write of one group of writers overlaps the memtable inserts of the previous one.
+  options.enable_pipelined_write = true;
   return options;
 }
 
