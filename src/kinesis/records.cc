@@ -158,6 +158,7 @@ std::string oversized_data_message(const Stream& stream, const std::string& path
 
 aws::Value record_value(const Stream& stream, const Shard& shard, streams::StoredRecord&& record) {
   aws::Value out = aws::Value::map();
+  out.as_map().reserve(5);
   out.set("SequenceNumber", record_sequence_number(stream.id, shard, record.position, record.arrival_ms));
   out.set("ApproximateArrivalTimestamp", aws::Timestamp{record.arrival_ms});
   out.set("Data", aws::Blob{std::move(record.data)});
