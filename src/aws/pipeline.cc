@@ -106,6 +106,39 @@ struct Pipeline::Impl {
     response.set_header("Content-Type", std::string(codec.content_type()));
   }
 
+  // Whether the operation's output is an event stream (SubscribeToShard).
+  static bool has_event_stream_output(const model::Operation& operation) {
+    if (!operation.output) return false;
+    return std::any_of(operation.output->members.begin(), operation.output->members.end(),
+                       [](const model::Member& m) { return m.shape && m.shape->is_eventstream; });
+  }
+
+  // An event-stream operation: errors before the stream starts are ordinary responses; on
+  // success the body is produced over time (see aws/http.h StreamingBody).
+  template <class RenderType>
+  static HttpResponse handle_streaming(Service& service, const model::Operation& operation,
+                                       const RequestContext& context, const Value& input,
+                                       const Codec& codec, HttpResponse response,
+                                       const RenderType& render_type) {
+    AwsResult<std::shared_ptr<StreamingBody>> body = fail(errors::internal_failure());
+    try {
+      body = service.invoke_streaming(operation, context, input, codec.content_type());
+    } catch (const std::exception& e) {
+      spdlog::error("request {} ({}) failed: {}", context.request_id, operation.name, e.what());
+    }
+    if (!body) {
+      if (body.error().http_status >= 500) {
+        spdlog::error("request {} ({}) answered {}: {}", context.request_id, operation.name,
+                      body.error().type, body.error().message);
+      }
+      send_json_error(response, codec, body.error(), render_type(body.error()));
+      return response;
+    }
+    response.set_header("Content-Type", "application/vnd.amazon.eventstream");
+    response.streaming = std::move(body.value());
+    return response;
+  }
+
   HttpResponse handle(const HttpRequest& request) {
     HttpResponse response;
     const std::string request_id = new_request_id();
@@ -240,7 +273,11 @@ struct Pipeline::Impl {
       }
     }
 
-    RequestContext context{caller->account, caller->region, request_id, clock.now_ms()};
+    RequestContext context{caller->account, caller->region, request_id, clock.now_ms(), &clock};
+    if (has_event_stream_output(*operation)) {
+      return handle_streaming(*service, *operation, context, input.value(), *codec,
+                              std::move(response), render_type);
+    }
     AwsResult<Value> output = fail(errors::internal_failure());
     try {
       output = service->invoke(*operation, context, input.value());

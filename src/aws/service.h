@@ -3,13 +3,16 @@
 // rendering); a Service supplies its model, its operations and its error spelling.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "aws/error.h"
+#include "aws/http.h"
 #include "aws/validate.h"
 #include "aws/value.h"
 #include "model/model.h"
+#include "util/clock.h"
 
 namespace trib::aws {
 
@@ -19,6 +22,9 @@ struct RequestContext {
   std::string region;
   std::string request_id;
   int64_t now_ms = 0;
+  // The server's clock, for work that outlives the request (a streaming response keeps time
+  // with it, so --test-clock moves its periods too). May be null in unit tests.
+  const Clock* clock = nullptr;
 };
 
 class Service {
@@ -35,6 +41,16 @@ class Service {
   virtual bool implements(std::string_view operation) const = 0;
   virtual AwsResult<Value> invoke(const model::Operation& operation, const RequestContext& context,
                                   const Value& input) = 0;
+  // Operations whose output is an event stream (the model marks the output member
+  // "eventstream"; Kinesis SubscribeToShard): either an error, answered like any other, or the
+  // producer of an application/vnd.amazon.eventstream body. Documents inside the events are
+  // encoded in the request's dialect, `content_type` ("application/x-amz-json-1.1" or
+  // "application/x-amz-cbor-1.1").
+  virtual AwsResult<std::shared_ptr<StreamingBody>> invoke_streaming(
+      const model::Operation& operation, const RequestContext& context, const Value& input,
+      std::string_view content_type) {
+    return fail(errors::unknown_operation());
+  }
   // The member order AWS uses in validation messages, where observed (may be null).
   virtual const ValidationStyle* validation_style() const { return nullptr; }
   // The `__type` string for an error (Kinesis: the bare name; DynamoDB: namespaced).

@@ -1,4 +1,5 @@
-// What every Kinesis operation can reach: the stream catalog, the service options, the token
+// What every Kinesis operation can reach: the stream catalog, the record log, the registered
+// enhanced fan-out consumers and their open subscriptions, the service options, the token
 // sealer. Operations are plain functions of (context, request, input) -> output | error.
 #pragma once
 
@@ -12,6 +13,9 @@
 #include "util/sealed_token.h"
 
 namespace trib::kinesis {
+
+class ConsumerRegistry;  // kinesis/consumer_registry.h
+class SubscriptionHub;   // kinesis/consumer_subscriptions.h
 
 struct KinesisOptions {
   int64_t create_stream_ms = 500;
@@ -32,6 +36,8 @@ struct KinesisOptions {
 struct KinesisContext {
   StreamCatalog& catalog;
   streams::RecordLog& records;
+  ConsumerRegistry& consumers;
+  SubscriptionHub& subscriptions;
   const KinesisOptions& options;
   const TokenSealer& sealer;
 };

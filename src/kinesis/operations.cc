@@ -11,9 +11,11 @@ const std::map<std::string_view, OperationHandler>& operation_table() {
       {"DecreaseStreamRetentionPeriod", &ops::decrease_stream_retention_period},
       {"DeleteResourcePolicy", &ops::delete_resource_policy},
       {"DeleteStream", &ops::delete_stream},
+      {"DeregisterStreamConsumer", &ops::deregister_stream_consumer},
       {"DescribeAccountSettings", &ops::describe_account_settings},
       {"DescribeLimits", &ops::describe_limits},
       {"DescribeStream", &ops::describe_stream},
+      {"DescribeStreamConsumer", &ops::describe_stream_consumer},
       {"DescribeStreamSummary", &ops::describe_stream_summary},
       {"DisableEnhancedMonitoring", &ops::disable_enhanced_monitoring},
       {"EnableEnhancedMonitoring", &ops::enable_enhanced_monitoring},
@@ -22,6 +24,7 @@ const std::map<std::string_view, OperationHandler>& operation_table() {
       {"GetShardIterator", &ops::get_shard_iterator},
       {"IncreaseStreamRetentionPeriod", &ops::increase_stream_retention_period},
       {"ListShards", &ops::list_shards},
+      {"ListStreamConsumers", &ops::list_stream_consumers},
       {"ListStreams", &ops::list_streams},
       {"ListTagsForResource", &ops::list_tags_for_resource},
       {"ListTagsForStream", &ops::list_tags_for_stream},
@@ -29,10 +32,12 @@ const std::map<std::string_view, OperationHandler>& operation_table() {
       {"PutRecord", &ops::put_record},
       {"PutRecords", &ops::put_records},
       {"PutResourcePolicy", &ops::put_resource_policy},
+      {"RegisterStreamConsumer", &ops::register_stream_consumer},
       {"RemoveTagsFromStream", &ops::remove_tags_from_stream},
       {"SplitShard", &ops::split_shard},
       {"StartStreamEncryption", &ops::start_stream_encryption},
       {"StopStreamEncryption", &ops::stop_stream_encryption},
+      {"SubscribeToShard", &ops::subscribe_to_shard},
       {"TagResource", &ops::tag_resource},
       {"UntagResource", &ops::untag_resource},
       {"UpdateAccountSettings", &ops::update_account_settings},
@@ -45,30 +50,28 @@ const std::map<std::string_view, OperationHandler>& operation_table() {
 }
 
 const std::map<std::string_view, std::string_view>& unsupported_operations() {
-  static constexpr std::string_view kControl = "control plane: planned (issue 4)";
-  static constexpr std::string_view kPush = "enhanced fan-out push: planned (issue 5)";
-  static const std::map<std::string_view, std::string_view> table = {
-      {"DeregisterStreamConsumer", kControl},
-      {"DescribeStreamConsumer", kControl},
-      {"ListStreamConsumers", kControl},
-      {"RegisterStreamConsumer", kControl},
-      {"SubscribeToShard", kPush},
-  };
+  // Every operation of the pinned model is served; an operation added by a newer model goes
+  // here with its reason until it is.
+  static const std::map<std::string_view, std::string_view> table = {};
   return table;
 }
 
-aws::AwsResult<StreamKey> resolve_resource_stream(const StreamCatalog& catalog,
-                                                  const aws::RequestContext& request,
-                                                  std::string_view resource_arn) {
+aws::AwsResult<ResourceTarget> resolve_resource(const KinesisContext& ctx,
+                                                const aws::RequestContext& request,
+                                                std::string_view resource_arn) {
   auto resource = parse_resource_arn(resource_arn);
   if (!resource) return aws::fail(errors::invalid_resource_arn(resource_arn));
+  ResourceTarget target;
+  target.stream = resource->stream;
   if (resource->consumer_name) {
-    if (!catalog.find(resource->stream, request.now_ms)) {
-      return aws::fail(errors::stream_not_found(resource->stream.name, resource->stream.account));
+    if (!parse_consumer_arn(resource_arn)) {
+      return aws::fail(errors::invalid_resource_arn(resource_arn));
     }
-    return aws::fail(errors::consumer_not_found(resource_arn));
+    auto found = find_consumer_by_arn(ctx, request, resource_arn);
+    if (!found) return aws::fail(std::move(found.error()));
+    target.consumer = std::move(found.value());
   }
-  return resource->stream;
+  return target;
 }
 
 aws::Value warm_throughput(const Stream& stream, int64_t now_ms) {

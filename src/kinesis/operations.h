@@ -3,8 +3,11 @@
 #pragma once
 
 #include <map>
+#include <memory>
+#include <optional>
 #include <string_view>
 
+#include "kinesis/consumer_ref.h"
 #include "kinesis/context.h"
 
 namespace trib::kinesis {
@@ -44,14 +47,28 @@ Output update_stream_mode(KinesisContext&, const aws::RequestContext&, const Inp
 Output describe_limits(KinesisContext&, const aws::RequestContext&, const Input&);
 Output describe_account_settings(KinesisContext&, const aws::RequestContext&, const Input&);
 Output update_account_settings(KinesisContext&, const aws::RequestContext&, const Input&);
+Output register_stream_consumer(KinesisContext&, const aws::RequestContext&, const Input&);
+Output deregister_stream_consumer(KinesisContext&, const aws::RequestContext&, const Input&);
+Output describe_stream_consumer(KinesisContext&, const aws::RequestContext&, const Input&);
+Output list_stream_consumers(KinesisContext&, const aws::RequestContext&, const Input&);
+// SubscribeToShard answers with an event stream: the pipeline calls subscribe_to_shard_stream
+// (through KinesisService::invoke_streaming); the table entry only marks it implemented.
+Output subscribe_to_shard(KinesisContext&, const aws::RequestContext&, const Input&);
+aws::AwsResult<std::shared_ptr<aws::StreamingBody>> subscribe_to_shard_stream(
+    KinesisContext&, const aws::RequestContext&, const Input&, std::string_view content_type);
 }  // namespace ops
 
 // Shared by the operations that take a ResourceARN (TagResource, PutResourcePolicy, ...): the
-// stream it names. A consumer ARN fails with ResourceNotFoundException (consumers are not
-// served yet); anything else with InvalidArgumentException.
-aws::AwsResult<StreamKey> resolve_resource_stream(const StreamCatalog& catalog,
-                                                  const aws::RequestContext& request,
-                                                  std::string_view resource_arn);
+// stream it names, or the consumer (with its stream). A consumer ARN that names no live
+// consumer is ResourceNotFoundException; anything that is not a Kinesis stream or consumer ARN
+// is InvalidArgumentException.
+struct ResourceTarget {
+  StreamKey stream;                        // the stream, or the consumer's stream
+  std::optional<ConsumerLookup> consumer;  // set for a consumer ARN
+};
+aws::AwsResult<ResourceTarget> resolve_resource(const KinesisContext& ctx,
+                                                const aws::RequestContext& request,
+                                                std::string_view resource_arn);
 
 // Output pieces shared by several operations.
 // WarmThroughput {TargetMiBps, CurrentMiBps} (CurrentMiBps is the previous target while UPDATING).

@@ -10,11 +10,25 @@ KinesisService::KinesisService(storage::Engine& engine, KinesisOptions options,
       options_(options),
       catalog_(engine),
       records_(engine),
-      context_{catalog_, records_, options_, sealer} {}
+      consumers_(engine),
+      subscriptions_(catalog_, consumers_, records_),
+      context_{catalog_, records_, consumers_, subscriptions_, options_, sealer} {}
+
+// Subscriptions end (and their delivery threads stop) before the record log goes away.
+KinesisService::~KinesisService() { subscriptions_.stop(); }
 
 void KinesisService::run_lifecycle(int64_t now_ms) {
-  for (uint64_t stream_id : catalog_.purge_gone(now_ms)) records_.forget_stream(stream_id);
+  const auto purged = catalog_.purge_gone(now_ms);
+  for (uint64_t stream_id : purged) records_.forget_stream(stream_id);
   // Retention is enforced on every read; deleting expired records is housekeeping, once a second.
+  // So is deleting consumers whose deregistration finished or whose stream is gone (both are
+  // invisible from the moment they end, whatever this job does).
+  if (!purged.empty() || now_ms - last_trim_ms_ >= 1000) {
+    consumers_.purge(now_ms, [&](const Consumer& consumer) {
+      auto stream = catalog_.find(consumer.stream, now_ms);
+      return stream && stream->id == consumer.stream_id;
+    });
+  }
   if (now_ms - last_trim_ms_ < 1000) return;
   last_trim_ms_ = now_ms;
   for (const auto& stream : catalog_.list_all(now_ms)) {
@@ -23,7 +37,10 @@ void KinesisService::run_lifecycle(int64_t now_ms) {
   }
 }
 
-storage::Status KinesisService::load() { return catalog_.load(); }
+storage::Status KinesisService::load() {
+  if (auto status = catalog_.load(); !status.is_ok()) return status;
+  return consumers_.load();
+}
 
 bool KinesisService::implements(std::string_view operation) const {
   return operation_table().count(operation) > 0;
@@ -35,6 +52,15 @@ aws::AwsResult<aws::Value> KinesisService::invoke(const model::Operation& operat
   auto it = operation_table().find(operation.name);
   if (it == operation_table().end()) return aws::fail(aws::errors::unknown_operation());
   return it->second(context_, request, input);
+}
+
+aws::AwsResult<std::shared_ptr<aws::StreamingBody>> KinesisService::invoke_streaming(
+    const model::Operation& operation, const aws::RequestContext& request, const aws::Value& input,
+    std::string_view content_type) {
+  if (operation.name != "SubscribeToShard" || !implements(operation.name)) {
+    return aws::fail(aws::errors::unknown_operation());
+  }
+  return ops::subscribe_to_shard_stream(context_, request, input, content_type);
 }
 
 const aws::ValidationStyle* KinesisService::validation_style() const {

@@ -5,6 +5,8 @@
 #include <memory>
 
 #include "aws/service.h"
+#include "kinesis/consumer_registry.h"
+#include "kinesis/consumer_subscriptions.h"
 #include "kinesis/context.h"
 
 namespace trib::kinesis {
@@ -13,10 +15,14 @@ class KinesisService final : public aws::Service {
  public:
   KinesisService(storage::Engine& engine, KinesisOptions options, const TokenSealer& sealer);
   streams::RecordLog& records() { return records_; }
-  // Lifecycle work: purges deleted streams and trims records past retention.
+  ~KinesisService() override;
+  // Lifecycle work: purges deleted streams (and their consumers), consumers whose
+  // deregistration finished, and records past retention.
   void run_lifecycle(int64_t now_ms);
   storage::Status load();
   StreamCatalog& catalog() { return catalog_; }
+  ConsumerRegistry& consumers() { return consumers_; }
+  SubscriptionHub& subscriptions() { return subscriptions_; }
 
   std::string_view target_prefix() const override { return "Kinesis_20131202"; }
   std::string_view json_content_type() const override { return "application/x-amz-json-1.1"; }
@@ -26,6 +32,9 @@ class KinesisService final : public aws::Service {
   aws::AwsResult<aws::Value> invoke(const model::Operation& operation,
                                     const aws::RequestContext& request,
                                     const aws::Value& input) override;
+  aws::AwsResult<std::shared_ptr<aws::StreamingBody>> invoke_streaming(
+      const model::Operation& operation, const aws::RequestContext& request,
+      const aws::Value& input, std::string_view content_type) override;
   const aws::ValidationStyle* validation_style() const override;
   std::string error_type(const aws::AwsError& error) const override { return error.type; }
 
@@ -34,6 +43,8 @@ class KinesisService final : public aws::Service {
   KinesisOptions options_;
   StreamCatalog catalog_;
   streams::RecordLog records_;
+  ConsumerRegistry consumers_;
+  SubscriptionHub subscriptions_;
   KinesisContext context_;
   int64_t last_trim_ms_ = 0;  // lifecycle thread only
 };

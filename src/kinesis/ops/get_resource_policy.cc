@@ -1,5 +1,5 @@
-// GetResourcePolicy: the policy stored on the stream a ResourceARN names, or "{}" when there is
-// none. Consumer ARNs are answered ResourceNotFoundException until consumers are served.
+// GetResourcePolicy: the policy stored on the stream or consumer a ResourceARN names, or "{}"
+// when there is none (a consumer's in any state).
 #include "kinesis/errors.h"
 #include "kinesis/operations.h"
 
@@ -7,11 +7,17 @@ namespace trib::kinesis::ops {
 
 Output get_resource_policy(KinesisContext& ctx, const aws::RequestContext& request,
                            const Input& input) {
-  auto key = resolve_resource_stream(ctx.catalog, request, *input.string_member("ResourceARN"));
-  if (!key) return aws::fail(std::move(key.error()));
-  auto stream = ctx.catalog.find(*key, request.now_ms);
-  if (!stream) return aws::fail(errors::stream_not_found(key->name, key->account));
+  auto target = resolve_resource(ctx, request, *input.string_member("ResourceARN"));
+  if (!target) return aws::fail(std::move(target.error()));
   aws::Value out = aws::Value::map();
+  if (target->consumer) {
+    out.set("Policy", target->consumer->consumer->resource_policy.value_or("{}"));
+    return out;
+  }
+  auto stream = ctx.catalog.find(target->stream, request.now_ms);
+  if (!stream) {
+    return aws::fail(errors::stream_not_found(target->stream.name, target->stream.account));
+  }
   out.set("Policy", stream->resource_policy.value_or("{}"));
   return out;
 }

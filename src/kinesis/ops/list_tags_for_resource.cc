@@ -1,19 +1,22 @@
-// ListTagsForResource: every tag of the stream a ResourceARN names, in key order (no paging: a
-// stream has at most 50 tags). Consumer ARNs are answered ResourceNotFoundException until
-// consumers are served.
+// ListTagsForResource: every tag of the stream or consumer a ResourceARN names, in key order
+// (no paging: a stream or consumer has at most 50 tags).
 #include "kinesis/operations.h"
 
 namespace trib::kinesis::ops {
 
 Output list_tags_for_resource(KinesisContext& ctx, const aws::RequestContext& request,
                               const Input& input) {
-  auto key = resolve_resource_stream(ctx.catalog, request, *input.string_member("ResourceARN"));
-  if (!key) return aws::fail(std::move(key.error()));
+  auto target = resolve_resource(ctx, request, *input.string_member("ResourceARN"));
+  if (!target) return aws::fail(std::move(target.error()));
+  aws::Value out = aws::Value::map();
+  if (target->consumer) {
+    out.set("Tags", consumer_tags_value(*target->consumer->consumer));
+    return out;
+  }
   aws::Value forwarded = aws::Value::map();
-  forwarded.set("StreamARN", stream_arn(*key));
+  forwarded.set("StreamARN", stream_arn(target->stream));
   auto listed = list_tags_for_stream(ctx, request, forwarded);
   if (!listed) return aws::fail(std::move(listed.error()));
-  aws::Value out = aws::Value::map();
   out.set("Tags", *listed->find("Tags"));
   return out;
 }
