@@ -2,6 +2,8 @@
 #   make run     install build deps, build Release into build/, start the server on 127.0.0.1:4567
 #   make test    install build+test deps, build, run unit then integration tests
 # Other targets: build unit integration asan bench format format-check clean
+# (`make test` also runs the fuzz smoke run through ctest and the JavaScript SDK tests through
+# the integration suite; `make asan` runs the unit tests and the fuzz smoke run under ASan+UBSan)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -79,16 +81,22 @@ unit-only:
 integration-only:
 	TRIBUTARY_BIN=$(abspath $(BUILD_DIR))/tributary tests/integration/run.sh
 
-# AddressSanitizer + UndefinedBehaviorSanitizer build of the unit tests, in its own directory.
+# AddressSanitizer + UndefinedBehaviorSanitizer build of the unit tests and of the fuzz smoke
+# run (tests/fuzz/README.md), in its own directory. Both run even if the first fails.
 asan: deps
 	@if [[ ! -f $(ASAN_BUILD_DIR)/build.ninja ]]; then \
 	  cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	    -DTRIBUTARY_SANITIZE=ON -DTRIBUTARY_BENCH=OFF $(CMAKE_FLAGS); \
 	fi
-	cmake --build $(ASAN_BUILD_DIR) -j $(JOBS) --target unit_tests
-	ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1} \
-	  UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-	  $(ASAN_BUILD_DIR)/unit_tests
+	cmake --build $(ASAN_BUILD_DIR) -j $(JOBS) --target unit_tests fuzz_smoke
+	@export ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1} \
+	  UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}; \
+	unit_status=0; fuzz_status=0; \
+	$(ASAN_BUILD_DIR)/unit_tests || unit_status=$$?; \
+	(cd $(ASAN_BUILD_DIR) && ./fuzz_smoke $(abspath tests/fuzz/corpus)) || fuzz_status=$$?; \
+	echo "make asan: unit tests $$( ((unit_status)) && echo FAILED || echo passed)," \
+	  "fuzz smoke $$( ((fuzz_status)) && echo FAILED || echo passed)"; \
+	(( unit_status == 0 && fuzz_status == 0 ))
 
 bench: build
 	@if [[ -x bench/run.sh ]]; then bench/run.sh; \

@@ -5,7 +5,8 @@
 #
 #   scripts/install-deps.sh            build dependencies
 #   scripts/install-deps.sh --test     build + test dependencies (pytest, boto3, AWS CLI, ...)
-#   scripts/install-deps.sh --npm      also `npm ci`/`npm install` in tests/js (if it exists)
+#   scripts/install-deps.sh --npm      also node + npm (Debian's nodejs, npm when missing) and
+#                                      `npm ci` in tests/js when its node_modules is missing or stale
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,7 +18,7 @@ for argument in "$@"; do
     --test) want_test=1 ;;
     --npm) want_npm=1 ;;
     -h | --help)
-      sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -88,8 +89,14 @@ install_missing_packages() {
 install_npm_packages() {
   local js_dir="$repo_root/tests/js"
   [[ -f "$js_dir/package.json" ]] || return 0
-  if ! command -v npm >/dev/null 2>&1; then
-    install_missing_packages npm
+  # Debian 12's nodejs is 18.x; tests/js pins SDK versions that still support it. A node that
+  # came from elsewhere (with its own npm) is used as it is.
+  local -a node_packages=()
+  command -v node >/dev/null 2>&1 || node_packages+=(nodejs)
+  command -v npm >/dev/null 2>&1 || node_packages+=(npm)
+  if [[ ${#node_packages[@]} -gt 0 ]]; then
+    install_missing_packages "${node_packages[@]}"
+    hash -r
   fi
   # Skip when the last successful install is newer than the manifests (nothing changed since).
   local stamp="$js_dir/node_modules/.install-deps-stamp"

@@ -1,4 +1,4 @@
-// libFuzzer target for the CBOR codec (application/x-amz-cbor-1.1). See CMakeLists.txt here
+// libFuzzer target for the CBOR codec (application/x-amz-cbor-1.1). See README.md here
 // for how to build and run it.
 //
 // Every input is parsed; a body that parses is decoded against the input shape of every

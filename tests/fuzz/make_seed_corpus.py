@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Writes the seed corpus of the fuzz targets: tests/fuzz/corpus/cbor/* and
+tests/fuzz/corpus/eventstream/*. The files are committed; run this again (needs python3-cbor2)
+only to change them:
+
+    python3 tests/fuzz/make_seed_corpus.py
+
+CBOR seeds are Kinesis request bodies as AWS SDKs send them (definite and indefinite lengths,
+chunked strings, tag-1 millisecond timestamps, byte-string blobs), bodies for the fuzz target's
+own "Everything" shape (floats of every width, nesting) and a few malformed ones. Event-stream
+seeds are SubscribeToShard-like messages, one header of every type, several messages in a row.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import struct
+import zlib
+
+import cbor2
+
+CORPUS = pathlib.Path(__file__).resolve().parent / "corpus"
+
+
+# --- CBOR --------------------------------------------------------------------------------------
+
+
+def indefinite(value) -> bytes:
+    """Maps and lists with indefinite lengths; strings over 5 bytes chunked."""
+    if isinstance(value, dict):
+        return b"\xbf" + b"".join(indefinite(k) + indefinite(v) for k, v in value.items()) + b"\xff"
+    if isinstance(value, list):
+        return b"\x9f" + b"".join(indefinite(v) for v in value) + b"\xff"
+    if isinstance(value, str) and len(value) > 5:
+        return b"\x7f" + cbor2.dumps(value[:5]) + cbor2.dumps(value[5:]) + b"\xff"
+    if isinstance(value, bytes) and len(value) > 5:
+        return b"\x5f" + cbor2.dumps(value[:5]) + cbor2.dumps(value[5:]) + b"\xff"
+    return cbor2.dumps(value)
+
+
+def millis(value: int) -> cbor2.CBORTag:
+    return cbor2.CBORTag(1, value)
+
+
+KINESIS_REQUESTS = {
+    "create_stream": {"StreamName": "seed-stream", "ShardCount": 2,
+                      "StreamModeDetails": {"StreamMode": "PROVISIONED"}, "Tags": {"k": "v"}},
+    "put_record": {"StreamName": "seed-stream", "PartitionKey": "pk", "Data": bytes(range(32)),
+                   "ExplicitHashKey": "340282366920938463463374607431768211455"},
+    "put_records": {"StreamName": "seed-stream", "Records": [
+        {"PartitionKey": "a", "Data": b"\x00\xff"}, {"PartitionKey": "b", "Data": "text"}]},
+    "get_shard_iterator": {"StreamName": "seed-stream", "ShardId": "shardId-000000000000",
+                           "ShardIteratorType": "AT_TIMESTAMP", "Timestamp": millis(1700000000123)},
+    "get_records": {"ShardIterator": "AAAAAAAAAAE=", "Limit": 10000},
+    "list_shards": {"StreamName": "seed-stream", "MaxResults": 1000,
+                    "ShardFilter": {"Type": "FROM_TIMESTAMP", "Timestamp": millis(1700000000000)},
+                    "StreamCreationTimestamp": 1700000000.5},
+    "subscribe_to_shard": {"ConsumerARN": "arn:aws:kinesis:us-east-1:123456789012:stream/s/consumer/c:1",
+                           "ShardId": "shardId-000000000000",
+                           "StartingPosition": {"Type": "AT_SEQUENCE_NUMBER", "SequenceNumber": "4968"}},
+    "update_account_settings": {"MinimumThroughputBillingCommitment": {"Status": "ENABLED"}},
+    "empty": {},
+}
+
+EVERYTHING = {"S": "text \u00e9", "I": -2147483648, "L": 2**63 - 1, "B": True, "Y": b"\x01\x02",
+              "T": millis(1), "D": 1.5, "F": -0.0, "A": [{"S": "x", "N": {"I": 1}}],
+              "M": {"one": 1.0, "inf": float("inf")}, "N": {"N": {"N": {"B": False}}}}
+
+RAW_CBOR = {
+    "half_single_double_floats": b"\xa3\x61D\xf9\x3c\x00\x61F\xfa\x3f\xc0\x00\x00\x61L\xfb\x40\x09\x21\xfb\x54\x44\x2d\x18",
+    "big_integers": b"\xa2\x61I\x3a\x7f\xff\xff\xff\x61L\x1b\xff\xff\xff\xff\xff\xff\xff\xff",
+    "null_and_undefined": b"\xa2\x61S\xf6\x61B\xf7",
+    "float_timestamp": b"\xa1\x61T\xc1\xfb\x41\xd9\x4c\xa1\x5e\x08\x00\x00",
+    "nested_tags": b"\xa1\x61T\xc1\xc1\xc1\x01",
+    "truncated_map": b"\xbf\x6aStreamName",
+    "lone_break": b"\xff",
+    "invalid_utf8": b"\xa1\x6aStreamName\x62\xff\xfe",
+    "huge_declared_length": b"\xa1\x6aStreamName\x7b\x7f\xff\xff\xff\xff\xff\xff\xff",
+    "deep_nesting": b"\x81" * 70 + b"\x00",
+}
+
+
+def cbor_seeds() -> dict[str, bytes]:
+    seeds = {}
+    for name, request in KINESIS_REQUESTS.items():
+        seeds[f"{name}_definite"] = cbor2.dumps(request)
+        seeds[f"{name}_indefinite"] = indefinite(request)
+    seeds["everything_definite"] = cbor2.dumps(EVERYTHING)
+    seeds["everything_indefinite"] = indefinite(EVERYTHING)
+    seeds.update(RAW_CBOR)
+    return seeds
+
+
+# --- Event stream ------------------------------------------------------------------------------
+
+
+def header(name: str, type_code: int, value: bytes) -> bytes:
+    encoded = name.encode()
+    return bytes([len(encoded)]) + encoded + bytes([type_code]) + value
+
+
+def string_header(name: str, value: str, type_code: int = 7) -> bytes:
+    data = value.encode()
+    return header(name, type_code, struct.pack(">H", len(data)) + data)
+
+
+def message(headers: bytes, payload: bytes) -> bytes:
+    total = 16 + len(headers) + len(payload)
+    prelude = struct.pack(">II", total, len(headers))
+    prelude += struct.pack(">I", zlib.crc32(prelude))
+    body = prelude + headers + payload
+    return body + struct.pack(">I", zlib.crc32(body))
+
+
+def event(event_type: str, content_type: str, payload: bytes) -> bytes:
+    return message(string_header(":event-type", event_type)
+                   + string_header(":content-type", content_type)
+                   + string_header(":message-type", "event"), payload)
+
+
+def eventstream_seeds() -> dict[str, bytes]:
+    records_json = (b'{"ContinuationSequenceNumber":"4968","MillisBehindLatest":0,"Records":'
+                    b'[{"Data":"AAEC","PartitionKey":"pk","SequenceNumber":"4968",'
+                    b'"ApproximateArrivalTimestamp":1.7E9}]}')
+    records_cbor = cbor2.dumps({"ContinuationSequenceNumber": "4968", "MillisBehindLatest": 0,
+                                "Records": [{"Data": b"\x00\x01", "PartitionKey": "pk",
+                                             "SequenceNumber": "4968",
+                                             "ApproximateArrivalTimestamp": millis(1700000000000)}]})
+    every_type = (header("true", 0, b"") + header("false", 1, b"") + header("byte", 2, b"\x80")
+                  + header("short", 3, b"\x80\x01") + header("int", 4, b"\xff\xff\xff\xfe")
+                  + header("long", 5, struct.pack(">q", -2)) + string_header("bytes", "\x00\x01", 6)
+                  + string_header("string", "caf\u00e9") + header("timestamp", 8, struct.pack(">q", 1700000000000))
+                  + header("uuid", 9, bytes(range(16))))
+    initial = event("initial-response", "application/json", b"{}")
+    return {
+        "empty_message": message(b"", b""),
+        "initial_response": initial,
+        "records_event_json": event("SubscribeToShardEvent", "application/json", records_json),
+        "records_event_cbor": event("SubscribeToShardEvent", "application/x-amz-cbor-1.1", records_cbor),
+        "exception": message(string_header(":exception-type", "ResourceInUseException")
+                             + string_header(":content-type", "application/json")
+                             + string_header(":message-type", "exception"), b'{"message":"busy"}'),
+        "every_header_type": message(every_type, b"payload"),
+        "three_in_a_row": initial + event("SubscribeToShardEvent", "application/json", records_json)
+        + message(b"", b"x"),
+        "long_header_value": message(string_header("n" * 255, "v" * 300), b""),
+        "truncated": initial[:-3],
+    }
+
+
+def write(directory: str, seeds: dict[str, bytes]) -> None:
+    target = CORPUS / directory
+    target.mkdir(parents=True, exist_ok=True)
+    for old in target.iterdir():
+        old.unlink()
+    for name, data in sorted(seeds.items()):
+        (target / name).write_bytes(data)
+    print(f"{target}: {len(seeds)} seeds")
+
+
+if __name__ == "__main__":
+    write("cbor", cbor_seeds())
+    write("eventstream", eventstream_seeds())
