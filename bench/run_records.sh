@@ -244,7 +244,7 @@ measure_puts() {
   local run phase server report key value
   for run in $(seq "$BENCH_RUNS"); do
     for phase in $BENCH_PHASES; do
-      [[ $phase == drain ]] && continue
+      [[ $phase == drain || $phase == growth ]] && continue
       for server in "${ACTIVE_SERVERS[@]}"; do
         key=$server.$phase
         report=$WORK_DIR/$server.$phase.run$run.json
@@ -342,6 +342,7 @@ measure_growth() {
         break
       fi
       total=$((total + $(json_field "$report" 'r["records"]')))
+      ERRORS[$server.growth]=$((${ERRORS[$server.growth]:-0} + $(json_field "$report" 'r["errors"]')))
       rate=$(json_field "$report" 'round(r["records_per_second"])')
       rss=$(awk -v kib="$("${HELPER[@]}" rss "$SERVER_PID")" 'BEGIN { printf "%.1f", kib / 1024 }')
       disk=$([[ -n $data_dir ]] && du -sm "$data_dir" | cut -f1 || echo "-")
