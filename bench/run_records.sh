@@ -329,7 +329,7 @@ measure_growth() {
   for server in "${ACTIVE_SERVERS[@]}"; do
     [[ $server == tributary-* ]] || continue
     start_server "$server" || { NOTE[$server.growth]="server did not start"; stop_server; continue; }
-    data_dir=$(ls -d "$WORK_DIR"/data.* 2>/dev/null | head -1)
+    data_dir=$(ls -d "$WORK_DIR"/data.* 2>/dev/null | head -1 || true)
     total=0
     for step in $(seq "$BENCH_GROWTH_STEPS"); do
       report=$WORK_DIR/$server.growth.$step.json

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "aws/codec.h"
+#include "kinesis/stored_document.h"
 #include "storage/keys.h"
 
 namespace trib::kinesis {
@@ -117,16 +118,13 @@ std::string encode_consumer(const Consumer& c) {
   }
   doc.set("tags", std::move(tags));
   if (c.resource_policy) doc.set("resource_policy", *c.resource_policy);
-  std::string out(1, static_cast<char>(kConsumerValueVersion));
-  out += aws::to_json(doc);
-  return out;
+  return encode_stored_document(kConsumerValueVersion, doc);
 }
 
 std::optional<Consumer> decode_consumer(std::string_view bytes) {
-  if (bytes.empty() || static_cast<uint8_t>(bytes[0]) != kConsumerValueVersion) return std::nullopt;
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
-  if (parser.parse(bytes.data() + 1, bytes.size() - 1, true).get(doc)) return std::nullopt;
+  if (!parse_stored_document(bytes, kConsumerValueVersion, parser, &doc)) return std::nullopt;
   Consumer c;
   try {
     c.stream_id = static_cast<uint64_t>(int64_t(doc["stream_id"]));

@@ -37,30 +37,6 @@ aws::AwsError internal_failure_event() {
 
 }  // namespace
 
-std::string continuation_sequence_number(uint64_t stream_id, const Shard& shard,
-                                         uint64_t position) {
-  streams::SequenceNumberParts parts;
-  parts.shard_created_seconds = shard.created_ms / 1000;
-  parts.shard_index = shard.index;
-  if (position == 0) {
-    parts.counter = sequence_counter_base(stream_id);
-    parts.record_seconds = parts.shard_created_seconds - 1;
-  } else {
-    parts.counter = sequence_counter_base(stream_id) + position - 1;
-    parts.record_seconds = parts.shard_created_seconds;
-  }
-  return streams::format_sequence_number(parts);
-}
-
-bool is_before_first_record(std::string_view sequence_number, uint64_t stream_id,
-                            const Shard& shard) {
-  auto parts = streams::parse_sequence_number(sequence_number);
-  return parts && parts->shard_index == shard.index &&
-         parts->counter == sequence_counter_base(stream_id) &&
-         parts->shard_created_seconds == shard.created_ms / 1000 &&
-         parts->record_seconds < parts->shard_created_seconds;
-}
-
 struct SubscriptionHub::Subscription {
   // Identity, fixed at subscription time.
   SlotKey slot;
@@ -420,7 +396,10 @@ bool SubscriptionHub::pump(const std::shared_ptr<Subscription>& sub) {
     if (shard_end) event.set("ChildShards", child_shards_value(*stream, *shard));
     if (!sub->write(aws::eventstream::encode_event("SubscribeToShardEvent", sub->content_type,
                                                    sub->codec->encode(event)))) {
-      return false;  // the transport closed the body (and cancels the subscription)
+      // The transport refused the bytes (closed, or the client stopped reading): end the
+      // subscription here rather than retrying it on every keep-alive tick.
+      end(sub, nullptr);
+      return false;
     }
     sub->first_event_sent = true;
     std::lock_guard lock(mutex_);

@@ -48,15 +48,6 @@ inline constexpr int64_t kSubscriptionKeepaliveMs = 5'000;   // at least one eve
 inline constexpr int64_t kSubscriptionLifetimeMs = 300'000;  // then the subscription ends
 inline constexpr int64_t kSubscriptionTakeoverMs = 5'000;    // the ResourceInUse window
 
-// The ContinuationSequenceNumber of an event after which the subscriber's next record is at
-// `position`: a number that AFTER_SEQUENCE_NUMBER resumes from exactly there. When nothing was
-// delivered yet and `position` is 0 (an empty shard) the number is one no record can have: the
-// counter of position 0 with a record time one second before the shard was created.
-std::string continuation_sequence_number(uint64_t stream_id, const Shard& shard, uint64_t position);
-// Whether `sequence_number` is that "before the first record" number of this shard.
-bool is_before_first_record(std::string_view sequence_number, uint64_t stream_id,
-                            const Shard& shard);
-
 class SubscriptionHub {
  public:
   SubscriptionHub(StreamCatalog& catalog, ConsumerRegistry& consumers, streams::RecordLog& records);

@@ -109,11 +109,6 @@ AwsError invalid_resource_arn(std::string_view arn) {
                           fmt::format("ResourceARN {} is invalid.", arn));
 }
 
-AwsError consumer_not_found(std::string_view consumer_arn) {
-  return AwsError::client("ResourceNotFoundException",
-                          fmt::format("Consumer {} not found.", consumer_arn));
-}
-
 AwsError encryption_type_not_kms() {
   return AwsError::client("InvalidArgumentException",
                           "KMS is the only valid EncryptionType for this request.");

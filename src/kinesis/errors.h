@@ -33,8 +33,6 @@ aws::AwsError tag_problem(TagTextProblem problem, std::string_view verb_phrase,
 aws::AwsError too_many_tags(std::string_view stream, std::string_view account, size_t limit);
 // A ResourceARN that names no Kinesis stream or consumer.
 aws::AwsError invalid_resource_arn(std::string_view arn);
-// A consumer ARN: consumers are not served yet, so none exists.
-aws::AwsError consumer_not_found(std::string_view consumer_arn);
 
 // StartStreamEncryption / StopStreamEncryption.
 aws::AwsError encryption_type_not_kms();

@@ -44,14 +44,15 @@ aws::AwsResult<AppendOutcome> route_and_append(KinesisContext& ctx,
                                                StreamCatalog::StreamPtr stream,
                                                std::span<const RecordToAppend> records) {
   // A reshard holds a closed shard's "closed" flag only for the moment between closing it in
-  // the record log and publishing the new stream, so a few short waits always suffice; the
-  // bound keeps a storage failure from turning into a spin.
-  constexpr int kMaxAttempts = 2000;
+  // the record log and publishing the new stream (one storage write), so short waits suffice;
+  // the bound (of time, not attempts: a stalled disk can make that write slow) keeps a storage
+  // failure from turning into an endless retry.
+  const auto give_up_at = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   const StreamKey key = stream->key;
   const uint64_t stream_id = stream->id;
   AppendOutcome outcome;
   std::vector<streams::AppendRequest> appends;
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+  for (;;) {
     outcome.shards.clear();
     appends.clear();
     outcome.shards.reserve(records.size());
@@ -69,13 +70,15 @@ aws::AwsResult<AppendOutcome> route_and_append(KinesisContext& ctx,
       return outcome;
     }
     if (!status.is_aborted()) return aws::fail(aws::errors::internal_failure());
+    if (std::chrono::steady_clock::now() > give_up_at) {
+      return aws::fail(aws::errors::internal_failure());
+    }
     std::this_thread::sleep_for(std::chrono::microseconds(200));
     stream = ctx.catalog.find(key, request.now_ms);
     if (!stream || stream->id != stream_id) {
       return aws::fail(errors::stream_not_found(key.name, key.account));
     }
   }
-  return aws::fail(aws::errors::internal_failure());
 }
 
 aws::AwsResult<uint64_t> resolve_starting_position(KinesisContext& ctx,
@@ -93,6 +96,8 @@ aws::AwsResult<uint64_t> resolve_starting_position(KinesisContext& ctx,
                                                 std::string(type) + "."));
     }
     const std::string& sequence_number = *start.sequence_number;
+    // The ContinuationSequenceNumber SubscribeToShard hands out before a shard's first record.
+    if (is_before_first_record(sequence_number, stream.id, shard)) return uint64_t{0};
     auto target = decode_sequence_number(sequence_number);
     if (!target) {
       return aws::fail(errors::invalid_argument(

@@ -52,7 +52,10 @@ aws::AwsResult<StreamCatalog::StreamPtr> apply_reshard(
   });
   if (!updated) {
     for (uint32_t index : closed_in_log) ctx.records.reopen_shard({stream_id, index});
+    return updated;
   }
+  // The children are published: subscribers waiting on a parent can now see it has ended.
+  for (uint32_t index : closed_in_log) ctx.records.wake_waiters({stream_id, index});
   return updated;
 }
 

@@ -93,6 +93,30 @@ bool same_incarnation(const SequenceNumberTarget& target, uint64_t stream_id) {
   return target.stream_id_bits == (stream_id & 0xffffffULL);
 }
 
+std::string continuation_sequence_number(uint64_t stream_id, const Shard& shard,
+                                         uint64_t position) {
+  streams::SequenceNumberParts parts;
+  parts.shard_created_seconds = shard.created_ms / 1000;
+  parts.shard_index = shard.index;
+  if (position == 0) {
+    parts.counter = sequence_counter_base(stream_id);
+    parts.record_seconds = parts.shard_created_seconds - 1;
+  } else {
+    parts.counter = sequence_counter_base(stream_id) + position - 1;
+    parts.record_seconds = parts.shard_created_seconds;
+  }
+  return streams::format_sequence_number(parts);
+}
+
+bool is_before_first_record(std::string_view sequence_number, uint64_t stream_id,
+                            const Shard& shard) {
+  auto parts = streams::parse_sequence_number(sequence_number);
+  return parts && parts->shard_index == shard.index &&
+         parts->counter == sequence_counter_base(stream_id) &&
+         parts->shard_created_seconds == shard.created_ms / 1000 &&
+         parts->record_seconds < parts->shard_created_seconds;
+}
+
 std::string Shard::starting_sequence_number(uint64_t stream_id) const {
   return record_sequence_number(stream_id, *this, 0, created_ms);
 }

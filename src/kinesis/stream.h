@@ -139,6 +139,15 @@ uint64_t sequence_counter_base(uint64_t stream_id);
 std::string record_sequence_number(uint64_t stream_id, const Shard& shard, uint64_t position,
                                    int64_t arrival_ms);
 
+// The ContinuationSequenceNumber of an event after which the subscriber's next record is at
+// `position`: a number that AFTER_SEQUENCE_NUMBER resumes from exactly there. When nothing was
+// delivered yet and `position` is 0 (an empty shard) the number is one no record can have: the
+// counter of position 0 with a record time one second before the shard was created.
+std::string continuation_sequence_number(uint64_t stream_id, const Shard& shard, uint64_t position);
+// Whether `sequence_number` is that "before the first record" number of this shard.
+bool is_before_first_record(std::string_view sequence_number, uint64_t stream_id,
+                            const Shard& shard);
+
 // What a sequence number says about where it belongs.
 struct SequenceNumberTarget {
   uint32_t shard_index = 0;

@@ -5,6 +5,7 @@
 
 #include "aws/codec.h"
 #include "kinesis/errors.h"
+#include "kinesis/stored_document.h"
 #include "storage/keys.h"
 #include "streams/record_log.h"
 
@@ -100,16 +101,13 @@ std::string encode_stream(const Stream& s) {
     shards.push(std::move(sv));
   }
   doc.set("shards", std::move(shards));
-  std::string out(1, static_cast<char>(kStreamValueVersion));
-  out += aws::to_json(doc);
-  return out;
+  return encode_stored_document(kStreamValueVersion, doc);
 }
 
 std::optional<Stream> decode_stream(std::string_view bytes) {
-  if (bytes.empty() || static_cast<uint8_t>(bytes[0]) != kStreamValueVersion) return std::nullopt;
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
-  if (parser.parse(bytes.data() + 1, bytes.size() - 1, true).get(doc)) return std::nullopt;
+  if (!parse_stored_document(bytes, kStreamValueVersion, parser, &doc)) return std::nullopt;
   Stream s;
   try {
     s.id = static_cast<uint64_t>(int64_t(doc["id"]));
@@ -178,18 +176,13 @@ std::string encode_account_settings(const AccountSettings& settings) {
   if (settings.started_ms) doc.set("started_ms", *settings.started_ms);
   if (settings.ended_ms) doc.set("ended_ms", *settings.ended_ms);
   if (settings.earliest_end_ms) doc.set("earliest_end_ms", *settings.earliest_end_ms);
-  std::string out(1, static_cast<char>(kAccountSettingsValueVersion));
-  out += aws::to_json(doc);
-  return out;
+  return encode_stored_document(kAccountSettingsValueVersion, doc);
 }
 
 std::optional<AccountSettings> decode_account_settings(std::string_view bytes) {
-  if (bytes.empty() || static_cast<uint8_t>(bytes[0]) != kAccountSettingsValueVersion) {
-    return std::nullopt;
-  }
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
-  if (parser.parse(bytes.data() + 1, bytes.size() - 1, true).get(doc)) return std::nullopt;
+  if (!parse_stored_document(bytes, kAccountSettingsValueVersion, parser, &doc)) return std::nullopt;
   AccountSettings settings;
   std::string_view status;
   if (doc["commitment_status"].get(status)) return std::nullopt;

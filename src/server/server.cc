@@ -169,6 +169,9 @@ void Server::stop() {
     impl_->stopping = true;
   }
   impl_->lifecycle_wake.notify_all();
+  // Subscriptions end first, cleanly, while their connections still exist: the delivery
+  // threads must not write to a connection the HTTP server is tearing down.
+  if (impl_->kinesis) impl_->kinesis->subscriptions().stop();
   if (impl_->http) impl_->http->stop();
 }
 

@@ -114,6 +114,12 @@ void RecordLog::load_state(ShardRef shard, ShardState& state) {
   state.loaded = true;
 }
 
+std::shared_ptr<RecordLog::ShardState> RecordLog::find_state(ShardRef shard) {
+  std::shared_lock lock(states_mutex_);
+  auto it = states_.find(shard);
+  return it == states_.end() ? nullptr : it->second;
+}
+
 std::shared_ptr<RecordLog::ShardState> RecordLog::state(ShardRef shard) {
   std::shared_ptr<ShardState> found;
   {
@@ -242,20 +248,20 @@ storage::Status RecordLog::read(ShardRef shard, uint64_t from_position, int64_t 
 
 uint64_t RecordLog::close_shard(ShardRef shard) {
   auto s = state(shard);
-  uint64_t end = 0;
-  {
-    std::lock_guard lock(s->append_mutex);
-    s->closed = true;
-    end = s->next_position.load();
-  }
-  // Push subscribers waiting for the next record learn instead that the shard has ended.
+  std::lock_guard lock(s->append_mutex);
+  s->closed = true;
+  return s->next_position.load();
+}
+
+void RecordLog::wake_waiters(ShardRef shard) {
+  auto s = find_state(shard);
+  if (!s) return;
   std::map<uint64_t, WaitCallback> callbacks;
   {
     std::lock_guard lock(s->waiters_mutex);
     callbacks.swap(s->waiters);
   }
   for (auto& [id, callback] : callbacks) callback();
-  return end;
 }
 
 void RecordLog::reopen_shard(ShardRef shard) {
@@ -342,7 +348,8 @@ uint64_t RecordLog::notify_on_append(ShardRef shard, WaitCallback callback) {
 }
 
 void RecordLog::cancel_wait(ShardRef shard, uint64_t id) {
-  auto s = state(shard);
+  auto s = find_state(shard);  // a forgotten (deleted) stream has no waiters to cancel
+  if (!s) return;
   std::lock_guard lock(s->waiters_mutex);
   s->waiters.erase(id);
 }

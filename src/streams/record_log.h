@@ -89,8 +89,10 @@ class RecordLog {
   // Closes a shard to appends (a reshard made it a parent) once every append in flight on it
   // has committed; returns the position after its last record. Closing is in memory only:
   // after a restart the stream's metadata, which says which shards are closed, routes writes.
-  // Wakes the shard's notify_on_append waiters (a closed shard will get no more records).
   uint64_t close_shard(ShardRef shard);
+  // Runs the shard's notify_on_append waiters now: after a reshard that closed the shard is
+  // published, so push subscribers learn at once that it has ended.
+  void wake_waiters(ShardRef shard);
   // Undoes close_shard (the reshard that closed it could not be stored).
   void reopen_shard(ShardRef shard);
 
@@ -101,8 +103,8 @@ class RecordLog {
   void forget_stream(uint64_t stream_id);
 
   // Push delivery (SubscribeToShard): a one-shot callback run on the appending thread right
-  // after the next append to the shard commits (or when close_shard closes it); returns an id
-  // usable with cancel_wait.
+  // after the next append to the shard commits (or wake_waiters); returns an id usable with
+  // cancel_wait.
   using WaitCallback = std::function<void()>;
   uint64_t notify_on_append(ShardRef shard, WaitCallback callback);
   void cancel_wait(ShardRef shard, uint64_t id);
@@ -113,7 +115,8 @@ class RecordLog {
 
  private:
   struct ShardState;
-  std::shared_ptr<ShardState> state(ShardRef shard);
+  std::shared_ptr<ShardState> state(ShardRef shard);       // created (and loaded) on first use
+  std::shared_ptr<ShardState> find_state(ShardRef shard);  // nullptr when not in memory
   void load_state(ShardRef shard, ShardState& state);
 
   storage::Engine& engine_;

@@ -269,6 +269,23 @@ class TributaryServer:
 # --------------------------------------------------------------------------------------
 
 
+def shared_server_fixture(description: str, extra_args: list[str], *, in_memory: bool = False):
+    """A module-scoped pytest fixture: one server shared by the tests of a module (on its own
+    data directory unless in_memory), stopped after them. Assign it to a module-level name:
+    `fast = shared_server_fixture("...", ["--register-consumer-ms", "0"])`."""
+
+    @pytest.fixture(scope="module")
+    def fixture(tmp_path_factory):
+        data_dir = None if in_memory else tmp_path_factory.mktemp("shared-server")
+        instance = TributaryServer(data_dir=data_dir, in_memory=in_memory, extra_args=extra_args)
+        instance.start()
+        yield instance
+        instance.stop()
+
+    fixture.__doc__ = description
+    return fixture
+
+
 def client_config(**overrides: Any) -> botocore.config.Config:
     settings: dict[str, Any] = dict(
         # total_max_attempts=1 means one attempt, no retries ('max_attempts' counts

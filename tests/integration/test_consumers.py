@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import datetime
 import re
-import shutil
-import tempfile
-import pathlib
 
-import pytest
 
 from support import (
+    shared_server_fixture,
     DEFAULT_ACCOUNT,
     DEFAULT_REGION,
-    TributaryServer,
     advance_test_clock,
     assert_error,
     call,
@@ -61,35 +57,16 @@ def not_active_text(consumer: dict, stream: str) -> str:  # AWS's (resource poli
     )
 
 
-@pytest.fixture(scope="module")
-def module_tmp():
-    directory = pathlib.Path(tempfile.mkdtemp(prefix="tributary-consumers-"))
-    yield directory
-    shutil.rmtree(directory, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def fast(module_tmp):
-    """Consumers become ACTIVE and disappear at once; a small consumer limit."""
-    instance = TributaryServer(
-        data_dir=module_tmp / "fast",
-        extra_args=["--register-consumer-ms", "0", "--deregister-consumer-ms", "0",
-                    "--consumer-limit", "8"],
-    ).start()
-    yield instance
-    instance.stop()
-
-
-@pytest.fixture(scope="module")
-def clocked(module_tmp):
-    """Consumers stay CREATING / DELETING for 60 s of a clock the tests move."""
-    instance = TributaryServer(
-        data_dir=None, in_memory=True,
-        extra_args=["--test-clock", "--register-consumer-ms", str(DELAY_MS),
-                    "--deregister-consumer-ms", str(DELAY_MS)],
-    ).start()
-    yield instance
-    instance.stop()
+fast = shared_server_fixture(
+    "Consumers become ACTIVE and disappear at once; a small consumer limit.",
+    ["--register-consumer-ms", "0", "--deregister-consumer-ms", "0", "--consumer-limit", "8"],
+)
+clocked = shared_server_fixture(
+    "Consumers stay CREATING / DELETING for 60 s of a clock the tests move.",
+    ["--test-clock", "--register-consumer-ms", str(DELAY_MS), "--deregister-consumer-ms",
+     str(DELAY_MS)],
+    in_memory=True,
+)
 
 
 def register(client, name: str, consumer: str, **kwargs) -> dict:
@@ -140,6 +117,8 @@ def test_register_describe_and_list(fast):
     # Registration order, not name order.
     assert [c["ConsumerName"] for c in listed(client, name)] == ["reader-1", "reader-0"]
     assert listed(client, name)[1] == second
+    summary = client.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]
+    assert summary["ConsumerCount"] == 2
     response = call(fast, "ListStreamConsumers", {"StreamARN": stream_arn(name)})
     assert response.status == 200 and "NextToken" not in response.json
     # A stream without consumers lists none.

@@ -27,7 +27,7 @@ Output describe_stream_summary(KinesisContext& ctx, const aws::RequestContext& r
   summary.set("EncryptionType", stream->encryption_type);
   if (!stream->key_id.empty()) summary.set("KeyId", stream->key_id);
   summary.set("OpenShardCount", has_shards ? stream->open_shard_count() : int64_t{0});
-  summary.set("ConsumerCount", int64_t{0});
+  summary.set("ConsumerCount", static_cast<int64_t>(ctx.consumers.count(stream->id, request.now_ms)));
   if (stream->warm_throughput_mibps) {
     summary.set("WarmThroughput", warm_throughput(*stream, request.now_ms));
   }

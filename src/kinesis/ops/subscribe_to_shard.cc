@@ -52,16 +52,9 @@ aws::AwsResult<std::shared_ptr<aws::StreamingBody>> subscribe_to_shard_stream(
   start.type = *starting.string_member("Type");
   start.sequence_number = starting.string_member("SequenceNumber");
   start.timestamp_ms = starting.timestamp_member("Timestamp");
-  uint64_t position = 0;
-  if (start.type == "AFTER_SEQUENCE_NUMBER" && start.sequence_number &&
-      is_before_first_record(*start.sequence_number, stream.id, *shard)) {
-    position = 0;
-  } else {
-    auto resolved =
-        resolve_starting_position(ctx, request, stream, *shard, start, "SubscribeToShard");
-    if (!resolved) return aws::fail(std::move(resolved.error()));
-    position = *resolved;
-  }
+  auto resolved = resolve_starting_position(ctx, request, stream, *shard, start, "SubscribeToShard");
+  if (!resolved) return aws::fail(std::move(resolved.error()));
+  const uint64_t position = *resolved;
 
   SubscriptionHub::Target target;
   target.stream = found->stream;
