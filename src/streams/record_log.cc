@@ -10,56 +10,131 @@ namespace trib::streams {
 namespace {
 
 constexpr uint8_t kRecordTag = 'R';
-constexpr uint8_t kRecordValueVersion = 1;
+// Stored values (docs/storage-encoding.md). A chunk holds the records one append gave one
+// shard, under the key of its first position: one storage entry per shard and call instead of
+// one per record. Version 1 values (one record each, written before chunks existed) are still
+// read.
+constexpr uint8_t kSingleRecordVersion = 1;
+constexpr uint8_t kChunkVersion = 2;
 constexpr uint64_t kCompactAfterTrimmedRecords = 10'000;
 
 std::string shard_prefix(ShardRef shard) {
   return storage::KeyBuilder().u8(kRecordTag).u64(shard.stream_id).u32(shard.shard_index).take();
 }
 
-void put_i64(std::string& out, int64_t v) {
-  const auto u = static_cast<uint64_t>(v);
+void put_u64(std::string& out, uint64_t u) {
   for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((u >> shift) & 0xff));
 }
 
-int64_t get_i64(std::string_view in) {
+uint64_t get_be(std::string_view in, size_t bytes) {
   uint64_t u = 0;
-  for (int i = 0; i < 8; ++i) u = (u << 8) | static_cast<uint8_t>(in[i]);
-  return static_cast<int64_t>(u);
+  for (size_t i = 0; i < bytes; ++i) u = (u << 8) | static_cast<uint8_t>(in[i]);
+  return u;
 }
 
-// Value: version | arrival ms (i64 BE) | partition key length (u16 BE) | partition key | data
-std::string encode_record(int64_t arrival_ms, std::string_view partition_key, std::string_view data) {
-  std::string out;
-  out.reserve(11 + partition_key.size() + data.size());
-  out.push_back(static_cast<char>(kRecordValueVersion));
-  put_i64(out, arrival_ms);
+// Chunk: 0x02 | count (u32 BE) | per record: arrival ms (i64 BE) | partition key length
+// (u16 BE) | data length (u32 BE) | partition key | data.
+constexpr size_t kChunkHeader = 5;
+constexpr size_t kChunkRecordHeader = 14;
+
+void start_chunk(std::string& out, uint32_t count) {
+  out.push_back(static_cast<char>(kChunkVersion));
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((count >> shift) & 0xff));
+}
+
+void add_to_chunk(std::string& out, int64_t arrival_ms, std::string_view partition_key,
+                  std::string_view data) {
+  put_u64(out, static_cast<uint64_t>(arrival_ms));
   out.push_back(static_cast<char>((partition_key.size() >> 8) & 0xff));
   out.push_back(static_cast<char>(partition_key.size() & 0xff));
+  const auto length = static_cast<uint32_t>(data.size());
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((length >> shift) & 0xff));
   out.append(partition_key);
   out.append(data);
-  return out;
 }
 
-bool decode_arrival(std::string_view value, int64_t* arrival_ms) {
-  if (value.size() < 11 || static_cast<uint8_t>(value[0]) != kRecordValueVersion) return false;
-  *arrival_ms = get_i64(value.substr(1));
-  return true;
-}
+struct RecordView {
+  uint64_t position = 0;
+  int64_t arrival_ms = 0;
+  std::string_view partition_key;
+  std::string_view data;
+};
 
-bool decode_record(std::string_view value, StoredRecord* out) {
-  if (!decode_arrival(value, &out->arrival_ms)) return false;
-  const size_t key_length = (static_cast<uint8_t>(value[9]) << 8) | static_cast<uint8_t>(value[10]);
-  if (value.size() < 11 + key_length) return false;
-  out->partition_key.assign(value.substr(11, key_length));
-  out->data.assign(value.substr(11 + key_length));
-  return true;
-}
+// Walks the records of one stored value (a chunk, or a single version-1 record).
+class ValueReader {
+ public:
+  // False when the key or value is malformed.
+  bool open(std::string_view key, std::string_view value) {
+    if (key.size() < 8 || value.empty()) return false;
+    position_ = get_be(key.substr(key.size() - 8), 8);
+    value_ = value;
+    const auto version = static_cast<uint8_t>(value[0]);
+    if (version == kSingleRecordVersion) {
+      if (value.size() < 11) return false;
+      single_ = true;
+      left_ = 1;
+      return true;
+    }
+    if (version != kChunkVersion || value.size() < kChunkHeader) return false;
+    single_ = false;
+    left_ = static_cast<uint32_t>(get_be(value.substr(1), 4));
+    offset_ = kChunkHeader;
+    return left_ > 0;
+  }
+  // The next record, or false at the end of the value (or when it is malformed: then ok() is
+  // false).
+  bool next(RecordView* out) {
+    if (left_ == 0) return false;
+    if (single_) {
+      const size_t key_length = get_be(value_.substr(9), 2);
+      if (value_.size() < 11 + key_length) return fail();
+      *out = RecordView{position_, static_cast<int64_t>(get_be(value_.substr(1), 8)),
+                        value_.substr(11, key_length), value_.substr(11 + key_length)};
+    } else {
+      if (value_.size() < offset_ + kChunkRecordHeader) return fail();
+      const std::string_view header = value_.substr(offset_, kChunkRecordHeader);
+      const size_t key_length = get_be(header.substr(8), 2);
+      const size_t data_length = get_be(header.substr(10), 4);
+      const size_t body = offset_ + kChunkRecordHeader;
+      if (value_.size() < body + key_length + data_length) return fail();
+      *out = RecordView{position_, static_cast<int64_t>(get_be(header, 8)),
+                        value_.substr(body, key_length), value_.substr(body + key_length, data_length)};
+      offset_ = body + key_length + data_length;
+    }
+    ++position_;
+    --left_;
+    return true;
+  }
+  bool ok() const { return ok_; }
+  // The position after this value's last record (valid after open()).
+  uint64_t end_position() const { return position_ + left_; }
 
-bool position_of(std::string_view key, uint64_t* position) {
-  if (key.size() < 8) return false;
-  storage::KeyReader reader(key.substr(key.size() - 8));
-  return reader.u64(position);
+ private:
+  bool fail() {
+    ok_ = false;
+    left_ = 0;
+    return false;
+  }
+  std::string_view value_;
+  uint64_t position_ = 0;
+  uint32_t left_ = 0;
+  size_t offset_ = 0;
+  bool single_ = false;
+  bool ok_ = true;
+};
+
+// Positions the iterator (bounded to one shard) on the value holding `position`, or on the
+// first value after it when none holds it; false when there is neither.
+bool seek_value_at(storage::Iterator& it, ShardRef shard, uint64_t position) {
+  it.seek_for_prev(RecordLog::record_key(shard, position));
+  if (it.valid()) {
+    ValueReader reader;
+    if (reader.open(it.key(), it.value()) && reader.end_position() > position) return true;
+    it.next();
+    return it.valid();
+  }
+  it.seek(RecordLog::record_key(shard, position));
+  return it.valid();
 }
 
 }  // namespace
@@ -103,13 +178,23 @@ void RecordLog::load_state(ShardRef shard, ShardState& state) {
   options.upper_bound = storage::prefix_successor(prefix);
   auto it = engine_.iterate(storage::Keyspace::kRecords, options);
   it->seek_to_last();
-  uint64_t position = 0;
-  int64_t arrival = 0;
-  if (it->valid() && position_of(it->key(), &position) && decode_arrival(it->value(), &arrival)) {
-    state.next_position.store(position + 1);
-    state.latest_arrival_ms.store(arrival);
+  ValueReader reader;
+  if (it->valid() && reader.open(it->key(), it->value())) {
+    RecordView record, last;
+    bool any = false;
+    while (reader.next(&record)) {
+      last = record;
+      any = true;
+    }
+    if (any) {
+      state.next_position.store(last.position + 1);
+      state.latest_arrival_ms.store(last.arrival_ms);
+    }
     it->seek_to_first();
-    if (it->valid() && position_of(it->key(), &position)) state.first_position.store(position);
+    if (it->valid() && reader.open(it->key(), it->value())) {
+      RecordView first;
+      if (reader.next(&first)) state.first_position.store(first.position);
+    }
   }
   state.loaded = true;
 }
@@ -172,20 +257,41 @@ storage::Status RecordLog::append(uint64_t stream_id, std::span<const AppendRequ
     next[i] = states[i]->next_position.load();
     latest[i] = states[i]->latest_arrival_ms.load();
   }
-  storage::WriteBatch batch;
-  batch.reserve(requests.size());
+  // One chunk per shard, its records in request order, keyed by its first position.
+  std::vector<std::string> chunks(shard_indexes.size());
+  std::vector<uint64_t> first_positions(next);
+  std::vector<uint32_t> counts(shard_indexes.size(), 0);
+  std::vector<size_t> sizes(shard_indexes.size(), kChunkHeader);
+  std::vector<size_t> slots(requests.size());
   for (size_t r = 0; r < requests.size(); ++r) {
     const auto& request = requests[r];
     const size_t slot = static_cast<size_t>(
         std::lower_bound(shard_indexes.begin(), shard_indexes.end(), request.shard_index) -
         shard_indexes.begin());
+    slots[r] = slot;
+    ++counts[slot];
+    sizes[slot] += kChunkRecordHeader + request.partition_key.size() + request.data.size();
+  }
+  for (size_t i = 0; i < shard_indexes.size(); ++i) {
+    chunks[i].reserve(sizes[i]);
+    start_chunk(chunks[i], counts[i]);
+  }
+  for (size_t r = 0; r < requests.size(); ++r) {
+    const auto& request = requests[r];
+    const size_t slot = slots[r];
     const uint64_t position = next[slot];
     const int64_t arrival = std::max(now_ms, latest[slot]);
     next[slot] = position + 1;
     latest[slot] = arrival;
     (*out)[r] = Appended{position, arrival};
-    batch.put_owned(storage::Keyspace::kRecords, record_key(ShardRef{stream_id, request.shard_index}, position),
-                    encode_record(arrival, request.partition_key, request.data));
+    add_to_chunk(chunks[slot], arrival, request.partition_key, request.data);
+  }
+  storage::WriteBatch batch;
+  batch.reserve(shard_indexes.size());
+  for (size_t i = 0; i < shard_indexes.size(); ++i) {
+    batch.put_owned(storage::Keyspace::kRecords,
+                    record_key(ShardRef{stream_id, shard_indexes[i]}, first_positions[i]),
+                    std::move(chunks[i]));
   }
   auto status = engine_.write(batch, storage::WriteOptions{sync});
   if (!status.is_ok()) return status;
@@ -216,32 +322,36 @@ storage::Status RecordLog::read(ShardRef shard, uint64_t from_position, int64_t 
   out->latest_arrival_ms = s->latest_arrival_ms.load();
   const std::string prefix = shard_prefix(shard);
   storage::IteratorOptions options;
-  options.lower_bound = record_key(shard, from_position);
+  options.lower_bound = prefix;
   options.upper_bound = storage::prefix_successor(prefix);
   auto it = engine_.iterate(storage::Keyspace::kRecords, options);
   size_t bytes = 0;
-  for (it->seek(*options.lower_bound); it->valid(); it->next()) {
-    if (out->records.size() >= max_records || (!out->records.empty() && bytes >= max_bytes)) {
-      out->reached_end = false;
-      break;
-    }
-    uint64_t position = 0;
-    if (!position_of(it->key(), &position)) continue;
-    StoredRecord record;
-    if (!decode_record(it->value(), &record)) {
+  for (bool found = seek_value_at(*it, shard, from_position); found && it->valid(); it->next()) {
+    ValueReader reader;
+    if (!reader.open(it->key(), it->value())) {
       return storage::Status::corruption("undecodable record");
     }
-    out->next_position = position + 1;
-    if (record.arrival_ms < not_before_ms) continue;  // past retention, not yet trimmed
-    const size_t size = record.data.size() + record.partition_key.size();
-    if (!out->records.empty() && bytes + size > max_bytes) {
-      out->next_position = position;
-      out->reached_end = false;
-      break;
+    RecordView record;
+    while (reader.next(&record)) {
+      if (record.position < from_position) continue;
+      if (out->records.size() >= max_records || (!out->records.empty() && bytes >= max_bytes)) {
+        out->reached_end = false;
+        return it->status();
+      }
+      out->next_position = record.position + 1;
+      if (record.arrival_ms < not_before_ms) continue;  // past retention, not yet trimmed
+      const size_t size = record.data.size() + record.partition_key.size();
+      if (!out->records.empty() && bytes + size > max_bytes) {
+        out->next_position = record.position;
+        out->reached_end = false;
+        return it->status();
+      }
+      bytes += size;
+      out->records.push_back(StoredRecord{record.position, record.arrival_ms,
+                                          std::string(record.partition_key),
+                                          std::string(record.data)});
     }
-    bytes += size;
-    record.position = position;
-    out->records.push_back(std::move(record));
+    if (!reader.ok()) return storage::Status::corruption("undecodable record");
   }
   return it->status();
 }
@@ -285,8 +395,18 @@ uint64_t RecordLog::position_at_time(ShardRef shard, int64_t time_ms) {
   // f(p) = arrival of the first record at or after p is non-decreasing in p: binary search
   // for the smallest p with f(p) >= time_ms, then take the record there.
   auto first_at_or_after = [&](uint64_t p, uint64_t* position, int64_t* arrival) {
-    it->seek(record_key(shard, p));
-    return it->valid() && position_of(it->key(), position) && decode_arrival(it->value(), arrival);
+    if (!seek_value_at(*it, shard, p)) return false;
+    ValueReader reader;
+    if (!reader.open(it->key(), it->value())) return false;
+    RecordView record;
+    while (reader.next(&record)) {
+      if (record.position >= p) {
+        *position = record.position;
+        *arrival = record.arrival_ms;
+        return true;
+      }
+    }
+    return false;
   };
   uint64_t low = s->first_position.load(), high = end;
   while (low < high) {
@@ -309,28 +429,49 @@ uint64_t RecordLog::trim(ShardRef shard, int64_t cutoff_ms) {
   auto s = state(shard);
   const uint64_t first = s->first_position.load();
   if (s->next_position.load() <= first) return 0;  // empty
-  {
-    // Cheap check first: nothing to do while the oldest record is within retention.
-    std::string value;
-    int64_t oldest = 0;
-    auto status = engine_.get(storage::Keyspace::kRecords, record_key(shard, first), &value);
-    if (status.is_ok() && decode_arrival(value, &oldest) && oldest >= cutoff_ms) return 0;
-  }
-  const uint64_t keep_from = position_at_time(shard, cutoff_ms);
-  if (keep_from <= first) return 0;
+  auto delete_before = [&]() -> uint64_t {
+    // The iterator (an implicit snapshot) must be gone before the compaction below.
+    const std::string prefix = shard_prefix(shard);
+    storage::IteratorOptions options;
+    options.lower_bound = prefix;
+    options.upper_bound = storage::prefix_successor(prefix);
+    auto it = engine_.iterate(storage::Keyspace::kRecords, options);
+    {
+      // Cheap check first: nothing to do while the oldest record is within retention.
+      ValueReader reader;
+      RecordView oldest;
+      if (seek_value_at(*it, shard, first) && reader.open(it->key(), it->value()) &&
+          reader.next(&oldest) && oldest.arrival_ms >= cutoff_ms) {
+        return first;
+      }
+    }
+    const uint64_t keep_from = position_at_time(shard, cutoff_ms);
+    if (keep_from <= first) return first;
+    // Whole values only: a chunk holding keep_from stays (its expired records are hidden by
+    // reads) until all of its records have expired.
+    ValueReader holder;
+    RecordView head;
+    if (seek_value_at(*it, shard, keep_from) && holder.open(it->key(), it->value()) &&
+        holder.next(&head) && head.position < keep_from) {
+      return head.position;
+    }
+    return keep_from;
+  };
+  const uint64_t delete_end = delete_before();
+  if (delete_end <= first) return 0;
   storage::WriteBatch batch;
-  const std::string begin = record_key(shard, first), end = record_key(shard, keep_from);
+  const std::string begin = record_key(shard, first), end = record_key(shard, delete_end);
   batch.delete_range(storage::Keyspace::kRecords, begin, end);
   if (!engine_.write(batch).is_ok()) return 0;
-  s->first_position.store(keep_from);
+  s->first_position.store(delete_end);
   // Give the space back once enough has been deleted to be worth a compaction of the range;
   // smaller trims are left to the engine's own compactions.
-  s->trimmed_since_compaction += keep_from - first;
+  s->trimmed_since_compaction += delete_end - first;
   if (s->trimmed_since_compaction >= kCompactAfterTrimmedRecords) {
     engine_.compact_range(storage::Keyspace::kRecords, record_key(shard, 0), end);
     s->trimmed_since_compaction = 0;
   }
-  return keep_from - first;
+  return delete_end - first;
 }
 
 void RecordLog::forget_stream(uint64_t stream_id) {

@@ -2,12 +2,14 @@
 // DynamoDB table streams and the Kinesis streaming destination will use it with their own
 // identifiers and formats.
 //
-// A record lives at (stream incarnation id, shard index, position). Positions increase
-// strictly within a shard (gaps appear only where retention removed records),
-// arrival times never decrease within a shard, so both "read from a position" and "find the
-// first record at or after a time" are seeks, never scans. Appends to one shard are serialized
-// by that shard's mutex and committed in one storage batch with everything else in the call;
-// appends to different shards and streams run in parallel; readers take no lock.
+// A record has a position in its shard (stream incarnation id, shard index, position). One
+// append stores each shard's records as one chunk, keyed by its first position
+// (docs/storage-encoding.md). Positions increase strictly within a shard (gaps appear only
+// where retention removed records), arrival times never decrease within a shard, so both "read
+// from a position" and "find the first record at or after a time" are seeks, never scans.
+// Appends to one shard are serialized by that shard's mutex and committed in one storage batch
+// with everything else in the call; appends to different shards and streams run in parallel;
+// readers take no lock.
 #pragma once
 
 #include <atomic>
@@ -96,8 +98,9 @@ class RecordLog {
   // Undoes close_shard (the reshard that closed it could not be stored).
   void reopen_shard(ShardRef shard);
 
-  // Deletes records of a shard that arrived before `cutoff_ms`; returns how many positions
-  // were released (approximate) — 0 when nothing was trimmed.
+  // Deletes records of a shard that arrived before `cutoff_ms`, whole chunks only (a chunk
+  // that still holds a newer record stays; reads hide its expired ones); returns how many
+  // positions were released — 0 when nothing was trimmed.
   uint64_t trim(ShardRef shard, int64_t cutoff_ms);
   // Drops in-memory state of a deleted stream incarnation (its data is deleted elsewhere).
   void forget_stream(uint64_t stream_id);

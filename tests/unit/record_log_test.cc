@@ -133,6 +133,59 @@ TEST_P(RecordLogTest, TrimDeletesOnlyExpiredRecords) {
   EXPECT_EQ(append(1, {{0, "k", "new"}}, 2000)[0].position, 20u);
 }
 
+// One append stores each shard's records as one chunk: reads, time lookups and trims must
+// work inside chunks and across their edges.
+TEST_P(RecordLogTest, ChunksAreReadAndTrimmedRecordByRecord) {
+  for (int batch = 0; batch < 4; ++batch) {  // 4 chunks of 10 records on shard 0
+    std::vector<AppendRequest> requests;
+    std::vector<std::string> names;
+    for (int i = 0; i < 10; ++i) names.push_back("r" + std::to_string(batch * 10 + i));
+    for (int i = 0; i < 10; ++i) requests.push_back({0, "k", names[static_cast<size_t>(i)]});
+    requests.push_back({1, "other", "x"});  // and one record of shard 1 in the same batch
+    auto out = append(6, requests, 1000 + batch * 100);
+    EXPECT_EQ(out[9].position, static_cast<uint64_t>(batch * 10 + 9));
+  }
+  for (uint64_t from : {0u, 3u, 9u, 10u, 15u, 39u}) {
+    auto page = read({6, 0}, from, 0, 7);
+    ASSERT_FALSE(page.records.empty()) << from;
+    EXPECT_EQ(page.records.front().position, from);
+    EXPECT_EQ(page.records.front().data, "r" + std::to_string(from));
+    EXPECT_EQ(page.records.size(), std::min<uint64_t>(7, 40 - from));
+    EXPECT_EQ(page.next_position, from + page.records.size());
+  }
+  EXPECT_EQ(read({6, 1}, 0).records.size(), 4u);
+  EXPECT_EQ(log_->position_at_time({6, 0}, 1150), 20u);
+  EXPECT_EQ(log_->position_at_time({6, 0}, 1300), 30u);
+  // A cutoff inside a chunk deletes only the chunks before it; reads hide the rest of it.
+  EXPECT_EQ(log_->trim({6, 0}, 1150), 20u);
+  EXPECT_EQ(read({6, 0}, 0).records.front().position, 20u);
+  EXPECT_EQ(log_->trim({6, 0}, 1400), 20u);  // everything
+  EXPECT_TRUE(read({6, 0}, 0).records.empty());
+  EXPECT_EQ(append(6, {{0, "k", "after"}}, 2000)[0].position, 40u);
+  EXPECT_EQ(read({6, 0}, 0).records.front().data, "after");
+}
+
+// Values of the first format (one record per key, version 1) are still read.
+TEST_P(RecordLogTest, ReadsSingleRecordValues) {
+  storage::WriteBatch batch;
+  for (uint64_t position = 0; position < 3; ++position) {
+    std::string value(1, '\x01');
+    const int64_t arrival = 1000 + static_cast<int64_t>(position);
+    for (int shift = 56; shift >= 0; shift -= 8) value.push_back(static_cast<char>((arrival >> shift) & 0xff));
+    value += std::string("\x00\x02", 2) + "pk" + "old" + std::to_string(position);
+    batch.put(storage::Keyspace::kRecords, RecordLog::record_key({9, 0}, position), value);
+  }
+  ASSERT_TRUE(engine_->write(batch).is_ok());
+  EXPECT_EQ(append(9, {{0, "pk", "new"}}, 2000)[0].position, 3u);
+  auto all = read({9, 0}, 1);
+  ASSERT_EQ(all.records.size(), 3u);
+  EXPECT_EQ(all.records[0].data, "old1");
+  EXPECT_EQ(all.records[0].arrival_ms, 1001);
+  EXPECT_EQ(all.records[0].partition_key, "pk");
+  EXPECT_EQ(all.records[2].data, "new");
+  EXPECT_EQ(log_->position_at_time({9, 0}, 1002), 2u);
+}
+
 // Only an on-disk engine can be reopened: this suite is instantiated for RocksDB alone.
 class DurableRecordLogTest : public RecordLogTest {};
 
