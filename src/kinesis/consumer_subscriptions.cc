@@ -239,6 +239,13 @@ void SubscriptionHub::schedule_locked(const std::shared_ptr<Subscription>& sub) 
   wake_.notify_one();
 }
 
+void SubscriptionHub::recheck_stream(uint64_t stream_id) {
+  std::lock_guard lock(mutex_);
+  for (const auto& sub : open_) {
+    if (sub->stream_id == stream_id) schedule_locked(sub);
+  }
+}
+
 std::chrono::milliseconds SubscriptionHub::check_timers_locked() {
   if (open_.empty()) return std::chrono::duration_cast<std::chrono::milliseconds>(kIdleSleep);
   const int64_t now = now_ms();

@@ -68,6 +68,10 @@ class SubscriptionHub {
   aws::AwsResult<std::shared_ptr<aws::StreamingBody>> subscribe(const aws::RequestContext& request,
                                                                 Target target);
 
+  // Looks again at every open subscription of a stream incarnation now (its consumer was
+  // deregistered or the stream deleted): those that may no longer run end at once, with their
+  // exception event, instead of at their next keep-alive.
+  void recheck_stream(uint64_t stream_id);
   // Ends every subscription and stops the delivery threads (idempotent).
   void stop();
   // Subscriptions currently delivering (for tests and metrics).

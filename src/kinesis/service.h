@@ -39,6 +39,9 @@ class KinesisService final : public aws::Service {
   std::string error_type(const aws::AwsError& error) const override { return error.type; }
 
  private:
+  // Removes closed shards past retention: their records, then their place in the metadata.
+  void prune_expired_shards(const Stream& stream, const std::vector<uint32_t>& expired,
+                            int64_t now_ms);
   const model::ServiceModel& model_;
   KinesisOptions options_;
   StreamCatalog catalog_;

@@ -474,6 +474,17 @@ uint64_t RecordLog::trim(ShardRef shard, int64_t cutoff_ms) {
   return delete_end - first;
 }
 
+void RecordLog::drop_shard(ShardRef shard) {
+  const std::string prefix = shard_prefix(shard);
+  const std::string end = storage::prefix_successor(prefix);
+  storage::WriteBatch batch;
+  batch.delete_range(storage::Keyspace::kRecords, prefix, end);
+  if (!engine_.write(batch).is_ok()) return;
+  engine_.compact_range(storage::Keyspace::kRecords, prefix, end);
+  std::unique_lock lock(states_mutex_);
+  states_.erase(shard);
+}
+
 void RecordLog::forget_stream(uint64_t stream_id) {
   std::unique_lock lock(states_mutex_);
   auto it = states_.lower_bound(ShardRef{stream_id, 0});

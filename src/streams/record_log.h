@@ -102,6 +102,8 @@ class RecordLog {
   // that still holds a newer record stays; reads hide its expired ones); returns how many
   // positions were released — 0 when nothing was trimmed.
   uint64_t trim(ShardRef shard, int64_t cutoff_ms);
+  // Deletes every record of one shard and forgets it (a closed shard past retention).
+  void drop_shard(ShardRef shard);
   // Drops in-memory state of a deleted stream incarnation (its data is deleted elsewhere).
   void forget_stream(uint64_t stream_id);
 

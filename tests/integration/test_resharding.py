@@ -368,6 +368,12 @@ def test_closed_shards_expire_after_retention(client, reshard_server):
     response = call(reshard_server, "SplitShard", {"StreamName": name, "ShardToSplit": "shardId-000000000000",
                                                   "NewStartingHashKey": "5"})
     assert_error(response, "ResourceNotFoundException")
+    # The lifecycle job then prunes the expired shard (records and metadata); new shards still
+    # get new indexes.
+    time.sleep(1.5)
+    client.split_shard(StreamName=name, ShardToSplit="shardId-000000000001", NewStartingHashKey="5")
+    assert list(shards_by_id(client, name)) == [
+        "shardId-000000000001", "shardId-000000000002", "shardId-000000000003", "shardId-000000000004"]
 
 
 def test_reshard_survives_restart(start_server):

@@ -7,6 +7,7 @@
 // the stream), and their subscriptions end.
 #include "kinesis/consumer_errors.h"
 #include "kinesis/consumer_registry.h"
+#include "kinesis/consumer_subscriptions.h"
 #include "kinesis/errors.h"
 #include "kinesis/operations.h"
 #include "kinesis/stream_ref.h"
@@ -18,8 +19,8 @@ Output delete_stream(KinesisContext& ctx, const aws::RequestContext& request, co
   if (!key) return aws::fail(std::move(key.error()));
   const bool enforce = input.bool_member("EnforceConsumerDeletion").value_or(false);
   // No consumer can be registered between the check and the state change.
+  std::optional<uint64_t> stream_id;
   auto deleted = ctx.consumers.while_frozen([&]() -> aws::AwsResult<Ok> {
-    std::optional<uint64_t> stream_id;
     int64_t gone_at_ms = 0;
     auto updated =
         ctx.catalog.update(*key, request.now_ms, [&](Stream& stream) -> aws::AwsResult<Ok> {
@@ -46,6 +47,8 @@ Output delete_stream(KinesisContext& ctx, const aws::RequestContext& request, co
     return Ok{};
   });
   if (!deleted) return aws::fail(std::move(deleted.error()));
+  // Open subscriptions to the stream end now rather than at their next keep-alive.
+  if (stream_id) ctx.subscriptions.recheck_stream(*stream_id);
   return aws::Value::map();
 }
 

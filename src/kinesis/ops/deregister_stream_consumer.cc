@@ -4,6 +4,7 @@
 // still CREATING can be deregistered; one already DELETING keeps its schedule (the call
 // succeeds, as a repeated DeleteStream does).
 #include "kinesis/consumer_ref.h"
+#include "kinesis/consumer_subscriptions.h"
 #include "kinesis/operations.h"
 
 namespace trib::kinesis::ops {
@@ -22,6 +23,8 @@ Output deregister_stream_consumer(KinesisContext& ctx, const aws::RequestContext
         return Ok{};
       });
   if (!updated) return aws::fail(std::move(updated.error()));
+  // Its open subscriptions end now (with their exception event), not at the next keep-alive.
+  ctx.subscriptions.recheck_stream(consumer.stream_id);
   return aws::Value::map();
 }
 
