@@ -74,17 +74,6 @@ aws::Value consumer_value(const Consumer& consumer, int64_t now_ms, bool with_st
 
 namespace {
 
-// The first problem among `texts` (an invalid character wins over '%').
-TagTextProblem worst_tag_problem(const std::vector<std::string_view>& texts) {
-  TagTextProblem worst = TagTextProblem::kNone;
-  for (const auto text : texts) {
-    const TagTextProblem problem = tag_text_problem(text);
-    if (problem == TagTextProblem::kInvalidCharacter) return problem;
-    if (problem == TagTextProblem::kPercent) worst = problem;
-  }
-  return worst;
-}
-
 aws::AwsResult<Ok> refuse_tag_problem(TagTextProblem problem, std::string_view verb_phrase,
                                       const Consumer& consumer) {
   if (problem == TagTextProblem::kInvalidCharacter) {

@@ -257,6 +257,17 @@ std::optional<ResourceRef> parse_resource_arn(std::string_view arn) {
   return ref;
 }
 
+// The first problem among `texts` (an invalid character wins over '%').
+TagTextProblem worst_tag_problem(const std::vector<std::string_view>& texts) {
+  TagTextProblem worst = TagTextProblem::kNone;
+  for (const auto text : texts) {
+    const TagTextProblem problem = tag_text_problem(text);
+    if (problem == TagTextProblem::kInvalidCharacter) return problem;
+    if (problem == TagTextProblem::kPercent) worst = problem;
+  }
+  return worst;
+}
+
 TagTextProblem tag_text_problem(std::string_view text) {
   bool has_percent = false;
   for (size_t pos = 0; pos < text.size();) {

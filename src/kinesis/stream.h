@@ -119,6 +119,8 @@ std::optional<ResourceRef> parse_resource_arn(std::string_view arn);
 // '%' passes the first check but is refused by a second one with its own message.
 enum class TagTextProblem : uint8_t { kNone, kInvalidCharacter, kPercent };
 TagTextProblem tag_text_problem(std::string_view text);
+// The problem AWS reports for a set of tag texts: an invalid character anywhere wins over '%'.
+TagTextProblem worst_tag_problem(const std::vector<std::string_view>& texts);
 inline constexpr size_t kMaxTagsPerStream = 50;
 
 // KMS key identifiers StartStreamEncryption accepts: a key id (UUID), "alias/NAME", or the

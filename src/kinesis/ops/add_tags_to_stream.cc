@@ -23,20 +23,13 @@ Output add_tags_to_stream(KinesisContext& ctx, const aws::RequestContext& reques
         if (status == StreamStatus::kCreating || status == StreamStatus::kDeleting) {
           return aws::fail(errors::stream_not_active(key->name, key->account, status_name(status)));
         }
-        bool invalid = false;
-        bool percent = false;
+        std::vector<std::string_view> texts;
         for (const auto& [tag_key, tag_value] : tags) {
-          for (const TagTextProblem problem :
-               {tag_text_problem(tag_key),
-                tag_text_problem(tag_value.is_string() ? tag_value.as_string() : "")}) {
-            invalid = invalid || problem == TagTextProblem::kInvalidCharacter;
-            percent = percent || problem == TagTextProblem::kPercent;
-          }
+          texts.push_back(tag_key);
+          texts.push_back(tag_value.is_string() ? std::string_view(tag_value.as_string()) : "");
         }
-        if (invalid || percent) {
-          return aws::fail(errors::tag_problem(
-              invalid ? TagTextProblem::kInvalidCharacter : TagTextProblem::kPercent, "add tags to",
-              key->name, key->account));
+        if (const TagTextProblem problem = worst_tag_problem(texts); problem != TagTextProblem::kNone) {
+          return aws::fail(errors::tag_problem(problem, "add tags to", key->name, key->account));
         }
         size_t new_keys = 0;
         for (const auto& [tag_key, tag_value] : tags) {

@@ -40,21 +40,22 @@ Output register_stream_consumer(KinesisContext& ctx, const aws::RequestContext& 
   consumer.created_ms = request.now_ms;
   consumer.active_at_ms = request.now_ms + ctx.options.register_consumer_ms;
   if (const aws::Value* tags = input.find("Tags")) {
-    bool invalid = false;
-    bool percent = false;
+    std::vector<std::string_view> texts;
     for (const auto& [tag_key, tag_value] : tags->as_map()) {
       const std::string value = tag_value.is_string() ? tag_value.as_string() : std::string();
-      for (const TagTextProblem problem : {tag_text_problem(tag_key), tag_text_problem(value)}) {
-        invalid = invalid || problem == TagTextProblem::kInvalidCharacter;
-        percent = percent || problem == TagTextProblem::kPercent;
-      }
       consumer.tags.emplace_back(tag_key, value);
     }
-    if (invalid) {
-      return aws::fail(errors::tag_problem(TagTextProblem::kInvalidCharacter, "add tags to",
-                                           key->name, key->account));
+    for (const auto& [tag_key, tag_value] : consumer.tags) {
+      texts.push_back(tag_key);
+      texts.push_back(tag_value);
     }
-    if (percent) return aws::fail(consumer_errors::tag_percent("add tags to", consumer));
+    const TagTextProblem problem = worst_tag_problem(texts);
+    if (problem == TagTextProblem::kInvalidCharacter) {
+      return aws::fail(errors::tag_problem(problem, "add tags to", key->name, key->account));
+    }
+    if (problem == TagTextProblem::kPercent) {
+      return aws::fail(consumer_errors::tag_percent("add tags to", consumer));
+    }
     if (consumer.tags.size() > kMaxTagsPerStream) {
       return aws::fail(consumer_errors::too_many_tags(consumer, kMaxTagsPerStream));
     }

@@ -21,18 +21,13 @@ Output remove_tags_from_stream(KinesisContext& ctx, const aws::RequestContext& r
         if (status == StreamStatus::kCreating || status == StreamStatus::kDeleting) {
           return aws::fail(errors::stream_not_active(key->name, key->account, status_name(status)));
         }
-        bool invalid = false;
-        bool percent = false;
+        std::vector<std::string_view> texts;
         for (const auto& tag_key : tag_keys) {
-          const TagTextProblem problem =
-              tag_text_problem(tag_key.is_string() ? tag_key.as_string() : "");
-          invalid = invalid || problem == TagTextProblem::kInvalidCharacter;
-          percent = percent || problem == TagTextProblem::kPercent;
+          texts.push_back(tag_key.is_string() ? std::string_view(tag_key.as_string()) : "");
         }
-        if (invalid || percent) {
-          return aws::fail(errors::tag_problem(
-              invalid ? TagTextProblem::kInvalidCharacter : TagTextProblem::kPercent,
-              "remove tags from", key->name, key->account));
+        if (const TagTextProblem problem = worst_tag_problem(texts); problem != TagTextProblem::kNone) {
+          return aws::fail(
+              errors::tag_problem(problem, "remove tags from", key->name, key->account));
         }
         for (const auto& tag_key : tag_keys) {
           if (!tag_key.is_string()) continue;
