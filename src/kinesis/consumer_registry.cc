@@ -109,14 +109,7 @@ std::string encode_consumer(const Consumer& c) {
   doc.set("active_at_ms", c.active_at_ms);
   if (c.deleting_since_ms) doc.set("deleting_since_ms", *c.deleting_since_ms);
   if (c.deleting_since_ms) doc.set("gone_at_ms", c.gone_at_ms);
-  Value tags = Value::list();
-  for (const auto& [key, value] : c.tags) {
-    Value pair = Value::list();
-    pair.push(key);
-    pair.push(value);
-    tags.push(std::move(pair));
-  }
-  doc.set("tags", std::move(tags));
+  doc.set("tags", encode_stored_tags(c.tags));
   if (c.resource_policy) doc.set("resource_policy", *c.resource_policy);
   return encode_stored_document(kConsumerValueVersion, doc);
 }
@@ -137,10 +130,7 @@ std::optional<Consumer> decode_consumer(std::string_view bytes) {
     int64_t v = 0;
     if (!doc["deleting_since_ms"].get(v)) c.deleting_since_ms = v;
     if (!doc["gone_at_ms"].get(v)) c.gone_at_ms = v;
-    for (auto t : simdjson::dom::array(doc["tags"])) {
-      c.tags.emplace_back(std::string(std::string_view(t.at(0))),
-                          std::string(std::string_view(t.at(1))));
-    }
+    c.tags = decode_stored_tags(doc["tags"]);
     std::string_view policy;
     if (!doc["resource_policy"].get(policy)) c.resource_policy = std::string(policy);
   } catch (const std::exception&) {

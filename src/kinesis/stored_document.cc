@@ -16,4 +16,21 @@ bool parse_stored_document(std::string_view bytes, uint8_t version, simdjson::do
   return !parser.parse(bytes.data() + 1, bytes.size() - 1, true).get(*document);
 }
 
+aws::Value encode_stored_tags(const StoredTags& tags) {
+  aws::Value list = aws::Value::list();
+  for (const auto& [key, value] : tags) {
+    list.push(aws::Value(aws::ValueList{aws::Value(key), aws::Value(value)}));
+  }
+  return list;
+}
+
+StoredTags decode_stored_tags(simdjson::dom::element tags) {
+  StoredTags out;
+  for (auto pair : simdjson::dom::array(tags)) {
+    out.emplace_back(std::string(std::string_view(pair.at(0))),
+                     std::string(std::string_view(pair.at(1))));
+  }
+  return out;
+}
+
 }  // namespace trib::kinesis

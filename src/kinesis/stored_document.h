@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "aws/value.h"
 
@@ -18,5 +20,11 @@ std::string encode_stored_document(uint8_t version, const aws::Value& document);
 // as long as `parser`); false when the version differs or the JSON is malformed.
 bool parse_stored_document(std::string_view bytes, uint8_t version, simdjson::dom::parser& parser,
                            simdjson::dom::element* document);
+
+// Tags (streams and consumers) in stored documents: a list of [key, value] pairs, in order.
+using StoredTags = std::vector<std::pair<std::string, std::string>>;
+aws::Value encode_stored_tags(const StoredTags& tags);
+// Throws simdjson_error (as the element accessors do) when `tags` is not such a list.
+StoredTags decode_stored_tags(simdjson::dom::element tags);
 
 }  // namespace trib::kinesis

@@ -79,9 +79,7 @@ std::string encode_stream(const Stream& s) {
   if (s.previous_warm_throughput_mibps)
     doc.set("previous_warm_throughput_mibps", *s.previous_warm_throughput_mibps);
   if (s.resource_policy) doc.set("resource_policy", *s.resource_policy);
-  Value tags = Value::list();
-  for (const auto& [k, v] : s.tags) tags.push(Value(aws::ValueList{Value(k), Value(v)}));
-  doc.set("tags", std::move(tags));
+  doc.set("tags", encode_stored_tags(s.tags));
   if (!s.shard_count_updates_ms.empty()) {
     Value updates = Value::list();
     for (int64_t at : s.shard_count_updates_ms) updates.push(at);
@@ -133,10 +131,7 @@ std::optional<Stream> decode_stream(std::string_view bytes) {
     for (auto m : simdjson::dom::array(doc["shard_level_metrics"])) {
       s.shard_level_metrics.emplace_back(std::string_view(m));
     }
-    for (auto t : simdjson::dom::array(doc["tags"])) {
-      s.tags.emplace_back(std::string(std::string_view(t.at(0))),
-                          std::string(std::string_view(t.at(1))));
-    }
+    s.tags = decode_stored_tags(doc["tags"]);
     simdjson::dom::array updates;
     if (!doc["shard_count_updates_ms"].get(updates)) {
       for (auto at : updates) s.shard_count_updates_ms.push_back(int64_t(at));
