@@ -47,3 +47,33 @@ TEST(ModelCoverage, ModelFactsAreLoaded) {
 
 }  // namespace
 }  // namespace trib::kinesis
+
+namespace trib::model {
+namespace {
+
+// The DynamoDB and DynamoDB Streams models are pinned (botocore 1.43.11) and parse; their
+// patterns compile (the pattern engine refuses nothing the model states).
+TEST(ModelCoverage, DynamoDbModelsAreLoaded) {
+  const auto& dynamodb = ServiceModel::embedded("dynamodb-2012-08-10");
+  EXPECT_EQ(dynamodb.operations().size(), 57u);
+  EXPECT_EQ(dynamodb.target_prefix(), "DynamoDB_20120810");
+  EXPECT_EQ(dynamodb.json_version(), "1.0");
+  const auto* table_name = dynamodb.find_shape("TableArn");
+  ASSERT_NE(table_name, nullptr);
+  EXPECT_EQ(table_name->min, 1);
+  EXPECT_EQ(table_name->max, 1024);
+  const auto* attribute_value = dynamodb.find_shape("AttributeValue");
+  ASSERT_NE(attribute_value, nullptr);
+  EXPECT_EQ(attribute_value->members.size(), 10u);
+  const auto* index_name = dynamodb.find_shape("IndexName");
+  ASSERT_TRUE(index_name && index_name->pattern);
+  EXPECT_TRUE(index_name->pattern->matches("by-date_1.x"));
+  EXPECT_FALSE(index_name->pattern->matches("by date"));
+
+  const auto& streams = ServiceModel::embedded("dynamodbstreams-2012-08-10");
+  EXPECT_EQ(streams.operations().size(), 4u);
+  EXPECT_EQ(streams.target_prefix(), "DynamoDBStreams_20120810");
+}
+
+}  // namespace
+}  // namespace trib::model
