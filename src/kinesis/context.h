@@ -14,8 +14,8 @@
 
 namespace trib::kinesis {
 
-class ConsumerRegistry;  // kinesis/consumer_registry.h
-class SubscriptionHub;   // kinesis/consumer_subscriptions.h
+class ConsumerRegistry;  // kinesis/consumers/registry.h
+class SubscriptionHub;   // kinesis/consumers/subscriptions.h
 
 struct KinesisOptions {
   int64_t create_stream_ms = 500;

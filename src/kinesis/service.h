@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "aws/service.h"
-#include "kinesis/consumer_registry.h"
-#include "kinesis/consumer_subscriptions.h"
+#include "kinesis/consumers/registry.h"
+#include "kinesis/consumers/subscriptions.h"
 #include "kinesis/context.h"
 
 namespace trib::kinesis {

@@ -4,7 +4,7 @@ ARNs in the tagging and resource-policy operations; their CREATING/DELETING peri
 test clock, their limits, persistence across a restart, and their end with their stream.
 
 Texts marked "AWS's" were found in reports of real AWS answers (sources in
-src/kinesis/consumer_errors.cc); the others are ours and the tests pin them so they stay stable.
+src/kinesis/consumers/errors.cc); the others are ours and the tests pin them so they stay stable.
 """
 from __future__ import annotations
 

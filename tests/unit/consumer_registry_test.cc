@@ -1,10 +1,10 @@
 // Enhanced fan-out consumers: ARNs, the stored form, the registry (registration rules, states,
 // persistence, purging) and the continuation numbers SubscribeToShard hands out.
-#include "kinesis/consumer_registry.h"
+#include "kinesis/consumers/registry.h"
 
 #include <gtest/gtest.h>
 
-#include "kinesis/consumer_subscriptions.h"
+#include "kinesis/consumers/subscriptions.h"
 #include "storage/engine.h"
 
 namespace trib::kinesis {

@@ -1,6 +1,6 @@
 // SubscribeToShard's delivery hub against a fake transport: the initial response, records
 // pushed by the append itself, the takeover rule, cancellation and stopping.
-#include "kinesis/consumer_subscriptions.h"
+#include "kinesis/consumers/subscriptions.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -10,7 +10,7 @@
 #include <mutex>
 
 #include "aws/eventstream.h"
-#include "kinesis/consumer_registry.h"
+#include "kinesis/consumers/registry.h"
 #include "kinesis/stream_catalog.h"
 #include "storage/engine.h"
 #include "streams/hash_range.h"

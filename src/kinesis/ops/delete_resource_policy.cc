@@ -2,8 +2,9 @@
 // consumer must be ACTIVE (as for PutResourcePolicy).
 // Differences from AWS: deleting when there is no policy succeeds (AWS's answer there was not
 // captured).
-#include "kinesis/consumer_errors.h"
+#include "kinesis/consumers/errors.h"
 #include "kinesis/operations.h"
+#include "kinesis/resource_target.h"
 
 namespace trib::kinesis::ops {
 

@@ -5,9 +5,9 @@
 // with AWS's ResourceInUseException unless EnforceConsumerDeletion is true; then its consumers
 // are deregistered with it (DELETING for --deregister-consumer-ms, and gone at the latest with
 // the stream), and their subscriptions end.
-#include "kinesis/consumer_errors.h"
-#include "kinesis/consumer_registry.h"
-#include "kinesis/consumer_subscriptions.h"
+#include "kinesis/consumers/errors.h"
+#include "kinesis/consumers/registry.h"
+#include "kinesis/consumers/subscriptions.h"
 #include "kinesis/errors.h"
 #include "kinesis/operations.h"
 #include "kinesis/stream_ref.h"

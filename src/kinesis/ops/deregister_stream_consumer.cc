@@ -3,8 +3,8 @@
 // SubscribeToShard subscriptions end with a ResourceNotFoundException event. A consumer that is
 // still CREATING can be deregistered; one already DELETING keeps its schedule (the call
 // succeeds, as a repeated DeleteStream does).
-#include "kinesis/consumer_ref.h"
-#include "kinesis/consumer_subscriptions.h"
+#include "kinesis/consumers/ref.h"
+#include "kinesis/consumers/subscriptions.h"
 #include "kinesis/operations.h"
 
 namespace trib::kinesis::ops {

@@ -1,6 +1,7 @@
 // DescribeAccountSettings: the caller's account and region settings: the minimum throughput
 // billing commitment (DISABLED until UpdateAccountSettings enables it). Nothing is billed.
 #include "kinesis/operations.h"
+#include "kinesis/output.h"
 
 namespace trib::kinesis::ops {
 

@@ -1,7 +1,7 @@
 // DescribeStreamConsumer: by ConsumerARN, or by StreamARN + ConsumerName (all three when they
 // agree): ConsumerName, ConsumerARN, ConsumerStatus, ConsumerCreationTimestamp, StreamARN.
 // A DELETING consumer is described until its deregistration finishes.
-#include "kinesis/consumer_ref.h"
+#include "kinesis/consumers/ref.h"
 #include "kinesis/operations.h"
 
 namespace trib::kinesis::ops {

@@ -3,7 +3,9 @@
 // appears once a target was set (ON_DEMAND streams), MaxRecordSizeInKiB once it differs from
 // the default 1024 (whether AWS always shows it was not captured).
 #include "kinesis/errors.h"
+#include "kinesis/consumers/registry.h"
 #include "kinesis/operations.h"
+#include "kinesis/output.h"
 #include "kinesis/stream_ref.h"
 
 namespace trib::kinesis::ops {

@@ -2,6 +2,7 @@
 // when there is none (a consumer's in any state).
 #include "kinesis/errors.h"
 #include "kinesis/operations.h"
+#include "kinesis/resource_target.h"
 
 namespace trib::kinesis::ops {
 

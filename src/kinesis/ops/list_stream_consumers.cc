@@ -8,8 +8,8 @@
 // the text for NextToken with StreamCreationTimestamp.
 #include <algorithm>
 
-#include "kinesis/consumer_errors.h"
-#include "kinesis/consumer_ref.h"
+#include "kinesis/consumers/errors.h"
+#include "kinesis/consumers/ref.h"
 #include "kinesis/errors.h"
 #include "kinesis/operations.h"
 #include "kinesis/pagination.h"

@@ -1,6 +1,7 @@
 // ListTagsForResource: every tag of the stream or consumer a ResourceARN names, in key order
 // (no paging: a stream or consumer has at most 50 tags).
 #include "kinesis/operations.h"
+#include "kinesis/resource_target.h"
 
 namespace trib::kinesis::ops {
 

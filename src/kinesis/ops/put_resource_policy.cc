@@ -6,9 +6,10 @@
 // Tributary checks only that it is a JSON object, with a text of its own.
 #include <simdjson.h>
 
-#include "kinesis/consumer_errors.h"
+#include "kinesis/consumers/errors.h"
 #include "kinesis/errors.h"
 #include "kinesis/operations.h"
+#include "kinesis/resource_target.h"
 
 namespace trib::kinesis::ops {
 

@@ -7,9 +7,9 @@
 // ACTIVE or UPDATING (ResourceInUseException otherwise, with the stream's "not ACTIVE" text).
 // Tags are stored with the consumer (same rules as stream tags, 50 at most).
 // Differences from AWS: the texts of the duplicate-name and limit errors are ours.
-#include "kinesis/consumer_errors.h"
-#include "kinesis/consumer_ref.h"
-#include "kinesis/consumer_registry.h"
+#include "kinesis/consumers/errors.h"
+#include "kinesis/consumers/ref.h"
+#include "kinesis/consumers/registry.h"
 #include "kinesis/errors.h"
 #include "kinesis/operations.h"
 #include "kinesis/stream_ref.h"

@@ -9,12 +9,12 @@
 // the first record of an empty shard. A consumer that is not ACTIVE is ResourceInUseException
 // (AWS's text); a second subscription of the same consumer to the same shard within 5 s of the
 // last one is ResourceInUseException (AWS's text), a later one takes over (the earlier one gets
-// a ResourceInUseException event and ends). See kinesis/consumer_subscriptions.h.
+// a ResourceInUseException event and ends). See kinesis/consumers/subscriptions.h.
 // Differences from AWS: a SequenceNumber or Timestamp given with a type that does not use it is
 // ignored (AWS's answer there is not known to us).
-#include "kinesis/consumer_errors.h"
-#include "kinesis/consumer_ref.h"
-#include "kinesis/consumer_subscriptions.h"
+#include "kinesis/consumers/errors.h"
+#include "kinesis/consumers/ref.h"
+#include "kinesis/consumers/subscriptions.h"
 #include "kinesis/errors.h"
 #include "kinesis/operations.h"
 #include "kinesis/records.h"

@@ -1,6 +1,7 @@
 // TagResource: for a stream ARN, AddTagsToStream with the same rules and texts; for a consumer
 // ARN, the consumer's own tags with the same rules (texts naming the consumer are ours).
 #include "kinesis/operations.h"
+#include "kinesis/resource_target.h"
 
 namespace trib::kinesis::ops {
 

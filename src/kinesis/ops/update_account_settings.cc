@@ -6,6 +6,7 @@
 // Differences from AWS: the "certain restrictions" AWS documents for early changes are only the
 // scheduling above; no error is raised.
 #include "kinesis/operations.h"
+#include "kinesis/output.h"
 
 namespace trib::kinesis::ops {
 

@@ -5,6 +5,7 @@
 // ours; AWS documents warm throughput for on-demand streams only).
 #include "kinesis/errors.h"
 #include "kinesis/operations.h"
+#include "kinesis/output.h"
 #include "kinesis/stream_ref.h"
 
 namespace trib::kinesis::ops {

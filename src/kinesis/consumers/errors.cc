@@ -1,4 +1,4 @@
-#include "kinesis/consumer_errors.h"
+#include "kinesis/consumers/errors.h"
 
 #include <fmt/format.h>
 

@@ -1,11 +1,11 @@
-#include "kinesis/consumer_subscriptions.h"
+#include "kinesis/consumers/subscriptions.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
 #include "aws/eventstream.h"
-#include "kinesis/consumer_errors.h"
+#include "kinesis/consumers/errors.h"
 #include "kinesis/errors.h"
 #include "kinesis/records.h"
 #include "streams/sequence_number.h"

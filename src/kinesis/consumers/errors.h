@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "aws/error.h"
-#include "kinesis/consumer_registry.h"
+#include "kinesis/consumers/registry.h"
 
 namespace trib::kinesis::consumer_errors {
 

@@ -36,7 +36,7 @@
 #include "aws/error.h"
 #include "aws/http.h"
 #include "aws/service.h"
-#include "kinesis/consumer_registry.h"
+#include "kinesis/consumers/registry.h"
 #include "kinesis/stream_catalog.h"
 #include "streams/record_log.h"
 #include "util/clock.h"

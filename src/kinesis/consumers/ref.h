@@ -6,7 +6,7 @@
 
 #include "aws/error.h"
 #include "aws/service.h"
-#include "kinesis/consumer_registry.h"
+#include "kinesis/consumers/registry.h"
 #include "kinesis/context.h"
 #include "kinesis/stream_catalog.h"
 

@@ -1,4 +1,4 @@
-#include "kinesis/consumer_registry.h"
+#include "kinesis/consumers/registry.h"
 
 #include <fmt/format.h>
 #include <simdjson.h>

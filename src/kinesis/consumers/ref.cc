@@ -1,8 +1,8 @@
-#include "kinesis/consumer_ref.h"
+#include "kinesis/consumers/ref.h"
 
 #include <algorithm>
 
-#include "kinesis/consumer_errors.h"
+#include "kinesis/consumers/errors.h"
 #include "kinesis/errors.h"
 #include "kinesis/stream_ref.h"
 
