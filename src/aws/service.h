@@ -55,6 +55,15 @@ class Service {
   virtual const ValidationStyle* validation_style() const { return nullptr; }
   // The `__type` string for an error (Kinesis: the bare name; DynamoDB: namespaced).
   virtual std::string error_type(const AwsError& error) const = 0;
+
+  // Background work of the service, driven by the one clock (state transitions, retention,
+  // purges). The server calls it from the service's own lifecycle thread about every
+  // lifecycle_period_ms(); it must not block for long.
+  virtual void run_lifecycle(int64_t now_ms) {}
+  virtual int64_t lifecycle_period_ms() const { return 100; }
+  // Called once when the server stops, before the transport does: end long-lived responses
+  // (event streams) cleanly while their connections still exist.
+  virtual void stop() {}
 };
 
 }  // namespace trib::aws

@@ -21,6 +21,8 @@ KinesisService::KinesisService(storage::Engine& engine, KinesisOptions options,
 // Subscriptions end (and their delivery threads stop) before the record log goes away.
 KinesisService::~KinesisService() { subscriptions_.stop(); }
 
+void KinesisService::stop() { subscriptions_.stop(); }
+
 void KinesisService::run_lifecycle(int64_t now_ms) {
   const auto purged = catalog_.purge_gone(now_ms);
   for (uint64_t stream_id : purged) records_.forget_stream(stream_id);

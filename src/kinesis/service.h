@@ -18,7 +18,9 @@ class KinesisService final : public aws::Service {
   ~KinesisService() override;
   // Lifecycle work: purges deleted streams (and their consumers), consumers whose
   // deregistration finished, and records past retention.
-  void run_lifecycle(int64_t now_ms);
+  void run_lifecycle(int64_t now_ms) override;
+  // Ends the open subscriptions (SubscribeToShard) before the transport stops.
+  void stop() override;
   storage::Status load();
   StreamCatalog& catalog() { return catalog_; }
   ConsumerRegistry& consumers() { return consumers_; }

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <filesystem>
 #include <thread>
@@ -69,29 +70,67 @@ bool configure_tls(const Config& config, net::TlsOptions* tls, std::string* erro
 
 }  // namespace
 
+// A service's background work runs on a thread of its own, so one service's slow pass never
+// delays another's.
+class LifecycleJob {
+ public:
+  LifecycleJob(aws::Service& service, const Clock& clock) : service_(service), clock_(clock) {
+    thread_ = std::thread([this] { run(); });
+  }
+  ~LifecycleJob() { stop(); }
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void run() {
+    const auto period = std::chrono::milliseconds(service_.lifecycle_period_ms());
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      wake_.wait_for(lock, period);
+      if (stopping_) break;
+      lock.unlock();
+      service_.run_lifecycle(clock_.now_ms());
+      lock.lock();
+    }
+  }
+
+  aws::Service& service_;
+  const Clock& clock_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 struct Server::Impl {
   Config config;
   Clock clock;
   std::unique_ptr<storage::Engine> engine;
   std::unique_ptr<TokenSealer> sealer;
-  std::unique_ptr<kinesis::KinesisService> kinesis;
+  // Every service served on the port, in registration order; each has a lifecycle job.
+  std::vector<std::unique_ptr<aws::Service>> services;
+  std::vector<std::unique_ptr<LifecycleJob>> lifecycle_jobs;
   std::unique_ptr<aws::Pipeline> pipeline;
   std::unique_ptr<net::HttpServer> http;
+  std::atomic<bool> stopped{false};
 
-  std::thread lifecycle;
-  std::mutex lifecycle_mutex;
-  std::condition_variable lifecycle_wake;
-  bool stopping = false;
-
-  void run_lifecycle() {
-    std::unique_lock lock(lifecycle_mutex);
-    while (!stopping) {
-      lifecycle_wake.wait_for(lock, std::chrono::milliseconds(100));
-      if (stopping) break;
-      lock.unlock();
-      kinesis->run_lifecycle(clock.now_ms());
-      lock.lock();
+  // Opens each service's stored state and adds it to the port.
+  bool add_services(std::string* error) {
+    auto kinesis =
+        std::make_unique<kinesis::KinesisService>(*engine, config.kinesis, *sealer);
+    if (auto status = kinesis->load(); !status.is_ok()) {
+      *error = "cannot load streams: " + status.message;
+      return false;
     }
+    services.push_back(std::move(kinesis));
+    for (auto& service : services) pipeline->add_service(service.get());
+    return true;
   }
 };
 
@@ -101,7 +140,7 @@ Server::Server(Config config) : impl_(std::make_unique<Impl>()) {
 
 Server::~Server() {
   stop();
-  if (impl_->lifecycle.joinable()) impl_->lifecycle.join();
+  impl_->lifecycle_jobs.clear();
 }
 
 bool Server::start(std::string* error) {
@@ -125,15 +164,9 @@ bool Server::start(std::string* error) {
   std::string key;
   if (!load_or_create_token_key(*impl_->engine, &key, error)) return false;
   impl_->sealer = std::make_unique<TokenSealer>(std::move(key));
-  impl_->kinesis =
-      std::make_unique<kinesis::KinesisService>(*impl_->engine, c.kinesis, *impl_->sealer);
-  if (auto status = impl_->kinesis->load(); !status.is_ok()) {
-    *error = "cannot load streams: " + status.message;
-    return false;
-  }
   impl_->pipeline =
       std::make_unique<aws::Pipeline>(aws::PipelineOptions{c.account, c.region}, impl_->clock);
-  impl_->pipeline->add_service(impl_->kinesis.get());
+  if (!impl_->add_services(error)) return false;
 
   net::HttpServerOptions http_options;
   http_options.host = c.host;
@@ -155,7 +188,9 @@ bool Server::start(std::string* error) {
   }
   impl_->http = std::make_unique<net::HttpServer>(http_options, std::move(handler));
   if (!impl_->http->listen(error)) return false;
-  impl_->lifecycle = std::thread([this] { impl_->run_lifecycle(); });
+  for (auto& service : impl_->services) {
+    impl_->lifecycle_jobs.push_back(std::make_unique<LifecycleJob>(*service, impl_->clock));
+  }
   return true;
 }
 
@@ -164,14 +199,11 @@ uint16_t Server::port() const { return impl_->http ? impl_->http->bound_port() :
 void Server::run() { impl_->http->run(); }
 
 void Server::stop() {
-  {
-    std::lock_guard lock(impl_->lifecycle_mutex);
-    impl_->stopping = true;
-  }
-  impl_->lifecycle_wake.notify_all();
-  // Subscriptions end first, cleanly, while their connections still exist: the delivery
-  // threads must not write to a connection the HTTP server is tearing down.
-  if (impl_->kinesis) impl_->kinesis->subscriptions().stop();
+  if (impl_->stopped.exchange(true)) return;
+  for (auto& job : impl_->lifecycle_jobs) job->stop();
+  // Services end their long-lived responses first, cleanly, while their connections still
+  // exist: a delivery thread must not write to a connection the HTTP server is tearing down.
+  for (auto& service : impl_->services) service->stop();
   if (impl_->http) impl_->http->stop();
 }
 

@@ -1,5 +1,5 @@
-// Wires the process together: storage engine, services, request pipeline, HTTP listener and
-// the lifecycle job (purging deleted streams), with a clean stop.
+// Wires the process together: storage engine, the list of services on the port (each with its
+// own lifecycle job and stop hook), request pipeline, HTTP listener, with a clean stop.
 #pragma once
 
 #include <memory>
