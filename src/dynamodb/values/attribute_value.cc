@@ -18,6 +18,11 @@ bool name_less(const std::pair<std::string, AttributeValue>& a,
 
 template <class T>
 void sort_unique(std::vector<T>& elements) {
+  // Stored sets arrive sorted and unique: check before sorting.
+  const bool canonical =
+      std::adjacent_find(elements.begin(), elements.end(),
+                         [](const T& a, const T& b) { return !(a < b); }) == elements.end();
+  if (canonical) return;
   std::sort(elements.begin(), elements.end());
   elements.erase(std::unique(elements.begin(), elements.end()), elements.end());
 }
