@@ -45,6 +45,7 @@ class Number {
   // kOverflow/kUnderflow (paritysuite/dynamodb-conformance numberExponent.test.ts, AWS capture).
   static Result<Number, NumberError> parse(std::string_view text);
 
+  // An integer, exactly (for counters and size() results).
   static Number from_int64(int64_t value);
 
   bool is_zero() const { return size_ == 0; }
