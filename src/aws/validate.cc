@@ -1,6 +1,7 @@
 #include "aws/validate.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -16,6 +17,10 @@ std::string format_number(double d) {
   std::string s = std::to_string(d);
   while (!s.empty() && s.back() == '0') s.pop_back();
   return s;
+}
+
+bool current_wording(const ValidationStyle* style) {
+  return style && style->wording == ValidationStyle::Wording::kCurrent;
 }
 
 std::string enum_set(const Shape& shape, const ValidationStyle* style) {
@@ -175,10 +180,10 @@ struct PathNode {
   std::string_view name;  // member name (kMember) or map key (kMapEntry)
   size_t index = 0;       // 1-based (kListItem)
 
-  std::string render() const {
-    std::string head = parent ? parent->render() + "." : std::string();
+  std::string render(bool lower_members) const {
+    std::string head = parent ? parent->render(lower_members) + "." : std::string();
     switch (kind) {
-      case Kind::kMember: return head + lower_first(name);
+      case Kind::kMember: return head + (lower_members ? lower_first(name) : std::string(name));
       case Kind::kListItem: return head + std::to_string(index) + ".member";
       case Kind::kMapEntry: return head + std::string(name) + ".member";
     }
@@ -192,8 +197,13 @@ class Validator {
 
   void add(const PathNode& path, const Value* v, const Shape* shape, const std::string& constraint) {
     if (failures_.size() >= limit_) return;
+    if (current_wording(style_)) {
+      failures_.push_back("Value at '" + path.render(false) +
+                          "' failed to satisfy constraint: " + constraint);
+      return;
+    }
     std::string value = v ? "'" + describe(*v, shape, style_) + "'" : "null";
-    failures_.push_back("Value " + value + " at '" + path.render() + "' failed to satisfy constraint: " + constraint);
+    failures_.push_back("Value " + value + " at '" + path.render(true) + "' failed to satisfy constraint: " + constraint);
   }
 
   void check_structure(const Value& v, const Shape& shape, const PathNode* parent) {
@@ -313,11 +323,42 @@ std::vector<std::string> validation_failures(const Value& input, const Shape& sh
 
 std::optional<std::string> validate(const Value& input, const Shape& shape,
                                     const ValidationStyle* style) {
-  auto failures = validation_failures(input, shape, 10, style);
+  auto failures = validation_failures(input, shape, current_wording(style) ? 1 : 10, style);
   if (failures.empty()) return std::nullopt;
-  std::string message = std::to_string(failures.size()) + " validation error" +
-                        (failures.size() > 1 ? "s" : "") + " detected: ";
-  for (size_t i = 0; i < failures.size(); ++i) message += (i ? "; " : "") + failures[i];
+  return validation_message(failures, style);
+}
+
+std::string validation_failure(std::string_view member_path, const Value* value,
+                               std::string_view constraint, const ValidationStyle* style) {
+  std::string out = "Value ";
+  if (current_wording(style)) {
+    out += "at '" + std::string(member_path);
+  } else {
+    out += value ? "'" + describe(*value, nullptr, style) + "'" : std::string("null");
+    out += " at '";
+    // camelCase each segment that starts with an upper-case letter (member names); list
+    // positions and "member" stay as given (a map key that starts upper-case would not).
+    size_t start = 0;
+    while (start <= member_path.size()) {
+      const size_t dot = std::min(member_path.find('.', start), member_path.size());
+      const std::string_view segment = member_path.substr(start, dot - start);
+      if (start) out += '.';
+      const bool member = !segment.empty() && std::isupper(static_cast<unsigned char>(segment[0]));
+      out += member ? lower_first(segment) : std::string(segment);
+      start = dot + 1;
+    }
+  }
+  out += "' failed to satisfy constraint: ";
+  out += constraint;
+  return out;
+}
+
+std::string validation_message(const std::vector<std::string>& failures,
+                               const ValidationStyle* style) {
+  const size_t count = current_wording(style) ? std::min<size_t>(failures.size(), 1) : failures.size();
+  std::string message = std::to_string(count) + " validation error" + (count > 1 ? "s" : "") +
+                        " detected: ";
+  for (size_t i = 0; i < count; ++i) message += (i ? "; " : "") + failures[i];
   return message;
 }
 

@@ -27,6 +27,14 @@ struct ValidationStyle {
   // A structure inside a list value prints as "<prefix><ShapeName>@<8 hex digits>" (the Java
   // object's default toString), e.g. "com.amazonaws.kinesis.v20131202.".
   std::string structure_class_prefix;
+  // Two wordings of one message. kLegacy (Kinesis; DynamoDB until mid 2026): the value echoed
+  // in quotes, camelCase member paths, every violation listed (at most 10):
+  //   2 validation errors detected: Value '' at 'tableName' failed to satisfy constraint: ...; ...
+  // kCurrent (DynamoDB's 2026 validation framework, facts/dynamodb.md §20): no value, member
+  // names as on the wire, the first violation only:
+  //   1 validation error detected: Value at 'TableName' failed to satisfy constraint: ...
+  enum class Wording : uint8_t { kLegacy, kCurrent };
+  Wording wording = Wording::kLegacy;
 };
 
 // Returns every violation message ("Value ... at ... failed to satisfy constraint: ..."),
@@ -37,6 +45,19 @@ std::vector<std::string> validation_failures(const Value& input, const model::Sh
 // The full ValidationException message, or nullopt when the input is valid.
 std::optional<std::string> validate(const Value& input, const model::Shape& shape,
                                     const ValidationStyle* style = nullptr);
+
+// One violation, worded in the style's form: `member_path` is a dot-separated path of wire
+// member names ("TableName", "KeySchema.1.member.KeyType"; list positions and map keys as
+// they would appear in the message), `value` the offending value (nullptr: a missing member,
+// "Value null" in the legacy form), `constraint` the constraint phrase ("Member must ...").
+// Operations that check what the model cannot state use this, never their own wording.
+std::string validation_failure(std::string_view member_path, const Value* value,
+                               std::string_view constraint, const ValidationStyle* style);
+
+// "1 validation error detected: <a>" / "N validation errors detected: <a>; <b>" (the current
+// wording keeps only the first).
+std::string validation_message(const std::vector<std::string>& failures,
+                               const ValidationStyle* style = nullptr);
 
 // "streamName" from "StreamName".
 std::string lower_first(std::string_view name);

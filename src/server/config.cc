@@ -98,11 +98,40 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
                  "Open shards allowed per account and region")
       ->envname("TRIBUTARY_SHARD_LIMIT")
       ->check(CLI::PositiveNumber);
+  app.add_option("--create-table-ms", config->dynamodb.create_table_ms,
+                 "How long a new DynamoDB table stays CREATING")
+      ->envname("TRIBUTARY_CREATE_TABLE_MS")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--delete-table-ms", config->dynamodb.delete_table_ms,
+                 "How long a deleted DynamoDB table stays DELETING")
+      ->envname("TRIBUTARY_DELETE_TABLE_MS")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--update-table-ms", config->dynamodb.update_table_ms,
+                 "How long a DynamoDB table stays UPDATING after UpdateTable")
+      ->envname("TRIBUTARY_UPDATE_TABLE_MS")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--create-index-ms", config->dynamodb.create_index_ms,
+                 "How long a new global secondary index stays CREATING (backfilling)")
+      ->envname("TRIBUTARY_CREATE_INDEX_MS")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--table-limit", config->dynamodb.table_limit,
+                 "DynamoDB tables allowed per account and region")
+      ->envname("TRIBUTARY_TABLE_LIMIT")
+      ->check(CLI::PositiveNumber);
+  std::string validation_messages = "current";
+  app.add_option("--validation-messages", validation_messages,
+                 "DynamoDB validation wording: current (AWS's 2026 form) or legacy")
+      ->envname("TRIBUTARY_VALIDATION_MESSAGES")
+      ->check(CLI::IsMember({"current", "legacy"}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  config->dynamodb.validation_wording = validation_messages == "legacy"
+                                            ? aws::ValidationStyle::Wording::kLegacy
+                                            : aws::ValidationStyle::Wording::kCurrent;
+  config->dynamodb.sync_writes = config->kinesis.sync_writes;
   return std::nullopt;
 }
 

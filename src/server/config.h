@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "dynamodb/context.h"
 #include "kinesis/context.h"
 
 namespace trib::server {
@@ -28,6 +29,7 @@ struct Config {
   std::string tls_key;
   bool no_tls = false;  // serve /_tributary/clock so tests can move time forward
   kinesis::KinesisOptions kinesis;
+  dynamodb::DynamoDbOptions dynamodb;
 };
 
 // Parses argv (and the environment). Returns the exit code to use when the program should

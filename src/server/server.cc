@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "aws/pipeline.h"
+#include "dynamodb/service.h"
 #include "kinesis/service.h"
 #include "net/http_server.h"
 #include "net/tls.h"
@@ -129,6 +130,13 @@ struct Server::Impl {
       return false;
     }
     services.push_back(std::move(kinesis));
+    auto dynamodb =
+        std::make_unique<dynamodb::DynamoDbService>(*engine, config.dynamodb, *sealer);
+    if (auto status = dynamodb->load(); !status.is_ok()) {
+      *error = "cannot load tables: " + status.message;
+      return false;
+    }
+    services.push_back(std::move(dynamodb));
     for (auto& service : services) pipeline->add_service(service.get());
     return true;
   }

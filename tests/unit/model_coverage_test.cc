@@ -2,6 +2,7 @@
 // supported (with its reason), and nothing is listed that the model does not have.
 #include <gtest/gtest.h>
 
+#include "dynamodb/operations.h"
 #include "kinesis/operations.h"
 #include "model/model.h"
 
@@ -77,3 +78,27 @@ TEST(ModelCoverage, DynamoDbModelsAreLoaded) {
 
 }  // namespace
 }  // namespace trib::model
+
+namespace trib::dynamodb {
+namespace {
+
+TEST(ModelCoverage, EveryDynamoDbOperationIsImplementedOrListed) {
+  const auto& model = model::ServiceModel::embedded("dynamodb-2012-08-10");
+  for (const auto& [name, op] : model.operations()) {
+    const bool implemented = operation_table().count(name) > 0;
+    const bool listed = unsupported_operations().count(name) > 0;
+    EXPECT_TRUE(implemented != listed)
+        << name
+        << (implemented ? " is both implemented and listed" : " is neither implemented nor listed");
+  }
+  for (const auto& [name, handler] : operation_table()) {
+    EXPECT_NE(model.find_operation(name), nullptr) << name;
+  }
+  for (const auto& [name, reason] : unsupported_operations()) {
+    EXPECT_NE(model.find_operation(name), nullptr) << name;
+    EXPECT_FALSE(reason.empty());
+  }
+}
+
+}  // namespace
+}  // namespace trib::dynamodb

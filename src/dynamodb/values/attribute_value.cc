@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "dynamodb/errors.h"
 #include "util/base64.h"
 
 namespace trib::dynamodb {
@@ -28,12 +29,12 @@ void sort_unique(std::vector<T>& elements) {
 }
 
 aws::AwsError empty_value() {
-  return validation_error(
+  return validation(
       "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
 }
 
 aws::AwsError nesting_too_deep() {
-  return validation_error(
+  return validation(
       "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels "
       "beyond supported limit");
 }
@@ -65,12 +66,12 @@ aws::AwsResult<Number> parse_number(const aws::Value& v) {
   if (!v.is_string()) {
     // A null element of an NS (JSON null in the list). [U] AWS's text for it is not recorded.
     if (v.is_null())
-      return aws::fail(validation_error(number_error_message(NumberError::kNotNumeric, "")));
+      return aws::fail(validation(number_error_message(NumberError::kNotNumeric, "")));
     return aws::fail(wrong_member_kind());
   }
   auto parsed = Number::parse(v.as_string());
   if (!parsed)
-    return aws::fail(validation_error(number_error_message(parsed.error(), v.as_string())));
+    return aws::fail(validation(number_error_message(parsed.error(), v.as_string())));
   return *parsed;
 }
 
@@ -117,7 +118,7 @@ aws::AwsResult<AttributeValue> convert_member(int type, const aws::Value& member
       if (member.kind() != Kind::kBool) return fail(wrong_member_kind());
       // [V, rec] the old validation framework; regions on the 2026 one accept false (facts §6).
       if (!member.as_bool()) {
-        return fail(validation_error(std::string(kInvalid) +
+        return fail(validation(std::string(kInvalid) +
                                      "Null attribute value types must have the value of true"));
       }
       return AttributeValue::null();
@@ -150,7 +151,7 @@ aws::AwsResult<AttributeValue> convert_member(int type, const aws::Value& member
       const auto& list = member.as_list();
       if (list.empty()) {
         return fail(
-            validation_error(std::string(kInvalid) + (binary ? "Binary sets should not be empty"
+            validation(std::string(kInvalid) + (binary ? "Binary sets should not be empty"
                                                              : "An string set  may not be empty")));
       }
       std::vector<std::string> elements;
@@ -159,7 +160,7 @@ aws::AwsResult<AttributeValue> convert_member(int type, const aws::Value& member
         if (element.is_null()) {
           // [P] dynalite; AWS's text for a null member is not recorded.
           return fail(
-              validation_error(std::string(kInvalid) +
+              validation(std::string(kInvalid) +
                                (binary ? "Binary sets may not contain null or empty values"
                                        : "An string set may not have a null string as a member")));
         }
@@ -169,7 +170,7 @@ aws::AwsResult<AttributeValue> convert_member(int type, const aws::Value& member
       }
       if (has_duplicates(elements)) {
         // [V, rec] for SS; [P] (dynalite) for BS, whose text lacks the space before "of".
-        return fail(validation_error(
+        return fail(validation(
             std::string(kInvalid) + "Input collection " + collection_text(elements, binary) +
             (binary ? "of type BS contains duplicates." : " contains duplicates.")));
       }
@@ -180,7 +181,7 @@ aws::AwsResult<AttributeValue> convert_member(int type, const aws::Value& member
       if (member.kind() != Kind::kList) return fail(wrong_member_kind());
       const auto& list = member.as_list();
       if (list.empty()) {
-        return fail(validation_error(std::string(kInvalid) + "An number set  may not be empty"));
+        return fail(validation(std::string(kInvalid) + "An number set  may not be empty"));
       }
       NumberSet elements;
       elements.reserve(list.size());
@@ -193,7 +194,7 @@ aws::AwsResult<AttributeValue> convert_member(int type, const aws::Value& member
       AttributeValue set = AttributeValue::number_set(std::move(elements));
       // Duplicates by value ({1, 1.0} too). [P] dynalite's text, without the usual prefix.
       if (set.as_number_set().size() != given) {
-        return fail(validation_error("Input collection contains duplicates"));
+        return fail(validation("Input collection contains duplicates"));
       }
       return set;
     }
@@ -221,7 +222,7 @@ aws::AwsResult<AttributeValue> convert(const aws::Value& value, int level) {
   }
   if (types == 0) return aws::fail(empty_value());
   if (types > 1) {
-    return aws::fail(validation_error(
+    return aws::fail(validation(
         "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
         "supported datatypes"));
   }
@@ -311,12 +312,6 @@ bool erase_attribute(AttributeMap& map, std::string_view name) {
   if (it == map.end() || it->first != name) return false;
   map.erase(it);
   return true;
-}
-
-aws::AwsError validation_error(std::string message) {
-  aws::AwsError e = aws::AwsError::client("ValidationException", std::move(message));
-  e.type_namespace = "com.amazon.coral.validate";
-  return e;
 }
 
 aws::AwsResult<AttributeValue> attribute_value_from_wire(const aws::Value& value, int level) {

@@ -132,9 +132,6 @@ aws::AwsResult<Item> item_from_wire(aws::Value&& map);
 aws::Value to_wire(const AttributeValue& value);
 aws::Value item_to_wire(const Item& item);
 
-// A DynamoDB ValidationException (`com.amazon.coral.validate#ValidationException`).
-aws::AwsError validation_error(std::string message);
-
 // ---- Item size (facts §8) ----
 // Names are UTF-8 bytes; S its UTF-8 bytes; B its raw bytes; N Number::storage_size();
 // BOOL and NULL 1; sets the sum of their elements; L and M 3 + 1 per element + the elements

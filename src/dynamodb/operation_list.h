@@ -1,0 +1,10 @@
+// The DynamoDB operations Tributary serves: one line each, AWS's name and the function in
+// ops/<function>.cc. The only registration point (operations.h declares from it, operations.cc
+// builds the dispatch table from it).
+#pragma once
+
+#define TRIB_DYNAMODB_OPERATIONS(X) \
+  X(CreateTable, create_table)      \
+  X(DeleteTable, delete_table)      \
+  X(DescribeTable, describe_table)  \
+  X(ListTables, list_tables)

@@ -1,0 +1,72 @@
+#include "dynamodb/operations.h"
+
+namespace trib::dynamodb {
+
+const std::map<std::string_view, OperationHandler>& operation_table() {
+#define TRIB_DYNAMODB_TABLE_ROW(name, function) {#name, &ops::function},
+  static const std::map<std::string_view, OperationHandler> table = {
+      TRIB_DYNAMODB_OPERATIONS(TRIB_DYNAMODB_TABLE_ROW)};
+#undef TRIB_DYNAMODB_TABLE_ROW
+  return table;
+}
+
+const std::map<std::string_view, std::string_view>& unsupported_operations() {
+  static const std::map<std::string_view, std::string_view> table = {
+      {"BatchExecuteStatement", "issue 11 (transactions, PartiQL, TTL)"},
+      {"BatchGetItem", "issue 10: not built yet"},
+      {"BatchWriteItem", "issue 10: not built yet"},
+      {"CreateBackup", "backups and point-in-time recovery are not served"},
+      {"CreateGlobalTable", "global tables (one region per server) are not served"},
+      {"DeleteBackup", "backups and point-in-time recovery are not served"},
+      {"DeleteItem", "issue 10: not built yet"},
+      {"DeleteResourcePolicy", "resource policies are not served yet"},
+      {"DescribeBackup", "backups and point-in-time recovery are not served"},
+      {"DescribeContinuousBackups", "backups and point-in-time recovery are not served"},
+      {"DescribeContributorInsights", "contributor insights are not served"},
+      {"DescribeEndpoints", "issue 10: not built yet"},
+      {"DescribeExport", "S3 import and export are not served (no S3)"},
+      {"DescribeGlobalTable", "global tables (one region per server) are not served"},
+      {"DescribeGlobalTableSettings", "global tables (one region per server) are not served"},
+      {"DescribeImport", "S3 import and export are not served (no S3)"},
+      {"DescribeKinesisStreamingDestination", "issue 13 (Kinesis streaming destination)"},
+      {"DescribeLimits", "issue 10: not built yet"},
+      {"DescribeTableReplicaAutoScaling", "global tables (one region per server) are not served"},
+      {"DescribeTimeToLive", "issue 11 (transactions, PartiQL, TTL)"},
+      {"DisableKinesisStreamingDestination", "issue 13 (Kinesis streaming destination)"},
+      {"EnableKinesisStreamingDestination", "issue 13 (Kinesis streaming destination)"},
+      {"ExecuteStatement", "issue 11 (transactions, PartiQL, TTL)"},
+      {"ExecuteTransaction", "issue 11 (transactions, PartiQL, TTL)"},
+      {"ExportTableToPointInTime", "backups and point-in-time recovery are not served"},
+      {"GetItem", "issue 10: not built yet"},
+      {"GetResourcePolicy", "resource policies are not served yet"},
+      {"ImportTable", "S3 import and export are not served (no S3)"},
+      {"ListBackups", "backups and point-in-time recovery are not served"},
+      {"ListContributorInsights", "contributor insights are not served"},
+      {"ListExports", "S3 import and export are not served (no S3)"},
+      {"ListGlobalTables", "global tables (one region per server) are not served"},
+      {"ListImports", "S3 import and export are not served (no S3)"},
+      {"ListTagsOfResource", "issue 10: not built yet"},
+      {"PutItem", "issue 10: not built yet"},
+      {"PutResourcePolicy", "resource policies are not served yet"},
+      {"Query", "issue 10: not built yet"},
+      {"RestoreTableFromBackup", "backups and point-in-time recovery are not served"},
+      {"RestoreTableToPointInTime", "backups and point-in-time recovery are not served"},
+      {"Scan", "issue 10: not built yet"},
+      {"TagResource", "issue 10: not built yet"},
+      {"TransactGetItems", "issue 11 (transactions, PartiQL, TTL)"},
+      {"TransactWriteItems", "issue 11 (transactions, PartiQL, TTL)"},
+      {"UntagResource", "issue 10: not built yet"},
+      {"UpdateContinuousBackups", "backups and point-in-time recovery are not served"},
+      {"UpdateContributorInsights", "contributor insights are not served"},
+      {"UpdateGlobalTable", "global tables (one region per server) are not served"},
+      {"UpdateGlobalTableSettings", "global tables (one region per server) are not served"},
+      {"UpdateItem", "issue 10: not built yet"},
+      {"UpdateKinesisStreamingDestination", "issue 13 (Kinesis streaming destination)"},
+      {"UpdateTable", "issue 10: not built yet"},
+      {"UpdateTableReplicaAutoScaling", "global tables (one region per server) are not served"},
+      {"UpdateTimeToLive", "issue 11 (transactions, PartiQL, TTL)"},
+  };
+  return table;
+}
+
+}  // namespace trib::dynamodb

@@ -1,0 +1,37 @@
+#include "dynamodb/service.h"
+
+#include "dynamodb/errors.h"
+#include "dynamodb/operations.h"
+
+namespace trib::dynamodb {
+
+DynamoDbService::DynamoDbService(storage::Engine& engine, DynamoDbOptions options,
+                                 const TokenSealer& sealer)
+    : model_(model::ServiceModel::embedded("dynamodb-2012-08-10")),
+      options_(options),
+      tables_(engine),
+      context_{tables_, engine, options_, sealer, validation_style_} {
+  validation_style_.wording = options_.validation_wording;
+}
+
+storage::Status DynamoDbService::load() { return tables_.load(); }
+
+bool DynamoDbService::implements(std::string_view operation) const {
+  return operation_table().count(operation) > 0;
+}
+
+aws::AwsResult<aws::Value> DynamoDbService::invoke(const model::Operation& operation,
+                                                   const aws::RequestContext& request,
+                                                   const aws::Value& input) {
+  auto it = operation_table().find(operation.name);
+  if (it == operation_table().end()) return aws::fail(aws::errors::unknown_operation());
+  return it->second(context_, request, input);
+}
+
+std::string DynamoDbService::error_type(const aws::AwsError& error) const {
+  return framework_error_type(error);
+}
+
+void DynamoDbService::run_lifecycle(int64_t now_ms) { tables_.purge_gone(now_ms); }
+
+}  // namespace trib::dynamodb

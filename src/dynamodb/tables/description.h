@@ -1,0 +1,24 @@
+// TableDescription, as CreateTable, DescribeTable, UpdateTable and DeleteTable answer it.
+#pragma once
+
+#include <cstdint>
+
+#include "aws/value.h"
+#include "dynamodb/tables/table.h"
+
+namespace trib::dynamodb {
+
+// Live counts of a table or index (ItemCount, TableSizeBytes / IndexSizeBytes).
+struct TableCounts {
+  int64_t item_count = 0;
+  int64_t size_bytes = 0;
+};
+
+// `status` overrides the computed TableStatus: CreateTable always answers CREATING and
+// DeleteTable DELETING, as AWS does, whatever the configured delays.
+aws::Value table_description(const Table& table, int64_t now_ms, const TableCounts& counts = {},
+                             std::optional<TableStatus> status = std::nullopt);
+// KeySchema [{AttributeName, KeyType}] of a table or index.
+aws::Value key_schema_description(const KeySchema& schema);
+
+}  // namespace trib::dynamodb

@@ -1,0 +1,280 @@
+#include "dynamodb/tables/table.h"
+
+#include "aws/stored_document.h"
+
+namespace trib::dynamodb {
+
+namespace {
+
+constexpr uint8_t kTableValueVersion = 1;
+
+aws::Value encode_key_attribute(const KeyAttribute& a) {
+  return aws::Value(aws::ValueList{aws::Value(a.name), aws::Value(std::string(1, a.type))});
+}
+
+std::optional<KeyAttribute> decode_key_attribute(const aws::Value* v) {
+  if (!v || !v->is_list() || v->as_list().size() != 2 || !v->as_list()[0].is_string() ||
+      !v->as_list()[1].is_string() || v->as_list()[1].as_string().size() != 1) {
+    return std::nullopt;
+  }
+  return KeyAttribute{v->as_list()[0].as_string(), v->as_list()[1].as_string()[0]};
+}
+
+aws::Value encode_key_schema(const KeySchema& k) {
+  aws::Value out = aws::Value::map();
+  out.set("hash", encode_key_attribute(k.hash));
+  if (k.range) out.set("range", encode_key_attribute(*k.range));
+  return out;
+}
+
+std::optional<KeySchema> decode_key_schema(const aws::Value* v) {
+  if (!v) return std::nullopt;
+  auto hash = decode_key_attribute(v->find("hash"));
+  if (!hash) return std::nullopt;
+  KeySchema out{*hash, std::nullopt};
+  if (const auto* range = v->find("range")) {
+    out.range = decode_key_attribute(range);
+    if (!out.range) return std::nullopt;
+  }
+  return out;
+}
+
+void set_optional(aws::Value& doc, const char* name, const std::optional<int64_t>& v) {
+  if (v) doc.set(name, *v);
+}
+
+aws::Value encode_throughput(const ProvisionedThroughput& t) {
+  aws::Value out = aws::Value::map();
+  out.set("read", t.read_capacity_units);
+  out.set("write", t.write_capacity_units);
+  set_optional(out, "last_increase_ms", t.last_increase_ms);
+  set_optional(out, "last_decrease_ms", t.last_decrease_ms);
+  out.set("decreases_today", t.decreases_today);
+  return out;
+}
+
+ProvisionedThroughput decode_throughput(const aws::Value* v) {
+  ProvisionedThroughput t;
+  if (!v) return t;
+  t.read_capacity_units = v->int_member("read").value_or(0);
+  t.write_capacity_units = v->int_member("write").value_or(0);
+  t.last_increase_ms = v->int_member("last_increase_ms");
+  t.last_decrease_ms = v->int_member("last_decrease_ms");
+  t.decreases_today = v->int_member("decreases_today").value_or(0);
+  return t;
+}
+
+aws::Value string_list(const std::vector<std::string>& strings) {
+  aws::Value out = aws::Value::list();
+  for (const auto& s : strings) out.push(s);
+  return out;
+}
+
+std::vector<std::string> decode_strings(const aws::Value* v) {
+  std::vector<std::string> out;
+  if (!v || !v->is_list()) return out;
+  for (const auto& s : v->as_list()) {
+    if (s.is_string()) out.push_back(s.as_string());
+  }
+  return out;
+}
+
+std::string string_or(const aws::Value& doc, std::string_view name, std::string fallback) {
+  const std::string* s = doc.string_member(name);
+  return s ? *s : std::move(fallback);
+}
+
+}  // namespace
+
+std::string_view table_status_name(TableStatus status) {
+  switch (status) {
+    case TableStatus::kCreating:
+      return "CREATING";
+    case TableStatus::kActive:
+      return "ACTIVE";
+    case TableStatus::kUpdating:
+      return "UPDATING";
+    case TableStatus::kDeleting:
+      return "DELETING";
+  }
+  return "ACTIVE";
+}
+
+TableStatus Table::status(int64_t now_ms) const {
+  if (deleting_since_ms) return TableStatus::kDeleting;
+  if (now_ms < active_at_ms) return TableStatus::kCreating;
+  if (now_ms < updating_until_ms) return TableStatus::kUpdating;
+  return TableStatus::kActive;
+}
+
+std::string table_arn(const TableKey& key) {
+  return "arn:aws:dynamodb:" + key.region + ":" + key.account + ":table/" + key.name;
+}
+
+std::string Table::arn() const { return table_arn(key); }
+
+const SecondaryIndex* Table::find_index(std::string_view name) const {
+  for (const auto& index : indexes) {
+    if (index.name == name) return &index;
+  }
+  return nullptr;
+}
+
+std::optional<TableKey> parse_table_arn(std::string_view arn) {
+  // arn:<partition>:dynamodb:<region>:<account>:table/<name>
+  constexpr std::string_view kPrefix = "arn:";
+  if (arn.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  std::string_view rest = arn.substr(kPrefix.size());
+  std::string_view parts[4];
+  for (auto& part : parts) {
+    const auto colon = rest.find(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    part = rest.substr(0, colon);
+    rest.remove_prefix(colon + 1);
+  }
+  if (parts[1] != "dynamodb" || parts[2].empty() || parts[3].empty()) return std::nullopt;
+  constexpr std::string_view kTable = "table/";
+  if (rest.substr(0, kTable.size()) != kTable) return std::nullopt;
+  rest.remove_prefix(kTable.size());
+  if (rest.empty() || rest.find('/') != std::string_view::npos) return std::nullopt;
+  return TableKey{std::string(parts[3]), std::string(parts[2]), std::string(rest)};
+}
+
+std::string encode_table(const Table& t) {
+  using aws::Value;
+  Value doc = Value::map();
+  doc.set("id", static_cast<int64_t>(t.id));
+  doc.set("account", t.key.account);
+  doc.set("region", t.key.region);
+  doc.set("name", t.key.name);
+  doc.set("table_id", t.table_id);
+  doc.set("created_ms", t.created_ms);
+  doc.set("active_at_ms", t.active_at_ms);
+  set_optional(doc, "deleting_since_ms", t.deleting_since_ms);
+  doc.set("gone_at_ms", t.gone_at_ms);
+  if (t.updating_until_ms) doc.set("updating_until_ms", t.updating_until_ms);
+  Value definitions = Value::list();
+  for (const auto& a : t.attribute_definitions) definitions.push(encode_key_attribute(a));
+  doc.set("attributes", std::move(definitions));
+  doc.set("key", encode_key_schema(t.key_schema));
+  doc.set("billing_mode", t.billing_mode);
+  set_optional(doc, "billing_mode_changed_ms", t.billing_mode_changed_ms);
+  doc.set("throughput", encode_throughput(t.throughput));
+  set_optional(doc, "max_read_request_units", t.max_read_request_units);
+  set_optional(doc, "max_write_request_units", t.max_write_request_units);
+  set_optional(doc, "warm_read_units", t.warm_read_units);
+  set_optional(doc, "warm_write_units", t.warm_write_units);
+  doc.set("table_class", t.table_class);
+  doc.set("deletion_protection", t.deletion_protection);
+  if (t.sse_enabled) {
+    doc.set("sse_type", t.sse_type);
+    doc.set("kms_master_key_id", t.kms_master_key_id);
+  }
+  if (t.stream_enabled) doc.set("stream_view_type", t.stream_view_type);
+  if (t.resource_policy) doc.set("resource_policy", *t.resource_policy);
+  Value tags = Value::list();
+  for (const auto& [k, v] : t.tags) tags.push(Value(aws::ValueList{Value(k), Value(v)}));
+  doc.set("tags", std::move(tags));
+  Value indexes = Value::list();
+  for (const auto& index : t.indexes) {
+    Value iv = Value::map();
+    iv.set("name", index.name);
+    iv.set("global", index.global);
+    iv.set("id", static_cast<int64_t>(index.id));
+    iv.set("key", encode_key_schema(index.key_schema));
+    iv.set("projection", index.projection_type);
+    if (!index.non_key_attributes.empty()) {
+      iv.set("non_key_attributes", string_list(index.non_key_attributes));
+    }
+    iv.set("throughput", encode_throughput(index.throughput));
+    set_optional(iv, "max_read_request_units", index.max_read_request_units);
+    set_optional(iv, "max_write_request_units", index.max_write_request_units);
+    iv.set("created_ms", index.created_ms);
+    iv.set("active_at_ms", index.active_at_ms);
+    set_optional(iv, "deleting_since_ms", index.deleting_since_ms);
+    indexes.push(std::move(iv));
+  }
+  doc.set("indexes", std::move(indexes));
+  doc.set("next_index_id", static_cast<int64_t>(t.next_index_id));
+  return aws::encode_stored_document(kTableValueVersion, doc);
+}
+
+std::optional<Table> decode_table(std::string_view bytes) {
+  auto decoded = aws::decode_stored_document(bytes, kTableValueVersion);
+  if (!decoded) return std::nullopt;
+  const aws::Value& doc = *decoded;
+  Table t;
+  auto id = doc.int_member("id");
+  const std::string* account = doc.string_member("account");
+  const std::string* region = doc.string_member("region");
+  const std::string* name = doc.string_member("name");
+  auto key_schema = decode_key_schema(doc.find("key"));
+  if (!id || !account || !region || !name || !key_schema) return std::nullopt;
+  t.id = static_cast<uint64_t>(*id);
+  t.key = TableKey{*account, *region, *name};
+  t.table_id = string_or(doc, "table_id", "");
+  t.created_ms = doc.int_member("created_ms").value_or(0);
+  t.active_at_ms = doc.int_member("active_at_ms").value_or(0);
+  t.deleting_since_ms = doc.int_member("deleting_since_ms");
+  t.gone_at_ms = doc.int_member("gone_at_ms").value_or(std::numeric_limits<int64_t>::max());
+  t.updating_until_ms = doc.int_member("updating_until_ms").value_or(0);
+  if (const auto* definitions = doc.find("attributes"); definitions && definitions->is_list()) {
+    for (const auto& a : definitions->as_list()) {
+      auto attribute = decode_key_attribute(&a);
+      if (!attribute) return std::nullopt;
+      t.attribute_definitions.push_back(*attribute);
+    }
+  }
+  t.key_schema = *key_schema;
+  t.billing_mode = string_or(doc, "billing_mode", "PROVISIONED");
+  t.billing_mode_changed_ms = doc.int_member("billing_mode_changed_ms");
+  t.throughput = decode_throughput(doc.find("throughput"));
+  t.max_read_request_units = doc.int_member("max_read_request_units");
+  t.max_write_request_units = doc.int_member("max_write_request_units");
+  t.warm_read_units = doc.int_member("warm_read_units");
+  t.warm_write_units = doc.int_member("warm_write_units");
+  t.table_class = string_or(doc, "table_class", "STANDARD");
+  t.deletion_protection = doc.bool_member("deletion_protection").value_or(false);
+  if (const std::string* sse = doc.string_member("sse_type")) {
+    t.sse_enabled = true;
+    t.sse_type = *sse;
+    t.kms_master_key_id = string_or(doc, "kms_master_key_id", "");
+  }
+  if (const std::string* view = doc.string_member("stream_view_type")) {
+    t.stream_enabled = true;
+    t.stream_view_type = *view;
+  }
+  if (const std::string* policy = doc.string_member("resource_policy")) t.resource_policy = *policy;
+  if (const auto* tags = doc.find("tags"); tags && tags->is_list()) {
+    for (const auto& pair : tags->as_list()) {
+      auto strings = decode_strings(&pair);
+      if (strings.size() != 2) return std::nullopt;
+      t.tags.emplace_back(strings[0], strings[1]);
+    }
+  }
+  if (const auto* indexes = doc.find("indexes"); indexes && indexes->is_list()) {
+    for (const auto& iv : indexes->as_list()) {
+      SecondaryIndex index;
+      const std::string* index_name = iv.string_member("name");
+      auto index_key = decode_key_schema(iv.find("key"));
+      if (!index_name || !index_key) return std::nullopt;
+      index.name = *index_name;
+      index.global = iv.bool_member("global").value_or(false);
+      index.id = static_cast<uint32_t>(iv.int_member("id").value_or(0));
+      index.key_schema = *index_key;
+      index.projection_type = string_or(iv, "projection", "ALL");
+      index.non_key_attributes = decode_strings(iv.find("non_key_attributes"));
+      index.throughput = decode_throughput(iv.find("throughput"));
+      index.max_read_request_units = iv.int_member("max_read_request_units");
+      index.max_write_request_units = iv.int_member("max_write_request_units");
+      index.created_ms = iv.int_member("created_ms").value_or(0);
+      index.active_at_ms = iv.int_member("active_at_ms").value_or(0);
+      index.deleting_since_ms = iv.int_member("deleting_since_ms");
+      t.indexes.push_back(std::move(index));
+    }
+  }
+  t.next_index_id = static_cast<uint32_t>(doc.int_member("next_index_id").value_or(1));
+  return t;
+}
+
+}  // namespace trib::dynamodb

@@ -1,0 +1,113 @@
+// A DynamoDB table's metadata: key schema, attribute definitions, billing, indexes, settings
+// and lifecycle times. Stored as one catalog document per table (docs/storage-encoding.md,
+// "DynamoDB tables"); everything a table stores is keyed by its incarnation id, never by its
+// name, so re-creating a name never shows old data.
+//
+// Lifecycle states are computed from stored times and the one clock (as Kinesis streams are):
+// CREATING before active_at_ms, DELETING once deleting_since_ms is set, gone at gone_at_ms,
+// UPDATING before updating_until_ms.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "aws/value.h"
+
+namespace trib::dynamodb {
+
+struct TableKey {
+  std::string account;
+  std::string region;
+  std::string name;
+  auto operator<=>(const TableKey&) const = default;
+};
+
+// A key attribute of the table or of an index, with its scalar type ('S', 'N' or 'B').
+struct KeyAttribute {
+  std::string name;
+  char type = 'S';
+};
+
+struct KeySchema {
+  KeyAttribute hash;
+  std::optional<KeyAttribute> range;
+};
+
+enum class TableStatus : uint8_t { kCreating, kActive, kUpdating, kDeleting };
+std::string_view table_status_name(TableStatus status);
+
+struct ProvisionedThroughput {
+  int64_t read_capacity_units = 0;
+  int64_t write_capacity_units = 0;
+  std::optional<int64_t> last_increase_ms;
+  std::optional<int64_t> last_decrease_ms;
+  int64_t decreases_today = 0;
+};
+
+struct SecondaryIndex {
+  std::string name;
+  bool global = false;
+  uint32_t id = 0;  // storage id within the table incarnation (never reused)
+  KeySchema key_schema;
+  std::string projection_type = "ALL";  // ALL, KEYS_ONLY, INCLUDE
+  std::vector<std::string> non_key_attributes;
+  ProvisionedThroughput throughput;  // global indexes of PROVISIONED tables
+  std::optional<int64_t> max_read_request_units;
+  std::optional<int64_t> max_write_request_units;
+  int64_t created_ms = 0;
+  int64_t active_at_ms = 0;  // CREATING (Backfilling) before this time
+  std::optional<int64_t> deleting_since_ms;
+};
+
+struct Table {
+  uint64_t id = 0;  // incarnation id
+  TableKey key;
+  std::string table_id;  // UUID
+  int64_t created_ms = 0;
+  int64_t active_at_ms = 0;
+  std::optional<int64_t> deleting_since_ms;
+  int64_t gone_at_ms = std::numeric_limits<int64_t>::max();
+  int64_t updating_until_ms = 0;
+
+  std::vector<KeyAttribute> attribute_definitions;  // as given (AWS echoes them in order)
+  KeySchema key_schema;
+  std::string billing_mode = "PROVISIONED";  // or PAY_PER_REQUEST
+  std::optional<int64_t> billing_mode_changed_ms;
+  ProvisionedThroughput throughput;
+  std::optional<int64_t> max_read_request_units;  // OnDemandThroughput
+  std::optional<int64_t> max_write_request_units;
+  std::optional<int64_t> warm_read_units;  // WarmThroughput asked for
+  std::optional<int64_t> warm_write_units;
+  std::string table_class = "STANDARD";
+  bool deletion_protection = false;
+  bool sse_enabled = false;
+  std::string sse_type;  // KMS when enabled
+  std::string kms_master_key_id;
+  bool stream_enabled = false;
+  std::string stream_view_type;
+  std::optional<std::string> resource_policy;
+  std::vector<std::pair<std::string, std::string>> tags;
+  std::vector<SecondaryIndex> indexes;  // local then global, in creation order
+  uint32_t next_index_id = 1;           // 0 is the base table
+
+  TableStatus status(int64_t now_ms) const;
+  bool is_gone(int64_t now_ms) const { return now_ms >= gone_at_ms; }
+  std::string arn() const;
+  const SecondaryIndex* find_index(std::string_view name) const;
+};
+
+// "arn:aws:dynamodb:<region>:<account>:table/<name>"
+std::string table_arn(const TableKey& key);
+// A table ARN's parts; nullopt when `arn` is not one.
+std::optional<TableKey> parse_table_arn(std::string_view arn);
+
+// The stored form (version byte + JSON document), exposed for tests.
+std::string encode_table(const Table& table);
+std::optional<Table> decode_table(std::string_view bytes);
+
+}  // namespace trib::dynamodb

@@ -1,0 +1,173 @@
+#include "dynamodb/tables/table_catalog.h"
+
+#include <spdlog/spdlog.h>
+
+#include "dynamodb/errors.h"
+#include "storage/keys.h"
+
+namespace trib::dynamodb {
+
+namespace {
+
+constexpr uint8_t kTableKeyTag = 'T';
+constexpr uint8_t kCounterKeyTag = 'C';
+
+std::string table_storage_key(const TableKey& key) {
+  return storage::KeyBuilder()
+      .u8(kTableKeyTag)
+      .short_string(key.account)
+      .short_string(key.region)
+      .short_string(key.name)
+      .take();
+}
+
+std::string counter_key() { return storage::KeyBuilder().u8(kCounterKeyTag).raw("table_id").take(); }
+
+}  // namespace
+
+std::string table_items_prefix(uint64_t table_id) {
+  return storage::KeyBuilder().u64(table_id).take();
+}
+
+TableCatalog::TableCatalog(storage::Engine& engine) : engine_(engine) {}
+
+storage::Status TableCatalog::load() {
+  std::string counter;
+  auto status = engine_.get(storage::Keyspace::kMeta, counter_key(), &counter);
+  if (status.is_ok()) {
+    storage::KeyReader reader(counter);
+    reader.u64(&next_table_id_);
+  } else if (!status.is_not_found()) {
+    return status;
+  }
+  const std::string prefix(1, static_cast<char>(kTableKeyTag));
+  storage::IteratorOptions options;
+  options.lower_bound = prefix;
+  options.upper_bound = storage::prefix_successor(prefix);
+  auto it = engine_.iterate(storage::Keyspace::kMeta, options);
+  std::unique_lock lock(map_mutex_);
+  for (it->seek(prefix); it->valid(); it->next()) {
+    auto table = decode_table(it->value());
+    if (!table) return storage::Status::corruption("undecodable table record");
+    next_table_id_ = std::max(next_table_id_, table->id + 1);
+    TableKey key = table->key;
+    tables_[key] = std::make_shared<const Table>(std::move(*table));
+  }
+  return it->status();
+}
+
+TableCatalog::TablePtr TableCatalog::find(const TableKey& key, int64_t now_ms) const {
+  std::shared_lock lock(map_mutex_);
+  auto it = tables_.find(key);
+  if (it == tables_.end() || it->second->is_gone(now_ms)) return nullptr;
+  return it->second;
+}
+
+std::vector<TableCatalog::TablePtr> TableCatalog::list(std::string_view account,
+                                                       std::string_view region,
+                                                       int64_t now_ms) const {
+  std::vector<TablePtr> out;
+  std::shared_lock lock(map_mutex_);
+  auto it = tables_.lower_bound(TableKey{std::string(account), std::string(region), ""});
+  for (; it != tables_.end() && it->first.account == account && it->first.region == region; ++it) {
+    if (!it->second->is_gone(now_ms)) out.push_back(it->second);
+  }
+  return out;
+}
+
+std::vector<TableCatalog::TablePtr> TableCatalog::list_all(int64_t now_ms) const {
+  std::vector<TablePtr> out;
+  std::shared_lock lock(map_mutex_);
+  for (const auto& [key, table] : tables_) {
+    if (!table->is_gone(now_ms)) out.push_back(table);
+  }
+  return out;
+}
+
+aws::AwsResult<TableCatalog::TablePtr> TableCatalog::create(Table prototype, int64_t now_ms,
+                                                            const Admission& admit) {
+  std::lock_guard control(control_mutex_);
+  TablePtr previous;
+  {
+    std::shared_lock lock(map_mutex_);
+    auto it = tables_.find(prototype.key);
+    if (it != tables_.end()) previous = it->second;
+  }
+  if (previous && !previous->is_gone(now_ms)) {
+    return aws::fail(table_already_exists(prototype.key.name));
+  }
+  if (admit) {
+    auto admitted = admit(*this);
+    if (!admitted) return aws::fail(std::move(admitted.error()));
+  }
+  storage::WriteBatch batch;
+  // A gone incarnation whose purge has not run yet: its items go in the same batch.
+  if (previous) {
+    const std::string begin = table_items_prefix(previous->id);
+    batch.delete_range(storage::Keyspace::kItems, begin, storage::prefix_successor(begin));
+  }
+  prototype.id = next_table_id_++;
+  batch.put(storage::Keyspace::kMeta, counter_key(),
+            storage::KeyBuilder().u64(next_table_id_).take());
+  batch.put(storage::Keyspace::kMeta, table_storage_key(prototype.key), encode_table(prototype));
+  if (auto status = engine_.write(batch); !status.is_ok()) {
+    spdlog::error("could not persist table {}: {}", prototype.key.name, status.message);
+    --next_table_id_;
+    return aws::fail(error(Error::kInternalServerError, "Internal server error"));
+  }
+  auto published = std::make_shared<const Table>(std::move(prototype));
+  std::unique_lock lock(map_mutex_);
+  tables_[published->key] = published;
+  return published;
+}
+
+aws::AwsResult<TableCatalog::TablePtr> TableCatalog::update(const TableKey& key, int64_t now_ms,
+                                                            const Mutation& mutate) {
+  std::lock_guard control(control_mutex_);
+  TablePtr current = find(key, now_ms);
+  if (!current) return aws::fail(table_not_found(key.name));
+  Table copy = *current;
+  auto mutated = mutate(copy);
+  if (!mutated) return aws::fail(std::move(mutated.error()));
+  storage::WriteBatch batch;
+  batch.put(storage::Keyspace::kMeta, table_storage_key(copy.key), encode_table(copy));
+  if (auto status = engine_.write(batch); !status.is_ok()) {
+    spdlog::error("could not persist table {}: {}", key.name, status.message);
+    return aws::fail(error(Error::kInternalServerError, "Internal server error"));
+  }
+  auto published = std::make_shared<const Table>(std::move(copy));
+  std::unique_lock lock(map_mutex_);
+  tables_[key] = published;
+  return published;
+}
+
+std::vector<uint64_t> TableCatalog::purge_gone(int64_t now_ms) {
+  std::lock_guard control(control_mutex_);
+  std::vector<TablePtr> gone;
+  {
+    std::shared_lock lock(map_mutex_);
+    for (const auto& [key, table] : tables_) {
+      if (table->is_gone(now_ms)) gone.push_back(table);
+    }
+  }
+  std::vector<uint64_t> purged;
+  for (const auto& table : gone) {
+    storage::WriteBatch batch;
+    const std::string begin = table_items_prefix(table->id);
+    const std::string end = storage::prefix_successor(begin);
+    batch.delete_range(storage::Keyspace::kItems, begin, end);
+    batch.del(storage::Keyspace::kMeta, table_storage_key(table->key));
+    if (auto status = engine_.write(batch); !status.is_ok()) {
+      spdlog::warn("could not purge table {}: {}", table->key.name, status.message);
+      continue;
+    }
+    engine_.compact_range(storage::Keyspace::kItems, begin, end);
+    std::unique_lock lock(map_mutex_);
+    auto it = tables_.find(table->key);
+    if (it != tables_.end() && it->second == table) tables_.erase(it);
+    purged.push_back(table->id);
+  }
+  return purged;
+}
+
+}  // namespace trib::dynamodb
