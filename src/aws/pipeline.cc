@@ -193,10 +193,15 @@ struct Pipeline::Impl {
             ? service->model().find_operation(operation_name)
             : nullptr;
     // A request's own dialect must be its service's: JSON 1.1 for Kinesis, 1.0 for DynamoDB,
-    // CBOR only where the service speaks it.
-    if (service && codec && codec != plain_json.get()) {
-      const bool speaks = codec == cbor.get() ? service->accepts_cbor()
-                                              : codec->content_type() == service->json_content_type();
+    // CBOR only where the service speaks it. A request without a known target is answered as
+    // the first service's (Kinesis's) front end answers it: AWS's Kinesis endpoint treats
+    // application/x-amz-json-1.0 without a target like an unknown content type (issue 9).
+    const Service* dialect_owner = service;
+    if (!dialect_owner && !services.empty()) dialect_owner = services.front();
+    if (dialect_owner && codec && codec != plain_json.get()) {
+      const bool speaks = codec == cbor.get()
+                              ? dialect_owner->accepts_cbor()
+                              : codec->content_type() == dialect_owner->json_content_type();
       if (!speaks) codec = nullptr;
     }
     auto render_type = [&](const AwsError& e) {
@@ -204,10 +209,12 @@ struct Pipeline::Impl {
       return service ? service->error_type(e) : e.type;
     };
 
-    if (request.body.empty() && (!codec || codec != plain_json.get())) {
+    // An empty body: in a dialect of the service, the error in that dialect; otherwise (plain
+    // application/json too) AWS's fixed CBOR documents.
+    if (request.body.empty()) {
       const AwsError error =
           operation ? errors::serialization_no_message() : errors::unknown_operation();
-      if (codec) {
+      if (codec && codec != plain_json.get()) {
         send_json_error(response, *codec, error, render_type(error));
       } else {
         response.status = 400;
@@ -231,15 +238,16 @@ struct Pipeline::Impl {
 
     auto parsed = codec->parse(request.body);
     if (codec == plain_json.get()) {
-      // Plain application/json never reaches an operation on AWS: it answers 200 with a
-      // Coral envelope naming the failure.
+      // Plain application/json never reaches an operation on AWS: a body that does not parse
+      // is a 400 SerializationException, one that does a 404 UnknownOperationException, each
+      // in a Coral envelope without a message (issue 9's recording).
       Value output = Value::map();
       output.set("__type", parsed ? "com.amazon.coral.service#UnknownOperationException"
                                   : "com.amazon.coral.service#SerializationException");
-      output.set(parsed ? "message" : "Message", Value());
       Value envelope = Value::map();
       envelope.set("Output", std::move(output));
       envelope.set("Version", "1.0");
+      response.status = parsed ? 404 : 400;
       response.body = to_json(envelope);
       response.set_header("Content-Type", std::string(kPlainJson));
       return response;

@@ -25,7 +25,9 @@ class Pipeline {
  public:
   Pipeline(PipelineOptions options, const Clock& clock);
   ~Pipeline();
-  void add_service(Service* service);  // not owned
+  // Not owned. The first service added also decides which dialects a request without a
+  // known X-Amz-Target may use (Kinesis: JSON 1.1 and CBOR, as AWS's Kinesis endpoint).
+  void add_service(Service* service);
   HttpResponse handle(const HttpRequest& request);
 
  private:

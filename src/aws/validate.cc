@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdio>
+
+#include "aws/java_hash.h"
 
 namespace trib::aws {
 
@@ -36,12 +37,11 @@ std::string enum_set(const Shape& shape, const ValidationStyle* style) {
 // How AWS prints a value inside "Value '...' at". `shape` (may be null) is the value's shape.
 std::string describe(const Value& v, const Shape* shape, const ValidationStyle* style) {
   if (shape && shape->type == ShapeType::kStructure && style && !style->structure_class_prefix.empty()) {
-    // Java's Object.toString: class name @ identity hash (any 8 hex digits will do).
-    uint32_t hash = 2166136261u;
-    for (char c : shape->name) hash = (hash ^ static_cast<uint8_t>(c)) * 16777619u;
-    char hex[9];
-    std::snprintf(hex, sizeof hex, "%08x", hash);
-    return style->structure_class_prefix + shape->name + "@" + hex;
+    // Java's Object.toString: class name @ Integer.toHexString(hashCode()), where the
+    // generated class hashes its content (aws/java_hash.h).
+    return style->structure_class_prefix + shape->name + "@" +
+           java_hash::to_hex_string(
+               java_hash::value_hash(v, *shape, style->structure_class_prefix));
   }
   const Shape* element = shape && shape->type == ShapeType::kList ? shape->member : nullptr;
   const Shape* map_value = shape && shape->type == ShapeType::kMap ? shape->value : nullptr;

@@ -24,8 +24,9 @@ struct ValidationStyle {
   NameLists member_order;
   // Shape name -> enum values in the order AWS prints the allowed set.
   NameLists enum_order;
-  // A structure inside a list value prints as "<prefix><ShapeName>@<8 hex digits>" (the Java
-  // object's default toString), e.g. "com.amazonaws.kinesis.v20131202.".
+  // A structure inside a list value prints as "<prefix><ShapeName>@<hex of its Java hashCode>"
+  // (the Java object's default toString, aws/java_hash.h), e.g. prefix
+  // "com.amazonaws.kinesis.v20131202.".
   std::string structure_class_prefix;
   // Two wordings of one message. kLegacy (Kinesis; DynamoDB until mid 2026): the value echoed
   // in quotes, camelCase member paths, every violation listed (at most 10):

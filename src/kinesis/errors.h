@@ -30,7 +30,8 @@ aws::AwsError expired_next_token(std::string message);
 // `verb_phrase` is "add tags to" or "remove tags from".
 aws::AwsError tag_problem(TagTextProblem problem, std::string_view verb_phrase,
                           std::string_view stream, std::string_view account);
-aws::AwsError too_many_tags(std::string_view stream, std::string_view account, size_t limit);
+// More than kMaxTagsPerStream (50) tags; AWS's text says 10 all the same.
+aws::AwsError too_many_tags(std::string_view stream, std::string_view account);
 // A ResourceARN that names no Kinesis stream or consumer.
 aws::AwsError invalid_resource_arn(std::string_view arn);
 

@@ -401,29 +401,68 @@ def test_body_with_wrong_content_type_and_no_target_is_access_denied(server, con
     assert_xml(response, 403, ACCESS_DENIED_XML)
 
 
-def test_deprecated_application_json_answers_200_with_output_envelope(server):
-    response = raw_request(
-        server, headers=kinesis_headers("ListStreams", "application/json"), body="{}"
-    )
-    assert response.status == 200, response.describe()
-    assert response.json == {
-        "Output": {
-            "__type": "com.amazon.coral.service#UnknownOperationException",
-            "message": None,
-        },
-        "Version": "1.0",
-    }
+# application/json and application/x-amz-json-1.0: AWS's Kinesis front end answers these
+# without a 200 (issue 9's recording).
+CORAL_SERIALIZATION = {
+    "Output": {"__type": "com.amazon.coral.service#SerializationException"},
+    "Version": "1.0",
+}
+CORAL_UNKNOWN_OPERATION = {
+    "Output": {"__type": "com.amazon.coral.service#UnknownOperationException"},
+    "Version": "1.0",
+}
 
 
-def test_deprecated_application_json_with_bad_json(server):
+def assert_cbor_error(response, bodies: set[bytes]) -> None:
+    assert response.status == 400, response.describe()
+    assert response.headers.get("content-type") == "application/x-amz-cbor-1.1", response.describe()
+    assert response.body in bodies, response.describe()
+
+
+def test_json_1_0_without_target_and_empty_body_answers_in_cbor(server):
     response = raw_request(
-        server, headers=kinesis_headers("ListStreams", "application/json"), body="hello"
+        server, headers=kinesis_headers(None, "application/x-amz-json-1.0"), body=""
     )
-    assert response.status == 200, response.describe()
-    assert response.json == {
-        "Output": {"__type": "com.amazon.coral.service#SerializationException", "Message": None},
-        "Version": "1.0",
-    }
+    assert_cbor_error(response, CBOR_UNKNOWN_OPERATION)
+
+
+def test_json_1_0_without_target_with_body_is_access_denied(server):
+    # Not Kinesis's dialect, so an unknown content type like text/plain (kinesalite's
+    # index.js, modelled on AWS, accepts only x-amz-json-1.1 and application/json).
+    response = raw_request(
+        server, headers=kinesis_headers(None, "application/x-amz-json-1.0"), body="{}"
+    )
+    assert_xml(response, 403, ACCESS_DENIED_XML)
+
+
+@pytest.mark.parametrize(
+    "operation, bodies", [(None, CBOR_UNKNOWN_OPERATION), ("ListStreams", CBOR_SERIALIZATION)]
+)
+def test_application_json_with_empty_body_answers_in_cbor(server, operation, bodies):
+    response = raw_request(
+        server, headers=kinesis_headers(operation, "application/json"), body=""
+    )
+    assert_cbor_error(response, bodies)
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "  application/json ;"])
+def test_application_json_with_bad_json_is_400_coral_envelope(server, content_type):
+    response = raw_request(
+        server, headers=kinesis_headers("ListStreams", content_type), body="hello"
+    )
+    assert response.status == 400, response.describe()
+    assert response.headers.get("content-type") == "application/json", response.describe()
+    assert response.json == CORAL_SERIALIZATION, response.describe()
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "  application/json ;"])
+def test_application_json_with_parseable_body_is_404_coral_envelope(server, content_type):
+    response = raw_request(
+        server, headers=kinesis_headers("ListStreams", content_type), body="{}"
+    )
+    assert response.status == 404, response.describe()
+    assert response.headers.get("content-type") == "application/json", response.describe()
+    assert response.json == CORAL_UNKNOWN_OPERATION, response.describe()
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH", "OPTIONS"])

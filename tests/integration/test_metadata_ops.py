@@ -132,11 +132,12 @@ def test_fifty_tags_per_stream(kinesis, server):
     name = create_active_stream(kinesis)
     kinesis.add_tags_to_stream(StreamName=name, Tags={f"k{i:02d}": str(i) for i in range(45)})
     too_many = {f"n{i}": "" for i in range(6)}
-    # The captured text said 10 when that was the limit; the limit is 50 now.
+    # AWS's recorded text (issue 9; kinesalite addTagsToStream.js) says 10 although the same
+    # recording accepted 45 tags: the number in the text is stale, the limit is 50.
     assert_error(call(server, "AddTagsToStream", {"StreamName": name, "Tags": too_many}),
                  "InvalidArgumentException",
                  f"Failed to add tags to stream {name} under account {DEFAULT_ACCOUNT} because "
-                 "a given stream cannot have more than 50 tags associated with it.")
+                 "a given stream cannot have more than 10 tags associated with it.")
     assert len(read_tags(kinesis, name)) == 45
     # Overwriting existing keys does not count as new tags.
     kinesis.add_tags_to_stream(StreamName=name,

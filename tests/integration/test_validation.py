@@ -564,6 +564,40 @@ def test_at_most_ten_errors_are_listed(server):
     assert len(set(found)) == 10, message
 
 
+# ---------------------------------------------------------------------------------------
+# PutRecords: a list of structures is printed with Java's Object.toString,
+# "<class>@<Integer.toHexString(hashCode())>", and the hash code is the entry's content hash.
+# ---------------------------------------------------------------------------------------
+
+ENTRY_CLASS = "com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry"
+
+
+def test_put_records_over_500_entries_as_recorded(server):
+    # Recorded against AWS (mhart/kinesalite test/putRecords.js): 501 entries with empty
+    # PartitionKey and Data each print as ...PutRecordsRequestEntry@c965e310.
+    records = [{"PartitionKey": "", "Data": ""}] * 501
+    response = call(server, "PutRecords", {"StreamName": "", "Records": records})
+    listed = ", ".join([f"{ENTRY_CLASS}@c965e310"] * 501)
+    records_error = max_length(f"[{listed}]", "records", 500)
+    candidates = [records_error] + [
+        min_length("", f"records.{i}.member.partitionKey") for i in range(1, 502)
+    ] + [pattern("", "streamName"), min_length("", "streamName")]
+    assert response.status == 400, response.describe()
+    message = response.json["message"]
+    assert message.startswith(prefix(10)), message[:200]
+    found = split_errors(message[len(prefix(10)) :], candidates)
+    assert records_error in found, message[:400]
+
+
+def test_put_records_entry_hash_is_its_content_hash(server):
+    # Java 17 computes c967cb7d for an entry with PartitionKey "k" and Data b"d" (see
+    # tests/unit/java_hash_test.cc); identical entries print the same value.
+    records = [{"PartitionKey": "k", "Data": "ZA=="}] * 501
+    response = call(server, "PutRecords", {"StreamName": unique_name(), "Records": records})
+    listed = ", ".join([f"{ENTRY_CLASS}@c967cb7d"] * 501)
+    assert_validation(response, exact(max_length(f"[{listed}]", "records", 500)))
+
+
 def test_validation_precedes_not_found(server):
     # A request that is both invalid and names a missing stream gets the validation error.
     assert_validation(

@@ -38,7 +38,7 @@ Output add_tags_to_stream(KinesisContext& ctx, const aws::RequestContext& reques
           new_keys += exists ? 0 : 1;
         }
         if (stream.tags.size() + new_keys > kMaxTagsPerStream) {
-          return aws::fail(errors::too_many_tags(key->name, key->account, kMaxTagsPerStream));
+          return aws::fail(errors::too_many_tags(key->name, key->account));
         }
         for (const auto& [tag_key, tag_value] : tags) {
           const std::string value = tag_value.is_string() ? tag_value.as_string() : "";
