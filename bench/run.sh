@@ -92,7 +92,7 @@ find_loadgen() {
     mkdir -p "$BENCH_DIR/.build"
     g++ -std=c++20 -O2 -DNDEBUG -Wall -Wextra -Wno-unused-parameter \
       -DBOOST_ASIO_NO_DEPRECATED -DBOOST_BEAST_USE_STD_STRING_VIEW \
-      -o "$LOADGEN_BIN" "$BENCH_DIR/loadgen.cc" -lboost_system -lfmt -pthread
+      -o "$LOADGEN_BIN" "$BENCH_DIR/loadgen.cc" -lfmt -pthread
   fi
 }
 

@@ -28,10 +28,12 @@ for argument in "$@"; do
   esac
 done
 
+# libgtest-dev and libcbor-dev build the unit tests (libcbor only reads back our own CBOR
+# encoder's output there; the server does not link it).
 build_packages=(
   build-essential cmake ninja-build pkg-config
-  libboost-dev libboost-system-dev librocksdb-dev libsimdjson-dev libfmt-dev libspdlog-dev
-  libcli11-dev libssl-dev libnghttp2-dev libcbor-dev libgtest-dev libbenchmark-dev libjemalloc-dev
+  libboost-dev librocksdb-dev libsimdjson-dev libfmt-dev libspdlog-dev
+  libcli11-dev libssl-dev libnghttp2-dev libjemalloc-dev libgtest-dev libcbor-dev
 )
 test_packages=(python3-pytest python3-cbor2 curl nghttp2-client)
 

@@ -2,13 +2,18 @@
 // no engine type (RocksDB or otherwise) leaks past it.
 //
 // Model: a fixed set of ordered keyspaces (byte-string keys compared with memcmp order),
-// atomic write batches across keyspaces, point reads, and forward/backward iterators over a
-// consistent snapshot. Key and value layouts are documented in docs/storage-encoding.md.
+// atomic write batches across keyspaces, point reads, forward/backward iterators over a
+// consistent snapshot, and read-modify-write transactions over locked keys (Engine::transact).
+// Key and value layouts are documented in docs/storage-encoding.md; the full contract is in
+// src/storage/README.md.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -113,9 +118,61 @@ struct IteratorOptions {
   std::optional<std::string> upper_bound;
 };
 
+// A name Engine::transact locks. Usually a key the transaction reads and rewrites, but any byte
+// string naming what must be serialised will do (a partition's key prefix, say), as long as every
+// transaction touching that data locks the same name. Locks are not stored.
+struct LockKey {
+  Keyspace keyspace;
+  std::string_view key;
+};
+
+// What the body of Engine::transact works with: fresh reads and the batch to commit.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+  // The latest committed value (no snapshot), never the body's own staged writes.
+  // Status::not_found() when absent.
+  virtual Status get(Keyspace ks, std::string_view key, std::string* value) = 0;
+  // The writes committed atomically (as by Engine::write) when the body returns ok. They may
+  // touch keys that are not locked (index entries, change records under keys only this
+  // transaction writes), but only locked keys are protected from concurrent transactions.
+  WriteBatch& batch() { return batch_; }
+
+ private:
+  WriteBatch batch_;
+};
+
+// Returns ok to commit the transaction's batch; anything else aborts it (nothing is written) and
+// is what Engine::transact returns.
+using TransactionBody = std::function<Status(Transaction&)>;
+
 class Engine {
  public:
   virtual ~Engine() = default;
+
+  // Read-modify-write: locks `keys` (duplicates allowed) against every other transaction on this
+  // engine, runs `body`, and if it returns ok commits its batch atomically with `options` before
+  // the locks are released. Returns the body's non-ok status (nothing written) or the commit's.
+  // - Transactions sharing a locked key are serialised: each one's reads see every earlier one's
+  //   commit, so two can never both commit a change computed from the same old value.
+  // - Transactions with disjoint keys run in parallel (an engine may occasionally serialise two
+  //   unrelated keys, e.g. by lock striping, but never all of them). Locks are taken in one
+  //   global order, so overlapping key sets never deadlock.
+  // - Readers (get, iterate, snapshots) never wait for these locks, and see a transaction's
+  //   batch all or nothing. write() takes no locks: data changed through transact must be
+  //   written only through transact.
+  // - `body` runs exactly once on the engines here; an optimistic engine (compare-and-set on a
+  //   distributed store) may run it again after a conflict, so a body keeps its effects in `txn`
+  //   and in state it rebuilds on every call. It must not call transact on the same engine
+  //   (refused with kInvalidArgument, nothing written).
+  Status transact(std::span<const LockKey> keys, const TransactionBody& body,
+                  const WriteOptions& options = {}) {
+    return run_transaction(keys, body, options);
+  }
+  Status transact(std::initializer_list<LockKey> keys, const TransactionBody& body,
+                  const WriteOptions& options = {}) {
+    return run_transaction(std::span<const LockKey>(keys.begin(), keys.size()), body, options);
+  }
 
   virtual Status write(const WriteBatch& batch, const WriteOptions& options = {}) = 0;
   // Point read; Status::not_found() when absent.
@@ -132,6 +189,11 @@ class Engine {
   // Bytes of on-disk (or in-memory) data, approximate; for metrics and tests of space reclaim.
   virtual uint64_t approximate_size(Keyspace ks) = 0;
   virtual std::string name() const = 0;
+
+ protected:
+  // Implements transact (the engines here share storage/key_locks.h).
+  virtual Status run_transaction(std::span<const LockKey> keys, const TransactionBody& body,
+                                 const WriteOptions& options) = 0;
 };
 
 // Opens (creating if needed) a RocksDB database in `path`.

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "storage/engine.h"
+#include "storage/key_locks.h"
 
 namespace trib::storage {
 
@@ -535,8 +536,15 @@ class MemoryEngine final : public Engine {
 
   std::string name() const override { return "memory"; }
 
+ protected:
+  Status run_transaction(std::span<const LockKey> keys, const TransactionBody& body,
+                         const WriteOptions& options) override {
+    return transact_with_key_locks(*this, key_locks_, keys, body, options);
+  }
+
  private:
   std::shared_ptr<MemoryState> state_;
+  KeyLocks key_locks_;
 };
 
 }  // namespace

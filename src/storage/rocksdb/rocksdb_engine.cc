@@ -269,8 +269,8 @@ std::unique_ptr<RocksDbEngine> RocksDbEngine::open(const std::string& path, Stat
   records_options.compression = rocksdb::kNoCompression;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : names) {
-    descriptors.emplace_back(name, name == keyspace_name(Keyspace::kRecords) ? records_options
-                                                                              : column_family_options);
+    descriptors.emplace_back(
+        name, name == keyspace_name(Keyspace::kRecords) ? records_options : column_family_options);
   }
 
   rocksdb::DB* db = nullptr;
@@ -324,6 +324,11 @@ Status RocksDbEngine::write(const WriteBatch& batch, const WriteOptions& options
   rocksdb::WriteOptions write_options;
   write_options.sync = options.sync;  // the WAL is always on; sync adds an fsync
   return from_rocksdb(handle_->db->Write(write_options, &rocksdb_batch));
+}
+
+Status RocksDbEngine::run_transaction(std::span<const LockKey> keys, const TransactionBody& body,
+                                      const WriteOptions& options) {
+  return transact_with_key_locks(*this, key_locks_, keys, body, options);
 }
 
 Status RocksDbEngine::get(Keyspace ks, std::string_view key, std::string* value,

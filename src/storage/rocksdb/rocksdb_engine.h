@@ -10,6 +10,7 @@
 #include <string>
 
 #include "storage/engine.h"
+#include "storage/key_locks.h"
 
 namespace rocksdb {
 class ColumnFamilyHandle;
@@ -38,11 +39,18 @@ class RocksDbEngine final : public Engine {
   uint64_t approximate_size(Keyspace ks) override;
   std::string name() const override { return "rocksdb"; }
 
+ protected:
+  Status run_transaction(std::span<const LockKey> keys, const TransactionBody& body,
+                         const WriteOptions& options) override;
+
  private:
   explicit RocksDbEngine(std::shared_ptr<RocksDbHandle> handle);
   rocksdb::ColumnFamilyHandle* column_family(Keyspace ks) const;
 
   std::shared_ptr<RocksDbHandle> handle_;
+  // Transactions lock stripes here, then read and write through the plain database (a
+  // pessimistic TransactionDB would put its lock manager on every write, the record path too).
+  KeyLocks key_locks_;
 };
 
 }  // namespace trib::storage
