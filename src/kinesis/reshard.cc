@@ -10,8 +10,6 @@ aws::AwsResult<StreamCatalog::StreamPtr> apply_reshard(
     KinesisContext& ctx, const aws::RequestContext& request, const StreamKey& key,
     const ReshardPlanner& planner, const std::function<aws::AwsResult<Ok>(Stream&)>& before_apply) {
   const int64_t now = request.now_ms;
-  std::vector<uint32_t> closed_in_log;
-  uint64_t stream_id = 0;
   auto updated = ctx.catalog.update(key, now, [&](Stream& stream) -> aws::AwsResult<Ok> {
     auto plan = planner(stream);
     if (!plan) return aws::fail(std::move(plan.error()));
@@ -33,30 +31,21 @@ aws::AwsResult<StreamCatalog::StreamPtr> apply_reshard(
       auto edited = before_apply(stream);
       if (!edited) return edited;
     }
-    for (uint32_t index : plan->closing) {
-      for (auto& shard : stream.shards) {
-        if (shard.index == index) shard.closed_ms = now;
-      }
-    }
     if (plan->closing.empty() && plan->added.empty()) return Ok{};  // nothing to change
-    for (auto& shard : plan->added) stream.shards.push_back(std::move(shard));
     stream.start_update(now, ctx.options.update_stream_ms);
-    // Last: from here appends to the parents are refused (and retried against the children
-    // once the new stream is published).
-    stream_id = stream.id;
-    for (uint32_t index : plan->closing) {
-      ctx.records.close_shard({stream.id, index});
-      closed_in_log.push_back(index);
-    }
+    stream.pending_reshard = PendingReshard{now + ctx.options.update_stream_ms, std::move(*plan)};
     return Ok{};
   });
-  if (!updated) {
-    for (uint32_t index : closed_in_log) ctx.records.reopen_shard({stream_id, index});
-    return updated;
-  }
-  // The children are published: subscribers waiting on a parent can now see it has ended.
-  for (uint32_t index : closed_in_log) ctx.records.wake_waiters({stream_id, index});
-  return updated;
+  if (!updated || !updated.value()->reshard_due(now)) return updated;
+  // No UPDATING period: the new shards are published before the call returns.
+  auto settled = ctx.catalog.find(key, now);
+  if (!settled) return updated;  // deleted meanwhile
+  return settled;
+}
+
+aws::AwsResult<Ok> check_shard_id_to_reshard(const StreamKey& key, std::string_view shard_id) {
+  if (parse_shard_id_leniently(shard_id)) return Ok{};
+  return aws::fail(errors::reshard_shard_not_found(shard_id, key.name, key.account));
 }
 
 aws::AwsResult<const Shard*> shard_to_reshard(const Stream& stream, std::string_view shard_id,

@@ -1,6 +1,7 @@
-// Resharding shared by SplitShard, MergeShards and UpdateShardCount: a plan says which open
-// shards close and which shards are added (children, and for UpdateShardCount the short-lived
-// shards between them), and apply_reshard makes it one atomic change of the stream.
+// Resharding shared by SplitShard, MergeShards and UpdateShardCount: a plan (kinesis/stream.h)
+// says which open shards close and which shards are added (children, and for UpdateShardCount
+// the short-lived shards between them); apply_reshard stores it as the stream's pending reshard,
+// which the catalog applies as one atomic change when the UPDATING period ends.
 #pragma once
 
 #include <functional>
@@ -14,23 +15,25 @@
 
 namespace trib::kinesis {
 
-struct ReshardPlan {
-  std::vector<uint32_t> closing;  // open shards that become parents
-  std::vector<Shard> added;       // new shards; those with closed_ms set are short-lived
-};
-
 // Builds the plan from the current stream (under the control-plane lock), or fails with the
 // operation's own argument errors.
 using ReshardPlanner = std::function<aws::AwsResult<ReshardPlan>(const Stream&)>;
 
 // Applies a reshard in AWS's check order after the planner's argument checks: the account's
-// shard limit, then the stream must be ACTIVE. Parents are closed in the record log before the
-// new stream is published, so no record lands in a parent after its children exist; the stream
-// is UPDATING for --update-stream-ms. `before_apply` may edit the stream last (rate limits).
+// shard limit, then the stream must be ACTIVE. The stream is UPDATING for --update-stream-ms
+// and, as on AWS, keeps its old shards (which take the records) until then; the catalog then
+// closes the parents in the record log and publishes the new shards (StreamCatalog::find), so
+// no record lands in a parent after its children take writes. With --update-stream-ms 0 that
+// happens before this returns. `before_apply` may edit the stream last (rate limits).
 aws::AwsResult<StreamCatalog::StreamPtr> apply_reshard(
     KinesisContext& ctx, const aws::RequestContext& request, const StreamKey& key,
     const ReshardPlanner& planner,
     const std::function<aws::AwsResult<Ok>(Stream&)>& before_apply = nullptr);
+
+// A SplitShard / MergeShards shard id that cannot name any shard (parse_shard_id_leniently
+// fails) is refused before the stream is looked up, as AWS does (issue 9, recorded):
+// ResourceNotFoundException "Could not find shard <id as sent> in stream S under account A.".
+aws::AwsResult<Ok> check_shard_id_to_reshard(const StreamKey& key, std::string_view shard_id);
 
 // The shard a SplitShard / MergeShards argument names (read as AWS reads shard ids), or
 // ResourceNotFoundException with the resharding text.
@@ -46,7 +49,6 @@ Shard new_child_shard(uint32_t index, streams::HashKeyRange range, int64_t now_m
 // Open shards are split at every boundary of the target's even ranges that falls inside them,
 // then the pieces of each target range are merged left to right. Every shard has at most two
 // parents, lineage covers every hash key, and the intermediate shards are created closed.
-ReshardPlan plan_uniform_scaling(const Stream& stream, uint32_t target_shard_count,
-                                 int64_t now_ms);
+ReshardPlan plan_uniform_scaling(const Stream& stream, uint32_t target_shard_count, int64_t now_ms);
 
 }  // namespace trib::kinesis

@@ -12,8 +12,8 @@ KinesisService::KinesisService(storage::Engine& engine, KinesisOptions options,
                                const TokenSealer& sealer)
     : model_(model::ServiceModel::embedded("kinesis-2013-12-02")),
       options_(options),
-      catalog_(engine),
       records_(engine),
+      catalog_(engine, &records_),
       consumers_(engine),
       subscriptions_(catalog_, consumers_, records_),
       context_{catalog_, records_, consumers_, subscriptions_, options_, sealer} {}
@@ -24,6 +24,9 @@ KinesisService::~KinesisService() { subscriptions_.stop(); }
 void KinesisService::stop() { subscriptions_.stop(); }
 
 void KinesisService::run_lifecycle(int64_t now_ms) {
+  // A reshard applies on the first access after its UPDATING period, or here (so subscribers
+  // to a parent learn it has ended without any other request).
+  catalog_.settle_due(now_ms);
   const auto purged = catalog_.purge_gone(now_ms);
   for (uint64_t stream_id : purged) records_.forget_stream(stream_id);
   // Retention is enforced on every read; deleting expired records is housekeeping, once a second.

@@ -16,8 +16,8 @@ class KinesisService final : public aws::Service {
   KinesisService(storage::Engine& engine, KinesisOptions options, const TokenSealer& sealer);
   streams::RecordLog& records() { return records_; }
   ~KinesisService() override;
-  // Lifecycle work: purges deleted streams (and their consumers), consumers whose
-  // deregistration finished, and records past retention.
+  // Lifecycle work: applies reshards whose UPDATING period ended, purges deleted streams (and
+  // their consumers), consumers whose deregistration finished, and records past retention.
   void run_lifecycle(int64_t now_ms) override;
   // Ends the open subscriptions (SubscribeToShard) before the transport stops.
   void stop() override;
@@ -46,8 +46,8 @@ class KinesisService final : public aws::Service {
                             int64_t now_ms);
   const model::ServiceModel& model_;
   KinesisOptions options_;
-  StreamCatalog catalog_;
   streams::RecordLog records_;
+  StreamCatalog catalog_;  // closes shards of records_ when a reshard applies
   ConsumerRegistry consumers_;
   SubscriptionHub subscriptions_;
   KinesisContext context_;

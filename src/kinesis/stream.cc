@@ -158,7 +158,27 @@ std::vector<const Shard*> Stream::children_of(uint32_t shard_index) const {
 uint32_t Stream::next_shard_index() const {
   uint32_t next = 0;
   for (const auto& shard : shards) next = std::max(next, shard.index + 1);
+  if (pending_reshard) {
+    for (const auto& shard : pending_reshard->plan.added) next = std::max(next, shard.index + 1);
+  }
   return next;
+}
+
+std::vector<uint32_t> Stream::apply_pending_reshard(int64_t switch_ms) {
+  if (!pending_reshard) return {};
+  ReshardPlan plan = std::move(pending_reshard->plan);
+  pending_reshard.reset();
+  for (uint32_t index : plan.closing) {
+    for (auto& shard : shards) {
+      if (shard.index == index) shard.closed_ms = switch_ms;
+    }
+  }
+  for (auto& shard : plan.added) {
+    shard.created_ms = switch_ms;
+    if (shard.closed_ms) shard.closed_ms = switch_ms;  // short-lived (UpdateShardCount)
+    shards.push_back(std::move(shard));
+  }
+  return plan.closing;
 }
 
 const Shard* Stream::shard_for_hash_key(streams::uint128 hash_key) const {
@@ -315,6 +335,15 @@ const std::vector<std::string>& all_shard_level_metrics() {
 int64_t Stream::open_shard_count() const {
   int64_t n = 0;
   for (const auto& s : shards) n += s.is_open() ? 1 : 0;
+  return n;
+}
+
+int64_t Stream::open_shard_count_after_reshard() const {
+  int64_t n = open_shard_count();
+  if (pending_reshard) {
+    for (const auto& s : pending_reshard->plan.added) n += s.is_open() ? 1 : 0;
+    n -= static_cast<int64_t>(pending_reshard->plan.closing.size());
+  }
   return n;
 }
 

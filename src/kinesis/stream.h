@@ -41,6 +41,21 @@ struct Shard {
   bool is_open() const { return !closed_ms.has_value(); }
 };
 
+// A reshard: which open shards close and which shards are added (children, and for
+// UpdateShardCount the short-lived shards between them, added with closed_ms set).
+struct ReshardPlan {
+  std::vector<uint32_t> closing;  // open shards that become parents
+  std::vector<Shard> added;       // new shards; those with closed_ms set are short-lived
+};
+
+// A reshard waiting for the end of its stream's UPDATING period: as on AWS, the old shards are
+// shown and take the records until then. The catalog applies it on the first access or
+// lifecycle tick at or after `at_ms` (StreamCatalog::find), exactly once.
+struct PendingReshard {
+  int64_t at_ms = 0;
+  ReshardPlan plan;
+};
+
 std::string shard_id_for(uint32_t index);
 // Parses "shardId-000000000007" to 7 (strict: the form Tributary itself hands out).
 std::optional<uint32_t> parse_shard_id(std::string_view shard_id);
@@ -74,6 +89,7 @@ struct Stream {
   std::optional<std::string> resource_policy;  // PutResourcePolicy document, as given
   // When UpdateShardCount ran within the last 24 hours (its rate limit).
   std::vector<int64_t> shard_count_updates_ms;
+  std::optional<PendingReshard> pending_reshard;
 
   StreamStatus status(int64_t now_ms) const;
   // Records that arrived before this time are past retention at `now_ms`.
@@ -96,13 +112,22 @@ struct Stream {
   const Shard* find_live_shard(uint32_t index, int64_t now_ms) const;
   // Shards whose parent or adjacent parent is `index`, in index order.
   std::vector<const Shard*> children_of(uint32_t index) const;
-  // The index the next new shard gets (indexes are never reused).
+  // The index the next new shard gets (indexes are never reused, pending shards count).
   uint32_t next_shard_index() const;
+  // Whether the pending reshard is due at `now_ms` (never for a stream being deleted).
+  bool reshard_due(int64_t now_ms) const {
+    return pending_reshard && now_ms >= pending_reshard->at_ms && !deleting_since_ms;
+  }
+  // Applies the pending reshard at `switch_ms`: its parents close and its shards are created
+  // then. Returns the parents (to close in the record log). Nothing when there is none.
+  std::vector<uint32_t> apply_pending_reshard(int64_t switch_ms);
   // The open shard whose hash-key range contains `hash_key`.
   const Shard* shard_for_hash_key(streams::uint128 hash_key) const;
   bool is_gone(int64_t now_ms) const { return now_ms >= gone_at_ms; }
   std::string arn() const;
   int64_t open_shard_count() const;
+  // Open shards once the pending reshard (if any) is applied: what the shard limit counts.
+  int64_t open_shard_count_after_reshard() const;
 };
 
 std::string stream_arn(const StreamKey& key);

@@ -54,6 +54,46 @@ std::string records_prefix(uint64_t stream_id) {
 
 }  // namespace
 
+namespace {
+
+aws::Value encode_shards(const std::vector<Shard>& list) {
+  aws::Value shards = aws::Value::list();
+  for (const auto& shard : list) {
+    aws::Value sv = aws::Value::map();
+    sv.set("index", static_cast<int64_t>(shard.index));
+    sv.set("start", streams::to_decimal(shard.hash_range.starting_hash_key));
+    sv.set("end", streams::to_decimal(shard.hash_range.ending_hash_key));
+    sv.set("created_ms", shard.created_ms);
+    if (shard.parent_index) sv.set("parent", static_cast<int64_t>(*shard.parent_index));
+    if (shard.adjacent_parent_index)
+      sv.set("adjacent_parent", static_cast<int64_t>(*shard.adjacent_parent_index));
+    if (shard.closed_ms) sv.set("closed_ms", *shard.closed_ms);
+    shards.push(std::move(sv));
+  }
+  return shards;
+}
+
+// Throws (simdjson) on a malformed list; decode_stream catches.
+std::vector<Shard> decode_shards(simdjson::dom::array list) {
+  std::vector<Shard> shards;
+  int64_t v = 0;
+  for (auto sv : list) {
+    Shard shard;
+    shard.index = static_cast<uint32_t>(int64_t(sv["index"]));
+    shard.hash_range.starting_hash_key =
+        streams::parse_decimal(std::string_view(sv["start"])).value();
+    shard.hash_range.ending_hash_key = streams::parse_decimal(std::string_view(sv["end"])).value();
+    shard.created_ms = int64_t(sv["created_ms"]);
+    if (!sv["parent"].get(v)) shard.parent_index = static_cast<uint32_t>(v);
+    if (!sv["adjacent_parent"].get(v)) shard.adjacent_parent_index = static_cast<uint32_t>(v);
+    if (!sv["closed_ms"].get(v)) shard.closed_ms = v;
+    shards.push_back(shard);
+  }
+  return shards;
+}
+
+}  // namespace
+
 std::string encode_stream(const Stream& s) {
   using aws::Value;
   Value doc = Value::map();
@@ -85,20 +125,17 @@ std::string encode_stream(const Stream& s) {
     for (int64_t at : s.shard_count_updates_ms) updates.push(at);
     doc.set("shard_count_updates_ms", std::move(updates));
   }
-  Value shards = Value::list();
-  for (const auto& shard : s.shards) {
-    Value sv = Value::map();
-    sv.set("index", static_cast<int64_t>(shard.index));
-    sv.set("start", streams::to_decimal(shard.hash_range.starting_hash_key));
-    sv.set("end", streams::to_decimal(shard.hash_range.ending_hash_key));
-    sv.set("created_ms", shard.created_ms);
-    if (shard.parent_index) sv.set("parent", static_cast<int64_t>(*shard.parent_index));
-    if (shard.adjacent_parent_index)
-      sv.set("adjacent_parent", static_cast<int64_t>(*shard.adjacent_parent_index));
-    if (shard.closed_ms) sv.set("closed_ms", *shard.closed_ms);
-    shards.push(std::move(sv));
+  doc.set("shards", encode_shards(s.shards));
+  if (s.pending_reshard) {
+    Value pending = Value::map();
+    pending.set("at_ms", s.pending_reshard->at_ms);
+    Value closing = Value::list();
+    for (uint32_t index : s.pending_reshard->plan.closing)
+      closing.push(static_cast<int64_t>(index));
+    pending.set("closing", std::move(closing));
+    pending.set("added", encode_shards(s.pending_reshard->plan.added));
+    doc.set("pending_reshard", std::move(pending));
   }
-  doc.set("shards", std::move(shards));
   return encode_stored_document(kStreamValueVersion, doc);
 }
 
@@ -136,18 +173,16 @@ std::optional<Stream> decode_stream(std::string_view bytes) {
     if (!doc["shard_count_updates_ms"].get(updates)) {
       for (auto at : updates) s.shard_count_updates_ms.push_back(int64_t(at));
     }
-    for (auto sv : simdjson::dom::array(doc["shards"])) {
-      Shard shard;
-      shard.index = static_cast<uint32_t>(int64_t(sv["index"]));
-      shard.hash_range.starting_hash_key =
-          streams::parse_decimal(std::string_view(sv["start"])).value();
-      shard.hash_range.ending_hash_key =
-          streams::parse_decimal(std::string_view(sv["end"])).value();
-      shard.created_ms = int64_t(sv["created_ms"]);
-      if (!sv["parent"].get(v)) shard.parent_index = static_cast<uint32_t>(v);
-      if (!sv["adjacent_parent"].get(v)) shard.adjacent_parent_index = static_cast<uint32_t>(v);
-      if (!sv["closed_ms"].get(v)) shard.closed_ms = v;
-      s.shards.push_back(shard);
+    s.shards = decode_shards(simdjson::dom::array(doc["shards"]));
+    simdjson::dom::element pending;
+    if (!doc["pending_reshard"].get(pending)) {
+      PendingReshard reshard;
+      reshard.at_ms = int64_t(pending["at_ms"]);
+      for (auto index : simdjson::dom::array(pending["closing"])) {
+        reshard.plan.closing.push_back(static_cast<uint32_t>(int64_t(index)));
+      }
+      reshard.plan.added = decode_shards(simdjson::dom::array(pending["added"]));
+      s.pending_reshard = std::move(reshard);
     }
   } catch (const std::exception&) {
     return std::nullopt;
@@ -189,7 +224,20 @@ std::optional<AccountSettings> decode_account_settings(std::string_view bytes) {
   return settings;
 }
 
-StreamCatalog::StreamCatalog(storage::Engine& engine) : engine_(engine) {}
+StreamCatalog::StreamCatalog(storage::Engine& engine, streams::RecordLog* records)
+    : engine_(engine), records_(records) {}
+
+namespace {
+// Set while this thread holds a catalog's control mutex: find() then leaves a due reshard to
+// the holder (re-locking would deadlock; update() settles before mutating anyway).
+thread_local bool t_holds_control = false;
+
+struct ControlLock {
+  explicit ControlLock(std::mutex& mutex) : lock(mutex) { t_holds_control = true; }
+  ~ControlLock() { t_holds_control = false; }
+  std::lock_guard<std::mutex> lock;
+};
+}  // namespace
 
 storage::Status StreamCatalog::load() {
   std::string counter;
@@ -235,11 +283,59 @@ storage::Status StreamCatalog::load() {
   return settings_it->status();
 }
 
-StreamCatalog::StreamPtr StreamCatalog::find(const StreamKey& key, int64_t now_ms) const {
+StreamCatalog::StreamPtr StreamCatalog::lookup(const StreamKey& key, int64_t now_ms) const {
   std::shared_lock lock(map_mutex_);
   auto it = streams_.find(key);
   if (it == streams_.end() || it->second->is_gone(now_ms)) return nullptr;
   return it->second;
+}
+
+StreamCatalog::StreamPtr StreamCatalog::find(const StreamKey& key, int64_t now_ms) const {
+  StreamPtr stream = lookup(key, now_ms);
+  if (!stream || !stream->reshard_due(now_ms) || t_holds_control) return stream;
+  ControlLock control(control_mutex_);
+  return settle_locked(lookup(key, now_ms), now_ms);
+}
+
+void StreamCatalog::settle_due(int64_t now_ms) {
+  std::vector<StreamKey> due;
+  {
+    std::shared_lock lock(map_mutex_);
+    for (const auto& [key, stream] : streams_) {
+      if (stream->reshard_due(now_ms) && !stream->is_gone(now_ms)) due.push_back(key);
+    }
+  }
+  for (const auto& key : due) find(key, now_ms);
+}
+
+StreamCatalog::StreamPtr StreamCatalog::settle_locked(StreamPtr current, int64_t now_ms) const {
+  if (!current || !current->reshard_due(now_ms)) return current;
+  Stream copy = *current;
+  const std::vector<uint32_t> parents = copy.apply_pending_reshard(now_ms);
+  // Last before persisting: from here appends to the parents are refused (and routed again
+  // against the children once the new stream is published).
+  if (records_) {
+    for (uint32_t index : parents) records_->close_shard({copy.id, index});
+  }
+  storage::WriteBatch batch;
+  auto status = persist(copy, batch);
+  if (!status.is_ok()) {
+    spdlog::error("could not apply the reshard of stream {}: {}", copy.key.name, status.message);
+    if (records_) {
+      for (uint32_t index : parents) records_->reopen_shard({copy.id, index});
+    }
+    return current;  // the next access or lifecycle tick tries again
+  }
+  auto published = std::make_shared<const Stream>(std::move(copy));
+  {
+    std::unique_lock lock(map_mutex_);
+    streams_[published->key] = published;
+  }
+  // Subscribers waiting on a parent can now see it has ended.
+  if (records_) {
+    for (uint32_t index : parents) records_->wake_waiters({published->id, index});
+  }
+  return published;
 }
 
 std::vector<StreamCatalog::StreamPtr> StreamCatalog::list(std::string_view account,
@@ -266,7 +362,7 @@ std::vector<StreamCatalog::StreamPtr> StreamCatalog::list_all(int64_t now_ms) co
 int64_t StreamCatalog::open_shard_count(std::string_view account, std::string_view region,
                                         int64_t now_ms) const {
   int64_t total = 0;
-  for (const auto& s : list(account, region, now_ms)) total += s->open_shard_count();
+  for (const auto& s : list(account, region, now_ms)) total += s->open_shard_count_after_reshard();
   return total;
 }
 
@@ -286,7 +382,7 @@ AccountSettings StreamCatalog::account_settings(std::string_view account,
 
 aws::AwsResult<AccountSettings> StreamCatalog::update_account_settings(
     std::string_view account, std::string_view region, const AccountMutation& mutate) {
-  std::lock_guard control(control_mutex_);
+  ControlLock control(control_mutex_);
   AccountSettings settings = account_settings(account, region);
   auto mutated = mutate(settings);
   if (!mutated) return aws::fail(std::move(mutated.error()));
@@ -309,14 +405,14 @@ uint64_t StreamCatalog::next_stream_id_locked(storage::WriteBatch& batch) {
   return id;
 }
 
-storage::Status StreamCatalog::persist(const Stream& stream, storage::WriteBatch& batch) {
+storage::Status StreamCatalog::persist(const Stream& stream, storage::WriteBatch& batch) const {
   batch.put(storage::Keyspace::kMeta, stream_storage_key(stream.key), encode_stream(stream));
   return engine_.write(batch);
 }
 
 aws::AwsResult<StreamCatalog::StreamPtr> StreamCatalog::create(Stream prototype, int64_t now_ms,
                                                                const Admission& admit) {
-  std::lock_guard control(control_mutex_);
+  ControlLock control(control_mutex_);
   std::shared_ptr<const Stream> previous;
   {
     std::shared_lock lock(map_mutex_);
@@ -351,8 +447,8 @@ aws::AwsResult<StreamCatalog::StreamPtr> StreamCatalog::create(Stream prototype,
 
 aws::AwsResult<StreamCatalog::StreamPtr> StreamCatalog::update(const StreamKey& key, int64_t now_ms,
                                                                const Mutation& mutate) {
-  std::lock_guard control(control_mutex_);
-  StreamPtr current = find(key, now_ms);
+  ControlLock control(control_mutex_);
+  StreamPtr current = settle_locked(lookup(key, now_ms), now_ms);
   if (!current) return aws::fail(errors::stream_not_found(key.name, key.account));
   Stream copy = *current;
   auto mutated = mutate(copy);
@@ -370,7 +466,7 @@ aws::AwsResult<StreamCatalog::StreamPtr> StreamCatalog::update(const StreamKey& 
 }
 
 std::vector<uint64_t> StreamCatalog::purge_gone(int64_t now_ms) {
-  std::lock_guard control(control_mutex_);
+  ControlLock control(control_mutex_);
   std::vector<StreamPtr> gone;
   {
     std::shared_lock lock(map_mutex_);

@@ -3,7 +3,9 @@
 // Readers get immutable snapshots (shared_ptr<const Stream>) under a short shared lock.
 // Mutations are serialized by one control-plane mutex (control operations are rare), build a
 // new Stream, persist it in one atomic storage batch, then publish it. Lifecycle states are
-// computed from timestamps and the one clock, so they survive restarts unchanged.
+// computed from timestamps and the one clock, so they survive restarts unchanged. A stream's
+// pending reshard (stored with its time) is applied by the first find() or settle_due() at or
+// after that time, exactly once; a restart before then applies it after loading.
 // Storage keys are described in docs/storage-encoding.md.
 #pragma once
 
@@ -20,6 +22,10 @@
 #include "kinesis/stream.h"
 #include "storage/engine.h"
 #include "util/clock.h"
+
+namespace trib::streams {
+class RecordLog;
+}
 
 namespace trib::kinesis {
 
@@ -40,18 +46,24 @@ class StreamCatalog {
  public:
   using StreamPtr = std::shared_ptr<const Stream>;
 
-  explicit StreamCatalog(storage::Engine& engine);
+  // `records`: the record log whose shards a reshard closes (none in some unit tests).
+  explicit StreamCatalog(storage::Engine& engine, streams::RecordLog* records = nullptr);
   // Loads every stream from storage; call once before serving.
   storage::Status load();
 
   // The live stream with this key, or nullptr when there is none (never created, or gone).
+  // A pending reshard due at `now_ms` is applied first (logically const: the stream's state
+  // at `now_ms` already includes it; applying stores and publishes that state).
   StreamPtr find(const StreamKey& key, int64_t now_ms) const;
+  // Applies every pending reshard due at `now_ms` (the lifecycle tick).
+  void settle_due(int64_t now_ms);
   // Live streams of one account and region, sorted by name.
   std::vector<StreamPtr> list(std::string_view account, std::string_view region,
                               int64_t now_ms) const;
   // Every live stream of every account and region.
   std::vector<StreamPtr> list_all(int64_t now_ms) const;
-  // Open shards of live streams in one account and region (the shard limit counts these).
+  // Open shards of live streams in one account and region (the shard limit counts these),
+  // pending reshards included.
   int64_t open_shard_count(std::string_view account, std::string_view region, int64_t now_ms) const;
   // Live ON_DEMAND streams in one account and region (the on-demand stream limit counts these).
   int64_t on_demand_stream_count(std::string_view account, std::string_view region,
@@ -79,13 +91,20 @@ class StreamCatalog {
   std::vector<uint64_t> purge_gone(int64_t now_ms);
 
  private:
-  storage::Status persist(const Stream& stream, storage::WriteBatch& batch);
+  storage::Status persist(const Stream& stream, storage::WriteBatch& batch) const;
+  // The stored stream, whatever its pending reshard (nullptr when none or gone).
+  StreamPtr lookup(const StreamKey& key, int64_t now_ms) const;
+  // Applies `current`'s pending reshard if due (control_mutex_ held): closes the parents in
+  // the record log (after the appends in flight on them), persists, publishes, then wakes the
+  // parents' waiters. Returns the stream now published.
+  StreamPtr settle_locked(StreamPtr current, int64_t now_ms) const;
   uint64_t next_stream_id_locked(storage::WriteBatch& batch);
 
   storage::Engine& engine_;
+  streams::RecordLog* records_;
   mutable std::shared_mutex map_mutex_;  // guards streams_
-  std::mutex control_mutex_;             // serializes mutations
-  std::map<StreamKey, StreamPtr> streams_;
+  mutable std::mutex control_mutex_;     // serializes mutations (find() may apply a reshard)
+  mutable std::map<StreamKey, StreamPtr> streams_;
   std::map<std::pair<std::string, std::string>, AccountSettings> account_settings_;  // map_mutex_
   uint64_t next_stream_id_ = 1;
   // Whether purge markers may exist in storage (set by load() and create(); cleared once

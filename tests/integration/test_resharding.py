@@ -21,6 +21,7 @@ from support import (
     even_split,
     kinesis_client,
     partition_key_hash,
+    stream_status,
     unique_name,
     wait_for_status,
 )
@@ -186,18 +187,105 @@ def test_split_and_merge_refused_while_updating(start_server):
     response = call(server, "SplitShard", {"StreamName": name, "ShardToSplit": "shardId-000000000001",
                                           "NewStartingHashKey": str(2**127 + 10)})
     assert_error(response, "ResourceInUseException", not_active)
-    response = call(server, "MergeShards", {"StreamName": name, "ShardToMerge": "shardId-000000000002",
-                                           "AdjacentShardToMerge": "shardId-000000000003"})
+    response = call(server, "MergeShards", {"StreamName": name, "ShardToMerge": "shardId-000000000000",
+                                           "AdjacentShardToMerge": "shardId-000000000001"})
     assert_error(response, "ResourceInUseException", not_active)
     response = call(server, "UpdateShardCount", {"StreamName": name, "TargetShardCount": 4,
                                                 "ScalingType": "UNIFORM_SCALING"})
     assert_error(response, "ResourceInUseException", not_active)
-    # Records keep flowing while UPDATING, to the children.
+    # Records keep flowing while UPDATING, to the parent (the children do not exist yet).
     put = client.put_record(StreamName=name, Data=b"x", PartitionKey="a", ExplicitHashKey="5")
-    assert put["ShardId"] == "shardId-000000000002"
+    assert put["ShardId"] == "shardId-000000000000"
     advance_test_clock(server, 60_000)
     wait_for_status(client, name, "ACTIVE")
+    put = client.put_record(StreamName=name, Data=b"x", PartitionKey="a", ExplicitHashKey="5")
+    assert put["ShardId"] == "shardId-000000000002"
     client.merge_shards(StreamName=name, ShardToMerge="shardId-000000000002", AdjacentShardToMerge="shardId-000000000003")
+
+
+def split_first_shard(client, name: str) -> None:
+    client.split_shard(StreamName=name, ShardToSplit="shardId-000000000000", NewStartingHashKey=str(2**127))
+
+
+def merge_first_two_shards(client, name: str) -> None:
+    client.merge_shards(StreamName=name, ShardToMerge="shardId-000000000000",
+                        AdjacentShardToMerge="shardId-000000000001")
+
+
+def double_shard_count(client, name: str) -> None:
+    client.update_shard_count(StreamName=name, TargetShardCount=4, ScalingType="UNIFORM_SCALING")
+
+
+@pytest.mark.parametrize("shard_count,reshard,parents", [
+    (1, split_first_shard, ["shardId-000000000000"]),
+    (2, merge_first_two_shards, ["shardId-000000000000", "shardId-000000000001"]),
+    (2, double_shard_count, ["shardId-000000000000", "shardId-000000000001"]),
+], ids=["SplitShard", "MergeShards", "UpdateShardCount"])
+def test_old_shards_take_records_until_the_stream_is_active_again(start_server, shard_count, reshard, parents):
+    """AWS (recorded, issue 9): while the stream is UPDATING after a reshard, DescribeStream,
+    ListShards and DescribeStreamSummary show the old shards (no EndingSequenceNumber, no
+    children) and records go to the parents; the children appear and the parents close when
+    the stream is ACTIVE again."""
+    server = start_server(in_memory=True, extra_args=["--test-clock", "--update-stream-ms", "60000"])
+    client = kinesis_client(server)
+    name = create_active_stream(client, shard_count=shard_count)
+    before = shards_by_id(client, name)
+    reshard(client, name)
+    description = client.describe_stream(StreamName=name)["StreamDescription"]
+    assert description["StreamStatus"] == "UPDATING"
+    assert {s["ShardId"]: s for s in description["Shards"]} == before
+    assert {s["ShardId"]: s for s in client.list_shards(StreamName=name)["Shards"]} == before
+    summary = client.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]
+    assert (summary["StreamStatus"], summary["OpenShardCount"]) == ("UPDATING", shard_count)
+    during = [client.put_record(StreamName=name, Data=b"during", PartitionKey="k", ExplicitHashKey=str(key))
+              for key in (0, TWO_TO_128 - 1)]
+    assert {p["ShardId"] for p in during} <= set(before)
+    advance_test_clock(server, 59_000)
+    assert shards_by_id(client, name) == before
+
+    advance_test_clock(server, 1_000)
+    assert stream_status(client, name) == "ACTIVE"
+    shards = shards_by_id(client, name)
+    assert set(shards) > set(before)
+    for parent in parents:
+        assert "EndingSequenceNumber" in shards[parent]["SequenceNumberRange"]
+    assert_lineage_is_consistent(shards)
+    assert_open_shards_tile_hash_space(open_shards(client, name))
+    summary = client.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]
+    assert summary["OpenShardCount"] == len(open_shards(client, name))
+    after = client.put_record(StreamName=name, Data=b"after", PartitionKey="k", ExplicitHashKey="0")
+    assert after["ShardId"] not in before
+    # What the parents took while UPDATING is read there, before their children.
+    for put in during:
+        if put["ShardId"] in parents:
+            iterator = client.get_shard_iterator(StreamName=name, ShardId=put["ShardId"],
+                                                 ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+            records, children = drain_to_end(client, iterator)
+            assert put["SequenceNumber"] in [r["SequenceNumber"] for r in records]
+            assert children
+
+
+def test_reshard_pending_at_a_crash_completes_after_restart(start_server):
+    server = start_server(extra_args=["--update-stream-ms", "3000"])
+    client = kinesis_client(server)
+    name = create_active_stream(client)
+    split_first_shard(client, name)
+    put = client.put_record(StreamName=name, Data=b"during", PartitionKey="k")
+    assert put["ShardId"] == "shardId-000000000000"
+    assert stream_status(client, name) == "UPDATING"
+    server.kill()
+    server.restart()
+    client = kinesis_client(server)
+    wait_for_status(client, name, "ACTIVE")
+    shards = shards_by_id(client, name)
+    assert list(shards) == ["shardId-000000000000", "shardId-000000000001", "shardId-000000000002"]
+    assert "EndingSequenceNumber" in shards["shardId-000000000000"]["SequenceNumberRange"]
+    assert client.put_record(StreamName=name, Data=b"after", PartitionKey="k")["ShardId"] != "shardId-000000000000"
+    iterator = client.get_shard_iterator(StreamName=name, ShardId="shardId-000000000000",
+                                         ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    records, children = drain_to_end(client, iterator)
+    assert [r["Data"] for r in records] == [b"during"]
+    assert [c["ShardId"] for c in children] == ["shardId-000000000001", "shardId-000000000002"]
 
 
 def test_split_refused_beyond_the_shard_limit(start_server):
@@ -217,21 +305,52 @@ def test_split_refused_beyond_the_shard_limit(start_server):
     client.split_shard(StreamName=name, ShardToSplit="shardId-000000000002", NewStartingHashKey=str(2**100))
 
 
+UNREADABLE_SHARD_IDS = ["2147483648", "shardId-002147483648", "ABKLFD8", "2.14E4"]
+
+
+@pytest.mark.parametrize("shard_id", UNREADABLE_SHARD_IDS)
+@pytest.mark.parametrize("operation,member", [("SplitShard", "ShardToSplit"), ("MergeShards", "ShardToMerge"),
+                                              ("MergeShards", "AdjacentShardToMerge")])
+def test_unreadable_shard_id_is_refused_before_the_stream_is_looked_up(reshard_server, operation, member, shard_id):
+    """AWS (recorded, issue 9): with a stream that does not exist, a shard id that cannot name a
+    shard gets the shard's ResourceNotFoundException text, as sent, not the stream's."""
+    name = unique_name("no-such-stream")
+    payload = {"StreamName": name}
+    if operation == "SplitShard":
+        payload.update({"ShardToSplit": shard_id, "NewStartingHashKey": str(2**127)})
+    else:
+        payload.update({"ShardToMerge": "shardId-000000000000", "AdjacentShardToMerge": "shardId-000000000001"})
+        payload[member] = shard_id
+    response = call(reshard_server, operation, payload)
+    assert_error(response, "ResourceNotFoundException",
+                 f"Could not find shard {shard_id} in stream {name} under account {DEFAULT_ACCOUNT}.")
+    # A readable shard id on a missing stream: the stream's text.
+    payload[member] = "shardId-000000000000" if member != "AdjacentShardToMerge" else "shardId-000000000001"
+    response = call(reshard_server, operation, payload)
+    assert_error(response, "ResourceNotFoundException", f"Stream {name} under account {DEFAULT_ACCOUNT} not found.")
+
+
 # --------------------------------------------------------------------------------------
 # MergeShards
 # --------------------------------------------------------------------------------------
 
 
-def test_merge_shards_in_either_order(client):
+def test_merge_shards_refuses_the_reverse_order(client, reshard_server):
+    """AWS (recorded, issue 9): ShardToMerge must be the lower of the two adjacent shards."""
     name = create_active_stream(client, shard_count=4)
-    client.merge_shards(StreamName=name, ShardToMerge="shardId-000000000001", AdjacentShardToMerge="shardId-000000000000")
+    before = shards_by_id(client, name)
+    response = call(reshard_server, "MergeShards", {"StreamName": name, "ShardToMerge": "shardId-000000000001",
+                                                   "AdjacentShardToMerge": "shardId-000000000000"})
+    assert_error(response, "InvalidArgumentException",
+                 f"Shards shardId-000000000001 and shardId-000000000000 in stream {name} under account "
+                 f"{DEFAULT_ACCOUNT} are not an adjacent pair of shards eligible for merging")
+    assert shards_by_id(client, name) == before
+    client.merge_shards(StreamName=name, ShardToMerge="shardId-000000000000", AdjacentShardToMerge="shardId-000000000001")
     shards = shards_by_id(client, name)
     child = shards["shardId-000000000004"]
-    assert child["ParentShardId"] == "shardId-000000000001"
-    assert child["AdjacentParentShardId"] == "shardId-000000000000"
+    assert child["ParentShardId"] == "shardId-000000000000"
+    assert child["AdjacentParentShardId"] == "shardId-000000000001"
     assert hash_range(child) == (0, even_split(4)[1][1])
-    for parent in ("shardId-000000000000", "shardId-000000000001"):
-        assert "EndingSequenceNumber" in shards[parent]["SequenceNumberRange"]
     assert_lineage_is_consistent(shards)
     assert_open_shards_tile_hash_space(open_shards(client, name))
 

@@ -409,7 +409,8 @@ def test_closed_shard_ends_with_child_shards(fast):
     subscriber.wait_records(1)
     client.split_shard(StreamName=name, ShardToSplit=SHARD,
                        NewStartingHashKey=str(2**127))
-    # The split itself wakes the subscription: well before the next idle event.
+    # The split, once applied at the end of its UPDATING period (--update-stream-ms, 500 ms by
+    # default), wakes the subscription: well before the next idle event.
     subscriber.wait_end(timeout=2)
     assert subscriber.error is None
     final = subscriber.events[-1]

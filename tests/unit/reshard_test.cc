@@ -2,12 +2,19 @@
 // shards afterwards are the target's even ranges, every shard has at most two parents whose
 // ranges it lies in (or exactly joins), every closed shard's range is covered by its children,
 // and shard indexes are new and unique.
+// A pending reshard (StreamCatalog): invisible until its time, then applied exactly once by
+// the first access at or after it — also by a catalog loaded after a restart — with the
+// parents closed in the record log.
+#include "kinesis/reshard.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
 
-#include "kinesis/reshard.h"
+#include "kinesis/stream_catalog.h"
+#include "storage/engine.h"
+#include "streams/record_log.h"
 
 namespace trib::kinesis {
 namespace {
@@ -25,17 +32,15 @@ Stream stream_with_shards(uint32_t count) {
   return stream;
 }
 
-// Applies a plan as apply_reshard does.
+// Applies a plan as the catalog does when its UPDATING period ends.
 void apply(Stream& stream, const ReshardPlan& plan, int64_t now) {
   for (uint32_t index : plan.closing) {
-    for (auto& shard : stream.shards) {
-      if (shard.index == index) {
-        ASSERT_TRUE(shard.is_open()) << "closing an already closed shard " << index;
-        shard.closed_ms = now;
-      }
-    }
+    const Shard* shard = stream.find_shard(index);
+    ASSERT_TRUE(shard && shard->is_open()) << "closing a missing or closed shard " << index;
   }
-  for (const auto& shard : plan.added) stream.shards.push_back(shard);
+  stream.pending_reshard = PendingReshard{now, plan};
+  stream.apply_pending_reshard(now);
+  ASSERT_FALSE(stream.pending_reshard);
 }
 
 void expect_consistent_lineage(const Stream& stream) {
@@ -117,6 +122,101 @@ TEST(UniformScalingPlan, SameCountChangesNothing) {
   const auto plan = plan_uniform_scaling(stream, 4, 1000);
   EXPECT_TRUE(plan.closing.empty());
   EXPECT_TRUE(plan.added.empty());
+}
+
+class PendingReshardTest : public ::testing::Test {
+ protected:
+  static constexpr int64_t kNow = 1'700'000'000'000;
+  static constexpr int64_t kAt = kNow + 60'000;
+
+  void SetUp() override {
+    Stream prototype = stream_with_shards(1);
+    prototype.key = StreamKey{"000000000000", "us-east-1", "s"};
+    prototype.created_ms = kNow;
+    prototype.active_at_ms = kNow;
+    auto created = catalog_.create(std::move(prototype), kNow, nullptr);
+    ASSERT_TRUE(created);
+    key_ = created.value()->key;
+    // SplitShard of shard 0 with a 60 s UPDATING period, as apply_reshard stores it.
+    auto updated = catalog_.update(key_, kNow, [](Stream& stream) -> aws::AwsResult<Ok> {
+      const auto& range = stream.shards[0].hash_range;
+      const streams::uint128 middle = range.ending_hash_key / 2;
+      ReshardPlan plan;
+      plan.closing = {0};
+      plan.added.push_back(new_child_shard(1, {range.starting_hash_key, middle}, kNow, 0));
+      plan.added.push_back(new_child_shard(2, {middle + 1, range.ending_hash_key}, kNow, 0));
+      stream.start_update(kNow, kAt - kNow);
+      stream.pending_reshard = PendingReshard{kAt, std::move(plan)};
+      return Ok{};
+    });
+    ASSERT_TRUE(updated);
+  }
+
+  storage::Status append_to_shard_0() {
+    streams::AppendRequest request{0, "pk", "data"};
+    std::vector<streams::Appended> out;
+    return records_.append(id(), std::span(&request, 1), kNow, false, &out);
+  }
+  uint64_t id() { return catalog_.find(key_, kNow)->id; }
+
+  std::unique_ptr<storage::Engine> engine_ = storage::make_memory_engine();
+  streams::RecordLog records_{*engine_};
+  StreamCatalog catalog_{*engine_, &records_};
+  StreamKey key_;
+};
+
+TEST_F(PendingReshardTest, OldShardsUntilItsTimeThenAppliedOnce) {
+  auto before = catalog_.find(key_, kAt - 1);
+  ASSERT_TRUE(before);
+  EXPECT_EQ(before->status(kAt - 1), StreamStatus::kUpdating);
+  ASSERT_EQ(before->shards.size(), 1u);
+  EXPECT_TRUE(before->shards[0].is_open());
+  EXPECT_EQ(before->open_shard_count(), 1);
+  EXPECT_EQ(before->open_shard_count_after_reshard(), 2);
+  EXPECT_EQ(before->next_shard_index(), 3u);  // pending shards keep their indexes
+  EXPECT_TRUE(append_to_shard_0().is_ok());   // the parent still takes records
+
+  auto after = catalog_.find(key_, kAt);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status(kAt), StreamStatus::kActive);
+  EXPECT_FALSE(after->pending_reshard);
+  ASSERT_EQ(after->shards.size(), 3u);
+  EXPECT_EQ(after->shards[0].closed_ms, kAt);
+  EXPECT_EQ(after->shards[1].created_ms, kAt);
+  EXPECT_EQ(after->shards[2].parent_index, 0u);
+  EXPECT_TRUE(append_to_shard_0().is_aborted());  // closed in the record log
+
+  // Later accesses and lifecycle ticks change nothing more.
+  catalog_.settle_due(kAt + 5000);
+  auto later = catalog_.find(key_, kAt + 10'000);
+  EXPECT_EQ(later, after);
+}
+
+TEST_F(PendingReshardTest, SurvivesARestartAndCompletesAfterIt) {
+  const std::string stored = encode_stream(*catalog_.find(key_, kNow));
+  auto decoded = decode_stream(stored);
+  ASSERT_TRUE(decoded && decoded->pending_reshard);
+  EXPECT_EQ(decoded->pending_reshard->at_ms, kAt);
+  EXPECT_EQ(decoded->pending_reshard->plan.closing, std::vector<uint32_t>{0});
+  ASSERT_EQ(decoded->pending_reshard->plan.added.size(), 2u);
+  EXPECT_EQ(decoded->pending_reshard->plan.added[1].hash_range.ending_hash_key,
+            streams::kMaxHashKey);
+
+  // A restart during UPDATING: a new catalog on the same storage finishes the reshard on its
+  // first lifecycle tick at or after the time.
+  streams::RecordLog records{*engine_};
+  StreamCatalog restarted{*engine_, &records};
+  ASSERT_TRUE(restarted.load().is_ok());
+  restarted.settle_due(kAt - 1);
+  EXPECT_EQ(restarted.find(key_, kAt - 1)->shards.size(), 1u);
+  restarted.settle_due(kAt + 250);
+  StreamCatalog again{*engine_};
+  ASSERT_TRUE(again.load().is_ok());
+  auto settled = again.find(key_, kAt + 250);
+  ASSERT_TRUE(settled);
+  EXPECT_FALSE(settled->pending_reshard);
+  ASSERT_EQ(settled->shards.size(), 3u);
+  EXPECT_EQ(settled->shards[0].closed_ms, kAt + 250);
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
-// MergeShards: closes two open shards whose hash-key ranges are adjacent (in either order) and
-// opens one child covering both, with ParentShardId = ShardToMerge and AdjacentParentShardId =
-// AdjacentShardToMerge. Checks: both shards exist, they are adjacent (AWS's text), neither is
-// closed, then the stream must be ACTIVE; it is UPDATING for --update-stream-ms afterwards.
+// MergeShards: closes two open shards whose hash-key ranges are adjacent, ShardToMerge's range
+// just below AdjacentShardToMerge's (AWS refuses the reverse order as "not an adjacent pair",
+// recorded in issue 9), and opens one child covering both, with ParentShardId = ShardToMerge
+// and AdjacentParentShardId = AdjacentShardToMerge. Checks: both shard ids can name a shard
+// (before the stream is looked up, as AWS does), both shards exist, they are adjacent (AWS's
+// text), neither is closed, then the stream must be ACTIVE. It is UPDATING for
+// --update-stream-ms afterwards, with the old shards in place until then (kinesis/reshard.h).
 #include "kinesis/errors.h"
 #include "kinesis/operations.h"
 #include "kinesis/reshard.h"
@@ -14,6 +17,11 @@ Output merge_shards(KinesisContext& ctx, const aws::RequestContext& request, con
   if (!key) return aws::fail(std::move(key.error()));
   const std::string& shard_id = *input.string_member("ShardToMerge");
   const std::string& adjacent_id = *input.string_member("AdjacentShardToMerge");
+  for (const std::string* id : {&shard_id, &adjacent_id}) {
+    if (auto checked = check_shard_id_to_reshard(*key, *id); !checked) {
+      return aws::fail(std::move(checked.error()));
+    }
+  }
 
   auto planner = [&](const Stream& stream) -> aws::AwsResult<ReshardPlan> {
     auto found = shard_to_reshard(stream, shard_id, request.now_ms);
@@ -24,11 +32,9 @@ Output merge_shards(KinesisContext& ctx, const aws::RequestContext& request, con
     const Shard& adjacent = *adjacent_found.value();
     const auto& a = shard.hash_range;
     const auto& b = adjacent.hash_range;
-    const bool adjacent_above = a.ending_hash_key != streams::kMaxHashKey &&
-                                a.ending_hash_key + 1 == b.starting_hash_key;
-    const bool adjacent_below = b.ending_hash_key != streams::kMaxHashKey &&
-                                b.ending_hash_key + 1 == a.starting_hash_key;
-    if (shard.index == adjacent.index || (!adjacent_above && !adjacent_below)) {
+    const bool adjacent_above =
+        a.ending_hash_key != streams::kMaxHashKey && a.ending_hash_key + 1 == b.starting_hash_key;
+    if (!adjacent_above) {
       return aws::fail(errors::shards_not_adjacent(shard.shard_id(), adjacent.shard_id(),
                                                    stream.key.name, stream.key.account));
     }
@@ -38,8 +44,7 @@ Output merge_shards(KinesisContext& ctx, const aws::RequestContext& request, con
                                                       stream.key.account, "merging"));
       }
     }
-    const streams::HashKeyRange range{std::min(a.starting_hash_key, b.starting_hash_key),
-                                      std::max(a.ending_hash_key, b.ending_hash_key)};
+    const streams::HashKeyRange range{a.starting_hash_key, b.ending_hash_key};
     ReshardPlan plan;
     plan.closing = {shard.index, adjacent.index};
     plan.added.push_back(new_child_shard(stream.next_shard_index(), range, request.now_ms,

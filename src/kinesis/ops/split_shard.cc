@@ -1,8 +1,10 @@
 // SplitShard: closes an open shard and opens two children that divide its hash-key range at
 // NewStartingHashKey, which must be greater than one plus the shard's StartingHashKey and less
-// than its EndingHashKey (AWS's rule and text). Checks in kinesalite's captured order: the
-// shard exists, the account's shard limit, the hash key, then the stream must be ACTIVE; it is
-// UPDATING for --update-stream-ms afterwards. A closed shard cannot be split again.
+// than its EndingHashKey (AWS's rule and text). Checks in kinesalite's captured order, after a
+// ShardToSplit that cannot name any shard is refused before the stream is looked up (as AWS
+// does, recorded in issue 9): the shard exists, the account's shard limit, the hash key, then
+// the stream must be ACTIVE. It is UPDATING for --update-stream-ms afterwards, with the old
+// shards in place until then (kinesis/reshard.h). A closed shard cannot be split again.
 #include "kinesis/errors.h"
 #include "kinesis/operations.h"
 #include "kinesis/reshard.h"
@@ -15,6 +17,9 @@ Output split_shard(KinesisContext& ctx, const aws::RequestContext& request, cons
   if (!key) return aws::fail(std::move(key.error()));
   const std::string& shard_id = *input.string_member("ShardToSplit");
   const std::string& new_starting_hash_key = *input.string_member("NewStartingHashKey");
+  if (auto checked = check_shard_id_to_reshard(*key, shard_id); !checked) {
+    return aws::fail(std::move(checked.error()));
+  }
 
   auto planner = [&](const Stream& stream) -> aws::AwsResult<ReshardPlan> {
     auto parent = shard_to_reshard(stream, shard_id, request.now_ms);
