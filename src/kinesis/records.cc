@@ -61,7 +61,10 @@ aws::AwsResult<AppendOutcome> route_and_append(KinesisContext& ctx,
       auto shard = route_record(*stream, *record.partition_key, record.explicit_hash_key);
       if (!shard) return aws::fail(std::move(shard.error()));
       outcome.shards.push_back(shard.value());
-      appends.push_back({shard.value()->index, *record.partition_key, record.data});
+      // The shards created together (one CreateStream, the children of one reshard) have the
+      // same creation time and share one position counter, as they share AWS's index counter.
+      appends.push_back({shard.value()->index, *record.partition_key, record.data,
+                         static_cast<uint64_t>(shard.value()->created_ms)});
     }
     auto status = ctx.records.append(stream->id, appends, request.now_ms, ctx.options.sync_writes,
                                      &outcome.appended);
