@@ -31,6 +31,7 @@ std::optional<SequenceNumberParts> parse_sequence_number(std::string_view decima
 //   version 1, 47 hex digits "2...1": 2 | creation (9) | 1 | 2 | record seconds (9) | 14 | 2 |
 //     shard (8) | 1;
 //   version 2, 47 hex digits "2...2": the layout format_sequence_number writes.
+// Anything else is invalid (a guess for 2^128 to 2^129, which kinesalite reads as version 0).
 // The rule: a number is valid when it is one AWS could have issued by now — it has one of these
 // layouts, its 64-bit index (version 2) is a non-negative Java long, and no time in it is later
 // than `now_seconds`. This is what refuses a version-2 number with the index's top bit set or a
