@@ -61,7 +61,10 @@ aws::AwsResult<AppendOutcome> route_and_append(KinesisContext& ctx,
       auto shard = route_record(*stream, *record.partition_key, record.explicit_hash_key);
       if (!shard) return aws::fail(std::move(shard.error()));
       outcome.shards.push_back(shard.value());
-      appends.push_back({shard.value()->index, *record.partition_key, record.data});
+      // The shards created together (one CreateStream, the children of one reshard) have the
+      // same creation time and share one position counter, as they share AWS's index counter.
+      appends.push_back({shard.value()->index, *record.partition_key, record.data,
+                         static_cast<uint64_t>(shard.value()->created_ms)});
     }
     auto status = ctx.records.append(stream->id, appends, request.now_ms, ctx.options.sync_writes,
                                      &outcome.appended);
@@ -98,20 +101,28 @@ aws::AwsResult<uint64_t> resolve_starting_position(KinesisContext& ctx,
     const std::string& sequence_number = *start.sequence_number;
     // The ContinuationSequenceNumber SubscribeToShard hands out before a shard's first record.
     if (is_before_first_record(sequence_number, stream.id, shard)) return uint64_t{0};
-    auto target = decode_sequence_number(sequence_number);
-    if (!target) {
+    // AWS's texts: a number it cannot read (or one no shard of this stream issued) is
+    // "invalid"; one that names another shard says which (issue 9, point 5). "0" reads as a
+    // version-0 number of shard 0 that AWS answers with a 500 InternalFailure; Tributary calls it
+    // invalid (docs/compatibility.md).
+    const auto invalid = [&] {
       return aws::fail(errors::invalid_argument(
           "StartingSequenceNumber " + sequence_number + " used in " + std::string(operation) +
           " on shard " + shard.shard_id() + " in stream " + stream.key.name + " under account " +
           stream.key.account + " is invalid."));
-    }
-    if (target->shard_index == shard.index && target->shard_end && shard.closed_ms) {
-      return ctx.records.next_position(ref);  // the shard's EndingSequenceNumber: its end
-    }
-    if (target->shard_index != shard.index || !same_incarnation(*target, stream.id)) {
+    };
+    auto target = decode_sequence_number(sequence_number, request.now_ms);
+    if (!target) return invalid();
+    if (target->number.shard != static_cast<int32_t>(shard.index)) {
       return aws::fail(errors::invalid_argument(
-          "Invalid StartingSequenceNumber. It encodes " + shard_id_for(target->shard_index) +
+          "Invalid StartingSequenceNumber. It encodes " + encoded_shard_id(*target) +
           ", while it was used in a call to a shard with " + shard.shard_id()));
+    }
+    if (!belongs_to(*target, stream.id, shard)) return invalid();
+    if (target->shard_end) {
+      // The shard's EndingSequenceNumber: its end (an open shard has none, so no number).
+      if (!shard.closed_ms) return invalid();
+      return ctx.records.next_position(ref);
     }
     return type == "AT_SEQUENCE_NUMBER" ? target->position : target->position + 1;
   }

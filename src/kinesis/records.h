@@ -39,7 +39,10 @@ struct AppendOutcome {
   std::vector<streams::Appended> appended;
 };
 
-// Routes every record to its open shard and appends them all in one atomic batch. When a
+// Routes every record to its open shard and appends them all in one atomic batch. The shards
+// created together (same creation time: the shards of one CreateStream, the children of one
+// split, merge or UpdateShardCount) take positions, hence the index in their sequence numbers,
+// from one shared counter, as AWS's numbers show (issue 9, point 7). When a
 // reshard closes a target shard between routing and appending, nothing is written and the
 // records are routed again against the stream's new shards: no record ever lands in a closed
 // shard.

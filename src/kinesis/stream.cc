@@ -54,8 +54,14 @@ std::optional<uint32_t> parse_shard_id_leniently(std::string_view shard_id) {
 
 std::string Shard::shard_id() const { return shard_id_for(index); }
 
+namespace {
+constexpr uint64_t kIncarnationMask = (uint64_t{1} << (63 - kSequenceCounterBits)) - 1;
+constexpr uint64_t kPositionMask = (uint64_t{1} << kSequenceCounterBits) - 1;
+constexpr uint64_t kShardEndCounter = 0x7fffffffffffffffULL;
+}  // namespace
+
 uint64_t sequence_counter_base(uint64_t stream_id) {
-  return (stream_id & 0xffffffULL) << kSequenceCounterBits;
+  return (stream_id & kIncarnationMask) << kSequenceCounterBits;
 }
 
 std::string record_sequence_number(uint64_t stream_id, const Shard& shard, uint64_t position,
@@ -68,16 +74,28 @@ std::string record_sequence_number(uint64_t stream_id, const Shard& shard, uint6
   return streams::format_sequence_number(parts);
 }
 
-namespace {
-constexpr uint64_t kShardEndCounter = 0x7fffffffffffffffULL;
+std::optional<SequenceNumberTarget> decode_sequence_number(std::string_view sequence_number,
+                                                           int64_t now_ms) {
+  auto number = streams::read_client_sequence_number(sequence_number, now_ms / 1000);
+  if (!number) return std::nullopt;
+  SequenceNumberTarget target;
+  target.number = *number;
+  target.position = number->counter & kPositionMask;
+  target.shard_end = number->version == 2 && number->counter == kShardEndCounter;
+  return target;
 }
 
-std::optional<SequenceNumberTarget> decode_sequence_number(std::string_view sequence_number) {
-  auto parts = streams::parse_sequence_number(sequence_number);
-  if (!parts) return std::nullopt;
-  const uint64_t mask = (uint64_t{1} << kSequenceCounterBits) - 1;
-  return SequenceNumberTarget{parts->shard_index, parts->counter >> kSequenceCounterBits,
-                              parts->counter & mask, parts->counter == kShardEndCounter};
+bool belongs_to(const SequenceNumberTarget& target, uint64_t stream_id, const Shard& shard) {
+  const auto& n = target.number;
+  if (n.version != 2 || n.shard != static_cast<int32_t>(shard.index) ||
+      n.shard_created_seconds != shard.created_ms / 1000) {
+    return false;
+  }
+  return target.shard_end || (n.counter >> kSequenceCounterBits) == (stream_id & kIncarnationMask);
+}
+
+std::string encoded_shard_id(const SequenceNumberTarget& target) {
+  return fmt::format("shardId-{:012d}", target.number.shard);
 }
 
 std::string Shard::ending_sequence_number() const {
@@ -87,10 +105,6 @@ std::string Shard::ending_sequence_number() const {
   parts.counter = kShardEndCounter;
   parts.shard_index = index;
   return streams::format_sequence_number(parts);
-}
-
-bool same_incarnation(const SequenceNumberTarget& target, uint64_t stream_id) {
-  return target.stream_id_bits == (stream_id & 0xffffffULL);
 }
 
 std::string continuation_sequence_number(uint64_t stream_id, const Shard& shard,

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "streams/hash_range.h"
+#include "streams/sequence_number.h"
 
 namespace trib::kinesis {
 
@@ -156,9 +157,12 @@ KeyIdProblem key_id_problem(std::string_view key_id);
 // Every shard-level metric, in the model's order ("ALL" expands to these).
 const std::vector<std::string>& all_shard_level_metrics();
 
-// The per-shard counter inside sequence numbers starts at the stream incarnation's base, so a
-// re-created stream (same name, same second) never repeats an old stream's numbers: the top
-// 24 bits carry the incarnation id, the low 40 bits count records.
+// The 16-hex-digit index inside sequence numbers is the record's position in the record log,
+// offset by the stream incarnation's base, so a re-created stream (same name, same second) never
+// repeats an old stream's numbers: bits 40-62 carry the incarnation id, the low 40 bits the
+// position. Bit 63 stays clear: AWS reads the index as a Java long and refuses a negative one.
+// Positions come from one counter shared by the shards created together (RecordLog's counter
+// groups), as AWS's index does (issue 9, point 7).
 inline constexpr int kSequenceCounterBits = 40;
 uint64_t sequence_counter_base(uint64_t stream_id);
 
@@ -175,14 +179,19 @@ std::string continuation_sequence_number(uint64_t stream_id, const Shard& shard,
 bool is_before_first_record(std::string_view sequence_number, uint64_t stream_id,
                             const Shard& shard);
 
-// What a sequence number says about where it belongs.
+// What a sequence number from a client says, read by AWS's rule
+// (streams::read_client_sequence_number); nullopt when AWS would call it invalid.
 struct SequenceNumberTarget {
-  uint32_t shard_index = 0;
-  uint64_t stream_id_bits = 0;  // the low 24 bits of the stream incarnation id
-  uint64_t position = 0;
+  streams::ClientSequenceNumber number;
+  uint64_t position = 0;   // meaningful when belongs_to() holds
   bool shard_end = false;  // a closed shard's EndingSequenceNumber (after every record)
 };
-std::optional<SequenceNumberTarget> decode_sequence_number(std::string_view sequence_number);
-bool same_incarnation(const SequenceNumberTarget& target, uint64_t stream_id);
+std::optional<SequenceNumberTarget> decode_sequence_number(std::string_view sequence_number,
+                                                           int64_t now_ms);
+// Whether the number is one Tributary issued for `shard` of stream incarnation `stream_id`.
+bool belongs_to(const SequenceNumberTarget& target, uint64_t stream_id, const Shard& shard);
+// The shard a number names as AWS prints it: the shard field is a signed 32-bit int, so
+// 0x80000000 is "shardId--02147483648".
+std::string encoded_shard_id(const SequenceNumberTarget& target);
 
 }  // namespace trib::kinesis

@@ -146,6 +146,7 @@ struct RecordLog::ShardState {
   std::atomic<uint64_t> next_position{0};
   std::atomic<int64_t> latest_arrival_ms{0};
   std::atomic<uint64_t> first_position{0};
+  std::shared_ptr<Counter> counter;       // set on the first append; guarded by append_mutex
   uint64_t trimmed_since_compaction = 0;  // the lifecycle thread's only
 
   std::mutex waiters_mutex;
@@ -205,6 +206,40 @@ std::shared_ptr<RecordLog::ShardState> RecordLog::find_state(ShardRef shard) {
   return it == states_.end() ? nullptr : it->second;
 }
 
+std::shared_ptr<RecordLog::Counter> RecordLog::counter_for(ShardRef shard, uint64_t group,
+                                                           const ShardState& state) {
+  if (group == kOwnCounter) return std::make_shared<Counter>(state.next_position.load());
+  std::lock_guard lock(counters_mutex_);
+  auto& counter = counters_[{shard.stream_id, group}];
+  // Past every stored position of the stream, hence of every shard of the group (which can have
+  // appended nothing since: its appends need this counter).
+  if (!counter) counter = std::make_shared<Counter>(stream_end_position(shard.stream_id));
+  return counter;
+}
+
+uint64_t RecordLog::stream_end_position(uint64_t stream_id) {
+  const std::string prefix = stream_prefix(stream_id);
+  storage::IteratorOptions options;
+  options.lower_bound = prefix;
+  options.upper_bound = storage::prefix_successor(prefix);
+  auto it = engine_.iterate(storage::Keyspace::kRecords, options);
+  uint64_t end = 0;
+  // One seek to each shard's last value.
+  for (it->seek(prefix); it->valid();) {
+    const std::string_view key = it->key();
+    if (key.size() < prefix.size() + 4) break;
+    const auto index = static_cast<uint32_t>(get_be(key.substr(prefix.size()), 4));
+    const std::string shard_end =
+        storage::prefix_successor(shard_prefix(ShardRef{stream_id, index}));
+    it->seek_for_prev(shard_end);
+    ValueReader reader;
+    if (it->valid() && reader.open(it->key(), it->value()))
+      end = std::max(end, reader.end_position());
+    it->seek(shard_end);
+  }
+  return end;
+}
+
 std::shared_ptr<RecordLog::ShardState> RecordLog::state(ShardRef shard) {
   std::shared_ptr<ShardState> found;
   {
@@ -250,27 +285,49 @@ storage::Status RecordLog::append(uint64_t stream_id, std::span<const AppendRequ
     return *states[static_cast<size_t>(pos - shard_indexes.begin())];
   };
 
-  // Assign positions and arrival times on local copies; publish only after the commit.
-  std::vector<uint64_t> next(shard_indexes.size());
-  std::vector<int64_t> latest(shard_indexes.size());
-  for (size_t i = 0; i < shard_indexes.size(); ++i) {
-    next[i] = states[i]->next_position.load();
-    latest[i] = states[i]->latest_arrival_ms.load();
-  }
-  // One chunk per shard, its records in request order, keyed by its first position.
-  std::vector<std::string> chunks(shard_indexes.size());
-  std::vector<uint64_t> first_positions(next);
+  // Positions: each shard's records of this call take consecutive values from its counter,
+  // reserved while the shard is locked, so a shard's positions only grow. Shards sharing a
+  // counter reserve their values together (one atomic add per counter and call). Arrival times
+  // are assigned on local copies; both are published only after the commit.
   std::vector<uint32_t> counts(shard_indexes.size(), 0);
-  std::vector<size_t> sizes(shard_indexes.size(), kChunkHeader);
   std::vector<size_t> slots(requests.size());
   for (size_t r = 0; r < requests.size(); ++r) {
-    const auto& request = requests[r];
     const size_t slot = static_cast<size_t>(
-        std::lower_bound(shard_indexes.begin(), shard_indexes.end(), request.shard_index) -
+        std::lower_bound(shard_indexes.begin(), shard_indexes.end(), requests[r].shard_index) -
         shard_indexes.begin());
     slots[r] = slot;
     ++counts[slot];
-    sizes[slot] += kChunkRecordHeader + request.partition_key.size() + request.data.size();
+    if (!states[slot]->counter) {
+      states[slot]->counter = counter_for(ShardRef{stream_id, shard_indexes[slot]},
+                                          requests[r].counter_group, *states[slot]);
+    }
+  }
+  std::vector<uint64_t> next(shard_indexes.size());
+  std::vector<bool> reserved(shard_indexes.size(), false);
+  for (size_t i = 0; i < shard_indexes.size(); ++i) {
+    if (reserved[i]) continue;
+    const Counter* counter = states[i]->counter.get();
+    uint64_t total = 0;
+    for (size_t j = i; j < shard_indexes.size(); ++j) {
+      if (states[j]->counter.get() == counter) total += counts[j];
+    }
+    uint64_t at = states[i]->counter->fetch_add(total);
+    for (size_t j = i; j < shard_indexes.size(); ++j) {
+      if (states[j]->counter.get() != counter) continue;
+      next[j] = at;
+      at += counts[j];
+      reserved[j] = true;
+    }
+  }
+  std::vector<int64_t> latest(shard_indexes.size());
+  for (size_t i = 0; i < shard_indexes.size(); ++i) latest[i] = states[i]->latest_arrival_ms.load();
+  // One chunk per shard, its records in request order, keyed by its first position.
+  std::vector<std::string> chunks(shard_indexes.size());
+  std::vector<uint64_t> first_positions(next);
+  std::vector<size_t> sizes(shard_indexes.size(), kChunkHeader);
+  for (size_t r = 0; r < requests.size(); ++r) {
+    sizes[slots[r]] +=
+        kChunkRecordHeader + requests[r].partition_key.size() + requests[r].data.size();
   }
   for (size_t i = 0; i < shard_indexes.size(); ++i) {
     chunks[i].reserve(sizes[i]);
@@ -486,9 +543,14 @@ void RecordLog::drop_shard(ShardRef shard) {
 }
 
 void RecordLog::forget_stream(uint64_t stream_id) {
-  std::unique_lock lock(states_mutex_);
-  auto it = states_.lower_bound(ShardRef{stream_id, 0});
-  while (it != states_.end() && it->first.stream_id == stream_id) it = states_.erase(it);
+  {
+    std::unique_lock lock(states_mutex_);
+    auto it = states_.lower_bound(ShardRef{stream_id, 0});
+    while (it != states_.end() && it->first.stream_id == stream_id) it = states_.erase(it);
+  }
+  std::lock_guard lock(counters_mutex_);
+  auto it = counters_.lower_bound({stream_id, 0});
+  while (it != counters_.end() && it->first.first == stream_id) it = counters_.erase(it);
 }
 
 uint64_t RecordLog::notify_on_append(ShardRef shard, WaitCallback callback) {

@@ -4,9 +4,14 @@
 //
 // A record has a position in its shard (stream incarnation id, shard index, position). One
 // append stores each shard's records as one chunk, keyed by its first position
-// (docs/storage-encoding.md). Positions increase strictly within a shard (gaps appear only
-// where retention removed records), arrival times never decrease within a shard, so both "read
-// from a position" and "find the first record at or after a time" are seeks, never scans.
+// (docs/storage-encoding.md). Positions increase strictly within a shard, arrival times never
+// decrease within a shard, so both "read from a position" and "find the first record at or
+// after a time" are seeks, never scans.
+// Positions come from a counter: the shard's own (consecutive positions), or one a counter group
+// of shards shares (AppendRequest::counter_group): every record of the group then has its own
+// position, and a shard's positions have gaps where other shards of the group took values. A
+// group's counter lives in memory as one atomic, derived when first used from what is stored
+// (past the highest position stored in the stream), so nothing authoritative is only in memory.
 // Appends to one shard are serialized by that shard's mutex and committed in one storage batch
 // with everything else in the call; appends to different shards and streams run in parallel;
 // readers take no lock.
@@ -35,10 +40,16 @@ struct ShardRef {
   auto operator<=>(const ShardRef&) const = default;
 };
 
+// AppendRequest::counter_group for a shard that counts its positions alone.
+inline constexpr uint64_t kOwnCounter = ~uint64_t{0};
+
 struct AppendRequest {
   uint32_t shard_index = 0;
   std::string_view partition_key;
   std::string_view data;
+  // Shards of one stream that name the same group share one position counter; every request
+  // for a shard must name the same group (the first one seen for the shard is kept).
+  uint64_t counter_group = kOwnCounter;
 };
 
 struct Appended {
@@ -68,7 +79,8 @@ class RecordLog {
   explicit RecordLog(storage::Engine& engine);
   ~RecordLog();
 
-  // Appends all records in one atomic batch; fills `out` (same order as `requests`).
+  // Appends all records in one atomic batch; fills `out` (same order as `requests`). The records
+  // of one shard in one call take consecutive positions, in request order.
   // `sync`: fsync before returning (durable mode). Arrival times are max(now, last arrival).
   // Status::aborted (nothing written) when a target shard was closed by close_shard: the
   // caller routes again with the stream's new shards.
@@ -120,13 +132,20 @@ class RecordLog {
 
  private:
   struct ShardState;
+  using Counter = std::atomic<uint64_t>;
   std::shared_ptr<ShardState> state(ShardRef shard);       // created (and loaded) on first use
   std::shared_ptr<ShardState> find_state(ShardRef shard);  // nullptr when not in memory
   void load_state(ShardRef shard, ShardState& state);
+  // The counter a shard takes positions from (called with the shard's append mutex held).
+  std::shared_ptr<Counter> counter_for(ShardRef shard, uint64_t group, const ShardState& state);
+  // One past the highest position stored in any shard of the stream.
+  uint64_t stream_end_position(uint64_t stream_id);
 
   storage::Engine& engine_;
   std::shared_mutex states_mutex_;
   std::map<ShardRef, std::shared_ptr<ShardState>> states_;
+  std::mutex counters_mutex_;
+  std::map<std::pair<uint64_t, uint64_t>, std::shared_ptr<Counter>> counters_;  // (stream, group)
 };
 
 }  // namespace trib::streams

@@ -121,4 +121,42 @@ std::optional<SequenceNumberParts> parse_sequence_number(std::string_view decima
   return parts;
 }
 
+std::optional<ClientSequenceNumber> read_client_sequence_number(std::string_view decimal,
+                                                                int64_t now_seconds) {
+  auto hex = decimal_to_hex(decimal);
+  if (!hex) return std::nullopt;
+  auto field = [&](size_t pos, size_t len) -> uint64_t {
+    uint64_t v = 0;
+    for (size_t i = pos; i < pos + len; ++i) {
+      const char c = (*hex)[i];
+      v = (v << 4) | static_cast<uint64_t>(c >= 'a' ? c - 'a' + 10 : c - '0');
+    }
+    return v;
+  };
+  ClientSequenceNumber out;
+  if (hex->size() <= 32) {
+    // Version 0: 32 hex digits, a number below 2^124 read as if 2^124 were added.
+    if (hex->size() < 32) *hex = "1" + std::string(31 - hex->size(), '0') + *hex;
+    out.version = 0;
+    out.shard_created_seconds = static_cast<int64_t>(field(1, 9));
+    out.shard = static_cast<int32_t>(field(28, 4));
+  } else if (hex->size() == 47 && (*hex)[0] == '2' && (hex->back() == '1' || hex->back() == '2')) {
+    out.version = hex->back() - '0';
+    out.shard_created_seconds = static_cast<int64_t>(field(1, 9));
+    out.shard = static_cast<int32_t>(static_cast<uint32_t>(field(38, 8)));
+    if (out.version == 2) {
+      out.counter = field(11, 16);
+      if (out.counter >> 63) return std::nullopt;  // a negative Java long
+      out.record_seconds = static_cast<int64_t>(field(29, 9));
+    } else {
+      out.record_seconds = static_cast<int64_t>(field(13, 9));
+    }
+  } else {
+    return std::nullopt;
+  }
+  if (out.shard_created_seconds > now_seconds || out.record_seconds > now_seconds)
+    return std::nullopt;
+  return out;
+}
+
 }  // namespace trib::streams

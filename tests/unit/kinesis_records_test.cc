@@ -59,12 +59,39 @@ TEST(RecordSequenceNumber, DecodesToShardIncarnationAndPosition) {
   shard.created_ms = 1700000000000;
   const std::string s = record_sequence_number(0x123456789ULL, shard, 987654, 1700000123456);
   EXPECT_EQ(s.size(), 56u);
-  auto target = decode_sequence_number(s);
+  auto target = decode_sequence_number(s, 1700000123456);
   ASSERT_TRUE(target);
-  EXPECT_EQ(target->shard_index, 5u);
+  EXPECT_EQ(target->number.shard, 5);
   EXPECT_EQ(target->position, 987654u);
-  EXPECT_TRUE(same_incarnation(*target, 0x123456789ULL));
-  EXPECT_FALSE(same_incarnation(*target, 0x123456788ULL));
+  EXPECT_TRUE(belongs_to(*target, 0x123456789ULL, shard));
+  EXPECT_FALSE(belongs_to(*target, 0x123456788ULL, shard));
+  Shard other = shard;
+  other.created_ms += 1000;  // same index, another creation (another stream)
+  EXPECT_FALSE(belongs_to(*target, 0x123456789ULL, other));
+  // AWS reads the record time: a number from the future is invalid.
+  EXPECT_FALSE(decode_sequence_number(s, 1700000122999));
+}
+
+TEST(RecordSequenceNumber, IndexNeverHasItsTopBitSet) {
+  Shard shard;
+  shard.created_ms = 1700000000000;
+  const auto s =
+      record_sequence_number(0xffffffffffULL, shard, (uint64_t{1} << 40) - 2, shard.created_ms);
+  auto target = decode_sequence_number(s, shard.created_ms);
+  ASSERT_TRUE(target);
+  EXPECT_FALSE(target->shard_end);
+  EXPECT_TRUE(belongs_to(*target, 0xffffffffffULL, shard));
+}
+
+TEST(RecordSequenceNumber, EndingSequenceNumberIsTheShardsEnd) {
+  Shard shard;
+  shard.index = 2;
+  shard.created_ms = 1700000000000;
+  shard.closed_ms = 1700000005000;
+  auto target = decode_sequence_number(shard.ending_sequence_number(), 1700000005000);
+  ASSERT_TRUE(target);
+  EXPECT_TRUE(target->shard_end);
+  EXPECT_TRUE(belongs_to(*target, 9, shard));
 }
 
 TEST(RecordSequenceNumber, IncreasesWithPositionWhateverTheTime) {

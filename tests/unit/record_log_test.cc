@@ -1,13 +1,15 @@
 // The record log on both engines: positions, ordering, reads by position and time, retention,
 // restart, append notifications.
+#include "streams/record_log.h"
+
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
 #include <thread>
 
 #include "storage/engine.h"
-#include "streams/record_log.h"
 
 namespace trib::streams {
 namespace {
@@ -217,6 +219,78 @@ TEST_P(DurableRecordLogTest, StateSurvivesReopen) {
   EXPECT_EQ(log_->latest_arrival_ms({3, 0}), 7000);
   EXPECT_EQ(append(3, {{0, "d", "4"}}, 6000)[0].position, 2u);
   EXPECT_EQ(read({3, 0}, 0).records.size(), 3u);
+}
+
+// Counter groups (issue 9, point 7): shards created together take positions from one counter.
+TEST_P(RecordLogTest, SharedCounterGivesEveryRecordOfTheGroupItsOwnPosition) {
+  constexpr uint64_t kGroup = 1700000000000;
+  std::vector<uint64_t> positions;
+  for (int i = 0; i < 10; ++i) {
+    positions.push_back(
+        append(5, {{static_cast<uint32_t>(i % 2), "k", "x", kGroup}}, 1)[0].position);
+  }
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(positions[i], static_cast<uint64_t>(i));
+  // One call: each shard's records consecutive, in request order; the group's values distinct.
+  auto out = append(5, {{1, "a", "1", kGroup}, {0, "b", "2", kGroup}, {1, "c", "3", kGroup}}, 1);
+  EXPECT_EQ(out[1].position, 10u);
+  EXPECT_EQ(out[0].position, 11u);
+  EXPECT_EQ(out[2].position, 12u);
+  // Another group of the same stream counts apart; reads skip the gaps.
+  EXPECT_EQ(append(5, {{2, "k", "x", kGroup + 1}}, 1)[0].position, 13u);  // past the stream's end
+  EXPECT_EQ(append(5, {{3, "k", "x", kGroup + 1}}, 1)[0].position, 14u);
+  EXPECT_EQ(append(5, {{0, "k", "x", kGroup}}, 1)[0].position, 13u);
+  auto shard0 = read({5, 0}, 0);
+  ASSERT_EQ(shard0.records.size(), 7u);
+  EXPECT_EQ(shard0.records[4].position, 8u);
+  EXPECT_EQ(shard0.records[5].position, 10u);
+  EXPECT_EQ(shard0.records[6].position, 13u);
+  EXPECT_EQ(read({5, 0}, 11).records.front().position, 13u);
+  EXPECT_EQ(log_->next_position({5, 0}), 14u);
+  EXPECT_EQ(log_->next_position({5, 1}), 13u);
+}
+
+TEST_P(RecordLogTest, ConcurrentAppendsToAGroupTakeDistinctConsecutivePositions) {
+  constexpr int kThreads = 4, kPerThread = 250;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        std::vector<Appended> out;
+        const std::string partition_key = "t" + std::to_string(t), data = std::to_string(i);
+        std::vector<AppendRequest> batch = {
+            {static_cast<uint32_t>(i % 2), partition_key, data, 77}};
+        ASSERT_TRUE(log_->append(9, batch, 1, false, &out).is_ok());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::vector<uint64_t> all;
+  for (uint32_t shard = 0; shard < 2; ++shard) {
+    auto records = read({9, shard}, 0).records;
+    for (size_t i = 1; i < records.size(); ++i)
+      EXPECT_LT(records[i - 1].position, records[i].position);
+    for (const auto& r : records) all.push_back(r.position);
+  }
+  std::sort(all.begin(), all.end());
+  ASSERT_EQ(all.size(), static_cast<size_t>(kThreads * kPerThread));
+  for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i], i);
+}
+
+TEST_P(DurableRecordLogTest, SharedCounterIsDerivedFromWhatIsStored) {
+  // Written before: shard 0 has positions 0-4 (its own counter, as data written before counter
+  // groups existed), shard 1 has 0-1.
+  append(6, {{0, "a", "1"}, {0, "a", "2"}, {0, "a", "3"}, {0, "a", "4"}, {0, "a", "5"}}, 1);
+  append(6, {{1, "b", "1"}, {1, "b", "2"}}, 1);
+  open();
+  // After the restart shard 1, which no longer knows shard 0's position, continues past
+  // everything stored in the stream: no position of the group repeats, and shard 1's grow.
+  EXPECT_EQ(append(6, {{1, "b", "3", 42}}, 2)[0].position, 5u);
+  EXPECT_EQ(append(6, {{0, "a", "6", 42}}, 2)[0].position, 6u);
+  open();
+  EXPECT_EQ(append(6, {{0, "a", "7", 42}}, 3)[0].position, 7u);
+  EXPECT_EQ(append(6, {{1, "b", "4", 42}}, 3)[0].position, 8u);
+  EXPECT_EQ(read({6, 1}, 0).records.size(), 4u);
+  EXPECT_EQ(read({6, 0}, 0).records.size(), 7u);
 }
 
 TEST_P(RecordLogTest, NotifiesWaitersOnAppend) {

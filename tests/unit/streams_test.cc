@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <limits>
 #include <random>
 
 #include "streams/hash_range.h"
@@ -112,6 +113,123 @@ TEST(SequenceNumber, FastFormatAgreesWithTheLayout) {
 TEST(SequenceNumber, RejectsForeignShapes) {
   EXPECT_FALSE(parse_sequence_number("12345"));
   EXPECT_FALSE(parse_sequence_number("not a number"));
+}
+
+// AWS's reading of client sequence numbers (issue 9, points 5 and 6; kinesalite's tests captured
+// against AWS for the version-0/3/4 and "initial digit" cases).
+constexpr int64_t kNow = 1764633600;  // 2025-12-02
+
+std::optional<ClientSequenceNumber> read_hex(std::string_view hex, int64_t now = kNow) {
+  return read_client_sequence_number(hex_to_decimal(hex), now);
+}
+
+TEST(ClientSequenceNumber, IndexWithItsTopBitSetIsInvalid) {
+  EXPECT_FALSE(read_client_sequence_number(
+      "49039857307719593840066370180380661734935976090628259842", kNow));
+  EXPECT_FALSE(read_hex("20000000000800000000000000000000000000000000002"));
+  // The largest non-negative index is fine.
+  EXPECT_TRUE(
+      read_hex("20000000000"
+               "7fffffffffffffff"
+               "00"
+               "000000000"
+               "00000000"
+               "2"));
+}
+
+TEST(ClientSequenceNumber, TimesAfterNowAreInvalid) {
+  // Creation time 0xfffffffff (year 4147).
+  EXPECT_FALSE(read_client_sequence_number(
+      "73559785961551514828601391991642864028743539089244946418", kNow));
+  char hex[64];
+  // Record time one second in the future, then now.
+  std::snprintf(hex, sizeof hex,
+                "2"
+                "000000000"
+                "0"
+                "0000000000000000"
+                "00"
+                "%09llx"
+                "00000000"
+                "2",
+                static_cast<unsigned long long>(kNow + 1));
+  EXPECT_FALSE(read_hex(hex));
+  std::snprintf(hex, sizeof hex,
+                "2"
+                "000000000"
+                "0"
+                "0000000000000000"
+                "00"
+                "%09llx"
+                "00000000"
+                "2",
+                static_cast<unsigned long long>(kNow));
+  EXPECT_TRUE(read_hex(hex));
+  // A version-0 number dated in the 25th century (kinesalite's capture).
+  EXPECT_FALSE(read_client_sequence_number("26227199374822427428162556223570313216", kNow));
+  // A creation time of now is fine.
+  std::snprintf(hex, sizeof hex,
+                "2%09llx"
+                "0"
+                "0000000000000000"
+                "00"
+                "000000000"
+                "00000000"
+                "2",
+                static_cast<unsigned long long>(kNow));
+  EXPECT_TRUE(read_hex(hex));
+}
+
+TEST(ClientSequenceNumber, VersionOneLayoutIsAccepted) {
+  auto v1 =
+      read_client_sequence_number("49039857307708443467467104868809893875799651909875269633", kNow);
+  ASSERT_TRUE(v1);
+  EXPECT_EQ(v1->version, 1);
+  EXPECT_EQ(v1->shard, 0);
+}
+
+TEST(ClientSequenceNumber, OnlyVersionsOneAndTwoOf47Digits) {
+  EXPECT_FALSE(read_hex("20000000000000000000000000000000000000000000000"));
+  EXPECT_FALSE(read_hex("20000000000000000000000000000000000000000000003"));
+  EXPECT_FALSE(read_hex("20000000000000000000000000000000000000000000004"));
+  EXPECT_FALSE(read_hex("30000000000000000000000000000000000000000000001"));
+  EXPECT_FALSE(read_hex("1ffffffffff7fffffffffffffff000000000007fffffff2"));
+  EXPECT_FALSE(read_hex("200000000000000000000000000000000000000000002"));  // 45 digits
+  EXPECT_TRUE(read_hex("20000000000000000000000000000000000000000000002"));
+}
+
+TEST(ClientSequenceNumber, ShardFieldIsASignedInt) {
+  auto n =
+      read_client_sequence_number("49039857307708443467467104868809893875799651944235008002", kNow);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->shard, std::numeric_limits<int32_t>::min());
+  auto top = read_hex("200000000000000000000000000000000000007fffffff2");
+  ASSERT_TRUE(top);
+  EXPECT_EQ(top->shard, 2147483647);
+}
+
+TEST(ClientSequenceNumber, SmallNumbersAreVersionZeroWithTheShardInTheLow16Bits) {
+  auto five = read_client_sequence_number("5", kNow);
+  ASSERT_TRUE(five);
+  EXPECT_EQ(five->version, 0);
+  EXPECT_EQ(five->shard, 5);
+  auto zero = read_client_sequence_number("0", kNow);
+  ASSERT_TRUE(zero);
+  EXPECT_EQ(zero->shard, 0);
+  auto wide = read_hex("100000000000000000000000000f0007");
+  ASSERT_TRUE(wide);
+  EXPECT_EQ(wide->shard, 7);
+}
+
+TEST(ClientSequenceNumber, ReadsTheNumbersTributaryIssues) {
+  SequenceNumberParts parts{kNow - 10, (uint64_t{5} << 40) + 9, kNow - 1, 3};
+  auto n = read_client_sequence_number(format_sequence_number(parts), kNow);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->version, 2);
+  EXPECT_EQ(n->shard_created_seconds, kNow - 10);
+  EXPECT_EQ(n->counter, parts.counter);
+  EXPECT_EQ(n->record_seconds, kNow - 1);
+  EXPECT_EQ(n->shard, 3);
 }
 
 }  // namespace

@@ -2,9 +2,11 @@
 // AFTER_SEQUENCE_NUMBER, AT_TIMESTAMP (before the trim horizon: the oldest record). As on AWS,
 // a Timestamp later than the server's clock is refused with InvalidArgumentException (the
 // issue text asked for LATEST-like behaviour; see docs/compatibility.md), and a
-// StartingSequenceNumber with TRIM_HORIZON or LATEST is refused. A sequence number of another
-// shard or another stream incarnation is an InvalidArgumentException. Closed shards can be
-// read until retention removes them (then they are not found).
+// StartingSequenceNumber with TRIM_HORIZON or LATEST is refused. StartingSequenceNumber is read
+// as AWS reads it (streams::read_client_sequence_number): one that names another shard gets
+// AWS's "It encodes shardId-..." text, any other that is not this shard's gets "... is invalid."
+// (resolve_starting_position). Closed shards can be read until retention removes them (then
+// they are not found).
 #include "kinesis/errors.h"
 #include "kinesis/operations.h"
 #include "kinesis/records.h"

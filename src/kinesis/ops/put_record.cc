@@ -1,7 +1,8 @@
 // PutRecord: routes by ExplicitHashKey or the MD5 of the partition key to the open shard
-// whose range contains it, and appends. SequenceNumberForOrdering is checked for form, as AWS
-// checks it; the new record's sequence number is greater than every earlier one of its shard
-// in any case, which is the guarantee it asks for.
+// whose range contains it, and appends. SequenceNumberForOrdering must be a number AWS could
+// have issued by now, read by AWS's rule (streams::read_client_sequence_number, the same reading
+// GetShardIterator uses); it need not belong to this stream. The new record's sequence number is
+// greater than every earlier one of its shard in any case, which is the guarantee it asks for.
 #include "kinesis/errors.h"
 #include "kinesis/operations.h"
 #include "kinesis/records.h"
@@ -24,8 +25,7 @@ Output put_record(KinesisContext& ctx, const aws::RequestContext& request, const
     if (auto routed = route_record(stream, *partition_key, explicit_hash_key); !routed) {
       return aws::fail(std::move(routed.error()));
     }
-    auto target = decode_sequence_number(*ordering);
-    if (!target) {
+    if (!decode_sequence_number(*ordering, request.now_ms)) {
       return aws::fail(errors::invalid_argument(
           "ExclusiveMinimumSequenceNumber " + *ordering + " used in PutRecord on stream " + stream.key.name +
           " under account " + stream.key.account + " is invalid."));
