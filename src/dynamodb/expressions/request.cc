@@ -10,6 +10,8 @@
 #include "dynamodb/expressions/request.h"
 
 #include <array>
+#include <string>
+#include <vector>
 
 #include "dynamodb/expressions/parser.h"
 
@@ -80,7 +82,11 @@ aws::AwsResult<ParsedExpressions> parse_request(const RequestExpressions& reques
       if (listed++ > 0) message += " and ";
       message += parameter_name(kind);
     }
-    message += listed > 1 ? " are null" : " is null";
+    if (listed == 0) {
+      message.resize(message.size() - 2);  // no expression takes values: no list [U]
+    } else {
+      message += listed > 1 ? " are null" : " is null";
+    }
     return aws::fail(validation_error(std::move(message)));
   }
 
@@ -156,6 +162,23 @@ aws::AwsResult<ParsedExpressions> parse_request(const RequestExpressions& reques
         join_keys(unused) + "}"));
   }
   return parsed;
+}
+
+std::optional<aws::AwsError> mixed_parameters_error(std::span<const std::string_view> legacy,
+                                                    std::span<const std::string_view> expressions) {
+  if (legacy.empty() || expressions.empty()) return std::nullopt;
+  auto join = [](std::span<const std::string_view> names) {
+    std::string out;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (i > 0) out += ", ";
+      out += names[i];
+    }
+    return out;
+  };
+  return validation_error(
+      "Can not use both expression and non-expression parameters in the same request: "
+      "Non-expression parameters: {" +
+      join(legacy) + "} Expression parameters: {" + join(expressions) + "}");
 }
 
 }  // namespace trib::dynamodb::expressions

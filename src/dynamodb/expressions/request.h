@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "aws/error.h"
 #include "aws/value.h"
@@ -46,5 +47,15 @@ struct ParsedExpressions {
 
 // The first problem as AWS reports it (a ValidationException), or every expression parsed.
 aws::AwsResult<ParsedExpressions> parse_request(const RequestExpressions& request);
+
+// The error for a request that mixes the pre-2015 parameters with expressions, or nullopt when
+// one of the lists is empty. Each list holds the members present, in the order the operation's
+// AWS message lists them, e.g. {"Expected"} and {"ConditionExpression"} give
+// "Can not use both expression and non-expression parameters in the same request:
+// Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}" [V, rec].
+// (Which members count is the operation's business: dynalite lets Query combine KeyConditions
+// with a FilterExpression when there is no KeyConditionExpression.)
+std::optional<aws::AwsError> mixed_parameters_error(std::span<const std::string_view> legacy,
+                                                    std::span<const std::string_view> expressions);
 
 }  // namespace trib::dynamodb::expressions

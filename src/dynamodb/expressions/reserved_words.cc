@@ -1,8 +1,9 @@
 // DynamoDB's reserved words, verbatim from AWS's "Reserved words in DynamoDB" page of the
-// developer guide (awsdocs/amazon-dynamodb-developer-guide, doc_source/ReservedWords.md; the live
-// page lists the same 573 words). Matched case-insensitively (the page: "This list isn't
+// developer guide as archived in awsdocs/amazon-dynamodb-developer-guide
+// (doc_source/ReservedWords.md): 573 words, the count the facts sheet gives for the live page,
+// whose opening entries match. Matched case-insensitively (the page: "This list isn't
 // case-sensitive"). Kept sorted (ASCII) so a lookup is a binary search; the unit test checks the
-// size, the order and a few entries.
+// size, the order and the ends.
 #include "dynamodb/expressions/reserved_words.h"
 
 #include <algorithm>

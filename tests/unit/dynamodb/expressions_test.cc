@@ -885,3 +885,23 @@ TEST(DynamoDbExpressionRequest, ExpressionOrderAndFirstError) {
             "error: Invalid UpdateExpression: An expression attribute value used in "
             "expression is not defined; attribute value: :v");
 }
+
+TEST(DynamoDbExpressionRequest, MixedParameters) {
+  const std::string_view legacy[] = {"Expected"};
+  const std::string_view expressions[] = {"ConditionExpression"};
+  auto error = ex::mixed_parameters_error(legacy, expressions);
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->type, "ValidationException");
+  EXPECT_EQ(error->type_namespace, "com.amazon.coral.validate");
+  EXPECT_EQ(error->message,
+            "Can not use both expression and non-expression parameters in the same request: "
+            "Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}");
+  const std::string_view two_legacy[] = {"AttributeUpdates", "Expected"};
+  const std::string_view two_expressions[] = {"UpdateExpression", "ConditionExpression"};
+  EXPECT_EQ(ex::mixed_parameters_error(two_legacy, two_expressions)->message,
+            "Can not use both expression and non-expression parameters in the same request: "
+            "Non-expression parameters: {AttributeUpdates, Expected} Expression parameters: "
+            "{UpdateExpression, ConditionExpression}");
+  EXPECT_FALSE(ex::mixed_parameters_error(legacy, {}).has_value());
+  EXPECT_FALSE(ex::mixed_parameters_error({}, expressions).has_value());
+}
