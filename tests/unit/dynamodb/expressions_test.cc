@@ -254,6 +254,13 @@ TEST(DynamoDbExpressions, SyntaxErrorsAsRecordedFromAws) {
             "error: Invalid UpdateExpression: Syntax error; token: \"<EOF>\", near: \"SET\"");
   EXPECT_EQ(projection("l[a]"),
             "error: Invalid ProjectionExpression: Syntax error; token: \"a\", near: \"[a]\"");
+  // Two more shapes seen in users' AWS logs: a number literal as an operand, and a value
+  // placeholder glued to a name.
+  EXPECT_EQ(update("SET x = list_append(y, 0)"),
+            "error: Invalid UpdateExpression: Syntax error; token: \"0\", near: \", 0)\"");
+  EXPECT_EQ(filter("x = tenantAgent:abc123-def"),
+            "error: Invalid FilterExpression: Syntax error; token: \":abc123\", near: "
+            "\"tenantAgent:abc123-\"");
 }
 
 TEST(DynamoDbExpressions, SyntaxErrors) {
