@@ -452,6 +452,21 @@ TEST(DynamoDbExpressions, DistinctOperands) {
   EXPECT_EQ(condition("a.b[1] < a.b[2]"), "(< a.b[1] a.b[2])");
 }
 
+TEST(DynamoDbExpressions, OrderingNeedsOrderableConstants) {
+  const std::string prefix =
+      "error: Invalid ConditionExpression: Incorrect operand type for operator or function; "
+      "operator or function: ";
+  EXPECT_EQ(condition("a < :l"), prefix + "<, operand type: L");
+  EXPECT_EQ(condition(":map >= a"), prefix + ">=, operand type: M");
+  EXPECT_EQ(condition("a > :ss"), prefix + ">, operand type: SS");
+  EXPECT_EQ(condition("a <= :b"), prefix + "<=, operand type: BOOL");
+  EXPECT_EQ(condition("a BETWEEN :null AND :null"), prefix + "BETWEEN, operand type: NULL");
+  EXPECT_EQ(condition("a = :l"), "(= a :l)");  // equality takes any type
+  EXPECT_EQ(condition("a <> :map"), "(<> a :map)");
+  EXPECT_EQ(condition("a < :s AND b > :n AND c >= :bin AND size(d) < :n"),
+            "(AND (AND (AND (< a :s) (> b :n)) (>= c :bin)) (< (size d) :n))");
+}
+
 TEST(DynamoDbExpressions, BetweenBounds) {
   EXPECT_EQ(condition("a BETWEEN :s AND :n"),
             "error: Invalid ConditionExpression: The BETWEEN operator requires same data type for "
