@@ -13,6 +13,8 @@
 //     the parentheses the tree needs) and parsed again: it must parse to the same tree.
 //  3. A KeyConditionExpression that parsed goes through key_conditions(); the texts together go
 //     through parse_request(); neither may crash, and errors are ValidationExceptions.
+//  4. A condition that parsed is evaluated against an item holding an attribute for every
+//     placeholder (through the test DocumentModel): it must not crash.
 // A broken invariant aborts with a message naming it.
 #include <cstddef>
 #include <cstdint>
@@ -23,7 +25,9 @@
 #include <string_view>
 #include <vector>
 
+#include "../unit/dynamodb/document_model.h"
 #include "aws/value.h"
+#include "dynamodb/expressions/evaluator.h"
 #include "dynamodb/expressions/key_condition.h"
 #include "dynamodb/expressions/parser.h"
 #include "dynamodb/expressions/request.h"
@@ -325,6 +329,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Value names = Value::map();
   Value values = Value::map();
   define_placeholders(texts, names, values);
+  // An item with an attribute named after every placeholder, of the placeholder's value type.
+  Value item = Value::map();
+  for (const Value* map : {&names, &values}) {
+    for (const auto& [placeholder, unused] : map->as_map()) {
+      const std::string name = placeholder.substr(1);
+      if (item.find(name) == nullptr) item.set(name, value_for(placeholder));
+    }
+  }
+  const ex::testing::DocumentModel model(item);
 
   // 1 and 2: every text as every kind.
   for (const std::string& text : texts) {
@@ -337,6 +350,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       check_tree(*parsed);
       check_round_trip(*parsed, values);
+      // 4: evaluation.
+      if (kind != ex::ExpressionKind::kUpdate && kind != ex::ExpressionKind::kProjection) {
+        ex::evaluate_condition(*parsed, model);
+      }
       // 3: key conditions.
       if (kind == ex::ExpressionKind::kKeyCondition) {
         auto conditions = ex::key_conditions(*parsed);
