@@ -59,4 +59,49 @@ std::optional<Value> decode_stored_document(std::string_view bytes, uint8_t vers
   return to_value(root);
 }
 
+int64_t StoredDocumentReader::required_int(std::string_view name) {
+  const auto value = document_.int_member(name);
+  if (!value) ok_ = false;
+  return value.value_or(0);
+}
+
+std::string StoredDocumentReader::required_string(std::string_view name) {
+  const std::string* value = document_.string_member(name);
+  if (!value) {
+    ok_ = false;
+    return {};
+  }
+  return *value;
+}
+
+const ValueList& StoredDocumentReader::required_list(std::string_view name) {
+  static const ValueList kEmpty;
+  const Value* value = document_.find(name);
+  if (!value || !value->is_list()) {
+    ok_ = false;
+    return kEmpty;
+  }
+  return value->as_list();
+}
+
+Value encode_stored_tags(const StoredTags& tags) {
+  Value list = Value::list();
+  for (const auto& [key, value] : tags) list.push(Value(ValueList{Value(key), Value(value)}));
+  return list;
+}
+
+std::optional<StoredTags> decode_stored_tags(const Value& tags) {
+  if (!tags.is_list()) return std::nullopt;
+  StoredTags out;
+  out.reserve(tags.as_list().size());
+  for (const auto& pair : tags.as_list()) {
+    if (!pair.is_list() || pair.as_list().size() != 2 || !pair.as_list()[0].is_string() ||
+        !pair.as_list()[1].is_string()) {
+      return std::nullopt;
+    }
+    out.emplace_back(pair.as_list()[0].as_string(), pair.as_list()[1].as_string());
+  }
+  return out;
+}
+
 }  // namespace trib::aws

@@ -7,6 +7,7 @@
 
 #include "aws/error.h"
 #include "aws/service.h"
+#include "aws/validate.h"
 #include "aws/value.h"
 #include "kinesis/stream_catalog.h"
 #include "streams/record_log.h"
@@ -40,6 +41,9 @@ struct KinesisContext {
   SubscriptionHub& subscriptions;
   const KinesisOptions& options;
   const TokenSealer& sealer;
+  // How the Kinesis front end words validation failures (the legacy form): for the checks
+  // operations make themselves, through aws::validation_failure / validation_message.
+  const aws::ValidationStyle& validation_style;
 };
 
 using Input = aws::Value;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "aws/validate.h"
 #include "kinesis/errors.h"
 #include "kinesis/stream_ref.h"
 
@@ -164,12 +165,12 @@ bool data_fits(const Stream& stream, size_t size) {
   return size <= static_cast<size_t>(stream.max_record_size_kib) * 1024;
 }
 
-std::string oversized_data_message(const Stream& stream, const std::string& path, size_t size) {
+std::string oversized_data_failure(const KinesisContext& ctx, const Stream& stream,
+                                   std::string_view member_path, const aws::Value& data) {
   const size_t limit = static_cast<size_t>(stream.max_record_size_kib) * 1024;
-  const std::string n = std::to_string(size);
-  return "Value 'java.nio.HeapByteBuffer[pos=0 lim=" + n + " cap=" + n + "]' at '" + path +
-         "' failed to satisfy constraint: Member must have length less than or equal to " +
-         std::to_string(limit);
+  return aws::validation_failure(
+      member_path, &data, "Member must have length less than or equal to " + std::to_string(limit),
+      &ctx.validation_style);
 }
 
 aws::Value record_value(const Stream& stream, const Shard& shard, streams::StoredRecord&& record) {

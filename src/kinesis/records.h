@@ -71,10 +71,12 @@ aws::AwsResult<uint64_t> resolve_starting_position(KinesisContext& ctx,
 // [{ShardId, ParentShards, HashKeyRange}].
 aws::Value child_shards_value(const Stream& stream, const Shard& shard);
 
-// Whether Data of `size` bytes fits the stream's record size limit, and AWS's validation text
-// when it does not, at `path` ("data", or "records.3.member.data" in PutRecords).
+// Whether Data of `size` bytes fits the stream's record size limit, and the validation failure
+// (aws::validation_failure) when `data` does not, at `member_path` ("Data", or
+// "Records.3.member.Data" in PutRecords).
 bool data_fits(const Stream& stream, size_t size);
-std::string oversized_data_message(const Stream& stream, const std::string& path, size_t size);
+std::string oversized_data_failure(const KinesisContext& ctx, const Stream& stream,
+                                   std::string_view member_path, const aws::Value& data);
 
 // A stored record as GetRecords returns it.
 aws::Value record_value(const Stream& stream, const Shard& shard, streams::StoredRecord&& record);

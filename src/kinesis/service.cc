@@ -9,6 +9,39 @@
 
 namespace trib::kinesis {
 
+namespace {
+
+const aws::ValidationStyle& kinesis_validation_style() {
+  // What captures of real responses showed; everything else follows model order.
+  static const aws::ValidationStyle style = {
+      .member_order =
+          {
+              {"CreateStreamInput", {"ShardCount", "StreamName"}},
+              {"DescribeStreamInput", {"Limit", "ExclusiveStartShardId", "StreamName"}},
+              {"ListStreamsInput", {"Limit", "ExclusiveStartStreamName"}},
+              {"ListShardsInput",
+               {"MaxResults", "ExclusiveStartShardId", "StreamName", "NextToken"}},
+              {"PutRecordInput",
+               {"SequenceNumberForOrdering", "PartitionKey", "ExplicitHashKey", "Data",
+                "StreamName"}},
+              {"PutRecordsRequestEntry", {"PartitionKey", "ExplicitHashKey", "Data"}},
+              {"GetRecordsInput", {"Limit", "ShardIterator"}},
+              {"GetShardIteratorInput",
+               {"ShardId", "ShardIteratorType", "StartingSequenceNumber", "StreamName"}},
+          },
+      .enum_order =
+          {
+              {"ShardIteratorType",
+               {"AFTER_SEQUENCE_NUMBER", "LATEST", "AT_TIMESTAMP", "AT_SEQUENCE_NUMBER",
+                "TRIM_HORIZON"}},
+          },
+      .structure_class_prefix = "com.amazonaws.kinesis.v20131202.",
+  };
+  return style;
+}
+
+}  // namespace
+
 KinesisService::KinesisService(storage::Engine& engine, KinesisOptions options,
                                const TokenSealer& sealer)
     : model_(model::ServiceModel::embedded("kinesis-2013-12-02")),
@@ -17,7 +50,13 @@ KinesisService::KinesisService(storage::Engine& engine, KinesisOptions options,
       catalog_(engine, &records_),
       consumers_(engine),
       subscriptions_(catalog_, consumers_, records_),
-      context_{catalog_, records_, consumers_, subscriptions_, options_, sealer} {}
+      context_{catalog_,
+               records_,
+               consumers_,
+               subscriptions_,
+               options_,
+               sealer,
+               kinesis_validation_style()} {}
 
 // Subscriptions end (and their delivery threads stop) before the record log goes away.
 KinesisService::~KinesisService() { subscriptions_.stop(); }
@@ -105,28 +144,7 @@ aws::AwsResult<std::shared_ptr<aws::StreamingBody>> KinesisService::invoke_strea
 }
 
 const aws::ValidationStyle* KinesisService::validation_style() const {
-  // What captures of real responses showed; everything else follows model order.
-  static const aws::ValidationStyle style = {
-      .member_order =
-          {
-              {"CreateStreamInput", {"ShardCount", "StreamName"}},
-              {"DescribeStreamInput", {"Limit", "ExclusiveStartShardId", "StreamName"}},
-              {"ListStreamsInput", {"Limit", "ExclusiveStartStreamName"}},
-              {"ListShardsInput", {"MaxResults", "ExclusiveStartShardId", "StreamName", "NextToken"}},
-              {"PutRecordInput",
-               {"SequenceNumberForOrdering", "PartitionKey", "ExplicitHashKey", "Data", "StreamName"}},
-              {"PutRecordsRequestEntry", {"PartitionKey", "ExplicitHashKey", "Data"}},
-              {"GetRecordsInput", {"Limit", "ShardIterator"}},
-              {"GetShardIteratorInput", {"ShardId", "ShardIteratorType", "StartingSequenceNumber", "StreamName"}},
-          },
-      .enum_order =
-          {
-              {"ShardIteratorType",
-               {"AFTER_SEQUENCE_NUMBER", "LATEST", "AT_TIMESTAMP", "AT_SEQUENCE_NUMBER", "TRIM_HORIZON"}},
-          },
-      .structure_class_prefix = "com.amazonaws.kinesis.v20131202.",
-  };
-  return &style;
+  return &kinesis_validation_style();
 }
 
 }  // namespace trib::kinesis

@@ -1,11 +1,9 @@
 #include "kinesis/stream_catalog.h"
 
-#include <simdjson.h>
 #include <spdlog/spdlog.h>
 
-#include "aws/codec.h"
+#include "aws/stored_document.h"
 #include "kinesis/errors.h"
-#include "kinesis/stored_document.h"
 #include "storage/keys.h"
 #include "streams/record_log.h"
 
@@ -73,20 +71,25 @@ aws::Value encode_shards(const std::vector<Shard>& list) {
   return shards;
 }
 
-// Throws (simdjson) on a malformed list; decode_stream catches.
-std::vector<Shard> decode_shards(simdjson::dom::array list) {
+// nullopt when `list` is not a list of shards as encode_shards writes them.
+std::optional<std::vector<Shard>> decode_shards(const aws::ValueList& list) {
   std::vector<Shard> shards;
-  int64_t v = 0;
-  for (auto sv : list) {
+  shards.reserve(list.size());
+  for (const auto& sv : list) {
+    if (!sv.is_map()) return std::nullopt;
+    aws::StoredDocumentReader reader(sv);
     Shard shard;
-    shard.index = static_cast<uint32_t>(int64_t(sv["index"]));
-    shard.hash_range.starting_hash_key =
-        streams::parse_decimal(std::string_view(sv["start"])).value();
-    shard.hash_range.ending_hash_key = streams::parse_decimal(std::string_view(sv["end"])).value();
-    shard.created_ms = int64_t(sv["created_ms"]);
-    if (!sv["parent"].get(v)) shard.parent_index = static_cast<uint32_t>(v);
-    if (!sv["adjacent_parent"].get(v)) shard.adjacent_parent_index = static_cast<uint32_t>(v);
-    if (!sv["closed_ms"].get(v)) shard.closed_ms = v;
+    shard.index = static_cast<uint32_t>(reader.required_int("index"));
+    const auto start = streams::parse_decimal(reader.required_string("start"));
+    const auto end = streams::parse_decimal(reader.required_string("end"));
+    shard.created_ms = reader.required_int("created_ms");
+    if (!reader.ok() || !start || !end) return std::nullopt;
+    shard.hash_range.starting_hash_key = *start;
+    shard.hash_range.ending_hash_key = *end;
+    if (auto v = sv.int_member("parent")) shard.parent_index = static_cast<uint32_t>(*v);
+    if (auto v = sv.int_member("adjacent_parent"))
+      shard.adjacent_parent_index = static_cast<uint32_t>(*v);
+    shard.closed_ms = sv.int_member("closed_ms");
     shards.push_back(shard);
   }
   return shards;
@@ -119,7 +122,7 @@ std::string encode_stream(const Stream& s) {
   if (s.previous_warm_throughput_mibps)
     doc.set("previous_warm_throughput_mibps", *s.previous_warm_throughput_mibps);
   if (s.resource_policy) doc.set("resource_policy", *s.resource_policy);
-  doc.set("tags", encode_stored_tags(s.tags));
+  doc.set("tags", aws::encode_stored_tags(s.tags));
   if (!s.shard_count_updates_ms.empty()) {
     Value updates = Value::list();
     for (int64_t at : s.shard_count_updates_ms) updates.push(at);
@@ -136,57 +139,67 @@ std::string encode_stream(const Stream& s) {
     pending.set("added", encode_shards(s.pending_reshard->plan.added));
     doc.set("pending_reshard", std::move(pending));
   }
-  return encode_stored_document(kStreamValueVersion, doc);
+  return aws::encode_stored_document(kStreamValueVersion, doc);
 }
 
 std::optional<Stream> decode_stream(std::string_view bytes) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (!parse_stored_document(bytes, kStreamValueVersion, parser, &doc)) return std::nullopt;
+  const auto decoded = aws::decode_stored_document(bytes, kStreamValueVersion);
+  if (!decoded) return std::nullopt;
+  const aws::Value& doc = *decoded;
+  aws::StoredDocumentReader reader(doc);
   Stream s;
-  try {
-    s.id = static_cast<uint64_t>(int64_t(doc["id"]));
-    s.key.account = std::string(std::string_view(doc["account"]));
-    s.key.region = std::string(std::string_view(doc["region"]));
-    s.key.name = std::string(std::string_view(doc["name"]));
-    s.mode = std::string(std::string_view(doc["mode"]));
-    s.created_ms = int64_t(doc["created_ms"]);
-    s.active_at_ms = int64_t(doc["active_at_ms"]);
-    int64_t v = 0;
-    if (!doc["deleting_since_ms"].get(v)) s.deleting_since_ms = v;
-    s.gone_at_ms = int64_t(doc["gone_at_ms"]);
-    s.retention_hours = static_cast<int32_t>(int64_t(doc["retention_hours"]));
-    s.encryption_type = std::string(std::string_view(doc["encryption_type"]));
-    s.key_id = std::string(std::string_view(doc["key_id"]));
-    if (!doc["max_record_size_kib"].get(v)) s.max_record_size_kib = v;
-    if (!doc["expired_before_ms"].get(v)) s.expired_before_ms = v;
-    if (!doc["updating_until_ms"].get(v)) s.updating_until_ms = v;
-    if (!doc["warm_throughput_mibps"].get(v)) s.warm_throughput_mibps = v;
-    if (!doc["previous_warm_throughput_mibps"].get(v)) s.previous_warm_throughput_mibps = v;
-    std::string_view policy;
-    if (!doc["resource_policy"].get(policy)) s.resource_policy = std::string(policy);
-    for (auto m : simdjson::dom::array(doc["shard_level_metrics"])) {
-      s.shard_level_metrics.emplace_back(std::string_view(m));
-    }
-    s.tags = decode_stored_tags(doc["tags"]);
-    simdjson::dom::array updates;
-    if (!doc["shard_count_updates_ms"].get(updates)) {
-      for (auto at : updates) s.shard_count_updates_ms.push_back(int64_t(at));
-    }
-    s.shards = decode_shards(simdjson::dom::array(doc["shards"]));
-    simdjson::dom::element pending;
-    if (!doc["pending_reshard"].get(pending)) {
-      PendingReshard reshard;
-      reshard.at_ms = int64_t(pending["at_ms"]);
-      for (auto index : simdjson::dom::array(pending["closing"])) {
-        reshard.plan.closing.push_back(static_cast<uint32_t>(int64_t(index)));
-      }
-      reshard.plan.added = decode_shards(simdjson::dom::array(pending["added"]));
-      s.pending_reshard = std::move(reshard);
-    }
-  } catch (const std::exception&) {
-    return std::nullopt;
+  s.id = static_cast<uint64_t>(reader.required_int("id"));
+  s.key.account = reader.required_string("account");
+  s.key.region = reader.required_string("region");
+  s.key.name = reader.required_string("name");
+  s.mode = reader.required_string("mode");
+  s.created_ms = reader.required_int("created_ms");
+  s.active_at_ms = reader.required_int("active_at_ms");
+  s.deleting_since_ms = doc.int_member("deleting_since_ms");
+  s.gone_at_ms = reader.required_int("gone_at_ms");
+  s.retention_hours = static_cast<int32_t>(reader.required_int("retention_hours"));
+  s.encryption_type = reader.required_string("encryption_type");
+  s.key_id = reader.required_string("key_id");
+  // Members added after the first stored streams: absent means the default.
+  s.max_record_size_kib = doc.int_member("max_record_size_kib").value_or(s.max_record_size_kib);
+  s.expired_before_ms = doc.int_member("expired_before_ms").value_or(s.expired_before_ms);
+  s.updating_until_ms = doc.int_member("updating_until_ms").value_or(s.updating_until_ms);
+  s.warm_throughput_mibps = doc.int_member("warm_throughput_mibps");
+  s.previous_warm_throughput_mibps = doc.int_member("previous_warm_throughput_mibps");
+  if (const std::string* policy = doc.string_member("resource_policy")) s.resource_policy = *policy;
+  for (const auto& metric : reader.required_list("shard_level_metrics")) {
+    if (!metric.is_string()) return std::nullopt;
+    s.shard_level_metrics.push_back(metric.as_string());
   }
+  const aws::Value* tags = doc.find("tags");
+  auto decoded_tags = tags ? aws::decode_stored_tags(*tags) : std::nullopt;
+  if (!decoded_tags) return std::nullopt;
+  s.tags = std::move(*decoded_tags);
+  if (const aws::Value* updates = doc.find("shard_count_updates_ms");
+      updates && updates->is_list()) {
+    for (const auto& at : updates->as_list()) {
+      if (at.kind() != aws::Value::Kind::kInteger) return std::nullopt;
+      s.shard_count_updates_ms.push_back(at.as_int());
+    }
+  }
+  auto shards = decode_shards(reader.required_list("shards"));
+  if (!shards) return std::nullopt;
+  s.shards = std::move(*shards);
+  if (const aws::Value* pending = doc.find("pending_reshard")) {
+    if (!pending->is_map()) return std::nullopt;
+    aws::StoredDocumentReader pending_reader(*pending);
+    PendingReshard reshard;
+    reshard.at_ms = pending_reader.required_int("at_ms");
+    for (const auto& index : pending_reader.required_list("closing")) {
+      if (index.kind() != aws::Value::Kind::kInteger) return std::nullopt;
+      reshard.plan.closing.push_back(static_cast<uint32_t>(index.as_int()));
+    }
+    auto added = decode_shards(pending_reader.required_list("added"));
+    if (!pending_reader.ok() || !added) return std::nullopt;
+    reshard.plan.added = std::move(*added);
+    s.pending_reshard = std::move(reshard);
+  }
+  if (!reader.ok()) return std::nullopt;
   return s;
 }
 
@@ -206,21 +219,19 @@ std::string encode_account_settings(const AccountSettings& settings) {
   if (settings.started_ms) doc.set("started_ms", *settings.started_ms);
   if (settings.ended_ms) doc.set("ended_ms", *settings.ended_ms);
   if (settings.earliest_end_ms) doc.set("earliest_end_ms", *settings.earliest_end_ms);
-  return encode_stored_document(kAccountSettingsValueVersion, doc);
+  return aws::encode_stored_document(kAccountSettingsValueVersion, doc);
 }
 
 std::optional<AccountSettings> decode_account_settings(std::string_view bytes) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (!parse_stored_document(bytes, kAccountSettingsValueVersion, parser, &doc)) return std::nullopt;
+  const auto decoded = aws::decode_stored_document(bytes, kAccountSettingsValueVersion);
+  if (!decoded) return std::nullopt;
+  const std::string* status = decoded->string_member("commitment_status");
+  if (!status) return std::nullopt;
   AccountSettings settings;
-  std::string_view status;
-  if (doc["commitment_status"].get(status)) return std::nullopt;
-  settings.commitment_status = std::string(status);
-  int64_t v = 0;
-  if (!doc["started_ms"].get(v)) settings.started_ms = v;
-  if (!doc["ended_ms"].get(v)) settings.ended_ms = v;
-  if (!doc["earliest_end_ms"].get(v)) settings.earliest_end_ms = v;
+  settings.commitment_status = *status;
+  settings.started_ms = decoded->int_member("started_ms");
+  settings.ended_ms = decoded->int_member("ended_ms");
+  settings.earliest_end_ms = decoded->int_member("earliest_end_ms");
   return settings;
 }
 

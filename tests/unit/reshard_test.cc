@@ -219,5 +219,116 @@ TEST_F(PendingReshardTest, SurvivesARestartAndCompletesAfterIt) {
   EXPECT_EQ(settled->shards[0].closed_ms, kAt + 250);
 }
 
+// The stored form is a contract with existing data directories (docs/storage-encoding.md): a
+// document as written before is read back whole, and written again byte for byte.
+TEST(StoredStream, AnExistingDocumentReadsBackAndIsWrittenUnchanged) {
+  const std::string json =
+      R"({"id":7,"account":"000000000000","region":"us-east-1","name":"orders",)"
+      R"("mode":"PROVISIONED","created_ms":1795332410934,"active_at_ms":1795332411434,)"
+      R"("deleting_since_ms":1795332419000,"gone_at_ms":9223372036854775807,)"
+      R"("retention_hours":48,"expired_before_ms":1795332400000,"encryption_type":"KMS",)"
+      R"("key_id":"alias/aws/kinesis","shard_level_metrics":["IncomingBytes"],)"
+      R"("max_record_size_kib":2048,"updating_until_ms":1795332471434,)"
+      R"("warm_throughput_mibps":100,"previous_warm_throughput_mibps":50,)"
+      R"("resource_policy":"{\"Version\":\"2012-10-17\"}","tags":[["team","a"],["ü",""]],)"
+      R"("shard_count_updates_ms":[1795332411000],)"
+      R"("shards":[{"index":0,"start":"0","end":"170141183460469231731687303715884105727",)"
+      R"("created_ms":1795332410934,"closed_ms":1795332415000},)"
+      R"({"index":1,"start":"170141183460469231731687303715884105728",)"
+      R"("end":"340282366920938463463374607431768211455","created_ms":1795332410934},)"
+      R"({"index":2,"start":"0","end":"85070591730234615865843651857942052863",)"
+      R"("created_ms":1795332415000,"parent":0}],)"
+      R"("pending_reshard":{"at_ms":1795332471434,"closing":[1],)"
+      R"("added":[{"index":3,"start":"170141183460469231731687303715884105728",)"
+      R"("end":"340282366920938463463374607431768211455","created_ms":1795332471434,)"
+      R"("parent":1,"adjacent_parent":2}]}})";
+  const std::string stored = "\x01" + json;
+  auto s = decode_stream(stored);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->id, 7u);
+  EXPECT_EQ(s->key, (StreamKey{"000000000000", "us-east-1", "orders"}));
+  EXPECT_EQ(s->mode, "PROVISIONED");
+  EXPECT_EQ(s->created_ms, 1795332410934);
+  EXPECT_EQ(s->active_at_ms, 1795332411434);
+  EXPECT_EQ(s->deleting_since_ms, 1795332419000);
+  EXPECT_EQ(s->gone_at_ms, std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(s->retention_hours, 48);
+  EXPECT_EQ(s->expired_before_ms, 1795332400000);
+  EXPECT_EQ(s->encryption_type, "KMS");
+  EXPECT_EQ(s->key_id, "alias/aws/kinesis");
+  EXPECT_EQ(s->shard_level_metrics, std::vector<std::string>{"IncomingBytes"});
+  EXPECT_EQ(s->max_record_size_kib, 2048);
+  EXPECT_EQ(s->updating_until_ms, 1795332471434);
+  EXPECT_EQ(s->warm_throughput_mibps, 100);
+  EXPECT_EQ(s->previous_warm_throughput_mibps, 50);
+  EXPECT_EQ(s->resource_policy, R"({"Version":"2012-10-17"})");
+  EXPECT_EQ(s->tags, (std::vector<std::pair<std::string, std::string>>{{"team", "a"}, {"ü", ""}}));
+  EXPECT_EQ(s->shard_count_updates_ms, std::vector<int64_t>{1795332411000});
+  ASSERT_EQ(s->shards.size(), 3u);
+  EXPECT_EQ(s->shards[0].closed_ms, 1795332415000);
+  EXPECT_FALSE(s->shards[0].parent_index);
+  EXPECT_EQ(s->shards[1].hash_range.starting_hash_key, streams::uint128{1} << 127);
+  EXPECT_EQ(s->shards[1].hash_range.ending_hash_key, streams::kMaxHashKey);
+  EXPECT_TRUE(s->shards[1].is_open());
+  EXPECT_EQ(s->shards[2].parent_index, 0u);
+  EXPECT_FALSE(s->shards[2].adjacent_parent_index);
+  ASSERT_TRUE(s->pending_reshard);
+  EXPECT_EQ(s->pending_reshard->at_ms, 1795332471434);
+  EXPECT_EQ(s->pending_reshard->plan.closing, std::vector<uint32_t>{1});
+  ASSERT_EQ(s->pending_reshard->plan.added.size(), 1u);
+  EXPECT_EQ(s->pending_reshard->plan.added[0].index, 3u);
+  EXPECT_EQ(s->pending_reshard->plan.added[0].parent_index, 1u);
+  EXPECT_EQ(s->pending_reshard->plan.added[0].adjacent_parent_index, 2u);
+  EXPECT_EQ(encode_stream(*s), stored);
+
+  // The first stored streams had no record size limit, expiry floor or update time: defaults.
+  const std::string first =
+      "\x01"
+      R"({"id":1,"account":"000000000000","region":"us-east-1","name":"s","mode":"ON_DEMAND",)"
+      R"("created_ms":5,"active_at_ms":6,"gone_at_ms":9223372036854775807,"retention_hours":24,)"
+      R"("encryption_type":"NONE","key_id":"","shard_level_metrics":[],"tags":[],)"
+      R"("shards":[{"index":0,"start":"0","end":"340282366920938463463374607431768211455",)"
+      R"("created_ms":5}]})";
+  auto old = decode_stream(first);
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->max_record_size_kib, 1024);
+  EXPECT_EQ(old->expired_before_ms, 0);
+  EXPECT_EQ(old->updating_until_ms, 0);
+  EXPECT_FALSE(old->pending_reshard);
+  ASSERT_EQ(old->shards.size(), 1u);
+
+  // Refused rather than guessed: another version, a missing required member, a malformed
+  // shard or pending reshard.
+  EXPECT_FALSE(decode_stream("\x02" + json));
+  auto without = [&](std::string_view member, std::string_view replacement) {
+    std::string broken = stored;
+    const auto at = broken.find(member);
+    EXPECT_NE(at, std::string::npos) << member;
+    return broken.replace(at, member.size(), replacement);
+  };
+  EXPECT_FALSE(decode_stream(without(R"("mode":"PROVISIONED",)", "")));
+  EXPECT_FALSE(decode_stream(without(R"("tags":[["team","a"],)", R"("tags":[["team"],)")));
+  EXPECT_FALSE(decode_stream(without(R"("start":"0")", R"("start":"x")")));
+  EXPECT_FALSE(decode_stream(without(R"("closing":[1])", R"("closing":["1"])")));
+  EXPECT_FALSE(
+      decode_stream(without(R"("pending_reshard":{"at_ms")", R"("pending_reshard":{"at")")));
+}
+
+TEST(StoredAccountSettings, AnExistingDocumentReadsBackAndIsWrittenUnchanged) {
+  const std::string stored =
+      "\x01"
+      R"({"commitment_status":"ENABLED_UNTIL_EARLIEST_ALLOWED_END","started_ms":10,)"
+      R"("earliest_end_ms":30})";
+  auto settings = decode_account_settings(stored);
+  ASSERT_TRUE(settings);
+  EXPECT_EQ(settings->commitment_status, "ENABLED_UNTIL_EARLIEST_ALLOWED_END");
+  EXPECT_EQ(settings->started_ms, 10);
+  EXPECT_FALSE(settings->ended_ms);
+  EXPECT_EQ(settings->earliest_end_ms, 30);
+  EXPECT_EQ(encode_account_settings(*settings), stored);
+  EXPECT_FALSE(decode_account_settings("\x01{\"started_ms\":10}"));
+  EXPECT_FALSE(decode_account_settings("\x02{\"commitment_status\":\"ENABLED\"}"));
+}
+
 }  // namespace
 }  // namespace trib::kinesis

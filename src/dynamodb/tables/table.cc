@@ -172,9 +172,7 @@ std::string encode_table(const Table& t) {
   }
   if (t.stream_enabled) doc.set("stream_view_type", t.stream_view_type);
   if (t.resource_policy) doc.set("resource_policy", *t.resource_policy);
-  Value tags = Value::list();
-  for (const auto& [k, v] : t.tags) tags.push(Value(aws::ValueList{Value(k), Value(v)}));
-  doc.set("tags", std::move(tags));
+  doc.set("tags", aws::encode_stored_tags(t.tags));
   Value indexes = Value::list();
   for (const auto& index : t.indexes) {
     Value iv = Value::map();
@@ -246,11 +244,9 @@ std::optional<Table> decode_table(std::string_view bytes) {
   }
   if (const std::string* policy = doc.string_member("resource_policy")) t.resource_policy = *policy;
   if (const auto* tags = doc.find("tags"); tags && tags->is_list()) {
-    for (const auto& pair : tags->as_list()) {
-      auto strings = decode_strings(&pair);
-      if (strings.size() != 2) return std::nullopt;
-      t.tags.emplace_back(strings[0], strings[1]);
-    }
+    auto decoded_tags = aws::decode_stored_tags(*tags);
+    if (!decoded_tags) return std::nullopt;
+    t.tags = std::move(*decoded_tags);
   }
   if (const auto* indexes = doc.find("indexes"); indexes && indexes->is_list()) {
     for (const auto& iv : indexes->as_list()) {

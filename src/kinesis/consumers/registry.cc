@@ -1,13 +1,11 @@
 #include "kinesis/consumers/registry.h"
 
 #include <fmt/format.h>
-#include <simdjson.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
-#include "aws/codec.h"
-#include "kinesis/stored_document.h"
+#include "aws/stored_document.h"
 #include "storage/keys.h"
 
 namespace trib::kinesis {
@@ -109,33 +107,31 @@ std::string encode_consumer(const Consumer& c) {
   doc.set("active_at_ms", c.active_at_ms);
   if (c.deleting_since_ms) doc.set("deleting_since_ms", *c.deleting_since_ms);
   if (c.deleting_since_ms) doc.set("gone_at_ms", c.gone_at_ms);
-  doc.set("tags", encode_stored_tags(c.tags));
+  doc.set("tags", aws::encode_stored_tags(c.tags));
   if (c.resource_policy) doc.set("resource_policy", *c.resource_policy);
-  return encode_stored_document(kConsumerValueVersion, doc);
+  return aws::encode_stored_document(kConsumerValueVersion, doc);
 }
 
 std::optional<Consumer> decode_consumer(std::string_view bytes) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (!parse_stored_document(bytes, kConsumerValueVersion, parser, &doc)) return std::nullopt;
+  const auto decoded = aws::decode_stored_document(bytes, kConsumerValueVersion);
+  if (!decoded) return std::nullopt;
+  const aws::Value& doc = *decoded;
+  aws::StoredDocumentReader reader(doc);
   Consumer c;
-  try {
-    c.stream_id = static_cast<uint64_t>(int64_t(doc["stream_id"]));
-    c.stream.account = std::string(std::string_view(doc["account"]));
-    c.stream.region = std::string(std::string_view(doc["region"]));
-    c.stream.name = std::string(std::string_view(doc["stream"]));
-    c.name = std::string(std::string_view(doc["name"]));
-    c.created_ms = int64_t(doc["created_ms"]);
-    c.active_at_ms = int64_t(doc["active_at_ms"]);
-    int64_t v = 0;
-    if (!doc["deleting_since_ms"].get(v)) c.deleting_since_ms = v;
-    if (!doc["gone_at_ms"].get(v)) c.gone_at_ms = v;
-    c.tags = decode_stored_tags(doc["tags"]);
-    std::string_view policy;
-    if (!doc["resource_policy"].get(policy)) c.resource_policy = std::string(policy);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
+  c.stream_id = static_cast<uint64_t>(reader.required_int("stream_id"));
+  c.stream.account = reader.required_string("account");
+  c.stream.region = reader.required_string("region");
+  c.stream.name = reader.required_string("stream");
+  c.name = reader.required_string("name");
+  c.created_ms = reader.required_int("created_ms");
+  c.active_at_ms = reader.required_int("active_at_ms");
+  c.deleting_since_ms = doc.int_member("deleting_since_ms");
+  c.gone_at_ms = doc.int_member("gone_at_ms").value_or(c.gone_at_ms);
+  const aws::Value* tags = doc.find("tags");
+  auto decoded_tags = tags ? aws::decode_stored_tags(*tags) : std::nullopt;
+  if (!reader.ok() || !decoded_tags) return std::nullopt;
+  c.tags = std::move(*decoded_tags);
+  if (const std::string* policy = doc.string_member("resource_policy")) c.resource_policy = *policy;
   return c;
 }
 

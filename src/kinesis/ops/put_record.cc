@@ -13,10 +13,11 @@ Output put_record(KinesisContext& ctx, const aws::RequestContext& request, const
   auto found = find_stream_for_records(ctx.catalog, request, input);
   if (!found) return aws::fail(std::move(found.error()));
   const Stream& stream = *found.value();
-  const std::string& data = input.find("Data")->as_blob().bytes;
+  const aws::Value& data_value = *input.find("Data");
+  const std::string& data = data_value.as_blob().bytes;
   if (!data_fits(stream, data.size())) {
-    return aws::fail(aws::errors::validation("1 validation error detected: " +
-                                             oversized_data_message(stream, "data", data.size())));
+    return aws::fail(aws::errors::validation(aws::validation_message(
+        {oversized_data_failure(ctx, stream, "Data", data_value)}, &ctx.validation_style)));
   }
   const std::string* partition_key = input.string_member("PartitionKey");
   const std::string* explicit_hash_key = input.string_member("ExplicitHashKey");

@@ -23,19 +23,17 @@ Output put_records(KinesisContext& ctx, const aws::RequestContext& request, cons
   std::vector<std::string> oversized;
   size_t total = 0;
   for (size_t i = 0; i < entries.size(); ++i) {
-    const auto& data = entries[i].find("Data")->as_blob().bytes;
-    total += data.size() + entries[i].string_member("PartitionKey")->size();
-    if (!data_fits(stream, data.size())) {
-      oversized.push_back(
-          oversized_data_message(stream, "records." + std::to_string(i + 1) + ".member.data", data.size()));
+    const aws::Value& data = *entries[i].find("Data");
+    total += data.as_blob().bytes.size() + entries[i].string_member("PartitionKey")->size();
+    if (!data_fits(stream, data.as_blob().bytes.size())) {
+      oversized.push_back(oversized_data_failure(
+          ctx, stream, "Records." + std::to_string(i + 1) + ".member.Data", data));
     }
   }
   if (!oversized.empty()) {
-    if (oversized.size() > 10) oversized.resize(10);
-    std::string text = std::to_string(oversized.size()) + " validation error" + (oversized.size() > 1 ? "s" : "") +
-                       " detected: ";
-    for (size_t i = 0; i < oversized.size(); ++i) text += (i ? "; " : "") + oversized[i];
-    return aws::fail(aws::errors::validation(std::move(text)));
+    if (oversized.size() > 10) oversized.resize(10);  // AWS lists at most 10 (aws/validate.h)
+    return aws::fail(
+        aws::errors::validation(aws::validation_message(oversized, &ctx.validation_style)));
   }
   if (total > kMaxRequestBytes) {
     return aws::fail(errors::invalid_argument("Records size exceeds 5 MB limit"));
