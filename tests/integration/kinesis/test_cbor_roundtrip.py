@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterator, Optional
 
 import pytest
 
-from cbor_support import (
+from .cbor_support import (
     CBOR_CONTENT_TYPE,
     ENCODINGS,
     EVENTSTREAM_CONTENT_TYPE,
@@ -49,23 +49,23 @@ from cbor_support import (
     to_json_payload,
 )
 from support import (
-    JSON_CONTENT_TYPE,
     REPO_ROOT,
     TributaryServer,
-    call,
     fresh_account,
 )
+from .kinesis_support import (
+    JSON_CONTENT_TYPE,
+    call,
+)
 
+OPERATION_LIST = REPO_ROOT / "src" / "kinesis" / "operation_list.h"
 OPERATIONS_SOURCE = REPO_ROOT / "src" / "kinesis" / "operations.cc"
 DEFAULT_KMS_KEY = "alias/aws/kinesis"
 
 
 def implemented_operations() -> list[str]:
-    """The names registered in operation_table() of src/kinesis/operations.cc."""
-    source = OPERATIONS_SOURCE.read_text()
-    start = source.index("operation_table()")
-    end = source.index("unsupported_operations()", start)
-    return re.findall(r'\{\s*"(\w+)"\s*,\s*&ops::\w+\s*\}', source[start:end])
+    """The names in TRIB_KINESIS_OPERATIONS of src/kinesis/operation_list.h."""
+    return re.findall(r"^\s*X\((\w+),\s*\w+\)", OPERATION_LIST.read_text(), re.M)
 
 
 def planned_operations() -> list[str]:
@@ -660,7 +660,7 @@ def test_cbor_round_trip_matches_json(cbor_server, operation):
     case = CASES.get(operation)
     if case is None:
         pytest.fail(f"{operation} is implemented but has no CBOR round-trip case: add one to "
-                    "CASES in tests/integration/test_cbor_roundtrip.py")
+                    "CASES in tests/integration/kinesis/test_cbor_roundtrip.py")
     results: dict[str, dict] = {}
     if case.runner is not None:
         env = new_env(cbor_server, operation)
