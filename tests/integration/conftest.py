@@ -129,7 +129,14 @@ def kinesis(server: TributaryServer):
 # Servers shared by several tests. When one dies (a crash is a server bug), the test that
 # was running fails with the server's last output, and the server is started again on the
 # same data so that one crash does not fail every later test.
-SHARED_SERVER_FIXTURES = ("server", "memory_server", "slow_server", "limited_server")
+SHARED_SERVER_FIXTURES = (
+    "server",
+    "memory_server",
+    "slow_server",
+    "limited_server",
+    "legacy_server",
+    "clocked_server",
+)
 
 
 @pytest.fixture(autouse=True)
