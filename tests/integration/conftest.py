@@ -1,4 +1,8 @@
-"""Fixtures for Tributary's integration tests; helpers live in support.py."""
+"""Fixtures for Tributary's integration tests of every service; helpers live in support.py.
+
+Tests live in one folder per service (kinesis/, dynamodb/) and protocol/ (HTTP/1.1, HTTP/2,
+TLS, SigV4: the pipeline every service shares). `--url URL` points the session fixtures at
+an endpoint the suite does not start (README.md)."""
 
 from __future__ import annotations
 
@@ -13,7 +17,47 @@ import pytest
 # Make support.py importable from the test modules whatever pytest's import mode is.
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from support import TributaryServer, kinesis_client  # noqa: E402
+import support  # noqa: E402
+from support import RemoteEndpoint, TributaryServer  # noqa: E402
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("tributary")
+    group.addoption(
+        "--url",
+        default=None,
+        metavar="URL",
+        help="run against this endpoint (e.g. https://dynamodb.eu-west-1.amazonaws.com or a "
+        "Tributary started by hand) instead of starting servers; region and credentials come "
+        "from AWS_REGION/AWS_DEFAULT_REGION and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/"
+        "AWS_SESSION_TOKEN when set. Tests that need a server of their own skip.",
+    )
+    group.addoption(
+        "--account",
+        default=None,
+        metavar="ACCOUNT",
+        help="with --url: the account id ARNs are expected to carry (default: a 12-digit "
+        "access key id, else STS GetCallerIdentity for amazonaws.com, else 000000000000)",
+    )
+
+
+def pytest_configure(config):
+    url = config.getoption("--url")
+    if not url:
+        return
+    target = support.make_target(url, config.getoption("--account"))
+    support.TARGET = target
+    # Test modules import these names after this hook runs, so they see the target's.
+    support.DEFAULT_ACCOUNT = target.account
+    support.DEFAULT_REGION = target.region
+
+
+def pytest_report_header(config):
+    if support.TARGET is None:
+        return f"tributary: starting servers from {support.binary_path()}"
+    target = support.TARGET
+    return (f"tributary: --url {target.url} (region {target.region}, account "
+            f"{target.account}); tests needing a server of their own skip")
 
 
 @pytest.fixture(scope="session")
@@ -24,12 +68,21 @@ def session_tmp() -> Iterator[pathlib.Path]:
 
 
 @pytest.fixture(scope="session")
-def server(session_tmp: pathlib.Path) -> Iterator[TributaryServer]:
-    """The shared server: RocksDB data directory, 0 ms create/delete delays."""
+def server(session_tmp: pathlib.Path) -> Iterator[TributaryServer | RemoteEndpoint]:
+    """The shared server: RocksDB data directory, 0 ms create/delete delays for streams and
+    tables. Under --url, the RemoteEndpoint instead."""
+    if support.TARGET is not None:
+        yield RemoteEndpoint(support.TARGET)
+        return
     # A generous shard limit: many tests share this server's default account. The limit
     # itself is tested on servers of its own.
     instance = TributaryServer(
-        data_dir=session_tmp / "shared-data", extra_args=["--shard-limit", "100000"]
+        data_dir=session_tmp / "shared-data",
+        extra_args=[
+            "--shard-limit", "100000",
+            "--create-table-ms", "0",
+            "--delete-table-ms", "0",
+        ],
     ).start()
     yield instance
     instance.stop()
@@ -68,13 +121,22 @@ def start_server(tmp_path: pathlib.Path) -> Iterator[Callable[..., TributaryServ
 
 @pytest.fixture
 def kinesis(server: TributaryServer):
+    from kinesis.kinesis_support import kinesis_client
+
     return kinesis_client(server)
 
 
 # Servers shared by several tests. When one dies (a crash is a server bug), the test that
 # was running fails with the server's last output, and the server is started again on the
 # same data so that one crash does not fail every later test.
-SHARED_SERVER_FIXTURES = ("server", "memory_server", "slow_server", "limited_server")
+SHARED_SERVER_FIXTURES = (
+    "server",
+    "memory_server",
+    "slow_server",
+    "limited_server",
+    "legacy_server",
+    "clocked_server",
+)
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 // Runs one scenario of the AWS SDK for JavaScript v3 Kinesis client against a Tributary server,
 // always through the SDK's HTTP/2 request handler (NodeHttp2Handler). Driven by
-// tests/integration/test_js_sdk.py; runnable by hand too:
+// tests/integration/kinesis/test_js_sdk.py; runnable by hand too:
 //
 //   node tests/js/scenario.mjs http://127.0.0.1:4567 records
 //   NODE_EXTRA_CA_CERTS=<data-dir>/tls/cert.pem node tests/js/scenario.mjs https://127.0.0.1:4567 fan-out

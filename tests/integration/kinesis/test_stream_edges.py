@@ -8,12 +8,14 @@ import pytest
 
 from support import (
     assert_error,
+    raw_request,
+    unique_name,
+)
+from .kinesis_support import (
     call,
     create_active_stream,
     kinesis_client,
-    raw_request,
     stream_arn,
-    unique_name,
 )
 
 

@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterator, Optional
 
 import pytest
 
-from cbor_support import (
+from .cbor_support import (
     CBOR_CONTENT_TYPE,
     ENCODINGS,
     EVENTSTREAM_CONTENT_TYPE,
@@ -49,21 +49,23 @@ from cbor_support import (
     to_json_payload,
 )
 from support import (
-    JSON_CONTENT_TYPE,
     REPO_ROOT,
     TributaryServer,
-    call,
     fresh_account,
 )
+from .kinesis_support import (
+    JSON_CONTENT_TYPE,
+    call,
+)
 
-OPERATIONS_SOURCE = REPO_ROOT / "src" / "kinesis" / "operations.cc"
 OPERATION_LIST = REPO_ROOT / "src" / "kinesis" / "operation_list.h"
+OPERATIONS_SOURCE = REPO_ROOT / "src" / "kinesis" / "operations.cc"
 DEFAULT_KMS_KEY = "alias/aws/kinesis"
 
 
 def implemented_operations() -> list[str]:
-    """The names registered in src/kinesis/operation_list.h (one X(Name, function) line each)."""
-    return re.findall(r"X\((\w+),\s*\w+\)", OPERATION_LIST.read_text())
+    """The names in TRIB_KINESIS_OPERATIONS of src/kinesis/operation_list.h."""
+    return re.findall(r"^\s*X\((\w+),\s*\w+\)", OPERATION_LIST.read_text(), re.M)
 
 
 def planned_operations() -> list[str]:
@@ -636,7 +638,7 @@ def run_encoding(env: Env, operation: str, case: Case, encoding: str, payload: d
 
 
 def test_every_implemented_operation_has_a_case():
-    assert len(OPERATIONS) >= 20, f"could not parse {OPERATION_LIST}"
+    assert len(OPERATIONS) >= 20, f"could not parse operation_table() in {OPERATIONS_SOURCE}"
     missing = sorted(set(OPERATIONS) - set(CASES))
     # A case may be written before its operation lands (it is in unsupported_operations()).
     stale = sorted(set(CASES) - set(OPERATIONS) - set(planned_operations()))
@@ -658,7 +660,7 @@ def test_cbor_round_trip_matches_json(cbor_server, operation):
     case = CASES.get(operation)
     if case is None:
         pytest.fail(f"{operation} is implemented but has no CBOR round-trip case: add one to "
-                    "CASES in tests/integration/test_cbor_roundtrip.py")
+                    "CASES in tests/integration/kinesis/test_cbor_roundtrip.py")
     results: dict[str, dict] = {}
     if case.runner is not None:
         env = new_env(cbor_server, operation)

@@ -25,7 +25,11 @@ from typing import Iterator, Optional
 
 import pytest
 
-from support import REPO_ROOT, TributaryServer
+from support import (
+    REPO_ROOT,
+    TributaryServer,
+    skip_under_url,
+)
 
 JS_DIR = REPO_ROOT / "tests" / "js"
 SCENARIO = JS_DIR / "scenario.mjs"
@@ -149,6 +153,7 @@ def offered_alpn_protocols(head: bytes) -> Optional[list[str]]:
 
 @pytest.fixture(scope="module")
 def node_binary() -> str:
+    skip_under_url("the scenario runs against a server of this module's own (TCP proxy, TLS)")
     node = shutil.which("node") or shutil.which("nodejs")
     if node is None:
         pytest.fail(f"node is not installed; {INSTALL_HINT}", pytrace=False)

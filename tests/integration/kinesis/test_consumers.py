@@ -18,11 +18,13 @@ from support import (
     DEFAULT_REGION,
     advance_test_clock,
     assert_error,
+    unique_name,
+)
+from .kinesis_support import (
     call,
     create_active_stream,
     kinesis_client,
     stream_arn,
-    unique_name,
     wait_until_gone,
 )
 

@@ -17,14 +17,16 @@ import pytest
 
 from support import (
     DEFAULT_ACCOUNT,
-    TWO_TO_128,
     assert_error,
+    unique_name,
+)
+from .kinesis_support import (
+    TWO_TO_128,
     call,
     create_active_stream,
     drain_shard,
     kinesis_client,
     shard_iterator,
-    unique_name,
     wait_for_status,
 )
 

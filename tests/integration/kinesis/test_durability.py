@@ -14,14 +14,16 @@ import pytest
 
 from support import (
     TributaryServer,
-    call,
-    create_active_stream,
     free_port,
     fresh_account,
+    unique_name,
+)
+from .kinesis_support import (
+    call,
+    create_active_stream,
     kinesis_client,
     read_tags,
     stream_status,
-    unique_name,
     wait_for_status,
     wait_until_gone,
 )

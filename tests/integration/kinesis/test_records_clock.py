@@ -19,6 +19,8 @@ from support import (
     TributaryServer,
     advance_test_clock,
     assert_error,
+)
+from .kinesis_support import (
     call,
     create_active_stream,
     drain_shard,

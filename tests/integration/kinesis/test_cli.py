@@ -12,11 +12,13 @@ import pytest
 
 from support import (
     DUMMY_SECRET,
-    create_active_stream,
     fresh_account,
+    unique_name,
+)
+from .kinesis_support import (
+    create_active_stream,
     kinesis_client,
     stream_arn,
-    unique_name,
 )
 
 CLI_TIMEOUT_SECONDS = 60

@@ -12,13 +12,15 @@ from support import (
     DEFAULT_ACCOUNT,
     advance_test_clock,
     assert_error,
+    fresh_account,
+    unique_name,
+)
+from .kinesis_support import (
     call,
     create_active_stream,
-    fresh_account,
     kinesis_client,
     read_tags,
     stream_arn,
-    unique_name,
     wait_for_status,
 )
 

@@ -41,10 +41,12 @@ except ImportError:  # cbor2 5.4 (Debian 12's python3-cbor2)
 from support import (
     DEFAULT_ACCESS_KEY,
     DEFAULT_REGION,
-    KINESIS_TARGET_PREFIX,
     RawResponse,
     raw_request,
     sign_headers,
+)
+from .kinesis_support import (
+    KINESIS_TARGET_PREFIX,
 )
 
 CBOR_CONTENT_TYPE = "application/x-amz-cbor-1.1"

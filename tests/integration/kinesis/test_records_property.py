@@ -18,7 +18,7 @@ import random
 import threading
 import time
 
-from support import (
+from .kinesis_support import (
     TWO_TO_128,
     create_active_stream,
     drain_shard,

@@ -16,7 +16,12 @@ import re
 
 import pytest
 
-from support import call, unique_name
+from support import (
+    unique_name,
+)
+from .kinesis_support import (
+    call,
+)
 
 STREAM_NAME_PATTERN = "[a-zA-Z0-9_.-]+"
 STREAM_ARN_PATTERN = r"arn:aws.*:kinesis:.*:\d{12}:stream/\S+"
@@ -591,7 +596,7 @@ def test_put_records_over_500_entries_as_recorded(server):
 
 def test_put_records_entry_hash_is_its_content_hash(server):
     # Java 17 computes c967cb7d for an entry with PartitionKey "k" and Data b"d" (see
-    # tests/unit/java_hash_test.cc); identical entries print the same value.
+    # tests/unit/aws/java_hash_test.cc); identical entries print the same value.
     records = [{"PartitionKey": "k", "Data": "ZA=="}] * 501
     response = call(server, "PutRecords", {"StreamName": unique_name(), "Records": records})
     listed = ", ".join([f"{ENTRY_CLASS}@c967cb7d"] * 501)

@@ -17,7 +17,7 @@ import random
 import threading
 import time
 
-from support import (
+from .kinesis_support import (
     create_active_stream,
     drain_shard,
     kinesis_client,

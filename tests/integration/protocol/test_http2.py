@@ -15,10 +15,12 @@ import subprocess
 import pytest
 
 from support import (
-    create_active_stream,
     exchange_bytes,
-    server_is_healthy,
     unique_name,
+)
+from kinesis.kinesis_support import (
+    create_active_stream,
+    server_is_healthy,
 )
 
 HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"

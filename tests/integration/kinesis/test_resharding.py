@@ -13,16 +13,18 @@ import pytest
 from support import (
     DEFAULT_ACCOUNT,
     DEFAULT_REGION,
-    TWO_TO_128,
     advance_test_clock,
-    call,
     assert_error,
+    unique_name,
+)
+from .kinesis_support import (
+    TWO_TO_128,
+    call,
     create_active_stream,
     even_split,
     kinesis_client,
     partition_key_hash,
     stream_status,
-    unique_name,
     wait_for_status,
 )
 

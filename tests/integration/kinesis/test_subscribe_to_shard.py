@@ -34,12 +34,14 @@ from support import (
     TributaryServer,
     advance_test_clock,
     assert_error,
+    sign_headers,
+    unique_name,
+)
+from .kinesis_support import (
     call,
     create_active_stream,
     kinesis_client,
-    sign_headers,
     stream_arn,
-    unique_name,
 )
 
 SHARD = "shardId-000000000000"
@@ -533,7 +535,7 @@ def read_event_stream_http1(server: TributaryServer, content_type: str, body: by
 
 
 def test_cbor_events(fast):
-    import cbor_support  # needs cbor2 (Debian's python3-cbor2; run.sh finds it)
+    from . import cbor_support  # needs cbor2 (Debian's python3-cbor2; run.sh finds it)
 
     client = kinesis_client(fast)
     name = create_active_stream(client)

@@ -14,13 +14,15 @@ from support import (
     TributaryServer,
     advance_test_clock,
     assert_error,
+    unique_name,
+)
+from .kinesis_support import (
     call,
     create_active_stream,
     drain_shard,
     kinesis_client,
     shard_iterator,
     stream_arn,
-    unique_name,
 )
 
 SHARD_0 = "shardId-000000000000"

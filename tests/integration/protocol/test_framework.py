@@ -21,18 +21,20 @@ import pytest
 from support import (
     DEFAULT_ACCESS_KEY,
     DEFAULT_REGION,
-    JSON_CONTENT_TYPE,
-    KINESIS_TARGET_PREFIX,
     assert_error,
-    call,
     exchange_bytes,
-    kinesis_headers,
     parse_status_line,
     raw_request,
     send_while_reading,
-    server_is_healthy,
     sign_headers,
     unique_name,
+)
+from kinesis.kinesis_support import (
+    JSON_CONTENT_TYPE,
+    KINESIS_TARGET_PREFIX,
+    call,
+    kinesis_headers,
+    server_is_healthy,
 )
 
 UUID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")

@@ -18,8 +18,11 @@ import pytest
 
 from support import (
     DEFAULT_ACCOUNT,
-    TWO_TO_128,
     assert_error,
+    unique_name,
+)
+from .kinesis_support import (
+    TWO_TO_128,
     call,
     create_active_stream,
     drain_shard,
@@ -30,7 +33,6 @@ from support import (
     shard_for_hash_key,
     shard_hash_ranges,
     shard_iterator,
-    unique_name,
     wait_until_gone,
 )
 
