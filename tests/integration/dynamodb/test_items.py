@@ -486,6 +486,24 @@ def test_many_writers_on_shared_and_distinct_items_keep_counts_exact(items_serve
     assert indexes["by-g"] == (len(with_g), sum(size_of({"pk": i["pk"], "g": i["g"]}) for i in with_g))
 
 
+def test_sync_writes_server_serves_items(tmp_path):
+    server = TributaryServer(data_dir=tmp_path / "sync", extra_args=FAST + ["--sync-writes"]).start()
+    try:
+        client = dynamodb_client(server)
+        table = create_table(client, range_key=False)
+        client.batch_write_item(RequestItems={table: [
+            {"PutRequest": {"Item": {"pk": {"S": f"k{i}"}}}} for i in range(25)]})
+        server.kill()
+        server.restart()
+        client = dynamodb_client(server)
+        out = client.batch_get_item(RequestItems={table: {"Keys": [
+            {"pk": {"S": f"k{i}"}} for i in range(25)]}})
+        assert len(out["Responses"][table]) == 25
+        assert counts(client, table)[0] == 25
+    finally:
+        server.stop()
+
+
 def produce(server, table, round_number, acknowledged, attempted, stop) -> None:
     client = dynamodb_client(server)
     batch = 0

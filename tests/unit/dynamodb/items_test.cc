@@ -68,6 +68,13 @@ TEST(ItemLayout, BaseKeyIsTableIndexZeroHashThenKeyComponents) {
   append_key_component(expected, s("p1"));
   append_key_component(expected, n("10"));
   EXPECT_EQ(key, expected);
+  // docs/storage-encoding.md's example: table 7, pk "a", sk 1.
+  Table seven = t;
+  seven.id = 7;
+  EXPECT_EQ(base_item_key(seven, item({{"pk", s("a")}, {"sk", n("1")}})),
+            std::string("\0\0\0\0\0\0\0\x07\0\0\0\0", 12) +
+                storage::KeyBuilder().u64(partition_key_hash(s("a"))).str() +
+                std::string("a\0\x01\x03\x82\x0b\0", 7));
   EXPECT_EQ(key.substr(0, 12), index_range_prefix(42, kBaseTableIndexId));
   // Equal numbers are one key; sort keys of one partition sort numerically.
   EXPECT_EQ(key, base_item_key(t, item({{"pk", s("p1")}, {"sk", n("1e1")}})));
