@@ -169,6 +169,16 @@ def test_not_yet_served_expression_members_are_refused_not_ignored(ddb):
     assert "Item" not in ddb.get_item(TableName=table, Key={"pk": {"S": "h"}})
     expect_error(lambda: ddb.get_item(TableName=table, Key={"pk": {"S": "h"}},
                                       ProjectionExpression="pk"), "ValidationException")
+    # Substitutions without an expression: dynalite's texts (its tests run against AWS).
+    expect_error(lambda: ddb.get_item(TableName=table, Key={"pk": {"S": "h"}},
+                                      ExpressionAttributeNames={"#a": "pk"}),
+                 "ValidationException",
+                 "ExpressionAttributeNames can only be specified when using expressions")
+    expect_error(lambda: ddb.delete_item(TableName=table, Key={"pk": {"S": "h"}},
+                                         ExpressionAttributeValues={":a": {"S": "x"}}),
+                 "ValidationException",
+                 "ExpressionAttributeValues can only be specified when using expressions: "
+                 "ConditionExpression is null")
 
 
 INVALID = "One or more parameter values were invalid: "
