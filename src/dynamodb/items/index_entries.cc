@@ -27,6 +27,10 @@ const AttributeValue* usable_key_value(const Item& item, const KeyAttribute& key
 
 bool is_maintained(const SecondaryIndex& index) { return !index.deleting_since_ms.has_value(); }
 
+bool is_backfilling(const SecondaryIndex& index, int64_t now_ms) {
+  return index.global && now_ms < index.active_at_ms;
+}
+
 Item project(const Table& table, const SecondaryIndex& index, const Item& item) {
   if (index.projection_type == "ALL") return item;
   Item out = key_attributes(table.key_schema, item);

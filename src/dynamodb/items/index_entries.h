@@ -30,6 +30,11 @@ struct IndexEntry {
 // CREATING (backfilling) is maintained, so the backfill and live writes meet.
 bool is_maintained(const SecondaryIndex& index);
 
+// Whether `index` is a global index still being backfilled at `now_ms` (created by UpdateTable,
+// CREATING until active_at_ms): some items may not have their entry yet, so the write path
+// checks that an old entry is stored before removing or counting it.
+bool is_backfilling(const SecondaryIndex& index, int64_t now_ms);
+
 // The attributes of `item` an index stores: the table's and the index's key attributes, plus
 // NonKeyAttributes (INCLUDE) or everything (ALL).
 Item project(const Table& table, const SecondaryIndex& index, const Item& item);

@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <thread>
 #include <vector>
 
 #include "dynamodb/items/counters.h"
 #include "dynamodb/items/index_entries.h"
+#include "dynamodb/items/index_maintenance.h"
 #include "dynamodb/items/item_keys.h"
 #include "dynamodb/items/item_reads.h"
 #include "dynamodb/items/write_path.h"
@@ -365,6 +367,86 @@ TEST(WritePath, ConcurrentWritersKeepCountsExact) {
   EXPECT_EQ(c[0], (Counts{items, bytes}));
   EXPECT_EQ(c[2], (Counts{gsi_items, gsi_bytes}));
   EXPECT_EQ(gsi_items, items);  // every item has g and gs
+}
+
+// Every entry of index `index_id` must be exactly the entries of the stored items, and the
+// counters must match a recount.
+void expect_index_matches_items(storage::Engine& engine, const Table& table,
+                                const SecondaryIndex& index) {
+  std::map<std::string, std::string> expected;
+  auto items_it = engine.iterate(storage::Keyspace::kItems);
+  const std::string base = index_range_prefix(table.id, 0);
+  const std::string range = index_range_prefix(table.id, index.id);
+  std::map<std::string, std::string> actual;
+  int64_t bytes = 0;
+  for (items_it->seek_to_first(); items_it->valid(); items_it->next()) {
+    const std::string key(items_it->key());
+    if (key.rfind(base, 0) == 0) {
+      if (auto entry = index_entry(table, index, *decode_item(items_it->value()))) {
+        expected[entry->key] = entry->value;
+      }
+    } else if (key.rfind(range, 0) == 0) {
+      actual[key] = std::string(items_it->value());
+      bytes += static_cast<int64_t>(item_size(*decode_item(items_it->value())));
+    }
+  }
+  EXPECT_EQ(actual, expected);
+  CountsByIndex counts;
+  ASSERT_TRUE(read_counts(engine, table.id, &counts).is_ok());
+  EXPECT_EQ(counts[index.id], (Counts{static_cast<int64_t>(actual.size()), bytes}));
+}
+
+TEST(IndexMaintenance, BackfillRacingWritersThenDrop) {
+  auto engine = storage::make_memory_engine();
+  const WritePath path{*engine, false, nullptr};
+  Table before = test_table();
+  before.indexes.clear();
+  const auto write = [&](const Table& t, int i, bool del, int version) {
+    const std::string pk = "k" + std::to_string(i);
+    Item value = item({{"pk", s(pk)}, {"sk", n("1")}, {"v", s(std::to_string(version))}});
+    if ((i + version) % 3 != 0) put_attribute(value, "a", s("A" + std::to_string(version % 4)));
+    ASSERT_TRUE(path.write(
+        t, key_of(pk, "1"),
+        [&](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+          return del ? WriteDecision::remove() : WriteDecision::put(value);
+        },
+        0));
+  };
+  for (int i = 0; i < 600; ++i) write(before, i, false, 0);
+
+  Table after = before;
+  SecondaryIndex added = test_table().indexes[2];  // "byall" on a, ALL
+  added.id = 9;
+  added.active_at_ms = 1'000'000;  // backfilling at time 0
+  after.indexes.push_back(added);
+  // Writes that know the index before the backfill reaches their items (deterministic), then
+  // writes racing the backfill.
+  for (int i = 0; i < 100; ++i) write(after, i, i % 4 == 0, i % 2 == 0 ? 0 : 5);
+  std::thread backfill([&] { EXPECT_TRUE(backfill_index(path, after, added).is_ok()); });
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, w] {
+      for (int op = 0; op < 300; ++op) {
+        const int i = (op * 13 + w * 101) % 700;
+        write(after, i, op % 5 == 0, op + 1);
+      }
+    });
+  }
+  backfill.join();
+  for (auto& t : writers) t.join();
+  expect_index_matches_items(*engine, after, added);
+  // Idempotent.
+  EXPECT_TRUE(backfill_index(path, after, added).is_ok());
+  expect_index_matches_items(*engine, after, added);
+
+  EXPECT_TRUE(drop_index(*engine, after.id, added.id).is_ok());
+  CountsByIndex counts;
+  ASSERT_TRUE(read_counts(*engine, after.id, &counts).is_ok());
+  EXPECT_EQ(counts.count(added.id), 0u);
+  EXPECT_GT(counts[kBaseTableIndexId].items, 0);
+  auto it = engine->iterate(storage::Keyspace::kItems);
+  it->seek(index_range_prefix(after.id, added.id));
+  EXPECT_TRUE(!it->valid() || it->key().rfind(index_range_prefix(after.id, added.id), 0) != 0);
 }
 
 }  // namespace
