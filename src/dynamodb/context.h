@@ -14,6 +14,10 @@
 
 namespace trib::dynamodb {
 
+namespace items {
+class ChangeCapture;
+}
+
 struct DynamoDbOptions {
   int64_t create_table_ms = 500;  // a new table stays CREATING
   int64_t delete_table_ms = 500;  // a deleted table stays DELETING
@@ -31,6 +35,8 @@ struct DynamoDbContext {
   const DynamoDbOptions& options;
   const TokenSealer& sealer;
   const aws::ValidationStyle& validation_style;
+  // The change-capture hook of the item write path (items/change_capture.h); none yet.
+  items::ChangeCapture* change_capture = nullptr;
 };
 
 using Input = aws::Value;

@@ -3,8 +3,13 @@
 // builds the dispatch table from it).
 #pragma once
 
-#define TRIB_DYNAMODB_OPERATIONS(X) \
-  X(CreateTable, create_table)      \
-  X(DeleteTable, delete_table)      \
-  X(DescribeTable, describe_table)  \
-  X(ListTables, list_tables)
+#define TRIB_DYNAMODB_OPERATIONS(X)   \
+  X(BatchGetItem, batch_get_item)     \
+  X(BatchWriteItem, batch_write_item) \
+  X(CreateTable, create_table)        \
+  X(DeleteItem, delete_item)          \
+  X(DeleteTable, delete_table)        \
+  X(DescribeTable, describe_table)    \
+  X(GetItem, get_item)                \
+  X(ListTables, list_tables)          \
+  X(PutItem, put_item)

@@ -13,12 +13,9 @@ const std::map<std::string_view, OperationHandler>& operation_table() {
 const std::map<std::string_view, std::string_view>& unsupported_operations() {
   static const std::map<std::string_view, std::string_view> table = {
       {"BatchExecuteStatement", "issue 11 (transactions, PartiQL, TTL)"},
-      {"BatchGetItem", "issue 10: not built yet"},
-      {"BatchWriteItem", "issue 10: not built yet"},
       {"CreateBackup", "backups and point-in-time recovery are not served"},
       {"CreateGlobalTable", "global tables (one region per server) are not served"},
       {"DeleteBackup", "backups and point-in-time recovery are not served"},
-      {"DeleteItem", "issue 10: not built yet"},
       {"DeleteResourcePolicy", "resource policies are not served yet"},
       {"DescribeBackup", "backups and point-in-time recovery are not served"},
       {"DescribeContinuousBackups", "backups and point-in-time recovery are not served"},
@@ -37,7 +34,6 @@ const std::map<std::string_view, std::string_view>& unsupported_operations() {
       {"ExecuteStatement", "issue 11 (transactions, PartiQL, TTL)"},
       {"ExecuteTransaction", "issue 11 (transactions, PartiQL, TTL)"},
       {"ExportTableToPointInTime", "backups and point-in-time recovery are not served"},
-      {"GetItem", "issue 10: not built yet"},
       {"GetResourcePolicy", "resource policies are not served yet"},
       {"ImportTable", "S3 import and export are not served (no S3)"},
       {"ListBackups", "backups and point-in-time recovery are not served"},
@@ -46,7 +42,6 @@ const std::map<std::string_view, std::string_view>& unsupported_operations() {
       {"ListGlobalTables", "global tables (one region per server) are not served"},
       {"ListImports", "S3 import and export are not served (no S3)"},
       {"ListTagsOfResource", "issue 10: not built yet"},
-      {"PutItem", "issue 10: not built yet"},
       {"PutResourcePolicy", "resource policies are not served yet"},
       {"Query", "issue 10: not built yet"},
       {"RestoreTableFromBackup", "backups and point-in-time recovery are not served"},

@@ -11,7 +11,7 @@ DynamoDbService::DynamoDbService(storage::Engine& engine, DynamoDbOptions option
     : model_(model::ServiceModel::embedded("dynamodb-2012-08-10")),
       options_(options),
       tables_(engine),
-      context_{tables_, engine, options_, sealer, validation_style_} {
+      context_{tables_, engine, options_, sealer, validation_style_, nullptr} {
   validation_style_.wording = options_.validation_wording;
 }
 

@@ -92,8 +92,10 @@ aws::Value table_description(const Table& t, int64_t now_ms, const TableCounts& 
       if (creating) d.set("Backfilling", true);
       d.set("ProvisionedThroughput", throughput_description(index.throughput));
     }
-    d.set("IndexSizeBytes", int64_t{0});
-    d.set("ItemCount", int64_t{0});
+    const auto index_counts = counts.indexes.find(index.id);
+    const bool counted = index_counts != counts.indexes.end();
+    d.set("IndexSizeBytes", counted ? index_counts->second.second : int64_t{0});
+    d.set("ItemCount", counted ? index_counts->second.first : int64_t{0});
     d.set("IndexArn", t.arn() + "/index/" + index.name);
     if (index.global && on_demand) {
       d.set("OnDemandThroughput",

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <utility>
 
 #include "aws/value.h"
 #include "dynamodb/tables/table.h"
@@ -12,6 +14,8 @@ namespace trib::dynamodb {
 struct TableCounts {
   int64_t item_count = 0;
   int64_t size_bytes = 0;
+  // By SecondaryIndex::id; an index not listed has no items.
+  std::map<uint32_t, std::pair<int64_t, int64_t>> indexes;  // id -> (items, bytes)
 };
 
 // `status` overrides the computed TableStatus: CreateTable always answers CREATING and

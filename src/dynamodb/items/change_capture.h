@@ -1,0 +1,36 @@
+// The change-capture hook: called by the write path for every item write with the old and new
+// images, inside the write's transaction; what it adds to the batch commits atomically with the
+// item (DESIGN.md scale-out rule 2). No consumer yet: DynamoDB Streams and the Kinesis
+// streaming destination attach here.
+#pragma once
+
+#include <cstdint>
+
+#include "dynamodb/tables/table.h"
+#include "dynamodb/values/attribute_value.h"
+#include "storage/engine.h"
+
+namespace trib::dynamodb::items {
+
+// What a write did to the item. kNone: nothing changed (a put of an identical item, a delete
+// of a missing one, a step that chose not to write); streams emit no record for it.
+enum class ChangeKind : uint8_t { kNone, kInsert, kModify, kRemove };
+
+struct ItemChange {
+  const Table& table;
+  const Item* old_image;  // null when the item did not exist
+  const Item* new_image;  // null when the item does not exist afterwards
+  int64_t time_ms;        // the request's time (the one clock)
+  ChangeKind kind;
+};
+
+class ChangeCapture {
+ public:
+  virtual ~ChangeCapture() = default;
+  // Adds the change's records to `batch` (the item's own batch). A non-ok status aborts the
+  // write (nothing is committed). May be called again for the same write if an optimistic
+  // engine retries the transaction; it must then produce the same records.
+  virtual storage::Status capture(const ItemChange& change, storage::WriteBatch& batch) = 0;
+};
+
+}  // namespace trib::dynamodb::items

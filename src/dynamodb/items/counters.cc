@@ -1,0 +1,60 @@
+#include "dynamodb/items/counters.h"
+
+#include "dynamodb/items/item_keys.h"
+#include "storage/keys.h"
+
+namespace trib::dynamodb::items {
+
+std::string counter_stripe_key(uint64_t table_id, int stripe) {
+  std::string out = index_range_prefix(table_id, kCounterRangeId);
+  out.push_back(static_cast<char>(stripe));
+  return out;
+}
+
+std::string encode_counts(const CountsByIndex& counts) {
+  storage::KeyBuilder out;
+  for (const auto& [index_id, c] : counts) {
+    if (c == Counts{}) continue;
+    out.u32(index_id).u64(static_cast<uint64_t>(c.items)).u64(static_cast<uint64_t>(c.bytes));
+  }
+  return out.take();
+}
+
+std::optional<CountsByIndex> decode_counts(std::string_view bytes) {
+  storage::KeyReader in(bytes);
+  CountsByIndex out;
+  while (!in.done()) {
+    uint32_t index_id = 0;
+    uint64_t items = 0;
+    uint64_t size = 0;
+    if (!in.u32(&index_id) || !in.u64(&items) || !in.u64(&size)) return std::nullopt;
+    out[index_id] = Counts{static_cast<int64_t>(items), static_cast<int64_t>(size)};
+  }
+  return out;
+}
+
+void add_counts(CountsByIndex& counts, const CountsByIndex& delta) {
+  for (const auto& [index_id, d] : delta) {
+    Counts& c = counts[index_id];
+    c.items += d.items;
+    c.bytes += d.bytes;
+    if (c == Counts{}) counts.erase(index_id);
+  }
+}
+
+storage::Status read_counts(storage::Engine& engine, uint64_t table_id, CountsByIndex* out) {
+  out->clear();
+  const std::string prefix = index_range_prefix(table_id, kCounterRangeId);
+  storage::IteratorOptions options;
+  options.lower_bound = prefix;
+  options.upper_bound = storage::prefix_successor(prefix);
+  auto it = engine.iterate(storage::Keyspace::kItems, options);
+  for (it->seek(prefix); it->valid(); it->next()) {
+    auto stripe = decode_counts(it->value());
+    if (!stripe) return storage::Status::corruption("undecodable item counter stripe");
+    add_counts(*out, *stripe);
+  }
+  return it->status();
+}
+
+}  // namespace trib::dynamodb::items

@@ -1,0 +1,50 @@
+// ItemCount and size in bytes of a table and of each of its indexes, kept current by the write
+// path and persisted in the same atomic batch as the item (docs/storage-encoding.md, "DynamoDB
+// items": counter stripes).
+//
+// A table's counts are spread over kCounterStripes keys; a write updates the stripe chosen by
+// the top bits of its item's partition-key hash, so writes to different partitions rarely
+// share a counter key (no hot key serialising a table's writes), and a stripe covers one
+// contiguous range of partition hashes: the same range a hash-partitioned backend would keep
+// the item in (DESIGN.md scale-out rule 1). Readers sum the stripes.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "storage/engine.h"
+
+namespace trib::dynamodb::items {
+
+inline constexpr int kCounterStripeBits = 6;
+inline constexpr int kCounterStripes = 1 << kCounterStripeBits;  // 64
+
+struct Counts {
+  int64_t items = 0;
+  int64_t bytes = 0;
+  friend bool operator==(const Counts&, const Counts&) = default;
+};
+// By index id (items::kBaseTableIndexId for the table itself).
+using CountsByIndex = std::map<uint32_t, Counts>;
+
+// The stripe of an item with this partition-key hash.
+inline int counter_stripe(uint64_t partition_hash) {
+  return static_cast<int>(partition_hash >> (64 - kCounterStripeBits));
+}
+std::string counter_stripe_key(uint64_t table_id, int stripe);
+
+// A stripe's value: (u32 index id | i64 items | i64 bytes)*, big-endian, by index id; entries
+// at zero are dropped. nullopt when `bytes` is not such a value.
+std::string encode_counts(const CountsByIndex& counts);
+std::optional<CountsByIndex> decode_counts(std::string_view bytes);
+
+// Adds `delta` to `counts` (entries reaching zero are dropped).
+void add_counts(CountsByIndex& counts, const CountsByIndex& delta);
+
+// The table's counts: every stripe summed (a consistent snapshot of them).
+storage::Status read_counts(storage::Engine& engine, uint64_t table_id, CountsByIndex* out);
+
+}  // namespace trib::dynamodb::items

@@ -1,0 +1,55 @@
+// Where items and index entries live in the `items` keyspace, and the checks that turn a
+// request's Item or Key into a table key (AWS's texts). Layout drawn in
+// docs/storage-encoding.md, "DynamoDB items".
+//
+//   base item    table | u32 0        | u64 hash(pk) | pk | [sk]
+//   LSI entry    table | u32 index id | u64 hash(pk) | pk | lsi sk | [sk]
+//   GSI entry    table | u32 index id | u64 hash(gpk) | gpk | [gsk] | pk | [sk]
+//   counters     table | u32 ffffffff | u8 stripe
+//
+// `table` is table_items_prefix(incarnation id) (8 bytes), so DeleteTable's range delete
+// removes all of them; pk/sk are key components (values/item_codec.h).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "aws/error.h"
+#include "dynamodb/tables/table.h"
+#include "dynamodb/values/attribute_value.h"
+
+namespace trib::dynamodb::items {
+
+inline constexpr uint32_t kBaseTableIndexId = 0;         // SecondaryIndex::id starts at 1
+inline constexpr uint32_t kCounterRangeId = 0xffffffff;  // never a SecondaryIndex::id
+
+// Limits on key values (facts §4: the limit itself is accepted, one byte more is not).
+inline constexpr size_t kMaxHashKeyBytes = 2048;
+inline constexpr size_t kMaxRangeKeyBytes = 1024;
+
+// 'S', 'N' or 'B' for the scalar key types, 0 for any other type.
+char key_type_char(AttributeType type);
+
+// Key bytes of an index's or table's range: table | u32 index id.
+std::string index_range_prefix(uint64_t table_id, uint32_t index_id);
+
+// The storage key of the item whose key attributes are in `item` (validated: every key
+// attribute present, of its type).
+std::string base_item_key(const Table& table, const Item& item);
+
+// The key attributes (of `schema`) copied out of `item`; those absent are skipped.
+Item key_attributes(const KeySchema& schema, const Item& item);
+
+// The table key of an item to write (PutItem, BatchWriteItem PutRequest), checked as AWS does:
+// for the hash then the range attribute, missing, type, empty value, size; then each index's
+// key attributes that are present: type, empty value. Returns the key attributes.
+aws::AwsResult<Item> check_item_keys(const Table& table, const Item& item);
+
+// A Key member (GetItem, DeleteItem, batch requests): exactly the table's key attributes, of
+// their types (else "The provided key element does not match the schema"), not empty, within
+// the size limits.
+aws::AwsResult<Ok> check_key(const Table& table, const Item& key);
+
+}  // namespace trib::dynamodb::items

@@ -1,0 +1,78 @@
+// What the item operations share: the table an item request may use, request options
+// (ReturnConsumedCapacity, ReturnItemCollectionMetrics, AttributesToGet), the capacity
+// arithmetic (facts §12) and its ConsumedCapacity output, ItemCollectionMetrics.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "dynamodb/context.h"
+#include "dynamodb/items/write_path.h"
+#include "dynamodb/values/attribute_value.h"
+
+namespace trib::dynamodb::items {
+
+// Items are at most 400 KB (facts §4, §8).
+inline constexpr size_t kMaxItemBytes = 409600;
+// The item-too-large text of PutItem and BatchWriteItem (facts §8, recorded).
+inline constexpr std::string_view kItemTooLarge = "Item size has exceeded the maximum allowed size";
+
+// The table `name_or_arn` names, usable by item operations: ACTIVE or UPDATING. A missing
+// table, and (as dynalite answers, whose tests run against AWS: its getTable with
+// checkStatus) one CREATING or DELETING, is ResourceNotFoundException
+// `Requested resource not found`.
+aws::AwsResult<TableCatalog::TablePtr> item_table(const DynamoDbContext& ctx,
+                                                  const aws::RequestContext& request,
+                                                  std::string_view name_or_arn,
+                                                  std::string_view member_path = "TableName");
+
+// The write path configured for this server (--sync-writes, the change-capture hook).
+WritePath write_path(const DynamoDbContext& ctx);
+
+// ReturnConsumedCapacity: NONE (or absent), TOTAL, INDEXES.
+enum class CapacityDetail : uint8_t { kNone, kTotal, kIndexes };
+CapacityDetail capacity_detail(const aws::Value& input);
+
+// Read units of one item read (facts §12): ⌈size / 4 KB⌉, at least 1 (a missing item too),
+// halved when eventually consistent.
+double read_units(size_t item_bytes, bool consistent);
+
+// Units of one operation on one table, by index, summed over the operation's items.
+struct TableCapacity {
+  explicit TableCapacity(std::string name) : table_name(std::move(name)) {}
+  std::string table_name;
+  double table_units = 0;
+  std::vector<IndexUnits> index_units;  // one entry per index, in first-seen order
+  void add_write(const WriteOutcome& outcome);
+  double total() const;
+};
+
+// ConsumedCapacity: {TableName, CapacityUnits} with TOTAL; INDEXES adds Table and the
+// GlobalSecondaryIndexes / LocalSecondaryIndexes maps of the indexes written.
+aws::Value consumed_capacity(const TableCapacity& capacity, CapacityDetail detail);
+
+// ReturnItemCollectionMetrics SIZE on a table with a local index: {ItemCollectionKey,
+// SizeEstimateRangeGB}. nullopt when not asked or the table has no local index.
+bool wants_item_collection_metrics(const aws::Value& input, const Table& table);
+aws::Value item_collection_metrics(const Table& table, const Item& key);
+
+// AttributesToGet (legacy) and ProjectionExpression of GetItem and BatchGetItem's
+// KeysAndAttributes: the projection to apply, or an error. ProjectionExpression waits for the
+// expression parser (refused with a ValidationException saying so).
+struct Projection {
+  std::optional<std::vector<std::string>> attributes;  // nullopt: the whole item
+};
+aws::AwsResult<Projection> read_projection(const aws::Value& input);
+Item apply_projection(const Projection& projection, const Item& item);
+
+// The condition members of PutItem and DeleteItem: ConditionExpression and Expected are not
+// served yet (not_served_yet); ExpressionAttributeNames / ExpressionAttributeValues without an
+// expression get dynalite's texts (its tests run against AWS).
+aws::AwsResult<Ok> check_condition_members(const aws::Value& input);
+
+// A refusal of a request member Tributary does not serve yet (the expression language is
+// being built): a ValidationException that names it, never a silent ignore.
+aws::AwsError not_served_yet(std::string_view member);
+
+}  // namespace trib::dynamodb::items

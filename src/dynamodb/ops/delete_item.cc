@@ -1,0 +1,51 @@
+// DeleteItem: removes an item through the write path (items/write_path.h). A missing item is
+// not an error and costs 1 write unit (facts §12).
+// Differences from AWS (docs/compatibility.md): ConditionExpression and Expected wait for the
+// expression language and are refused with a ValidationException saying so.
+#include "dynamodb/errors.h"
+#include "dynamodb/items/item_keys.h"
+#include "dynamodb/items/item_requests.h"
+#include "dynamodb/operations.h"
+
+namespace trib::dynamodb::ops {
+
+Output delete_item(DynamoDbContext& ctx, const aws::RequestContext& request, const Input& input) {
+  const aws::Value* wire_key = input.find("Key");
+  auto key = item_from_wire(wire_key ? *wire_key : aws::Value::map());
+  if (!key) return aws::fail(std::move(key.error()));
+  const std::string* return_values = input.string_member("ReturnValues");
+  if (return_values && *return_values != "NONE" && *return_values != "ALL_OLD") {
+    return aws::fail(validation("ReturnValues can only be ALL_OLD or NONE"));
+  }
+  if (auto ok = items::check_condition_members(input); !ok) return aws::fail(std::move(ok.error()));
+  const std::string* name = input.string_member("TableName");
+  auto table = items::item_table(ctx, request, name ? *name : std::string_view());
+  if (!table) return aws::fail(std::move(table.error()));
+  if (auto ok = items::check_key(**table, *key); !ok) return aws::fail(std::move(ok.error()));
+
+  auto outcome = items::write_path(ctx).write(
+      **table, *key,
+      [&](const std::optional<Item>& old_item) -> aws::AwsResult<items::WriteDecision> {
+        // Condition hook: ConditionExpression / Expected are evaluated here against old_item.
+        (void)old_item;
+        return items::WriteDecision::remove();
+      },
+      request.now_ms);
+  if (!outcome) return aws::fail(std::move(outcome.error()));
+
+  aws::Value out = aws::Value::map();
+  if (return_values && *return_values == "ALL_OLD" && outcome->old_item) {
+    out.set("Attributes", item_to_wire(*outcome->old_item));
+  }
+  if (const auto detail = items::capacity_detail(input); detail != items::CapacityDetail::kNone) {
+    items::TableCapacity capacity{(*table)->key.name};
+    capacity.add_write(*outcome);
+    out.set("ConsumedCapacity", items::consumed_capacity(capacity, detail));
+  }
+  if (items::wants_item_collection_metrics(input, **table)) {
+    out.set("ItemCollectionMetrics", items::item_collection_metrics(**table, *key));
+  }
+  return out;
+}
+
+}  // namespace trib::dynamodb::ops

@@ -1,0 +1,453 @@
+// The item storage layout, index entries as a function of (old image, new image), the
+// counters and the write path (dynamodb/items/).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <thread>
+#include <vector>
+
+#include "dynamodb/items/counters.h"
+#include "dynamodb/items/index_entries.h"
+#include "dynamodb/items/index_maintenance.h"
+#include "dynamodb/items/item_keys.h"
+#include "dynamodb/items/item_reads.h"
+#include "dynamodb/items/write_path.h"
+#include "dynamodb/tables/table_catalog.h"
+#include "dynamodb/values/item_codec.h"
+#include "storage/keys.h"
+
+namespace trib::dynamodb::items {
+namespace {
+
+AttributeValue s(std::string v) { return AttributeValue::string(std::move(v)); }
+AttributeValue n(std::string_view v) { return AttributeValue::number(Number::parse(v).value()); }
+
+Item item(std::initializer_list<std::pair<std::string, AttributeValue>> entries) {
+  Item out;
+  for (const auto& [name, value] : entries) put_attribute(out, name, value);
+  return out;
+}
+
+// pk S, sk N; LSI "bylsi" on (pk, l) KEYS_ONLY (id 1); GSI "bygsi" on (g S, gs N) INCLUDE x
+// (id 2); GSI "byall" on (a S) ALL (id 3).
+Table test_table() {
+  Table t;
+  t.id = 42;
+  t.key.name = "tbl";
+  t.key_schema.hash = {"pk", 'S'};
+  t.key_schema.range = KeyAttribute{"sk", 'N'};
+  SecondaryIndex lsi;
+  lsi.name = "bylsi";
+  lsi.id = 1;
+  lsi.key_schema.hash = {"pk", 'S'};
+  lsi.key_schema.range = KeyAttribute{"l", 'S'};
+  lsi.projection_type = "KEYS_ONLY";
+  SecondaryIndex gsi;
+  gsi.name = "bygsi";
+  gsi.global = true;
+  gsi.id = 2;
+  gsi.key_schema.hash = {"g", 'S'};
+  gsi.key_schema.range = KeyAttribute{"gs", 'N'};
+  gsi.projection_type = "INCLUDE";
+  gsi.non_key_attributes = {"x"};
+  SecondaryIndex all;
+  all.name = "byall";
+  all.global = true;
+  all.id = 3;
+  all.key_schema.hash = {"a", 'S'};
+  all.projection_type = "ALL";
+  t.indexes = {lsi, gsi, all};
+  return t;
+}
+
+TEST(ItemLayout, BaseKeyIsTableIndexZeroHashThenKeyComponents) {
+  const Table t = test_table();
+  const Item i = item({{"pk", s("p1")}, {"sk", n("10")}, {"v", s("x")}});
+  const std::string key = base_item_key(t, i);
+  std::string expected = table_items_prefix(42);
+  expected += storage::KeyBuilder().u32(0).u64(partition_key_hash(s("p1"))).str();
+  append_key_component(expected, s("p1"));
+  append_key_component(expected, n("10"));
+  EXPECT_EQ(key, expected);
+  // docs/storage-encoding.md's example: table 7, pk "a", sk 1.
+  Table seven = t;
+  seven.id = 7;
+  EXPECT_EQ(base_item_key(seven, item({{"pk", s("a")}, {"sk", n("1")}})),
+            std::string("\0\0\0\0\0\0\0\x07\0\0\0\0", 12) +
+                storage::KeyBuilder().u64(partition_key_hash(s("a"))).str() +
+                std::string("a\0\x01\x03\x82\x0b\0", 7));
+  EXPECT_EQ(key.substr(0, 12), index_range_prefix(42, kBaseTableIndexId));
+  // Equal numbers are one key; sort keys of one partition sort numerically.
+  EXPECT_EQ(key, base_item_key(t, item({{"pk", s("p1")}, {"sk", n("1e1")}})));
+  EXPECT_LT(base_item_key(t, item({{"pk", s("p1")}, {"sk", n("9")}})), key);
+  EXPECT_LT(base_item_key(t, item({{"pk", s("p1")}, {"sk", n("-100")}})),
+            base_item_key(t, item({{"pk", s("p1")}, {"sk", n("-99")}})));
+}
+
+TEST(ItemLayout, EveryKeyOfATableStartsWithItsIncarnationPrefix) {
+  const Table t = test_table();
+  const Item i = item({{"pk", s("p")},
+                       {"sk", n("1")},
+                       {"l", s("L")},
+                       {"g", s("G")},
+                       {"gs", n("2")},
+                       {"a", s("A")}});
+  const std::string prefix = table_items_prefix(42);
+  EXPECT_EQ(base_item_key(t, i).rfind(prefix, 0), 0u);
+  for (const SecondaryIndex& index : t.indexes) {
+    auto entry = index_entry(t, index, i);
+    ASSERT_TRUE(entry) << index.name;
+    EXPECT_EQ(entry->key.rfind(index_range_prefix(42, index.id), 0), 0u) << index.name;
+  }
+  EXPECT_EQ(counter_stripe_key(42, 5).rfind(prefix, 0), 0u);
+}
+
+TEST(IndexEntries, SparseAndProjected) {
+  const Table t = test_table();
+  const Item i = item({{"pk", s("p")},
+                       {"sk", n("1")},
+                       {"g", s("G")},
+                       {"gs", n("2")},
+                       {"x", s("X")},
+                       {"y", s("Y")}});
+  // No "l": not in the LSI; no "a": not in byall.
+  EXPECT_FALSE(index_entry(t, t.indexes[0], i));
+  EXPECT_FALSE(index_entry(t, t.indexes[2], i));
+  // A GSI key of the wrong type or empty is not indexed either.
+  EXPECT_FALSE(index_entry(t, t.indexes[1],
+                           item({{"pk", s("p")}, {"sk", n("1")}, {"g", n("1")}, {"gs", n("2")}})));
+  EXPECT_FALSE(index_entry(t, t.indexes[1],
+                           item({{"pk", s("p")}, {"sk", n("1")}, {"g", s("")}, {"gs", n("2")}})));
+  auto entry = index_entry(t, t.indexes[1], i);
+  ASSERT_TRUE(entry);
+  // INCLUDE x: table keys + index keys + x, not y.
+  const Item projected =
+      item({{"pk", s("p")}, {"sk", n("1")}, {"g", s("G")}, {"gs", n("2")}, {"x", s("X")}});
+  EXPECT_EQ(decode_item(entry->value), projected);
+  EXPECT_EQ(entry->size, item_size(projected));
+  // KEYS_ONLY and ALL.
+  const Item with_l = item({{"pk", s("p")}, {"sk", n("1")}, {"l", s("L")}, {"y", s("Y")}});
+  EXPECT_EQ(decode_item(index_entry(t, t.indexes[0], with_l)->value),
+            item({{"pk", s("p")}, {"sk", n("1")}, {"l", s("L")}}));
+  const Item with_a = item({{"pk", s("p")}, {"sk", n("1")}, {"a", s("A")}, {"y", s("Y")}});
+  EXPECT_EQ(decode_item(index_entry(t, t.indexes[2], with_a)->value), with_a);
+}
+
+TEST(IndexEntries, EqualIndexKeysCoexistAndLocalIndexesShareThePartitionHash) {
+  const Table t = test_table();
+  const Item a =
+      item({{"pk", s("p1")}, {"sk", n("1")}, {"g", s("G")}, {"gs", n("2")}, {"l", s("L")}});
+  const Item b =
+      item({{"pk", s("p2")}, {"sk", n("1")}, {"g", s("G")}, {"gs", n("2")}, {"l", s("L")}});
+  EXPECT_NE(index_entry(t, t.indexes[1], a)->key, index_entry(t, t.indexes[1], b)->key);
+  // GSI: the index partition key's hash leads.
+  const std::string gsi_key = index_entry(t, t.indexes[1], a)->key;
+  EXPECT_EQ(gsi_key.substr(12, 8), storage::KeyBuilder().u64(partition_key_hash(s("G"))).str());
+  // LSI: the table's partition hash leads, as for the base item.
+  const std::string lsi_key = index_entry(t, t.indexes[0], a)->key;
+  EXPECT_EQ(lsi_key.substr(12, 8), base_item_key(t, a).substr(12, 8));
+  // Two items of one partition with one LSI sort key value: distinct entries.
+  const Item a2 = item({{"pk", s("p1")}, {"sk", n("2")}, {"l", s("L")}});
+  EXPECT_NE(index_entry(t, t.indexes[0], a)->key, index_entry(t, t.indexes[0], a2)->key);
+}
+
+TEST(IndexEntries, ChangesAndWriteUnitsFollowFromOldAndNewImages) {
+  const Table t = test_table();
+  const Item base = item({{"pk", s("p")},
+                          {"sk", n("1")},
+                          {"g", s("G")},
+                          {"gs", n("2")},
+                          {"x", s("X")},
+                          {"y", s("Y")}});
+  const auto gsi_change = [&](const Item* before, const Item* after) {
+    for (const IndexChange& c : index_changes(t, before, after)) {
+      if (c.index->name == "bygsi") return c;
+    }
+    return IndexChange{};
+  };
+  // Insert and delete: one entry written, 1 unit.
+  EXPECT_EQ(gsi_change(nullptr, &base).write_units(), 1.0);
+  EXPECT_EQ(gsi_change(&base, nullptr).write_units(), 1.0);
+  // Only a non-projected attribute changes: nothing written.
+  Item y_changed = base;
+  put_attribute(y_changed, "y", s("Z"));
+  EXPECT_FALSE(gsi_change(&base, &y_changed).writes());
+  EXPECT_EQ(gsi_change(&base, &y_changed).write_units(), 0.0);
+  // A projected attribute changes: rewritten in place, 1 unit.
+  Item x_changed = base;
+  put_attribute(x_changed, "x", s("W"));
+  EXPECT_EQ(gsi_change(&base, &x_changed).write_units(), 1.0);
+  // The index key changes: removal + addition, 2 units.
+  Item moved = base;
+  put_attribute(moved, "g", s("H"));
+  EXPECT_EQ(gsi_change(&base, &moved).write_units(), 2.0);
+  // Neither before nor after in the index: 0.
+  const Item plain = item({{"pk", s("p")}, {"sk", n("1")}});
+  EXPECT_EQ(gsi_change(&plain, &plain).write_units(), 0.0);
+  // Large entries: ⌈size / 1 KB⌉.
+  Item big = base;
+  put_attribute(big, "x", s(std::string(3000, 'x')));
+  EXPECT_EQ(gsi_change(nullptr, &big).write_units(), 3.0);
+
+  // apply(): a moved entry deletes its old key and puts the new one.
+  storage::WriteBatch batch;
+  gsi_change(&base, &moved).apply(batch);
+  ASSERT_EQ(batch.size(), 2u);
+  EXPECT_EQ(batch.ops()[0].type, storage::WriteBatch::OpType::kDelete);
+  EXPECT_EQ(batch.ops()[1].type, storage::WriteBatch::OpType::kPut);
+  // An index being deleted is not maintained.
+  Table deleting = t;
+  deleting.indexes[1].deleting_since_ms = 1;
+  EXPECT_EQ(index_changes(deleting, nullptr, &base).size(), 2u);
+}
+
+TEST(Counters, EncodeDecodeAndAdd) {
+  CountsByIndex counts{{0, {3, 120}}, {2, {1, 40}}};
+  EXPECT_EQ(decode_counts(encode_counts(counts)), counts);
+  EXPECT_FALSE(decode_counts("abc"));
+  add_counts(counts, {{0, {-3, -120}}, {5, {1, 7}}});
+  EXPECT_EQ(counts, (CountsByIndex{{2, {1, 40}}, {5, {1, 7}}}));
+  EXPECT_EQ(counter_stripe(0), 0);
+  EXPECT_EQ(counter_stripe(~uint64_t{0}), kCounterStripes - 1);
+}
+
+struct RecordingCapture : ChangeCapture {
+  std::vector<ChangeKind> kinds;
+  storage::Status capture(const ItemChange& change, storage::WriteBatch& batch) override {
+    kinds.push_back(change.kind);
+    batch.put(storage::Keyspace::kItems, "~capture" + std::to_string(kinds.size()),
+              change.new_image ? encode_item(*change.new_image) : "");
+    return storage::Status::ok();
+  }
+};
+
+Item key_of(std::string pk, std::string_view sk) { return item({{"pk", s(pk)}, {"sk", n(sk)}}); }
+
+TEST(WritePath, PutDeleteNoOpCountersIndexesAndCapture) {
+  auto engine = storage::make_memory_engine();
+  RecordingCapture capture;
+  const WritePath path{*engine, false, &capture};
+  const Table t = test_table();
+  const Item i =
+      item({{"pk", s("p")}, {"sk", n("1")}, {"g", s("G")}, {"gs", n("2")}, {"x", s("X")}});
+  const auto put = [&](const Item& value) {
+    return path
+        .write(
+            t, key_of("p", "1"),
+            [&](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+              return WriteDecision::put(value);
+            },
+            1000)
+        .value();
+  };
+  const auto remove = [&] {
+    return path
+        .write(
+            t, key_of("p", "1"),
+            [&](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+              return WriteDecision::remove();
+            },
+            1000)
+        .value();
+  };
+  const auto counts = [&] {
+    CountsByIndex c;
+    EXPECT_TRUE(read_counts(*engine, t.id, &c).is_ok());
+    return c;
+  };
+
+  WriteOutcome first = put(i);
+  EXPECT_EQ(first.kind, ChangeKind::kInsert);
+  EXPECT_FALSE(first.old_item);
+  ASSERT_EQ(first.index_units.size(), 1u);
+  EXPECT_EQ(first.index_units[0].index->name, "bygsi");
+  EXPECT_EQ(first.total_units(), 2.0);
+  EXPECT_EQ(read_item(*engine, t, key_of("p", "1")).value(), i);
+  const int64_t gsi_size = static_cast<int64_t>(index_entry(t, t.indexes[1], i)->size);
+  EXPECT_EQ(counts(),
+            (CountsByIndex{{0, {1, static_cast<int64_t>(item_size(i))}}, {2, {1, gsi_size}}}));
+  std::string stored;
+  EXPECT_TRUE(engine->get(storage::Keyspace::kItems, index_entry(t, t.indexes[1], i)->key, &stored)
+                  .is_ok());
+
+  // The same item again: a no-op, shown to the hook as kNone, nothing counted twice.
+  WriteOutcome same = put(i);
+  EXPECT_EQ(same.kind, ChangeKind::kNone);
+  EXPECT_TRUE(same.index_units.empty());
+  EXPECT_EQ(counts()[0].items, 1);
+
+  // Moving out of the GSI (g removed) deletes its entry.
+  const Item without_g = item({{"pk", s("p")}, {"sk", n("1")}, {"x", s("X")}});
+  WriteOutcome modified = put(without_g);
+  EXPECT_EQ(modified.kind, ChangeKind::kModify);
+  EXPECT_EQ(modified.old_item, i);
+  EXPECT_TRUE(engine->get(storage::Keyspace::kItems, index_entry(t, t.indexes[1], i)->key, &stored)
+                  .is_not_found());
+  EXPECT_EQ(counts(), (CountsByIndex{{0, {1, static_cast<int64_t>(item_size(without_g))}}}));
+
+  EXPECT_EQ(remove().kind, ChangeKind::kRemove);
+  EXPECT_EQ(remove().kind, ChangeKind::kNone);  // already gone
+  EXPECT_TRUE(counts().empty());
+  EXPECT_FALSE(read_item(*engine, t, key_of("p", "1")).value());
+  EXPECT_EQ(capture.kinds,
+            (std::vector<ChangeKind>{ChangeKind::kInsert, ChangeKind::kNone, ChangeKind::kModify,
+                                     ChangeKind::kRemove, ChangeKind::kNone}));
+  // The hook's output was committed with the writes.
+  EXPECT_TRUE(engine->get(storage::Keyspace::kItems, "~capture3", &stored).is_ok());
+}
+
+TEST(WritePath, AStepErrorWritesNothing) {
+  auto engine = storage::make_memory_engine();
+  RecordingCapture capture;
+  const WritePath path{*engine, false, &capture};
+  const Table t = test_table();
+  auto result = path.write(
+      t, key_of("p", "1"),
+      [](const std::optional<Item>& old) -> aws::AwsResult<WriteDecision> {
+        EXPECT_FALSE(old);
+        return aws::fail(aws::AwsError::client("ConditionalCheckFailedException", "no"));
+      },
+      1);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().type, "ConditionalCheckFailedException");
+  EXPECT_TRUE(capture.kinds.empty());
+  CountsByIndex c;
+  EXPECT_TRUE(read_counts(*engine, t.id, &c).is_ok());
+  EXPECT_TRUE(c.empty());
+}
+
+TEST(WritePath, ConcurrentWritersKeepCountsExact) {
+  auto engine = storage::make_memory_engine();
+  const WritePath path{*engine, false, nullptr};
+  const Table t = test_table();
+  constexpr int kThreads = 8;
+  constexpr int kOps = 400;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kThreads; ++w) {
+    threads.emplace_back([&, w] {
+      for (int op = 0; op < kOps; ++op) {
+        // Keys 0..49 shared by all threads; puts and deletes interleave.
+        const std::string pk = "k" + std::to_string((op * 7 + w) % 50);
+        const bool del = (op + w) % 3 == 0;
+        Item value = item({{"pk", s(pk)},
+                           {"sk", n("1")},
+                           {"g", s("G" + std::to_string(op % 4))},
+                           {"gs", n("1")}});
+        auto r = path.write(
+            t, key_of(pk, "1"),
+            [&](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+              return del ? WriteDecision::remove() : WriteDecision::put(value);
+            },
+            1);
+        if (!r) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  // Recount from storage and compare with the counters.
+  int64_t items = 0, bytes = 0, gsi_items = 0, gsi_bytes = 0;
+  auto it = engine->iterate(storage::Keyspace::kItems);
+  const std::string base = index_range_prefix(t.id, 0);
+  const std::string gsi = index_range_prefix(t.id, 2);
+  for (it->seek_to_first(); it->valid(); it->next()) {
+    const std::string_view key = it->key();
+    if (key.substr(0, base.size()) == base) {
+      ++items;
+      bytes += static_cast<int64_t>(item_size(*decode_item(it->value())));
+    } else if (key.substr(0, gsi.size()) == gsi) {
+      ++gsi_items;
+      gsi_bytes += static_cast<int64_t>(item_size(*decode_item(it->value())));
+    }
+  }
+  CountsByIndex c;
+  ASSERT_TRUE(read_counts(*engine, t.id, &c).is_ok());
+  EXPECT_EQ(c[0], (Counts{items, bytes}));
+  EXPECT_EQ(c[2], (Counts{gsi_items, gsi_bytes}));
+  EXPECT_EQ(gsi_items, items);  // every item has g and gs
+}
+
+// Every entry of index `index_id` must be exactly the entries of the stored items, and the
+// counters must match a recount.
+void expect_index_matches_items(storage::Engine& engine, const Table& table,
+                                const SecondaryIndex& index) {
+  std::map<std::string, std::string> expected;
+  auto items_it = engine.iterate(storage::Keyspace::kItems);
+  const std::string base = index_range_prefix(table.id, 0);
+  const std::string range = index_range_prefix(table.id, index.id);
+  std::map<std::string, std::string> actual;
+  int64_t bytes = 0;
+  for (items_it->seek_to_first(); items_it->valid(); items_it->next()) {
+    const std::string key(items_it->key());
+    if (key.rfind(base, 0) == 0) {
+      if (auto entry = index_entry(table, index, *decode_item(items_it->value()))) {
+        expected[entry->key] = entry->value;
+      }
+    } else if (key.rfind(range, 0) == 0) {
+      actual[key] = std::string(items_it->value());
+      bytes += static_cast<int64_t>(item_size(*decode_item(items_it->value())));
+    }
+  }
+  EXPECT_EQ(actual, expected);
+  CountsByIndex counts;
+  ASSERT_TRUE(read_counts(engine, table.id, &counts).is_ok());
+  EXPECT_EQ(counts[index.id], (Counts{static_cast<int64_t>(actual.size()), bytes}));
+}
+
+TEST(IndexMaintenance, BackfillRacingWritersThenDrop) {
+  auto engine = storage::make_memory_engine();
+  const WritePath path{*engine, false, nullptr};
+  Table before = test_table();
+  before.indexes.clear();
+  const auto write = [&](const Table& t, int i, bool del, int version) {
+    const std::string pk = "k" + std::to_string(i);
+    Item value = item({{"pk", s(pk)}, {"sk", n("1")}, {"v", s(std::to_string(version))}});
+    if ((i + version) % 3 != 0) put_attribute(value, "a", s("A" + std::to_string(version % 4)));
+    ASSERT_TRUE(path.write(
+        t, key_of(pk, "1"),
+        [&](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+          return del ? WriteDecision::remove() : WriteDecision::put(value);
+        },
+        0));
+  };
+  for (int i = 0; i < 600; ++i) write(before, i, false, 0);
+
+  Table after = before;
+  SecondaryIndex added = test_table().indexes[2];  // "byall" on a, ALL
+  added.id = 9;
+  added.active_at_ms = 1'000'000;  // backfilling at time 0
+  after.indexes.push_back(added);
+  // Writes that know the index before the backfill reaches their items (deterministic), then
+  // writes racing the backfill.
+  for (int i = 0; i < 100; ++i) write(after, i, i % 4 == 0, i % 2 == 0 ? 0 : 5);
+  std::thread backfill([&] { EXPECT_TRUE(backfill_index(path, after, added).is_ok()); });
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, w] {
+      for (int op = 0; op < 300; ++op) {
+        const int i = (op * 13 + w * 101) % 700;
+        write(after, i, op % 5 == 0, op + 1);
+      }
+    });
+  }
+  backfill.join();
+  for (auto& t : writers) t.join();
+  expect_index_matches_items(*engine, after, added);
+  // Idempotent.
+  EXPECT_TRUE(backfill_index(path, after, added).is_ok());
+  expect_index_matches_items(*engine, after, added);
+
+  EXPECT_TRUE(drop_index(*engine, after.id, added.id).is_ok());
+  CountsByIndex counts;
+  ASSERT_TRUE(read_counts(*engine, after.id, &counts).is_ok());
+  EXPECT_EQ(counts.count(added.id), 0u);
+  EXPECT_GT(counts[kBaseTableIndexId].items, 0);
+  auto it = engine->iterate(storage::Keyspace::kItems);
+  it->seek(index_range_prefix(after.id, added.id));
+  EXPECT_TRUE(!it->valid() || it->key().rfind(index_range_prefix(after.id, added.id), 0) != 0);
+}
+
+}  // namespace
+}  // namespace trib::dynamodb::items
