@@ -323,6 +323,15 @@ std::vector<std::string> validation_failures(const Value& input, const Shape& sh
 
 std::optional<std::string> validate(const Value& input, const Shape& shape,
                                     const ValidationStyle* style) {
+  if (style) {
+    for (const auto& member : shape.members) {
+      if (!member.required) continue;
+      const auto text = style->missing_member_messages.find(shape.name + "." + member.name);
+      if (text == style->missing_member_messages.end()) continue;
+      const Value* present = input.find(member.name);
+      if (!present || present->is_null()) return text->second;
+    }
+  }
   auto failures = validation_failures(input, shape, current_wording(style) ? 1 : 10, style);
   if (failures.empty()) return std::nullopt;
   return validation_message(failures, style);

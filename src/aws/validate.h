@@ -36,6 +36,9 @@ struct ValidationStyle {
   //   1 validation error detected: Value at 'TableName' failed to satisfy constraint: ...
   enum class Wording : uint8_t { kLegacy, kCurrent };
   Wording wording = Wording::kLegacy;
+  // Required members of an input shape whose absence AWS reports with a text of its own
+  // instead of "Member must not be null": "<InputShape>.<Member>" -> the whole message.
+  std::map<std::string, std::string, std::less<>> missing_member_messages = {};
 };
 
 // Returns every violation message ("Value ... at ... failed to satisfy constraint: ..."),

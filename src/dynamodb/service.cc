@@ -13,6 +13,21 @@ DynamoDbService::DynamoDbService(storage::Engine& engine, DynamoDbOptions option
       tables_(engine),
       context_{tables_, engine, options_, sealer, validation_style_, nullptr} {
   validation_style_.wording = options_.validation_wording;
+  // Enum sets as AWS prints them (facts/dynamodb.md §19, recorded: [B, N, S], [HASH, RANGE],
+  // Select's order), not the model's.
+  validation_style_.enum_order = {
+      {"ScalarAttributeType", {"B", "N", "S"}},
+      {"KeyType", {"HASH", "RANGE"}},
+      {"Select", {"SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"}},
+  };
+  // Member order of several violations where AWS's was captured (facts §19: a 2013 ListTables
+  // capture lists limit before exclusiveStartTableName).
+  validation_style_.member_order = {{"ListTablesInput", {"Limit", "ExclusiveStartTableName"}}};
+  // facts §19 [V, rec]: CreateTable without TableName (other operations answer the generic
+  // "Member must not be null", as other emulators that follow AWS also have it).
+  validation_style_.missing_member_messages = {
+      {"CreateTableInput.TableName",
+       "The parameter 'TableName' is required but was not present in the request"}};
 }
 
 storage::Status DynamoDbService::load() { return tables_.load(); }

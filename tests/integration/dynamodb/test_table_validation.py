@@ -149,12 +149,6 @@ def test_missing_key_schema_and_definitions_both_wordings(raw_dynamodb, legacy_s
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known difference: AWS answers a CreateTable without TableName with 'The parameter "
-    "'TableName' is required but was not present in the request' (facts §19 [V, rec]); "
-    "Tributary's model validation gives the generic 'must not be null' text",
-)
 def test_create_table_without_table_name(raw_dynamodb):
     arguments = hash_table_arguments("placeholder")
     del arguments["TableName"]
@@ -193,12 +187,6 @@ def test_list_tables_bounds_legacy_wording(legacy_server):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known difference: Tributary lists violations in the model's member order "
-    "(exclusiveStartTableName, then limit); an AWS capture from 2013 lists limit first "
-    "(facts §19 [P]). The order comes from the shared model validation, outside the table code",
-)
 def test_list_tables_legacy_order_of_violations(legacy_server):
     client = dynamodb_client(legacy_server, validate=False)
     assert_validation(
@@ -430,12 +418,6 @@ def test_unused_attribute_definition(raw_dynamodb):
     ) == ("ValidationException", message)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: Tributary lists the enum in the model's order [S, N, B]; AWS's recorded "
-    "order is [B, N, S] (facts §19 [V, rec]). The enum text comes from the shared model "
-    "validation, outside src/dynamodb/tables and the table operations",
-)
 def test_bad_attribute_type_is_a_model_violation(raw_dynamodb):
     assert refused(
         create_with, client=raw_dynamodb,
