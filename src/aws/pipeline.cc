@@ -281,7 +281,9 @@ struct Pipeline::Impl {
       }
     }
 
-    RequestContext context{caller->account, caller->region, request_id, clock.now_ms(), &clock};
+    const std::string* host = request.header("host");
+    RequestContext context{caller->account, caller->region, request_id, clock.now_ms(), &clock,
+                           host ? *host : std::string()};
     if (has_event_stream_output(*operation)) {
       return handle_streaming(*service, *operation, context, input.value(), *codec,
                               std::move(response), render_type);
