@@ -3,8 +3,16 @@
 // builds the dispatch table from it).
 #pragma once
 
-#define TRIB_DYNAMODB_OPERATIONS(X) \
-  X(CreateTable, create_table)      \
-  X(DeleteTable, delete_table)      \
-  X(DescribeTable, describe_table)  \
-  X(ListTables, list_tables)
+#define TRIB_DYNAMODB_OPERATIONS(X)                          \
+  X(CreateTable, create_table)                               \
+  X(DeleteTable, delete_table)                               \
+  X(DescribeContinuousBackups, describe_continuous_backups)  \
+  X(DescribeEndpoints, describe_endpoints)                   \
+  X(DescribeLimits, describe_limits)                         \
+  X(DescribeTable, describe_table)                           \
+  X(ListTables, list_tables)                                 \
+  X(ListTagsOfResource, list_tags_of_resource)               \
+  X(TagResource, tag_resource)                               \
+  X(UntagResource, untag_resource)                           \
+  X(UpdateContinuousBackups, update_continuous_backups)      \
+  X(UpdateTable, update_table)
