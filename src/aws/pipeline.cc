@@ -1,6 +1,5 @@
 #include "aws/pipeline.h"
 
-#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -11,7 +10,7 @@
 #include "aws/auth.h"
 #include "aws/codec.h"
 #include "aws/validate.h"
-#include "util/base64.h"
+#include "aws/request_id.h"
 
 namespace trib::aws {
 
@@ -21,22 +20,6 @@ constexpr std::string_view kJson11 = "application/x-amz-json-1.1";
 constexpr std::string_view kJson10 = "application/x-amz-json-1.0";
 constexpr std::string_view kPlainJson = "application/json";
 constexpr std::string_view kCbor11 = "application/x-amz-cbor-1.1";
-
-// Request ids and x-amz-id-2 only need to be unique, not secret: a per-thread generator
-// seeded once from the system's secure source keeps OpenSSL off the per-request path.
-std::string random_bytes(size_t n) {
-  thread_local std::mt19937_64 generator = [] {
-    uint64_t seed = 0;
-    RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof seed);
-    return std::mt19937_64(seed);
-  }();
-  std::string out(n, '\0');
-  for (size_t i = 0; i < n; i += 8) {
-    const uint64_t word = generator();
-    std::memcpy(out.data() + i, &word, std::min<size_t>(8, n - i));
-  }
-  return out;
-}
 
 std::string xml_error(std::string_view type, std::string_view message) {
   return "<" + std::string(type) + ">\n  <Message>" + std::string(message) + "</Message>\n</" +
@@ -59,19 +42,6 @@ std::string cbor_type_only(std::string_view type) {
 }
 
 }  // namespace
-
-std::string new_request_id() {
-  std::string bytes = random_bytes(16);
-  auto* b = reinterpret_cast<unsigned char*>(bytes.data());
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  char out[37];
-  std::snprintf(out, sizeof out,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                b[15]);
-  return out;
-}
 
 struct Pipeline::Impl {
   PipelineOptions options;
@@ -113,65 +83,32 @@ struct Pipeline::Impl {
                        [](const model::Member& m) { return m.shape && m.shape->is_eventstream; });
   }
 
-  // An event-stream operation: errors before the stream starts are ordinary responses; on
-  // success the body is produced over time (see aws/http.h StreamingBody).
-  template <class RenderType>
-  static HttpResponse handle_streaming(Service& service, const model::Operation& operation,
-                                       const RequestContext& context, const Value& input,
-                                       const Codec& codec, HttpResponse response,
-                                       const RenderType& render_type) {
-    AwsResult<std::shared_ptr<StreamingBody>> body = fail(errors::internal_failure());
-    try {
-      body = service.invoke_streaming(operation, context, input, codec.content_type());
-    } catch (const std::exception& e) {
-      spdlog::error("request {} ({}) failed: {}", context.request_id, operation.name, e.what());
-    }
-    if (!body) {
-      if (body.error().http_status >= 500) {
-        spdlog::error("request {} ({}) answered {}: {}", context.request_id, operation.name,
-                      body.error().type, body.error().message);
-      }
-      send_json_error(response, codec, body.error(), render_type(body.error()));
-      return response;
-    }
-    response.set_header("Content-Type", "application/vnd.amazon.eventstream");
-    response.streaming = std::move(body.value());
-    return response;
-  }
-
-  HttpResponse handle(const HttpRequest& request) {
+  // One request on its way through the pipeline: what routing found, and the response being
+  // built. Each step below either answers (returns true) or leaves the exchange to the next.
+  struct Exchange {
+    const HttpRequest& request;
     HttpResponse response;
-    const std::string request_id = new_request_id();
-    response.set_header("x-amzn-RequestId", request_id);
+    std::string request_id;
+    std::string_view prefix;          // X-Amz-Target before the dot
+    std::string_view operation_name;  // after it
+    Service* service = nullptr;       // the target's service, when known
+    // Whose front end answers: the target's service, or the first one for a request without a
+    // known target (AWS's Kinesis endpoint for Kinesis's first service).
+    const Service* front_end = nullptr;
+    const model::Operation* operation = nullptr;  // served by `service`
+    const Codec* codec = nullptr;  // the request's dialect, if its front end speaks it
+    bool preflight = false;        // a CORS OPTIONS request
 
-    const std::string* origin = request.header("origin");
-    if (request.method != "OPTIONS" || !origin) {
-      response.set_header("x-amz-id-2", base64::encode(random_bytes(72)));
+    std::string render_type(const AwsError& e) const {
+      if (!e.type_namespace.empty()) return e.type_namespace + "#" + e.type;
+      return front_end ? front_end->error_type(e) : e.type;
     }
-    if (origin) {
-      response.set_header("Access-Control-Allow-Origin", "*");
-      if (request.method == "OPTIONS") {
-        if (auto* h = request.header("access-control-request-headers")) {
-          response.set_header("Access-Control-Allow-Headers", *h);
-        }
-        if (auto* m = request.header("access-control-request-method")) {
-          response.set_header("Access-Control-Allow-Methods", *m);
-        }
-        response.set_header("Access-Control-Max-Age", "172800");
-        return response;
-      }
-      response.set_header("Access-Control-Expose-Headers",
-                          "x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,"
-                          "x-amzn-ErrorMessage,Date");
-    }
+    void send_error(const AwsError& error) { send_json_error(response, *codec, error, render_type(error)); }
+  };
 
-    if (request.method != "POST") {
-      response.status = 403;
-      response.body = xml_error("AccessDeniedException",
-                                "Unable to determine service/operation name to be authorized");
-      return response;
-    }
-
+  // Step 1: the target's service and operation, the request's dialect.
+  void route(Exchange& x) const {
+    const HttpRequest& request = x.request;
     std::string_view content_type;
     if (auto* ct = request.header("content-type")) {
       content_type = *ct;
@@ -179,53 +116,81 @@ struct Pipeline::Impl {
       while (!content_type.empty() && content_type.back() == ' ') content_type.remove_suffix(1);
       while (!content_type.empty() && content_type.front() == ' ') content_type.remove_prefix(1);
     }
-    const Codec* codec = codec_for(content_type);
+    x.codec = codec_for(content_type);
 
     std::string_view target_header;
     if (auto* t = request.header("x-amz-target")) target_header = *t;
     const auto dot = target_header.find('.');
-    const std::string_view prefix = target_header.substr(0, dot);
-    const std::string_view operation_name =
+    x.prefix = target_header.substr(0, dot);
+    x.operation_name =
         dot == std::string_view::npos ? std::string_view() : target_header.substr(dot + 1);
-    Service* service = prefix.empty() ? nullptr : find_service(prefix);
-    const model::Operation* operation =
-        service && !operation_name.empty() && service->implements(operation_name)
-            ? service->model().find_operation(operation_name)
-            : nullptr;
+    x.service = x.prefix.empty() ? nullptr : find_service(x.prefix);
+    x.operation = x.service && !x.operation_name.empty() && x.service->implements(x.operation_name)
+                      ? x.service->model().find_operation(x.operation_name)
+                      : nullptr;
+    x.front_end = x.service;
+    if (!x.front_end && !services.empty()) x.front_end = services.front();
     // A request's own dialect must be its service's: JSON 1.1 for Kinesis, 1.0 for DynamoDB,
-    // CBOR only where the service speaks it. A request without a known target is answered as
-    // the first service's (Kinesis's) front end answers it: AWS's Kinesis endpoint treats
+    // CBOR only where the service speaks it. AWS's Kinesis endpoint treats
     // application/x-amz-json-1.0 without a target like an unknown content type (issue 9).
-    const Service* dialect_owner = service;
-    if (!dialect_owner && !services.empty()) dialect_owner = services.front();
-    if (dialect_owner && codec && codec != plain_json.get()) {
-      const bool speaks = codec == cbor.get()
-                              ? dialect_owner->accepts_cbor()
-                              : codec->content_type() == dialect_owner->json_content_type();
-      if (!speaks) codec = nullptr;
+    if (x.front_end && x.codec && x.codec != plain_json.get()) {
+      const bool speaks = x.codec == cbor.get()
+                              ? x.front_end->accepts_cbor()
+                              : x.codec->content_type() == x.front_end->json_content_type();
+      if (!speaks) x.codec = nullptr;
     }
-    auto render_type = [&](const AwsError& e) {
-      if (!e.type_namespace.empty()) return e.type_namespace + "#" + e.type;
-      return service ? service->error_type(e) : e.type;
-    };
+  }
 
+  // Step 2: the request id, and CORS (a preflight is answered here).
+  bool start_response(Exchange& x) const {
+    x.request_id = x.front_end ? x.front_end->new_request_id() : new_request_id();
+    x.response.set_header("x-amzn-RequestId", x.request_id);
+    const std::string* origin = x.request.header("origin");
+    if (!origin) return false;
+    x.response.set_header("Access-Control-Allow-Origin", "*");
+    if (x.request.method == "OPTIONS") {
+      x.preflight = true;
+      if (auto* h = x.request.header("access-control-request-headers")) {
+        x.response.set_header("Access-Control-Allow-Headers", *h);
+      }
+      if (auto* m = x.request.header("access-control-request-method")) {
+        x.response.set_header("Access-Control-Allow-Methods", *m);
+      }
+      x.response.set_header("Access-Control-Max-Age", "172800");
+      return true;
+    }
+    x.response.set_header("Access-Control-Expose-Headers",
+                          "x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,"
+                          "x-amz-crc32,x-amzn-ErrorMessage,Date");
+    return false;
+  }
+
+  // Step 3: what AWS's front end answers before reading the body as a document: another
+  // method, an empty body, a dialect the service does not speak, plain application/json.
+  bool refuse_unreadable(Exchange& x) const {
+    HttpResponse& response = x.response;
+    if (x.request.method != "POST") {
+      response.status = 403;
+      response.body = xml_error("AccessDeniedException",
+                                "Unable to determine service/operation name to be authorized");
+      return true;
+    }
     // An empty body: in a dialect of the service, the error in that dialect; otherwise (plain
     // application/json too) AWS's fixed CBOR documents.
-    if (request.body.empty()) {
+    if (x.request.body.empty()) {
       const AwsError error =
-          operation ? errors::serialization_no_message() : errors::unknown_operation();
-      if (codec && codec != plain_json.get()) {
-        send_json_error(response, *codec, error, render_type(error));
+          x.operation ? errors::serialization_no_message() : errors::unknown_operation();
+      if (x.codec && x.codec != plain_json.get()) {
+        x.send_error(error);
       } else {
         response.status = 400;
         response.set_header("Content-Type", std::string(kCbor11));
         response.body = cbor_type_only(error.type);
       }
-      return response;
+      return true;
     }
-
-    if (!codec) {
-      if (prefix.empty() || operation_name.empty()) {
+    if (!x.codec) {
+      if (x.prefix.empty() || x.operation_name.empty()) {
         response.status = 403;
         response.body = xml_error("AccessDeniedException",
                                   "Unable to determine service/operation name to be authorized");
@@ -233,81 +198,121 @@ struct Pipeline::Impl {
         response.status = 404;
         response.body = "<UnknownOperationException/>\n";
       }
-      return response;
+      return true;
     }
-
-    auto parsed = codec->parse(request.body);
-    if (codec == plain_json.get()) {
+    if (x.codec == plain_json.get()) {
       // Plain application/json never reaches an operation on AWS: a body that does not parse
       // is a 400 SerializationException, one that does a 404 UnknownOperationException, each
       // in a Coral envelope without a message (issue 9's recording).
+      const bool parses = static_cast<bool>(x.codec->parse(x.request.body));
       Value output = Value::map();
-      output.set("__type", parsed ? "com.amazon.coral.service#UnknownOperationException"
+      output.set("__type", parses ? "com.amazon.coral.service#UnknownOperationException"
                                   : "com.amazon.coral.service#SerializationException");
       Value envelope = Value::map();
       envelope.set("Output", std::move(output));
       envelope.set("Version", "1.0");
-      response.status = parsed ? 404 : 400;
+      response.status = parses ? 404 : 400;
       response.body = to_json(envelope);
       response.set_header("Content-Type", std::string(kPlainJson));
-      return response;
+      return true;
     }
+    return false;
+  }
+
+  // Step 4: body syntax, operation, caller, input shape, model constraints -> the typed input
+  // and the request context; or the error, answered.
+  std::optional<std::pair<Value, RequestContext>> decode(Exchange& x) const {
+    auto parsed = x.codec->parse(x.request.body);
     if (!parsed) {
-      send_json_error(response, *codec, parsed.error(), render_type(parsed.error()));
-      return response;
+      x.send_error(parsed.error());
+      return std::nullopt;
     }
-    if (!operation) {
-      const AwsError error = errors::unknown_operation();
-      send_json_error(response, *codec, error, render_type(error));
-      return response;
+    if (!x.operation) {
+      x.send_error(errors::unknown_operation());
+      return std::nullopt;
     }
-
-    auto caller = authenticate(request, options.default_account, options.default_region);
+    auto caller = authenticate(x.request, options.default_account, options.default_region);
     if (!caller) {
-      send_json_error(response, *codec, caller.error(), render_type(caller.error()));
-      return response;
+      x.send_error(caller.error());
+      return std::nullopt;
     }
-
-    auto input = parsed.value()->to_value(operation->input);
+    auto input = parsed.value()->to_value(x.operation->input);
     if (!input) {
-      send_json_error(response, *codec, input.error(), render_type(input.error()));
-      return response;
+      x.send_error(input.error());
+      return std::nullopt;
     }
-    if (operation->input) {
-      if (auto message = validate(input.value(), *operation->input, service->validation_style())) {
-        const AwsError error = errors::validation(std::move(*message));
-        send_json_error(response, *codec, error, render_type(error));
-        return response;
+    if (x.operation->input) {
+      if (auto message =
+              validate(input.value(), *x.operation->input, x.service->validation_style())) {
+        x.send_error(errors::validation(std::move(*message)));
+        return std::nullopt;
       }
     }
-
-    const std::string* host = request.header("host");
-    RequestContext context{caller->account, caller->region, request_id, clock.now_ms(), &clock,
+    const std::string* host = x.request.header("host");
+    RequestContext context{caller->account, caller->region, x.request_id, clock.now_ms(), &clock,
                            host ? *host : std::string()};
-    if (has_event_stream_output(*operation)) {
-      return handle_streaming(*service, *operation, context, input.value(), *codec,
-                              std::move(response), render_type);
+    return std::make_pair(std::move(input.value()), std::move(context));
+  }
+
+  // Step 5: the operation; its output encoded in the request's dialect, or its error.
+  void invoke(Exchange& x, const Value& input, const RequestContext& context) const {
+    const model::Operation& operation = *x.operation;
+    if (has_event_stream_output(operation)) {
+      // Errors before the stream starts are ordinary responses; on success the body is
+      // produced over time (see aws/http.h StreamingBody).
+      AwsResult<std::shared_ptr<StreamingBody>> body = fail(errors::internal_failure());
+      try {
+        body = x.service->invoke_streaming(operation, context, input, x.codec->content_type());
+      } catch (const std::exception& e) {
+        spdlog::error("request {} ({}) failed: {}", x.request_id, operation.name, e.what());
+      }
+      if (!body) return answer_failure(x, body.error());
+      x.response.set_header("Content-Type", "application/vnd.amazon.eventstream");
+      x.response.streaming = std::move(body.value());
+      return;
     }
     AwsResult<Value> output = fail(errors::internal_failure());
     try {
-      output = service->invoke(*operation, context, input.value());
+      output = x.service->invoke(operation, context, input);
     } catch (const std::exception& e) {
-      spdlog::error("request {} ({}) failed: {}", request_id, operation->name, e.what());
+      spdlog::error("request {} ({}) failed: {}", x.request_id, operation.name, e.what());
     }
-    if (!output) {
-      if (output.error().http_status >= 500) {
-        spdlog::error("request {} ({}) answered {}: {}", request_id, operation->name,
-                      output.error().type, output.error().message);
-      }
-      send_json_error(response, *codec, output.error(), render_type(output.error()));
-      return response;
-    }
-    response.set_header("Content-Type", std::string(codec->content_type()));
+    if (!output) return answer_failure(x, output.error());
+    x.response.set_header("Content-Type", std::string(x.codec->content_type()));
     // Operations with no output members answer an empty body, as AWS does.
     const Value& out = output.value();
-    if (!(out.is_map() && out.as_map().empty() && operation->output == nullptr)) {
-      response.body = codec->encode(out);
+    if (!(out.is_map() && out.as_map().empty() && operation.output == nullptr)) {
+      x.response.body = x.codec->encode(out);
     }
+  }
+
+  static void answer_failure(Exchange& x, const AwsError& error) {
+    if (error.http_status >= 500) {
+      spdlog::error("request {} ({}) answered {}: {}", x.request_id, x.operation->name, error.type,
+                    error.message);
+    }
+    x.send_error(error);
+  }
+
+  HttpResponse handle(const HttpRequest& request) const {
+    Exchange x{request, {}, {}, {}, {}, nullptr, nullptr, nullptr, nullptr, false};
+    route(x);
+    if (!start_response(x) && !refuse_unreadable(x)) {
+      if (auto decoded = decode(x)) invoke(x, decoded->first, decoded->second);
+    }
+    // Step 6: the front end's own headers, over the final body (x-amz-id-2, x-amz-crc32).
+    if (x.front_end && !x.preflight) x.front_end->finish_response(x.response);
+    return std::move(x.response);
+  }
+
+  // A failure no step expected (an exception out of a step): InternalFailure, 500.
+  HttpResponse internal_failure(const HttpRequest& request) const {
+    HttpResponse response;
+    response.status = 500;
+    response.set_header("x-amzn-RequestId", new_request_id());
+    response.set_header("Content-Type", std::string(kJson11));
+    const AwsError error = errors::internal_failure();
+    response.body = json11->encode_error(error, error.type);
     return response;
   }
 };
@@ -316,6 +321,13 @@ Pipeline::Pipeline(PipelineOptions options, const Clock& clock)
     : impl_(std::make_unique<Impl>(std::move(options), clock)) {}
 Pipeline::~Pipeline() = default;
 void Pipeline::add_service(Service* service) { impl_->services.push_back(service); }
-HttpResponse Pipeline::handle(const HttpRequest& request) { return impl_->handle(request); }
+HttpResponse Pipeline::handle(const HttpRequest& request) {
+  try {
+    return impl_->handle(request);
+  } catch (const std::exception& e) {
+    spdlog::error("unhandled error while serving a request: {}", e.what());
+  }
+  return impl_->internal_failure(request);
+}
 
 }  // namespace trib::aws

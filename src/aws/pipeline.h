@@ -2,7 +2,8 @@
 //   method -> content type -> empty body -> JSON syntax -> X-Amz-Target (service, operation)
 //   -> SigV4 shape and caller -> decode against the input shape (SerializationException)
 //   -> model validation (ValidationException) -> operation -> encode in the request's codec.
-// Every response carries x-amzn-RequestId (and x-amz-id-2 for Kinesis). A failure of ours is
+// Every response carries x-amzn-RequestId and its front end's own headers (Service::
+// finish_response: Kinesis x-amz-id-2, DynamoDB x-amz-crc32). A failure of ours is
 // InternalFailure 500, logged with the request id; a client mistake never gets a 500.
 #pragma once
 
@@ -34,8 +35,5 @@ class Pipeline {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// Fresh request id in AWS's shape (a version-1-style UUID string).
-std::string new_request_id();
 
 }  // namespace trib::aws

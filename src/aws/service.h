@@ -9,6 +9,7 @@
 
 #include "aws/error.h"
 #include "aws/http.h"
+#include "aws/request_id.h"
 #include "aws/validate.h"
 #include "aws/value.h"
 #include "model/model.h"
@@ -57,6 +58,11 @@ class Service {
   virtual const ValidationStyle* validation_style() const { return nullptr; }
   // The `__type` string for an error (Kinesis: the bare name; DynamoDB: namespaced).
   virtual std::string error_type(const AwsError& error) const = 0;
+  // The x-amzn-RequestId of a response this service's front end answers.
+  virtual std::string new_request_id() const { return aws::new_request_id(); }
+  // Adds the front end's own headers once the response is final (its body included):
+  // Kinesis x-amz-id-2, DynamoDB and DynamoDB Streams x-amz-crc32.
+  virtual void finish_response(HttpResponse& response) const {}
 
   // Background work of the service, driven by the one clock (state transitions, retention,
   // purges). The server calls it from the service's own lifecycle thread about every

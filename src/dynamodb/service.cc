@@ -2,6 +2,7 @@
 
 #include "dynamodb/errors.h"
 #include "dynamodb/operations.h"
+#include "util/crc32.h"
 
 namespace trib::dynamodb {
 
@@ -30,6 +31,10 @@ aws::AwsResult<aws::Value> DynamoDbService::invoke(const model::Operation& opera
 
 std::string DynamoDbService::error_type(const aws::AwsError& error) const {
   return framework_error_type(error);
+}
+
+void DynamoDbService::finish_response(aws::HttpResponse& response) const {
+  response.set_header("x-amz-crc32", std::to_string(crc32(response.body)));
 }
 
 void DynamoDbService::run_lifecycle(int64_t now_ms) { tables_.purge_gone(now_ms); }

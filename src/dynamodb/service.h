@@ -23,6 +23,10 @@ class DynamoDbService final : public aws::Service {
                                     const aws::Value& input) override;
   const aws::ValidationStyle* validation_style() const override { return &validation_style_; }
   std::string error_type(const aws::AwsError& error) const override;
+  // 52 characters of [A-Z0-9], as DynamoDB's request ids.
+  std::string new_request_id() const override { return aws::new_alphanumeric_request_id(); }
+  // x-amz-crc32: CRC-32 (IEEE, as zlib) of the body, unsigned decimal; SDKs verify it.
+  void finish_response(aws::HttpResponse& response) const override;
   // Purges tables whose deletion finished (their items with them).
   void run_lifecycle(int64_t now_ms) override;
 

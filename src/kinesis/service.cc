@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "kinesis/operations.h"
+#include "util/base64.h"
 
 namespace trib::kinesis {
 
@@ -22,6 +23,10 @@ KinesisService::KinesisService(storage::Engine& engine, KinesisOptions options,
 KinesisService::~KinesisService() { subscriptions_.stop(); }
 
 void KinesisService::stop() { subscriptions_.stop(); }
+
+void KinesisService::finish_response(aws::HttpResponse& response) const {
+  response.set_header("x-amz-id-2", base64::encode(aws::random_bytes(72)));
+}
 
 void KinesisService::run_lifecycle(int64_t now_ms) {
   // A reshard applies on the first access after its UPDATING period, or here (so subscribers

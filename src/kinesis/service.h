@@ -39,6 +39,8 @@ class KinesisService final : public aws::Service {
       const aws::Value& input, std::string_view content_type) override;
   const aws::ValidationStyle* validation_style() const override;
   std::string error_type(const aws::AwsError& error) const override { return error.type; }
+  // x-amz-id-2: 72 random bytes in base64, on every response of AWS's Kinesis front end.
+  void finish_response(aws::HttpResponse& response) const override;
 
  private:
   // Removes closed shards past retention: their records, then their place in the metadata.

@@ -42,7 +42,8 @@ struct ServerContext {
 // Large header blocks are refused (HTTP/1.1: 431 via Beast's limit; HTTP/2: stream reset).
 constexpr size_t kMaxHeaderBytes = 64 * 1024;
 
-// Calls the request handler, turning an escaped exception into a 500.
+// Calls the request handler, turning an escaped exception into a bare 500 (the handler is
+// expected to answer its own failures in its protocol's shape).
 aws::HttpResponse call_handler(const RequestHandler& handler, const aws::HttpRequest& request);
 
 // Connection starters. `initial_bytes` were read while sniffing the protocol.

@@ -14,9 +14,10 @@ aws::HttpResponse call_handler(const RequestHandler& handler, const aws::HttpReq
   } catch (...) {
     spdlog::error("unhandled non-standard exception while serving a request");
   }
+  // The handler (the AWS pipeline) answers its own failures in AWS's shape; this is only the
+  // transport's last resort, so it says nothing about any protocol above HTTP.
   aws::HttpResponse response;
   response.status = 500;
-  response.body = "{\"__type\":\"InternalFailure\"}";
   return response;
 }
 

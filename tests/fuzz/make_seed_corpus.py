@@ -1,23 +1,30 @@
 #!/usr/bin/env python3
-"""Writes the seed corpus of the fuzz targets: tests/fuzz/corpus/cbor/* and
-tests/fuzz/corpus/eventstream/*. The files are committed; run this again (needs python3-cbor2)
-only to change them:
+"""Writes the seed corpus of the fuzz targets: tests/fuzz/corpus/cbor/*,
+tests/fuzz/corpus/eventstream/* and tests/fuzz/corpus/expression/*. The files are committed; run
+this again (the CBOR and event-stream seeds need python3-cbor2) only to change them:
 
-    python3 tests/fuzz/make_seed_corpus.py
+    python3 tests/fuzz/make_seed_corpus.py                 # all of them
+    python3 tests/fuzz/make_seed_corpus.py expression      # only the named ones
 
 CBOR seeds are Kinesis request bodies as AWS SDKs send them (definite and indefinite lengths,
 chunked strings, tag-1 millisecond timestamps, byte-string blobs), bodies for the fuzz target's
 own "Everything" shape (floats of every width, nesting) and a few malformed ones. Event-stream
 seeds are SubscribeToShard-like messages, one header of every type, several messages in a row.
+Expression seeds are DynamoDB expressions of every kind and feature (the five texts of one seed
+separated by \x01, as expression_fuzz.cc reads them), AWS's recorded syntax errors and limits.
 """
 
 from __future__ import annotations
 
 import pathlib
 import struct
+import sys
 import zlib
 
-import cbor2
+try:
+    import cbor2
+except ImportError:  # only the CBOR and event-stream seeds need it
+    cbor2 = None
 
 CORPUS = pathlib.Path(__file__).resolve().parent / "corpus"
 
@@ -39,7 +46,7 @@ def indefinite(value) -> bytes:
 
 
 def millis(value: int) -> cbor2.CBORTag:
-    return cbor2.CBORTag(1, value)
+    return cbor2.CBORTag(1, value) if cbor2 else value  # without cbor2 only for the tables below
 
 
 KINESIS_REQUESTS = {
@@ -158,6 +165,44 @@ def write(directory: str, seeds: dict[str, bytes]) -> None:
     print(f"{target}: {len(seeds)} seeds")
 
 
+# --- DynamoDB expressions ---------------------------------------------------------------------
+
+
+def expression_seeds() -> dict[str, bytes]:
+    # update \x01 condition \x01 key condition \x01 filter \x01 projection
+    requests = {
+        "update_set_arithmetic": ["SET a = :n + :m, #b.c[2] = if_not_exists(#b.c[2], :zero) - :one",
+                                  "attribute_exists(a) AND NOT contains(#b, :s)"],
+        "update_every_clause": ["SET l = list_append(l, :l) REMOVE x[0], y.z ADD n :n DELETE ss :ss"],
+        "update_parentheses": ["set a = (:n + :m), b = (c) - (:n)"],
+        "condition_precedence": ["", "a = :s OR b <> :t AND NOT c < :n OR d BETWEEN :lo AND :hi"],
+        "condition_functions": ["", "attribute_type(a, :type) AND begins_with(#b, :s) AND "
+                                "size(c.d[1]) >= :n AND attribute_not_exists(e) AND e IN (:s, :t, f)"],
+        "condition_groups": ["", "(a = :s OR (b = :t)) AND ((c) > :n)"],
+        "key_condition": ["", "", "#pk = :pk AND #sk BETWEEN :lo AND :hi", "size(a) > :n", "#pk, a.b"],
+        "key_condition_begins_with": ["", "", "(pk = :pk) AND (begins_with(sk, :prefix))"],
+        "projection": ["", "", "", "", "a, b.c, #d[3].e, f[0][1]"],
+        "syntax_errors": ["INVALID SYNTAX HERE", "a-b", "[object Object]", "foo", "!!"],
+        "more_syntax_errors": ["SET _123 = :v", "attribute_type()", "a IN ()", "((a < b))", "l[a]"],
+        "reserved_and_undefined": ["SET status = :v1234567", "#missing12 = :s", "TTL = :t",
+                                   "name = :n", "size, data"],
+        "misused": ["SET a = size(b)", "size(a)", "attribute_exists(a) = :b",
+                    "begins_with(a, :n)", "a = a"],
+        "overlaps": ["SET a = :s, a.b = :t REMOVE a[1]", "", "", "", "a, a.b, a[0]"],
+        "deep_not": ["", "NOT " * 40 + "a < b"],
+        "deep_parens": ["", "(" * 40 + "a < b" + ")" * 40],
+        "deep_functions": ["", "a < " + "size(" * 30 + "b" + ")" * 30],
+        "deep_or": ["", "a<b " + "or (a<b " * 160 + ")" * 160],
+        "long_in": ["", "a IN (" + ", ".join(f":v{i}" for i in range(101)) + ")"],
+        "unicode": ["SET a = :\u00e9", "a = :s \u00e9", "\u00e9\u00e9", "", "a\u2028b"],
+    }
+    return {name: "\x01".join(texts).encode() for name, texts in requests.items()}
+
+
 if __name__ == "__main__":
-    write("cbor", cbor_seeds())
-    write("eventstream", eventstream_seeds())
+    corpora = {"cbor": cbor_seeds, "eventstream": eventstream_seeds,
+               "expression": expression_seeds}
+    for name in sys.argv[1:] or list(corpora):
+        if name != "expression" and cbor2 is None:
+            sys.exit("the cbor and eventstream seeds need python3-cbor2")
+        write(name, corpora[name]())

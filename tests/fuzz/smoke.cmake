@@ -7,12 +7,15 @@ set(TRIBUTARY_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
 add_executable(fuzz_smoke
   ${TRIBUTARY_FUZZ_DIR}/smoke_driver.cc
   ${TRIBUTARY_FUZZ_DIR}/cbor_fuzz.cc
-  ${TRIBUTARY_FUZZ_DIR}/eventstream_fuzz.cc)
+  ${TRIBUTARY_FUZZ_DIR}/eventstream_fuzz.cc
+  ${TRIBUTARY_FUZZ_DIR}/expression_fuzz.cc)
 # Each target defines LLVMFuzzerTestOneInput; here each gets a name of its own.
 set_source_files_properties(${TRIBUTARY_FUZZ_DIR}/cbor_fuzz.cc PROPERTIES
   COMPILE_DEFINITIONS LLVMFuzzerTestOneInput=tributary_fuzz_cbor)
 set_source_files_properties(${TRIBUTARY_FUZZ_DIR}/eventstream_fuzz.cc PROPERTIES
   COMPILE_DEFINITIONS LLVMFuzzerTestOneInput=tributary_fuzz_eventstream)
+set_source_files_properties(${TRIBUTARY_FUZZ_DIR}/expression_fuzz.cc PROPERTIES
+  COMPILE_DEFINITIONS LLVMFuzzerTestOneInput=tributary_fuzz_expression)
 target_compile_options(fuzz_smoke PRIVATE ${TRIBUTARY_WARNINGS})
 target_link_libraries(fuzz_smoke PRIVATE tributary_core)
 

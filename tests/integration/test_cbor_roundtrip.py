@@ -57,15 +57,13 @@ from support import (
 )
 
 OPERATIONS_SOURCE = REPO_ROOT / "src" / "kinesis" / "operations.cc"
+OPERATION_LIST = REPO_ROOT / "src" / "kinesis" / "operation_list.h"
 DEFAULT_KMS_KEY = "alias/aws/kinesis"
 
 
 def implemented_operations() -> list[str]:
-    """The names registered in operation_table() of src/kinesis/operations.cc."""
-    source = OPERATIONS_SOURCE.read_text()
-    start = source.index("operation_table()")
-    end = source.index("unsupported_operations()", start)
-    return re.findall(r'\{\s*"(\w+)"\s*,\s*&ops::\w+\s*\}', source[start:end])
+    """The names registered in src/kinesis/operation_list.h (one X(Name, function) line each)."""
+    return re.findall(r"X\((\w+),\s*\w+\)", OPERATION_LIST.read_text())
 
 
 def planned_operations() -> list[str]:
@@ -638,7 +636,7 @@ def run_encoding(env: Env, operation: str, case: Case, encoding: str, payload: d
 
 
 def test_every_implemented_operation_has_a_case():
-    assert len(OPERATIONS) >= 20, f"could not parse operation_table() in {OPERATIONS_SOURCE}"
+    assert len(OPERATIONS) >= 20, f"could not parse {OPERATION_LIST}"
     missing = sorted(set(OPERATIONS) - set(CASES))
     # A case may be written before its operation lands (it is in unsupported_operations()).
     stale = sorted(set(CASES) - set(OPERATIONS) - set(planned_operations()))

@@ -117,6 +117,48 @@ TEST(Validation, AtMostTenListed) {
   EXPECT_EQ(message.substr(0, 31), "10 validation errors detected: ");
 }
 
+// DynamoDB's two wordings of one validator (facts/dynamodb.md §20): legacy echoes the value,
+// camelCases member paths and lists every violation; current does none of those.
+TEST(Validation, LegacyAndCurrentWordings) {
+  const auto& model = model::ServiceModel::embedded("dynamodb-2012-08-10");
+  const auto* op = model.find_operation("ListTables");
+  ASSERT_NE(op, nullptr);
+  Value input = Value::map();
+  input.set("ExclusiveStartTableName", "a b");
+  input.set("Limit", int64_t{0});
+
+  ValidationStyle legacy;
+  EXPECT_EQ(validate(input, *op->input, &legacy).value(),
+            "2 validation errors detected: Value 'a b' at 'exclusiveStartTableName' failed to "
+            "satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; "
+            "Value '0' at 'limit' failed to satisfy constraint: Member must have value greater "
+            "than or equal to 1");
+
+  ValidationStyle current;
+  current.wording = ValidationStyle::Wording::kCurrent;
+  EXPECT_EQ(validate(input, *op->input, &current).value(),
+            "1 validation error detected: Value at 'ExclusiveStartTableName' failed to satisfy "
+            "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+}
+
+TEST(Validation, OneFailureWordedByStyle) {
+  ValidationStyle current;
+  current.wording = ValidationStyle::Wording::kCurrent;
+  const Value value("");
+  EXPECT_EQ(validation_failure("KeySchema.1.member.AttributeName", &value,
+                               "Member must have length greater than or equal to 1", nullptr),
+            "Value '' at 'keySchema.1.member.attributeName' failed to satisfy constraint: Member "
+            "must have length greater than or equal to 1");
+  EXPECT_EQ(validation_failure("KeySchema.1.member.AttributeName", &value,
+                               "Member must have length greater than or equal to 1", &current),
+            "Value at 'KeySchema.1.member.AttributeName' failed to satisfy constraint: Member "
+            "must have length greater than or equal to 1");
+  EXPECT_EQ(validation_failure("TableName", nullptr, "Member must not be null", nullptr),
+            "Value null at 'tableName' failed to satisfy constraint: Member must not be null");
+  EXPECT_EQ(validation_message({"a", "b"}, nullptr), "2 validation errors detected: a; b");
+  EXPECT_EQ(validation_message({"a", "b"}, &current), "1 validation error detected: a");
+}
+
 TEST(Validation, Utf16Length) {
   EXPECT_EQ(utf16_length("abc"), 3u);
   EXPECT_EQ(utf16_length("\xc3\xa9"), 1u);          // U+00E9
