@@ -165,6 +165,17 @@ def test_update_with_nothing_to_change(ddb):
         "ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, "
         "OnDemandThroughput, WarmThroughput or TableClass is required",
         TableName=table)
+    # A request with MultiRegionConsistency leaves it out of the list (AWS, recorded).
+    expect_error(
+        ddb.update_table, "ValidationException",
+        "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+        "GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, "
+        "ReplicaTransitRoleArn, DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or "
+        "TableClass is required",
+        TableName=table, MultiRegionConsistency="STRONG")
+    expect_error(ddb.update_table, "ValidationException",
+                 "One or more parameter values were invalid: List of GlobalSecondaryIndexUpdates is empty",
+                 TableName=table, GlobalSecondaryIndexUpdates=[], DeletionProtectionEnabled=True)
     # AttributeDefinitions alone changes nothing either.
     expect_error(ddb.update_table, "ValidationException", None, TableName=table,
                  AttributeDefinitions=[{"AttributeName": "x", "AttributeType": "S"}])
