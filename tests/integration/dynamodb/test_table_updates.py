@@ -852,3 +852,16 @@ def test_settings_survive_restart(tmp_path):
         assert after["ProvisionedThroughput"]["NumberOfDecreasesToday"] == 1
     finally:
         server.stop()
+
+
+def test_create_table_gsi_without_throughput(ddb):
+    # CreateTable words the rule differently from UpdateTable (both recorded).
+    expect_error(ddb.create_table, "ValidationException",
+                 "One or more parameter values were invalid: ProvisionedThroughput is not specified "
+                 "for index: by-g",
+                 TableName=name(), KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                 AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                       {"AttributeName": "g", "AttributeType": "S"}],
+                 ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+                 GlobalSecondaryIndexes=[{"IndexName": "by-g", "Projection": {"ProjectionType": "ALL"},
+                                          "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}]}])
