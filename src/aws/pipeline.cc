@@ -248,7 +248,9 @@ struct Pipeline::Impl {
         return std::nullopt;
       }
     }
-    RequestContext context{caller->account, caller->region, x.request_id, clock.now_ms(), &clock};
+    const std::string* host = x.request.header("host");
+    RequestContext context{caller->account, caller->region, x.request_id, clock.now_ms(), &clock,
+                           host ? *host : std::string()};
     return std::make_pair(std::move(input.value()), std::move(context));
   }
 

@@ -26,6 +26,8 @@ struct RequestContext {
   // The server's clock, for work that outlives the request (a streaming response keeps time
   // with it, so --test-clock moves its periods too). May be null in unit tests.
   const Clock* clock = nullptr;
+  // The Host header the request arrived with (HTTP/2: :authority), empty when absent.
+  std::string host;
 };
 
 class Service {

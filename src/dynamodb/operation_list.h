@@ -3,13 +3,21 @@
 // builds the dispatch table from it).
 #pragma once
 
-#define TRIB_DYNAMODB_OPERATIONS(X)   \
-  X(BatchGetItem, batch_get_item)     \
-  X(BatchWriteItem, batch_write_item) \
-  X(CreateTable, create_table)        \
-  X(DeleteItem, delete_item)          \
-  X(DeleteTable, delete_table)        \
-  X(DescribeTable, describe_table)    \
-  X(GetItem, get_item)                \
-  X(ListTables, list_tables)          \
-  X(PutItem, put_item)
+#define TRIB_DYNAMODB_OPERATIONS(X)                         \
+  X(BatchGetItem, batch_get_item)                           \
+  X(BatchWriteItem, batch_write_item)                       \
+  X(CreateTable, create_table)                              \
+  X(DeleteItem, delete_item)                                \
+  X(DeleteTable, delete_table)                              \
+  X(DescribeContinuousBackups, describe_continuous_backups) \
+  X(DescribeEndpoints, describe_endpoints)                  \
+  X(DescribeLimits, describe_limits)                        \
+  X(DescribeTable, describe_table)                          \
+  X(GetItem, get_item)                                      \
+  X(ListTables, list_tables)                                \
+  X(ListTagsOfResource, list_tags_of_resource)              \
+  X(PutItem, put_item)                                      \
+  X(TagResource, tag_resource)                              \
+  X(UntagResource, untag_resource)                          \
+  X(UpdateContinuousBackups, update_continuous_backups)     \
+  X(UpdateTable, update_table)

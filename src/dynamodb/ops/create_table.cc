@@ -4,182 +4,16 @@
 //
 // Texts of the schema checks: facts/dynamodb.md §19 where recorded ([V, rec]); the others
 // and their order as dynalite reproduces AWS's ([P]). Differences: docs/compatibility.md.
-#include <openssl/rand.h>
-
-#include <cstdio>
-#include <optional>
 #include <set>
 
 #include "dynamodb/errors.h"
 #include "dynamodb/operations.h"
 #include "dynamodb/tables/description.h"
+#include "dynamodb/tables/schema.h"
 #include "dynamodb/tables/table_ref.h"
+#include "dynamodb/tables/tags.h"
 
 namespace trib::dynamodb::ops {
-
-namespace {
-
-std::string new_uuid() {
-  unsigned char b[16];
-  RAND_bytes(b, sizeof b);
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  char out[37];
-  std::snprintf(out, sizeof out,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                b[15]);
-  return out;
-}
-
-struct SchemaElement {
-  std::string name;
-  std::string key_type;
-};
-
-std::vector<SchemaElement> schema_elements(const aws::Value* list) {
-  std::vector<SchemaElement> out;
-  if (!list || !list->is_list()) return out;
-  for (const auto& e : list->as_list()) {
-    const std::string* name = e.string_member("AttributeName");
-    const std::string* type = e.string_member("KeyType");
-    out.push_back({name ? *name : "", type ? *type : ""});
-  }
-  return out;
-}
-
-// A key schema of more than two elements (a HASH and a RANGE key). The pinned model no longer
-// bounds KeySchema at 2 (AWS added multi-attribute GSI keys, facts §2), but a table's and a
-// local index's key still has at most one of each, and Tributary does not serve
-// multi-attribute GSI keys yet, so more than two is refused rather than cut to two. The text
-// is the older model's constraint (max 2) as dynalite reproduces it; in the legacy wording the
-// echoed value renders structures as {Name=value} (a guess: AWS prints Java objects).
-std::optional<std::string> too_many_key_elements(const aws::Value* schema,
-                                                 std::string_view member_path,
-                                                 const aws::ValidationStyle* style) {
-  if (!schema || !schema->is_list() || schema->as_list().size() <= 2) return std::nullopt;
-  return aws::validation_failure(member_path, schema,
-                                 "Member must have length less than or equal to 2", style);
-}
-
-std::string join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
-// Checks one key schema (the table's or an index's) against the attribute definitions and
-// builds it. `defined` are the defined names in request order.
-aws::AwsResult<KeySchema> build_key_schema(const std::vector<SchemaElement>& elements,
-                                           const std::vector<KeyAttribute>& definitions) {
-  std::vector<std::string> keys;
-  std::vector<std::string> defined;
-  for (const auto& e : elements) keys.push_back(e.name);
-  for (const auto& d : definitions) defined.push_back(d.name);
-  const auto type_of = [&](const std::string& name) -> const KeyAttribute* {
-    for (const auto& d : definitions) {
-      if (d.name == name) return &d;
-    }
-    return nullptr;
-  };
-  for (const auto& key : keys) {
-    if (!type_of(key)) {
-      return aws::fail(invalid_parameter(
-          "Some index key attributes are not defined in AttributeDefinitions. Keys: [" +
-          join(keys) + "], AttributeDefinitions: [" + join(defined) + "]"));
-    }
-  }
-  if (elements.size() == 2 && keys[0] == keys[1]) {
-    return aws::fail(
-        validation("Both the Hash Key and the Range Key element in the KeySchema have the same name"));
-  }
-  if (elements[0].key_type != "HASH") {
-    return aws::fail(validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type"));
-  }
-  if (elements.size() == 2 && elements[1].key_type != "RANGE") {
-    return aws::fail(
-        validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type"));
-  }
-  KeySchema schema{*type_of(keys[0]), std::nullopt};
-  if (elements.size() == 2) schema.range = *type_of(keys[1]);
-  return schema;
-}
-
-std::optional<std::pair<int64_t, int64_t>> throughput_of(const aws::Value* throughput) {
-  if (!throughput) return std::nullopt;
-  auto read = throughput->int_member("ReadCapacityUnits");
-  auto write = throughput->int_member("WriteCapacityUnits");
-  if (!read || !write) return std::nullopt;
-  return std::make_pair(*read, *write);
-}
-
-// One index of LocalSecondaryIndexes / GlobalSecondaryIndexes; `position` counts from 1.
-aws::AwsResult<SecondaryIndex> build_index(const aws::Value& spec, bool global, size_t position,
-                                           const Table& table, const std::string& billing_mode,
-                                           const aws::ValidationStyle* style) {
-  SecondaryIndex index;
-  index.global = global;
-  index.name = *spec.string_member("IndexName");
-  const std::string path =
-      std::string(global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes") + "." +
-      std::to_string(position) + ".member.KeySchema";
-  if (auto bad = too_many_key_elements(spec.find("KeySchema"), path, style)) {
-    return aws::fail(validation(aws::validation_message({std::move(*bad)}, style)));
-  }
-  const auto elements = schema_elements(spec.find("KeySchema"));
-  auto schema = build_key_schema(elements, table.attribute_definitions);
-  if (!schema) return aws::fail(std::move(schema.error()));
-  index.key_schema = std::move(*schema);
-  if (!global) {
-    if (!index.key_schema.range) {
-      return aws::fail(invalid_parameter(
-          "Index KeySchema does not have a range key for index: " + index.name));
-    }
-    if (index.key_schema.hash.name != table.key_schema.hash.name) {
-      return aws::fail(invalid_parameter(
-          "Index KeySchema does not have the same leading hash key as table KeySchema for "
-          "index: " +
-          index.name + ". index hash key: " + index.key_schema.hash.name +
-          ", table hash key: " + table.key_schema.hash.name));
-    }
-  }
-  const aws::Value* projection = spec.find("Projection");
-  const std::string* projection_type = projection ? projection->string_member("ProjectionType") : nullptr;
-  if (!projection_type) return aws::fail(invalid_parameter("Unknown ProjectionType: null"));
-  index.projection_type = *projection_type;
-  if (const aws::Value* names = projection->find("NonKeyAttributes"); names && names->is_list()) {
-    if (index.projection_type != "INCLUDE") {
-      return aws::fail(invalid_parameter("ProjectionType is " + index.projection_type +
-                                         ", but NonKeyAttributes is specified"));
-    }
-    for (const auto& n : names->as_list()) {
-      if (n.is_string()) index.non_key_attributes.push_back(n.as_string());
-    }
-  }
-  if (global) {
-    const auto throughput = throughput_of(spec.find("ProvisionedThroughput"));
-    if (billing_mode == "PAY_PER_REQUEST") {
-      if (spec.find("ProvisionedThroughput")) {
-        return aws::fail(invalid_parameter("ProvisionedThroughput should not be specified for index: " +
-                                           index.name + " when BillingMode is PAY_PER_REQUEST"));
-      }
-    } else if (!throughput) {
-      // Recorded text unknown; dynalite does not check this. Guess, worded like the table's.
-      return aws::fail(invalid_parameter(
-          "ProvisionedThroughput must be specified for index: " + index.name));
-    } else {
-      index.throughput.read_capacity_units = throughput->first;
-      index.throughput.write_capacity_units = throughput->second;
-    }
-    if (const aws::Value* on_demand = spec.find("OnDemandThroughput")) {
-      index.max_read_request_units = on_demand->int_member("MaxReadRequestUnits");
-      index.max_write_request_units = on_demand->int_member("MaxWriteRequestUnits");
-    }
-  }
-  return index;
-}
-
-}  // namespace
 
 Output create_table(DynamoDbContext& ctx, const aws::RequestContext& request, const Input& input) {
   const aws::ValidationStyle* style = &ctx.validation_style;
@@ -270,7 +104,13 @@ Output create_table(DynamoDbContext& ctx, const aws::RequestContext& request, co
     }
     size_t position = 0;
     for (const auto& spec : list->as_list()) {
-      auto index = build_index(spec, is_global, ++position, table, table.billing_mode, style);
+      const std::string path = std::string(kind) + "." + std::to_string(++position) +
+                               ".member.KeySchema";
+      if (auto bad = too_many_key_elements(spec.find("KeySchema"), path, style)) {
+        return aws::fail(validation(aws::validation_message({std::move(*bad)}, style)));
+      }
+      auto index = build_index(spec, is_global, table.key_schema, table.attribute_definitions,
+                               table.billing_mode, IndexRequest::kCreateTable);
       if (!index) return aws::fail(std::move(index.error()));
       if (!index_names.insert(index->name).second) {
         return aws::fail(invalid_parameter("Duplicate index name: " + index->name));
@@ -324,15 +164,14 @@ Output create_table(DynamoDbContext& ctx, const aws::RequestContext& request, co
       const std::string* key_id = sse->string_member("KMSMasterKeyId");
       table.kms_master_key_id =
           key_id ? *key_id
-                 : "arn:aws:kms:" + request.region + ":" + request.account + ":key/" + new_uuid();
+                 : "arn:aws:kms:" + request.region + ":" + request.account + ":key/" + random_uuid();
     }
   }
-  if (const aws::Value* tags = input.find("Tags"); tags && tags->is_list()) {
-    for (const auto& tag : tags->as_list()) {
-      const std::string* k = tag.string_member("Key");
-      const std::string* v = tag.string_member("Value");
-      if (k && v) table.tags.emplace_back(*k, *v);
-    }
+  // AWS's tag rules and 50-tag limit apply to CreateTable's Tags too (tables/tags.h).
+  if (auto tags = read_tags(input.find("Tags")); !tags) {
+    return aws::fail(std::move(tags.error()));
+  } else if (auto merged = merge_tags(table.tags, *tags); !merged) {
+    return aws::fail(std::move(merged.error()));
   }
   if (const std::string* table_class = input.string_member("TableClass")) {
     table.table_class = *table_class;
@@ -350,7 +189,7 @@ Output create_table(DynamoDbContext& ctx, const aws::RequestContext& request, co
     table.resource_policy = *policy;
   }
 
-  table.table_id = new_uuid();
+  table.table_id = random_uuid();
   table.created_ms = request.now_ms;
   table.active_at_ms = request.now_ms + ctx.options.create_table_ms;
   auto created = ctx.tables.create(

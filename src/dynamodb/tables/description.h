@@ -22,6 +22,10 @@ struct TableCounts {
 // DeleteTable DELETING, as AWS does, whatever the configured delays.
 aws::Value table_description(const Table& table, int64_t now_ms, const TableCounts& counts = {},
                              std::optional<TableStatus> status = std::nullopt);
+// ContinuousBackupsDescription, as DescribeContinuousBackups and UpdateContinuousBackups
+// answer it: continuous backups are ENABLED on every table (the model's documentation);
+// point-in-time recovery as UpdateContinuousBackups left it.
+aws::Value continuous_backups_description(const Table& table, int64_t now_ms);
 // KeySchema [{AttributeName, KeyType}] of a table or index.
 aws::Value key_schema_description(const KeySchema& schema);
 

@@ -100,6 +100,13 @@ std::string_view table_status_name(TableStatus status) {
   return "ACTIVE";
 }
 
+std::string_view SecondaryIndex::status_name(int64_t now_ms) const {
+  if (deleting_since_ms) return "DELETING";
+  if (now_ms < active_at_ms) return "CREATING";
+  if (now_ms < updating_until_ms) return "UPDATING";
+  return "ACTIVE";
+}
+
 TableStatus Table::status(int64_t now_ms) const {
   if (deleting_since_ms) return TableStatus::kDeleting;
   if (now_ms < active_at_ms) return TableStatus::kCreating;
@@ -172,6 +179,10 @@ std::string encode_table(const Table& t) {
   }
   if (t.stream_enabled) doc.set("stream_view_type", t.stream_view_type);
   if (t.resource_policy) doc.set("resource_policy", *t.resource_policy);
+  if (t.pitr_enabled_ms) {
+    doc.set("pitr_enabled_ms", *t.pitr_enabled_ms);
+    doc.set("pitr_recovery_days", t.pitr_recovery_days);
+  }
   doc.set("tags", aws::encode_stored_tags(t.tags));
   Value indexes = Value::list();
   for (const auto& index : t.indexes) {
@@ -189,7 +200,9 @@ std::string encode_table(const Table& t) {
     set_optional(iv, "max_write_request_units", index.max_write_request_units);
     iv.set("created_ms", index.created_ms);
     iv.set("active_at_ms", index.active_at_ms);
+    if (index.updating_until_ms) iv.set("updating_until_ms", index.updating_until_ms);
     set_optional(iv, "deleting_since_ms", index.deleting_since_ms);
+    set_optional(iv, "gone_at_ms", index.gone_at_ms);
     indexes.push(std::move(iv));
   }
   doc.set("indexes", std::move(indexes));
@@ -243,6 +256,8 @@ std::optional<Table> decode_table(std::string_view bytes) {
     t.stream_view_type = *view;
   }
   if (const std::string* policy = doc.string_member("resource_policy")) t.resource_policy = *policy;
+  t.pitr_enabled_ms = doc.int_member("pitr_enabled_ms");
+  t.pitr_recovery_days = doc.int_member("pitr_recovery_days").value_or(35);
   if (const auto* tags = doc.find("tags"); tags && tags->is_list()) {
     auto decoded_tags = aws::decode_stored_tags(*tags);
     if (!decoded_tags) return std::nullopt;
@@ -265,7 +280,9 @@ std::optional<Table> decode_table(std::string_view bytes) {
       index.max_write_request_units = iv.int_member("max_write_request_units");
       index.created_ms = iv.int_member("created_ms").value_or(0);
       index.active_at_ms = iv.int_member("active_at_ms").value_or(0);
+      index.updating_until_ms = iv.int_member("updating_until_ms").value_or(0);
       index.deleting_since_ms = iv.int_member("deleting_since_ms");
+      index.gone_at_ms = iv.int_member("gone_at_ms");
       t.indexes.push_back(std::move(index));
     }
   }

@@ -61,7 +61,13 @@ struct SecondaryIndex {
   std::optional<int64_t> max_write_request_units;
   int64_t created_ms = 0;
   int64_t active_at_ms = 0;  // CREATING (Backfilling) before this time
+  int64_t updating_until_ms = 0;  // UPDATING (UpdateTable changed its throughput) before this
   std::optional<int64_t> deleting_since_ms;
+  std::optional<int64_t> gone_at_ms;  // a deleted index is DELETING until this time, then gone
+
+  bool is_gone(int64_t now_ms) const { return gone_at_ms && now_ms >= *gone_at_ms; }
+  // "CREATING", "UPDATING", "DELETING" or "ACTIVE".
+  std::string_view status_name(int64_t now_ms) const;
 };
 
 struct Table {
@@ -91,7 +97,11 @@ struct Table {
   bool stream_enabled = false;
   std::string stream_view_type;
   std::optional<std::string> resource_policy;
-  std::vector<std::pair<std::string, std::string>> tags;
+  std::vector<std::pair<std::string, std::string>> tags;  // in the order first added
+  // Point-in-time recovery (UpdateContinuousBackups): on since pitr_enabled_ms, keeping
+  // pitr_recovery_days days.
+  std::optional<int64_t> pitr_enabled_ms;
+  int64_t pitr_recovery_days = 35;
   std::vector<SecondaryIndex> indexes;  // local then global, in creation order
   uint32_t next_index_id = 1;           // 0 is the base table
 

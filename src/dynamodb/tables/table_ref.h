@@ -16,6 +16,12 @@ aws::AwsResult<TableKey> resolve_table_key(const DynamoDbContext& ctx,
                                            std::string_view name_or_arn,
                                            std::string_view member_path = "TableName");
 
+// The table a ResourceArn member names (TagResource, UntagResource, ListTagsOfResource), for
+// the caller's account and region; `operation` ("TagResource") is named in AccessDenied.
+aws::AwsResult<TableKey> resolve_resource_arn(const DynamoDbContext& ctx,
+                                              const aws::RequestContext& request,
+                                              std::string_view arn, std::string_view operation);
+
 // How a missing table is reported: control-plane operations name it (DescribeTable,
 // DeleteTable), data-plane operations say only "Requested resource not found".
 enum class MissingTable : uint8_t { kNamed, kUnnamed };

@@ -116,7 +116,7 @@ class SubscriptionHubTest : public ::testing::Test {
   }
 
   aws::AwsResult<std::shared_ptr<aws::StreamingBody>> subscribe(int64_t at_ms) {
-    aws::RequestContext request{"000000000000", "us-east-1", "id", at_ms, nullptr};
+    aws::RequestContext request{"000000000000", "us-east-1", "id", at_ms, nullptr, ""};
     SubscriptionHub::Target target;
     target.stream = stream_;
     target.consumer = consumer_;
