@@ -37,7 +37,8 @@ std::vector<T> without(const std::vector<T>& a, const std::vector<T>& b) {
   return out;
 }
 
-// [P dynalite actions/updateItem.js; V: scylladb test_item.py matches "ValidationException.*mismatch"]
+// [P dynalite actions/updateItem.js; V: scylladb test_item.py matches
+// "ValidationException.*mismatch"]
 aws::AwsError type_mismatch() { return validation("Type mismatch for attribute to update"); }
 
 }  // namespace
@@ -71,8 +72,9 @@ aws::AwsResult<AttributeUpdates> parse_attribute_updates(const aws::Value& attri
     if (parsed.value) {
       const AttributeType type = parsed.value->type();
       if (parsed.action == AttributeAction::kDelete && !is_set(type)) {
-        return aws::fail(invalid_parameter("DELETE action with value is not supported for the type " +
-                                           std::string(type_name(type))));
+        return aws::fail(
+            invalid_parameter("DELETE action with value is not supported for the type " +
+                              std::string(type_name(type))));
       }
       if (parsed.action == AttributeAction::kAdd && !is_set(type) && type != AttributeType::kN &&
           type != AttributeType::kL) {
@@ -159,16 +161,16 @@ aws::AwsResult<std::optional<Item>> apply_attribute_updates(const Item* old_item
             break;
           }
           case AttributeType::kSS:
-            *existing =
-                AttributeValue::string_set(merged(existing->as_string_set(), value.as_string_set()));
+            *existing = AttributeValue::string_set(
+                merged(existing->as_string_set(), value.as_string_set()));
             break;
           case AttributeType::kNS:
-            *existing =
-                AttributeValue::number_set(merged(existing->as_number_set(), value.as_number_set()));
+            *existing = AttributeValue::number_set(
+                merged(existing->as_number_set(), value.as_number_set()));
             break;
           case AttributeType::kBS:
-            *existing =
-                AttributeValue::binary_set(merged(existing->as_binary_set(), value.as_binary_set()));
+            *existing = AttributeValue::binary_set(
+                merged(existing->as_binary_set(), value.as_binary_set()));
             break;
           default: {  // L: appended
             AttributeList& list = existing->as_list();
@@ -195,8 +197,8 @@ Item updated_attributes(const Item& item, const AttributeUpdates& updates) {
 namespace {
 
 constexpr std::string_view kOperatorNames[] = {
-    "EQ",       "NE",           "LE",          "LT", "GE",     "GT", "NOT_NULL", "NULL",
-    "CONTAINS", "NOT_CONTAINS", "BEGINS_WITH", "IN", "BETWEEN"};
+    "EQ",   "NE",       "LE",           "LT",          "GE", "GT",     "NOT_NULL",
+    "NULL", "CONTAINS", "NOT_CONTAINS", "BEGINS_WITH", "IN", "BETWEEN"};
 
 // How many values each operator takes: exactly `min` (== max), or at least `min` (IN).
 struct Arity {
@@ -253,10 +255,9 @@ std::optional<aws::AwsError> check_values(const LegacyCondition& condition) {
   }
   for (const AttributeValue& value : condition.values) {
     if (!accepts(condition.op, value.type())) {
-      return invalid_parameter("ComparisonOperator " +
-                               std::string(comparison_operator_name(condition.op)) +
-                               " is not valid for " + std::string(type_name(value.type())) +
-                               " AttributeValue type");
+      return invalid_parameter(
+          "ComparisonOperator " + std::string(comparison_operator_name(condition.op)) +
+          " is not valid for " + std::string(type_name(value.type())) + " AttributeValue type");
     }
   }
   if (condition.op == ComparisonOperator::kBetween &&
@@ -346,13 +347,13 @@ aws::AwsResult<LegacyConditions> parse_expected(const aws::Value& expected,
     } else {
       const bool must_exist = exists == nullptr || exists->as_bool();
       if (must_exist && !value) {
-        return aws::fail(invalid_parameter(
-            "Value must be provided when Exists is " +
-            std::string(exists == nullptr ? "null" : "true") + " for Attribute: " + name));
+        return aws::fail(invalid_parameter("Value must be provided when Exists is " +
+                                           std::string(exists == nullptr ? "null" : "true") +
+                                           " for Attribute: " + name));
       }
       if (!must_exist && value) {
-        return aws::fail(invalid_parameter(
-            "Value cannot be used when Exists is false for Attribute: " + name));
+        return aws::fail(
+            invalid_parameter("Value cannot be used when Exists is false for Attribute: " + name));
       }
       if (value) {
         auto converted = attribute_value_from_wire(*value, 1);
@@ -409,16 +410,16 @@ bool contains(const AttributeValue& container, const AttributeValue& operand) {
              container.as_binary().find(operand.as_binary()) != std::string::npos;
     case AttributeType::kSS:
       return operand.is(AttributeType::kS) &&
-             std::binary_search(container.as_string_set().begin(),
-                                container.as_string_set().end(), operand.as_string());
+             std::binary_search(container.as_string_set().begin(), container.as_string_set().end(),
+                                operand.as_string());
     case AttributeType::kNS:
       return operand.is(AttributeType::kN) &&
-             std::binary_search(container.as_number_set().begin(),
-                                container.as_number_set().end(), operand.as_number());
+             std::binary_search(container.as_number_set().begin(), container.as_number_set().end(),
+                                operand.as_number());
     case AttributeType::kBS:
       return operand.is(AttributeType::kB) &&
-             std::binary_search(container.as_binary_set().begin(),
-                                container.as_binary_set().end(), operand.as_binary());
+             std::binary_search(container.as_binary_set().begin(), container.as_binary_set().end(),
+                                operand.as_binary());
     case AttributeType::kL:
       return std::find(container.as_list().begin(), container.as_list().end(), operand) !=
              container.as_list().end();

@@ -1,8 +1,8 @@
 // The pre-2015 item parameters, as pure functions over AttributeValues: AttributeUpdates
-// (UpdateItem), Expected (PutItem, UpdateItem, DeleteItem), QueryFilter / ScanFilter / KeyConditions
-// (Query, Scan) and ConditionalOperator. Each parse_* function converts the request member once
-// and applies AWS's validation texts (dynalite validations/*.js, which took them from AWS [P],
-// unless marked).
+// (UpdateItem), Expected (PutItem, UpdateItem, DeleteItem), QueryFilter / ScanFilter /
+// KeyConditions (Query, Scan) and ConditionalOperator. Each parse_* function converts the request
+// member once and applies AWS's validation texts (dynalite validations/*.js, which took them from
+// AWS [P], unless marked).
 #pragma once
 
 #include <optional>
@@ -60,7 +60,18 @@ Item updated_attributes(const Item& item, const AttributeUpdates& updates);
 // ---- Expected, QueryFilter, ScanFilter, KeyConditions, ConditionalOperator ----
 
 enum class ComparisonOperator : uint8_t {
-  kEq, kNe, kLe, kLt, kGe, kGt, kNotNull, kNull, kContains, kNotContains, kBeginsWith, kIn,
+  kEq,
+  kNe,
+  kLe,
+  kLt,
+  kGe,
+  kGt,
+  kNotNull,
+  kNull,
+  kContains,
+  kNotContains,
+  kBeginsWith,
+  kIn,
   kBetween,
 };
 std::string_view comparison_operator_name(ComparisonOperator op);  // "EQ", "NOT_NULL", ...

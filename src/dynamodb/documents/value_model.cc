@@ -126,14 +126,11 @@ bool ItemModel::contains(Ref container, Ref operand) const {
     case AttributeType::kS:
       return c.as_string().find(o.as_string()) != std::string::npos;
     case AttributeType::kSS:
-      return std::binary_search(c.as_string_set().begin(), c.as_string_set().end(),
-                                o.as_string());
+      return std::binary_search(c.as_string_set().begin(), c.as_string_set().end(), o.as_string());
     case AttributeType::kBS:
-      return std::binary_search(c.as_binary_set().begin(), c.as_binary_set().end(),
-                                o.as_binary());
+      return std::binary_search(c.as_binary_set().begin(), c.as_binary_set().end(), o.as_binary());
     case AttributeType::kNS:
-      return std::binary_search(c.as_number_set().begin(), c.as_number_set().end(),
-                                o.as_number());
+      return std::binary_search(c.as_number_set().begin(), c.as_number_set().end(), o.as_number());
     default:
       return false;
   }
@@ -244,7 +241,7 @@ std::optional<aws::AwsError> check_between_bounds(const ex::ParsedExpressions& p
 }
 
 aws::AwsResult<ex::ParsedExpressions> parse_request(ex::RequestExpressions request,
-                                                   RequestValues& values) {
+                                                    RequestValues& values) {
   request.validate_value = values.validator();
   auto parsed = ex::parse_request(request);
   if (!parsed.ok()) return parsed;

@@ -31,7 +31,8 @@ inline aws::Value decode(std::string_view operation, std::string_view json) {
 
 // An item from its wire JSON ({"a": {"S": "x"}, ...}).
 inline Item item(std::string_view json) {
-  aws::Value request = decode("PutItem", R"({"TableName": "t", "Item": )" + std::string(json) + "}");
+  aws::Value request =
+      decode("PutItem", R"({"TableName": "t", "Item": )" + std::string(json) + "}");
   const aws::Value* wire = request.find("Item");
   auto converted = item_from_wire(wire ? *wire : aws::Value::map());
   EXPECT_TRUE(converted) << json << ": " << (converted ? "" : converted.error().message);

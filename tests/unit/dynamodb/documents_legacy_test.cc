@@ -1,11 +1,10 @@
 // src/dynamodb/documents/legacy.*: AttributeUpdates, Expected, QueryFilter / ScanFilter and
 // ConditionalOperator on real items, with dynalite's AWS-derived texts and the behaviour
 // scylladb's test_item.py checked against AWS.
-#include "dynamodb/documents/legacy.h"
-
 #include <gtest/gtest.h>
 
 #include "documents_fixture.h"
+#include "dynamodb/documents/legacy.h"
 
 namespace trib::dynamodb::documents {
 namespace {
@@ -19,9 +18,9 @@ const std::string kInvalid = "One or more parameter values were invalid: ";
 // ---- AttributeUpdates ----
 
 aws::AwsResult<AttributeUpdates> parse_updates(std::string_view updates_json) {
-  const aws::Value request = decode(
-      "UpdateItem", R"({"TableName": "t", "Key": {}, "AttributeUpdates": )" +
-                        std::string(updates_json) + "}");
+  const aws::Value request =
+      decode("UpdateItem", R"({"TableName": "t", "Key": {}, "AttributeUpdates": )" +
+                               std::string(updates_json) + "}");
   return parse_attribute_updates(*request.find("AttributeUpdates"));
 }
 
@@ -70,15 +69,18 @@ TEST(DocumentsLegacy, AttributeUpdatesKeys) {
   static constexpr std::string_view kKeys[] = {"pk", "sk"};
   auto error = check_attribute_updates_keys(*parsed, kKeys);
   ASSERT_TRUE(error);
-  EXPECT_EQ(error->message, kInvalid + "Cannot update attribute sk. This attribute is part of the key");
+  EXPECT_EQ(error->message,
+            kInvalid + "Cannot update attribute sk. This attribute is part of the key");
   static constexpr std::string_view kOther[] = {"pk"};
   EXPECT_FALSE(check_attribute_updates_keys(*parsed, kOther));
 }
 
 TEST(DocumentsLegacy, AttributeUpdatesPutAndDelete) {
   const char* old = R"({"pk": {"S": "k"}, "a": {"S": "hi"}, "ns": {"NS": ["1", "2", "3"]}})";
-  EXPECT_EQ(apply(old, R"({"b": {"Value": {"S": "hello"}, "Action": "PUT"}, "a": {"Value": {"N": "1"}}})"),
-            R"({"a":{"N":"1"},"b":{"S":"hello"},"ns":{"NS":["1","2","3"]},"pk":{"S":"k"}})");
+  EXPECT_EQ(
+      apply(old,
+            R"({"b": {"Value": {"S": "hello"}, "Action": "PUT"}, "a": {"Value": {"N": "1"}}})"),
+      R"({"a":{"N":"1"},"b":{"S":"hello"},"ns":{"NS":["1","2","3"]},"pk":{"S":"k"}})");
   EXPECT_EQ(apply(old, R"({"a": {"Action": "DELETE"}})"),
             R"({"ns":{"NS":["1","2","3"]},"pk":{"S":"k"}})");
   EXPECT_EQ(apply(old, R"({"ns": {"Action": "DELETE", "Value": {"NS": ["2.0", "4"]}}})"),
@@ -89,8 +91,7 @@ TEST(DocumentsLegacy, AttributeUpdatesPutAndDelete) {
             "error: Type mismatch for attribute to update");
   EXPECT_EQ(apply(old, R"({"a": {"Action": "DELETE", "Value": {"SS": ["hi"]}}})"),
             "error: Type mismatch for attribute to update");
-  EXPECT_EQ(apply(old, R"({"x": {"Action": "DELETE", "Value": {"SS": ["hi"]}}})"),
-            json(item(old)));
+  EXPECT_EQ(apply(old, R"({"x": {"Action": "DELETE", "Value": {"SS": ["hi"]}}})"), json(item(old)));
   // A missing item: DELETEs create nothing; an empty map creates the key-only item.
   EXPECT_EQ(apply("", R"({"a": {"Action": "DELETE"}})"), "absent");
   EXPECT_EQ(apply("", R"({"a": {"Action": "DELETE", "Value": {"NS": ["4"]}}})"), "absent");
@@ -101,13 +102,15 @@ TEST(DocumentsLegacy, AttributeUpdatesPutAndDelete) {
 TEST(DocumentsLegacy, AttributeUpdatesAdd) {
   const char* old = R"({"pk": {"S": "k"}, "n": {"N": "7"}, "ss": {"SS": ["dog"]},
                         "l": {"L": [{"N": "1"}, {"N": "2"}]}})";
-  EXPECT_EQ(apply(old, R"({"n": {"Action": "ADD", "Value": {"N": "-3.5"}}})"),
-            R"({"l":{"L":[{"N":"1"},{"N":"2"}]},"n":{"N":"3.5"},"pk":{"S":"k"},"ss":{"SS":["dog"]}})");
+  EXPECT_EQ(
+      apply(old, R"({"n": {"Action": "ADD", "Value": {"N": "-3.5"}}})"),
+      R"({"l":{"L":[{"N":"1"},{"N":"2"}]},"n":{"N":"3.5"},"pk":{"S":"k"},"ss":{"SS":["dog"]}})");
   EXPECT_EQ(apply(old, R"({"b": {"Action": "ADD", "Value": {"N": "2"}}})"),
             R"({"b":{"N":"2"},"l":{"L":[{"N":"1"},{"N":"2"}]},"n":{"N":"7"},"pk":{"S":"k"},)"
             R"("ss":{"SS":["dog"]}})");
-  EXPECT_EQ(apply(old, R"({"ss": {"Action": "ADD", "Value": {"SS": ["cat", "dog"]}}})"),
-            R"({"l":{"L":[{"N":"1"},{"N":"2"}]},"n":{"N":"7"},"pk":{"S":"k"},"ss":{"SS":["cat","dog"]}})");
+  EXPECT_EQ(
+      apply(old, R"({"ss": {"Action": "ADD", "Value": {"SS": ["cat", "dog"]}}})"),
+      R"({"l":{"L":[{"N":"1"},{"N":"2"}]},"n":{"N":"7"},"pk":{"S":"k"},"ss":{"SS":["cat","dog"]}})");
   // Lists are appended to (undocumented; AWS does it).
   EXPECT_EQ(apply(old, R"({"l": {"Action": "ADD", "Value": {"L": [{"N": "2"}, {"S": "x"}]}}})"),
             R"({"l":{"L":[{"N":"1"},{"N":"2"},{"N":"2"},{"S":"x"}]},"n":{"N":"7"},"pk":{"S":"k"},)"
@@ -133,8 +136,8 @@ TEST(DocumentsLegacy, AttributeUpdatesUpdatedAttributes) {
 
 aws::AwsResult<LegacyConditions> expected(std::string_view expected_json,
                                           const std::string* op = nullptr) {
-  const aws::Value request = decode(
-      "PutItem", R"({"TableName": "t", "Item": {}, "Expected": )" + std::string(expected_json) + "}");
+  const aws::Value request = decode("PutItem", R"({"TableName": "t", "Item": {}, "Expected": )" +
+                                                   std::string(expected_json) + "}");
   return parse_expected(*request.find("Expected"), op);
 }
 
@@ -158,19 +161,22 @@ std::string filter_error(std::string_view filter_json) {
 TEST(DocumentsLegacy, ExpectedValidation) {
   EXPECT_EQ(expected_error(R"({"a": {"Value": {"S": "x"}, "AttributeValueList": [{"S": "x"}]}})"),
             kInvalid + "Value and AttributeValueList cannot be used together for Attribute: a");
-  EXPECT_EQ(expected_error(R"({"a": {"ComparisonOperator": "EQ", "Exists": true, "Value": {"S": "x"}}})"),
-            kInvalid + "Exists and ComparisonOperator cannot be used together for Attribute: a");
+  EXPECT_EQ(
+      expected_error(R"({"a": {"ComparisonOperator": "EQ", "Exists": true, "Value": {"S": "x"}}})"),
+      kInvalid + "Exists and ComparisonOperator cannot be used together for Attribute: a");
   EXPECT_EQ(expected_error(R"({"a": {"ComparisonOperator": "EQ"}})"),
-            kInvalid + "Value or AttributeValueList must be used with ComparisonOperator: EQ for "
-                       "Attribute: a");
+            kInvalid +
+                "Value or AttributeValueList must be used with ComparisonOperator: EQ for "
+                "Attribute: a");
   EXPECT_EQ(expected_error(R"({"a": {"ComparisonOperator": "NULL", "Value": {"S": "x"}}})"),
             kInvalid + "Invalid number of argument(s) for the NULL ComparisonOperator");
   EXPECT_EQ(expected_error(R"({"a": {"ComparisonOperator": "BETWEEN", "Value": {"S": "x"}}})"),
             kInvalid + "Invalid number of argument(s) for the BETWEEN ComparisonOperator");
   EXPECT_EQ(expected_error(R"({"a": {"ComparisonOperator": "IN", "AttributeValueList": []}})"),
             kInvalid + "Invalid number of argument(s) for the IN ComparisonOperator");
-  EXPECT_EQ(expected_error(R"({"a": {"AttributeValueList": [{"S": "x"}]}})"),
-            kInvalid + "AttributeValueList can only be used with a ComparisonOperator for Attribute: a");
+  EXPECT_EQ(
+      expected_error(R"({"a": {"AttributeValueList": [{"S": "x"}]}})"),
+      kInvalid + "AttributeValueList can only be used with a ComparisonOperator for Attribute: a");
   EXPECT_EQ(expected_error(R"({"a": {}})"),
             kInvalid + "Value must be provided when Exists is null for Attribute: a");
   EXPECT_EQ(expected_error(R"({"a": {"Exists": true}})"),
@@ -194,27 +200,34 @@ TEST(DocumentsLegacy, ExpectedValidation) {
 TEST(DocumentsLegacy, FilterValidation) {
   EXPECT_EQ(filter_error(R"({"a": {"ComparisonOperator": "EQ"}})"),
             kInvalid + "Invalid number of argument(s) for the EQ ComparisonOperator");
-  EXPECT_EQ(filter_error(R"({"a": {"ComparisonOperator": "NOT_NULL", "AttributeValueList": [{"S": "x"}]}})"),
+  EXPECT_EQ(filter_error(
+                R"({"a": {"ComparisonOperator": "NOT_NULL", "AttributeValueList": [{"S": "x"}]}})"),
             kInvalid + "Invalid number of argument(s) for the NOT_NULL ComparisonOperator");
   // The values are checked before the count.
-  EXPECT_EQ(filter_error(R"({"a": {"ComparisonOperator": "NULL", "AttributeValueList": [{"N": "x"}]}})"),
-            "The parameter cannot be converted to a numeric value: x");
+  EXPECT_EQ(
+      filter_error(R"({"a": {"ComparisonOperator": "NULL", "AttributeValueList": [{"N": "x"}]}})"),
+      "The parameter cannot be converted to a numeric value: x");
   EXPECT_EQ(filter_error(R"({"a": {"ComparisonOperator": "BETWEEN",
                                    "AttributeValueList": [{"S": "a"}, {"B": "AQ=="}]}})"),
             kInvalid + "AttributeValues inside AttributeValueList must be of same type");
-  EXPECT_EQ(filter_error(R"({"a": {"ComparisonOperator": "LT", "AttributeValueList": [{"SS": ["a"]}]}})"),
-            kInvalid + "ComparisonOperator LT is not valid for SS AttributeValue type");
-  EXPECT_EQ(filter_error(R"({"a": {"ComparisonOperator": "BEGINS_WITH", "AttributeValueList": [{"N": "1"}]}})"),
-            kInvalid + "ComparisonOperator BEGINS_WITH is not valid for N AttributeValue type");
-  EXPECT_EQ(filter_error(R"({"a": {"ComparisonOperator": "EQ", "AttributeValueList": [{"L": []}]}})"),
-            kInvalid + "ComparisonOperator EQ is not valid for L AttributeValue type");
+  EXPECT_EQ(
+      filter_error(R"({"a": {"ComparisonOperator": "LT", "AttributeValueList": [{"SS": ["a"]}]}})"),
+      kInvalid + "ComparisonOperator LT is not valid for SS AttributeValue type");
+  EXPECT_EQ(
+      filter_error(
+          R"({"a": {"ComparisonOperator": "BEGINS_WITH", "AttributeValueList": [{"N": "1"}]}})"),
+      kInvalid + "ComparisonOperator BEGINS_WITH is not valid for N AttributeValue type");
+  EXPECT_EQ(
+      filter_error(R"({"a": {"ComparisonOperator": "EQ", "AttributeValueList": [{"L": []}]}})"),
+      kInvalid + "ComparisonOperator EQ is not valid for L AttributeValue type");
   EXPECT_EQ(filter_error(R"({"a": {"ComparisonOperator": "BETWEEN",
                                    "AttributeValueList": [{"B": "/w=="}, {"B": "AQ=="}]}})"),
             "The BETWEEN condition was provided a range where the lower bound is greater than the "
             "upper bound");
-  EXPECT_EQ(filter_error(R"({"a": {"ComparisonOperator": "EQ", "AttributeValueList": [{"NS": ["1"]}]},
+  EXPECT_EQ(
+      filter_error(R"({"a": {"ComparisonOperator": "EQ", "AttributeValueList": [{"NS": ["1"]}]},
                              "b": {"ComparisonOperator": "IN", "AttributeValueList": [{"S": "x"}, {"S": "y"}]}})"),
-            "ok");
+      "ok");
 }
 
 const char* kItem = R"({"pk": {"S": "k"}, "n": {"N": "1000"}, "s": {"S": "banana"},
@@ -224,8 +237,8 @@ const char* kItem = R"({"pk": {"S": "k"}, "n": {"N": "1000"}, "s": {"S": "banana
 // Whether kItem (or no item) matches one ScanFilter condition.
 std::string match(std::string_view name, std::string_view op, std::string_view values = "",
                   bool no_item = false) {
-  std::string json_text = "{\"" + std::string(name) + R"(": {"ComparisonOperator": ")" +
-                          std::string(op) + "\"";
+  std::string json_text =
+      "{\"" + std::string(name) + R"(": {"ComparisonOperator": ")" + std::string(op) + "\"";
   if (!values.empty()) json_text += R"(, "AttributeValueList": )" + std::string(values);
   json_text += "}}";
   auto parsed = filter(json_text);
@@ -275,19 +288,25 @@ TEST(DocumentsLegacy, ConditionalOperator) {
   const std::string and_op = "AND";
   const std::string or_op = "OR";
   const Item it = item(kItem);
-  const char* conditions = R"({"n": {"ComparisonOperator": "EQ", "AttributeValueList": [{"N": "1"}]},
+  const char* conditions =
+      R"({"n": {"ComparisonOperator": "EQ", "AttributeValueList": [{"N": "1"}]},
                                "s": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "banana"}]}})";
   EXPECT_FALSE(matches(*filter(conditions), &it));
   EXPECT_FALSE(matches(*filter(conditions, &and_op), &it));
   EXPECT_TRUE(matches(*filter(conditions, &or_op), &it));
-  const char* neither = R"({"n": {"ComparisonOperator": "NULL"}, "s": {"ComparisonOperator": "NULL"}})";
+  const char* neither =
+      R"({"n": {"ComparisonOperator": "NULL"}, "s": {"ComparisonOperator": "NULL"}})";
   EXPECT_FALSE(matches(*filter(neither, &or_op), &it));
   EXPECT_TRUE(matches(LegacyConditions{}, &it));
   // Expected's Exists forms.
-  EXPECT_TRUE(matches(*expected(R"({"s": {"Value": {"S": "banana"}}, "x": {"Exists": false}})"), &it));
+  EXPECT_TRUE(
+      matches(*expected(R"({"s": {"Value": {"S": "banana"}}, "x": {"Exists": false}})"), &it));
   EXPECT_FALSE(matches(*expected(R"({"s": {"Value": {"S": "apple"}, "Exists": true}})"), &it));
-  EXPECT_TRUE(matches(*expected(R"({"s": {"Value": {"S": "apple"}}, "n": {"ComparisonOperator": "GT",
-                                     "Value": {"N": "5"}}})", &or_op), &it));
+  EXPECT_TRUE(
+      matches(*expected(R"({"s": {"Value": {"S": "apple"}}, "n": {"ComparisonOperator": "GT",
+                                     "Value": {"N": "5"}}})",
+                        &or_op),
+              &it));
   EXPECT_TRUE(matches(*expected(R"({"x": {"Exists": false}})"), nullptr));
   EXPECT_FALSE(matches(*expected(R"({"x": {"Exists": true, "Value": {"N": "1"}}})"), nullptr));
 }

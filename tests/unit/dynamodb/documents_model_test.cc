@@ -1,11 +1,10 @@
 // src/dynamodb/documents/value_model.*: conditions evaluated on real items through ItemModel,
 // ExpressionAttributeValues converted once with the values library's texts, and the BETWEEN
 // bound order for numbers and binaries.
-#include "dynamodb/documents/value_model.h"
-
 #include <gtest/gtest.h>
 
 #include "documents_fixture.h"
+#include "dynamodb/documents/value_model.h"
 
 namespace trib::dynamodb::documents {
 namespace {
@@ -24,7 +23,8 @@ const char* kItem = R"({
 // against kItem, or against no item when `no_item`.
 std::string eval(std::string_view condition, std::string_view values = "",
                  std::string_view names = "", bool no_item = false) {
-  std::string body = R"({"TableName": "t", "ConditionExpression": ")" + std::string(condition) + "\"";
+  std::string body =
+      R"({"TableName": "t", "ConditionExpression": ")" + std::string(condition) + "\"";
   if (!values.empty()) body += R"(, "ExpressionAttributeValues": )" + std::string(values);
   if (!names.empty()) body += R"(, "ExpressionAttributeNames": )" + std::string(names);
   body += "}";
@@ -47,7 +47,7 @@ TEST(DocumentsModel, NumbersCompareByValue) {
 
 TEST(DocumentsModel, StringsAndBinariesCompareAsUnsignedBytes) {
   EXPECT_EQ(eval("s < :v", R"({":v": {"S": "bananas"}})"), "true");
-  EXPECT_EQ(eval("u > :v", R"({":v": {"S": "z"}})"), "true");  // 0xC3 > 'z'
+  EXPECT_EQ(eval("u > :v", R"({":v": {"S": "z"}})"), "true");     // 0xC3 > 'z'
   EXPECT_EQ(eval("b < :v", R"({":v": {"B": "/w=="}})"), "true");  // 0x01 < 0xFF
   EXPECT_EQ(eval("b = :v", R"({":v": {"B": "AQID"}})"), "true");
 }
@@ -115,7 +115,8 @@ TEST(DocumentsModel, ValuesAreValidatedWithTheValuesLibraryTexts) {
 }
 
 TEST(DocumentsModel, EachValueIsConvertedOnce) {
-  auto r = request("PutItem", R"({"TableName": "t", "ConditionExpression": "a = :x OR b = :x OR c = :y",
+  auto r =
+      request("PutItem", R"({"TableName": "t", "ConditionExpression": "a = :x OR b = :x OR c = :y",
       "ExpressionAttributeValues": {":x": {"N": "1"}, ":y": {"S": "y"}}})");
   ASSERT_FALSE(r->error);
   EXPECT_EQ(r->values.size(), 2u);
@@ -130,22 +131,26 @@ TEST(DocumentsModel, BetweenBoundsInOrderForNumbersAndBinaries) {
       "error: Invalid ConditionExpression: The BETWEEN operator requires upper bound to be greater "
       "than or equal to lower bound; ";
   EXPECT_EQ(eval("n BETWEEN :a AND :b", R"({":a": {"N": "10"}, ":b": {"N": "9"}})"),
-            prefix + "lower bound operand: AttributeValue: {N:10}, upper bound operand: "
-                     "AttributeValue: {N:9}");
+            prefix +
+                "lower bound operand: AttributeValue: {N:10}, upper bound operand: "
+                "AttributeValue: {N:9}");
   // By value, not by text: "10" > "9" as text, but 9 <= 10.
   EXPECT_EQ(eval("n BETWEEN :a AND :b", R"({":a": {"N": "9"}, ":b": {"N": "10"}})"), "false");
   EXPECT_EQ(eval("n BETWEEN :a AND :b", R"({":a": {"N": "1e3"}, ":b": {"N": "1000"}})"), "true");
   EXPECT_EQ(eval("b BETWEEN :a AND :b", R"({":a": {"B": "/w=="}, ":b": {"B": "AQ=="}})"),
-            prefix + "lower bound operand: AttributeValue: {B:/w==}, upper bound operand: "
-                     "AttributeValue: {B:AQ==}");
+            prefix +
+                "lower bound operand: AttributeValue: {B:/w==}, upper bound operand: "
+                "AttributeValue: {B:AQ==}");
   EXPECT_EQ(eval("NOT (n < :c AND n BETWEEN :a AND :b)",
                  R"({":a": {"N": "-1"}, ":b": {"N": "-2"}, ":c": {"N": "0"}})"),
-            prefix + "lower bound operand: AttributeValue: {N:-1}, upper bound operand: "
-                     "AttributeValue: {N:-2}");
+            prefix +
+                "lower bound operand: AttributeValue: {N:-1}, upper bound operand: "
+                "AttributeValue: {N:-2}");
   // Strings stay the parser's (same text).
   EXPECT_EQ(eval("s BETWEEN :a AND :b", R"({":a": {"S": "b"}, ":b": {"S": "a"}})"),
-            prefix + "lower bound operand: AttributeValue: {S:b}, upper bound operand: "
-                     "AttributeValue: {S:a}");
+            prefix +
+                "lower bound operand: AttributeValue: {S:b}, upper bound operand: "
+                "AttributeValue: {S:a}");
   // The filter of a Scan is checked too, named as such.
   auto r = request("Scan", R"({"TableName": "t", "FilterExpression": "n BETWEEN :a AND :b",
       "ExpressionAttributeValues": {":a": {"N": "2"}, ":b": {"N": "1"}}})");

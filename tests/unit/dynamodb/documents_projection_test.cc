@@ -1,10 +1,9 @@
 // src/dynamodb/documents/projection.*: ProjectionExpression and AttributesToGet on real items,
 // with the cases scylladb's test_projection_expression.py checked against AWS.
-#include "dynamodb/documents/projection.h"
-
 #include <gtest/gtest.h>
 
 #include "documents_fixture.h"
+#include "dynamodb/documents/projection.h"
 
 namespace trib::dynamodb::documents {
 namespace {
@@ -18,8 +17,8 @@ const char* kItem = R"({"p": {"S": "k"}, "b": {"S": "hello"},
               "c": {"N": "5"}}}})";
 
 std::string projected(std::string_view projection, std::string_view names = "") {
-  std::string body = R"({"TableName": "t", "Key": {}, "ProjectionExpression": ")" +
-                     std::string(projection) + "\"";
+  std::string body =
+      R"({"TableName": "t", "Key": {}, "ProjectionExpression": ")" + std::string(projection) + "\"";
   if (!names.empty()) body += R"(, "ExpressionAttributeNames": )" + std::string(names);
   body += "}";
   auto r = request("GetItem", body);
@@ -53,8 +52,8 @@ TEST(DocumentsProjection, UnresolvedPathsContributeNothing) {
   EXPECT_EQ(projected("a.x"), "{}");
   EXPECT_EQ(projected("a.x.y"), "{}");
   EXPECT_EQ(projected("a.b[3].x"), "{}");
-  EXPECT_EQ(projected("a.b.x"), "{}");   // a list used as a map
-  EXPECT_EQ(projected("a[0]"), "{}");    // a map used as a list
+  EXPECT_EQ(projected("a.b.x"), "{}");  // a list used as a map
+  EXPECT_EQ(projected("a[0]"), "{}");   // a map used as a list
   EXPECT_EQ(projected("a.b[0][0]"), "{}");
   EXPECT_EQ(projected("a.x, a.b[0], x, a.b[3].x"), R"({"a":{"M":{"b":{"L":[{"N":"2"}]}}}})");
 }

@@ -1,10 +1,9 @@
 // src/dynamodb/documents/update.*: UpdateExpression applied to real items, with the behaviour
 // scylladb's test_update_expression.py and test_returnvalues.py checked against AWS.
-#include "dynamodb/documents/update.h"
-
 #include <gtest/gtest.h>
 
 #include "documents_fixture.h"
+#include "dynamodb/documents/update.h"
 
 namespace trib::dynamodb::documents {
 namespace {
@@ -17,8 +16,8 @@ using testing::request;
 // {"pk": "k"}; returns the new item's JSON, "absent", or "error: <message>".
 std::string update(std::string_view old_json, std::string_view expression,
                    std::string_view values = "", std::string_view names = "") {
-  std::string body = R"({"TableName": "t", "Key": {}, "UpdateExpression": ")" +
-                     std::string(expression) + "\"";
+  std::string body =
+      R"({"TableName": "t", "Key": {}, "UpdateExpression": ")" + std::string(expression) + "\"";
   if (!values.empty()) body += R"(, "ExpressionAttributeValues": )" + std::string(values);
   if (!names.empty()) body += R"(, "ExpressionAttributeNames": )" + std::string(names);
   body += "}";
@@ -44,8 +43,9 @@ const std::string kMissing =
     "error: The provided expression refers to an attribute that does not exist in the item";
 
 TEST(DocumentsUpdate, SetMergesIntoTheItemOrStartsFromTheKey) {
-  EXPECT_EQ(update(R"({"pk": {"S": "k"}, "a": {"S": "hi"}})", "SET b = :v", R"({":v": {"N": "4"}})"),
-            R"({"a":{"S":"hi"},"b":{"N":"4"},"pk":{"S":"k"}})");
+  EXPECT_EQ(
+      update(R"({"pk": {"S": "k"}, "a": {"S": "hi"}})", "SET b = :v", R"({":v": {"N": "4"}})"),
+      R"({"a":{"S":"hi"},"b":{"N":"4"},"pk":{"S":"k"}})");
   EXPECT_EQ(update("", "SET b = :v, c = :v", R"({":v": {"N": "4"}})"),
             R"({"b":{"N":"4"},"c":{"N":"4"},"pk":{"S":"k"}})");
   EXPECT_EQ(update("", "SET e = :v", R"({":v": {"M": {}}})"), R"({"e":{"M":{}},"pk":{"S":"k"}})");
@@ -97,7 +97,8 @@ TEST(DocumentsUpdate, ListAppendAndIfNotExists) {
 }
 
 TEST(DocumentsUpdate, NestedPaths) {
-  const char* old = R"({"pk": {"S": "k"}, "a": {"M": {"b": {"N": "3"}, "c": {"M": {"y": {"N": "3"}}}}},
+  const char* old =
+      R"({"pk": {"S": "k"}, "a": {"M": {"b": {"N": "3"}, "c": {"M": {"y": {"N": "3"}}}}},
                         "s": {"S": "hello"}, "l": {"L": [{"S": "hi"}]}})";
   EXPECT_EQ(update(old, "SET a.b = :v, a.c.d = :w", R"({":v": {"N": "10"}, ":w": {"S": "dog"}})"),
             R"({"a":{"M":{"b":{"N":"10"},"c":{"M":{"d":{"S":"dog"},"y":{"N":"3"}}}}},)"
@@ -116,17 +117,20 @@ TEST(DocumentsUpdate, NestedPaths) {
 }
 
 TEST(DocumentsUpdate, ListElementsUseTheirOriginalPositions) {
-  const char* three = R"({"pk": {"S": "k"}, "a": {"L": [{"S": "one"}, {"S": "two"}, {"S": "three"}]}})";
+  const char* three =
+      R"({"pk": {"S": "k"}, "a": {"L": [{"S": "one"}, {"S": "two"}, {"S": "three"}]}})";
   EXPECT_EQ(update(three, "SET a[1] = :v", R"({":v": {"S": "hello"}})"),
             R"({"a":{"L":[{"S":"one"},{"S":"hello"},{"S":"three"}]},"pk":{"S":"k"}})");
   // Past the end appends; several appends go in index order (AWS docs, SET).
   EXPECT_EQ(update(three, "SET a[7] = :v", R"({":v": {"S": "hello"}})"),
             R"({"a":{"L":[{"S":"one"},{"S":"two"},{"S":"three"},{"S":"hello"}]},"pk":{"S":"k"}})");
-  EXPECT_EQ(update(three, "SET a[84] = :a, a[37] = :b, a[17] = :c, a[50] = :d",
-                   R"({":a": {"S": "a1"}, ":b": {"S": "a2"}, ":c": {"S": "a3"}, ":d": {"S": "a4"}})"),
-            R"({"a":{"L":[{"S":"one"},{"S":"two"},{"S":"three"},{"S":"a3"},{"S":"a2"},{"S":"a4"},)"
-            R"({"S":"a1"}]},"pk":{"S":"k"}})");
-  const char* six = R"({"pk": {"S": "k"}, "a": {"L": [{"N": "2"}, {"N": "3"}, {"N": "4"}, {"N": "5"},
+  EXPECT_EQ(
+      update(three, "SET a[84] = :a, a[37] = :b, a[17] = :c, a[50] = :d",
+             R"({":a": {"S": "a1"}, ":b": {"S": "a2"}, ":c": {"S": "a3"}, ":d": {"S": "a4"}})"),
+      R"({"a":{"L":[{"S":"one"},{"S":"two"},{"S":"three"},{"S":"a3"},{"S":"a2"},{"S":"a4"},)"
+      R"({"S":"a1"}]},"pk":{"S":"k"}})");
+  const char* six =
+      R"({"pk": {"S": "k"}, "a": {"L": [{"N": "2"}, {"N": "3"}, {"N": "4"}, {"N": "5"},
                         {"N": "6"}, {"N": "7"}]}})";
   const std::string expected =
       R"({"a":{"L":[{"N":"2"},{"N":"4"},{"N":"17"},{"N":"6"},{"N":"7"}]},"pk":{"S":"k"}})";
@@ -135,10 +139,11 @@ TEST(DocumentsUpdate, ListElementsUseTheirOriginalPositions) {
   EXPECT_EQ(update(six, "REMOVE a[5], a[0], a[2]"),
             R"({"a":{"L":[{"N":"3"},{"N":"5"},{"N":"6"}]},"pk":{"S":"k"}})");
   // A removal in an outer list does not move the inner list another path names.
-  EXPECT_EQ(update(R"({"pk": {"S": "k"}, "a": {"L": [{"L": [{"N": "0"}]}, {"L": [{"N": "1"}]},
+  EXPECT_EQ(
+      update(R"({"pk": {"S": "k"}, "a": {"L": [{"L": [{"N": "0"}]}, {"L": [{"N": "1"}]},
                       {"L": [{"N": "10"}, {"N": "11"}, {"N": "12"}]}]}})",
-                   "REMOVE a[0], a[2][1] SET a[2][9] = :v", R"({":v": {"N": "13"}})"),
-            R"({"a":{"L":[{"L":[{"N":"1"}]},{"L":[{"N":"10"},{"N":"12"},{"N":"13"}]}]},"pk":{"S":"k"}})");
+             "REMOVE a[0], a[2][1] SET a[2][9] = :v", R"({":v": {"N": "13"}})"),
+      R"({"a":{"L":[{"L":[{"N":"1"}]},{"L":[{"N":"10"},{"N":"12"},{"N":"13"}]}]},"pk":{"S":"k"}})");
 }
 
 TEST(DocumentsUpdate, Remove) {
@@ -149,7 +154,8 @@ TEST(DocumentsUpdate, Remove) {
             R"({"a":{"M":{"b":{"N":"3"},"c":{"L":[{"S":"hi"},{"M":{"x":{"M":{"y":{"L":[{"N":"3"},)"
             R"({"N":"7"}]}}}}}]}}},"pk":{"S":"k"}})");
   // Missing leaves and elements past the end are no-ops.
-  const char* small = R"({"pk": {"S": "k"}, "a": {"M": {"x": {"N": "3"}}}, "b": {"L": [{"S": "hi"}]}})";
+  const char* small =
+      R"({"pk": {"S": "k"}, "a": {"M": {"x": {"N": "3"}}}, "b": {"L": [{"S": "hi"}]}})";
   EXPECT_EQ(update(small, "REMOVE a.y, b[7], c"), testing::json(item(small)));
   // The last member of a map or list leaves it empty.
   EXPECT_EQ(update(small, "REMOVE a.x, b[0]"), R"({"a":{"M":{}},"b":{"L":[]},"pk":{"S":"k"}})");
@@ -179,9 +185,9 @@ TEST(DocumentsUpdate, AddNumbersAndSets) {
   const std::string overflow =
       "error: Number overflow. Attempting to store a number with magnitude larger than supported "
       "range";
-  EXPECT_EQ(update(R"({"pk": {"S": "k"}, "n": {"N": "9e125"}})", "ADD n :v",
-                   R"({":v": {"N": "9e125"}})"),
-            overflow);
+  EXPECT_EQ(
+      update(R"({"pk": {"S": "k"}, "n": {"N": "9e125"}})", "ADD n :v", R"({":v": {"N": "9e125"}})"),
+      overflow);
 }
 
 TEST(DocumentsUpdate, DeleteFromSets) {
@@ -193,8 +199,9 @@ TEST(DocumentsUpdate, DeleteFromSets) {
   EXPECT_EQ(update(old, "DELETE ss :v", R"({":v": {"SS": ["cat", "mouse", "dog"]}})"),
             R"({"b":{"S":"hi"},"ns":{"NS":["10","20","30"]},"pk":{"S":"k"}})");
   // By value (facts §5): {10, 2e1} removes 10.0 and 20.
-  EXPECT_EQ(update(old, "DELETE ns :v", R"({":v": {"NS": ["10", "2e1"]}})"),
-            R"({"b":{"S":"hi"},"ns":{"NS":["30"]},"pk":{"S":"k"},"ss":{"SS":["cat","dog","mouse"]}})");
+  EXPECT_EQ(
+      update(old, "DELETE ns :v", R"({":v": {"NS": ["10", "2e1"]}})"),
+      R"({"b":{"S":"hi"},"ns":{"NS":["30"]},"pk":{"S":"k"},"ss":{"SS":["cat","dog","mouse"]}})");
   EXPECT_EQ(update(old, "DELETE nothing :v", R"({":v": {"SS": ["x"]}})"), testing::json(item(old)));
   EXPECT_EQ(update(old, "DELETE ss :v", R"({":v": {"NS": ["1"]}})"), kIncorrectType);
   EXPECT_EQ(update(old, "DELETE b :v", R"({":v": {"SS": ["hi"]}})"), kIncorrectType);
@@ -202,8 +209,8 @@ TEST(DocumentsUpdate, DeleteFromSets) {
 }
 
 std::string key_error(std::string_view expression, std::string_view values = "") {
-  std::string body = R"({"TableName": "t", "Key": {}, "UpdateExpression": ")" +
-                     std::string(expression) + "\"";
+  std::string body =
+      R"({"TableName": "t", "Key": {}, "UpdateExpression": ")" + std::string(expression) + "\"";
   if (!values.empty()) body += R"(, "ExpressionAttributeValues": )" + std::string(values);
   body += "}";
   auto r = request("UpdateItem", body);
@@ -232,10 +239,10 @@ TEST(DocumentsUpdate, KeyAttributesAreRefused) {
   EXPECT_EQ(key_error("SET a = pk, b = :v + sk", R"({":v": {"N": "4"}})"), "ok");
 }
 
-std::string updated(std::string_view old_json, std::string_view expression,
-                    std::string_view values, bool use_new) {
-  std::string body = R"({"TableName": "t", "Key": {}, "UpdateExpression": ")" +
-                     std::string(expression) + "\"";
+std::string updated(std::string_view old_json, std::string_view expression, std::string_view values,
+                    bool use_new) {
+  std::string body =
+      R"({"TableName": "t", "Key": {}, "UpdateExpression": ")" + std::string(expression) + "\"";
   if (!values.empty()) body += R"(, "ExpressionAttributeValues": )" + std::string(values);
   body += "}";
   auto r = request("UpdateItem", body);
@@ -253,10 +260,11 @@ TEST(DocumentsUpdate, UpdatedAttributesAreTheNestedPaths) {
             R"({"a":{"M":{"b":{"S":"dog"}}}})");
   EXPECT_EQ(updated(old, "SET a.b = :v", R"({":v": {"S": "hi"}})", true),
             R"({"a":{"M":{"b":{"S":"hi"}}}})");
-  EXPECT_EQ(updated(old, "SET a.c[1] = :v, a.b = :w", R"({":v": {"N": "8"}, ":w": {"S": "x"}})",
-                    false),
-            R"({"a":{"M":{"b":{"S":"dog"},"c":{"L":[{"N":"2"}]}}}})");
-  EXPECT_EQ(updated(old, "REMOVE a.c[1], a.c[3]", "", false), R"({"a":{"M":{"c":{"L":[{"N":"2"}]}}}})");
+  EXPECT_EQ(
+      updated(old, "SET a.c[1] = :v, a.b = :w", R"({":v": {"N": "8"}, ":w": {"S": "x"}})", false),
+      R"({"a":{"M":{"b":{"S":"dog"},"c":{"L":[{"N":"2"}]}}}})");
+  EXPECT_EQ(updated(old, "REMOVE a.c[1], a.c[3]", "", false),
+            R"({"a":{"M":{"c":{"L":[{"N":"2"}]}}}})");
   // A new member: nothing old, the new value new.
   EXPECT_EQ(updated(old, "SET a.x1 = :v", R"({":v": {"N": "8"}})", false), "{}");
   EXPECT_EQ(updated(old, "SET a.x1 = :v", R"({":v": {"N": "8"}})", true),
@@ -265,9 +273,11 @@ TEST(DocumentsUpdate, UpdatedAttributesAreTheNestedPaths) {
   EXPECT_EQ(updated(old, "SET a.c[100] = :v", R"({":v": {"N": "70"}})", true), "{}");
   EXPECT_EQ(updated(old, "REMOVE a.c[1]", "", true), R"({"a":{"M":{"c":{"L":[{"N":"3"}]}}}})");
   // Top-level: the overwritten and removed attributes.
-  EXPECT_EQ(updated(old, "SET d = :v REMOVE a", R"({":v": {"S": "x"}})", false),
-            R"({"a":{"M":{"b":{"S":"dog"},"c":{"L":[{"N":"1"},{"N":"2"},{"N":"3"}]}}},"d":{"S":"cat"}})");
-  EXPECT_EQ(updated(old, "SET d = :v REMOVE a", R"({":v": {"S": "x"}})", true), R"({"d":{"S":"x"}})");
+  EXPECT_EQ(
+      updated(old, "SET d = :v REMOVE a", R"({":v": {"S": "x"}})", false),
+      R"({"a":{"M":{"b":{"S":"dog"},"c":{"L":[{"N":"1"},{"N":"2"},{"N":"3"}]}}},"d":{"S":"cat"}})");
+  EXPECT_EQ(updated(old, "SET d = :v REMOVE a", R"({":v": {"S": "x"}})", true),
+            R"({"d":{"S":"x"}})");
 }
 
 }  // namespace
