@@ -345,7 +345,9 @@ aws::AwsResult<LegacyConditions> parse_expected(const aws::Value& expected,
       return aws::fail(invalid_parameter(
           "AttributeValueList can only be used with a ComparisonOperator for Attribute: " + name));
     } else {
-      const bool must_exist = exists == nullptr || exists->as_bool();
+      // The model makes Exists a boolean; anything else counts as true rather than aborting.
+      const bool must_exist =
+          exists == nullptr || exists->kind() != aws::Value::Kind::kBool || exists->as_bool();
       if (must_exist && !value) {
         return aws::fail(invalid_parameter("Value must be provided when Exists is " +
                                            std::string(exists == nullptr ? "null" : "true") +

@@ -82,8 +82,10 @@ int compare_scalars(const AttributeValue& a, const AttributeValue& b);
 // for numbers and binaries: two :value bounds of one type with lower > upper give
 // "Invalid <Parameter>: The BETWEEN operator requires upper bound to be greater than or equal to
 // lower bound; lower bound operand: AttributeValue: {N:5}, upper bound operand:
-// AttributeValue: {N:1}" [P dynalite checkBetweenArgs; numbers rendered as written in the
-// request, as the parser renders strings]. Run it on each parsed condition-grammar expression
+// AttributeValue: {N:1}" [P dynalite checkBetweenArgs; V for numbers: an AWS answer quoted in a
+// public project, "... lower bound operand: AttributeValue: {N:200}, upper bound operand:
+// AttributeValue: {N:100}"; numbers rendered as written in the request, binaries in base64, as
+// the parser renders strings]. Run it on each parsed condition-grammar expression
 // right after parse_request(): the parser reports every other operand-type problem of the same
 // category first, so only the order relative to the unused-names/values errors differs (README).
 std::optional<aws::AwsError> check_between_bounds(const expressions::Expression& expression,
