@@ -190,6 +190,9 @@ TEST(DocumentsLegacy, ExpectedValidation) {
                                      "AttributeValueList": [{"N": "10"}, {"N": "9"}]}})"),
             "The BETWEEN condition was provided a range where the lower bound is greater than the "
             "upper bound");
+  // [D] the operator's value types, as for the filters.
+  EXPECT_EQ(expected_error(R"({"a": {"ComparisonOperator": "GT", "Value": {"BOOL": true}}})"),
+            kInvalid + "ComparisonOperator GT is not valid for BOOL AttributeValue type");
   EXPECT_EQ(expected_error(R"({"a": {"Value": {"N": "x"}}})"),
             "The parameter cannot be converted to a numeric value: x");
   EXPECT_EQ(expected_error(R"({"a": {"Exists": false}, "b": {"Value": {"S": "x"}, "Exists": true},

@@ -208,6 +208,29 @@ TEST(DocumentsUpdate, DeleteFromSets) {
   EXPECT_EQ(update("", "DELETE ss :v", R"({":v": {"SS": ["x"]}})"), "absent");
 }
 
+TEST(DocumentsUpdate, AddAndDeleteOnNestedPaths) {
+  const char* old = R"({"pk": {"S": "k"}, "m": {"M": {"n": {"N": "1"}, "s": {"SS": ["a", "b"]}}},
+                        "l": {"L": [{"N": "1"}, {"SS": ["x"]}]}})";
+  EXPECT_EQ(update(old, "ADD m.n :v, m.q :v", R"({":v": {"N": "2"}})"),
+            R"({"l":{"L":[{"N":"1"},{"SS":["x"]}]},"m":{"M":{"n":{"N":"3"},"q":{"N":"2"},)"
+            R"("s":{"SS":["a","b"]}}},"pk":{"S":"k"}})");
+  EXPECT_EQ(update(old, "DELETE m.s :v", R"({":v": {"SS": ["a"]}})"),
+            R"({"l":{"L":[{"N":"1"},{"SS":["x"]}]},"m":{"M":{"n":{"N":"1"},"s":{"SS":["b"]}}},)"
+            R"("pk":{"S":"k"}})");
+  EXPECT_EQ(update(old, "ADD l[0] :v", R"({":v": {"N": "2"}})"),
+            R"({"l":{"L":[{"N":"3"},{"SS":["x"]}]},"m":{"M":{"n":{"N":"1"},"s":{"SS":["a","b"]}}},)"
+            R"("pk":{"S":"k"}})");
+  EXPECT_EQ(update(old, "ADD x.n :v", R"({":v": {"N": "2"}})"), kInvalidPath);
+  // [U] ADD past the end of a list appends; a DELETE emptying a set in a list removes the element.
+  EXPECT_EQ(update(old, "ADD l[5] :v", R"({":v": {"N": "2"}})"),
+            R"({"l":{"L":[{"N":"1"},{"SS":["x"]},{"N":"2"}]},"m":{"M":{"n":{"N":"1"},)"
+            R"("s":{"SS":["a","b"]}}},"pk":{"S":"k"}})");
+  EXPECT_EQ(
+      update(old, "DELETE l[1] :v", R"({":v": {"SS": ["x"]}})"),
+      R"({"l":{"L":[{"N":"1"}]},"m":{"M":{"n":{"N":"1"},"s":{"SS":["a","b"]}}},"pk":{"S":"k"}})");
+  EXPECT_EQ(update(old, "DELETE l[7] :v", R"({":v": {"SS": ["x"]}})"), testing::json(item(old)));
+}
+
 std::string key_error(std::string_view expression, std::string_view values = "") {
   std::string body =
       R"({"TableName": "t", "Key": {}, "UpdateExpression": ")" + std::string(expression) + "\"";
