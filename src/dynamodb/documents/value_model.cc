@@ -1,6 +1,7 @@
 #include "dynamodb/documents/value_model.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "dynamodb/expressions/parser.h"
 #include "util/base64.h"
@@ -14,19 +15,29 @@ std::function<std::optional<std::string>(const aws::Value&)> RequestValues::vali
   return [this](const aws::Value& document) { return add(document); };
 }
 
+namespace {
+
+bool address_less(const std::pair<const aws::Value*, AttributeValue>& entry,
+                  const aws::Value* address) {
+  return std::less<const aws::Value*>()(entry.first, address);
+}
+
+}  // namespace
+
+// Entries are kept sorted by address. parse_request() validates the entries of the request's
+// map in order, and a map's entries are contiguous, so each one lands at the end.
 std::optional<std::string> RequestValues::add(const aws::Value& document) {
-  if (find(&document) != nullptr) return std::nullopt;
+  auto at = std::lower_bound(entries_.begin(), entries_.end(), &document, address_less);
+  if (at != entries_.end() && at->first == &document) return std::nullopt;
   auto converted = attribute_value_from_wire(document, 1);
   if (!converted.ok()) return std::move(converted.error().message);
-  entries_.emplace_back(&document, std::move(converted.value()));
+  entries_.emplace(at, &document, std::move(converted.value()));
   return std::nullopt;
 }
 
 const AttributeValue* RequestValues::find(const aws::Value* document) const {
-  for (const auto& [address, value] : entries_) {
-    if (address == document) return &value;
-  }
-  return nullptr;
+  auto at = std::lower_bound(entries_.begin(), entries_.end(), document, address_less);
+  return at != entries_.end() && at->first == document ? &at->second : nullptr;
 }
 
 namespace {

@@ -43,7 +43,7 @@ class RequestValues {
   size_t size() const { return entries_.size(); }
 
  private:
-  // Few entries per request: a linear scan over addresses beats hashing.
+  // Sorted by address: a binary search per lookup, no hashing.
   std::vector<std::pair<const aws::Value*, AttributeValue>> entries_;
 };
 

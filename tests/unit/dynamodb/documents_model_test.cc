@@ -126,6 +126,26 @@ TEST(DocumentsModel, EachValueIsConvertedOnce) {
   EXPECT_EQ(r->values.find(r->document.find("ExpressionAttributeValues")), nullptr);
 }
 
+TEST(DocumentsModel, RequestValuesFoundWhateverTheOrderTheyWereAdded) {
+  aws::Value map = aws::Value::map();
+  for (int i = 0; i < 50; ++i) {
+    map.set(":v" + std::to_string(i), aws::Value::map().set("N", std::to_string(i)));
+  }
+  RequestValues values;
+  const auto& entries = map.as_map();
+  for (size_t i = entries.size(); i-- > 0;) EXPECT_FALSE(values.add(entries[i].second));
+  for (size_t i = 0; i < entries.size(); i += 2) EXPECT_FALSE(values.add(entries[i].second));
+  EXPECT_EQ(values.size(), 50u);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const AttributeValue* found = values.find(&entries[i].second);
+    ASSERT_NE(found, nullptr);
+    EXPECT_EQ(found->as_number().to_string(), std::to_string(i));
+  }
+  EXPECT_EQ(values.find(&map), nullptr);
+  EXPECT_EQ(*values.add(aws::Value::map().set("N", "x")),
+            "The parameter cannot be converted to a numeric value: x");
+}
+
 TEST(DocumentsModel, BetweenBoundsInOrderForNumbersAndBinaries) {
   const std::string prefix =
       "error: Invalid ConditionExpression: The BETWEEN operator requires upper bound to be greater "
