@@ -108,15 +108,23 @@ aws::AwsResult<std::optional<Item>> apply_attribute_updates(const Item* old_item
     return std::optional<Item>();
   }
   Item item = old_item ? *old_item : key;
+  // The item keeps its shape during the loop (changes in place); new attributes and removals are
+  // applied once at the end, so a request with many attributes costs n log n, not n².
+  AttributeMap added;
+  std::vector<std::string_view> removed;
   for (const AttributeUpdate& update : updates) {
     AttributeValue* existing = find_attribute(item, update.name);
     switch (update.action) {
       case AttributeAction::kPut:
-        put_attribute(item, update.name, *update.value);
+        if (existing) {
+          *existing = *update.value;
+        } else {
+          added.emplace_back(update.name, *update.value);
+        }
         break;
       case AttributeAction::kDelete: {
         if (!update.value) {
-          erase_attribute(item, update.name);
+          if (existing) removed.push_back(update.name);
           break;
         }
         if (existing == nullptr) break;
@@ -143,13 +151,13 @@ aws::AwsResult<std::optional<Item>> apply_attribute_updates(const Item* old_item
             break;
           }
         }
-        if (empty) erase_attribute(item, update.name);
+        if (empty) removed.push_back(update.name);
         break;
       }
       case AttributeAction::kAdd: {
         const AttributeValue& value = *update.value;
         if (existing == nullptr) {
-          put_attribute(item, update.name, value);
+          added.emplace_back(update.name, value);
           break;
         }
         if (existing->type() != value.type()) return aws::fail(type_mismatch());
@@ -181,6 +189,17 @@ aws::AwsResult<std::optional<Item>> apply_attribute_updates(const Item* old_item
         break;
       }
     }
+  }
+  if (!removed.empty()) {
+    std::sort(removed.begin(), removed.end());
+    std::erase_if(item, [&](const auto& entry) {
+      return std::binary_search(removed.begin(), removed.end(), std::string_view(entry.first));
+    });
+  }
+  if (!added.empty()) {
+    item.insert(item.end(), std::make_move_iterator(added.begin()),
+                std::make_move_iterator(added.end()));
+    item = std::move(AttributeValue::map(std::move(item)).as_map());  // sorts; the last name wins
   }
   return std::optional<Item>(std::move(item));
 }

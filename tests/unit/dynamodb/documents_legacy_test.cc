@@ -3,6 +3,8 @@
 // scylladb's test_item.py checked against AWS.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "documents_fixture.h"
 #include "dynamodb/documents/legacy.h"
 
@@ -122,6 +124,27 @@ TEST(DocumentsLegacy, AttributeUpdatesAdd) {
   EXPECT_EQ(apply(old, R"({"n": {"Action": "ADD", "Value": {"NS": ["1"]}}})"), mismatch);
   EXPECT_EQ(apply("", R"({"a": {"Action": "ADD", "Value": {"NS": ["1", "2"]}}})"),
             R"({"a":{"NS":["1","2"]},"pk":{"S":"k"}})");
+}
+
+TEST(DocumentsLegacy, AttributeUpdatesManyAttributesStaySorted) {
+  std::string updates = "{";
+  for (int i = 299; i >= 0; --i) {
+    if (i != 299) updates += ", ";
+    updates += "\"a" + std::to_string(i) + R"(": {"Value": {"N": ")" + std::to_string(i) + "\"}}";
+  }
+  updates += R"(, "old": {"Action": "DELETE"}, "keep": {"Action": "ADD", "Value": {"N": "1"}}})";
+  auto parsed = parse_updates(updates);
+  ASSERT_TRUE(parsed);
+  const Item old = item(R"({"pk": {"S": "k"}, "old": {"S": "x"}, "keep": {"N": "1"}})");
+  auto result = apply_attribute_updates(&old, old, *parsed);
+  ASSERT_TRUE(result && *result);
+  const Item& next = **result;
+  EXPECT_EQ(next.size(), 302u);  // a0..a299, keep, pk
+  EXPECT_TRUE(std::is_sorted(next.begin(), next.end(),
+                             [](const auto& a, const auto& b) { return a.first < b.first; }));
+  EXPECT_EQ(find_attribute(next, "old"), nullptr);
+  EXPECT_EQ(find_attribute(next, "keep")->as_number().to_string(), "2");
+  EXPECT_EQ(find_attribute(next, "a123")->as_number().to_string(), "123");
 }
 
 TEST(DocumentsLegacy, AttributeUpdatesUpdatedAttributes) {
