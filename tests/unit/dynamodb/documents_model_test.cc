@@ -14,7 +14,7 @@ using testing::request;
 
 const char* kItem = R"({
   "pk": {"S": "k"}, "n": {"N": "1000"}, "nine": {"N": "9"}, "s": {"S": "banana"},
-  "u": {"S": "\u00e9t\u00e9"}, "b": {"B": "AQID"}, "t": {"BOOL": true}, "z": {"NULL": true},
+  "u": {"S": "\u00e9t\u00e9"}, "clef": {"S": "\u00e9\ud834\udd1e"}, "b": {"B": "AQID"}, "t": {"BOOL": true}, "z": {"NULL": true},
   "ss": {"SS": ["red", "green"]}, "ns": {"NS": ["1", "5"]}, "bs": {"BS": ["AQ==", "Ag=="]},
   "l": {"L": [{"S": "a"}, {"N": "3"}, {"M": {"x": {"S": "y"}}}]},
   "m": {"M": {"qq": {"M": {"deep": {"S": "x"}}}, "arr": {"L": [{"N": "1"}, {"N": "2"}]}}}})";
@@ -64,8 +64,10 @@ TEST(DocumentsModel, DocumentPathsIntoMapsAndLists) {
 
 TEST(DocumentsModel, SizeOfEachType) {
   EXPECT_EQ(eval("size(s) = :v", R"({":v": {"N": "6"}})"), "true");
-  // [U] UTF-8 bytes: "été" is 5 bytes, 3 characters.
-  EXPECT_EQ(eval("size(u) = :v", R"({":v": {"N": "5"}})"), "true");
+  // UTF-16 code units: "été" is 5 UTF-8 bytes, 3 units; "é𝄞" is 6 bytes, 3 units (a surrogate
+  // pair for U+1D11E) [P, AWS-checked].
+  EXPECT_EQ(eval("size(u) = :v", R"({":v": {"N": "3"}})"), "true");
+  EXPECT_EQ(eval("size(clef) = :v", R"({":v": {"N": "3"}})"), "true");
   EXPECT_EQ(eval("size(b) = :v", R"({":v": {"N": "3"}})"), "true");
   EXPECT_EQ(eval("size(ss) = :v", R"({":v": {"N": "2"}})"), "true");
   EXPECT_EQ(eval("size(ns) = :v", R"({":v": {"N": "2"}})"), "true");
