@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
+
+#include "dynamodb/errors.h"
 
 namespace trib::dynamodb::documents {
 
@@ -147,6 +150,17 @@ Item project_attributes(const Item& item, std::span<const std::string_view> name
     }
   }
   return std::move(AttributeValue::map(std::move(entries)).as_map());
+}
+
+std::optional<aws::AwsError> check_attributes_to_get(std::span<const std::string_view> names) {
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(names.size());
+  for (const std::string_view name : names) {
+    if (!seen.insert(name).second) {
+      return invalid_parameter("Duplicate value in attribute name: " + std::string(name));
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace trib::dynamodb::documents

@@ -2,9 +2,11 @@
 // item, nested maps and list elements kept in their place.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string_view>
 
+#include "aws/error.h"
 #include "dynamodb/expressions/ast.h"
 #include "dynamodb/values/attribute_value.h"
 
@@ -24,7 +26,13 @@ using Path = std::span<const expressions::PathElement>;
 Item project(const Item& item, std::span<const Path> paths);
 // The paths of a parsed ProjectionExpression (or of any list-shaped expression's children).
 Item project(const Item& item, const expressions::Expression& projection);
-// AttributesToGet: top-level names (duplicates are refused by the operation before this).
+// AttributesToGet: top-level names (duplicates refused first by check_attributes_to_get()).
 Item project_attributes(const Item& item, std::span<const std::string_view> names);
+
+// AttributesToGet naming an attribute twice: "One or more parameter values were invalid:
+// Duplicate value in attribute name: a", naming the first name met a second time [P dynalite
+// validations/getItem.js; V: scylladb test_getitem_attributes_to_get_duplicate matches
+// "ValidationException.*Duplicate" against AWS].
+std::optional<aws::AwsError> check_attributes_to_get(std::span<const std::string_view> names);
 
 }  // namespace trib::dynamodb::documents

@@ -64,5 +64,16 @@ TEST(DocumentsProjection, AttributesToGet) {
   EXPECT_EQ(json(project_attributes(item(kItem), {})), "{}");
 }
 
+TEST(DocumentsProjection, AttributesToGetDuplicates) {
+  const std::string_view unique[] = {"a", "b", "c"};
+  EXPECT_FALSE(check_attributes_to_get(unique));
+  const std::string_view twice[] = {"a", "b", "c", "b", "a"};
+  auto error = check_attributes_to_get(twice);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->message,
+            "One or more parameter values were invalid: Duplicate value in attribute name: b");
+  EXPECT_EQ(error->type, "ValidationException");
+}
+
 }  // namespace
 }  // namespace trib::dynamodb::documents
