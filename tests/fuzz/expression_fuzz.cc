@@ -15,6 +15,10 @@
 //     through parse_request(); neither may crash, and errors are ValidationExceptions.
 //  4. A condition that parsed is evaluated against an item holding an attribute for every
 //     placeholder (through the test DocumentModel): it must not crash.
+//  5. Each text as each kind, alone in a request, through documents::parse_request() (values
+//     converted to AttributeValues): conditions evaluated on the real Item through ItemModel must
+//     agree with the DocumentModel; the update applied to the item and to no item, the projection
+//     and the updated attributes taken: never a crash, errors are ValidationExceptions.
 // A broken invariant aborts with a message naming it.
 #include <cstddef>
 #include <cstdint>
@@ -27,6 +31,9 @@
 
 #include "../unit/dynamodb/document_model.h"
 #include "aws/value.h"
+#include "dynamodb/documents/projection.h"
+#include "dynamodb/documents/update.h"
+#include "dynamodb/documents/value_model.h"
 #include "dynamodb/expressions/evaluator.h"
 #include "dynamodb/expressions/key_condition.h"
 #include "dynamodb/expressions/parser.h"
@@ -380,6 +387,57 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!parsed.ok() && (parsed.error().type != "ValidationException" ||
                        parsed.error().type_namespace != "com.amazon.coral.validate")) {
     broken("a request error is not a ValidationException", parsed.error().message);
+  }
+
+  // 5: each text as each kind, alone in a request, on real items.
+  namespace docs = trib::dynamodb::documents;
+  auto real_item = trib::dynamodb::item_from_wire(item);
+  if (!real_item.ok()) broken("the fuzz item does not convert", real_item.error().message);
+  for (const std::string& text : texts) {
+    for (const ex::ExpressionKind kind : kKinds) {
+      ex::RequestExpressions single;
+      single.update = kind == ex::ExpressionKind::kUpdate ? &text : nullptr;
+      single.condition = kind == ex::ExpressionKind::kCondition ? &text : nullptr;
+      single.key_condition = kind == ex::ExpressionKind::kKeyCondition ? &text : nullptr;
+      single.filter = kind == ex::ExpressionKind::kFilter ? &text : nullptr;
+      single.projection = kind == ex::ExpressionKind::kProjection ? &text : nullptr;
+      single.names = request.names;
+      single.values = kind == ex::ExpressionKind::kProjection ? nullptr : request.values;
+      single.accepted = kKinds;
+      docs::RequestValues converted;
+      auto applied = docs::parse_request(single, converted);
+      if (!applied.ok()) {
+        if (applied.error().type != "ValidationException") {
+          broken("a documents request error is not a ValidationException", applied.error().message);
+        }
+        continue;
+      }
+      for (const auto* condition :
+           {&applied->condition, &applied->key_condition, &applied->filter}) {
+        if (!condition->has_value()) continue;
+        const bool on_item = docs::evaluate(**condition, &*real_item, converted);
+        if (on_item != ex::evaluate_condition(**condition, model)) {
+          broken("ItemModel and DocumentModel disagree", (*condition)->debug_string());
+        }
+        docs::evaluate(**condition, nullptr, converted);
+      }
+      if (applied->projection) docs::project(*real_item, *applied->projection);
+      if (applied->update) {
+        const trib::dynamodb::Item key;
+        const trib::dynamodb::Item* item_or_none[] = {&*real_item, nullptr};
+        for (const trib::dynamodb::Item* old : item_or_none) {
+          auto next = docs::apply_update(old, key, *applied->update, converted);
+          if (!next.ok()) {
+            if (next.error().type != "ValidationException") {
+              broken("an update error is not a ValidationException", next.error().message);
+            }
+            continue;
+          }
+          if (*next) docs::updated_attributes(**next, *applied->update);
+          if (old) docs::updated_attributes(*old, *applied->update);
+        }
+      }
+    }
   }
   return 0;
 }
