@@ -18,6 +18,8 @@
 #include <tuple>
 
 #include "dynamodb/errors.h"
+#include "dynamodb/items/index_maintenance.h"
+#include "dynamodb/items/item_requests.h"
 #include "dynamodb/operations.h"
 #include "dynamodb/tables/description.h"
 #include "dynamodb/tables/schema.h"
@@ -656,6 +658,25 @@ Output update_table(DynamoDbContext& ctx, const aws::RequestContext& request, co
     return Ok{};
   });
   if (!updated) return aws::fail(std::move(updated.error()));
+  // Index entries follow the published table: a created index gets the entries of the items
+  // already there (writers maintain it from now on), a deleted one loses its entries (writers
+  // stopped maintaining it). Done before answering, so the time grows with the table's size
+  // (AWS backfills in the background; the index is CREATING meanwhile either way).
+  for (const auto& action : *actions) {
+    if (action.kind == GsiKind::kUpdate) continue;
+    const SecondaryIndex* index = nullptr;
+    for (const auto& candidate : (*updated)->indexes) {
+      if (candidate.name == action.name) index = &candidate;
+    }
+    if (!index) continue;
+    const storage::Status status =
+        action.kind == GsiKind::kCreate
+            ? items::backfill_index(items::write_path(ctx), **updated, *index)
+            : items::drop_index(ctx.engine, (*updated)->id, index->id);
+    if (!status.is_ok()) {
+      return aws::fail(error(Error::kInternalServerError, "Internal server error"));
+    }
+  }
   aws::Value out = aws::Value::map();
   // AWS answers UPDATING whatever the configured delay, as CreateTable answers CREATING.
   out.set("TableDescription",
