@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import base64
-import json
-import os
-import shutil
 import subprocess
 
 import pytest
 
+from cli_support import CLI_TIMEOUT_SECONDS, Cli, aws_cli  # noqa: F401 (fixture)
 from support import (
-    DUMMY_SECRET,
     fresh_account,
     unique_name,
 )
@@ -20,69 +17,6 @@ from .kinesis_support import (
     kinesis_client,
     stream_arn,
 )
-
-CLI_TIMEOUT_SECONDS = 60
-
-
-@pytest.fixture(scope="module")
-def aws_cli() -> str:
-    path = shutil.which("aws")
-    if path is None:
-        pytest.fail(
-            "the AWS CLI ('aws') is not on PATH; install it (e.g. pip install awscli or the "
-            "Debian package awscli) to run the CLI integration tests"
-        )
-    return path
-
-
-class Cli:
-    def __init__(self, executable: str, server, account: str, region: str = "us-east-1"):
-        self.executable = executable
-        self.server = server
-        self.account = account
-        self.region = region
-
-    def environment(self) -> dict[str, str]:
-        environment = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith("AWS_") and not key.startswith("TRIBUTARY_")
-        }
-        environment.update(
-            AWS_ACCESS_KEY_ID=self.account,
-            AWS_SECRET_ACCESS_KEY=DUMMY_SECRET,
-            AWS_DEFAULT_REGION=self.region,
-            # Keep the user's configuration and retries out of the picture.
-            AWS_CONFIG_FILE=os.devnull,
-            AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-            AWS_RETRY_MODE="standard",
-            AWS_MAX_ATTEMPTS="1",
-            AWS_PAGER="",
-        )
-        return environment
-
-    def run(self, *arguments: str) -> subprocess.CompletedProcess:
-        command = [
-            self.executable,
-            "--endpoint-url",
-            self.server.url,
-            "--output",
-            "json",
-            "kinesis",
-            *arguments,
-        ]
-        return subprocess.run(
-            command,
-            env=self.environment(),
-            capture_output=True,
-            text=True,
-            timeout=CLI_TIMEOUT_SECONDS,
-        )
-
-    def json(self, *arguments: str):
-        completed = self.run(*arguments)
-        assert completed.returncode == 0, (arguments, completed.stdout, completed.stderr)
-        return json.loads(completed.stdout) if completed.stdout.strip() else None
 
 
 @pytest.fixture

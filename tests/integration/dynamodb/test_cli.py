@@ -1,0 +1,70 @@
+"""The AWS CLI, unmodified, against Tributary's DynamoDB (`aws --endpoint-url ... dynamodb
+...`): a table with a global and a local secondary index, the CLI's waiters, put-item,
+get-item, batch-write-item, describe-table's live counts, delete-table."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cli_support import Cli, aws_cli  # noqa: F401 (fixture)
+from support import fresh_account, skip_under_url, unique_name
+
+
+@pytest.fixture
+def cli(aws_cli, server) -> Cli:
+    skip_under_url("uses a fresh account of its own")
+    return Cli(aws_cli, server, fresh_account(), service="dynamodb")
+
+
+def test_cli_table_and_items(cli):
+    name = unique_name("cli-orders")
+    created = cli.json(
+        "create-table", "--table-name", name,
+        "--attribute-definitions", "AttributeName=customer,AttributeType=S",
+        "AttributeName=order,AttributeType=N", "AttributeName=placed,AttributeType=S",
+        "AttributeName=status,AttributeType=S",
+        "--key-schema", "AttributeName=customer,KeyType=HASH", "AttributeName=order,KeyType=RANGE",
+        "--billing-mode", "PAY_PER_REQUEST",
+        "--local-secondary-indexes", json.dumps([{
+            "IndexName": "by-placed",
+            "KeySchema": [{"AttributeName": "customer", "KeyType": "HASH"},
+                          {"AttributeName": "placed", "KeyType": "RANGE"}],
+            "Projection": {"ProjectionType": "ALL"},
+        }]),
+        "--global-secondary-indexes", json.dumps([{
+            "IndexName": "by-status",
+            "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"}],
+            "Projection": {"ProjectionType": "KEYS_ONLY"},
+        }]),
+    )["TableDescription"]
+    assert created["TableStatus"] == "CREATING"
+    assert created["TableArn"] == f"arn:aws:dynamodb:us-east-1:{cli.account}:table/{name}"
+
+    completed = cli.run("wait", "table-exists", "--table-name", name)
+    assert completed.returncode == 0, completed.stderr
+
+    item = {"customer": {"S": "ada"}, "order": {"N": "1"}, "placed": {"S": "2026-12-01"},
+            "status": {"S": "OPEN"}, "total": {"N": "12.50"}}
+    assert cli.json("put-item", "--table-name", name, "--item", json.dumps(item)) is None
+    got = cli.json("get-item", "--table-name", name, "--consistent-read",
+                   "--key", json.dumps({"customer": {"S": "ada"}, "order": {"N": "1"}}))
+    assert got["Item"]["total"] == {"N": "12.5"}
+    assert got["Item"]["status"] == {"S": "OPEN"}
+
+    requests = [{"PutRequest": {"Item": {"customer": {"S": "bob"}, "order": {"N": str(n)},
+                                         "placed": {"S": f"2026-12-0{n}"}}}}
+                for n in range(1, 6)]
+    written = cli.json("batch-write-item", "--request-items", json.dumps({name: requests}))
+    assert written["UnprocessedItems"] == {}
+
+    table = cli.json("describe-table", "--table-name", name)["Table"]
+    assert table["ItemCount"] == 6
+    assert table["GlobalSecondaryIndexes"][0]["ItemCount"] == 1  # sparse: only "ada" has status
+    assert table["LocalSecondaryIndexes"][0]["ItemCount"] == 6
+
+    assert name in cli.json("list-tables")["TableNames"]
+    assert cli.json("delete-table", "--table-name", name)["TableDescription"]["TableStatus"] == "DELETING"
+    completed = cli.run("wait", "table-not-exists", "--table-name", name)
+    assert completed.returncode == 0, completed.stderr
