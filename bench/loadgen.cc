@@ -9,7 +9,8 @@
 //
 // What each request contains comes from a scenario, chosen with --mode. A scenario hands every
 // connection its own request generator; the generator produces the bytes of the next request and
-// sees each response. Scenarios: "fixed" (the same request every time), "put-record" and
+// sees each response. Scenarios: "fixed" (the same request every time), DynamoDB "put-item" and
+// "get-item" (random keys of a key space), "put-record" and
 // "put-records" (Kinesis PutRecord / PutRecords with random partition keys and random data, from a
 // pool of requests built before the run so the client stays cheap), and "get-records" (each
 // connection drains one shard: GetShardIterator TRIM_HORIZON, then GetRecords along
@@ -69,6 +70,8 @@ struct Options {
   std::string body = "{}";
   std::string body_file;
   std::string stream = "bench-stream";
+  std::string table = "bench-table";
+  std::int64_t keys = 100000;  // DynamoDB scenarios: items k0 .. k<keys-1>
   int record_size = 100;
   int batch = 500;
   int limit = 10000;
@@ -518,6 +521,60 @@ class GetRecordsScenario final : public Scenario {
   std::vector<std::string> shard_ids_;
 };
 
+// DynamoDB PutItem and GetItem over a key space of --keys items ("k0" .. "k<keys-1>", hash key
+// "pk" of type S): PutItem writes a "data" string attribute of --record-size random hexadecimal
+// characters (one item is about record size + 10 bytes); GetItem reads one key (strongly
+// consistent). Requests come from a pool built before the run (random keys, seeded). An answered
+// request counts as one record; for GetItem, record bytes are the response body's.
+constexpr std::string_view kDynamoDbPrefix = "DynamoDB_20120810.";
+
+class ItemScenario final : public Scenario {
+ public:
+  static constexpr std::size_t kPoolSize = 4096;
+  enum class Kind { kPut, kGet };
+
+  ItemScenario(const Options& options, const CommonHeaders& headers, Kind kind)
+      : record_size_(static_cast<std::uint64_t>(options.record_size)), kind_(kind) {
+    std::mt19937_64 random(options.seed);
+    const std::string table = json_escape(options.table);
+    const std::string target =
+        std::string(kDynamoDbPrefix) + (kind == Kind::kPut ? "PutItem" : "GetItem");
+    const auto keys = static_cast<std::uint64_t>(std::max<std::int64_t>(1, options.keys));
+    constexpr std::string_view kHexDigits = "0123456789abcdef";
+    for (std::size_t i = 0; i < kPoolSize; ++i) {
+      const std::uint64_t key = random() % keys;
+      std::string body;
+      if (kind == Kind::kPut) {
+        std::string data(static_cast<std::size_t>(options.record_size), '0');
+        for (auto& c : data) c = kHexDigits[random() % 16];
+        body = fmt::format(R"({{"TableName":"{}","Item":{{"pk":{{"S":"k{}"}},"data":{{"S":"{}"}}}}}})",
+                           table, key, data);
+      } else {
+        body = fmt::format(R"({{"TableName":"{}","Key":{{"pk":{{"S":"k{}"}}}},"ConsistentRead":true}})",
+                           table, key);
+      }
+      pool_.push_back(serialize_request(headers, target, body));
+    }
+    tally_ = [this](unsigned status, std::string_view body) {
+      if (!is_success(status)) return ResponseTally{};
+      return ResponseTally{1, kind_ == Kind::kPut ? record_size_ : body.size()};
+    };
+    stride_ = std::max<std::size_t>(1, kPoolSize / static_cast<std::size_t>(options.connections));
+  }
+
+  std::unique_ptr<RequestGenerator> make_generator(int connection_index) override {
+    return std::make_unique<PoolGenerator>(
+        pool_, static_cast<std::size_t>(connection_index) * stride_, tally_);
+  }
+
+ private:
+  std::uint64_t record_size_;
+  Kind kind_;
+  std::vector<std::string> pool_;
+  PoolGenerator::Tally tally_;
+  std::size_t stride_ = 1;
+};
+
 // One request on a fresh connection, outside the run (ListShards before a drain).
 std::pair<unsigned, std::string> single_request(const tcp::resolver::results_type& endpoints,
                                                 const CommonHeaders& headers,
@@ -584,6 +641,16 @@ const std::map<std::string, ScenarioFactory>& scenario_factories() {
           std::string) -> std::unique_ptr<Scenario> {
          return std::make_unique<PutRecordsScenario>(options, headers);
        }},
+      {"put-item",
+       [](const Options& options, const CommonHeaders& headers, const tcp::resolver::results_type&,
+          std::string) -> std::unique_ptr<Scenario> {
+         return std::make_unique<ItemScenario>(options, headers, ItemScenario::Kind::kPut);
+       }},
+      {"get-item",
+       [](const Options& options, const CommonHeaders& headers, const tcp::resolver::results_type&,
+          std::string) -> std::unique_ptr<Scenario> {
+         return std::make_unique<ItemScenario>(options, headers, ItemScenario::Kind::kGet);
+       }},
       {"get-records",
        [](const Options& options, const CommonHeaders& headers,
           const tcp::resolver::results_type& endpoints, std::string) -> std::unique_ptr<Scenario> {
@@ -599,6 +666,8 @@ std::string target_of_mode(const Options& options) {
   if (options.mode == "put-record") return std::string(kKinesisPrefix) + "PutRecord";
   if (options.mode == "put-records") return std::string(kKinesisPrefix) + "PutRecords";
   if (options.mode == "get-records") return std::string(kKinesisPrefix) + "GetRecords";
+  if (options.mode == "put-item") return std::string(kDynamoDbPrefix) + "PutItem";
+  if (options.mode == "get-item") return std::string(kDynamoDbPrefix) + "GetItem";
   return options.target;
 }
 
@@ -1175,6 +1244,9 @@ int main(int argc, char** argv) {
   app.add_option("--body-file", options.body_file, "fixed: read the request body from this file")
       ->check(CLI::ExistingFile)
       ->excludes(body_option);
+  app.add_option("--table", options.table, "put-item, get-item: table name (hash key pk, S)");
+  app.add_option("--keys", options.keys, "put-item, get-item: size of the key space")
+      ->check(CLI::PositiveNumber);
   app.add_option("--stream", options.stream, "put-record, put-records, get-records: stream name")
       ->capture_default_str();
   app.add_option("--record-size", options.record_size,
