@@ -251,47 +251,39 @@ struct ControlLock {
 }  // namespace
 
 storage::Status StreamCatalog::load() {
-  std::string counter;
-  auto status = engine_.get(storage::Keyspace::kMeta, counter_key(), &counter);
-  if (status.is_ok()) {
-    storage::KeyReader reader(counter);
-    reader.u64(&next_stream_id_);
-  } else if (!status.is_not_found()) {
+  if (auto status = storage::read_u64(engine_, storage::Keyspace::kMeta, counter_key(),
+                                      &next_stream_id_);
+      !status.is_ok()) {
     return status;
   }
-  const std::string prefix(1, static_cast<char>(kStreamKeyTag));
-  storage::IteratorOptions options;
-  options.lower_bound = prefix;
-  options.upper_bound = storage::prefix_successor(prefix);
-  auto it = engine_.iterate(storage::Keyspace::kMeta, options);
   std::unique_lock lock(map_mutex_);
-  for (it->seek(prefix); it->valid(); it->next()) {
-    auto stream = decode_stream(it->value());
-    if (!stream) return storage::Status::corruption("undecodable stream record");
-    next_stream_id_ = std::max(next_stream_id_, stream->id + 1);
-    StreamKey key = stream->key;
-    streams_[key] = std::make_shared<const Stream>(std::move(*stream));
-  }
-  if (!it->status().is_ok()) return it->status();
-
-  const std::string settings_prefix(1, static_cast<char>(kAccountSettingsKeyTag));
-  storage::IteratorOptions settings_options;
-  settings_options.lower_bound = settings_prefix;
-  settings_options.upper_bound = storage::prefix_successor(settings_prefix);
-  auto settings_it = engine_.iterate(storage::Keyspace::kMeta, settings_options);
-  for (settings_it->seek(settings_prefix); settings_it->valid(); settings_it->next()) {
-    storage::KeyReader reader(settings_it->key());
-    uint8_t tag = 0;
-    std::string_view account;
-    std::string_view region;
-    auto settings = decode_account_settings(settings_it->value());
-    if (!reader.u8(&tag) || !reader.short_string(&account) || !reader.short_string(&region) ||
-        !settings) {
-      return storage::Status::corruption("undecodable account settings record");
-    }
-    account_settings_[{std::string(account), std::string(region)}] = *settings;
-  }
-  return settings_it->status();
+  auto status = storage::for_each_with_prefix(
+      engine_, storage::Keyspace::kMeta, std::string(1, static_cast<char>(kStreamKeyTag)),
+      [&](std::string_view, std::string_view value) {
+        auto stream = decode_stream(value);
+        if (!stream) return storage::Status::corruption("undecodable stream record");
+        next_stream_id_ = std::max(next_stream_id_, stream->id + 1);
+        StreamKey key = stream->key;
+        streams_[key] = std::make_shared<const Stream>(std::move(*stream));
+        return storage::Status::ok();
+      });
+  if (!status.is_ok()) return status;
+  return storage::for_each_with_prefix(
+      engine_, storage::Keyspace::kMeta,
+      std::string(1, static_cast<char>(kAccountSettingsKeyTag)),
+      [&](std::string_view key, std::string_view value) {
+        storage::KeyReader reader(key);
+        uint8_t tag = 0;
+        std::string_view account;
+        std::string_view region;
+        auto settings = decode_account_settings(value);
+        if (!reader.u8(&tag) || !reader.short_string(&account) || !reader.short_string(&region) ||
+            !settings) {
+          return storage::Status::corruption("undecodable account settings record");
+        }
+        account_settings_[{std::string(account), std::string(region)}] = *settings;
+        return storage::Status::ok();
+      });
 }
 
 StreamCatalog::StreamPtr StreamCatalog::lookup(const StreamKey& key, int64_t now_ms) const {
@@ -488,17 +480,15 @@ std::vector<uint64_t> StreamCatalog::purge_gone(int64_t now_ms) {
   // Streams replaced by a new incarnation left purge markers too.
   std::vector<uint64_t> marked;
   if (purge_markers_pending_) {
-    const std::string prefix(1, static_cast<char>(kPurgeKeyTag));
-    storage::IteratorOptions options;
-    options.lower_bound = prefix;
-    options.upper_bound = storage::prefix_successor(prefix);
-    auto it = engine_.iterate(storage::Keyspace::kMeta, options);
-    for (it->seek(prefix); it->valid(); it->next()) {
-      storage::KeyReader reader(it->key());
-      uint8_t tag = 0;
-      uint64_t id = 0;
-      if (reader.u8(&tag) && reader.u64(&id)) marked.push_back(id);
-    }
+    storage::for_each_with_prefix(engine_, storage::Keyspace::kMeta,
+                                  std::string(1, static_cast<char>(kPurgeKeyTag)),
+                                  [&](std::string_view key, std::string_view) {
+                                    storage::KeyReader reader(key);
+                                    uint8_t tag = 0;
+                                    uint64_t id = 0;
+                                    if (reader.u8(&tag) && reader.u64(&id)) marked.push_back(id);
+                                    return storage::Status::ok();
+                                  });
   }
   if (gone.empty() && marked.empty()) {
     purge_markers_pending_ = false;

@@ -15,6 +15,31 @@ std::string prefix_successor(std::string_view prefix) {
   return successor;
 }
 
+Status for_each_with_prefix(Engine& engine, Keyspace keyspace, std::string_view prefix,
+                            const std::function<Status(std::string_view key,
+                                                       std::string_view value)>& visit) {
+  IteratorOptions options;
+  options.lower_bound = std::string(prefix);
+  options.upper_bound = prefix_successor(prefix);
+  if (options.upper_bound->empty()) options.upper_bound.reset();
+  auto it = engine.iterate(keyspace, options);
+  for (it->seek(prefix); it->valid(); it->next()) {
+    Status status = visit(it->key(), it->value());
+    if (!status.is_ok()) return status;
+  }
+  return it->status();
+}
+
+Status read_u64(Engine& engine, Keyspace keyspace, std::string_view key, uint64_t* value) {
+  std::string bytes;
+  Status status = engine.get(keyspace, key, &bytes);
+  if (status.is_not_found()) return Status::ok();
+  if (!status.is_ok()) return status;
+  KeyReader reader(bytes);
+  if (!reader.u64(value)) return Status::corruption("malformed counter");
+  return Status::ok();
+}
+
 const char* keyspace_name(Keyspace ks) {
   switch (ks) {
     case Keyspace::kMeta:

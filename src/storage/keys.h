@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -86,5 +87,20 @@ class KeyReader {
 // The smallest key greater than every key starting with `prefix` (for upper bounds).
 // Returns "" when no such key exists (prefix is all 0xff).
 std::string prefix_successor(std::string_view prefix);
+
+class Engine;
+enum class Keyspace : uint8_t;
+struct Status;
+
+// Calls `visit(key, value)` for every key of `keyspace` starting with `prefix`, in key order, over
+// one consistent view; stops at the first non-ok Status `visit` returns and returns it, else the
+// iteration's status. (How catalogs load their documents.)
+Status for_each_with_prefix(Engine& engine, Keyspace keyspace, std::string_view prefix,
+                            const std::function<Status(std::string_view key,
+                                                       std::string_view value)>& visit);
+
+// Reads a big-endian u64 stored under `key` (a catalog's next-id counter) into `value`; leaves
+// `value` unchanged when the key is absent.
+Status read_u64(Engine& engine, Keyspace keyspace, std::string_view key, uint64_t* value);
 
 }  // namespace trib::storage

@@ -32,28 +32,22 @@ std::string table_items_prefix(uint64_t table_id) {
 TableCatalog::TableCatalog(storage::Engine& engine) : engine_(engine) {}
 
 storage::Status TableCatalog::load() {
-  std::string counter;
-  auto status = engine_.get(storage::Keyspace::kMeta, counter_key(), &counter);
-  if (status.is_ok()) {
-    storage::KeyReader reader(counter);
-    reader.u64(&next_table_id_);
-  } else if (!status.is_not_found()) {
+  if (auto status =
+          storage::read_u64(engine_, storage::Keyspace::kMeta, counter_key(), &next_table_id_);
+      !status.is_ok()) {
     return status;
   }
-  const std::string prefix(1, static_cast<char>(kTableKeyTag));
-  storage::IteratorOptions options;
-  options.lower_bound = prefix;
-  options.upper_bound = storage::prefix_successor(prefix);
-  auto it = engine_.iterate(storage::Keyspace::kMeta, options);
   std::unique_lock lock(map_mutex_);
-  for (it->seek(prefix); it->valid(); it->next()) {
-    auto table = decode_table(it->value());
-    if (!table) return storage::Status::corruption("undecodable table record");
-    next_table_id_ = std::max(next_table_id_, table->id + 1);
-    TableKey key = table->key;
-    tables_[key] = std::make_shared<const Table>(std::move(*table));
-  }
-  return it->status();
+  return storage::for_each_with_prefix(
+      engine_, storage::Keyspace::kMeta, std::string(1, static_cast<char>(kTableKeyTag)),
+      [&](std::string_view, std::string_view value) {
+        auto table = decode_table(value);
+        if (!table) return storage::Status::corruption("undecodable table record");
+        next_table_id_ = std::max(next_table_id_, table->id + 1);
+        TableKey key = table->key;
+        tables_[key] = std::make_shared<const Table>(std::move(*table));
+        return storage::Status::ok();
+      });
 }
 
 TableCatalog::TablePtr TableCatalog::find(const TableKey& key, int64_t now_ms) const {

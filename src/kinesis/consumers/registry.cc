@@ -138,20 +138,17 @@ std::optional<Consumer> decode_consumer(std::string_view bytes) {
 ConsumerRegistry::ConsumerRegistry(storage::Engine& engine) : engine_(engine) {}
 
 storage::Status ConsumerRegistry::load() {
-  const std::string prefix = consumers_prefix();
-  storage::IteratorOptions options;
-  options.lower_bound = prefix;
-  options.upper_bound = storage::prefix_successor(prefix);
-  auto it = engine_.iterate(storage::Keyspace::kMeta, options);
   std::unique_lock lock(map_mutex_);
-  for (it->seek(prefix); it->valid(); it->next()) {
-    auto consumer = decode_consumer(it->value());
-    if (!consumer) return storage::Status::corruption("undecodable consumer record");
-    const uint64_t stream_id = consumer->stream_id;
-    std::string name = consumer->name;
-    consumers_[stream_id][name] = std::make_shared<const Consumer>(std::move(*consumer));
-  }
-  return it->status();
+  return storage::for_each_with_prefix(
+      engine_, storage::Keyspace::kMeta, consumers_prefix(),
+      [&](std::string_view, std::string_view value) {
+        auto consumer = decode_consumer(value);
+        if (!consumer) return storage::Status::corruption("undecodable consumer record");
+        const uint64_t stream_id = consumer->stream_id;
+        std::string name = consumer->name;
+        consumers_[stream_id][name] = std::make_shared<const Consumer>(std::move(*consumer));
+        return storage::Status::ok();
+      });
 }
 
 ConsumerRegistry::ConsumerPtr ConsumerRegistry::find(uint64_t stream_id, std::string_view name,
