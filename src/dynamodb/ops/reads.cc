@@ -226,10 +226,15 @@ Output read_page(DynamoDbContext& ctx, const ReadRequest& read, const Input& inp
     range.limit = static_cast<size_t>(*limit);
   }
   const bool count_only = read.select == "COUNT";
-  // An LSI whose projection is not ALL, read with Select ALL_ATTRIBUTES: AWS fetches each item
-  // from the table (facts §10; AWS docs "Local secondary indexes", attribute projections).
-  const bool fetch_base = read.index && !read.index->global && read.select == "ALL_ATTRIBUTES" &&
-                          read.index->projection_type != "ALL";
+  // A local index whose projection is not ALL: AWS fetches each item from the table when the
+  // read needs attributes the index does not hold ("Local secondary indexes", attribute
+  // projections, AWS developer guide [V]). Tributary fetches whenever the read asks for all or
+  // specific attributes or filters, then keeps only projected attributes for
+  // ALL_PROJECTED_ATTRIBUTES. The fetches are not charged (docs/compatibility.md).
+  const bool fetch_base =
+      read.index && !read.index->global && read.index->projection_type != "ALL" &&
+      (read.select == "ALL_ATTRIBUTES" || read.select == "SPECIFIC_ATTRIBUTES" ||
+       read.parsed.filter || read.legacy_filter);
   std::vector<std::string_view> attribute_names;
   if (read.attributes_to_get) {
     for (const std::string& n : *read.attributes_to_get) attribute_names.push_back(n);
@@ -258,6 +263,11 @@ Output read_page(DynamoDbContext& ctx, const ReadRequest& read, const Input& inp
     if (read.legacy_filter && !documents::matches(*read.legacy_filter, item)) return;
     ++count;
     if (count_only) return;
+    std::optional<Item> projected;
+    if (base && read.select == "ALL_PROJECTED_ATTRIBUTES") {
+      projected = items::project(*read.table, *read.index, *base);
+      item = &*projected;
+    }
     if (read.parsed.projection) {
       found.push(item_to_wire(documents::project(*item, *read.parsed.projection)));
     } else if (read.attributes_to_get) {

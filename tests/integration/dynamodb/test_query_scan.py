@@ -394,6 +394,15 @@ def test_local_index_query(dynamodb, indexed_table):
                           ExpressionAttributeValues={":p": {"S": "p"}})
     assert all("b" in i for i in full["Items"]) and full["Count"] == 2
     assert full["LastEvaluatedKey"] == {"pk": {"S": "p"}, "sk": {"N": "8"}, "lsk": {"S": "l03"}}
+    specific = dynamodb.query(TableName=indexed_table, IndexName="by_lsk",
+                              KeyConditionExpression="pk = :p", ProjectionExpression="b",
+                              FilterExpression="b > :four",
+                              ExpressionAttributeValues={":p": {"S": "p"}, ":four": {"N": "4"}})
+    assert specific["Items"] == [{"b": {"N": n}} for n in ("10", "8", "6")]
+    projected = dynamodb.query(TableName=indexed_table, IndexName="by_lsk",
+                               KeyConditionExpression="pk = :p", FilterExpression="b > :four",
+                               ExpressionAttributeValues={":p": {"S": "p"}, ":four": {"N": "4"}})
+    assert [set(i) for i in projected["Items"]] == [{"pk", "sk", "lsk", "a"}] * 3
     pages = query_all(dynamodb, TableName=indexed_table, IndexName="by_lsk",
                       KeyConditionExpression="pk = :p AND lsk > :l", ScanIndexForward=False,
                       ExpressionAttributeValues={":p": {"S": "p"}, ":l": {"S": "l05"}},
@@ -430,3 +439,6 @@ def test_global_index_query_and_scan(dynamodb, indexed_table):
         "type is not ALL")
     assert error_of(q, **base, IndexName="by_lsk") == (
         "ValidationException", "Query condition missed key schema element: pk")
+    assert error_of(q, **base, IndexName="by_g", FilterExpression="gsk > :g") == (
+        "ValidationException", "Filter Expression can only contain non-primary key attributes: "
+        "Primary key attribute: gsk")
