@@ -82,6 +82,12 @@ aws::AwsResult<std::vector<KeyBound>> key_bounds(const ReadRequest& read) {
         "Either the KeyConditions or KeyConditionExpression parameter must be specified in the "
         "request."));
   }
+  for (const KeyBound& b : bounds) {
+    if (!b.value || (b.op == Operator::kBetween && !b.upper)) {
+      return aws::fail(
+          validation("Attempted conditional constraint is not an indexable operation"));
+    }
+  }
   const KeySchema& schema = read_key_schema(read);
   // No condition on the partition key names it; a condition on another attribute names the
   // sort key [P: dynalite, D for the order of the two checks].
