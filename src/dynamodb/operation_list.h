@@ -17,6 +17,8 @@
   X(ListTables, list_tables)                                \
   X(ListTagsOfResource, list_tags_of_resource)              \
   X(PutItem, put_item)                                      \
+  X(Query, query)                                          \
+  X(Scan, scan)                                            \
   X(TagResource, tag_resource)                              \
   X(UntagResource, untag_resource)                          \
   X(UpdateContinuousBackups, update_continuous_backups)     \
