@@ -6,7 +6,8 @@
 //
 // CreateTable with a global and a local secondary index, waitUntilTableExists, DocumentClient
 // put/get/delete/batchWrite/batchGet of native JavaScript values (strings, numbers, binaries,
-// sets, nested maps and lists, null, booleans), DescribeTable's live counts per table and
+// sets, nested maps and lists, null, booleans), Query on the table and on both indexes, a paged
+// Scan, DescribeTable's live counts per table and
 // index, ListTables, DeleteTable and waitUntilTableNotExists. On success the last line of
 // stdout is {"ok": true, ...}; on a mismatch it prints "dynamodb scenario failed at <step>: ..."
 // on stderr and exits 1.
@@ -28,6 +29,8 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
+  ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 
 const endpoint = process.argv[2];
@@ -145,6 +148,49 @@ async function run() {
   assert.equal(gsi.ItemCount, 1 + 7);
   const lsi = described.LocalSecondaryIndexes.find((index) => index.IndexName === 'by-placed');
   assert.equal(lsi.ItemCount, 12);
+
+  step = 'QueryCommand (table)';
+  const bob = await send(documents, new QueryCommand({
+    TableName: table,
+    KeyConditionExpression: 'customer = :c AND #o >= :from',
+    ExpressionAttributeNames: { '#o': 'order' },
+    ExpressionAttributeValues: { ':c': 'bob', ':from': 6 },
+    ScanIndexForward: false,
+  }));
+  assert.deepEqual(bob.Items.map((item) => item.order), [12, 10, 8, 6]);
+
+  step = 'QueryCommand (global index)';
+  const shipped = await send(documents, new QueryCommand({
+    TableName: table,
+    IndexName: 'by-status',
+    KeyConditionExpression: '#s = :s',
+    ExpressionAttributeNames: { '#s': 'status' },
+    ExpressionAttributeValues: { ':s': 'SHIPPED' },
+  }));
+  assert.equal(shipped.Count, 7);
+  for (const item of shipped.Items) {
+    // INCLUDE total: the table key, the index key and total, nothing else.
+    assert.deepEqual(Object.keys(item).sort(), ['customer', 'order', 'status', 'total']);
+  }
+
+  step = 'QueryCommand (local index)';
+  const placed = await send(documents, new QueryCommand({
+    TableName: table,
+    IndexName: 'by-placed',
+    KeyConditionExpression: 'customer = :c AND begins_with(placed, :day)',
+    ExpressionAttributeValues: { ':c': 'ada', ':day': '2026-12-01' },
+  }));
+  assert.ok(placed.Items.length >= 1);
+
+  step = 'ScanCommand';
+  let scanned = 0;
+  let startKey;
+  do {
+    const page = await send(documents, new ScanCommand({ TableName: table, Limit: 5, ExclusiveStartKey: startKey }));
+    scanned += page.Count;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  assert.equal(scanned, 12);
 
   step = 'DeleteCommand';
   const deleted = await send(documents, new DeleteCommand({

@@ -1,6 +1,7 @@
 """The AWS CLI, unmodified, against Tributary's DynamoDB (`aws --endpoint-url ... dynamodb
 ...`): a table with a global and a local secondary index, the CLI's waiters, put-item,
-get-item, batch-write-item, describe-table's live counts, delete-table."""
+get-item, batch-write-item, query (table, global and local index), scan, describe-table's
+live counts, delete-table."""
 
 from __future__ import annotations
 
@@ -63,6 +64,28 @@ def test_cli_table_and_items(cli):
     assert table["ItemCount"] == 6
     assert table["GlobalSecondaryIndexes"][0]["ItemCount"] == 1  # sparse: only "ada" has status
     assert table["LocalSecondaryIndexes"][0]["ItemCount"] == 6
+
+    queried = cli.json("query", "--table-name", name, "--consistent-read",
+                       "--key-condition-expression", "customer = :c AND #o BETWEEN :lo AND :hi",
+                       "--expression-attribute-names", json.dumps({"#o": "order"}),
+                       "--expression-attribute-values",
+                       json.dumps({":c": {"S": "bob"}, ":lo": {"N": "2"}, ":hi": {"N": "4"}}))
+    assert [item["order"]["N"] for item in queried["Items"]] == ["2", "3", "4"]
+    by_status = cli.json("query", "--table-name", name, "--index-name", "by-status",
+                         "--key-condition-expression", "#s = :s",
+                         "--expression-attribute-names", json.dumps({"#s": "status"}),
+                         "--expression-attribute-values", json.dumps({":s": {"S": "OPEN"}}))
+    assert by_status["Count"] == 1
+    assert set(by_status["Items"][0]) == {"customer", "order", "status"}  # KEYS_ONLY
+    by_placed = cli.json("query", "--table-name", name, "--index-name", "by-placed",
+                         "--key-condition-expression", "customer = :c AND placed > :p",
+                         "--expression-attribute-values",
+                         json.dumps({":c": {"S": "bob"}, ":p": {"S": "2026-12-03"}}))
+    assert [item["order"]["N"] for item in by_placed["Items"]] == ["4", "5"]
+    # The CLI pages through Scan by itself (--page-size 2: three requests).
+    scanned = cli.json("scan", "--table-name", name, "--page-size", "2")
+    assert scanned["Count"] == 6
+    assert scanned["ScannedCount"] == 6
 
     assert name in cli.json("list-tables")["TableNames"]
     assert cli.json("delete-table", "--table-name", name)["TableDescription"]["TableStatus"] == "DELETING"
