@@ -9,8 +9,8 @@
 //
 // What each request contains comes from a scenario, chosen with --mode. A scenario hands every
 // connection its own request generator; the generator produces the bytes of the next request and
-// sees each response. Scenarios: "fixed" (the same request every time), DynamoDB "put-item" and
-// "get-item" (random keys of a key space), "put-record" and
+// sees each response. Scenarios: "fixed" (the same request every time), DynamoDB "put-item",
+// "get-item", "batch-write-item" and "query" (over a key space), "put-record" and
 // "put-records" (Kinesis PutRecord / PutRecords with random partition keys and random data, from a
 // pool of requests built before the run so the client stays cheap), and "get-records" (each
 // connection drains one shard: GetShardIterator TRIM_HORIZON, then GetRecords along
@@ -521,45 +521,95 @@ class GetRecordsScenario final : public Scenario {
   std::vector<std::string> shard_ids_;
 };
 
-// DynamoDB PutItem and GetItem over a key space of --keys items ("k0" .. "k<keys-1>", hash key
-// "pk" of type S): PutItem writes a "data" string attribute of --record-size random hexadecimal
-// characters (one item is about record size + 10 bytes); GetItem reads one key (strongly
-// consistent). Requests come from a pool built before the run (random keys, seeded). An answered
-// request counts as one record; for GetItem, record bytes are the response body's.
+// DynamoDB scenarios over a key space of --keys items in partitions of 100: item i has hash key
+// pk = "p<i / 100>" (S) and range key sk = i % 100 (N), and a "data" string attribute of
+// --record-size random hexadecimal characters (an item of about record size + 15 bytes).
+//   put-item           PutItem of random items
+//   get-item           GetItem of random keys (strongly consistent; keys never written answer {})
+//   batch-write-item   BatchWriteItem of 25 consecutive items (no key twice in one request); the
+//                      pool covers the whole key space in order, so --total-requests keys/25 on
+//                      one connection fills it exactly
+//   query              Query of one random partition (pk = :p, up to 100 items)
+// Requests come from a pool built before the run (seeded). Records: items written, read
+// (GetItem: 1 when found) or returned (Query's Count); record bytes: request data written or
+// response bytes read.
 constexpr std::string_view kDynamoDbPrefix = "DynamoDB_20120810.";
 
 class ItemScenario final : public Scenario {
  public:
   static constexpr std::size_t kPoolSize = 4096;
-  enum class Kind { kPut, kGet };
+  static constexpr std::uint64_t kBatch = 25;
+  enum class Kind { kPut, kGet, kBatchWrite, kQuery };
 
   ItemScenario(const Options& options, const CommonHeaders& headers, Kind kind)
       : record_size_(static_cast<std::uint64_t>(options.record_size)), kind_(kind) {
     std::mt19937_64 random(options.seed);
     const std::string table = json_escape(options.table);
+    static constexpr std::string_view kOperations[] = {"PutItem", "GetItem", "BatchWriteItem",
+                                                       "Query"};
     const std::string target =
-        std::string(kDynamoDbPrefix) + (kind == Kind::kPut ? "PutItem" : "GetItem");
+        std::string(kDynamoDbPrefix) + std::string(kOperations[static_cast<int>(kind)]);
     const auto keys = static_cast<std::uint64_t>(std::max<std::int64_t>(1, options.keys));
     constexpr std::string_view kHexDigits = "0123456789abcdef";
-    for (std::size_t i = 0; i < kPoolSize; ++i) {
-      const std::uint64_t key = random() % keys;
+    auto data = [&] {
+      std::string text(static_cast<std::size_t>(options.record_size), '0');
+      for (auto& c : text) c = kHexDigits[random() % 16];
+      return text;
+    };
+    auto item = [&](std::uint64_t i) {
+      return fmt::format(R"({{"pk":{{"S":"p{}"}},"sk":{{"N":"{}"}},"data":{{"S":"{}"}}}})",
+                         i / 100, i % 100, data());
+    };
+    const std::size_t pool_size =
+        kind == Kind::kBatchWrite ? static_cast<std::size_t>((keys + kBatch - 1) / kBatch)
+                                  : kPoolSize;
+    for (std::size_t n = 0; n < pool_size; ++n) {
       std::string body;
-      if (kind == Kind::kPut) {
-        std::string data(static_cast<std::size_t>(options.record_size), '0');
-        for (auto& c : data) c = kHexDigits[random() % 16];
-        body = fmt::format(R"({{"TableName":"{}","Item":{{"pk":{{"S":"k{}"}},"data":{{"S":"{}"}}}}}})",
-                           table, key, data);
-      } else {
-        body = fmt::format(R"({{"TableName":"{}","Key":{{"pk":{{"S":"k{}"}}}},"ConsistentRead":true}})",
-                           table, key);
+      switch (kind) {
+        case Kind::kPut:
+          body = fmt::format(R"({{"TableName":"{}","Item":{}}})", table, item(random() % keys));
+          break;
+        case Kind::kGet: {
+          const std::uint64_t i = random() % keys;
+          body = fmt::format(
+              R"({{"TableName":"{}","Key":{{"pk":{{"S":"p{}"}},"sk":{{"N":"{}"}}}},"ConsistentRead":true}})",
+              table, i / 100, i % 100);
+          break;
+        }
+        case Kind::kBatchWrite: {
+          body = fmt::format(R"({{"RequestItems":{{"{}":[)", table);
+          for (std::uint64_t i = n * kBatch; i < std::min<std::uint64_t>(keys, (n + 1) * kBatch); ++i) {
+            if (i != n * kBatch) body += ',';
+            body += R"({"PutRequest":{"Item":)" + item(i) + "}}";
+          }
+          body += "]}}";
+          break;
+        }
+        case Kind::kQuery:
+          body = fmt::format(
+              R"({{"TableName":"{}","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{{":p":{{"S":"p{}"}}}}}})",
+              table, random() % ((keys + 99) / 100));
+          break;
       }
       pool_.push_back(serialize_request(headers, target, body));
     }
     tally_ = [this](unsigned status, std::string_view body) {
       if (!is_success(status)) return ResponseTally{};
-      return ResponseTally{1, kind_ == Kind::kPut ? record_size_ : body.size()};
+      switch (kind_) {
+        case Kind::kPut:
+          return ResponseTally{1, record_size_};
+        case Kind::kGet:
+          return ResponseTally{body.size() > 2 ? 1u : 0u, body.size()};
+        case Kind::kBatchWrite:
+          return ResponseTally{kBatch, kBatch * record_size_};
+        case Kind::kQuery:
+          return ResponseTally{
+              static_cast<std::uint64_t>(integer_member(body, R"("Count")").value_or(0)),
+              body.size()};
+      }
+      return ResponseTally{};
     };
-    stride_ = std::max<std::size_t>(1, kPoolSize / static_cast<std::size_t>(options.connections));
+    stride_ = std::max<std::size_t>(1, pool_.size() / static_cast<std::size_t>(options.connections));
   }
 
   std::unique_ptr<RequestGenerator> make_generator(int connection_index) override {
@@ -651,6 +701,16 @@ const std::map<std::string, ScenarioFactory>& scenario_factories() {
           std::string) -> std::unique_ptr<Scenario> {
          return std::make_unique<ItemScenario>(options, headers, ItemScenario::Kind::kGet);
        }},
+      {"batch-write-item",
+       [](const Options& options, const CommonHeaders& headers, const tcp::resolver::results_type&,
+          std::string) -> std::unique_ptr<Scenario> {
+         return std::make_unique<ItemScenario>(options, headers, ItemScenario::Kind::kBatchWrite);
+       }},
+      {"query",
+       [](const Options& options, const CommonHeaders& headers, const tcp::resolver::results_type&,
+          std::string) -> std::unique_ptr<Scenario> {
+         return std::make_unique<ItemScenario>(options, headers, ItemScenario::Kind::kQuery);
+       }},
       {"get-records",
        [](const Options& options, const CommonHeaders& headers,
           const tcp::resolver::results_type& endpoints, std::string) -> std::unique_ptr<Scenario> {
@@ -668,6 +728,8 @@ std::string target_of_mode(const Options& options) {
   if (options.mode == "get-records") return std::string(kKinesisPrefix) + "GetRecords";
   if (options.mode == "put-item") return std::string(kDynamoDbPrefix) + "PutItem";
   if (options.mode == "get-item") return std::string(kDynamoDbPrefix) + "GetItem";
+  if (options.mode == "batch-write-item") return std::string(kDynamoDbPrefix) + "BatchWriteItem";
+  if (options.mode == "query") return std::string(kDynamoDbPrefix) + "Query";
   return options.target;
 }
 
@@ -1244,8 +1306,8 @@ int main(int argc, char** argv) {
   app.add_option("--body-file", options.body_file, "fixed: read the request body from this file")
       ->check(CLI::ExistingFile)
       ->excludes(body_option);
-  app.add_option("--table", options.table, "put-item, get-item: table name (hash key pk, S)");
-  app.add_option("--keys", options.keys, "put-item, get-item: size of the key space")
+  app.add_option("--table", options.table, "DynamoDB modes: table name (hash key pk S, range key sk N)");
+  app.add_option("--keys", options.keys, "DynamoDB modes: items in the key space (partitions of 100)")
       ->check(CLI::PositiveNumber);
   app.add_option("--stream", options.stream, "put-record, put-records, get-records: stream name")
       ->capture_default_str();

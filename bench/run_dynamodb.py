@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
-"""bench/run_dynamodb.py: the DynamoDB benchmark. Measures PutItem and GetItem at 64
-connections on Tributary (RocksDB and --in-memory) and dynalite (npm, bench/node_modules), side
-by side in one run, and prints a markdown report.
+"""bench/run_dynamodb.py: the DynamoDB benchmark. Measures PutItem, GetItem, BatchWriteItem and
+Query on Tributary (RocksDB and --in-memory) and dynalite (npm, bench/node_modules), side by
+side in one run, and prints a markdown report.
 
-  PutItem   random keys of a key space of BENCH_KEYS items ("k0".."k<n-1>", hash key pk of
-            type S), a "data" string of BENCH_ITEM_BYTES random characters (an item of about
-            BENCH_ITEM_BYTES + 10 bytes); 64 connections
-  GetItem   strongly consistent, random keys of the same key space, right after the PutItem
-            phase on the same server (keys never written answer {} and still cost a read)
+The table has hash key pk (S) and range key sk (N); the key space is BENCH_KEYS items in
+partitions of 100 (item i: pk "p<i/100>", sk i % 100), each with a "data" string of
+BENCH_ITEM_BYTES random characters (an item of about BENCH_ITEM_BYTES + 15 bytes).
+  fill             BatchWriteItem of the whole key space, in order, on one connection (so every
+                   partition holds 100 items); its rate is reported too
+  BatchWriteItem   25 items per request, 16 connections (items/s)
+  PutItem          random items, 64 connections (req/s, p99)
+  GetItem          strongly consistent, random keys, 64 connections (req/s, p99)
+  Query            one random partition (100 items) per request, 16 connections (items/s)
   each run: a fresh server and table, BENCH_WARMUP_S s warm-up, BENCH_DURATION_S s measured;
   the median of BENCH_RUNS runs (servers take turns: run 1 of every server, then run 2, ...);
   also the start-up time (exec to the first ListTables answer) and the idle RSS after start.
@@ -130,8 +134,10 @@ class Server:
         self.idle_rss_kib = resident_set_kib(self.process.pid)
         status, body = call(self.port, "CreateTable", {
             "TableName": TABLE, "BillingMode": "PAY_PER_REQUEST",
-            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"},
+                                     {"AttributeName": "sk", "AttributeType": "N"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                          {"AttributeName": "sk", "KeyType": "RANGE"}],
         })
         if status != 200:
             raise RuntimeError(f"{self.name}: CreateTable answered {status}: {body[:200]}")
@@ -148,17 +154,29 @@ class Server:
             stop_process(self.process)
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
-    def load(self, mode: str) -> dict:
+    def load(self, mode: str, connections: int, *, total_requests: int = 0) -> dict:
+        timing = (["--duration-s", "3600", "--warmup-s", "0", "--total-requests",
+                   str(total_requests)] if total_requests
+                  else ["--duration-s", str(DURATION), "--warmup-s", str(WARMUP)])
         completed = subprocess.run([
             LOADGEN_BIN, "--host", "127.0.0.1", "--port", str(self.port), "--mode", mode,
             "--content-type", "application/x-amz-json-1.0", "--service", "dynamodb",
             "--table", TABLE, "--keys", str(KEYS), "--record-size", str(ITEM_BYTES),
-            "--connections", str(CONNECTIONS), "--duration-s", str(DURATION),
-            "--warmup-s", str(WARMUP), "--json",
-        ], capture_output=True, text=True, timeout=DURATION + WARMUP + 120)
+            "--connections", str(connections), "--json", *timing,
+        ], capture_output=True, text=True, timeout=DURATION + WARMUP + 900)
         if completed.returncode != 0:
             raise RuntimeError(f"loadgen {mode} on {self.name}: {completed.stderr[-500:]}")
         return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+# (phase name, loadgen mode, connections, fill?)
+PHASES = [
+    ("fill", "batch-write-item", 1, True),
+    ("batch-write-item", "batch-write-item", 16, False),
+    ("put-item", "put-item", CONNECTIONS, False),
+    ("get-item", "get-item", CONNECTIONS, False),
+    ("query", "query", 16, False),
+]
 
 
 def main() -> int:
@@ -175,47 +193,57 @@ def main() -> int:
             try:
                 server.start()
                 starts.setdefault(name, []).append((server.startup_ms, server.idle_rss_kib))
-                for mode in ("put-item", "get-item"):
-                    result = server.load(mode)
-                    results.setdefault(name, {}).setdefault(mode, []).append(result)
-                    log(f"run {run} {name} {mode}: {result.get('requests_per_second', 0):.0f} req/s")
+                for phase, mode, connections, fill in PHASES:
+                    result = server.load(mode, connections,
+                                         total_requests=(KEYS + 24) // 25 if fill else 0)
+                    results.setdefault(name, {}).setdefault(phase, []).append(result)
+                    log(f"run {run} {name} {phase}: {result.get('requests_per_second', 0):.0f} "
+                        f"req/s, {result.get('records_per_second', 0):.0f} items/s")
             finally:
                 server.stop()
     lines = [
         "# DynamoDB benchmark",
         "",
-        f"`bench/run_dynamodb.py`: {CONNECTIONS} connections, {DURATION:g} s measured after "
-        f"{WARMUP:g} s warm-up, median of {RUNS} runs; items of about {ITEM_BYTES + 10} bytes, "
-        f"key space {KEYS}.",
+        f"`bench/run_dynamodb.py`: {DURATION:g} s measured after {WARMUP:g} s warm-up, median "
+        f"of {RUNS} runs; items of about {ITEM_BYTES + 15} bytes, {KEYS} items in partitions of "
+        "100.",
         "",
-        "| server | PutItem req/s | PutItem p99 ms | GetItem req/s | GetItem p99 ms | start-up ms | idle RSS MiB |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| server | PutItem req/s ({CONNECTIONS} conn) | p99 ms | GetItem req/s ({CONNECTIONS} conn) "
+        "| p99 ms | BatchWriteItem items/s (16 conn) | Query items/s (16 conn) | fill items/s "
+        "(1 conn) | start-up ms | idle RSS MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
 
-    def median_of(name: str, mode: str) -> dict | None:
-        runs = results.get(name, {}).get(mode, [])
+    def median_of(name: str, phase: str, key: str) -> dict | None:
+        runs = results.get(name, {}).get(phase, [])
         if not runs:
             return None
-        ordered = sorted(runs, key=lambda r: r.get("requests_per_second", 0))
+        ordered = sorted(runs, key=lambda r: r.get(key, 0))
         return ordered[len(ordered) // 2]
 
     for name in SERVERS:
-        put, get = median_of(name, "put-item"), median_of(name, "get-item")
-        if put is None or get is None:
+        put = median_of(name, "put-item", "requests_per_second")
+        get = median_of(name, "get-item", "requests_per_second")
+        batch = median_of(name, "batch-write-item", "records_per_second")
+        query = median_of(name, "query", "records_per_second")
+        fill = median_of(name, "fill", "records_per_second")
+        if None in (put, get, batch, query, fill):
             continue
         startup = statistics.median(s for s, _ in starts[name])
         rss = statistics.median(r for _, r in starts[name]) / 1024
         lines.append(
             f"| {name} | {put['requests_per_second']:.0f} | {put['latency_ms']['p99']:.2f} | "
-            f"{get['requests_per_second']:.0f} | {get['latency_ms']['p99']:.2f} | {startup:.0f} | "
-            f"{rss:.1f} |")
+            f"{get['requests_per_second']:.0f} | {get['latency_ms']['p99']:.2f} | "
+            f"{batch['records_per_second']:.0f} | {query['records_per_second']:.0f} | "
+            f"{fill['records_per_second']:.0f} | {startup:.0f} | {rss:.1f} |")
     lines.append("")
-    lines.append("Every run (req/s, errors):")
-    for name, modes in results.items():
-        for mode, runs in modes.items():
-            values = ", ".join(f"{r['requests_per_second']:.0f}" for r in runs)
+    lines.append("Every run (req/s; items/s; errors):")
+    for name, phases in results.items():
+        for phase, runs in phases.items():
+            values = ", ".join(f"{r['requests_per_second']:.0f}; {r['records_per_second']:.0f}"
+                               for r in runs)
             errors = sum(r.get("errors", 0) for r in runs)
-            lines.append(f"- {name} {mode}: {values}; errors {errors}")
+            lines.append(f"- {name} {phase}: {values}; errors {errors}")
     report = "\n".join(lines) + "\n"
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     OUTPUT.write_text(report)
