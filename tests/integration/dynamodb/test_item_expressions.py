@@ -321,3 +321,262 @@ def test_batch_get_item_projection_per_table(dynamodb, make_table):
         "ValidationException",
         "Invalid ProjectionExpression: An expression attribute name used in the document path "
         "is not defined; attribute name: #zz")
+
+
+# ---- UpdateItem ----
+
+
+def test_update_creates_the_item_with_its_key(dynamodb, table):
+    answer = dynamodb.update_item(TableName=table, Key=key(), UpdateExpression="SET a = :v",
+                                  ExpressionAttributeValues={":v": {"S": "x"}},
+                                  ReturnValues="ALL_NEW")
+    assert answer["Attributes"] == {**key(), "a": {"S": "x"}}
+    assert get(dynamodb, table) == {**key(), "a": {"S": "x"}}
+    # Neither UpdateExpression nor AttributeUpdates: the key-only item.
+    dynamodb.update_item(TableName=table, Key=key("bare"))
+    assert get(dynamodb, table, "bare") == key("bare")
+    # REMOVE only on a missing item creates nothing [V: scylladb, run against AWS].
+    answer = dynamodb.update_item(TableName=table, Key=key("none"), UpdateExpression="REMOVE a",
+                                  ReturnValues="ALL_NEW")
+    assert "Attributes" not in answer
+    assert get(dynamodb, table, "none") is None
+
+
+START = {**key(), "a": {"N": "1"}, "b": {"S": "keep"}, "m": {"M": {"x": {"N": "1"},
+                                                                     "y": {"N": "2"}}}}
+
+
+@pytest.mark.parametrize("mode, expected", [
+    ("NONE", None),
+    ("ALL_OLD", START),
+    ("ALL_NEW", {**key(), "a": {"N": "2"}, "b": {"S": "keep"},
+                 "m": {"M": {"x": {"N": "5"}, "y": {"N": "2"}}}, "c": {"S": "new"}}),
+    ("UPDATED_OLD", {"a": {"N": "1"}, "m": {"M": {"x": {"N": "1"}}}}),
+    ("UPDATED_NEW", {"a": {"N": "2"}, "m": {"M": {"x": {"N": "5"}}}, "c": {"S": "new"}}),
+])
+def test_update_return_values(dynamodb, table, mode, expected):
+    dynamodb.put_item(TableName=table, Item=START)
+    answer = dynamodb.update_item(TableName=table, Key=key(),
+                                  UpdateExpression="SET a = a + :one, m.x = :five, c = :new",
+                                  ExpressionAttributeValues={":one": {"N": "1"}, ":five": {"N": "5"},
+                                                             ":new": {"S": "new"}},
+                                  ReturnValues=mode)
+    if expected is None:
+        assert "Attributes" not in answer
+    else:
+        assert answer["Attributes"] == expected
+
+
+def test_update_return_values_on_a_new_item(dynamodb, table):
+    for mode in ("ALL_OLD", "UPDATED_OLD"):
+        answer = dynamodb.update_item(TableName=table, Key=key(mode),
+                                      UpdateExpression="SET a = :v",
+                                      ExpressionAttributeValues={":v": {"N": "1"}},
+                                      ReturnValues=mode)
+        assert "Attributes" not in answer
+    answer = dynamodb.update_item(TableName=table, Key=key("new"), UpdateExpression="SET a = :v",
+                                  ExpressionAttributeValues={":v": {"N": "1"}},
+                                  ReturnValues="UPDATED_NEW")
+    assert answer["Attributes"] == {"a": {"N": "1"}}
+
+
+def update(dynamodb, table, expression, values=None, names=None, **extra):
+    arguments = dict(TableName=table, Key=key(), UpdateExpression=expression,
+                     ReturnValues="ALL_NEW", **extra)
+    if values:
+        arguments["ExpressionAttributeValues"] = values
+    if names:
+        arguments["ExpressionAttributeNames"] = names
+    return dynamodb.update_item(**arguments).get("Attributes")
+
+
+def test_set_arithmetic_list_append_and_if_not_exists(dynamodb, table):
+    dynamodb.put_item(TableName=table, Item={**key(), "n": {"N": "10"}, "l": {"L": [{"N": "1"}]}})
+    item = update(dynamodb, table, "SET n = n - :d, o = :a + :b",
+                  {":d": {"N": "0.5"}, ":a": {"N": "99999999999999999999999999999999999999"},
+                   ":b": {"N": "-99999999999999999999999999999999999998"}})
+    assert item["n"] == {"N": "9.5"}
+    assert item["o"] == {"N": "1"}  # exact decimal arithmetic
+    item = update(dynamodb, table, "SET l = list_append(l, :tail), f = list_append(:head, l)",
+                  {":tail": {"L": [{"N": "2"}]}, ":head": {"L": [{"N": "0"}]}})
+    assert item["l"] == {"L": [{"N": "1"}, {"N": "2"}]}
+    assert item["f"] == {"L": [{"N": "0"}, {"N": "1"}]}  # the old l: read before write
+    item = update(dynamodb, table, "SET n = if_not_exists(n, :z), p = if_not_exists(p, :z)",
+                  {":z": {"N": "0"}})
+    assert item["n"] == {"N": "9.5"}
+    assert item["p"] == {"N": "0"}
+    item = update(dynamodb, table, "SET l[0] = :x, l[10] = :y", {":x": {"S": "x"}, ":y": {"S": "y"}})
+    assert item["l"] == {"L": [{"S": "x"}, {"N": "2"}, {"S": "y"}]}
+
+
+def test_remove_add_delete(dynamodb, table):
+    dynamodb.put_item(TableName=table, Item={
+        **key(), "a": {"S": "x"}, "l": {"L": [{"N": "0"}, {"N": "1"}, {"N": "2"}]},
+        "ns": {"NS": ["1", "2", "3"]}, "ss": {"SS": ["a"]}, "m": {"M": {"k": {"S": "v"}}}})
+    item = update(dynamodb, table, "REMOVE a, l[0], l[2], m.k")
+    assert "a" not in item
+    assert item["l"] == {"L": [{"N": "1"}]}
+    assert item["m"] == {"M": {}}
+    item = update(dynamodb, table, "ADD c :one, ns :more, t :set",
+                  {":one": {"N": "1"}, ":more": {"NS": ["4"]}, ":set": {"SS": ["z"]}})
+    assert item["c"] == {"N": "1"}
+    assert sorted(item["ns"]["NS"]) == ["1", "2", "3", "4"]
+    assert item["t"] == {"SS": ["z"]}
+    item = update(dynamodb, table, "ADD c :one", {":one": {"N": "41"}})
+    assert item["c"] == {"N": "42"}
+    item = update(dynamodb, table, "DELETE ns :gone, ss :a",
+                  {":gone": {"NS": ["1", "2"]}, ":a": {"SS": ["a"]}})
+    assert sorted(item["ns"]["NS"]) == ["3", "4"]
+    assert "ss" not in item  # a set emptied by DELETE goes away
+
+
+def test_update_with_condition(dynamodb, table):
+    dynamodb.put_item(TableName=table, Item={**key(), "v": {"N": "1"}})
+    expect_error(lambda: update(dynamodb, table, "SET v = :two",
+                                {":two": {"N": "2"}, ":zero": {"N": "0"}},
+                                ConditionExpression="v = :zero"),
+                 "ConditionalCheckFailedException", CONDITION_FAILED)
+    response = expect_error(
+        lambda: update(dynamodb, table, "SET w = :two", {":two": {"N": "2"}},
+                       ConditionExpression="v = :two",
+                       ReturnValuesOnConditionCheckFailure="ALL_OLD"),
+        "ConditionalCheckFailedException", CONDITION_FAILED)
+    assert response["Item"] == {**key(), "v": {"N": "1"}}
+    assert update(dynamodb, table, "SET v = :two", {":two": {"N": "2"}, ":one": {"N": "1"}},
+                  ConditionExpression="v = :one")["v"] == {"N": "2"}
+    # A condition on a missing item sees the empty item.
+    expect_error(lambda: dynamodb.update_item(TableName=table, Key=key("nothing-here"),
+                                              UpdateExpression="SET a = :v",
+                                              ConditionExpression="attribute_exists(pk)",
+                                              ExpressionAttributeValues={":v": {"N": "1"}}),
+                 "ConditionalCheckFailedException", CONDITION_FAILED)
+    assert get(dynamodb, table, "nothing-here") is None
+
+
+def test_legacy_attribute_updates_and_expected(dynamodb, table):
+    dynamodb.put_item(TableName=table, Item={**key(), "n": {"N": "1"}, "ss": {"SS": ["a", "b"]},
+                                             "gone": {"S": "x"}})
+    answer = dynamodb.update_item(
+        TableName=table, Key=key(),
+        AttributeUpdates={"n": {"Action": "ADD", "Value": {"N": "2"}},
+                          "ss": {"Action": "DELETE", "Value": {"SS": ["a"]}},
+                          "gone": {"Action": "DELETE"},
+                          "p": {"Value": {"S": "put"}}},
+        Expected={"n": {"Value": {"N": "1"}}}, ReturnValues="UPDATED_NEW")
+    assert answer["Attributes"] == {"n": {"N": "3"}, "ss": {"SS": ["b"]}, "p": {"S": "put"}}
+    expect_error(lambda: dynamodb.update_item(
+        TableName=table, Key=key(), AttributeUpdates={"n": {"Action": "PUT", "Value": {"N": "0"}}},
+        Expected={"n": {"Value": {"N": "1"}}}),
+        "ConditionalCheckFailedException", CONDITION_FAILED)
+    answer = dynamodb.update_item(
+        TableName=table, Key=key(), AttributeUpdates={"n": {"Action": "PUT", "Value": {"N": "0"}}},
+        ReturnValues="UPDATED_OLD")
+    assert answer["Attributes"] == {"n": {"N": "3"}}
+
+
+def test_update_errors(dynamodb, raw_dynamodb, table):
+    dynamodb.put_item(TableName=table, Item={**key(), "s": {"S": "x"}, "l": {"L": []}})
+    # [V, rec]
+    expect_error(lambda: update(dynamodb, table, "SET pk = :v", {":v": {"S": "y"}}),
+                 "ValidationException",
+                 INVALID + "Cannot update attribute pk. This attribute is part of the key")
+    expect_error(lambda: dynamodb.update_item(
+        TableName=table, Key=key(), AttributeUpdates={"pk": {"Value": {"S": "y"}}}),
+        "ValidationException",
+        INVALID + "Cannot update attribute pk. This attribute is part of the key")
+    expect_error(lambda: update(dynamodb, table, "SET a = pk.x"),
+                 "ValidationException",
+                 "Key attributes must be scalars; list random access '[]' and map lookup '.' are "
+                 "not allowed: Key: pk")
+    # [V, rec]
+    expect_error(lambda: update(dynamodb, table, "INVALID SYNTAX HERE"),
+                 "ValidationException",
+                 'Invalid UpdateExpression: Syntax error; token: "INVALID", near: '
+                 '"INVALID SYNTAX"')
+    expect_error(lambda: update(dynamodb, table, ""), "ValidationException",
+                 "Invalid UpdateExpression: The expression can not be empty;")
+    expect_error(lambda: update(dynamodb, table, "SET a = :v"), "ValidationException",
+                 "Invalid UpdateExpression: An expression attribute value used in expression is "
+                 "not defined; attribute value: :v")
+    expect_error(lambda: update(dynamodb, table, "SET a = :v", {":v": {"N": "1"}, ":w": {"N": "1"}}),
+                 "ValidationException",
+                 "Value provided in ExpressionAttributeValues unused in expressions: keys: {:w}")
+    expect_error(lambda: update(dynamodb, table, "SET a = :v, a.b = :v", {":v": {"N": "1"}}),
+                 "ValidationException",
+                 "Invalid UpdateExpression: Two document paths overlap with each other; must "
+                 "remove or rewrite one of these paths; path one: [a], path two: [a, b]")
+    expect_error(lambda: update(dynamodb, table, "SET a = s + :v", {":v": {"N": "1"}}),
+                 "ValidationException",
+                 "An operand in the update expression has an incorrect data type")
+    expect_error(lambda: update(dynamodb, table, "SET q.r = :v", {":v": {"N": "1"}}),
+                 "ValidationException",
+                 "The document path provided in the update expression is invalid for update")
+    expect_error(lambda: update(dynamodb, table, "SET a = nothing_here"),
+                 "ValidationException",
+                 "The provided expression refers to an attribute that does not exist in the item")
+    expect_error(lambda: dynamodb.update_item(
+        TableName=table, Key=key(), UpdateExpression="SET a = :v",
+        ExpressionAttributeValues={":v": {"N": "1"}},
+        AttributeUpdates={"a": {"Value": {"N": "1"}}}),
+        "ValidationException",
+        "Can not use both expression and non-expression parameters in the same request: "
+        "Non-expression parameters: {AttributeUpdates} Expression parameters: "
+        "{UpdateExpression}")
+    expect_error(lambda: dynamodb.update_item(
+        TableName=table, Key=key(), UpdateExpression="SET a = :v",
+        ConditionExpression="attribute_exists(pk)", ExpressionAttributeValues={":v": {"N": "1"}},
+        Expected={"pk": {"Exists": True, "Value": {"S": "k"}}}),
+        "ValidationException",
+        "Can not use both expression and non-expression parameters in the same request: "
+        "Non-expression parameters: {Expected} Expression parameters: "
+        "{UpdateExpression, ConditionExpression}")
+    expect_error(lambda: dynamodb.update_item(TableName=table, Key={"other": {"S": "k"}},
+                                              UpdateExpression="REMOVE a"),
+                 "ValidationException", "The provided key element does not match the schema")
+    expect_error(lambda: dynamodb.update_item(TableName=new_name(), Key=key(),
+                                              UpdateExpression="REMOVE a"),
+                 "ResourceNotFoundException", "Requested resource not found")
+    # The item is unchanged by all of the above.
+    assert get(dynamodb, table) == {**key(), "s": {"S": "x"}, "l": {"L": []}}
+
+
+def test_item_size_after_update(dynamodb, table):
+    big = "x" * 300_000
+    dynamodb.put_item(TableName=table, Item={**key(), "a": {"S": big}})
+    expect_error(lambda: update(dynamodb, table, "SET b = :v", {":v": {"S": big}}),
+                 "ValidationException", "Item size to update has exceeded the maximum allowed size")
+    assert get(dynamodb, table) == {**key(), "a": {"S": big}}
+
+
+def test_update_capacity_and_index_maintenance(dynamodb, make_table):
+    name = new_name()
+    make_table(name, AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                           {"AttributeName": "g", "AttributeType": "S"}],
+               GlobalSecondaryIndexes=[{"IndexName": "by-g",
+                                        "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                                        "Projection": {"ProjectionType": "ALL"}}])
+    answer = dynamodb.update_item(TableName=name, Key=key(), UpdateExpression="SET g = :g",
+                                  ExpressionAttributeValues={":g": {"S": "one"}},
+                                  ReturnConsumedCapacity="INDEXES")
+    # facts §12: 1 unit for the table, +1 to add the index entry.
+    assert answer["ConsumedCapacity"] == {
+        "TableName": name, "CapacityUnits": 2.0, "Table": {"CapacityUnits": 1.0},
+        "GlobalSecondaryIndexes": {"by-g": {"CapacityUnits": 1.0}}}
+    # Changing the index key: +2.
+    answer = dynamodb.update_item(TableName=name, Key=key(), UpdateExpression="SET g = :g",
+                                  ExpressionAttributeValues={":g": {"S": "two"}},
+                                  ReturnConsumedCapacity="TOTAL")
+    assert answer["ConsumedCapacity"] == {"TableName": name, "CapacityUnits": 3.0}
+    table = dynamodb.describe_table(TableName=name)["Table"]
+    assert table["ItemCount"] == 1
+    assert table["GlobalSecondaryIndexes"][0]["ItemCount"] == 1
+    # Removing the index key takes the item out of the (sparse) index.
+    dynamodb.update_item(TableName=name, Key=key(), UpdateExpression="REMOVE g")
+    table = dynamodb.describe_table(TableName=name)["Table"]
+    assert table["GlobalSecondaryIndexes"][0]["ItemCount"] == 0
+    # A wrong index key type: PutItem's text.
+    expect_error(lambda: dynamodb.update_item(TableName=name, Key=key(),
+                                              UpdateExpression="SET g = :g",
+                                              ExpressionAttributeValues={":g": {"N": "1"}}),
+                 "ValidationException",
+                 INVALID + "Type mismatch for Index Key g Expected: S Actual: N IndexName: by-g")
