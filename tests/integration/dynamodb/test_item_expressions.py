@@ -15,6 +15,8 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
+from .dynamodb_support import dynamodb_client
+
 CONDITION_FAILED = "The conditional request failed"  # [V]
 INVALID = "One or more parameter values were invalid: "
 
@@ -580,3 +582,87 @@ def test_update_capacity_and_index_maintenance(dynamodb, make_table):
                                               ExpressionAttributeValues={":g": {"N": "1"}}),
                  "ValidationException",
                  INVALID + "Type mismatch for Index Key g Expected: S Actual: N IndexName: by-g")
+
+
+def test_update_item_collection_metrics(dynamodb, make_table):
+    name = new_name()
+    make_table(name, range_key="sk",
+               AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                     {"AttributeName": "sk", "AttributeType": "N"},
+                                     {"AttributeName": "l", "AttributeType": "S"}],
+               LocalSecondaryIndexes=[{"IndexName": "by-l",
+                                       "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                                                     {"AttributeName": "l", "KeyType": "RANGE"}],
+                                       "Projection": {"ProjectionType": "KEYS_ONLY"}}])
+    answer = dynamodb.update_item(TableName=name, Key={**key(), "sk": {"N": "1"}},
+                                  UpdateExpression="SET l = :l",
+                                  ExpressionAttributeValues={":l": {"S": "x"}},
+                                  ReturnItemCollectionMetrics="SIZE")
+    assert answer["ItemCollectionMetrics"]["ItemCollectionKey"] == key()
+
+
+# ---- concurrency ----
+
+
+def test_concurrent_conditional_increments(server, dynamodb, table):
+    """Many clients increment one counter with a conditional UpdateItem (the condition on the
+    value they read): two never succeed on the same old value, so the final value is the number
+    of successful calls."""
+    dynamodb.put_item(TableName=table, Item={**key(), "c": {"N": "0"}})
+    threads, attempts = 8, 40
+    successes = [0] * threads
+    failures = [0] * threads
+    errors: list[BaseException] = []
+    clients = [dynamodb_client(server) for _ in range(threads)]
+
+    def worker(index: int) -> None:
+        client = clients[index]
+        try:
+            for _ in range(attempts):
+                current = client.get_item(TableName=table, Key=key(),
+                                          ConsistentRead=True)["Item"]["c"]
+                try:
+                    client.update_item(TableName=table, Key=key(),
+                                       UpdateExpression="SET c = c + :one",
+                                       ConditionExpression="c = :old",
+                                       ExpressionAttributeValues={":one": {"N": "1"},
+                                                                  ":old": current})
+                    successes[index] += 1
+                except ClientError as error:
+                    if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                        raise
+                    failures[index] += 1
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    workers = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    assert not errors, errors
+    assert sum(successes) + sum(failures) == threads * attempts
+    assert sum(successes) > 0
+    assert get(dynamodb, table)["c"] == {"N": str(sum(successes))}
+
+
+def test_concurrent_unconditional_adds(server, dynamodb, table):
+    threads, attempts = 8, 25
+    clients = [dynamodb_client(server) for _ in range(threads)]
+    errors: list[BaseException] = []
+
+    def worker(index: int) -> None:
+        try:
+            for _ in range(attempts):
+                clients[index].update_item(TableName=table, Key=key(), UpdateExpression="ADD c :one",
+                                           ExpressionAttributeValues={":one": {"N": "1"}})
+        except BaseException as error:
+            errors.append(error)
+
+    workers = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    assert not errors, errors
+    assert get(dynamodb, table)["c"] == {"N": str(threads * attempts)}
