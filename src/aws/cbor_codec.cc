@@ -725,6 +725,7 @@ class CborCodec final : public Codec {
     body.set("__type", std::string(type));
     if (error.message_key == AwsError::MessageKey::kLower) body.set("message", error.message);
     if (error.message_key == AwsError::MessageKey::kUpper) body.set("Message", error.message);
+    for (const auto& [name, value] : error.members) body.set(name, value);
     return encode(body);
   }
 };

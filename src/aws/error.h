@@ -20,9 +20,12 @@ struct AwsError {
   std::string type_namespace;
   // Some framework errors spell the member "Message" (capital M) or send no message at all.
   enum class MessageKey : uint8_t { kLower, kUpper, kNone } message_key = MessageKey::kLower;
+  // Members the error body carries after the message, e.g. DynamoDB's `Item` of a
+  // ConditionalCheckFailedException with ReturnValuesOnConditionCheckFailure ALL_OLD.
+  ValueMap members;
 
   static AwsError client(std::string type, std::string message) {
-    return AwsError{std::move(type), std::move(message), 400, {}, MessageKey::kLower};
+    return AwsError{std::move(type), std::move(message), 400, {}, MessageKey::kLower, {}};
   }
 };
 

@@ -22,4 +22,5 @@
   X(TagResource, tag_resource)                              \
   X(UntagResource, untag_resource)                          \
   X(UpdateContinuousBackups, update_continuous_backups)     \
+  X(UpdateItem, update_item)                                \
   X(UpdateTable, update_table)

@@ -46,7 +46,6 @@ const std::map<std::string_view, std::string_view>& unsupported_operations() {
       {"UpdateContributorInsights", "contributor insights are not served"},
       {"UpdateGlobalTable", "global tables (one region per server) are not served"},
       {"UpdateGlobalTableSettings", "global tables (one region per server) are not served"},
-      {"UpdateItem", "issue 10: not built yet"},
       {"UpdateKinesisStreamingDestination", "issue 13 (Kinesis streaming destination)"},
       {"UpdateTableReplicaAutoScaling", "global tables (one region per server) are not served"},
       {"UpdateTimeToLive", "issue 11 (transactions, PartiQL, TTL)"},

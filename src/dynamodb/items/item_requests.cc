@@ -143,21 +143,6 @@ Item apply_projection(const Projection& projection, const Item& item) {
   return out;
 }
 
-aws::AwsResult<Ok> check_condition_members(const aws::Value& input) {
-  if (input.find("ConditionExpression")) return aws::fail(not_served_yet("ConditionExpression"));
-  if (input.find("Expected")) return aws::fail(not_served_yet("Expected"));
-  if (input.find("ExpressionAttributeNames")) {
-    return aws::fail(
-        validation("ExpressionAttributeNames can only be specified when using expressions"));
-  }
-  if (input.find("ExpressionAttributeValues")) {
-    return aws::fail(
-        validation("ExpressionAttributeValues can only be specified when using expressions: "
-                   "ConditionExpression is null"));
-  }
-  return Ok{};
-}
-
 aws::AwsError not_served_yet(std::string_view member) {
   return validation("Tributary does not support " + std::string(member) +
                     " yet (the expression language is being built)");

@@ -1,4 +1,4 @@
-// The one write path for every item change (PutItem, DeleteItem, BatchWriteItem; UpdateItem,
+// The one write path for every item change (PutItem, UpdateItem, DeleteItem, BatchWriteItem;
 // transactions, PartiQL and TTL deletes later):
 //
 //   lock the item's key (and its counter stripe) through Engine::transact

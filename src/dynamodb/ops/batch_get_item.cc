@@ -2,8 +2,6 @@
 // ConsistentRead only decides the capacity charged. Responses has an entry for every table
 // asked, UnprocessedKeys is always present (facts §14); keys whose items would take the
 // response past 16 MB are returned unprocessed, as AWS does past its limit.
-// Differences from AWS (docs/compatibility.md): ProjectionExpression waits for the expression
-// language and is refused with a ValidationException saying so (AttributesToGet works).
 #include <set>
 
 #include "dynamodb/errors.h"
@@ -11,6 +9,7 @@
 #include "dynamodb/items/item_reads.h"
 #include "dynamodb/items/item_requests.h"
 #include "dynamodb/operations.h"
+#include "dynamodb/requests/item_expressions.h"
 
 namespace trib::dynamodb::ops {
 
@@ -23,7 +22,7 @@ struct TableReads {
   std::string name;  // as asked (the Responses key)
   const aws::Value* keys_and_attributes = nullptr;
   TableCatalog::TablePtr table;
-  items::Projection projection;
+  requests::ReadProjection projection;
   std::vector<Item> keys;
   std::vector<const aws::Value*> wire_keys;
 };
@@ -42,7 +41,7 @@ Output batch_get_item(DynamoDbContext& ctx, const aws::RequestContext& request,
     TableReads r;
     r.name = name;
     r.keys_and_attributes = &keys_and_attributes;
-    auto projection = items::read_projection(keys_and_attributes);
+    auto projection = requests::read_projection(keys_and_attributes);
     if (!projection) return aws::fail(std::move(projection.error()));
     r.projection = std::move(*projection);
     if (const aws::Value* keys = keys_and_attributes.find("Keys"); keys && keys->is_list()) {
@@ -95,7 +94,7 @@ Output batch_get_item(DynamoDbContext& ctx, const aws::RequestContext& request,
       const size_t size = *item ? item_size(**item) : 0;
       capacity.table_units += items::read_units(size, consistent);
       if (!*item) continue;
-      Item projected = items::apply_projection(r.projection, **item);
+      Item projected = r.projection.apply(**item);
       const size_t projected_size = item_size(projected);
       if (response_bytes + projected_size > kMaxResponseBytes) {
         response_bytes = kMaxResponseBytes + 1;  // the rest is unprocessed

@@ -1,15 +1,19 @@
 // DeleteItem: removes an item through the write path (items/write_path.h). A missing item is
 // not an error and costs 1 write unit (facts §12).
-// Differences from AWS (docs/compatibility.md): ConditionExpression and Expected wait for the
-// expression language and are refused with a ValidationException saying so.
+// ConditionExpression or Expected are evaluated on the old item inside the write path's step.
 #include "dynamodb/errors.h"
 #include "dynamodb/items/item_keys.h"
 #include "dynamodb/items/item_requests.h"
 #include "dynamodb/operations.h"
+#include "dynamodb/requests/item_expressions.h"
 
 namespace trib::dynamodb::ops {
 
 Output delete_item(DynamoDbContext& ctx, const aws::RequestContext& request, const Input& input) {
+  // Order of checks: dynalite's validations/deleteItem.js, then its table and key checks.
+  static constexpr std::string_view kLegacy[] = {"Expected"};
+  static constexpr std::string_view kExpressions[] = {"ConditionExpression"};
+  if (auto e = requests::mixed_parameters(input, kLegacy, kExpressions)) return aws::fail(*e);
   const aws::Value* wire_key = input.find("Key");
   auto key = item_from_wire(wire_key ? *wire_key : aws::Value::map());
   if (!key) return aws::fail(std::move(key.error()));
@@ -17,7 +21,13 @@ Output delete_item(DynamoDbContext& ctx, const aws::RequestContext& request, con
   if (return_values && *return_values != "NONE" && *return_values != "ALL_OLD") {
     return aws::fail(validation("ReturnValues can only be ALL_OLD or NONE"));
   }
-  if (auto ok = items::check_condition_members(input); !ok) return aws::fail(std::move(ok.error()));
+  requests::WriteExpressions expressions;
+  if (auto ok = expressions.parse_expected(input); !ok) return aws::fail(std::move(ok.error()));
+  static constexpr expressions::ExpressionKind kAccepted[] = {
+      expressions::ExpressionKind::kCondition};
+  if (auto ok = expressions.parse_expressions(input, kAccepted); !ok) {
+    return aws::fail(std::move(ok.error()));
+  }
   const std::string* name = input.string_member("TableName");
   auto table = items::item_table(ctx, request, name ? *name : std::string_view());
   if (!table) return aws::fail(std::move(table.error()));
@@ -26,8 +36,9 @@ Output delete_item(DynamoDbContext& ctx, const aws::RequestContext& request, con
   auto outcome = items::write_path(ctx).write(
       **table, *key,
       [&](const std::optional<Item>& old_item) -> aws::AwsResult<items::WriteDecision> {
-        // Condition hook: ConditionExpression / Expected are evaluated here against old_item.
-        (void)old_item;
+        if (!expressions.condition_holds(old_item ? &*old_item : nullptr)) {
+          return aws::fail(requests::condition_failed(input, old_item));
+        }
         return items::WriteDecision::remove();
       },
       request.now_ms);

@@ -1,12 +1,11 @@
 // GetItem: one item by its key. Reads are always strongly consistent; ConsistentRead only
 // decides the capacity charged (facts §12).
-// Differences from AWS (docs/compatibility.md): ProjectionExpression waits for the expression
-// language and is refused with a ValidationException saying so (AttributesToGet works).
 #include "dynamodb/errors.h"
 #include "dynamodb/items/item_keys.h"
 #include "dynamodb/items/item_reads.h"
 #include "dynamodb/items/item_requests.h"
 #include "dynamodb/operations.h"
+#include "dynamodb/requests/item_expressions.h"
 
 namespace trib::dynamodb::ops {
 
@@ -14,7 +13,7 @@ Output get_item(DynamoDbContext& ctx, const aws::RequestContext& request, const 
   const aws::Value* wire_key = input.find("Key");
   auto key = item_from_wire(wire_key ? *wire_key : aws::Value::map());
   if (!key) return aws::fail(std::move(key.error()));
-  auto projection = items::read_projection(input);
+  auto projection = requests::read_projection(input);
   if (!projection) return aws::fail(std::move(projection.error()));
   const std::string* name = input.string_member("TableName");
   auto table = items::item_table(ctx, request, name ? *name : std::string_view());
@@ -24,7 +23,7 @@ Output get_item(DynamoDbContext& ctx, const aws::RequestContext& request, const 
   auto item = items::read_item(ctx.engine, **table, *key);
   if (!item) return aws::fail(std::move(item.error()));
   aws::Value out = aws::Value::map();
-  if (*item) out.set("Item", item_to_wire(items::apply_projection(*projection, **item)));
+  if (*item) out.set("Item", item_to_wire(projection->apply(**item)));
   if (const auto detail = items::capacity_detail(input); detail != items::CapacityDetail::kNone) {
     const bool consistent = input.bool_member("ConsistentRead").value_or(false);
     items::TableCapacity capacity{(*table)->key.name};

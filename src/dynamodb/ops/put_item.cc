@@ -1,16 +1,20 @@
 // PutItem: creates or replaces an item through the write path (items/write_path.h).
-// Differences from AWS (docs/compatibility.md): ConditionExpression and Expected wait for the
-// expression language and are refused with a ValidationException saying so; item
-// collections are not measured (ItemCollectionMetrics reports [0.0, 1.0] GB).
+// ConditionExpression or Expected are evaluated on the old item inside the write path's step.
+// Differences from AWS (docs/compatibility.md): item collections are not measured
+// (ItemCollectionMetrics reports [0.0, 1.0] GB).
 #include "dynamodb/errors.h"
 #include "dynamodb/items/item_keys.h"
 #include "dynamodb/items/item_requests.h"
 #include "dynamodb/operations.h"
+#include "dynamodb/requests/item_expressions.h"
 
 namespace trib::dynamodb::ops {
 
 Output put_item(DynamoDbContext& ctx, const aws::RequestContext& request, const Input& input) {
   // Order of checks: dynalite's validations/putItem.js, then its table and key checks.
+  static constexpr std::string_view kLegacy[] = {"Expected"};
+  static constexpr std::string_view kExpressions[] = {"ConditionExpression"};
+  if (auto e = requests::mixed_parameters(input, kLegacy, kExpressions)) return aws::fail(*e);
   const aws::Value* wire_item = input.find("Item");
   auto item = item_from_wire(wire_item ? *wire_item : aws::Value::map());
   if (!item) return aws::fail(std::move(item.error()));
@@ -21,7 +25,13 @@ Output put_item(DynamoDbContext& ctx, const aws::RequestContext& request, const 
   if (item_size(*item) > items::kMaxItemBytes) {
     return aws::fail(validation(std::string(items::kItemTooLarge)));
   }
-  if (auto ok = items::check_condition_members(input); !ok) return aws::fail(std::move(ok.error()));
+  requests::WriteExpressions expressions;
+  if (auto ok = expressions.parse_expected(input); !ok) return aws::fail(std::move(ok.error()));
+  static constexpr expressions::ExpressionKind kAccepted[] = {
+      expressions::ExpressionKind::kCondition};
+  if (auto ok = expressions.parse_expressions(input, kAccepted); !ok) {
+    return aws::fail(std::move(ok.error()));
+  }
   const std::string* name = input.string_member("TableName");
   auto table = items::item_table(ctx, request, name ? *name : std::string_view());
   if (!table) return aws::fail(std::move(table.error()));
@@ -31,10 +41,9 @@ Output put_item(DynamoDbContext& ctx, const aws::RequestContext& request, const 
   auto outcome = items::write_path(ctx).write(
       **table, *key,
       [&](const std::optional<Item>& old_item) -> aws::AwsResult<items::WriteDecision> {
-        // Condition hook: ConditionExpression / Expected are evaluated here against old_item
-        // (ConditionalCheckFailedException, with old_item when
-        // ReturnValuesOnConditionCheckFailure is ALL_OLD).
-        (void)old_item;
+        if (!expressions.condition_holds(old_item ? &*old_item : nullptr)) {
+          return aws::fail(requests::condition_failed(input, old_item));
+        }
         return items::WriteDecision::put(*item);
       },
       request.now_ms);

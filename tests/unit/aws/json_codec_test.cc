@@ -148,6 +148,13 @@ TEST(JsonCodec, ErrorBodies) {
             R"({"__type":"SerializationException","Message":"m"})");
   EXPECT_EQ(codec->encode_error(errors::validation("v"), "ValidationException"),
             R"({"__type":"ValidationException","message":"v"})");
+  // Members after the message (DynamoDB's ConditionalCheckFailedException `Item`).
+  AwsError with_item = AwsError::client("ConditionalCheckFailedException", "c");
+  Value item = Value::map();
+  item.set("id", Value::map());
+  with_item.members.emplace_back("Item", std::move(item));
+  EXPECT_EQ(codec->encode_error(with_item, "ConditionalCheckFailedException"),
+            R"({"__type":"ConditionalCheckFailedException","message":"c","Item":{"id":{}}})");
 }
 
 }  // namespace
