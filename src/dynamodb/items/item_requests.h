@@ -57,19 +57,4 @@ aws::Value consumed_capacity(const TableCapacity& capacity, CapacityDetail detai
 bool wants_item_collection_metrics(const aws::Value& input, const Table& table);
 aws::Value item_collection_metrics(const Table& table, const Item& key);
 
-// AttributesToGet (legacy) and ProjectionExpression of GetItem and BatchGetItem's
-// KeysAndAttributes: the projection to apply, or an error. ProjectionExpression is refused
-// with a ValidationException saying so: GetItem and BatchGetItem now use
-// requests::read_projection (src/dynamodb/requests/); this one is left for the operations
-// not moved yet.
-struct Projection {
-  std::optional<std::vector<std::string>> attributes;  // nullopt: the whole item
-};
-aws::AwsResult<Projection> read_projection(const aws::Value& input);
-Item apply_projection(const Projection& projection, const Item& item);
-
-// A refusal of a request member Tributary does not serve yet (the expression language is
-// being built): a ValidationException that names it, never a silent ignore.
-aws::AwsError not_served_yet(std::string_view member);
-
 }  // namespace trib::dynamodb::items
