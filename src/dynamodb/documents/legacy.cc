@@ -17,26 +17,6 @@ const aws::Value* member(const aws::Value& map, std::string_view name) {
   return found != nullptr && !found->is_null() ? found : nullptr;
 }
 
-bool is_set(AttributeType type) {
-  return type == AttributeType::kSS || type == AttributeType::kNS || type == AttributeType::kBS;
-}
-
-template <class T>
-std::vector<T> merged(const std::vector<T>& a, const std::vector<T>& b) {
-  std::vector<T> out;
-  out.reserve(a.size() + b.size());
-  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-  return out;
-}
-
-template <class T>
-std::vector<T> without(const std::vector<T>& a, const std::vector<T>& b) {
-  std::vector<T> out;
-  out.reserve(a.size());
-  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-  return out;
-}
-
 // [P dynalite actions/updateItem.js; V: scylladb test_item.py matches
 // "ValidationException.*mismatch"]
 aws::AwsError type_mismatch() { return validation("Type mismatch for attribute to update"); }
@@ -71,12 +51,12 @@ aws::AwsResult<AttributeUpdates> parse_attribute_updates(const aws::Value& attri
     }
     if (parsed.value) {
       const AttributeType type = parsed.value->type();
-      if (parsed.action == AttributeAction::kDelete && !is_set(type)) {
+      if (parsed.action == AttributeAction::kDelete && !is_set_type(type)) {
         return aws::fail(
             invalid_parameter("DELETE action with value is not supported for the type " +
                               std::string(type_name(type))));
       }
-      if (parsed.action == AttributeAction::kAdd && !is_set(type) && type != AttributeType::kN &&
+      if (parsed.action == AttributeAction::kAdd && !is_set_type(type) && type != AttributeType::kN &&
           type != AttributeType::kL) {
         return aws::fail(invalid_parameter("ADD action is not supported for the type " +
                                            std::string(type_name(type))));
@@ -130,27 +110,9 @@ aws::AwsResult<std::optional<Item>> apply_attribute_updates(const Item* old_item
         if (existing == nullptr) break;
         const AttributeValue& value = *update.value;
         if (existing->type() != value.type()) return aws::fail(type_mismatch());
-        bool empty = false;
-        switch (value.type()) {
-          case AttributeType::kSS: {
-            auto rest = without(existing->as_string_set(), value.as_string_set());
-            empty = rest.empty();
-            if (!empty) *existing = AttributeValue::string_set(std::move(rest));
-            break;
-          }
-          case AttributeType::kNS: {
-            auto rest = without(existing->as_number_set(), value.as_number_set());
-            empty = rest.empty();
-            if (!empty) *existing = AttributeValue::number_set(std::move(rest));
-            break;
-          }
-          default: {
-            auto rest = without(existing->as_binary_set(), value.as_binary_set());
-            empty = rest.empty();
-            if (!empty) *existing = AttributeValue::binary_set(std::move(rest));
-            break;
-          }
-        }
+        auto rest = set_difference(*existing, value);
+        const bool empty = !rest;
+        if (rest) *existing = std::move(*rest);
         if (empty) removed.push_back(update.name);
         break;
       }
@@ -169,16 +131,9 @@ aws::AwsResult<std::optional<Item>> apply_attribute_updates(const Item* old_item
             break;
           }
           case AttributeType::kSS:
-            *existing = AttributeValue::string_set(
-                merged(existing->as_string_set(), value.as_string_set()));
-            break;
           case AttributeType::kNS:
-            *existing = AttributeValue::number_set(
-                merged(existing->as_number_set(), value.as_number_set()));
-            break;
           case AttributeType::kBS:
-            *existing = AttributeValue::binary_set(
-                merged(existing->as_binary_set(), value.as_binary_set()));
+            *existing = set_union(*existing, value);
             break;
           default: {  // L: appended
             AttributeList& list = existing->as_list();
@@ -246,7 +201,7 @@ bool accepts(ComparisonOperator op, AttributeType type) {
   switch (op) {
     case ComparisonOperator::kEq:
     case ComparisonOperator::kNe:
-      return scalar || is_set(type);
+      return scalar || is_set_type(type);
     case ComparisonOperator::kBeginsWith:
       return type == AttributeType::kS || type == AttributeType::kB;
     case ComparisonOperator::kNotNull:

@@ -120,70 +120,26 @@ aws::AwsResult<AttributeValue> compute(const ex::Expression& update, NodeIndex i
   }
 }
 
-bool is_set(AttributeType type) {
-  return type == AttributeType::kSS || type == AttributeType::kNS || type == AttributeType::kBS;
-}
-
-template <class T>
-std::vector<T> merged(const std::vector<T>& a, const std::vector<T>& b) {
-  std::vector<T> out;
-  out.reserve(a.size() + b.size());
-  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-  return out;
-}
-
-template <class T>
-std::vector<T> without(const std::vector<T>& a, const std::vector<T>& b) {
-  std::vector<T> out;
-  out.reserve(a.size());
-  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-  return out;
-}
-
 // ADD: a number to a number (a missing one is 0), a set into a set of its type (a missing one is
 // empty).
 aws::AwsResult<AttributeValue> add_value(const AttributeValue* existing,
                                          const AttributeValue& operand) {
-  if (!operand.is(AttributeType::kN) && !is_set(operand.type())) {
+  if (!operand.is(AttributeType::kN) && !is_set_type(operand.type())) {
     return aws::fail(fail_text(kIncorrectType));  // refused by the parser already
   }
   if (existing == nullptr) return operand;
   if (existing->type() != operand.type()) return aws::fail(fail_text(kIncorrectType));
-  switch (operand.type()) {
-    case AttributeType::kN:
-      return arithmetic(true, *existing, operand);
-    case AttributeType::kSS:
-      return AttributeValue::string_set(merged(existing->as_string_set(), operand.as_string_set()));
-    case AttributeType::kNS:
-      return AttributeValue::number_set(merged(existing->as_number_set(), operand.as_number_set()));
-    default:
-      return AttributeValue::binary_set(merged(existing->as_binary_set(), operand.as_binary_set()));
-  }
+  if (operand.is(AttributeType::kN)) return arithmetic(true, *existing, operand);
+  return set_union(*existing, operand);
 }
 
 // DELETE: the elements of `operand` taken out of the set `existing`; nullopt when none remain.
 aws::AwsResult<std::optional<AttributeValue>> delete_value(const AttributeValue& existing,
                                                            const AttributeValue& operand) {
-  if (!is_set(operand.type()) || existing.type() != operand.type()) {
+  if (!is_set_type(operand.type()) || existing.type() != operand.type()) {
     return aws::fail(fail_text(kIncorrectType));
   }
-  switch (operand.type()) {
-    case AttributeType::kSS: {
-      auto rest = without(existing.as_string_set(), operand.as_string_set());
-      if (rest.empty()) return std::optional<AttributeValue>();
-      return std::optional(AttributeValue::string_set(std::move(rest)));
-    }
-    case AttributeType::kNS: {
-      auto rest = without(existing.as_number_set(), operand.as_number_set());
-      if (rest.empty()) return std::optional<AttributeValue>();
-      return std::optional(AttributeValue::number_set(std::move(rest)));
-    }
-    default: {
-      auto rest = without(existing.as_binary_set(), operand.as_binary_set());
-      if (rest.empty()) return std::optional<AttributeValue>();
-      return std::optional(AttributeValue::binary_set(std::move(rest)));
-    }
-  }
+  return set_difference(existing, operand);
 }
 
 // A change to a list's shape, applied after every in-place change so that list indexes keep

@@ -101,4 +101,16 @@ aws::Value item_collection_metrics(const Table& table, const Item& key) {
   return out;
 }
 
+void add_write_reports(aws::Value& out, const aws::Value& input, const Table& table,
+                       const Item& key, const WriteOutcome& outcome) {
+  if (const auto detail = capacity_detail(input); detail != CapacityDetail::kNone) {
+    TableCapacity capacity{table.key.name};
+    capacity.add_write(outcome);
+    out.set("ConsumedCapacity", consumed_capacity(capacity, detail));
+  }
+  if (wants_item_collection_metrics(input, table)) {
+    out.set("ItemCollectionMetrics", item_collection_metrics(table, key));
+  }
+}
+
 }  // namespace trib::dynamodb::items

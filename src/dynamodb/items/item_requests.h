@@ -57,4 +57,10 @@ aws::Value consumed_capacity(const TableCapacity& capacity, CapacityDetail detai
 bool wants_item_collection_metrics(const aws::Value& input, const Table& table);
 aws::Value item_collection_metrics(const Table& table, const Item& key);
 
+// What a single-item write (PutItem, UpdateItem, DeleteItem) adds to its answer after
+// Attributes: ConsumedCapacity when asked for, ItemCollectionMetrics when asked for on a table
+// with a local index.
+void add_write_reports(aws::Value& out, const aws::Value& input, const Table& table,
+                       const Item& key, const WriteOutcome& outcome);
+
 }  // namespace trib::dynamodb::items

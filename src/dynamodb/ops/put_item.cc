@@ -53,14 +53,7 @@ Output put_item(DynamoDbContext& ctx, const aws::RequestContext& request, const 
   if (return_values && *return_values == "ALL_OLD" && outcome->old_item) {
     out.set("Attributes", item_to_wire(*outcome->old_item));
   }
-  if (const auto detail = items::capacity_detail(input); detail != items::CapacityDetail::kNone) {
-    items::TableCapacity capacity{(*table)->key.name};
-    capacity.add_write(*outcome);
-    out.set("ConsumedCapacity", items::consumed_capacity(capacity, detail));
-  }
-  if (items::wants_item_collection_metrics(input, **table)) {
-    out.set("ItemCollectionMetrics", items::item_collection_metrics(**table, *key));
-  }
+  items::add_write_reports(out, input, **table, *key, *outcome);
   return out;
 }
 

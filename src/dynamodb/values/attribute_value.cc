@@ -1,6 +1,7 @@
 #include "dynamodb/values/attribute_value.h"
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 
 #include "dynamodb/errors.h"
@@ -283,6 +284,62 @@ AttributeValue AttributeValue::number_set(NumberSet elements) {
 AttributeValue AttributeValue::binary_set(BinarySet elements) {
   sort_unique(elements);
   return AttributeValue(idx<9>(), std::move(elements));
+}
+
+namespace {
+
+template <class T>
+std::vector<T> sorted_union(const std::vector<T>& a, const std::vector<T>& b) {
+  std::vector<T> out;
+  out.reserve(a.size() + b.size());
+  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
+template <class T>
+std::vector<T> sorted_difference(const std::vector<T>& a, const std::vector<T>& b) {
+  std::vector<T> out;
+  out.reserve(a.size());
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
+}  // namespace
+
+bool is_set_type(AttributeType type) {
+  return type == AttributeType::kSS || type == AttributeType::kNS || type == AttributeType::kBS;
+}
+
+// The sets are sorted and unique (the class invariant), so a merge keeps them so.
+AttributeValue set_union(const AttributeValue& a, const AttributeValue& b) {
+  switch (a.type()) {
+    case AttributeType::kSS:
+      return AttributeValue::string_set(sorted_union(a.as_string_set(), b.as_string_set()));
+    case AttributeType::kNS:
+      return AttributeValue::number_set(sorted_union(a.as_number_set(), b.as_number_set()));
+    default:
+      return AttributeValue::binary_set(sorted_union(a.as_binary_set(), b.as_binary_set()));
+  }
+}
+
+std::optional<AttributeValue> set_difference(const AttributeValue& a, const AttributeValue& b) {
+  switch (a.type()) {
+    case AttributeType::kSS: {
+      auto rest = sorted_difference(a.as_string_set(), b.as_string_set());
+      if (rest.empty()) return std::nullopt;
+      return AttributeValue::string_set(std::move(rest));
+    }
+    case AttributeType::kNS: {
+      auto rest = sorted_difference(a.as_number_set(), b.as_number_set());
+      if (rest.empty()) return std::nullopt;
+      return AttributeValue::number_set(std::move(rest));
+    }
+    default: {
+      auto rest = sorted_difference(a.as_binary_set(), b.as_binary_set());
+      if (rest.empty()) return std::nullopt;
+      return AttributeValue::binary_set(std::move(rest));
+    }
+  }
 }
 
 const AttributeValue* find_attribute(const AttributeMap& map, std::string_view name) {

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -94,6 +95,14 @@ class AttributeValue {
                StringSet, NumberSet, BinarySet>
       v_;
 };
+
+// Set algebra for UpdateItem's ADD and DELETE (expressions and AttributeUpdates). `a` and `b`
+// must be sets of one type (SS, NS or BS; is_set_type).
+bool is_set_type(AttributeType type);
+// The elements of either.
+AttributeValue set_union(const AttributeValue& a, const AttributeValue& b);
+// The elements of `a` not in `b`; nullopt when none remain (DynamoDB then removes the attribute).
+std::optional<AttributeValue> set_difference(const AttributeValue& a, const AttributeValue& b);
 
 // Map helpers that keep a map sorted. find_attribute() returns nullptr when the name is absent.
 const AttributeValue* find_attribute(const AttributeMap& map, std::string_view name);
