@@ -16,12 +16,18 @@ namespace trib::dynamodb::items {
 // of a missing one, a step that chose not to write); streams emit no record for it.
 enum class ChangeKind : uint8_t { kNone, kInsert, kModify, kRemove };
 
+// Who made the change. kTimeToLive: a delete by the TTL job, which DynamoDB Streams and the
+// Kinesis destination show with userIdentity {"Type":"Service","PrincipalId":
+// "dynamodb.amazonaws.com"} (AWS's TTL documentation, "Working with streams and TTL").
+enum class WriteOrigin : uint8_t { kRequest, kTimeToLive };
+
 struct ItemChange {
   const Table& table;
   const Item* old_image;  // null when the item did not exist
   const Item* new_image;  // null when the item does not exist afterwards
   int64_t time_ms;        // the request's time (the one clock)
   ChangeKind kind;
+  WriteOrigin origin = WriteOrigin::kRequest;
 };
 
 class ChangeCapture {

@@ -31,7 +31,8 @@ double WriteOutcome::total_units() const {
 }
 
 aws::AwsResult<WriteOutcome> WritePath::write(const Table& table, const Item& key,
-                                              const WriteStep& step, int64_t now_ms) const {
+                                              const WriteStep& step, int64_t now_ms,
+                                              WriteOrigin origin) const {
   const std::string item_key = base_item_key(table, key);
   const uint64_t hash = partition_key_hash(*find_attribute(key, table.key_schema.hash.name));
   const std::string stripe_key = counter_stripe_key(table.id, counter_stripe(hash));
@@ -136,7 +137,7 @@ aws::AwsResult<WriteOutcome> WritePath::write(const Table& table, const Item& ke
         }
         if (change_capture) {
           return change_capture->capture(
-              ItemChange{table, old_image, new_image, now_ms, outcome.kind}, batch);
+              ItemChange{table, old_image, new_image, now_ms, outcome.kind, origin}, batch);
         }
         return storage::Status::ok();
       },

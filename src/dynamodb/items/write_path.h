@@ -69,8 +69,10 @@ struct WritePath {
 
   // Writes the item whose key attributes are `key` (checked against the schema by the
   // caller) in `table`. Errors: the step's, or InternalServerError when storage fails.
+  // `origin` is passed to the change-capture hook (a TTL delete is shown as the service's).
   aws::AwsResult<WriteOutcome> write(const Table& table, const Item& key, const WriteStep& step,
-                                     int64_t now_ms) const;
+                                     int64_t now_ms,
+                                     WriteOrigin origin = WriteOrigin::kRequest) const;
 };
 
 }  // namespace trib::dynamodb::items
