@@ -305,6 +305,22 @@ def test_filters_select_and_projections(dynamodb, sorted_table):
         "ValidationException", "Can not use both expression and non-expression parameters in "
         "the same request: Non-expression parameters: {QueryFilter} Expression parameters: "
         "{KeyConditionExpression}")
+    # A filter may not name a queried key attribute (dynalite's test, run against AWS); a
+    # ScanFilter may.
+    legacy_keys = {"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "a"}]}}
+    for key, condition in (("pk", {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "a"}]}),
+                           ("sk", {"ComparisonOperator": "GT", "AttributeValueList": [{"N": "1"}]})):
+        assert error_of(q, TableName=sorted_table, KeyConditions=legacy_keys,
+                        QueryFilter={"v": {"ComparisonOperator": "NOT_NULL"}, key: condition}) == (
+            "ValidationException", "QueryFilter can only contain non-primary key attributes: "
+            f"Primary key attribute: {key}")
+    assert error_of(q, **{**base, "ExpressionAttributeValues": {":p": {"S": "a"}, ":one": {"N": "1"}}},
+                    FilterExpression="v = :one OR pk = :p") == (
+        "ValidationException", "Filter Expression can only contain non-primary key attributes: "
+        "Primary key attribute: pk")
+    keyed = dynamodb.scan(TableName=sorted_table, ScanFilter={
+        "sk": {"ComparisonOperator": "EQ", "AttributeValueList": [{"N": "3"}]}})
+    assert keyed["Count"] == 2
 
 
 def test_consumed_capacity_rounds_the_sum_once(dynamodb, make_table):
@@ -346,6 +362,17 @@ def test_parallel_scan_segments_disjoint_and_complete(dynamodb, make_table):
     assert error_of(s, TableName=table, Segment=5, TotalSegments=5) == (
         "ValidationException", "The Segment parameter is zero-based and must be less than "
         "parameter TotalSegments: Segment: 5 is not less than TotalSegments: 5")
+    # An ExclusiveStartKey from another segment (AWS's text, naming the requested segment:
+    # scylladb/scylladb#9270 quotes real DynamoDB; dynalite's test runs against AWS).
+    first = dynamodb.scan(TableName=table, Segment=1, TotalSegments=2, Limit=1)
+    foreign = first["LastEvaluatedKey"]
+    assert error_of(s, TableName=table, Segment=0, TotalSegments=2, ExclusiveStartKey=foreign) == (
+        "ValidationException", "The provided starting key is invalid: Invalid ExclusiveStartKey. "
+        "Please use ExclusiveStartKey with correct Segment. TotalSegments: 2 Segment: 0")
+    rest = dynamodb.scan(TableName=table, Segment=1, TotalSegments=2, ExclusiveStartKey=foreign)
+    assert foreign not in rest["Items"] and rest["Count"] > 0
+    # Without segments any key is a starting point.
+    assert dynamodb.scan(TableName=table, ExclusiveStartKey=foreign)["Count"] > 0
 
 
 # ---- secondary indexes -----------------------------------------------------------------
