@@ -150,11 +150,11 @@ Output query(DynamoDbContext& ctx, const aws::RequestContext& request, const Inp
                           [&](const documents::LegacyCondition& c) { return c.name == key->name; });
     }
     if (named) {
-      return aws::fail(validation(std::string(read->parsed.filter ? "Filter Expression"
-                                                                   : "QueryFilter") +
-                                  " can only contain non-primary key attributes: Primary key "
-                                  "attribute: " +
-                                  key->name));
+      return aws::fail(
+          validation(std::string(read->parsed.filter ? "Filter Expression" : "QueryFilter") +
+                     " can only contain non-primary key attributes: Primary key "
+                     "attribute: " +
+                     key->name));
     }
   }
 

@@ -27,10 +27,10 @@ Output scan(DynamoDbContext& ctx, const aws::RequestContext& request, const Inpu
     // test/scan.js, run against AWS, expects `TotalSegments: 2 Segment: 0` for a key of
     // segment 1 scanned as segment 0].
     if (total > 1 && (**start < range.lower || **start >= range.upper)) {
-      return aws::fail(validation(
-          "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use "
-          "ExclusiveStartKey with correct Segment. TotalSegments: " +
-          std::to_string(total) + " Segment: " + std::to_string(segment)));
+      return aws::fail(
+          validation("The provided starting key is invalid: Invalid ExclusiveStartKey. Please use "
+                     "ExclusiveStartKey with correct Segment. TotalSegments: " +
+                     std::to_string(total) + " Segment: " + std::to_string(segment)));
     }
     range.exclusive_start = std::move(**start);
   }
