@@ -179,6 +179,16 @@ std::string encode_table(const Table& t) {
   }
   if (t.stream_enabled) doc.set("stream_view_type", t.stream_view_type);
   if (t.resource_policy) doc.set("resource_policy", *t.resource_policy);
+  if (!t.resource_policy_revision.empty()) {
+    doc.set("resource_policy_revision", t.resource_policy_revision);
+  }
+  if (!t.resource_policy_deleted_revision.empty()) {
+    doc.set("resource_policy_deleted_revision", t.resource_policy_deleted_revision);
+  }
+  if (t.time_to_live.changed_ms) doc.set("ttl", encode_time_to_live(t.time_to_live));
+  if (!t.contributor_insights.empty()) {
+    doc.set("insights", encode_contributor_insights(t.contributor_insights));
+  }
   if (t.pitr_enabled_ms) {
     doc.set("pitr_enabled_ms", *t.pitr_enabled_ms);
     doc.set("pitr_recovery_days", t.pitr_recovery_days);
@@ -256,6 +266,10 @@ std::optional<Table> decode_table(std::string_view bytes) {
     t.stream_view_type = *view;
   }
   if (const std::string* policy = doc.string_member("resource_policy")) t.resource_policy = *policy;
+  t.resource_policy_revision = string_or(doc, "resource_policy_revision", "");
+  t.resource_policy_deleted_revision = string_or(doc, "resource_policy_deleted_revision", "");
+  t.time_to_live = decode_time_to_live(doc.find("ttl"));
+  t.contributor_insights = decode_contributor_insights(doc.find("insights"));
   t.pitr_enabled_ms = doc.int_member("pitr_enabled_ms");
   t.pitr_recovery_days = doc.int_member("pitr_recovery_days").value_or(35);
   if (const auto* tags = doc.find("tags"); tags && tags->is_list()) {
