@@ -4,7 +4,7 @@
 #include <charconv>
 
 #include "dynamodb/errors.h"
-#include "dynamodb/tables/table_ref.h"
+#include "util/arn.h"
 
 namespace trib::dynamodb::ops {
 

@@ -1,6 +1,7 @@
 #include "dynamodb/tables/table.h"
 
 #include "aws/stored_document.h"
+#include "util/arn.h"
 
 namespace trib::dynamodb {
 
@@ -129,22 +130,17 @@ const SecondaryIndex* Table::find_index(std::string_view name) const {
 
 std::optional<TableKey> parse_table_arn(std::string_view arn) {
   // arn:<partition>:dynamodb:<region>:<account>:table/<name>
-  constexpr std::string_view kPrefix = "arn:";
-  if (arn.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
-  std::string_view rest = arn.substr(kPrefix.size());
-  std::string_view parts[4];
-  for (auto& part : parts) {
-    const auto colon = rest.find(':');
-    if (colon == std::string_view::npos) return std::nullopt;
-    part = rest.substr(0, colon);
-    rest.remove_prefix(colon + 1);
+  const std::optional<ArnParts> parts = split_arn(arn);
+  if (!parts || parts->prefix != "arn" || parts->service != "dynamodb" || parts->region.empty() ||
+      parts->account.empty()) {
+    return std::nullopt;
   }
-  if (parts[1] != "dynamodb" || parts[2].empty() || parts[3].empty()) return std::nullopt;
+  std::string_view rest = parts->resource;
   constexpr std::string_view kTable = "table/";
   if (rest.substr(0, kTable.size()) != kTable) return std::nullopt;
   rest.remove_prefix(kTable.size());
   if (rest.empty() || rest.find('/') != std::string_view::npos) return std::nullopt;
-  return TableKey{std::string(parts[3]), std::string(parts[2]), std::string(rest)};
+  return TableKey{std::string(parts->account), std::string(parts->region), std::string(rest)};
 }
 
 std::string encode_table(const Table& t) {

@@ -2,6 +2,7 @@
 
 #include "dynamodb/errors.h"
 #include "model/model.h"
+#include "util/arn.h"
 
 namespace trib::dynamodb {
 
@@ -44,18 +45,6 @@ bool valid_table_name(std::string_view name) {
 }
 
 }  // namespace
-
-std::optional<ArnParts> split_arn(std::string_view arn) {
-  // arn:<partition>:<service>:<region>:<account>:<resource>
-  std::string_view parts[5];
-  for (auto& part : parts) {
-    const auto colon = arn.find(':');
-    if (colon == std::string_view::npos) return std::nullopt;
-    part = arn.substr(0, colon);
-    arn.remove_prefix(colon + 1);
-  }
-  return ArnParts{parts[0], parts[1], parts[2], parts[3], parts[4], arn};
-}
 
 aws::AwsResult<TableKey> resolve_resource_arn(const DynamoDbContext&,
                                               const aws::RequestContext& request,

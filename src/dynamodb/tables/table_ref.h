@@ -2,7 +2,6 @@
 // allows) to a catalog key and a live table.
 #pragma once
 
-#include <optional>
 #include <string_view>
 
 #include "dynamodb/context.h"
@@ -16,18 +15,6 @@ aws::AwsResult<TableKey> resolve_table_key(const DynamoDbContext& ctx,
                                            const aws::RequestContext& request,
                                            std::string_view name_or_arn,
                                            std::string_view member_path = "TableName");
-
-// An ARN's six colon-separated parts (the resource keeps any further colons); nullopt when it
-// has fewer.
-struct ArnParts {
-  std::string_view prefix;  // "arn"
-  std::string_view partition;
-  std::string_view service;
-  std::string_view region;
-  std::string_view account;
-  std::string_view resource;
-};
-std::optional<ArnParts> split_arn(std::string_view arn);
 
 // The table a ResourceArn member names (TagResource, UntagResource, ListTagsOfResource), for
 // the caller's account and region; `operation` ("TagResource") is named in AccessDenied.

@@ -14,7 +14,7 @@ import pytest
 from support import advance_test_clock, error_code, error_message, shared_server_fixture, \
     unique_name
 
-from .dynamodb_support import dynamodb_client, hash_table_arguments
+from .dynamodb_support import dynamodb_client, indexed_table_arguments
 
 INSIGHTS_MS = 60_000
 
@@ -37,27 +37,7 @@ def strip(answer: dict) -> dict:
 
 
 def table_with_indexes(client, name: str):
-    client.create_table(**hash_table_arguments(
-        name,
-        range_key="sk",
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "N"},
-            {"AttributeName": "g", "AttributeType": "S"},
-            {"AttributeName": "l", "AttributeType": "S"},
-        ],
-        GlobalSecondaryIndexes=[{
-            "IndexName": "gsi1",
-            "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
-            "Projection": {"ProjectionType": "KEYS_ONLY"},
-        }],
-        LocalSecondaryIndexes=[{
-            "IndexName": "lsi1",
-            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
-                          {"AttributeName": "l", "KeyType": "RANGE"}],
-            "Projection": {"ProjectionType": "KEYS_ONLY"},
-        }],
-    ))
+    client.create_table(**indexed_table_arguments(name))
 
 
 def test_enable_disable_cycle(insights_server):

@@ -19,7 +19,7 @@ import pytest
 from support import advance_test_clock, error_code, error_message, poll_until, unique_name, \
     shared_server_fixture
 
-from .dynamodb_support import dynamodb_client, hash_table_arguments
+from .dynamodb_support import dynamodb_client, hash_table_arguments, indexed_table_arguments
 
 UPDATE_TTL_MS = 60_000        # ENABLING / DISABLING
 CHANGE_WINDOW_MS = 600_000    # one change per window
@@ -131,30 +131,6 @@ def test_missing_members_are_validation_errors(ttl_server):
         "AttributeName", "attributeName")
 
 
-def index_table_arguments(name: str) -> dict:
-    return hash_table_arguments(
-        name,
-        range_key="sk",
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "N"},
-            {"AttributeName": "g", "AttributeType": "S"},
-            {"AttributeName": "l", "AttributeType": "S"},
-        ],
-        GlobalSecondaryIndexes=[{
-            "IndexName": "by-g",
-            "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
-            "Projection": {"ProjectionType": "ALL"},
-        }],
-        LocalSecondaryIndexes=[{
-            "IndexName": "by-l",
-            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
-                          {"AttributeName": "l", "KeyType": "RANGE"}],
-            "Projection": {"ProjectionType": "KEYS_ONLY"},
-        }],
-    )
-
-
 def put(client, name: str, sk: int, expires: dict | None, **extra):
     item = {"pk": {"S": "p"}, "sk": {"N": str(sk)}, "g": {"S": "G"}, "l": {"S": f"l{sk}"}}
     if expires is not None:
@@ -182,7 +158,7 @@ def index_keys(client, name: str, index: str, condition: str, values: dict) -> l
 def test_expired_items_are_deleted_with_their_index_entries(ttl_server):
     client = dynamodb_client(ttl_server)
     name = unique_name("ttlx")
-    client.create_table(**index_table_arguments(name))
+    client.create_table(**indexed_table_arguments(name))
     now = now_s(ttl_server)
     put(client, name, 1, {"N": str(int(now) - 100)})                 # expired
     put(client, name, 2, {"N": f"{now - 50:.3f}"})                  # expired, with a fraction
@@ -208,8 +184,8 @@ def test_expired_items_are_deleted_with_their_index_entries(ttl_server):
                timeout=10, what="the expired items to be deleted")
     assert [sk for sk in range(1, 9) if present(client, name, sk)] == [3, 4, 5, 6, 7, 8]
     assert counts(client, name) == (6, 6)
-    assert index_keys(client, name, "by-g", "g = :g", {":g": {"S": "G"}}) == [3, 4, 5, 6, 7, 8]
-    assert index_keys(client, name, "by-l", "pk = :p", {":p": {"S": "p"}}) == [3, 4, 5, 6, 7, 8]
+    assert index_keys(client, name, "gsi1", "g = :g", {":g": {"S": "G"}}) == [3, 4, 5, 6, 7, 8]
+    assert index_keys(client, name, "lsi1", "pk = :p", {":p": {"S": "p"}}) == [3, 4, 5, 6, 7, 8]
 
     # Time passes: the item that expires in an hour goes too; the others stay.
     advance_test_clock(ttl_server, 3_601_000)
@@ -221,7 +197,7 @@ def test_expired_items_are_deleted_with_their_index_entries(ttl_server):
 def test_an_item_given_a_later_expiry_stays(ttl_server):
     client = dynamodb_client(ttl_server)
     name = unique_name("ttlu")
-    client.create_table(**index_table_arguments(name))
+    client.create_table(**indexed_table_arguments(name))
     enable_and_settle(ttl_server, client, name)
     now = now_s(ttl_server)
     put(client, name, 1, {"N": str(int(now) + 30)})
@@ -236,7 +212,7 @@ def test_an_item_given_a_later_expiry_stays(ttl_server):
 def test_disabled_ttl_deletes_nothing(ttl_server):
     client = dynamodb_client(ttl_server)
     name = unique_name("ttld")
-    client.create_table(**index_table_arguments(name))
+    client.create_table(**indexed_table_arguments(name))
     advance_test_clock(ttl_server, CHANGE_WINDOW_MS)
     enable_and_settle(ttl_server, client, name)
     advance_test_clock(ttl_server, CHANGE_WINDOW_MS)
