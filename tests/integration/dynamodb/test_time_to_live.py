@@ -124,11 +124,17 @@ def test_missing_members_are_validation_errors(ttl_server):
     client = dynamodb_client(ttl_server, validate=False)
     name = unique_name("ttlv")
     client.create_table(**hash_table_arguments(name))
-    code, message = refused(lambda: client.update_time_to_live(
-        TableName=name, TimeToLiveSpecification={"Enabled": True}))
-    assert code == "ValidationException"
-    assert "Member must not be null" in message and "attributeName" in message.replace(
-        "AttributeName", "attributeName")
+    # The model's checks, in the pipeline's current wording (facts/dynamodb.md §20).
+    assert refused(lambda: client.update_time_to_live(
+        TableName=name, TimeToLiveSpecification={"Enabled": True})) == (
+        "ValidationException",
+        "1 validation error detected: Value at 'TimeToLiveSpecification.AttributeName' failed "
+        "to satisfy constraint: Member must not be null")
+    assert refused(lambda: client.update_time_to_live(
+        TableName=name, TimeToLiveSpecification={"AttributeName": "expires"})) == (
+        "ValidationException",
+        "1 validation error detected: Value at 'TimeToLiveSpecification.Enabled' failed "
+        "to satisfy constraint: Member must not be null")
 
 
 def put(client, name: str, sk: int, expires: dict | None, **extra):
