@@ -12,6 +12,21 @@
 
 namespace trib::dynamodb::ttl {
 
+bool delete_if_expired(const items::WritePath& write_path, const Table& table, const Item& key,
+                       int64_t now_ms) {
+  const std::string& attribute = table.time_to_live.attribute_name;
+  auto outcome = write_path.write(
+      table, key,
+      [&](const std::optional<Item>& old_item) -> aws::AwsResult<items::WriteDecision> {
+        if (old_item && is_expired(*old_item, attribute, now_ms)) {
+          return items::WriteDecision::remove();
+        }
+        return items::WriteDecision::keep();
+      },
+      now_ms, items::WriteOrigin::kTimeToLive);
+  return outcome && outcome->kind == items::ChangeKind::kRemove;
+}
+
 SweepStats Sweeper::tick(int64_t now_ms) {
   SweepStats stats;
   std::vector<TableCatalog::TablePtr> tables;
@@ -69,17 +84,7 @@ int64_t Sweeper::sweep_table(const Table& table, Cursor& cursor, int64_t budget,
   stats.examined += static_cast<int64_t>(result->scanned);
   const items::WritePath write_path = items::write_path(context_);
   for (const Item& key : expired_keys) {
-    // Expiry is checked again on the item under its lock: one updated since the read stays.
-    auto outcome = write_path.write(
-        table, key,
-        [&](const std::optional<Item>& old_item) -> aws::AwsResult<items::WriteDecision> {
-          if (old_item && is_expired(*old_item, attribute, now_ms)) {
-            return items::WriteDecision::remove();
-          }
-          return items::WriteDecision::keep();
-        },
-        now_ms, items::WriteOrigin::kTimeToLive);
-    if (outcome && outcome->kind == items::ChangeKind::kRemove) ++stats.deleted;
+    if (delete_if_expired(write_path, table, key, now_ms)) ++stats.deleted;
   }
   if (result->last) {
     cursor.after = items::base_item_key(table, *result->last);

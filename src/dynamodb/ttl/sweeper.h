@@ -22,8 +22,16 @@
 #include <string>
 
 #include "dynamodb/context.h"
+#include "dynamodb/items/write_path.h"
 
 namespace trib::dynamodb::ttl {
+
+// Deletes the item with key attributes `key` from `table` if it has expired at `now_ms` by the
+// table's TTL attribute, deciding on the item as it is under its lock (an item updated since
+// the job read it is kept). Through the one write path, as WriteOrigin::kTimeToLive. Returns
+// whether it deleted.
+bool delete_if_expired(const items::WritePath& write_path, const Table& table, const Item& key,
+                       int64_t now_ms);
 
 struct SweepStats {
   int64_t examined = 0;  // items read

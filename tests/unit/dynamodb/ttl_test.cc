@@ -8,6 +8,7 @@
 
 #include "dynamodb/items/counters.h"
 #include "dynamodb/items/item_keys.h"
+#include "dynamodb/items/item_requests.h"
 #include "dynamodb/items/write_path.h"
 #include "dynamodb/tables/table_catalog.h"
 #include "dynamodb/ttl/expiry.h"
@@ -211,6 +212,23 @@ TEST_F(TtlSweeperTest, SkipsTablesWithoutTtlAndSharesTheBudget) {
   EXPECT_EQ(item_count(*off), 8);
   EXPECT_EQ(item_count(*on_a), 0);
   EXPECT_EQ(item_count(*on_b), 0);
+}
+
+TEST_F(TtlSweeperTest, AnItemUpdatedSinceTheScanIsKept) {
+  auto table = make_table(true);
+  put(*table, 1, "999");  // expired at 1000 s
+  Item key;
+  put_attribute(key, "pk", s("k101"));
+  // The job read it as expired; before its delete, a writer gives it a later expiry.
+  put(*table, 1, "5000");
+  const items::WritePath path = items::write_path(context_);
+  EXPECT_FALSE(ttl::delete_if_expired(path, *table, key, 1'000'000));
+  EXPECT_EQ(item_count(*table), 1);
+  EXPECT_TRUE(recorder_.changes.empty());
+  // Without the later expiry it goes.
+  put(*table, 1, "999");
+  EXPECT_TRUE(ttl::delete_if_expired(path, *table, key, 1'000'000));
+  EXPECT_EQ(item_count(*table), 0);
 }
 
 TEST_F(TtlSweeperTest, NothingWhileEnabling) {
