@@ -1,7 +1,7 @@
-// The one write path for every item change (PutItem, UpdateItem, DeleteItem, BatchWriteItem;
-// transactions, PartiQL and TTL deletes later):
+// The one write path for every item change (PutItem, UpdateItem, DeleteItem, BatchWriteItem,
+// TransactWriteItems; PartiQL and TTL deletes later):
 //
-//   lock the item's key (and its counter stripe) through Engine::transact
+//   lock the items' keys (and their counter stripes) through ONE Engine::transact
 //   -> read the old item (fresh, under the lock)
 //   -> the caller's step decides from the old item: put a new item, delete, leave it, or fail
 //      (conditions are evaluated here: ConditionExpression / Expected plug into the step)
@@ -13,10 +13,22 @@
 // Writes to different items run in parallel (they share a lock stripe only by chance);
 // readers never wait. A write that changes nothing writes nothing but is still shown to the
 // change-capture hook as ChangeKind::kNone.
+//
+// Several items (WritePath::write_items, for transactions) go through the same code in one
+// Engine::transact: every item key and counter stripe is locked before any item is read, the
+// locks are taken in one global order (storage/key_locks.h: ascending lock stripe), so two
+// transactions over overlapping items wait for each other in the same order and never
+// deadlock; every step runs on its item's old image; if any step fails nothing is written;
+// otherwise all items, index entries, counters and change records commit in one batch.
+// Single-item writes are the one-item case, so they serialise with transactions on the same
+// item locks (a single write to an item inside a running transaction waits for its commit).
 #pragma once
 
 #include <functional>
 #include <optional>
+#include <span>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "aws/error.h"
@@ -62,6 +74,34 @@ struct WriteOutcome {
   double total_units() const;
 };
 
+// One item of a multi-item write: the table, the item's key attributes (checked against the
+// schema by the caller) and the step deciding its fate.
+struct ItemWrite {
+  const Table& table;
+  const Item& key;
+  WriteStep step;
+};
+
+// Something committed with a multi-item write under its own locks (the transaction's
+// idempotency token, say). `check` runs under all locks before any item is read: an error
+// aborts with that error, `false` stops without writing anything (reported as
+// WriteGroupOutcome::stopped). `commit` adds its records to the batch when everything passed.
+struct WriteGuard {
+  std::vector<std::pair<storage::Keyspace, std::string>> locks;
+  std::function<aws::AwsResult<bool>(storage::Transaction& txn)> check;
+  std::function<storage::Status(storage::WriteBatch& batch)> commit;
+};
+
+// What a multi-item write did. On success, one outcome per write in request order. When steps
+// failed, nothing was written and step_errors has, per write, its step's error (nullopt for the
+// steps that passed); every step runs, so all failures are known (TransactionCanceledException
+// lists them all).
+struct WriteGroupOutcome {
+  bool stopped = false;  // the guard stopped it: nothing written, no outcomes
+  std::vector<WriteOutcome> outcomes;
+  std::vector<std::optional<aws::AwsError>> step_errors;  // empty unless a step failed
+};
+
 struct WritePath {
   storage::Engine& engine;
   bool sync_writes = false;
@@ -73,6 +113,14 @@ struct WritePath {
   aws::AwsResult<WriteOutcome> write(const Table& table, const Item& key, const WriteStep& step,
                                      int64_t now_ms,
                                      WriteOrigin origin = WriteOrigin::kRequest) const;
+
+  // Writes all of `writes` atomically (see the top of this file): the items must be distinct
+  // (the caller refuses duplicates with AWS's text; a duplicate here is an internal error).
+  // The error is InternalServerError when storage fails or the guard's error; failed steps
+  // are not an error of this call but WriteGroupOutcome::step_errors.
+  aws::AwsResult<WriteGroupOutcome> write_items(std::span<const ItemWrite> writes, int64_t now_ms,
+                                                WriteOrigin origin = WriteOrigin::kRequest,
+                                                const WriteGuard* guard = nullptr) const;
 };
 
 }  // namespace trib::dynamodb::items
