@@ -41,8 +41,6 @@ const std::map<std::string_view, std::string_view>& unsupported_operations() {
       {"PutResourcePolicy", "resource policies are not served yet"},
       {"RestoreTableFromBackup", "backups and point-in-time recovery are not served"},
       {"RestoreTableToPointInTime", "backups and point-in-time recovery are not served"},
-      {"TransactGetItems", "issue 11 (transactions, PartiQL, TTL)"},
-      {"TransactWriteItems", "issue 11 (transactions, PartiQL, TTL)"},
       {"UpdateContributorInsights", "contributor insights are not served"},
       {"UpdateGlobalTable", "global tables (one region per server) are not served"},
       {"UpdateGlobalTableSettings", "global tables (one region per server) are not served"},

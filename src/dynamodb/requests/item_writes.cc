@@ -25,8 +25,9 @@ aws::AwsResult<Ok> ItemWriteRequest::parse() {
                                                             "ConditionExpression"};
   const bool update = kind_ == WriteKind::kUpdate;
   using Names = std::span<const std::string_view>;
-  if (auto e = mixed_parameters(input_, update ? Names(kUpdateLegacy) : Names(kConditionLegacy),
-                                update ? Names(kUpdateExpressions) : Names(kConditionExpressions))) {
+  if (auto e =
+          mixed_parameters(input_, update ? Names(kUpdateLegacy) : Names(kConditionLegacy),
+                           update ? Names(kUpdateExpressions) : Names(kConditionExpressions))) {
     return aws::fail(std::move(*e));
   }
   const aws::Value* wire = input_.find(kind_ == WriteKind::kPut ? "Item" : "Key");
