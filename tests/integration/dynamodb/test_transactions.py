@@ -28,9 +28,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-from support import TributaryServer, advance_test_clock  # noqa: E402
+from support import TributaryServer, advance_test_clock, shared_server_fixture  # noqa: E402
 
-from .dynamodb_support import ddb_call  # noqa: E402
+from .dynamodb_support import create_table, ddb_call, expect_error  # noqa: E402
 
 # More I/O threads than cores, so concurrent requests really interleave in the server.
 FAST = ["--create-table-ms", "0", "--delete-table-ms", "0", "--test-clock", "--threads", "8"]
@@ -51,41 +51,14 @@ def client_for(server: TributaryServer, *, validate: bool = True):
                                       max_pool_connections=32))
 
 
-@pytest.fixture(scope="module")
-def txn_server(tmp_path_factory):
-    instance = TributaryServer(data_dir=tmp_path_factory.mktemp("txn"), extra_args=FAST)
-    instance.start()
-    yield instance
-    instance.stop()
+txn_server = shared_server_fixture(
+    "A --test-clock server on a data directory (restarted by the token test), 8 I/O threads.",
+    FAST)
 
 
 @pytest.fixture
 def ddb(txn_server):
     return client_for(txn_server)
-
-
-def create_table(client, *, range_key=False, gsi=False, lsi=False) -> str:
-    name = f"txn-{uuid.uuid4().hex[:12]}"
-    definitions = [{"AttributeName": "pk", "AttributeType": "S"}]
-    schema = [{"AttributeName": "pk", "KeyType": "HASH"}]
-    if range_key or lsi:
-        definitions.append({"AttributeName": "sk", "AttributeType": "N"})
-        schema.append({"AttributeName": "sk", "KeyType": "RANGE"})
-    extra = {}
-    if gsi:
-        definitions.append({"AttributeName": "g", "AttributeType": "S"})
-        extra["GlobalSecondaryIndexes"] = [
-            {"IndexName": "by-g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
-             "Projection": {"ProjectionType": "ALL"}}]
-    if lsi:
-        definitions.append({"AttributeName": "l", "AttributeType": "S"})
-        extra["LocalSecondaryIndexes"] = [
-            {"IndexName": "by-l", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
-                                                {"AttributeName": "l", "KeyType": "RANGE"}],
-             "Projection": {"ProjectionType": "KEYS_ONLY"}}]
-    client.create_table(TableName=name, AttributeDefinitions=definitions, KeySchema=schema,
-                        BillingMode="PAY_PER_REQUEST", **extra)
-    return name
 
 
 def get(client, table, pk, **key):
@@ -101,20 +74,11 @@ def cancelled(call) -> dict:
     return response
 
 
-def rejected(call, code: str, message: str | None = None) -> str:
-    with pytest.raises(ClientError) as info:
-        call()
-    assert info.value.response["Error"]["Code"] == code, info.value.response
-    if message is not None:
-        assert info.value.response["Error"]["Message"] == message
-    return info.value.response["Error"]["Message"]
-
-
 # ---- TransactWriteItems: success -------------------------------------------------------
 
 
 def test_all_four_actions_across_two_tables_with_capacity(ddb):
-    first, second = create_table(ddb), create_table(ddb, range_key=True)
+    first, second = create_table(ddb, range_key=False), create_table(ddb)
     ddb.put_item(TableName=first, Item={"pk": {"S": "upd"}, "n": {"N": "1"}})
     ddb.put_item(TableName=first, Item={"pk": {"S": "del"}})
     ddb.put_item(TableName=second, Item={"pk": {"S": "chk"}, "sk": {"N": "1"}})
@@ -139,7 +103,7 @@ def test_all_four_actions_across_two_tables_with_capacity(ddb):
 
 
 def test_indexes_counters_and_item_collection_metrics_follow(ddb):
-    table = create_table(ddb, gsi=True)
+    table = create_table(ddb, range_key=False, gsi=True)
     ddb.transact_write_items(TransactItems=[
         {"Put": {"TableName": table, "Item": {"pk": {"S": f"k{i}"}, "g": {"S": "G"}}}}
         for i in range(10)])
@@ -151,11 +115,11 @@ def test_indexes_counters_and_item_collection_metrics_follow(ddb):
     assert len(found) == 10
     out = ddb.transact_write_items(ReturnConsumedCapacity="INDEXES", TransactItems=[
         {"Delete": {"TableName": table, "Key": {"pk": {"S": "k0"}}}}])
-    # The table's 1 unit and the index entry's 1 unit, both doubled.
+    # The table's 1 unit and each index entry's 1 unit, all doubled.
+    doubled = {"CapacityUnits": 2.0, "WriteCapacityUnits": 2.0}
     assert out["ConsumedCapacity"] == [{
-        "TableName": table, "CapacityUnits": 4.0, "WriteCapacityUnits": 4.0,
-        "Table": {"CapacityUnits": 2.0, "WriteCapacityUnits": 2.0},
-        "GlobalSecondaryIndexes": {"by-g": {"CapacityUnits": 2.0, "WriteCapacityUnits": 2.0}}}]
+        "TableName": table, "CapacityUnits": 6.0, "WriteCapacityUnits": 6.0, "Table": doubled,
+        "GlobalSecondaryIndexes": {"by-g": doubled, "by-g-all": doubled}}]
     assert ddb.describe_table(TableName=table)["Table"]["ItemCount"] == 9
 
     local = create_table(ddb, lsi=True)
@@ -169,7 +133,7 @@ def test_indexes_counters_and_item_collection_metrics_follow(ddb):
 
 
 def test_one_hundred_actions_are_allowed(ddb):
-    table = create_table(ddb)
+    table = create_table(ddb, range_key=False)
     ddb.transact_write_items(TransactItems=[
         {"Put": {"TableName": table, "Item": {"pk": {"S": f"p{i}"}}}} for i in range(100)])
     assert ddb.describe_table(TableName=table)["Table"]["ItemCount"] == 100
@@ -179,7 +143,7 @@ def test_one_hundred_actions_are_allowed(ddb):
 
 
 def test_failed_conditions_cancel_everything_and_list_every_reason(ddb, txn_server):
-    table = create_table(ddb)
+    table = create_table(ddb, range_key=False)
     ddb.put_item(TableName=table, Item={"pk": {"S": "exists"}, "v": {"N": "5"}})
     items = [
         {"Put": {"TableName": table, "Item": {"pk": {"S": "a"}}}},
@@ -212,7 +176,7 @@ def test_failed_conditions_cancel_everything_and_list_every_reason(ddb, txn_serv
 
 
 def test_all_old_puts_the_stored_item_in_its_reason(ddb):
-    table = create_table(ddb)
+    table = create_table(ddb, range_key=False)
     stored = {"pk": {"S": "p"}, "x": {"N": "42"}, "y": {"S": "dog"}}
     ddb.put_item(TableName=table, Item=stored)
 
@@ -234,7 +198,7 @@ def test_all_old_puts_the_stored_item_in_its_reason(ddb):
         assert "Item" not in cancelled(update(mode))["CancellationReasons"][1]
     # No item to return when it does not exist (facts §11 [U]).
     assert "Item" not in cancelled(update("ALL_OLD", pk="nope"))["CancellationReasons"][1]
-    rejected(lambda: client_for_validation(ddb).transact_write_items(TransactItems=[
+    expect_error(lambda: client_for_validation(ddb).transact_write_items(TransactItems=[
         {"ConditionCheck": {"TableName": table, "Key": {"pk": {"S": "p"}},
                             "ConditionExpression": "attribute_exists(pk)",
                             "ReturnValuesOnConditionCheckFailure": "dog"}}]),
@@ -252,7 +216,7 @@ def client_for_validation(ddb):
 
 
 def test_item_dependent_validation_errors_are_reasons(ddb):
-    table = create_table(ddb)
+    table = create_table(ddb, range_key=False)
     ddb.put_item(TableName=table, Item={"pk": {"S": "p"}})
     # A key of the wrong type: ValidationError for that action (the first such), None for the
     # rest, even a failing condition (scylladb test_transact_write_cancellation_reasons_*).
@@ -279,54 +243,54 @@ def test_item_dependent_validation_errors_are_reasons(ddb):
 
 
 def test_two_actions_on_one_item_are_refused(ddb):
-    table = create_table(ddb)
+    table = create_table(ddb, range_key=False)
     for second in ({"Put": {"TableName": table, "Item": {"pk": {"S": "p"}}}},
                    {"ConditionCheck": {"TableName": table, "Key": {"pk": {"S": "p"}},
                                        "ConditionExpression": "attribute_not_exists(pk)"}},
                    {"Delete": {"TableName": table, "Key": {"pk": {"S": "p"}}}}):
-        rejected(lambda: ddb.transact_write_items(TransactItems=[
+        expect_error(lambda: ddb.transact_write_items(TransactItems=[
             {"Put": {"TableName": table, "Item": {"pk": {"S": "p"}, "x": {"S": "1"}}}}, second]),
             "ValidationException", MULTIPLE)
     assert get(ddb, table, "p") is None
     # The same key in two tables is two items.
-    other = create_table(ddb)
+    other = create_table(ddb, range_key=False)
     ddb.transact_write_items(TransactItems=[
         {"Put": {"TableName": table, "Item": {"pk": {"S": "p"}}}},
         {"Put": {"TableName": other, "Item": {"pk": {"S": "p"}}}}])
 
 
 def test_request_level_errors(ddb):
-    table = create_table(ddb)
+    table = create_table(ddb, range_key=False)
     put = {"Put": {"TableName": table, "Item": {"pk": {"S": "p"}}}}
-    rejected(lambda: ddb.transact_write_items(TransactItems=[
+    expect_error(lambda: ddb.transact_write_items(TransactItems=[
         put, {"Put": {"TableName": "no-such-table", "Item": {"pk": {"S": "p"}}}}]),
         "ResourceNotFoundException", "Requested resource not found")
-    message = rejected(lambda: ddb.transact_write_items(TransactItems=[
+    message = expect_error(lambda: ddb.transact_write_items(TransactItems=[
         {"Put": {"TableName": table, "Item": {"pk": {"S": "p"}},
                  "ConditionExpression": "hello!"}}]), "ValidationException")
     assert message.startswith("Invalid ConditionExpression: Syntax error")
-    message = rejected(lambda: ddb.transact_write_items(TransactItems=[
+    message = expect_error(lambda: ddb.transact_write_items(TransactItems=[
         {"Put": {"TableName": table, "Item": {"pk": {"S": "p"}},
                  "ConditionExpression": "attribute_exists(p)",
                  "ExpressionAttributeValues": {":xyz": {"N": "7"}}}}]), "ValidationException")
     assert "unused" in message and ":xyz" in message
     raw = client_for_validation(ddb)
-    rejected(lambda: raw.transact_write_items(TransactItems=[]), "ValidationException")
-    message = rejected(lambda: raw.transact_write_items(TransactItems=[put] * 101),
+    expect_error(lambda: raw.transact_write_items(TransactItems=[]), "ValidationException")
+    message = expect_error(lambda: raw.transact_write_items(TransactItems=[put] * 101),
                        "ValidationException")
     assert "TransactItems" in message and "100" in message
     for bad in ({}, {**put, "Delete": {"TableName": table, "Key": {"pk": {"S": "p"}}}}):
-        rejected(lambda: raw.transact_write_items(TransactItems=[bad]), "ValidationException")
-    message = rejected(lambda: raw.transact_write_items(
+        expect_error(lambda: raw.transact_write_items(TransactItems=[bad]), "ValidationException")
+    message = expect_error(lambda: raw.transact_write_items(
         TransactItems=[put], ClientRequestToken="x" * 37), "ValidationException")
     assert "ClientRequestToken" in message
     assert get(ddb, table, "p") is None
 
 
 def test_four_megabytes(ddb):
-    table = create_table(ddb)
+    table = create_table(ddb, range_key=False)
     big = "x" * 100_000
-    message = rejected(lambda: ddb.transact_write_items(TransactItems=[
+    message = expect_error(lambda: ddb.transact_write_items(TransactItems=[
         {"Put": {"TableName": table, "Item": {"pk": {"S": f"p{i}"}, "v": {"S": big}}}}
         for i in range(50)]), "ValidationException")
     assert "size cannot exceed 4 MB" in message
@@ -357,7 +321,7 @@ def increment(table, pk="c"):
 
 def test_token_replay_mismatch_restart_and_expiry(txn_server):
     ddb = client_for(txn_server)
-    table = create_table(ddb)
+    table = create_table(ddb, range_key=False)
     counter = lambda: int(get(ddb, table, "c")["n"]["N"])  # noqa: E731
     ddb.transact_write_items(TransactItems=increment(table))
     ddb.transact_write_items(TransactItems=increment(table))
@@ -381,7 +345,7 @@ def test_token_replay_mismatch_restart_and_expiry(txn_server):
     assert ddb_call(txn_server, "TransactWriteItems", payload,
                     access_key=ACCESS_KEY).status == 200
     assert counter() == 3
-    rejected(lambda: ddb.transact_write_items(ClientRequestToken=token,
+    expect_error(lambda: ddb.transact_write_items(ClientRequestToken=token,
                                               TransactItems=increment(table, "other"),
                                               ReturnConsumedCapacity="TOTAL"),
              "IdempotentParameterMismatchException")
@@ -404,7 +368,7 @@ def test_token_replay_mismatch_restart_and_expiry(txn_server):
     ddb.transact_write_items(ClientRequestToken=token, TransactItems=increment(table),
                              ReturnConsumedCapacity="TOTAL")
     assert counter() == 4
-    rejected(lambda: ddb.transact_write_items(ClientRequestToken=token,
+    expect_error(lambda: ddb.transact_write_items(ClientRequestToken=token,
                                               TransactItems=increment(table, "other"),
                                               ReturnConsumedCapacity="TOTAL"),
              "IdempotentParameterMismatchException")
@@ -426,7 +390,7 @@ def test_token_replay_mismatch_restart_and_expiry(txn_server):
 
 
 def test_transact_get_items(ddb):
-    table, other = create_table(ddb), create_table(ddb, range_key=True)
+    table, other = create_table(ddb, range_key=False), create_table(ddb)
     ddb.put_item(TableName=table, Item={"pk": {"S": "a"}, "x": {"N": "1"}, "y": {"S": "z" * 5000}})
     ddb.put_item(TableName=other, Item={"pk": {"S": "a"}, "sk": {"N": "1"}, "m": {"M": {
         "deep": {"S": "v"}, "other": {"S": "w"}}}})
@@ -441,10 +405,10 @@ def test_transact_get_items(ddb):
     assert out["ConsumedCapacity"] == [
         {"TableName": table, "CapacityUnits": 6.0, "ReadCapacityUnits": 6.0},
         {"TableName": other, "CapacityUnits": 2.0, "ReadCapacityUnits": 2.0}]
-    rejected(lambda: ddb.transact_get_items(TransactItems=[
+    expect_error(lambda: ddb.transact_get_items(TransactItems=[
         {"Get": {"TableName": "no-such-table", "Key": {"pk": {"S": "a"}}}}]),
         "ResourceNotFoundException", "Requested resource not found")
-    rejected(lambda: ddb.transact_get_items(TransactItems=[
+    expect_error(lambda: ddb.transact_get_items(TransactItems=[
         {"Get": {"TableName": table, "Key": {"pk": {"S": "a"}}}},
         {"Get": {"TableName": table, "Key": {"pk": {"S": "a"}}}}]), "ValidationException", MULTIPLE)
     # An empty Key is cancelled with ValidationError (facts §15 [V, rec]).
@@ -452,7 +416,7 @@ def test_transact_get_items(ddb):
         {"Get": {"TableName": table, "Key": {"pk": {"S": "a"}}}},
         {"Get": {"TableName": table, "Key": {}}}]))
     assert [r["Code"] for r in response["CancellationReasons"]] == ["None", "ValidationError"]
-    rejected(lambda: client_for_validation(ddb).transact_get_items(TransactItems=[]),
+    expect_error(lambda: client_for_validation(ddb).transact_get_items(TransactItems=[]),
              "ValidationException")
 
 
@@ -463,7 +427,7 @@ def test_transfers_conserve_money_in_every_snapshot(txn_server):
     """N writers move amounts between K accounts (conditional on funds, each with a ledger
     entry) while readers take TransactGetItems snapshots of all accounts."""
     setup = client_for(txn_server)
-    table = create_table(setup)
+    table = create_table(setup, range_key=False)
     accounts, initial = 40, 100
     setup.transact_write_items(TransactItems=[
         {"Put": {"TableName": table, "Item": {"pk": {"S": f"acct{i}"}, "bal": {"N": str(initial)}}}}
