@@ -15,11 +15,14 @@
 //   stored item (ValidationError), all of them listed.
 //
 // Isolation: the items are locked (in one global order) from the first read to the commit, so
-// a concurrent transaction or single-item write on one of them waits and then sees the
-// commit: conflicting requests serialise. AWS instead cancels one of two conflicting
-// transactions (reason TransactionConflict) and fails a single write to an item inside a
-// running transaction with TransactionConflictException; we never do either
-// (docs/compatibility.md).
+// a concurrent transaction, BatchWriteItem or single-item write on one of them waits and then
+// sees the commit: conflicting requests serialise, which is serializable and loses no update.
+// AWS instead cancels one of two conflicting transactions (reason TransactionConflict) and
+// rejects a single write to an item inside a running transaction with
+// TransactionConflictException, "Operation was rejected because there is an ongoing
+// transaction for the item" (botocore model; AWS developer guide, "Transaction conflict
+// handling in DynamoDB", transaction-apis.html). We never send either: both are retryable on
+// AWS, so clients written for AWS handle a server that never sends them (docs/compatibility.md).
 //
 // ClientRequestToken (transactions/idempotency_tokens.h): the token's record commits in the
 // transaction's own batch under a lock on the token, so a replay either sees the transaction
