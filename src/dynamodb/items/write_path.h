@@ -6,7 +6,8 @@
 //   -> the caller's step decides from the old item: put a new item, delete, leave it, or fail
 //      (conditions are evaluated here: ConditionExpression / Expected plug into the step)
 //   -> index changes as a function of (old image, new image) (index_entries.h)
-//   -> counters (counters.h)
+//   -> counters (counters.h); for tables with a local index, the item collection's size
+//      (counters.h), checked against the collection limit
 //   -> the change-capture hook (change_capture.h), into the same batch
 //   -> commit, fsynced with --sync-writes.
 //
@@ -15,11 +16,14 @@
 // change-capture hook as ChangeKind::kNone.
 //
 // Several items (WritePath::write_items, for transactions) go through the same code in one
-// Engine::transact: every item key and counter stripe is locked before any item is read, the
-// locks are taken in one global order (storage/key_locks.h: ascending lock stripe), so two
-// transactions over overlapping items wait for each other in the same order and never
-// deadlock; every step runs on its item's old image; if any step fails nothing is written;
-// otherwise all items, index entries, counters and change records commit in one batch.
+// Engine::transact: every item key, counter stripe and item collection size is locked before
+// any item is read, the locks are taken in one global order (storage/key_locks.h: ascending
+// lock stripe), so two transactions over overlapping items wait for each other in the same
+// order and never deadlock; every step runs on its item's old image; if any step fails
+// nothing is written; then the changes of each item collection are summed (two items of one
+// collection both count) and a collection grown past the limit fails the writes that grew it,
+// again writing nothing; otherwise all items, index entries, counters, collection sizes and
+// change records commit in one batch.
 // Single-item writes are the one-item case, so they serialise with transactions on the same
 // item locks (a single write to an item inside a running transaction waits for its commit).
 #pragma once
@@ -39,6 +43,9 @@
 #include "storage/engine.h"
 
 namespace trib::dynamodb::items {
+
+// AWS's limit on an item collection of a table with a local index (facts §4, §13).
+inline constexpr uint64_t kItemCollectionLimitBytes = 10ULL << 30;
 
 // What the caller's step decided.
 struct WriteDecision {
@@ -69,6 +76,10 @@ struct WriteOutcome {
   size_t old_size = 0;  // item_size of the old item (0 when absent)
   size_t new_size = 0;
   std::vector<IndexUnits> index_units;  // indexes written (units > 0), in table order
+  // Tables with a local index: the size of the item's collection after the write (after all
+  // writes of a multi-item write; its partition key's items plus their local index entries,
+  // facts §13).
+  std::optional<uint64_t> collection_bytes;
   // Write units of the table itself: ⌈larger of old and new size / 1 KB⌉, at least 1.
   double table_units() const;
   double total_units() const;
@@ -95,7 +106,8 @@ struct WriteGuard {
 // What a multi-item write did. On success, one outcome per write in request order. When steps
 // failed, nothing was written and step_errors has, per write, its step's error (nullopt for the
 // steps that passed); every step runs, so all failures are known (TransactionCanceledException
-// lists them all).
+// lists them all). When every step passed but an item collection would grow past the limit,
+// step_errors has ItemCollectionSizeLimitExceededException for each write that grew it.
 struct WriteGroupOutcome {
   bool stopped = false;  // the guard stopped it: nothing written, no outcomes
   std::vector<WriteOutcome> outcomes;
@@ -106,9 +118,13 @@ struct WritePath {
   storage::Engine& engine;
   bool sync_writes = false;
   ChangeCapture* change_capture = nullptr;  // none yet
+  // A write that grows an item collection past this fails with
+  // ItemCollectionSizeLimitExceededException (facts §13: 10 GB).
+  uint64_t item_collection_limit_bytes = kItemCollectionLimitBytes;
 
   // Writes the item whose key attributes are `key` (checked against the schema by the
-  // caller) in `table`. Errors: the step's, or InternalServerError when storage fails.
+  // caller) in `table`. Errors: the step's, ItemCollectionSizeLimitExceededException when the
+  // item's collection would grow past the limit, or InternalServerError when storage fails.
   // `origin` is passed to the change-capture hook (a TTL delete is shown as the service's).
   aws::AwsResult<WriteOutcome> write(const Table& table, const Item& key, const WriteStep& step,
                                      int64_t now_ms,

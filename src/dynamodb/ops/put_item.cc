@@ -1,8 +1,6 @@
 // PutItem: creates or replaces an item through the write path (items/write_path.h).
 // ConditionExpression or Expected are evaluated on the old item inside the write path's step
 // (requests/item_writes.h, shared with TransactWriteItems' Put).
-// Differences from AWS (docs/compatibility.md): item collections are not measured
-// (ItemCollectionMetrics reports [0.0, 1.0] GB).
 #include "dynamodb/operations.h"
 #include "dynamodb/requests/item_writes.h"
 

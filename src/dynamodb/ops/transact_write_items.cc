@@ -12,7 +12,8 @@
 // - TransactionCanceledException: the first action whose key does not match its table's schema
 //   (reason ValidationError, every other action None), or, once everything was checked, every
 //   action whose condition failed (ConditionalCheckFailed) or whose update is invalid on the
-//   stored item (ValidationError), all of them listed.
+//   stored item (ValidationError), all of them listed; then every action that grew an item
+//   collection past its limit (ItemCollectionSizeLimitExceeded, items/write_path.h).
 //
 // Isolation: the items are locked (in one global order) from the first read to the commit, so
 // a concurrent transaction, BatchWriteItem or single-item write on one of them waits and then
@@ -112,6 +113,11 @@ Output transact_write_items(DynamoDbContext& ctx, const aws::RequestContext& req
       return aws::fail(transactions::transaction_canceled(failures));
     }
   }
+  // A Put too large with its local index entries is rejected like one too large by itself
+  // (parse(); whether AWS cancels instead is not recorded).
+  for (const auto& write : writes) {
+    if (auto ok = write->check_local_index_size(); !ok) return aws::fail(std::move(ok.error()));
+  }
   {
     std::set<std::string> seen;
     for (const auto& write : writes) {
@@ -199,7 +205,7 @@ Output transact_write_items(DynamoDbContext& ctx, const aws::RequestContext& req
         if (name == table.key.name) list = &value;
       }
       if (!list) list = &metrics.set(table.key.name, aws::Value::list()).as_map().back().second;
-      list->push(items::item_collection_metrics(table, writes[i]->key()));
+      list->push(items::item_collection_metrics(table, writes[i]->key(), group->outcomes[i]));
     }
   }
   if (detail != items::CapacityDetail::kNone) {

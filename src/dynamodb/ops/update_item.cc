@@ -3,8 +3,6 @@
 // condition, the update and the size check run on the old item inside the write path's step
 // (requests/item_writes.h, shared with TransactWriteItems' Update), so a conditional update
 // is atomic with the read it depends on.
-// Differences from AWS (docs/compatibility.md): item collections are not measured
-// (ItemCollectionMetrics reports [0.0, 1.0] GB).
 #include "dynamodb/operations.h"
 #include "dynamodb/requests/item_writes.h"
 

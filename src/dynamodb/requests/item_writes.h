@@ -38,10 +38,14 @@ class ItemWriteRequest {
   // The Item's or Key's attributes against the table's schema; for updates, that no key
   // attribute is updated. AWS's texts (items/item_keys.h, documents/).
   aws::AwsResult<Ok> check_keys();
+  // After check_keys, for puts: the item with its local index entries within 400 KB
+  // (ValidationException, the item's text; items/index_entries.h).
+  aws::AwsResult<Ok> check_local_index_size() const;
 
   // The write path's step: the condition, then the put, update, delete or (ConditionCheck)
   // nothing. Refusals: ConditionalCheckFailedException (with Item under
-  // ReturnValuesOnConditionCheckFailure ALL_OLD), an update's ValidationException.
+  // ReturnValuesOnConditionCheckFailure ALL_OLD), an update's ValidationException (the new
+  // item with its local index entries past 400 KB among them).
   aws::AwsResult<items::WriteDecision> decide(const std::optional<Item>& old_item) const;
   items::WriteStep step() const {
     return [this](const std::optional<Item>& old_item) { return decide(old_item); };

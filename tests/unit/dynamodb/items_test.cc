@@ -12,6 +12,7 @@
 #include "dynamodb/items/index_maintenance.h"
 #include "dynamodb/items/item_keys.h"
 #include "dynamodb/items/item_reads.h"
+#include "dynamodb/items/item_requests.h"
 #include "dynamodb/items/write_path.h"
 #include "dynamodb/tables/table_catalog.h"
 #include "dynamodb/values/item_codec.h"
@@ -317,6 +318,80 @@ TEST(WritePath, AStepErrorWritesNothing) {
   EXPECT_TRUE(c.empty());
 }
 
+// Tables with a local index: the item collection of a partition key is the items plus their
+// local index entries (facts §13), measured in the item's batch; growth past the limit fails
+// with ItemCollectionSizeLimitExceededException and writes nothing, shrinking is allowed.
+TEST(WritePath, ItemCollectionsAreMeasuredAndLimited) {
+  auto engine = storage::make_memory_engine();
+  const Table t = test_table();  // "bylsi" is a local index (KEYS_ONLY)
+  const Item big = item({{"pk", s("p")}, {"sk", n("1")}, {"l", s("L")}, {"x", s("0123456789")}});
+  const size_t member = item_size(big) + index_entry(t, t.indexes[0], big)->size;
+  EXPECT_EQ(item_size_with_local_entries(t, big), member);
+  WritePath path{*engine, false, nullptr};
+  path.item_collection_limit_bytes = 2 * member;
+  const auto put = [&](const Item& value) {
+    return path.write(
+        t, key_attributes(t.key_schema, value),
+        [&](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+          return WriteDecision::put(value);
+        },
+        1000);
+  };
+  auto first = put(big);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->collection_bytes, member);
+  Item second = big;
+  put_attribute(second, "sk", n("2"));
+  EXPECT_EQ(put(second)->collection_bytes, 2 * member);
+  Item third = big;
+  put_attribute(third, "sk", n("3"));
+  auto refused = put(third);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().type, "ItemCollectionSizeLimitExceededException");
+  EXPECT_EQ(refused.error().message, "Collection size exceeded");
+  EXPECT_FALSE(read_item(*engine, t, key_of("p", "3")).value());
+  // Another partition key is another collection; a shrinking write passes.
+  Item other = big;
+  put_attribute(other, "pk", s("q"));
+  EXPECT_EQ(put(other)->collection_bytes, member);
+  const Item smaller = item({{"pk", s("p")}, {"sk", n("2")}});
+  EXPECT_EQ(put(smaller)->collection_bytes, member + item_size(smaller));
+  // Back to empty: the collection's key is removed with the last member.
+  for (const char* sk : {"1", "2"}) {
+    auto gone = path.write(
+        t, key_of("p", sk),
+        [](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+          return WriteDecision::remove();
+        },
+        1000);
+    ASSERT_TRUE(gone);
+  }
+  std::string stored;
+  EXPECT_TRUE(engine->get(storage::Keyspace::kItems, collection_size_key(t, s("p")), &stored)
+                  .is_not_found());
+  // A table without a local index has no collections.
+  Table plain = t;
+  plain.indexes.erase(plain.indexes.begin());
+  EXPECT_FALSE(has_local_index(plain));
+  WritePath unlimited{*engine, false, nullptr};
+  unlimited.item_collection_limit_bytes = 1;
+  auto plain_write = unlimited.write(
+      plain, key_of("p", "1"),
+      [&](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+        return WriteDecision::put(big);
+      },
+      1000);
+  ASSERT_TRUE(plain_write);
+  EXPECT_FALSE(plain_write->collection_bytes);
+}
+
+TEST(ItemRequests, SizeEstimateRangeIsTheWholeGigabytesAround) {
+  EXPECT_EQ(size_estimate_range_gb(0), (std::pair<double, double>{0.0, 1.0}));
+  EXPECT_EQ(size_estimate_range_gb((1ULL << 30) - 1), (std::pair<double, double>{0.0, 1.0}));
+  EXPECT_EQ(size_estimate_range_gb(1ULL << 30), (std::pair<double, double>{1.0, 2.0}));
+  EXPECT_EQ(size_estimate_range_gb(10ULL << 30), (std::pair<double, double>{10.0, 11.0}));
+}
+
 TEST(WritePath, ConcurrentWritersKeepCountsExact) {
   auto engine = storage::make_memory_engine();
   const WritePath path{*engine, false, nullptr};
@@ -442,6 +517,81 @@ TEST(WriteItems, OneFailingStepWritesNothing) {
   auto it = engine->iterate(storage::Keyspace::kItems);
   it->seek_to_first();
   EXPECT_FALSE(it->valid());  // not one key written
+}
+
+// Item collections in a multi-item write: the changes of one collection are summed over its
+// items (three that each fit alone may not fit together), every write that grew a collection
+// past the limit fails with ItemCollectionSizeLimitExceededException, the others none, and
+// nothing is written; a transaction whose net change shrinks or keeps a collection passes, and
+// every outcome carries its collection's size after the whole write.
+TEST(WriteItems, ItemCollectionsAreSummedOverTheWrite) {
+  auto engine = storage::make_memory_engine();
+  const Table t = test_table();  // "bylsi" is a local index
+  const auto member_item = [](const char* pk, const char* sk) {
+    return item({{"pk", s(pk)}, {"sk", n(sk)}, {"l", s("L")}, {"x", s("0123456789")}});
+  };
+  const Item p1 = member_item("p", "1");
+  const size_t member = item_size_with_local_entries(t, p1);
+  WritePath path{*engine, false, nullptr};
+  path.item_collection_limit_bytes = 2 * member;
+  const auto put = [](const Item& value) -> WriteStep {
+    return [value](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+      return WriteDecision::put(value);
+    };
+  };
+  const auto remove = [](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+    return WriteDecision::remove();
+  };
+  const Item p2 = member_item("p", "2"), p3 = member_item("p", "3"), q1 = member_item("q", "1");
+  const Item kp1 = key_of("p", "1"), kp2 = key_of("p", "2"), kp3 = key_of("p", "3");
+  const Item kq1 = key_of("q", "1");
+
+  // Three members of p in one write: each fits alone, together they do not.
+  const ItemWrite three[] = {{t, kp1, put(p1)}, {t, kp2, put(p2)}, {t, kp3, put(p3)}};
+  auto refused = path.write_items(three, 1);
+  ASSERT_TRUE(refused);
+  ASSERT_EQ(refused->step_errors.size(), 3u);
+  for (const auto& e : refused->step_errors) {
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->type, "ItemCollectionSizeLimitExceededException");
+    EXPECT_EQ(e->message, "Collection size exceeded");
+  }
+  {
+    auto it = engine->iterate(storage::Keyspace::kItems);
+    it->seek_to_first();
+    EXPECT_FALSE(it->valid());  // not one key written
+  }
+
+  // Two fit: both outcomes report the collection after both.
+  const ItemWrite two[] = {{t, kp1, put(p1)}, {t, kp2, put(p2)}};
+  auto group = path.write_items(two, 2);
+  ASSERT_TRUE(group);
+  ASSERT_TRUE(group->step_errors.empty());
+  EXPECT_EQ(group->outcomes[0].collection_bytes, 2 * member);
+  EXPECT_EQ(group->outcomes[1].collection_bytes, 2 * member);
+
+  // One more member of p fails alone; the write to q beside it has no error but is not written.
+  const ItemWrite grow[] = {{t, kq1, put(q1)}, {t, kp3, put(p3)}};
+  auto one_full = path.write_items(grow, 3);
+  ASSERT_TRUE(one_full);
+  ASSERT_EQ(one_full->step_errors.size(), 2u);
+  EXPECT_FALSE(one_full->step_errors[0]);
+  ASSERT_TRUE(one_full->step_errors[1]);
+  EXPECT_EQ(one_full->step_errors[1]->type, "ItemCollectionSizeLimitExceededException");
+  EXPECT_FALSE(read_item(*engine, t, kq1).value());
+  EXPECT_FALSE(read_item(*engine, t, kp3).value());
+
+  // Adding p3 while deleting p1 keeps the collection's size: allowed.
+  const ItemWrite swap[] = {{t, kp3, put(p3)}, {t, kp1, remove}};
+  auto swapped = path.write_items(swap, 4);
+  ASSERT_TRUE(swapped);
+  ASSERT_TRUE(swapped->step_errors.empty());
+  EXPECT_EQ(swapped->outcomes[0].collection_bytes, 2 * member);
+  EXPECT_EQ(swapped->outcomes[1].collection_bytes, 2 * member);
+  std::string stored;
+  ASSERT_TRUE(
+      engine->get(storage::Keyspace::kItems, collection_size_key(t, s("p")), &stored).is_ok());
+  EXPECT_EQ(decode_collection_size(stored), 2 * member);
 }
 
 // The guard runs under the locks: `false` stops with nothing written, an error is returned
