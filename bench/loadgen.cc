@@ -74,6 +74,7 @@ struct Options {
   std::int64_t keys = 100000;  // DynamoDB scenarios: items k0 .. k<keys-1>
   int record_size = 100;
   int batch = 500;
+  int transact_items = 2;  // transact-write-items: Puts per transaction
   int limit = 10000;
   std::string shard_iterator_type = "TRIM_HORIZON";
   std::uint64_t seed = 1;
@@ -530,6 +531,8 @@ class GetRecordsScenario final : public Scenario {
 //                      pool covers the whole key space in order, so --total-requests keys/25 on
 //                      one connection fills it exactly
 //   query              Query of one random partition (pk = :p, up to 100 items)
+//   transact-write-items
+//                      TransactWriteItems of --transact-items Puts of distinct random items
 // Requests come from a pool built before the run (seeded). Records: items written, read
 // (GetItem: 1 when found) or returned (Query's Count); record bytes: request data written or
 // response bytes read.
@@ -539,14 +542,16 @@ class ItemScenario final : public Scenario {
  public:
   static constexpr std::size_t kPoolSize = 4096;
   static constexpr std::uint64_t kBatch = 25;
-  enum class Kind { kPut, kGet, kBatchWrite, kQuery };
+  enum class Kind { kPut, kGet, kBatchWrite, kQuery, kTransactWrite };
 
   ItemScenario(const Options& options, const CommonHeaders& headers, Kind kind)
-      : record_size_(static_cast<std::uint64_t>(options.record_size)), kind_(kind) {
+      : record_size_(static_cast<std::uint64_t>(options.record_size)),
+        transact_items_(static_cast<std::uint64_t>(options.transact_items)),
+        kind_(kind) {
     std::mt19937_64 random(options.seed);
     const std::string table = json_escape(options.table);
     static constexpr std::string_view kOperations[] = {"PutItem", "GetItem", "BatchWriteItem",
-                                                       "Query"};
+                                                       "Query", "TransactWriteItems"};
     const std::string target =
         std::string(kDynamoDbPrefix) + std::string(kOperations[static_cast<int>(kind)]);
     const auto keys = static_cast<std::uint64_t>(std::max<std::int64_t>(1, options.keys));
@@ -590,6 +595,22 @@ class ItemScenario final : public Scenario {
               R"({{"TableName":"{}","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{{":p":{{"S":"p{}"}}}}}})",
               table, random() % ((keys + 99) / 100));
           break;
+        case Kind::kTransactWrite: {
+          // Distinct items (a transaction may not name one twice).
+          std::vector<std::uint64_t> chosen;
+          while (chosen.size() < std::min<std::uint64_t>(transact_items_, keys)) {
+            const std::uint64_t i = random() % keys;
+            if (std::find(chosen.begin(), chosen.end(), i) == chosen.end()) chosen.push_back(i);
+          }
+          body = R"({"TransactItems":[)";
+          for (std::size_t a = 0; a < chosen.size(); ++a) {
+            if (a != 0) body += ',';
+            body += fmt::format(R"({{"Put":{{"TableName":"{}","Item":{}}}}})", table,
+                                item(chosen[a]));
+          }
+          body += "]}";
+          break;
+        }
       }
       pool_.push_back(serialize_request(headers, target, body));
     }
@@ -606,6 +627,8 @@ class ItemScenario final : public Scenario {
           return ResponseTally{
               static_cast<std::uint64_t>(integer_member(body, R"("Count")").value_or(0)),
               body.size()};
+        case Kind::kTransactWrite:
+          return ResponseTally{transact_items_, transact_items_ * record_size_};
       }
       return ResponseTally{};
     };
@@ -619,6 +642,7 @@ class ItemScenario final : public Scenario {
 
  private:
   std::uint64_t record_size_;
+  std::uint64_t transact_items_;
   Kind kind_;
   std::vector<std::string> pool_;
   PoolGenerator::Tally tally_;
@@ -711,6 +735,12 @@ const std::map<std::string, ScenarioFactory>& scenario_factories() {
           std::string) -> std::unique_ptr<Scenario> {
          return std::make_unique<ItemScenario>(options, headers, ItemScenario::Kind::kQuery);
        }},
+      {"transact-write-items",
+       [](const Options& options, const CommonHeaders& headers, const tcp::resolver::results_type&,
+          std::string) -> std::unique_ptr<Scenario> {
+         return std::make_unique<ItemScenario>(options, headers,
+                                               ItemScenario::Kind::kTransactWrite);
+       }},
       {"get-records",
        [](const Options& options, const CommonHeaders& headers,
           const tcp::resolver::results_type& endpoints, std::string) -> std::unique_ptr<Scenario> {
@@ -730,6 +760,9 @@ std::string target_of_mode(const Options& options) {
   if (options.mode == "get-item") return std::string(kDynamoDbPrefix) + "GetItem";
   if (options.mode == "batch-write-item") return std::string(kDynamoDbPrefix) + "BatchWriteItem";
   if (options.mode == "query") return std::string(kDynamoDbPrefix) + "Query";
+  if (options.mode == "transact-write-items") {
+    return std::string(kDynamoDbPrefix) + "TransactWriteItems";
+  }
   return options.target;
 }
 
@@ -1317,6 +1350,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--batch", options.batch, "put-records: records per request")
       ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--transact-items", options.transact_items,
+                 "transact-write-items: Puts per TransactWriteItems (1-100)")
+      ->check(CLI::Range(1, 100))
       ->capture_default_str();
   app.add_option("--limit", options.limit, "get-records: Limit of each GetRecords")
       ->check(CLI::Range(1, 1000000))

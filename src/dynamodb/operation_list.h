@@ -26,6 +26,8 @@
   X(Query, query)                                          \
   X(Scan, scan)                                            \
   X(TagResource, tag_resource)                              \
+  X(TransactGetItems, transact_get_items)                   \
+  X(TransactWriteItems, transact_write_items)               \
   X(UntagResource, untag_resource)                          \
   X(UpdateContinuousBackups, update_continuous_backups)     \
   X(UpdateContributorInsights, update_contributor_insights) \

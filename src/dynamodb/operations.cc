@@ -35,8 +35,6 @@ const std::map<std::string_view, std::string_view>& unsupported_operations() {
       {"ListImports", "S3 import and export are not served (no S3)"},
       {"RestoreTableFromBackup", "backups and point-in-time recovery are not served"},
       {"RestoreTableToPointInTime", "backups and point-in-time recovery are not served"},
-      {"TransactGetItems", "issue 11 (transactions, PartiQL, TTL)"},
-      {"TransactWriteItems", "issue 11 (transactions, PartiQL, TTL)"},
       {"UpdateGlobalTable", "global tables (one region per server) are not served"},
       {"UpdateGlobalTableSettings", "global tables (one region per server) are not served"},
       {"UpdateKinesisStreamingDestination", "issue 13 (Kinesis streaming destination)"},

@@ -34,7 +34,9 @@ class ChangeCapture {
  public:
   virtual ~ChangeCapture() = default;
   // Adds the change's records to `batch` (the item's own batch). A non-ok status aborts the
-  // write (nothing is committed). May be called again for the same write if an optimistic
+  // write (nothing is committed). A multi-item write (a transaction) calls it once per item,
+  // in request order, all into one batch: records must not depend on reading what an earlier
+  // call staged (the transaction's reads see only committed data). May be called again for the same write if an optimistic
   // engine retries the transaction; it must then produce the same records.
   virtual storage::Status capture(const ItemChange& change, storage::WriteBatch& batch) = 0;
 };
