@@ -4,6 +4,7 @@
 #pragma once
 
 #define TRIB_DYNAMODB_OPERATIONS(X)                         \
+  X(BatchExecuteStatement, batch_execute_statement)         \
   X(BatchGetItem, batch_get_item)                           \
   X(BatchWriteItem, batch_write_item)                       \
   X(CreateTable, create_table)                              \
@@ -13,6 +14,7 @@
   X(DescribeEndpoints, describe_endpoints)                  \
   X(DescribeLimits, describe_limits)                        \
   X(DescribeTable, describe_table)                          \
+  X(ExecuteStatement, execute_statement)                    \
   X(GetItem, get_item)                                      \
   X(ListTables, list_tables)                                \
   X(ListTagsOfResource, list_tags_of_resource)              \

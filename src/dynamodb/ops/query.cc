@@ -124,12 +124,17 @@ aws::AwsResult<std::vector<KeyBound>> key_bounds(const ReadRequest& read) {
 }  // namespace
 
 Output query(DynamoDbContext& ctx, const aws::RequestContext& request, const Input& input) {
+  return run_query(ctx, request, input, FilterKeys::kRefused);
+}
+
+Output run_query(DynamoDbContext& ctx, const aws::RequestContext& request, const Input& input,
+                 FilterKeys filter_keys) {
   auto read = read_request(ctx, request, input, ReadKind::kQuery);
   if (!read) return aws::fail(std::move(read.error()));
   auto bounds = key_bounds(*read);
   if (!bounds) return aws::fail(std::move(bounds.error()));
   const KeySchema& schema = read_key_schema(*read);
-  if (read->parsed.filter) {
+  if (read->parsed.filter && filter_keys == FilterKeys::kRefused) {
     // A FilterExpression may not name a key attribute of the keys queried [P: dynalite, whose
     // texts come from AWS; the text is also quoted from AWS in public projects].
     const expressions::Expression& filter = *read->parsed.filter;
