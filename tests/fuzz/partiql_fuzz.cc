@@ -75,7 +75,8 @@ void check_tree(const pq::Expr& e, int depth = 0) {
     default:
       break;
   }
-  if (want != SIZE_MAX && e.children.size() != want) broken("wrong operand count", pq::debug_string(e));
+  if (want != SIZE_MAX && e.children.size() != want)
+    broken("wrong operand count", pq::debug_string(e));
   for (const pq::Expr& c : e.children) check_tree(c, depth + 1);
 }
 
@@ -155,7 +156,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       check_validation(written.error(), "condition error");
       condition_failed = true;
     }
-    for (const auto& range : {std::optional<std::string_view>(), std::optional<std::string_view>("sk")}) {
+    for (const auto& range :
+         {std::optional<std::string_view>(), std::optional<std::string_view>("sk")}) {
       auto keyed = pq::keyed_where(*st.where, "pk", range);
       if (!keyed) {
         check_validation(keyed.error(), "key analysis error");

@@ -17,7 +17,8 @@ Output execute_statement(DynamoDbContext& ctx, const aws::RequestContext& reques
   auto statement = partiql::parse_statement(statement_text);
   if (!statement) return aws::fail(std::move(statement.error()));
   StatementOptions options;
-  if (const aws::Value* parameters = input.find("Parameters"); parameters && parameters->is_list()) {
+  if (const aws::Value* parameters = input.find("Parameters");
+      parameters && parameters->is_list()) {
     options.parameters = parameters->as_list();
   }
   options.consistent_read = input.bool_member("ConsistentRead");

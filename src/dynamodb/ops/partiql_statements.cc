@@ -31,8 +31,7 @@ constexpr char kSeparator = '\x1f';
 std::string make_next_token(const DynamoDbContext& ctx, const aws::RequestContext& request,
                             std::string_view text, const Item& last_key) {
   std::string plain = "partiql";
-  for (const std::string& part :
-       {request.account, request.region, std::to_string(crc32(text))}) {
+  for (const std::string& part : {request.account, request.region, std::to_string(crc32(text))}) {
     plain += kSeparator;
     plain += part;
   }
@@ -113,8 +112,8 @@ std::optional<std::string> key_condition(partiql::ExpressionWriter& writer, cons
         auto comparator = term->comparator;
         if (side == 1) {
           using C = expressions::Comparator;
-          static constexpr C kFlipped[] = {C::kEqual, C::kNotEqual, C::kGreater,
-                                           C::kGreaterOrEqual, C::kLess, C::kLessOrEqual};
+          static constexpr C kFlipped[] = {C::kEqual,          C::kNotEqual, C::kGreater,
+                                           C::kGreaterOrEqual, C::kLess,     C::kLessOrEqual};
           comparator = kFlipped[static_cast<int>(comparator)];
         }
         return *out + " AND " + writer.name(range) + " " +
@@ -144,9 +143,16 @@ void copy_member(const aws::Value& from, aws::Value& to, std::string_view name) 
   if (const aws::Value* v = from.find(name)) to.set(std::string(name), *v);
 }
 
-void set_common(aws::Value& in, const StatementOptions& options) {
+// ReturnConsumedCapacity; for UPDATE and DELETE (`condition_item`) also
+// ReturnValuesOnConditionCheckFailure, which BatchExecuteStatement accepts and ignores [P,
+// facts §11].
+void set_common(aws::Value& in, const StatementOptions& options, bool condition_item = false) {
   if (options.return_consumed_capacity) {
     in.set("ReturnConsumedCapacity", aws::Value(*options.return_consumed_capacity));
+  }
+  if (condition_item && options.return_values_on_condition_check_failure && !options.batch) {
+    in.set("ReturnValuesOnConditionCheckFailure",
+           aws::Value(*options.return_values_on_condition_check_failure));
   }
 }
 
@@ -192,10 +198,9 @@ Output run_select(DynamoDbContext& ctx, const aws::RequestContext& request, cons
   if (st.where) {
     if (options.batch) {
       // Each read of a batch names one item [V: AWS API reference, BatchExecuteStatement].
-      auto keyed = partiql::keyed_where(*st.where, schema->hash.name,
-                                        schema->range ? std::optional<std::string_view>(
-                                                            schema->range->name)
-                                                      : std::nullopt);
+      auto keyed = partiql::keyed_where(
+          *st.where, schema->hash.name,
+          schema->range ? std::optional<std::string_view>(schema->range->name) : std::nullopt);
       if (!keyed) return aws::fail(std::move(keyed.error()));
     }
     key = key_condition(writer, *st.where, *schema);
@@ -338,14 +343,10 @@ Output run_update(DynamoDbContext& ctx, const aws::RequestContext& request, cons
   in.set("UpdateExpression", aws::Value(std::move(*update)));
   in.set("ConditionExpression", aws::Value(std::move(condition)));
   writer.add_to(in);
-  static constexpr std::string_view kReturnValues[] = {"NONE", "ALL_OLD", "UPDATED_OLD",
-                                                       "ALL_NEW", "UPDATED_NEW"};
+  static constexpr std::string_view kReturnValues[] = {"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW",
+                                                       "UPDATED_NEW"};
   in.set("ReturnValues", aws::Value(kReturnValues[static_cast<int>(st.returning)]));
-  if (options.return_values_on_condition_check_failure && !options.batch) {
-    in.set("ReturnValuesOnConditionCheckFailure",
-           aws::Value(*options.return_values_on_condition_check_failure));
-  }
-  set_common(in, options);
+  set_common(in, options, /*condition_item=*/true);
   auto result = update_item(ctx, request, in);
   if (!result) return result;
   return write_output(*result, options, st.table);
@@ -378,11 +379,7 @@ Output run_delete(DynamoDbContext& ctx, const aws::RequestContext& request, cons
   }
   writer.add_to(in);
   if (st.returning == Returning::kAllOld) in.set("ReturnValues", aws::Value("ALL_OLD"));
-  if (options.return_values_on_condition_check_failure && !options.batch) {
-    in.set("ReturnValuesOnConditionCheckFailure",
-           aws::Value(*options.return_values_on_condition_check_failure));
-  }
-  set_common(in, options);
+  set_common(in, options, /*condition_item=*/true);
   auto result = delete_item(ctx, request, in);
   if (!result) return result;
   return write_output(*result, options, st.table);

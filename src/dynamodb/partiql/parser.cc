@@ -35,8 +35,7 @@ constexpr std::string_view kIncompleteKey =
     "Where clause does not contain a mandatory equality on all key attributes";
 constexpr std::string_view kStarAndOthers =
     "Other attributes should not be present in the projection when '*' is used.";
-constexpr std::string_view kFromPath =
-    "A path may contain at most 2 components in the FROM clause";
+constexpr std::string_view kFromPath = "A path may contain at most 2 components in the FROM clause";
 constexpr std::string_view kInsertMultiple =
     "Unsupported operation: Inserting multiple items in a single statement is not supported, "
     "use \"INSERT INTO tableName VALUE item\" instead";
@@ -58,10 +57,10 @@ struct Token {
 // Words that cannot be a bare attribute name (a subset of PartiQL's reserved words: the ones
 // this grammar uses). Operators among them are reported as operators.
 constexpr std::string_view kKeywords[] = {
-    "ALL",    "AND",    "AS",     "ASC",       "BETWEEN", "BY",     "DELETE", "DESC",
-    "EXISTS", "FALSE",  "FROM",   "IN",        "INSERT",  "INTO",   "IS",     "LIKE",
-    "LIMIT",  "MISSING", "NOT",   "NULL",      "OR",      "ORDER",  "REMOVE", "RETURNING",
-    "SELECT", "SET",    "TRUE",   "UPDATE",    "VALUE",   "VALUES", "WHERE",
+    "ALL",    "AND",     "AS",   "ASC",    "BETWEEN", "BY",     "DELETE", "DESC",
+    "EXISTS", "FALSE",   "FROM", "IN",     "INSERT",  "INTO",   "IS",     "LIKE",
+    "LIMIT",  "MISSING", "NOT",  "NULL",   "OR",      "ORDER",  "REMOVE", "RETURNING",
+    "SELECT", "SET",     "TRUE", "UPDATE", "VALUE",   "VALUES", "WHERE",
 };
 constexpr std::string_view kOperatorWords[] = {"AND", "BETWEEN", "IN", "IS", "LIKE", "OR"};
 
@@ -113,8 +112,8 @@ aws::AwsResult<std::vector<Token>> scan(std::string_view s) {
     Token t;
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '$') {
       size_t j = i;
-      while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_' ||
-                              s[j] == '$')) {
+      while (j < s.size() &&
+             (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_' || s[j] == '$')) {
         ++j;
       }
       t.kind = Tok::kIdent;
@@ -140,7 +139,8 @@ aws::AwsResult<std::vector<Token>> scan(std::string_view s) {
       t.text = std::move(text);
       i = j + 1;
     } else if (std::isdigit(static_cast<unsigned char>(c)) ||
-               (c == '.' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
+               (c == '.' && i + 1 < s.size() &&
+                std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
       size_t j = i;
       while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
       if (j < s.size() && s[j] == '.') {
@@ -241,8 +241,8 @@ class Parser {
     if (t.kind == Tok::kIdent && is_keyword(t.text)) {
       return malformed(is_operator_word(t.text) ? kUnexpectedOperator : kUnexpectedKeyword);
     }
-    if (t.kind == Tok::kPunct && t.text != "(" && t.text != ")" && t.text != ";" &&
-        t.text != "," && t.text != "[" && t.text != "{") {
+    if (t.kind == Tok::kPunct && t.text != "(" && t.text != ")" && t.text != ";" && t.text != "," &&
+        t.text != "[" && t.text != "{") {
       return malformed(kUnexpectedOperator);
     }
     return malformed(kUnexpectedTerm);
@@ -370,7 +370,7 @@ class Parser {
 
   aws::AwsResult<Ok> remove(Statement& st) {
     st.kind = StatementKind::kDelete;
-    if (!word("FROM")) return aws::fail(malformed(kLeftover));  // [U]
+    if (!word("FROM")) return aws::fail(malformed(kLeftover));              // [U]
     if (!name(st.table)) return aws::fail(malformed(kExpectedIdentifier));  // [P, AWS-checked]
     if (auto ok = no_alias(); !ok) return ok;
     return where_and_returning(st);
@@ -543,9 +543,8 @@ class Parser {
       const Token& t = peek();
       if (t.kind != Tok::kIdent) return aws::fail(malformed(kExpectedTypeName));
       e.text = upper(t.text);
-      static constexpr std::string_view kTypes[] = {"MISSING", "NULL",   "BOOLEAN", "BOOL",
-                                                    "STRING",  "NUMERIC", "BLOB",   "STRUCT",
-                                                    "TUPLE",   "LIST"};
+      static constexpr std::string_view kTypes[] = {"MISSING", "NULL", "BOOLEAN", "BOOL",  "STRING",
+                                                    "NUMERIC", "BLOB", "STRUCT",  "TUPLE", "LIST"};
       bool known = false;
       for (std::string_view type : kTypes) known = known || e.text == type;
       if (!known) return aws::fail(malformed(kExpectedTypeName));

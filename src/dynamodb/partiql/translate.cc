@@ -113,7 +113,8 @@ aws::AwsResult<aws::Value> ExpressionWriter::attribute_value(const Expr& e,
       // AWS-checked: "Number overflow. ... under root", "... under root.x", "under root[1]"].
       auto number = Number::parse(e.text);
       if (!number) {
-        return aws::fail(validation(number_error_message(number.error(), e.text) + " under " + where));
+        return aws::fail(
+            validation(number_error_message(number.error(), e.text) + " under " + where));
       }
       return out.set("N", aws::Value(number->to_string()));
     }
@@ -193,8 +194,9 @@ aws::AwsResult<std::string> ExpressionWriter::operand(const Expr& e) {
   if (e.kind == ExprKind::kFunction) return aws::fail(unsupported_function(e.text));
   // [P: DynamoDB Local: "Unsupported operator in Condition Expression. Operator: %s"]
   if (e.kind == ExprKind::kPlus || e.kind == ExprKind::kMinus) {
-    return aws::fail(validation(std::string("Unsupported operator in Condition Expression. Operator: ") +
-                                (e.kind == ExprKind::kPlus ? "+" : "-")));
+    return aws::fail(
+        validation(std::string("Unsupported operator in Condition Expression. Operator: ") +
+                   (e.kind == ExprKind::kPlus ? "+" : "-")));
   }
   return aws::fail(validation(std::string(kNotBoolean)));
 }
@@ -313,8 +315,8 @@ aws::AwsResult<std::string> ExpressionWriter::update_operand(const Expr& e) {
     if (!right) return right;
     return *left + (e.kind == ExprKind::kPlus ? " + " : " - ") + *right;
   }
-  if (e.kind == ExprKind::kFunction &&
-      (e.text == "list_append" || e.text == "if_not_exists") && e.children.size() == 2) {
+  if (e.kind == ExprKind::kFunction && (e.text == "list_append" || e.text == "if_not_exists") &&
+      e.children.size() == 2) {
     auto first = update_operand(e.children[0]);
     if (!first) return first;
     auto second = update_operand(e.children[1]);
@@ -342,16 +344,16 @@ aws::AwsResult<std::string> ExpressionWriter::update(std::span<const UpdateActio
       if (v.children.size() != 2) {
         return aws::fail(validation("SET_" + op + " must have exactly two arguments"));
       }
-      if (v.children[0].kind != ExprKind::kPath || v.children[0].path.size() != action.path.size() ||
-          path(v.children[0].path) != target) {
+      if (v.children[0].kind != ExprKind::kPath ||
+          v.children[0].path.size() != action.path.size() || path(v.children[0].path) != target) {
         return aws::fail(
             validation("The first argument to SET_" + op + " must equal the assignment value"));
       }
       auto operand_value = attribute_value(v.children[1]);
       if (!operand_value) return aws::fail(std::move(operand_value.error()));
       const auto& members = operand_value->as_map();
-      if (members.size() != 1 || (members[0].first != "SS" && members[0].first != "NS" &&
-                                  members[0].first != "BS")) {
+      if (members.size() != 1 ||
+          (members[0].first != "SS" && members[0].first != "NS" && members[0].first != "BS")) {
         return aws::fail(
             validation("The second argument to SET_" + op + " must be a value with type SET"));
       }

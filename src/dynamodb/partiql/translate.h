@@ -39,7 +39,7 @@ class ExpressionWriter {
   // A SELECT list as a ProjectionExpression.
   std::string projection(std::span<const Path> paths);
   std::string path(const Path& path);
-  std::string name(std::string_view attribute);  // "#nK" for the attribute name
+  std::string name(std::string_view attribute);   // "#nK" for the attribute name
   std::string value(aws::Value attribute_value);  // ":vK" for the AttributeValue document
 
   // A literal, collection or parameter as an AttributeValue document. `where` names it in

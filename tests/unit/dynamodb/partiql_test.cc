@@ -57,8 +57,7 @@ TEST(PartiqlParser, ConditionPrecedenceAndOperators) {
   EXPECT_EQ(where("a = 1 OR b = 2 AND NOT c <> 3"), "(OR (= a 1) (AND (= b 2) (NOT (<> c 3))))");
   EXPECT_EQ(where("(a = 1 OR b != 2) AND c >= -4.5e2"),
             "(AND (OR (= a 1) (<> b 2)) (>= c -4.5e2))");
-  EXPECT_EQ(where("a NOT IN [1, 'x'] AND b IN (?, ?)"),
-            "(AND (NOT IN a 1 'x') (IN b ?0 ?1))");
+  EXPECT_EQ(where("a NOT IN [1, 'x'] AND b IN (?, ?)"), "(AND (NOT IN a 1 'x') (IN b ?0 ?1))");
   EXPECT_EQ(where("a IS MISSING AND b IS NOT missing AND c is not null AND d IS STRING"),
             "(AND (AND (AND (IS MISSING a) (IS NOT MISSING b)) (IS NOT NULL c)) (IS STRING d))");
   EXPECT_EQ(where("begins_with(a, 'x') AND CONTAINS(b, 1) AND size(c) > 2"),
@@ -100,7 +99,8 @@ TEST(PartiqlParser, ErrorTexts) {
   EXPECT_EQ(error_of("SELECT * FROM t WHERE pk = 1 foo"),
             kMalformed + "Unexpected token after expression");
   EXPECT_EQ(error_of("SELECT * FROM t WHERE"), kMalformed + "Unexpected term");
-  EXPECT_EQ(error_of("SELECT * FROM t WHERE (a = 1"), kMalformed + "Unexpected token after expression");
+  EXPECT_EQ(error_of("SELECT * FROM t WHERE (a = 1"),
+            kMalformed + "Unexpected token after expression");
   EXPECT_EQ(error_of("SELECT * FROM t WHERE a = 1 OR"),
             kMalformed + "Missing right-hand side expression of infix operator");
   EXPECT_EQ(error_of("SELECT * FROM t WHERE ORDER BY pk"), kMalformed + "Unexpected keyword");
