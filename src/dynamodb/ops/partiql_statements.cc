@@ -143,19 +143,6 @@ void copy_member(const aws::Value& from, aws::Value& to, std::string_view name) 
   if (const aws::Value* v = from.find(name)) to.set(std::string(name), *v);
 }
 
-// ReturnConsumedCapacity; for UPDATE and DELETE (`condition_item`) also
-// ReturnValuesOnConditionCheckFailure, which BatchExecuteStatement accepts and ignores [P,
-// facts §11].
-void set_common(aws::Value& in, const StatementOptions& options, bool condition_item = false) {
-  if (options.return_consumed_capacity) {
-    in.set("ReturnConsumedCapacity", aws::Value(*options.return_consumed_capacity));
-  }
-  if (condition_item && options.return_values_on_condition_check_failure && !options.batch) {
-    in.set("ReturnValuesOnConditionCheckFailure",
-           aws::Value(*options.return_values_on_condition_check_failure));
-  }
-}
-
 // ORDER BY: the keys of the key schema read, with a partition-key condition [P: DynamoDB
 // Local's catalogue for the texts].
 aws::AwsResult<std::optional<bool>> scan_forward(const Statement& st, const KeySchema& schema,
@@ -224,7 +211,9 @@ Output run_select(DynamoDbContext& ctx, const aws::RequestContext& request, cons
     if (!start) return aws::fail(std::move(start.error()));
     in.set("ExclusiveStartKey", std::move(*start));
   }
-  set_common(in, options);
+  if (options.return_consumed_capacity) {
+    in.set("ReturnConsumedCapacity", aws::Value(*options.return_consumed_capacity));
+  }
   auto page = key ? run_query(ctx, request, in, FilterKeys::kAllowed) : scan(ctx, request, in);
   if (!page) return page;
 
@@ -273,22 +262,9 @@ aws::AwsResult<WriteTarget> write_target(DynamoDbContext& ctx, const aws::Reques
   return target;
 }
 
-aws::Value write_output(const aws::Value& result, const StatementOptions& options,
-                        const std::string& table) {
-  aws::Value out = aws::Value::map();
-  if (options.batch) {
-    out.set("TableName", aws::Value(table));
-  } else {
-    aws::Value items = aws::Value::list();
-    if (const aws::Value* attributes = result.find("Attributes")) items.push(*attributes);
-    out.set("Items", std::move(items));
-  }
-  copy_member(result, out, "ConsumedCapacity");
-  return out;
-}
-
-Output run_insert(DynamoDbContext& ctx, const aws::RequestContext& request, const Statement& st,
-                  const StatementOptions& options) {
+aws::AwsResult<WriteRequest> insert_request(DynamoDbContext& ctx,
+                                            const aws::RequestContext& request, const Statement& st,
+                                            const StatementOptions& options) {
   partiql::ExpressionWriter writer(options.parameters);
   // Each attribute's value is "root" in number errors [P, AWS-checked].
   aws::Value item = aws::Value::map();
@@ -303,26 +279,19 @@ Output run_insert(DynamoDbContext& ctx, const aws::RequestContext& request, cons
   }
   auto table = items::item_table(ctx, request, st.table);
   if (!table) return aws::fail(std::move(table.error()));
-  aws::Value in = aws::Value::map();
-  in.set("TableName", aws::Value(st.table));
-  in.set("Item", std::move(item));
-  in.set("ConditionExpression",
-         aws::Value("attribute_not_exists(" + writer.name((*table)->key_schema.hash.name) + ")"));
-  writer.add_to(in);
-  set_common(in, options);
-  auto result = put_item(ctx, request, in);
-  if (!result) {
-    if (result.error().type == error_name(Error::kConditionalCheckFailed)) {
-      // [V: AWS docs, PartiQL insert statements; text V: facts §16]
-      return aws::fail(error(Error::kDuplicateItem, "Duplicate primary key exists in table"));
-    }
-    return result;
-  }
-  return write_output(*result, options, st.table);
+  WriteRequest out{WriteRequest::Kind::kPut, aws::Value::map()};
+  out.input.set("TableName", aws::Value(st.table));
+  out.input.set("Item", std::move(item));
+  out.input.set(
+      "ConditionExpression",
+      aws::Value("attribute_not_exists(" + writer.name((*table)->key_schema.hash.name) + ")"));
+  writer.add_to(out.input);
+  return out;
 }
 
-Output run_update(DynamoDbContext& ctx, const aws::RequestContext& request, const Statement& st,
-                  const StatementOptions& options) {
+aws::AwsResult<WriteRequest> update_request(DynamoDbContext& ctx,
+                                            const aws::RequestContext& request, const Statement& st,
+                                            const StatementOptions& options) {
   partiql::ExpressionWriter writer(options.parameters);
   auto target = write_target(ctx, request, st, writer);
   if (!target) return aws::fail(std::move(target.error()));
@@ -337,23 +306,18 @@ Output run_update(DynamoDbContext& ctx, const aws::RequestContext& request, cons
     if (!rest) return aws::fail(std::move(rest.error()));
     condition += " AND " + *rest;
   }
-  aws::Value in = aws::Value::map();
-  in.set("TableName", aws::Value(st.table));
-  in.set("Key", std::move(target->key));
-  in.set("UpdateExpression", aws::Value(std::move(*update)));
-  in.set("ConditionExpression", aws::Value(std::move(condition)));
-  writer.add_to(in);
-  static constexpr std::string_view kReturnValues[] = {"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW",
-                                                       "UPDATED_NEW"};
-  in.set("ReturnValues", aws::Value(kReturnValues[static_cast<int>(st.returning)]));
-  set_common(in, options, /*condition_item=*/true);
-  auto result = update_item(ctx, request, in);
-  if (!result) return result;
-  return write_output(*result, options, st.table);
+  WriteRequest out{WriteRequest::Kind::kUpdate, aws::Value::map()};
+  out.input.set("TableName", aws::Value(st.table));
+  out.input.set("Key", std::move(target->key));
+  out.input.set("UpdateExpression", aws::Value(std::move(*update)));
+  out.input.set("ConditionExpression", aws::Value(std::move(condition)));
+  writer.add_to(out.input);
+  return out;
 }
 
-Output run_delete(DynamoDbContext& ctx, const aws::RequestContext& request, const Statement& st,
-                  const StatementOptions& options) {
+aws::AwsResult<WriteRequest> delete_request(DynamoDbContext& ctx,
+                                            const aws::RequestContext& request, const Statement& st,
+                                            const StatementOptions& options) {
   if (st.returning != Returning::kNone && st.returning != Returning::kAllOld) {
     static constexpr std::string_view kNames[] = {"", "ALL OLD *", "MODIFIED OLD *", "ALL NEW *",
                                                   "MODIFIED NEW *"};
@@ -365,29 +329,86 @@ Output run_delete(DynamoDbContext& ctx, const aws::RequestContext& request, cons
   partiql::ExpressionWriter writer(options.parameters);
   auto target = write_target(ctx, request, st, writer);
   if (!target) return aws::fail(std::move(target.error()));
-  aws::Value in = aws::Value::map();
-  in.set("TableName", aws::Value(st.table));
-  in.set("Key", std::move(target->key));
+  WriteRequest out{WriteRequest::Kind::kDelete, aws::Value::map()};
+  out.input.set("TableName", aws::Value(st.table));
+  out.input.set("Key", std::move(target->key));
   if (!target->conditions.empty()) {
     // A missing item is deleted "successfully"; an existing one must meet the other terms [V:
     // AWS docs, PartiQL delete statements].
     auto rest = writer.conjunction(target->conditions);
     if (!rest) return aws::fail(std::move(rest.error()));
-    in.set("ConditionExpression",
-           aws::Value("attribute_not_exists(" + writer.name(target->table->key_schema.hash.name) +
-                      ") OR " + *rest));
+    out.input.set("ConditionExpression",
+                  aws::Value("attribute_not_exists(" +
+                             writer.name(target->table->key_schema.hash.name) + ") OR " + *rest));
   }
-  writer.add_to(in);
-  if (st.returning == Returning::kAllOld) in.set("ReturnValues", aws::Value("ALL_OLD"));
-  set_common(in, options, /*condition_item=*/true);
-  auto result = delete_item(ctx, request, in);
-  if (!result) return result;
-  return write_output(*result, options, st.table);
+  writer.add_to(out.input);
+  return out;
+}
+
+// A write statement run as its item operation, with the request's return options.
+Output run_write(DynamoDbContext& ctx, const aws::RequestContext& request, const Statement& st,
+                 const StatementOptions& options) {
+  auto write = write_request(ctx, request, st, options);
+  if (!write) return aws::fail(std::move(write.error()));
+  aws::Value& in = write->input;
+  if (options.return_consumed_capacity) {
+    in.set("ReturnConsumedCapacity", aws::Value(*options.return_consumed_capacity));
+  }
+  if (write->kind != WriteRequest::Kind::kPut) {
+    static constexpr std::string_view kReturnValues[] = {"NONE", "ALL_OLD", "UPDATED_OLD",
+                                                         "ALL_NEW", "UPDATED_NEW"};
+    in.set("ReturnValues", aws::Value(kReturnValues[static_cast<int>(st.returning)]));
+    // BatchExecuteStatement accepts it and ignores it [P, facts §11].
+    if (options.return_values_on_condition_check_failure && !options.batch) {
+      in.set("ReturnValuesOnConditionCheckFailure",
+             aws::Value(*options.return_values_on_condition_check_failure));
+    }
+  }
+  Output result = write->kind == WriteRequest::Kind::kPut      ? put_item(ctx, request, in)
+                  : write->kind == WriteRequest::Kind::kUpdate ? update_item(ctx, request, in)
+                                                               : delete_item(ctx, request, in);
+  if (!result) {
+    if (write->kind == WriteRequest::Kind::kPut &&
+        result.error().type == error_name(Error::kConditionalCheckFailed)) {
+      // [V: AWS docs, PartiQL insert statements; text V: facts §16]
+      return aws::fail(error(Error::kDuplicateItem, "Duplicate primary key exists in table"));
+    }
+    return result;
+  }
+  aws::Value out = aws::Value::map();
+  if (options.batch) {
+    out.set("TableName", aws::Value(st.table));
+  } else {
+    aws::Value items = aws::Value::list();
+    if (const aws::Value* attributes = result->find("Attributes")) items.push(*attributes);
+    out.set("Items", std::move(items));
+  }
+  copy_member(*result, out, "ConsumedCapacity");
+  return out;
 }
 
 }  // namespace
 
 bool is_read(const Statement& statement) { return statement.kind == StatementKind::kSelect; }
+
+aws::AwsResult<WriteRequest> write_request(DynamoDbContext& ctx, const aws::RequestContext& request,
+                                           const Statement& statement,
+                                           const StatementOptions& options) {
+  if (statement.parameter_count != options.parameters.size()) {
+    return aws::fail(partiql::parameter_count_mismatch());
+  }
+  switch (statement.kind) {
+    case StatementKind::kInsert:
+      return insert_request(ctx, request, statement, options);
+    case StatementKind::kUpdate:
+      return update_request(ctx, request, statement, options);
+    case StatementKind::kDelete:
+      return delete_request(ctx, request, statement, options);
+    case StatementKind::kSelect:
+      break;
+  }
+  return aws::fail(validation("Unsupported operation: SELECT is not a write"));  // not reached
+}
 
 Output run_statement(DynamoDbContext& ctx, const aws::RequestContext& request,
                      const Statement& statement, std::string_view text,
@@ -399,11 +420,9 @@ Output run_statement(DynamoDbContext& ctx, const aws::RequestContext& request,
     case StatementKind::kSelect:
       return run_select(ctx, request, statement, text, options);
     case StatementKind::kInsert:
-      return run_insert(ctx, request, statement, options);
     case StatementKind::kUpdate:
-      return run_update(ctx, request, statement, options);
     case StatementKind::kDelete:
-      return run_delete(ctx, request, statement, options);
+      return run_write(ctx, request, statement, options);
   }
   return aws::fail(validation("Statement wasn't well formed, can't be processed: "));
 }

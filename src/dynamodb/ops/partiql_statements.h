@@ -37,6 +37,18 @@ struct StatementOptions {
 
 bool is_read(const partiql::Statement& statement);
 
+// A write statement (INSERT, UPDATE, DELETE) as the item operation that serves it: PutItem,
+// UpdateItem or DeleteItem, its request holding TableName, Item or Key, the expressions and
+// their names and values (the members a TransactWriteItems action has too); without the
+// request-level return options.
+struct WriteRequest {
+  enum class Kind : uint8_t { kPut, kUpdate, kDelete } kind = Kind::kPut;
+  aws::Value input;
+};
+aws::AwsResult<WriteRequest> write_request(DynamoDbContext& ctx, const aws::RequestContext& request,
+                                           const partiql::Statement& statement,
+                                           const StatementOptions& options);
+
 // Runs one parsed statement. `text` is the statement as sent (NextToken is bound to it).
 // ExecuteStatement's output members (Items, NextToken, LastEvaluatedKey, ConsumedCapacity), or,
 // with options.batch, a BatchStatementResponse (TableName, Item) plus ConsumedCapacity.
