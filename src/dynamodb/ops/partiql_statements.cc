@@ -1,5 +1,7 @@
 #include "dynamodb/ops/partiql_statements.h"
 
+#include <span>
+
 #include "dynamodb/errors.h"
 #include "dynamodb/items/item_requests.h"
 #include "dynamodb/operations.h"
@@ -25,13 +27,22 @@ constexpr std::string_view kForeignNextToken = "Given NextToken is invalid for t
 constexpr std::string_view kNextTokenMismatch = "NextToken does not match request";
 constexpr char kSeparator = '\x1f';
 
-// NextToken: sealed (util/sealed_token.h) "partiql", account, region, the CRC-32 of the
-// statement text, then the page's LastEvaluatedKey in the item encoding (last, as it may hold
-// any byte).
+// What a NextToken is bound to: the CRC-32 of the statement text and of its parameters (in the
+// item encoding), so a token is refused with another statement or other parameters.
+std::string request_digest(std::string_view text, std::span<const aws::Value> parameters) {
+  uint32_t crc = crc32(text);
+  aws::Value bound = aws::Value::map();
+  for (size_t i = 0; i < parameters.size(); ++i) bound.set(std::to_string(i), parameters[i]);
+  if (auto item = item_from_wire(bound)) crc = crc32(encode_item(*item), crc);
+  return std::to_string(crc);
+}
+
+// NextToken: sealed (util/sealed_token.h) "partiql", account, region, the request digest, then
+// the page's LastEvaluatedKey in the item encoding (last, as it may hold any byte).
 std::string make_next_token(const DynamoDbContext& ctx, const aws::RequestContext& request,
-                            std::string_view text, const Item& last_key) {
+                            const std::string& digest, const Item& last_key) {
   std::string plain = "partiql";
-  for (const std::string& part : {request.account, request.region, std::to_string(crc32(text))}) {
+  for (const std::string& part : {request.account, request.region, digest}) {
     plain += kSeparator;
     plain += part;
   }
@@ -42,7 +53,7 @@ std::string make_next_token(const DynamoDbContext& ctx, const aws::RequestContex
 
 aws::AwsResult<aws::Value> open_next_token(const DynamoDbContext& ctx,
                                            const aws::RequestContext& request,
-                                           std::string_view text, std::string_view token) {
+                                           const std::string& digest, std::string_view token) {
   auto plain = ctx.sealer.open(token);
   if (!plain) return aws::fail(validation(std::string(kInvalidNextToken)));
   std::vector<std::string_view> parts;
@@ -57,7 +68,7 @@ aws::AwsResult<aws::Value> open_next_token(const DynamoDbContext& ctx,
   if (parts[1] != request.account || parts[2] != request.region) {
     return aws::fail(validation(std::string(kForeignNextToken)));
   }
-  if (parts[3] != std::to_string(crc32(text))) {
+  if (parts[3] != digest) {
     return aws::fail(validation(std::string(kNextTokenMismatch)));
   }
   auto key = decode_item(rest);
@@ -207,7 +218,8 @@ Output run_select(DynamoDbContext& ctx, const aws::RequestContext& request, cons
   if (options.consistent_read) in.set("ConsistentRead", aws::Value(*options.consistent_read));
   if (options.limit) in.set("Limit", aws::Value(*options.limit));
   if (options.next_token) {
-    auto start = open_next_token(ctx, request, text, *options.next_token);
+    auto start = open_next_token(ctx, request, request_digest(text, options.parameters),
+                                 *options.next_token);
     if (!start) return aws::fail(std::move(start.error()));
     in.set("ExclusiveStartKey", std::move(*start));
   }
@@ -227,7 +239,8 @@ Output run_select(DynamoDbContext& ctx, const aws::RequestContext& request, cons
     if (const aws::Value* last = page->find("LastEvaluatedKey")) {
       auto last_key = item_from_wire(*last);
       if (!last_key) return aws::fail(std::move(last_key.error()));
-      out.set("NextToken", aws::Value(make_next_token(ctx, request, text, *last_key)));
+      out.set("NextToken", aws::Value(make_next_token(
+                               ctx, request, request_digest(text, options.parameters), *last_key)));
       out.set("LastEvaluatedKey", *last);
     }
   }

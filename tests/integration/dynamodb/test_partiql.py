@@ -176,6 +176,12 @@ def test_paging_with_limit_and_next_token(dynamodb, composite):
     code, message, _ = error_of(dynamodb.execute_statement,
                                 Statement=f'SELECT pk FROM "{composite}"', NextToken=token)
     assert (code, message) == ("ValidationException", "NextToken does not match request")
+    token = dynamodb.execute_statement(Statement=f'SELECT * FROM "{composite}" WHERE pk = ?',
+                                       Parameters=[{"S": "a"}], Limit=1)["NextToken"]
+    code, message, _ = error_of(dynamodb.execute_statement,
+                                Statement=f'SELECT * FROM "{composite}" WHERE pk = ?',
+                                Parameters=[{"S": "b"}], NextToken=token)
+    assert (code, message) == ("ValidationException", "NextToken does not match request")
     code, message, _ = error_of(dynamodb.execute_statement,
                                 Statement=f'SELECT * FROM "{composite}"', NextToken="AAAA" * 8)
     assert (code, message) == ("ValidationException", "Invalid NextToken")
