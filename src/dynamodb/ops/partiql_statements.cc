@@ -189,7 +189,14 @@ Output run_select(DynamoDbContext& ctx, const aws::RequestContext& request, cons
   if (st.index) {
     in.set("IndexName", aws::Value(*st.index));
     // An unknown index is refused by Query / Scan with their text.
-    if (const SecondaryIndex* index = (*table)->find_index(*st.index)) schema = &index->key_schema;
+    if (const SecondaryIndex* index = (*table)->find_index(*st.index)) {
+      schema = &index->key_schema;
+      if (index->global && options.consistent_read.value_or(false)) {
+        // [P: DynamoDB Local's PartiQL catalogue; Query and Scan word it otherwise]
+        return aws::fail(
+            validation("Strongly consistent read is not supported on Global Secondary Indexes"));
+      }
+    }
   }
   partiql::ExpressionWriter writer(options.parameters);
   std::optional<std::string> key;

@@ -148,6 +148,11 @@ def test_select_from_an_index(dynamodb, composite):
         Statement=f"SELECT * FROM \"{composite}\".\"nope\" WHERE color = 'blue'")
     assert code == "ValidationException"
     assert message == "The table does not have the specified index: nope"
+    code, message, _ = error_of(
+        dynamodb.execute_statement, ConsistentRead=True,
+        Statement=f"SELECT * FROM \"{composite}\".\"by-color\" WHERE color = 'blue'")
+    assert (code, message) == (
+        "ValidationException", "Strongly consistent read is not supported on Global Secondary Indexes")
 
 
 def test_paging_with_limit_and_next_token(dynamodb, composite):
