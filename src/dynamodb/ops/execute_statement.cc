@@ -1,9 +1,8 @@
 // ExecuteStatement: one PartiQL statement (SELECT, INSERT, UPDATE, DELETE), parsed by
 // src/dynamodb/partiql/ and run as the item operation AWS serves it with
-// (ops/partiql_statements.h). Differences from AWS (docs/compatibility.md): a SELECT with
-// `pk IN [...]` or `pk = a OR pk = b` is served as a Scan with a filter (AWS runs one Query per
-// key); a key lookup is served as a Query of one item (the capacity of a missing item may
-// differ from AWS's GetItem charge).
+// (ops/partiql_statements.h). Differences from AWS (docs/compatibility.md): a key lookup is
+// served as a Query of one item (the capacity of a missing item may differ from AWS's GetItem
+// charge); the order of the partitions of `pk IN [...]` without ORDER BY is a guess.
 #include "dynamodb/operations.h"
 #include "dynamodb/ops/partiql_statements.h"
 #include "dynamodb/partiql/parser.h"

@@ -1,5 +1,6 @@
 #include "dynamodb/ops/partiql_statements.h"
 
+#include <algorithm>
 #include <span>
 
 #include "dynamodb/errors.h"
@@ -37,43 +38,60 @@ std::string request_digest(std::string_view text, std::span<const aws::Value> pa
   return std::to_string(crc);
 }
 
-// NextToken: sealed (util/sealed_token.h) "partiql", account, region, the request digest, then
-// the page's LastEvaluatedKey in the item encoding (last, as it may hold any byte).
+// Where a SELECT continues: the partition-key value it was reading (an index into the values a
+// partition-key IN or OR names; 0 for a single value or a scan) and the last key read there
+// (none: start that partition from its beginning).
+struct ReadPosition {
+  size_t partition = 0;
+  std::optional<Item> last_key;
+};
+
+// NextToken: sealed (util/sealed_token.h) "partiql", account, region, the request digest, the
+// partition index, then the last key in the item encoding (last, as it may hold any byte; empty
+// for none).
 std::string make_next_token(const DynamoDbContext& ctx, const aws::RequestContext& request,
-                            const std::string& digest, const Item& last_key) {
+                            const std::string& digest, const ReadPosition& position) {
   std::string plain = "partiql";
-  for (const std::string& part : {request.account, request.region, digest}) {
+  for (const std::string& part :
+       {request.account, request.region, digest, std::to_string(position.partition)}) {
     plain += kSeparator;
     plain += part;
   }
   plain += kSeparator;
-  plain += encode_item(last_key);
+  if (position.last_key) plain += encode_item(*position.last_key);
   return ctx.sealer.seal(plain);
 }
 
-aws::AwsResult<aws::Value> open_next_token(const DynamoDbContext& ctx,
-                                           const aws::RequestContext& request,
-                                           const std::string& digest, std::string_view token) {
+aws::AwsResult<ReadPosition> open_next_token(const DynamoDbContext& ctx,
+                                             const aws::RequestContext& request,
+                                             const std::string& digest, std::string_view token) {
+  const auto invalid = [] { return aws::fail(validation(std::string(kInvalidNextToken))); };
   auto plain = ctx.sealer.open(token);
-  if (!plain) return aws::fail(validation(std::string(kInvalidNextToken)));
+  if (!plain) return invalid();
   std::vector<std::string_view> parts;
   std::string_view rest = *plain;
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 5; ++i) {
     const size_t sep = rest.find(kSeparator);
-    if (sep == std::string_view::npos) return aws::fail(validation(std::string(kInvalidNextToken)));
+    if (sep == std::string_view::npos) return invalid();
     parts.push_back(rest.substr(0, sep));
     rest.remove_prefix(sep + 1);
   }
-  if (parts[0] != "partiql") return aws::fail(validation(std::string(kInvalidNextToken)));
+  if (parts[0] != "partiql") return invalid();
   if (parts[1] != request.account || parts[2] != request.region) {
     return aws::fail(validation(std::string(kForeignNextToken)));
   }
-  if (parts[3] != digest) {
-    return aws::fail(validation(std::string(kNextTokenMismatch)));
+  if (parts[3] != digest) return aws::fail(validation(std::string(kNextTokenMismatch)));
+  ReadPosition position;
+  if (parts[4].empty() || parts[4].size() > 6 ||
+      parts[4].find_first_not_of("0123456789") != std::string_view::npos) {
+    return invalid();
   }
-  auto key = decode_item(rest);
-  if (!key) return aws::fail(validation(std::string(kInvalidNextToken)));
-  return item_to_wire(*key);
+  position.partition = std::stoul(std::string(parts[4]));
+  if (!rest.empty()) {
+    position.last_key = decode_item(rest);
+    if (!position.last_key) return invalid();
+  }
+  return position;
 }
 
 // The wire type letter of an AttributeValue document ("S", "N", "B", ...), or empty.
@@ -82,37 +100,88 @@ std::string_view wire_type(const aws::Value& attribute_value) {
   return attribute_value.as_map()[0].first;
 }
 
-// The key condition of a SELECT served as a Query: `pk = v`, plus the first WHERE term on the
-// sort key that a key condition can express (=, <, <=, >, >=, BETWEEN, begins_with); nullopt
-// when no top-level term is an equality on the partition key with a value of its type (AWS:
-// "an equality or IN condition with a partition key", else a full table scan [V: AWS docs,
-// PartiQL select statements]).
-std::optional<std::string> key_condition(partiql::ExpressionWriter& writer, const Expr& where,
-                                         const KeySchema& schema) {
-  const auto terms = partiql::conjuncts(where);
-  std::optional<std::string> out;
-  for (const Expr* term : terms) {
-    const Expr* v = partiql::equality_on(*term, schema.hash.name);
-    if (!v) continue;
-    auto value = writer.attribute_value(*v);
-    if (!value || wire_type(*value) != std::string(1, schema.hash.type)) continue;
-    out = writer.name(schema.hash.name) + " = " + writer.value(std::move(*value));
-    break;
+// A key value's order-preserving encoding (values/item_codec.h): equal for equal values,
+// numbers by value; ordered as DynamoDB orders keys.
+std::string key_order(const aws::Value& attribute_value) {
+  std::string out;
+  if (auto value = attribute_value_from_wire(attribute_value)) append_key_component(out, *value);
+  return out;
+}
+
+// The partition-key values a SELECT reads as Queries, one each: the value of a top-level
+// `pk = v`, or the values of a top-level `pk IN [...]` or of an OR of `pk = v` terms (AWS: "an
+// equality or IN condition with a partition key" is not a full table scan, and its examples
+// include `pk = 100 or pk = 200` [V: AWS docs, PartiQL select statements]). Values of another
+// type than the key's match nothing and make the read a scan. Empty: a scan.
+std::vector<aws::Value> partition_values(partiql::ExpressionWriter& writer, const Expr& where,
+                                         const KeyAttribute& hash) {
+  const std::string type(1, hash.type);
+  const auto typed = [&](const Expr& e) -> std::optional<aws::Value> {
+    if (!partiql::is_value(e)) return std::nullopt;
+    auto value = writer.attribute_value(e);
+    if (!value || wire_type(*value) != type) return std::nullopt;
+    return std::move(*value);
+  };
+  // The values of an OR tree whose every leaf is `pk = v`; false if a leaf is anything else.
+  const auto or_values = [&](const auto& self, const Expr& e,
+                             std::vector<aws::Value>& out) -> bool {
+    if (e.kind == ExprKind::kOr)
+      return self(self, e.children[0], out) && self(self, e.children[1], out);
+    const Expr* v = partiql::equality_on(e, hash.name);
+    if (!v) return false;
+    auto value = typed(*v);
+    if (!value) return false;
+    out.push_back(std::move(*value));
+    return true;
+  };
+  const auto is_hash = [&](const Expr& e) {
+    return e.kind == ExprKind::kPath && e.path.size() == 1 && !e.path[0].is_index() &&
+           e.path[0].name == hash.name;
+  };
+  for (const Expr* term : partiql::conjuncts(where)) {
+    std::vector<aws::Value> values;
+    if (term->kind == ExprKind::kIn && !term->flag && is_hash(term->children[0])) {
+      bool all = true;
+      for (size_t i = 1; i < term->children.size() && all; ++i) {
+        auto value = typed(term->children[i]);
+        if (value) values.push_back(std::move(*value));
+        all = value.has_value();
+      }
+      if (!all) values.clear();
+    } else if (!or_values(or_values, *term, values)) {
+      values.clear();
+    }
+    if (values.empty()) continue;
+    // Each value read once (numbers by value), in the order written.
+    std::vector<aws::Value> unique;
+    std::vector<std::string> seen;
+    for (aws::Value& v : values) {
+      const std::string key = key_order(v);
+      if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+      seen.push_back(key);
+      unique.push_back(std::move(v));
+    }
+    return unique;
   }
-  if (!out || !schema.range) return out;
-  const std::string& range = schema.range->name;
+  return {};
+}
+
+// The sort-key part of a key condition: the first top-level WHERE term on the sort key that a
+// key condition can express (=, <, <=, >, >=, BETWEEN, begins_with) with values of its type.
+std::optional<std::string> range_condition(partiql::ExpressionWriter& writer, const Expr& where,
+                                           const KeyAttribute& range) {
   const auto is_range = [&](const Expr& e) {
     return e.kind == ExprKind::kPath && e.path.size() == 1 && !e.path[0].is_index() &&
-           e.path[0].name == range;
+           e.path[0].name == range.name;
   };
   // A value of the sort key's type, not yet given a placeholder.
   const auto typed = [&](const Expr& e) -> std::optional<aws::Value> {
     if (!partiql::is_value(e)) return std::nullopt;
     auto value = writer.attribute_value(e);
-    if (!value || wire_type(*value) != std::string(1, schema.range->type)) return std::nullopt;
+    if (!value || wire_type(*value) != std::string(1, range.type)) return std::nullopt;
     return std::move(*value);
   };
-  for (const Expr* term : terms) {
+  for (const Expr* term : partiql::conjuncts(where)) {
     if (term->kind == ExprKind::kCompare &&
         term->comparator != expressions::Comparator::kNotEqual) {
       // Written with the value first (5 < sk), the comparison turns round.
@@ -127,7 +196,7 @@ std::optional<std::string> key_condition(partiql::ExpressionWriter& writer, cons
                                            C::kGreaterOrEqual, C::kLess,     C::kLessOrEqual};
           comparator = kFlipped[static_cast<int>(comparator)];
         }
-        return *out + " AND " + writer.name(range) + " " +
+        return writer.name(range.name) + " " +
                std::string(expressions::comparator_text(comparator)) + " " +
                writer.value(std::move(*v));
       }
@@ -137,17 +206,44 @@ std::optional<std::string> key_condition(partiql::ExpressionWriter& writer, cons
       if (lower && upper) {
         std::string bounds = writer.value(std::move(*lower)) + " AND ";
         bounds += writer.value(std::move(*upper));
-        return *out + " AND " + writer.name(range) + " BETWEEN " + bounds;
+        return writer.name(range.name) + " BETWEEN " + bounds;
       }
     } else if (term->kind == ExprKind::kFunction && term->text == "begins_with" &&
                term->children.size() == 2 && is_range(term->children[0])) {
       if (auto prefix = typed(term->children[1])) {
-        return *out + " AND begins_with(" + writer.name(range) + ", " +
-               writer.value(std::move(*prefix)) + ")";
+        return "begins_with(" + writer.name(range.name) + ", " + writer.value(std::move(*prefix)) +
+               ")";
       }
     }
   }
-  return out;
+  return std::nullopt;
+}
+
+// Adds the CapacityUnits of `page` (and its Table's) to the ConsumedCapacity of `out`.
+void add_capacity(aws::Value& out, const aws::Value& page) {
+  const aws::Value* capacity = page.find("ConsumedCapacity");
+  if (!capacity) return;
+  aws::Value* sum = nullptr;
+  for (auto& [name, value] : out.as_map()) {
+    if (name == "ConsumedCapacity") sum = &value;
+  }
+  if (!sum) {
+    out.set("ConsumedCapacity", *capacity);
+    return;
+  }
+  const auto add = [](aws::Value& into, const aws::Value& from) {
+    for (auto& [name, value] : into.as_map()) {
+      const aws::Value* more = from.find(name);
+      if (name == "CapacityUnits" && more && more->kind() == aws::Value::Kind::kDouble &&
+          value.kind() == aws::Value::Kind::kDouble) {
+        value = aws::Value(value.as_double() + more->as_double());
+      }
+    }
+  };
+  add(*sum, *capacity);
+  for (auto& [name, value] : sum->as_map()) {
+    if (name == "Table" && capacity->find("Table")) add(value, *capacity->find("Table"));
+  }
 }
 
 void copy_member(const aws::Value& from, aws::Value& to, std::string_view name) {
@@ -184,10 +280,7 @@ Output run_select(DynamoDbContext& ctx, const aws::RequestContext& request, cons
   auto table = items::item_table(ctx, request, st.table);
   if (!table) return aws::fail(std::move(table.error()));
   const KeySchema* schema = &(*table)->key_schema;
-  aws::Value in = aws::Value::map();
-  in.set("TableName", aws::Value(st.table));
   if (st.index) {
-    in.set("IndexName", aws::Value(*st.index));
     // An unknown index is refused by Query / Scan with their text.
     if (const SecondaryIndex* index = (*table)->find_index(*st.index)) {
       schema = &index->key_schema;
@@ -198,61 +291,124 @@ Output run_select(DynamoDbContext& ctx, const aws::RequestContext& request, cons
       }
     }
   }
-  partiql::ExpressionWriter writer(options.parameters);
-  std::optional<std::string> key;
-  if (st.where) {
-    if (options.batch) {
-      // Each read of a batch names one item [V: AWS API reference, BatchExecuteStatement].
-      auto keyed = partiql::keyed_where(
-          *st.where, schema->hash.name,
-          schema->range ? std::optional<std::string_view>(schema->range->name) : std::nullopt);
-      if (!keyed) return aws::fail(std::move(keyed.error()));
-    }
-    key = key_condition(writer, *st.where, *schema);
-    auto filter = writer.condition(*st.where);
-    if (!filter) return aws::fail(std::move(filter.error()));
-    in.set("FilterExpression", aws::Value(std::move(*filter)));
-  } else if (options.batch) {
-    return aws::fail(
-        validation("Where clause does not contain a mandatory equality on all key attributes"));
-  }
-  auto forward = scan_forward(st, *schema, key.has_value());
-  if (!forward) return aws::fail(std::move(forward.error()));
-  if (key) in.set("KeyConditionExpression", aws::Value(*key));
-  if (*forward) in.set("ScanIndexForward", aws::Value(**forward));
-  if (!st.select_all) in.set("ProjectionExpression", aws::Value(writer.projection(st.projection)));
-  writer.add_to(in);
-  if (options.consistent_read) in.set("ConsistentRead", aws::Value(*options.consistent_read));
-  if (options.limit) in.set("Limit", aws::Value(*options.limit));
-  if (options.next_token) {
-    auto start = open_next_token(ctx, request, request_digest(text, options.parameters),
-                                 *options.next_token);
-    if (!start) return aws::fail(std::move(start.error()));
-    in.set("ExclusiveStartKey", std::move(*start));
-  }
-  if (options.return_consumed_capacity) {
-    in.set("ReturnConsumedCapacity", aws::Value(*options.return_consumed_capacity));
-  }
-  auto page = key ? run_query(ctx, request, in, FilterKeys::kAllowed) : scan(ctx, request, in);
-  if (!page) return page;
-
-  aws::Value out = aws::Value::map();
-  const aws::Value* found = page->find("Items");
   if (options.batch) {
-    out.set("TableName", aws::Value(st.table));
-    if (found && !found->as_list().empty()) out.set("Item", found->as_list()[0]);
-  } else {
-    out.set("Items", found ? *found : aws::Value::list());
-    if (const aws::Value* last = page->find("LastEvaluatedKey")) {
+    // Each read of a batch names one item [V: AWS API reference, BatchExecuteStatement].
+    if (!st.where) {
+      return aws::fail(
+          validation("Where clause does not contain a mandatory equality on all key attributes"));
+    }
+    auto keyed = partiql::keyed_where(
+        *st.where, schema->hash.name,
+        schema->range ? std::optional<std::string_view>(schema->range->name) : std::nullopt);
+    if (!keyed) return aws::fail(std::move(keyed.error()));
+  }
+  partiql::ExpressionWriter probe(options.parameters);
+  std::vector<aws::Value> partitions =
+      st.where ? partition_values(probe, *st.where, schema->hash) : std::vector<aws::Value>();
+  auto forward = scan_forward(st, *schema, !partitions.empty());
+  if (!forward) return aws::fail(std::move(forward.error()));
+  if (partitions.size() > 1 && !st.order_by.empty()) {
+    // Several partitions in ORDER BY order: the partition key must lead [P: DynamoDB Local's
+    // catalogue for the text; D for the order].
+    if (st.order_by[0].name != schema->hash.name) {
+      return aws::fail(
+          validation("Must have hash key in ORDER BY clause when more than one hash key condition "
+                     "specified in WHERE clause."));
+    }
+    const bool descending = st.order_by[0].descending;
+    std::stable_sort(
+        partitions.begin(), partitions.end(), [&](const aws::Value& a, const aws::Value& b) {
+          return descending ? key_order(b) < key_order(a) : key_order(a) < key_order(b);
+        });
+  }
+  const std::string digest = request_digest(text, options.parameters);
+  ReadPosition position;
+  if (options.next_token) {
+    auto opened = open_next_token(ctx, request, digest, *options.next_token);
+    if (!opened) return aws::fail(std::move(opened.error()));
+    position = std::move(*opened);
+    if (position.partition >= std::max<size_t>(partitions.size(), 1)) {
+      return aws::fail(validation(std::string(kNextTokenMismatch)));
+    }
+  }
+
+  // One Query per partition-key value (or one Scan), from the token's position, until Limit
+  // items are evaluated or a read stops with a LastEvaluatedKey.
+  aws::Value out = aws::Value::map();
+  aws::Value items = aws::Value::list();
+  std::optional<int64_t> left = options.limit;
+  for (size_t partition = position.partition;; ++partition) {
+    partiql::ExpressionWriter writer(options.parameters);
+    aws::Value in = aws::Value::map();
+    in.set("TableName", aws::Value(st.table));
+    if (st.index) in.set("IndexName", aws::Value(*st.index));
+    if (!partitions.empty()) {
+      std::string key =
+          writer.name(schema->hash.name) + " = " + writer.value(partitions[partition]);
+      if (schema->range && st.where) {
+        if (auto range = range_condition(writer, *st.where, *schema->range))
+          key += " AND " + *range;
+      }
+      in.set("KeyConditionExpression", aws::Value(std::move(key)));
+    }
+    if (st.where) {
+      auto filter = writer.condition(*st.where);
+      if (!filter) return aws::fail(std::move(filter.error()));
+      in.set("FilterExpression", aws::Value(std::move(*filter)));
+    }
+    if (*forward) in.set("ScanIndexForward", aws::Value(**forward));
+    if (!st.select_all)
+      in.set("ProjectionExpression", aws::Value(writer.projection(st.projection)));
+    writer.add_to(in);
+    if (options.consistent_read) in.set("ConsistentRead", aws::Value(*options.consistent_read));
+    if (left) in.set("Limit", aws::Value(*left));
+    if (partition == position.partition && position.last_key) {
+      in.set("ExclusiveStartKey", item_to_wire(*position.last_key));
+    }
+    if (options.return_consumed_capacity) {
+      in.set("ReturnConsumedCapacity", aws::Value(*options.return_consumed_capacity));
+    }
+    auto page = partitions.empty() ? scan(ctx, request, in)
+                                   : run_query(ctx, request, in, FilterKeys::kAllowed);
+    if (!page) return page;
+    if (const aws::Value* found = page->find("Items")) {
+      for (const aws::Value& item : found->as_list()) items.push(item);
+    }
+    add_capacity(out, *page);
+    if (left) {
+      const aws::Value* scanned = page->find("ScannedCount");
+      *left -= scanned && scanned->kind() == aws::Value::Kind::kInteger ? scanned->as_int() : 0;
+    }
+    std::optional<ReadPosition> next;
+    const aws::Value* last = page->find("LastEvaluatedKey");
+    if (last) {
       auto last_key = item_from_wire(*last);
       if (!last_key) return aws::fail(std::move(last_key.error()));
-      out.set("NextToken", aws::Value(make_next_token(
-                               ctx, request, request_digest(text, options.parameters), *last_key)));
-      out.set("LastEvaluatedKey", *last);
+      next = ReadPosition{partition, std::move(*last_key)};
+    } else if (partition + 1 < partitions.size() && left && *left <= 0) {
+      next = ReadPosition{partition + 1, std::nullopt};
     }
+    if (next) {
+      if (!options.batch) {
+        out.set("NextToken", aws::Value(make_next_token(ctx, request, digest, *next)));
+        if (last) out.set("LastEvaluatedKey", *last);
+      }
+      break;
+    }
+    if (partition + 1 >= partitions.size()) break;
   }
-  copy_member(*page, out, "ConsumedCapacity");
-  return out;
+
+  aws::Value result = aws::Value::map();
+  if (options.batch) {
+    result.set("TableName", aws::Value(st.table));
+    if (!items.as_list().empty()) result.set("Item", items.as_list()[0]);
+  } else {
+    result.set("Items", std::move(items));
+    copy_member(out, result, "NextToken");
+    copy_member(out, result, "LastEvaluatedKey");
+  }
+  copy_member(out, result, "ConsumedCapacity");
+  return result;
 }
 
 // The Key of the item an UPDATE or DELETE names, and its other WHERE terms.

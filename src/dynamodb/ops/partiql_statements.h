@@ -4,7 +4,8 @@
 // operations, so the one expression evaluator, the one write path (indexes, counters, change
 // capture) and the one read path serve PartiQL too:
 //   SELECT with an equality on the partition key -> Query (the sort-key term, when there is one,
-//     bounds the range; the whole WHERE is the filter); otherwise -> Scan with the WHERE as filter
+//     bounds the range; the whole WHERE is the filter); with `pk IN [...]` or an OR of
+//     `pk = v` -> one Query per value; otherwise -> Scan with the WHERE as filter
 //   INSERT -> PutItem with attribute_not_exists(pk) (DuplicateItemException when it fails)
 //   UPDATE -> UpdateItem of the item the WHERE names, with attribute_exists(pk) AND the other
 //     WHERE terms as condition

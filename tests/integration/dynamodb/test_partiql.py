@@ -110,6 +110,45 @@ def test_select_key_lookup_partition_query_and_scan(dynamodb, composite):
     assert len(everything) == 10
 
 
+def test_select_partition_in_and_or_read_partition_by_partition(dynamodb, composite):
+    """`pk IN [...]` and an OR of `pk = v` are not scans on AWS (its docs): one Query per value,
+    in the order written (or in ORDER BY pk order), paged across partitions."""
+    fill(dynamodb, composite)
+    t = composite
+
+    def pages(statement: str, limit: int, parameters=None) -> list[list[tuple[str, str]]]:
+        out, token = [], None
+        while True:
+            kwargs = {"Statement": statement, "Limit": limit}
+            if parameters:
+                kwargs["Parameters"] = parameters
+            if token:
+                kwargs["NextToken"] = token
+            page = dynamodb.execute_statement(**kwargs)
+            out.append([(i["pk"]["S"], i["sk"]["N"]) for i in page["Items"]])
+            token = page.get("NextToken")
+            if not token:
+                return out
+
+    everything = [("b", str(i)) for i in range(1, 6)] + [("a", str(i)) for i in range(1, 6)]
+    got = pages(f"SELECT pk, sk FROM \"{t}\" WHERE pk IN ['b', 'zz', 'a', 'b']", 4)
+    assert sum(got, []) == everything
+    assert got[0] == everything[:4] and got[1] == everything[4:8]
+    got = pages(f"SELECT pk, sk FROM \"{t}\" WHERE pk = ? OR pk = ?", 5,
+                [{"S": "b"}, {"S": "a"}])
+    assert sum(got, []) == everything and got[0] == everything[:5]
+    got = pages(f"SELECT pk, sk FROM \"{t}\" WHERE (pk = 'b' OR pk = 'a') AND sk > 3 "
+                f"ORDER BY pk, sk DESC", 100)
+    assert sum(got, []) == [("a", "5"), ("a", "4"), ("b", "5"), ("b", "4")]
+    code, message, _ = error_of(
+        dynamodb.execute_statement,
+        Statement=f"SELECT * FROM \"{t}\" WHERE pk IN ['a', 'b'] ORDER BY sk")
+    assert (code, message) == (
+        "ValidationException",
+        "Must have hash key in ORDER BY clause when more than one hash key condition specified "
+        "in WHERE clause.")
+
+
 def test_select_conditions_functions_and_nested_paths(dynamodb, composite):
     fill(dynamodb, composite)
     t = composite
