@@ -108,6 +108,21 @@ std::string key_order(const aws::Value& attribute_value) {
   return out;
 }
 
+// True when `e` is the top-level attribute `name` (a one-step path).
+bool is_attribute(const Expr& e, std::string_view name) {
+  return e.kind == ExprKind::kPath && e.path.size() == 1 && !e.path[0].is_index() &&
+         e.path[0].name == name;
+}
+
+// `e` as an AttributeValue document when it is a literal or parameter of the key type `type`
+// ('S', 'N', 'B'); not yet given a placeholder.
+std::optional<aws::Value> key_typed(partiql::ExpressionWriter& writer, const Expr& e, char type) {
+  if (!partiql::is_value(e)) return std::nullopt;
+  auto value = writer.attribute_value(e);
+  if (!value || wire_type(*value) != std::string_view(&type, 1)) return std::nullopt;
+  return std::move(*value);
+}
+
 // The partition-key values a SELECT reads as Queries, one each: the value of a top-level
 // `pk = v`, or the values of a top-level `pk IN [...]` or of an OR of `pk = v` terms (AWS: "an
 // equality or IN condition with a partition key" is not a full table scan, and its examples
@@ -115,13 +130,7 @@ std::string key_order(const aws::Value& attribute_value) {
 // type than the key's match nothing and make the read a scan. Empty: a scan.
 std::vector<aws::Value> partition_values(partiql::ExpressionWriter& writer, const Expr& where,
                                          const KeyAttribute& hash) {
-  const std::string type(1, hash.type);
-  const auto typed = [&](const Expr& e) -> std::optional<aws::Value> {
-    if (!partiql::is_value(e)) return std::nullopt;
-    auto value = writer.attribute_value(e);
-    if (!value || wire_type(*value) != type) return std::nullopt;
-    return std::move(*value);
-  };
+  const auto typed = [&](const Expr& e) { return key_typed(writer, e, hash.type); };
   // The values of an OR tree whose every leaf is `pk = v`; false if a leaf is anything else.
   const auto or_values = [&](const auto& self, const Expr& e,
                              std::vector<aws::Value>& out) -> bool {
@@ -134,13 +143,9 @@ std::vector<aws::Value> partition_values(partiql::ExpressionWriter& writer, cons
     out.push_back(std::move(*value));
     return true;
   };
-  const auto is_hash = [&](const Expr& e) {
-    return e.kind == ExprKind::kPath && e.path.size() == 1 && !e.path[0].is_index() &&
-           e.path[0].name == hash.name;
-  };
   for (const Expr* term : partiql::conjuncts(where)) {
     std::vector<aws::Value> values;
-    if (term->kind == ExprKind::kIn && !term->flag && is_hash(term->children[0])) {
+    if (term->kind == ExprKind::kIn && !term->flag && is_attribute(term->children[0], hash.name)) {
       bool all = true;
       for (size_t i = 1; i < term->children.size() && all; ++i) {
         auto value = typed(term->children[i]);
@@ -170,17 +175,8 @@ std::vector<aws::Value> partition_values(partiql::ExpressionWriter& writer, cons
 // key condition can express (=, <, <=, >, >=, BETWEEN, begins_with) with values of its type.
 std::optional<std::string> range_condition(partiql::ExpressionWriter& writer, const Expr& where,
                                            const KeyAttribute& range) {
-  const auto is_range = [&](const Expr& e) {
-    return e.kind == ExprKind::kPath && e.path.size() == 1 && !e.path[0].is_index() &&
-           e.path[0].name == range.name;
-  };
-  // A value of the sort key's type, not yet given a placeholder.
-  const auto typed = [&](const Expr& e) -> std::optional<aws::Value> {
-    if (!partiql::is_value(e)) return std::nullopt;
-    auto value = writer.attribute_value(e);
-    if (!value || wire_type(*value) != std::string(1, range.type)) return std::nullopt;
-    return std::move(*value);
-  };
+  const auto is_range = [&](const Expr& e) { return is_attribute(e, range.name); };
+  const auto typed = [&](const Expr& e) { return key_typed(writer, e, range.type); };
   for (const Expr* term : partiql::conjuncts(where)) {
     if (term->kind == ExprKind::kCompare &&
         term->comparator != expressions::Comparator::kNotEqual) {
