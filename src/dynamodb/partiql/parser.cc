@@ -623,14 +623,13 @@ class Parser {
           e.kind = ExprKind::kFunction;
           e.text = std::string(t.text);
           for (char& c : e.text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-          if (!punct(")")) {
-            do {
-              auto argument = disjunction();
-              if (!argument) return argument;
-              e.children.push_back(std::move(*argument));
-            } while (punct(","));
-            if (!punct(")")) return aws::fail(malformed(kLeftover));  // [U]
-          }
+          auto ok = comma_list(")", [&]() -> aws::AwsResult<Ok> {
+            auto argument = disjunction();
+            if (!argument) return aws::fail(std::move(argument.error()));
+            e.children.push_back(std::move(*argument));
+            return Ok{};
+          });
+          if (!ok) return aws::fail(std::move(ok.error()));
           return e;
         }
         auto path = path_term();
@@ -656,42 +655,42 @@ class Parser {
       e.text = "-" + tokens_[pos_ - 1].text;
       return e;
     }
+    const auto element = [&]() -> aws::AwsResult<Ok> {
+      auto value = additive();
+      if (!value) return aws::fail(std::move(value.error()));
+      e.children.push_back(std::move(*value));
+      return Ok{};
+    };
+    aws::AwsResult<Ok> ok = Ok{};
     if (punct("[")) {
       e.kind = ExprKind::kList;
-      if (punct("]")) return e;
-      if (auto ok = elements(e, "]"); !ok) return aws::fail(std::move(ok.error()));
-      return e;
-    }
-    if (punct("<<")) {
+      ok = comma_list("]", element);
+    } else if (punct("<<")) {
       e.kind = ExprKind::kSet;
-      if (punct(">>")) return e;
-      if (auto ok = elements(e, ">>"); !ok) return aws::fail(std::move(ok.error()));
-      return e;
-    }
-    if (punct("{")) {
+      ok = comma_list(">>", element);
+    } else if (punct("{")) {
       e.kind = ExprKind::kMap;
-      if (punct("}")) return e;
-      do {
+      ok = comma_list("}", [&]() -> aws::AwsResult<Ok> {
         const Token& key = peek();
         if (key.kind != Tok::kString) return aws::fail(no_term());  // [U]
         e.keys.push_back(key.text);
         ++pos_;
         if (!punct(":")) return aws::fail(malformed(kLeftover));  // [U]
-        auto value = additive();
-        if (!value) return value;
-        e.children.push_back(std::move(*value));
-      } while (punct(","));
-      if (!punct("}")) return aws::fail(malformed(kLeftover));  // [U]
-      return e;
+        return element();
+      });
+    } else {
+      return aws::fail(no_term());
     }
-    return aws::fail(no_term());
+    if (!ok) return aws::fail(std::move(ok.error()));
+    return e;
   }
 
-  aws::AwsResult<Ok> elements(Expr& e, std::string_view close) {
+  // Items separated by commas up to `close` (nothing at all is allowed): `each` parses one.
+  template <class Each>
+  aws::AwsResult<Ok> comma_list(std::string_view close, Each each) {
+    if (punct(close)) return Ok{};
     do {
-      auto element = additive();
-      if (!element) return aws::fail(std::move(element.error()));
-      e.children.push_back(std::move(*element));
+      if (auto ok = each(); !ok) return ok;
     } while (punct(","));
     if (!punct(close)) return aws::fail(malformed(kLeftover));  // [U]
     return Ok{};
