@@ -18,7 +18,7 @@ struct ErrorRow {
 
 // Names from the pinned model's error shapes (dynamodb-2012-08-10); InternalServerError is
 // the one 500.
-constexpr std::array<ErrorRow, 15> kErrors = {{
+constexpr std::array<ErrorRow, 16> kErrors = {{
     {Error::kValidation, "ValidationException", 400},
     {Error::kResourceNotFound, "ResourceNotFoundException", 400},
     {Error::kResourceInUse, "ResourceInUseException", 400},
@@ -31,6 +31,7 @@ constexpr std::array<ErrorRow, 15> kErrors = {{
     {Error::kIdempotentParameterMismatch, "IdempotentParameterMismatchException", 400},
     {Error::kDuplicateItem, "DuplicateItemException", 400},
     {Error::kTableNotFound, "TableNotFoundException", 400},
+    {Error::kPolicyNotFound, "PolicyNotFoundException", 400},
     {Error::kProvisionedThroughputExceeded, "ProvisionedThroughputExceededException", 400},
     {Error::kRequestLimitExceeded, "RequestLimitExceeded", 400},
     {Error::kInternalServerError, "InternalServerError", 500},

@@ -5,6 +5,7 @@
 
 #include "aws/service.h"
 #include "dynamodb/context.h"
+#include "dynamodb/ttl/sweeper.h"
 
 namespace trib::dynamodb {
 
@@ -27,7 +28,8 @@ class DynamoDbService final : public aws::Service {
   std::string new_request_id() const override { return aws::new_alphanumeric_request_id(); }
   // x-amz-crc32: CRC-32 (IEEE, as zlib) of the body, unsigned decimal; SDKs verify it.
   void finish_response(aws::HttpResponse& response) const override;
-  // Purges tables whose deletion finished (their items with them).
+  // Purges tables whose deletion finished (their items with them), then runs one bounded step
+  // of the Time to Live job (ttl/sweeper.h).
   void run_lifecycle(int64_t now_ms) override;
 
  private:
@@ -36,6 +38,7 @@ class DynamoDbService final : public aws::Service {
   aws::ValidationStyle validation_style_;
   TableCatalog tables_;
   DynamoDbContext context_;
+  ttl::Sweeper ttl_sweeper_{context_};  // lifecycle thread only
 };
 
 }  // namespace trib::dynamodb
