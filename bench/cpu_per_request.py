@@ -16,7 +16,8 @@ machine only the CPU figures are comparable between builds.
                                              update-item scan
 
 Environment: TRIBUTARY_BIN, LOADGEN_BIN, BENCH_KEYS (20000), BENCH_REQUESTS (40000; divided by
-25 for batch-write-item, by 100 for query and scan, so each mode moves about the same items),
+25 for batch-write-item and by 100 for query, so each mode moves about the same items; scan drains
+the table with 4 segments and is reported per item),
 BENCH_CONNECTIONS (16), BENCH_REPEATS (3: the median is printed), BENCH_PERF=1 (record each mode
 with `perf record` into bench/results/perf-MODE.data), BENCH_CALLGRIND=1 (below).
 """
@@ -38,7 +39,7 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 PERF = os.environ.get("BENCH_PERF") == "1"
 SERVER = os.environ.get("BENCH_SERVER", "tributary-rocksdb")
-ITEMS_PER_REQUEST = {"batch-write-item": 25, "query": 100, "scan": 100}
+ITEMS_PER_REQUEST = {"batch-write-item": 25, "query": 100}
 CALLGRIND = os.environ.get("BENCH_CALLGRIND") == "1"
 RESULTS = run_dynamodb.BENCH / "results"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -100,12 +101,17 @@ def main() -> int:
                     subprocess.run(["callgrind_control", "-z", str(pid)], check=True,
                                    stdout=subprocess.DEVNULL)
                 before = cpu_seconds(pid)
-                result = server.load(mode, CONNECTIONS, total_requests=requests)
+                if mode == "scan":  # a drain of the table, 4 segments
+                    result = server.load(mode, 4, drain=True)
+                else:
+                    result = server.load(mode, CONNECTIONS, total_requests=requests)
                 after = cpu_seconds(pid)
                 if perf is not None:
                     perf.send_signal(2)
                     perf.wait()
                 done = result["requests"] or 1
+                if mode == "scan":  # per item, not per page
+                    done = result["records"] or 1
                 samples.append((after - before) / done * 1e6)
                 if CALLGRIND:
                     instructions.append(callgrind_instructions(pid, mode) / done / 1000)
@@ -113,13 +119,14 @@ def main() -> int:
                 if result.get("errors"):
                     print(f"{mode}: {result['errors']} errors", file=sys.stderr)
             cpu = statistics.median(samples)
-            line = (f"{mode}: {cpu:.1f} us server CPU per request"
+            unit = "item" if mode == "scan" else "request"
+            line = (f"{mode}: {cpu:.2f} us server CPU per {unit}"
                     f" (runs {', '.join(f'{s:.1f}' for s in samples)})")
             if per_item > 1:
                 line += f", {cpu / per_item:.2f} us per item"
             if instructions:
                 kinstr = statistics.median(instructions)
-                line += f"; {kinstr:.1f}k instructions per request (callgrind)"
+                line += f"; {kinstr:.2f}k instructions per {unit} (callgrind)"
                 if per_item > 1:
                     line += f" ({kinstr / per_item:.2f}k per item)"
             line += f"; {statistics.median(rates):.0f} req/s wall clock"
