@@ -5,7 +5,9 @@ Starts Tributary (RocksDB engine unless BENCH_SERVER=tributary-memory), creates 
 of run_dynamodb.py, fills it (BENCH_KEYS items in partitions of 100), then for each mode sends a
 fixed number of requests with loadgen and reads the server's user+system CPU time from
 /proc/PID/stat before and after. Prints, per mode, microseconds of server CPU per request (and
-per item for the multi-item modes). With BENCH_CALLGRIND=1 the server runs under
+per item for the multi-item modes). Before each run it waits until the server is idle, so
+flushes and compactions started by an earlier run are not charged to the next; those a run
+starts itself are charged to it (they are part of what a write costs). With BENCH_CALLGRIND=1 the server runs under
 `valgrind --tool=callgrind` and the instructions it executed per request are printed too
 (deterministic, so the steadiest A/B figure on a busy machine; hardware counters are not
 available in this VM); the dumps stay in bench/results/callgrind.PID.out.N for
@@ -49,6 +51,17 @@ def cpu_seconds(pid: int) -> float:
     with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+
+def wait_until_idle(pid: int, limit_s: float = 120.0) -> None:
+    """Waits until the server has used almost no CPU for a second (flushes and compactions
+    started by an earlier mode done), so their work is not charged to the next mode."""
+    deadline = time.time() + limit_s
+    while time.time() < deadline:
+        before = cpu_seconds(pid)
+        time.sleep(1.0)
+        if cpu_seconds(pid) - before < 0.03:
+            return
 
 
 def callgrind_instructions(pid: int, mode: str) -> int:
@@ -97,6 +110,7 @@ def main() -> int:
                         ["perf", "record", "-q", "-p", str(pid), "-o",
                          str(RESULTS / f"perf-{mode}.data")],
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                wait_until_idle(pid)
                 if CALLGRIND:
                     subprocess.run(["callgrind_control", "-z", str(pid)], check=True,
                                    stdout=subprocess.DEVNULL)
