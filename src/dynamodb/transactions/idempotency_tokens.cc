@@ -76,6 +76,9 @@ void canonical(const aws::Value& value, std::string& out) {
       }
       break;
     }
+    case aws::Value::Kind::kFragment:  // output-only (items written straight to JSON)
+      canonical(value.as_fragment().to_value(), out);
+      break;
   }
 }
 
