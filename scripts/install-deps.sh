@@ -34,8 +34,11 @@ build_packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev librocksdb-dev libsimdjson-dev libfmt-dev libspdlog-dev
   libcli11-dev libssl-dev libnghttp2-dev libjemalloc-dev libgtest-dev libcbor-dev
+  libyaml-cpp-dev
 )
-test_packages=(python3-pytest python3-cbor2 curl nghttp2-client)
+# python3-prometheus-client parses /metrics in the tests; chromium is the browser the console's
+# test drives through puppeteer-core (which never downloads a browser of its own).
+test_packages=(python3-pytest python3-cbor2 curl nghttp2-client python3-prometheus-client chromium)
 
 run_as_root() {
   if [[ "$(id -u)" -eq 0 ]]; then

@@ -47,6 +47,10 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
                      ->envname("TRIBUTARY_NO_TLS");
   no_tls->excludes(tls_cert);
   no_tls->excludes(tls_key);
+  app.add_option("--init", config->init_file,
+                 "YAML or JSON file of streams and tables to create at start-up when missing")
+      ->envname("TRIBUTARY_INIT")
+      ->check(CLI::ExistingFile);
   app.add_flag(
          "--sync-writes", config->kinesis.sync_writes,
          "Durable mode: fsync every acknowledged write (survives power loss, not just a crash)")

@@ -27,7 +27,9 @@ struct Config {
   // --in-memory).
   std::string tls_cert;
   std::string tls_key;
-  bool no_tls = false;  // serve /_tributary/clock so tests can move time forward
+  bool no_tls = false;
+  // Streams and tables to create at start-up when missing (server/init_file.h); empty: none.
+  std::string init_file;
   kinesis::KinesisOptions kinesis;
   dynamodb::DynamoDbOptions dynamodb;
 };

@@ -44,6 +44,10 @@ int main(int argc, char** argv) {
   // Wake the signal thread if the server stopped for another reason.
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
+  if (const std::string failure = server.failure(); !failure.empty()) {
+    spdlog::error("{}", failure);
+    return 1;
+  }
   spdlog::info("stopped");
   return 0;
 }
