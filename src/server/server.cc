@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "aws/pipeline.h"
+#include "console/console.h"
 #include "dynamodb/service.h"
 #include "kinesis/service.h"
 #include "net/http_server.h"
@@ -129,6 +130,7 @@ struct Server::Impl {
   Metrics metrics;
   std::unique_ptr<Health> health;
   LocalRoutes routes;  // Tributary's own GET routes on the port, before the AWS pipeline
+  std::unique_ptr<console::Console> console;
   std::unique_ptr<net::HttpServer> http;
   std::atomic<bool> stopped{false};
   std::optional<InitPlan> init_plan;
@@ -147,6 +149,14 @@ struct Server::Impl {
                     config.account, config.region, std::move(service_names)});
     routes.add("GET", "/_tributary/health",
                [this](const aws::HttpRequest&, std::string_view) { return health->respond(); });
+    console = std::make_unique<console::Console>(
+        *kinesis, clock, console::ConsoleOptions{config.account, config.region});
+    const auto serve_console = [this](const aws::HttpRequest& request, std::string_view path) {
+      return console->serve(request, path);
+    };
+    routes.add("GET", "/", serve_console);
+    routes.add("GET", "/_tributary/console", serve_console);
+    routes.add_prefix("GET", std::string(console::Console::kPrefix), serve_console);
     routes.add("GET", "/metrics", [this](const aws::HttpRequest&, std::string_view) {
       return text_response(200, "text/plain; version=0.0.4; charset=utf-8", metrics.render());
     });
@@ -372,6 +382,7 @@ void Server::stop() {
   // Services end their long-lived responses first, cleanly, while their connections still
   // exist: a delivery thread must not write to a connection the HTTP server is tearing down.
   for (auto& service : impl_->services) service->stop();
+  if (impl_->console) impl_->console->stop();
   if (impl_->http) impl_->http->stop();
 }
 
