@@ -303,7 +303,12 @@ function liveTail(streamName, shards) {
   let source = null;
   let count = 0;
 
-  const show = (record) => {
+  let shown = [];  // the records on screen, oldest first (drawn again when the format changes)
+  const show = (record, redraw = false) => {
+    if (!redraw) {
+      shown.push(record);
+      if (shown.length > 500) shown.shift();
+    }
     if (filter.value && !record.PartitionKey.includes(filter.value)) return;
     if (count === 0) list.replaceChildren();
     count += 1;
@@ -326,8 +331,16 @@ function liveTail(streamName, shards) {
     while (list.childElementCount > 500) list.lastElementChild.remove();
   };
 
+  const redraw = () => {
+    count = 0;
+    list.replaceChildren(h('p', { class: 'empty' }, 'Waiting for records…'));
+    shown.forEach((record) => show(record, true));
+  };
+  format.addEventListener('change', redraw);
+  filter.addEventListener('input', redraw);
   const connect = () => {
     source?.close();
+    shown = [];
     count = 0;
     list.replaceChildren(h('p', { class: 'empty' }, 'Waiting for records…'));
     const params = new URLSearchParams({ stream: streamName, region, from: fromSelect.value });
