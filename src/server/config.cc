@@ -26,6 +26,10 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
   app.add_option("--log-level", config->log_level, "trace, debug, info, warn, error or off")
       ->envname("TRIBUTARY_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--log-format", config->log_format,
+                 "text, or json (one JSON object a line; request logs at debug level)")
+      ->envname("TRIBUTARY_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}));
   app.add_option("--threads", config->threads, "I/O threads (0: one per core)")
       ->envname("TRIBUTARY_THREADS")
       ->check(CLI::Range(0, 256));

@@ -19,6 +19,7 @@ struct Config {
   std::string region = "us-east-1";
   std::string account = "000000000000";
   std::string log_level = "info";
+  std::string log_format = "text";  // or "json": one JSON object a line
   int threads = 0;  // 0: one per core
   uint64_t max_request_bytes = 14 * 1024 * 1024;
   bool test_clock = false;

@@ -20,6 +20,7 @@
 #include "server/health.h"
 #include "server/init_file.h"
 #include "server/local_routes.h"
+#include "server/logging.h"
 #include "server/metrics.h"
 #include "storage/engine.h"
 #include "storage/keys.h"
@@ -323,8 +324,10 @@ bool Server::start(std::string* error) {
   impl_->pipeline =
       std::make_unique<aws::Pipeline>(aws::PipelineOptions{c.account, c.region}, impl_->clock);
   if (!impl_->add_services(error)) return false;
+  // Every answered request: counted for /metrics, logged at debug level.
   impl_->pipeline->set_observer([metrics = &impl_->metrics](const aws::RequestOutcome& outcome) {
     metrics->observe(outcome);
+    log_request(outcome);
   });
   impl_->add_routes();
   impl_->add_metric_collectors();
