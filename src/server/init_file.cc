@@ -70,6 +70,18 @@ class Reader {
     return value.as_int();
   }
 
+  // An entry's kind, line, name (the member `name_member`, required), account and region.
+  InitEntry start_entry(const YAML::Node& entry, InitEntry::Kind kind,
+                        const std::string& name_member, const std::string& what) const {
+    InitEntry out;
+    out.kind = kind;
+    out.where = where(entry);
+    if (!entry[name_member]) fail(entry, what + " needs a \"" + name_member + "\"");
+    out.name = string_member(entry[name_member], name_member);
+    read_location(entry, out);
+    return out;
+  }
+
   void read_location(const YAML::Node& entry, InitEntry& out) const {
     if (auto region = entry["region"]) out.region = string_member(region, "region");
     if (auto account = entry["account"]) {
@@ -93,12 +105,7 @@ class Reader {
                                "tags, region, account)");
       }
     }
-    InitEntry out;
-    out.kind = InitEntry::Kind::kStream;
-    out.where = where(entry);
-    if (!entry["name"]) fail(entry, "a stream needs a \"name\"");
-    out.name = string_member(entry["name"], "name");
-    read_location(entry, out);
+    InitEntry out = start_entry(entry, InitEntry::Kind::kStream, "name", "a stream");
     aws::Value create = aws::Value::map();
     create.set("StreamName", out.name);
     std::string mode = "PROVISIONED";
@@ -140,12 +147,7 @@ class Reader {
 
   InitEntry read_table(const YAML::Node& entry) const {
     if (!entry.IsMap()) fail(entry, "a table must be a map of CreateTable members");
-    InitEntry out;
-    out.kind = InitEntry::Kind::kTable;
-    out.where = where(entry);
-    if (!entry["TableName"]) fail(entry, "a table needs a \"TableName\"");
-    out.name = string_member(entry["TableName"], "TableName");
-    read_location(entry, out);
+    InitEntry out = start_entry(entry, InitEntry::Kind::kTable, "TableName", "a table");
     aws::Value create = aws::Value::map();
     for (const auto& member : entry) {
       const std::string key = member.first.Scalar();

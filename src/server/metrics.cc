@@ -94,30 +94,33 @@ std::string Metrics::service_label(std::string_view target_prefix) {
   return out;
 }
 
-Metrics::Counter& Metrics::counter(std::string_view service, std::string_view operation, int status,
-                                   std::string_view error_type) {
-  const auto key = std::make_tuple(std::string(service), std::string(operation), status,
-                                   std::string(error_type));
+namespace {
+
+// The entry for `key`, added on first use: a shared lock when it exists, which is almost always.
+template <typename Map, typename Key>
+auto& find_or_add(std::shared_mutex& mutex, Map& map, const Key& key) {
   {
-    std::shared_lock lock(mutex_);
-    if (auto it = counters_.find(key); it != counters_.end()) return *it->second;
+    std::shared_lock lock(mutex);
+    if (auto it = map.find(key); it != map.end()) return *it->second;
   }
-  std::unique_lock lock(mutex_);
-  auto& slot = counters_[key];
-  if (!slot) slot = std::make_unique<Counter>();
+  std::unique_lock lock(mutex);
+  auto& slot = map[key];
+  if (!slot) slot = std::make_unique<typename Map::mapped_type::element_type>();
   return *slot;
 }
 
+}  // namespace
+
+Metrics::Counter& Metrics::counter(std::string_view service, std::string_view operation, int status,
+                                   std::string_view error_type) {
+  return find_or_add(mutex_, counters_,
+                     std::make_tuple(std::string(service), std::string(operation), status,
+                                     std::string(error_type)));
+}
+
 Metrics::Histogram& Metrics::histogram(std::string_view service, std::string_view operation) {
-  const auto key = std::make_pair(std::string(service), std::string(operation));
-  {
-    std::shared_lock lock(mutex_);
-    if (auto it = histograms_.find(key); it != histograms_.end()) return *it->second;
-  }
-  std::unique_lock lock(mutex_);
-  auto& slot = histograms_[key];
-  if (!slot) slot = std::make_unique<Histogram>();
-  return *slot;
+  return find_or_add(mutex_, histograms_,
+                     std::make_pair(std::string(service), std::string(operation)));
 }
 
 void Metrics::observe(const aws::RequestOutcome& outcome) {

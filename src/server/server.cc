@@ -183,6 +183,11 @@ struct Server::Impl {
                  {{"engine", engine->name()}, {"keyspace", storage::keyspace_name(keyspace)}},
                  static_cast<double>(engine->approximate_size(keyspace)));
       }
+      for (const auto& statistic : engine->statistics()) {
+        const std::string name = "tributary_storage_" + statistic.name;
+        w.family(name, statistic.type, statistic.help);
+        w.sample(name, {}, statistic.value);
+      }
       w.family("tributary_kinesis_subscriptions", "gauge",
                "Open SubscribeToShard subscriptions (enhanced fan-out)");
       w.sample("tributary_kinesis_subscriptions", {},
@@ -261,16 +266,14 @@ struct Server::Impl {
 
   // Opens each service's stored state and adds it to the port.
   bool add_services(std::string* error) {
-    auto kinesis =
-        std::make_unique<kinesis::KinesisService>(*engine, config.kinesis, *sealer);
+    auto kinesis = std::make_unique<kinesis::KinesisService>(*engine, config.kinesis, *sealer);
     if (auto status = kinesis->load(); !status.is_ok()) {
       *error = "cannot load streams: " + status.message;
       return false;
     }
     this->kinesis = kinesis.get();
     services.push_back(std::move(kinesis));
-    auto dynamodb =
-        std::make_unique<dynamodb::DynamoDbService>(*engine, config.dynamodb, *sealer);
+    auto dynamodb = std::make_unique<dynamodb::DynamoDbService>(*engine, config.dynamodb, *sealer);
     if (auto status = dynamodb->load(); !status.is_ok()) {
       *error = "cannot load tables: " + status.message;
       return false;

@@ -144,3 +144,22 @@ def test_metrics_count_a_known_workload_exactly(start_server):
     enhanced = families["tributary_kinesis_enhanced_shard_metric"].samples
     assert {s.labels["metric"] for s in enhanced} == {"IncomingRecords", "OutgoingBytes"}
     assert sum(s.value for s in enhanced if s.labels["metric"] == "IncomingRecords") == 5
+
+
+def test_rocksdb_compaction_and_stall_figures(start_server, tmp_path):
+    server = start_server(data_dir=tmp_path / "data")
+    families = scrape(server)
+    for name in ("tributary_storage_rocksdb_running_compactions",
+                 "tributary_storage_rocksdb_compaction_pending",
+                 "tributary_storage_rocksdb_pending_compaction_bytes",
+                 "tributary_storage_rocksdb_write_stopped",
+                 "tributary_storage_rocksdb_delayed_write_rate_bytes"):
+        assert families[name].type == "gauge", name
+        assert families[name].samples[0].value >= 0
+    # Counters (the parser names the family without _total).
+    assert families["tributary_storage_rocksdb_write_stops"].samples[0].value == 0
+    assert families["tributary_storage_rocksdb_write_slowdowns"].samples[0].value == 0
+    assert sample_value(families, "tributary_storage_bytes", "tributary_storage_bytes",
+                        engine="rocksdb", keyspace="meta") > 0
+    memory = scrape(start_server(in_memory=True))
+    assert not [name for name in memory if name.startswith("tributary_storage_rocksdb")]
