@@ -1,7 +1,7 @@
 // The web console: static files embedded at build time (src/console/web/, tools/
 // embed_files.cmake) and the live tail of a Kinesis stream as Server-Sent Events.
 //
-//   GET /                                 the console's page
+//   GET /                                 the console's page (for a browser: see server.cc)
 //   GET /_tributary/console/              the same page
 //   GET /_tributary/console/<file>        its scripts and styles
 //   GET /_tributary/console/api/tail?stream=NAME[&shard=ID][&from=LATEST|TRIM_HORIZON|

@@ -3,11 +3,16 @@
 namespace trib::server {
 
 void LocalRoutes::add(std::string method, std::string path, Handler handler) {
-  routes_.push_back({std::move(method), std::move(path), false, std::move(handler)});
+  routes_.push_back({std::move(method), std::move(path), false, std::move(handler), {}});
 }
 
 void LocalRoutes::add_prefix(std::string method, std::string prefix, Handler handler) {
-  routes_.push_back({std::move(method), std::move(prefix), true, std::move(handler)});
+  routes_.push_back({std::move(method), std::move(prefix), true, std::move(handler), {}});
+}
+
+void LocalRoutes::add_when(std::string method, std::string path, Condition when, Handler handler) {
+  routes_.push_back(
+      {std::move(method), std::move(path), false, std::move(handler), std::move(when)});
 }
 
 std::string_view LocalRoutes::path_of(const aws::HttpRequest& request) {
@@ -19,7 +24,7 @@ std::optional<aws::HttpResponse> LocalRoutes::handle(const aws::HttpRequest& req
   for (const Route& route : routes_) {
     if (!route.method.empty() && route.method != request.method) continue;
     const bool matches = route.prefix ? path.starts_with(route.path) : path == route.path;
-    if (matches) return route.handler(request, path);
+    if (matches && (!route.when || route.when(request))) return route.handler(request, path);
   }
   return std::nullopt;
 }

@@ -22,6 +22,9 @@ class LocalRoutes {
   void add(std::string method, std::string path, Handler handler);
   // Every path that starts with `prefix`.
   void add_prefix(std::string method, std::string prefix, Handler handler);
+  // Exact path, only for requests `when` accepts (others go on to the next route or to AWS).
+  using Condition = std::function<bool(const aws::HttpRequest&)>;
+  void add_when(std::string method, std::string path, Condition when, Handler handler);
   // The response of the first matching route, or nullopt (the request is for AWS).
   std::optional<aws::HttpResponse> handle(const aws::HttpRequest& request) const;
 
@@ -33,6 +36,7 @@ class LocalRoutes {
     std::string path;
     bool prefix = false;
     Handler handler;
+    Condition when;  // empty: always
   };
   std::vector<Route> routes_;
 };

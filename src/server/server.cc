@@ -155,7 +155,16 @@ struct Server::Impl {
     const auto serve_console = [this](const aws::HttpRequest& request, std::string_view path) {
       return console->serve(request, path);
     };
-    routes.add("GET", "/", serve_console);
+    // GET / is the console only for a browser (it asks for HTML and names no AWS target or
+    // credentials); an SDK-like GET / keeps AWS's 403 AccessDeniedException.
+    routes.add_when(
+        "GET", "/",
+        [](const aws::HttpRequest& request) {
+          const std::string* accept = request.header("accept");
+          return accept && accept->find("text/html") != std::string::npos &&
+                 !request.header("x-amz-target") && !request.header("authorization");
+        },
+        serve_console);
     routes.add("GET", "/_tributary/console", serve_console);
     routes.add_prefix("GET", std::string(console::Console::kPrefix), serve_console);
     routes.add("GET", "/metrics", [this](const aws::HttpRequest&, std::string_view) {

@@ -32,10 +32,17 @@ def chromium_path() -> str:
 
 def test_console_pages_and_static_files(start_server):
     server = start_server(in_memory=True)
-    page = raw_request(server, method="GET", path="/", sign=False)
+    page = raw_request(server, method="GET", path="/", sign=False,
+                       headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert page.status == 200, page.describe()
     assert page.headers["content-type"] == "text/html; charset=utf-8"
     assert b"/_tributary/console/app.js" in page.body
+    # Not a browser (no HTML asked for, or an AWS target): AWS's answer to a GET.
+    for headers in ({}, {"Accept": "text/html", "X-Amz-Target": "Kinesis_20131202.ListStreams"}):
+        refused = raw_request(server, method="GET", path="/", sign=False, headers=headers)
+        assert refused.status == 403 and b"AccessDeniedException" in refused.body, headers
+    console = raw_request(server, method="GET", path="/_tributary/console/", sign=False)
+    assert console.status == 200 and console.body == page.body
     script = raw_request(server, method="GET", path="/_tributary/console/app.js", sign=False)
     assert script.status == 200 and script.headers["content-type"].startswith("text/javascript")
     missing = raw_request(server, method="GET", path="/_tributary/console/nope.js", sign=False)
