@@ -376,9 +376,19 @@ aws::AwsResult<AttributeValue> attribute_value_from_wire(const aws::Value& value
   return convert<false>(value, level);
 }
 
-aws::AwsResult<Item> item_from_wire(const aws::Value& map) { return convert_item<false>(map); }
+// An item made by item_to_wire (a response's Item or LastEvaluatedKey read back by an operation
+// built on another, e.g. PartiQL on Query) is a Fragment: read it through its Value form.
+aws::AwsResult<Item> item_from_wire(const aws::Value& map) {
+  if (map.kind() == aws::Value::Kind::kFragment)
+    return convert_item<true>(map.as_fragment().to_value());
+  return convert_item<false>(map);
+}
 
-aws::AwsResult<Item> item_from_wire(aws::Value&& map) { return convert_item<true>(map); }
+aws::AwsResult<Item> item_from_wire(aws::Value&& map) {
+  if (map.kind() == aws::Value::Kind::kFragment)
+    return convert_item<true>(map.as_fragment().to_value());
+  return convert_item<true>(map);
+}
 
 namespace {
 
