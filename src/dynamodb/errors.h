@@ -25,6 +25,8 @@ enum class Error : uint8_t {
   kTableNotFound,
   kProvisionedThroughputExceeded,
   kRequestLimitExceeded,
+  kExpiredIterator,     // DynamoDB Streams
+  kTrimmedDataAccess,   // DynamoDB Streams
   kInternalServerError,  // HTTP 500
 };
 

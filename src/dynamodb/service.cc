@@ -32,6 +32,11 @@ DynamoDbService::DynamoDbService(storage::Engine& engine, DynamoDbOptions option
 
 storage::Status DynamoDbService::load() { return tables_.load(); }
 
+void DynamoDbService::add_change_capture(items::ChangeCapture* consumer) {
+  change_capture_.add(consumer);
+  context_.change_capture = &change_capture_;
+}
+
 bool DynamoDbService::implements(std::string_view operation) const {
   return operation_table().count(operation) > 0;
 }

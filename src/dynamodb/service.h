@@ -5,6 +5,7 @@
 
 #include "aws/service.h"
 #include "dynamodb/context.h"
+#include "dynamodb/items/change_capture.h"
 
 namespace trib::dynamodb {
 
@@ -13,6 +14,9 @@ class DynamoDbService final : public aws::Service {
   DynamoDbService(storage::Engine& engine, DynamoDbOptions options, const TokenSealer& sealer);
   storage::Status load();
   TableCatalog& tables() { return tables_; }
+  // Adds a consumer of the item write path's change-capture hook (DynamoDB Streams, the Kinesis
+  // destination); before the service serves requests.
+  void add_change_capture(items::ChangeCapture* consumer);
 
   std::string_view target_prefix() const override { return "DynamoDB_20120810"; }
   std::string_view json_content_type() const override { return "application/x-amz-json-1.0"; }
@@ -35,6 +39,7 @@ class DynamoDbService final : public aws::Service {
   DynamoDbOptions options_;
   aws::ValidationStyle validation_style_;
   TableCatalog tables_;
+  items::ChangeCaptureList change_capture_;
   DynamoDbContext context_;
 };
 

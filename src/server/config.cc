@@ -118,6 +118,11 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
                  "DynamoDB tables allowed per account and region")
       ->envname("TRIBUTARY_TABLE_LIMIT")
       ->check(CLI::PositiveNumber);
+  app.add_option("--stream-shard-rollover-ms", config->dynamodb_streams.rollover_ms,
+                 "How long a DynamoDB stream shard stays open before it rolls over to a child "
+                 "(AWS: about 4 hours)")
+      ->envname("TRIBUTARY_STREAM_SHARD_ROLLOVER_MS")
+      ->check(CLI::Range(int64_t{1000}, int64_t{1} << 50));
   std::string validation_messages = "current";
   app.add_option("--validation-messages", validation_messages,
                  "DynamoDB validation wording: current (AWS's 2026 form) or legacy")

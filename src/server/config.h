@@ -7,6 +7,7 @@
 #include <string>
 
 #include "dynamodb/context.h"
+#include "dynamodb_streams/table_streams.h"
 #include "kinesis/context.h"
 
 namespace trib::server {
@@ -30,6 +31,7 @@ struct Config {
   bool no_tls = false;  // serve /_tributary/clock so tests can move time forward
   kinesis::KinesisOptions kinesis;
   dynamodb::DynamoDbOptions dynamodb;
+  dynamodb_streams::StreamsOptions dynamodb_streams;
 };
 
 // Parses argv (and the environment). Returns the exit code to use when the program should

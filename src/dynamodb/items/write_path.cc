@@ -37,10 +37,18 @@ aws::AwsResult<WriteOutcome> WritePath::write(const Table& table, const Item& ke
   const uint64_t hash = partition_key_hash(*find_attribute(key, table.key_schema.hash.name));
   const std::string stripe_key = counter_stripe_key(table.id, counter_stripe(hash));
 
+  // The consumers' own lock names (a stream partition's sequence counter); none for a table
+  // without a stream, so such writes lock what they always did.
+  std::vector<std::string> capture_keys;
+  if (change_capture) change_capture->lock_keys(table, hash, capture_keys);
+  std::vector<storage::LockKey> locks{{storage::Keyspace::kItems, item_key},
+                                      {storage::Keyspace::kItems, stripe_key}};
+  for (const std::string& name : capture_keys) locks.push_back({storage::Keyspace::kItems, name});
+
   WriteOutcome outcome;
   std::optional<aws::AwsError> failure;
   const storage::Status status = engine.transact(
-      {{storage::Keyspace::kItems, item_key}, {storage::Keyspace::kItems, stripe_key}},
+      locks,
       [&](storage::Transaction& txn) -> storage::Status {
         // Rebuilt on every run (an optimistic engine may run the body again).
         outcome = WriteOutcome{};
@@ -137,7 +145,7 @@ aws::AwsResult<WriteOutcome> WritePath::write(const Table& table, const Item& ke
         }
         if (change_capture) {
           return change_capture->capture(
-              ItemChange{table, old_image, new_image, now_ms, outcome.kind, origin}, batch);
+              ItemChange{table, old_image, new_image, now_ms, outcome.kind, origin, hash}, txn);
         }
         return storage::Status::ok();
       },

@@ -65,7 +65,7 @@ struct WriteOutcome {
 struct WritePath {
   storage::Engine& engine;
   bool sync_writes = false;
-  ChangeCapture* change_capture = nullptr;  // none yet
+  ChangeCapture* change_capture = nullptr;  // a ChangeCaptureList (streams, destination)
 
   // Writes the item whose key attributes are `key` (checked against the schema by the
   // caller) in `table`. Errors: the step's, or InternalServerError when storage fails.

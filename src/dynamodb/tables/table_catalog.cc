@@ -104,14 +104,18 @@ aws::AwsResult<TableCatalog::TablePtr> TableCatalog::create(Table prototype, int
   batch.put(storage::Keyspace::kMeta, counter_key(),
             storage::KeyBuilder().u64(next_table_id_).take());
   batch.put(storage::Keyspace::kMeta, table_storage_key(prototype.key), encode_table(prototype));
+  if (observer_) observer_->stage(nullptr, prototype, now_ms, batch);
   if (auto status = engine_.write(batch); !status.is_ok()) {
     spdlog::error("could not persist table {}: {}", prototype.key.name, status.message);
     --next_table_id_;
     return aws::fail(error(Error::kInternalServerError, "Internal server error"));
   }
   auto published = std::make_shared<const Table>(std::move(prototype));
-  std::unique_lock lock(map_mutex_);
-  tables_[published->key] = published;
+  {
+    std::unique_lock lock(map_mutex_);
+    tables_[published->key] = published;
+  }
+  if (observer_) observer_->published(nullptr, *published, now_ms);
   return published;
 }
 
@@ -125,13 +129,17 @@ aws::AwsResult<TableCatalog::TablePtr> TableCatalog::update(const TableKey& key,
   if (!mutated) return aws::fail(std::move(mutated.error()));
   storage::WriteBatch batch;
   batch.put(storage::Keyspace::kMeta, table_storage_key(copy.key), encode_table(copy));
+  if (observer_) observer_->stage(current.get(), copy, now_ms, batch);
   if (auto status = engine_.write(batch); !status.is_ok()) {
     spdlog::error("could not persist table {}: {}", key.name, status.message);
     return aws::fail(error(Error::kInternalServerError, "Internal server error"));
   }
   auto published = std::make_shared<const Table>(std::move(copy));
-  std::unique_lock lock(map_mutex_);
-  tables_[key] = published;
+  {
+    std::unique_lock lock(map_mutex_);
+    tables_[key] = published;
+  }
+  if (observer_) observer_->published(current.get(), *published, now_ms);
   return published;
 }
 
