@@ -16,7 +16,8 @@
 // is a hash of (table incarnation, label, chain, epoch): a made-up id is refused.
 //
 // Sequence numbers: 21 decimal digits "<p + 1><e, 8 digits><n, 12 digits>" ([V] 21 to 40
-// digits, §7), n counting the shard's records from 0. Strictly increasing within a shard,
+// digits, §7), n counting the shard's records from 1; n = 0 is the shard's
+// StartingSequenceNumber (and EndingSequenceNumber of a shard closed without records). Strictly increasing within a shard,
 // children above parents; decodable to the shard, so a number of another shard is detected.
 #pragma once
 

@@ -244,10 +244,10 @@ storage::Status TableStreams::capture(const dynamodb::items::ItemChange& change,
     return storage::Status::ok();  // disabled (sealed) before this write committed
   }
   if (!state || state->label_ms < stream.key.label_ms) {
-    state = ChainState{stream.key.label_ms, epoch_now, 0, false};
+    state = ChainState{stream.key.label_ms, epoch_now, 1, false};
   } else if (epoch_now > state->epoch) {
     state->epoch = epoch_now;
-    state->next_n = 0;
+    state->next_n = 1;
   }
   if (state->next_n >= kMaxRecordsPerShard) {
     return storage::Status::invalid_argument("stream shard is full");
@@ -334,13 +334,13 @@ storage::Status TableStreams::seal_chain(const StreamInfo& stream, ShardPos shar
     }
     if (state && state->label_ms > stream.key.label_ms) return storage::Status::ok();
     if (!state || state->label_ms < stream.key.label_ms) {
-      state = ChainState{stream.key.label_ms, disable ? shard.epoch : shard.epoch + 1, 0, disable};
+      state = ChainState{stream.key.label_ms, disable ? shard.epoch : shard.epoch + 1, 1, disable};
     } else if (disable) {
       if (state->closed) return storage::Status::ok();
       state->closed = true;
     } else if (state->epoch <= shard.epoch) {
       state->epoch = shard.epoch + 1;
-      state->next_n = 0;
+      state->next_n = 1;
     } else {
       return storage::Status::ok();
     }
