@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "aws/stored_document.h"
+#include "dynamodb/values/item_codec.h"
 #include "storage/keys.h"
 
 namespace trib::dynamodb_streams {
@@ -225,7 +226,11 @@ storage::Status TableStreams::capture(const dynamodb::items::ItemChange& change,
   StreamInfo local;
   if (!found) local = info_for(table);  // enabled but not published yet
   const StreamInfo& stream = found ? *found : local;
-  const uint32_t partition = stream.partition_of(change.partition_hash);
+  const dynamodb::Item& image = change.new_image ? *change.new_image : *change.old_image;
+  const dynamodb::AttributeValue* hash_key =
+      dynamodb::find_attribute(image, table.key_schema.hash.name);
+  if (!hash_key) return storage::Status::invalid_argument("an item without its partition key");
+  const uint32_t partition = stream.partition_of(dynamodb::partition_key_hash(*hash_key));
   const std::string state_key = chain_state_key(table.id, partition);
 
   std::string stored;

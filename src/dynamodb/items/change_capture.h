@@ -35,7 +35,6 @@ struct ItemChange {
   int64_t time_ms;        // the request's time (the one clock)
   ChangeKind kind;
   WriteOrigin origin = WriteOrigin::kRequest;
-  uint64_t partition_hash = 0;  // partition_key_hash of the item's partition key
 };
 
 class ChangeCapture {
@@ -44,7 +43,9 @@ class ChangeCapture {
   // Adds the change's records to `batch` (the item's own batch). A non-ok status aborts the
   // write (nothing is committed). May be called again for the same write if an optimistic
   // engine retries the transaction; it must then produce the same records.
-  // Reads it needs (its own counters) go through `txn`, under the keys lock_keys named.
+  // Reads it needs (its own counters) go through `txn`, under the keys lock_keys named: every
+  // caller (the single-item write path, a multi-item transaction path) must have locked
+  // lock_keys(table, partition_key_hash(item's partition key)) in the same Engine::transact.
   virtual storage::Status capture(const ItemChange& change, storage::Transaction& txn) = 0;
   // Names (in the items keyspace) the write must lock besides the item's own key, for a write
   // to `table` of an item whose partition key hashes to `partition_hash`. None by default.

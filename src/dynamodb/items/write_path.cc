@@ -145,7 +145,7 @@ aws::AwsResult<WriteOutcome> WritePath::write(const Table& table, const Item& ke
         }
         if (change_capture) {
           return change_capture->capture(
-              ItemChange{table, old_image, new_image, now_ms, outcome.kind, origin, hash}, txn);
+              ItemChange{table, old_image, new_image, now_ms, outcome.kind, origin}, txn);
         }
         return storage::Status::ok();
       },

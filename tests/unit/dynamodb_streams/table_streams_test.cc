@@ -112,6 +112,16 @@ TEST(DynamoDbStreams, RecordCodecAndSizeBytes) {
   EXPECT_EQ(wire.find("dynamodb")->find("ApproximateCreationDateTime")->as_int(), 1571849734);
   EXPECT_EQ(wire.find("eventID")->as_string().size(), 32u);
   EXPECT_FALSE(wire.find("userIdentity"));
+  // [V] facts §12: a TTL delete is the service's.
+  r.origin = dynamodb::items::WriteOrigin::kTimeToLive;
+  r.kind = ChangeKind::kRemove;
+  const aws::Value ttl = record_to_wire(sample_stream(), {0, 0}, r, "us-west-1", "seed");
+  ASSERT_TRUE(ttl.find("userIdentity"));
+  EXPECT_EQ(*ttl.find("userIdentity")->string_member("Type"), "Service");
+  EXPECT_EQ(*ttl.find("userIdentity")->string_member("PrincipalId"), "dynamodb.amazonaws.com");
+  EXPECT_EQ(ttl.find("userIdentity")->as_map().size(), 2u);
+  EXPECT_EQ(ttl.find("eventName")->as_string(), "REMOVE");
+  EXPECT_EQ(ttl.as_map().back().first, "userIdentity");
 }
 
 dynamodb::Table stream_table() {
