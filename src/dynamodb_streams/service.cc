@@ -2,7 +2,6 @@
 
 #include "dynamodb/errors.h"
 #include "dynamodb_streams/operations.h"
-#include "util/crc32.h"
 
 namespace trib::dynamodb_streams {
 
@@ -26,12 +25,5 @@ aws::AwsResult<aws::Value> DynamoDbStreamsService::invoke(const model::Operation
   return it->second(context_, request, input);
 }
 
-std::string DynamoDbStreamsService::error_type(const aws::AwsError& error) const {
-  return dynamodb::framework_error_type(error);
-}
-
-void DynamoDbStreamsService::finish_response(aws::HttpResponse& response) const {
-  response.set_header("x-amz-crc32", std::to_string(crc32(response.body)));
-}
 
 }  // namespace trib::dynamodb_streams

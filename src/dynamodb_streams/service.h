@@ -5,27 +5,23 @@
 // them.
 #pragma once
 
-#include "aws/service.h"
+#include "dynamodb/front_end.h"
 #include "dynamodb_streams/context.h"
 
 namespace trib::dynamodb_streams {
 
-class DynamoDbStreamsService final : public aws::Service {
+class DynamoDbStreamsService final : public dynamodb::DynamoDbFrontEnd {
  public:
   DynamoDbStreamsService(TableStreams& streams, const TokenSealer& sealer,
                          aws::ValidationStyle::Wording wording);
 
   std::string_view target_prefix() const override { return "DynamoDBStreams_20120810"; }
-  std::string_view json_content_type() const override { return "application/x-amz-json-1.0"; }
   const model::ServiceModel& model() const override { return model_; }
   bool implements(std::string_view operation) const override;
   aws::AwsResult<aws::Value> invoke(const model::Operation& operation,
                                     const aws::RequestContext& request,
                                     const aws::Value& input) override;
   const aws::ValidationStyle* validation_style() const override { return &validation_style_; }
-  std::string error_type(const aws::AwsError& error) const override;
-  std::string new_request_id() const override { return aws::new_alphanumeric_request_id(); }
-  void finish_response(aws::HttpResponse& response) const override;
   // Trims records past retention and purges streams 24 h after their disable.
   void run_lifecycle(int64_t now_ms) override { streams_.run_lifecycle(now_ms); }
 

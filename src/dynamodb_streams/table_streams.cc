@@ -81,6 +81,18 @@ std::optional<ChainState> decode_state(std::string_view bytes) {
   return s;
 }
 
+// The chain's state as committed (nullopt: never written), read under its lock.
+storage::Status read_state(storage::Transaction& txn, const std::string& state_key,
+                           std::optional<ChainState>* state) {
+  std::string stored;
+  storage::Status read = txn.get(storage::Keyspace::kItems, state_key, &stored);
+  if (read.is_not_found()) return storage::Status::ok();
+  if (!read.is_ok()) return read;
+  *state = decode_state(stored);
+  if (!*state) return storage::Status::corruption("undecodable stream chain state " + state_key);
+  return storage::Status::ok();
+}
+
 aws::Value key_attribute_doc(const dynamodb::KeyAttribute& a) {
   aws::Value v = aws::Value::map();
   v.set("name", a.name);
@@ -232,15 +244,8 @@ storage::Status TableStreams::capture(const dynamodb::items::ItemChange& change,
   if (!hash_key) return storage::Status::invalid_argument("an item without its partition key");
   const uint32_t partition = stream.partition_of(dynamodb::partition_key_hash(*hash_key));
   const std::string state_key = chain_state_key(table.id, partition);
-
-  std::string stored;
-  storage::Status read = txn.get(storage::Keyspace::kItems, state_key, &stored);
-  if (!read.is_ok() && !read.is_not_found()) return read;
   std::optional<ChainState> state;
-  if (read.is_ok()) {
-    state = decode_state(stored);
-    if (!state) return storage::Status::corruption("undecodable stream chain state " + state_key);
-  }
+  if (auto status = read_state(txn, state_key, &state); !status.is_ok()) return status;
   const uint32_t epoch_now = stream.epoch_at(partition, change.time_ms);
   if (state && state->label_ms > stream.key.label_ms) {
     return storage::Status::ok();  // a later stream replaced this one: this write is after it
@@ -329,14 +334,8 @@ storage::Status TableStreams::seal_chain(const StreamInfo& stream, ShardPos shar
   const std::string state_key = chain_state_key(stream.table_id, shard.partition);
   const storage::LockKey lock{storage::Keyspace::kItems, state_key};
   return engine_.transact({lock}, [&](storage::Transaction& txn) -> storage::Status {
-    std::string stored;
-    storage::Status read = txn.get(storage::Keyspace::kItems, state_key, &stored);
-    if (!read.is_ok() && !read.is_not_found()) return read;
     std::optional<ChainState> state;
-    if (read.is_ok()) {
-      state = decode_state(stored);
-      if (!state) return storage::Status::corruption("undecodable stream chain state");
-    }
+    if (auto status = read_state(txn, state_key, &state); !status.is_ok()) return status;
     if (state && state->label_ms > stream.key.label_ms) return storage::Status::ok();
     if (!state || state->label_ms < stream.key.label_ms) {
       state = ChainState{stream.key.label_ms, disable ? shard.epoch : shard.epoch + 1, 1, disable};

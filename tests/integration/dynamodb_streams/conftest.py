@@ -21,6 +21,16 @@ def streams(server):
 
 
 @pytest.fixture
+def clocked_dynamodb(clocked_streams_server):
+    return dynamodb_client(clocked_streams_server)
+
+
+@pytest.fixture
+def clocked_streams(clocked_streams_server):
+    return streams_client(clocked_streams_server)
+
+
+@pytest.fixture
 def raw_streams(server):
     """Without botocore's parameter validation, so bad input reaches the server."""
     return streams_client(server, validate=False)

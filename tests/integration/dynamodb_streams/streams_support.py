@@ -21,11 +21,14 @@ def streams_client(server: Any, *, access_key: Optional[str] = DEFAULT_ACCESS_KE
                       validate=validate)
 
 
-def all_shards(streams, arn: str) -> list[dict]:
+def all_shards(streams, arn: str, limit: Optional[int] = None) -> list[dict]:
+    """Every shard DescribeStream lists, following LastEvaluatedShardId (pages of `limit`)."""
     shards: list[dict] = []
     start = None
     while True:
-        kwargs = {"StreamArn": arn}
+        kwargs: dict[str, Any] = {"StreamArn": arn}
+        if limit:
+            kwargs["Limit"] = limit
         if start:
             kwargs["ExclusiveStartShardId"] = start
         description = streams.describe_stream(**kwargs)["StreamDescription"]

@@ -356,17 +356,11 @@ def test_describe_stream_paging(dynamodb, streams):
     _, created = stream_table(dynamodb, "KEYS_ONLY")
     arn = created["LatestStreamArn"]
     every = all_shards(streams, arn)
-    paged, start = [], None
-    while True:
-        kwargs = {"StreamArn": arn, "Limit": 1}
-        if start:
-            kwargs["ExclusiveStartShardId"] = start
-        description = streams.describe_stream(**kwargs)["StreamDescription"]
-        paged += description["Shards"]
-        start = description.get("LastEvaluatedShardId")
-        if not start:
-            break
+    paged = all_shards(streams, arn, limit=1)
     assert paged == every
+    first_page = streams.describe_stream(StreamArn=arn, Limit=1)["StreamDescription"]
+    assert len(first_page["Shards"]) == 1
+    assert first_page["LastEvaluatedShardId"] == first_page["Shards"][0]["ShardId"]
     last = every[-1]["ShardId"]
     assert streams.describe_stream(StreamArn=arn, ExclusiveStartShardId=last)[
         "StreamDescription"]["Shards"] == []

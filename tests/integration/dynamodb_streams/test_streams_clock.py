@@ -14,20 +14,20 @@ import pytest
 from support import advance_test_clock, error_code, error_message, poll_until, unique_name
 from dynamodb.dynamodb_support import dynamodb_client, hash_table_arguments, wait_for_table
 
-from .streams_support import all_shards, read_shard, read_stream, streams_client
+from .streams_support import all_shards, read_shard, read_stream
 
 HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS
 
 
 @pytest.fixture
-def ddb(clocked_streams_server):
-    return dynamodb_client(clocked_streams_server)
+def ddb(clocked_dynamodb):
+    return clocked_dynamodb
 
 
 @pytest.fixture
-def streams(clocked_streams_server):
-    return streams_client(clocked_streams_server)
+def streams(clocked_streams):
+    return clocked_streams
 
 
 def stream_table(ddb, view_type="NEW_AND_OLD_IMAGES"):
