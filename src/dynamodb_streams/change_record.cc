@@ -42,8 +42,12 @@ bool get_image(storage::KeyReader& in, std::optional<dynamodb::Item>& image) {
   return true;
 }
 
-bool shows_new(std::string_view view) { return view == "NEW_IMAGE" || view == "NEW_AND_OLD_IMAGES"; }
-bool shows_old(std::string_view view) { return view == "OLD_IMAGE" || view == "NEW_AND_OLD_IMAGES"; }
+bool shows_new(std::string_view view) {
+  return view == "NEW_IMAGE" || view == "NEW_AND_OLD_IMAGES";
+}
+bool shows_old(std::string_view view) {
+  return view == "OLD_IMAGE" || view == "NEW_AND_OLD_IMAGES";
+}
 
 std::string_view event_name(ChangeKind kind) {
   switch (kind) {

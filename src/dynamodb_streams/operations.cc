@@ -13,9 +13,9 @@ const std::map<std::string_view, OperationHandler>& operation_table() {
 }
 
 aws::AwsError stream_not_found(std::string_view arn) {
-  return dynamodb::error(dynamodb::Error::kResourceNotFound,
-                         "Requested resource not found: Stream: " + std::string(arn) +
-                             " not found");
+  return dynamodb::error(
+      dynamodb::Error::kResourceNotFound,
+      "Requested resource not found: Stream: " + std::string(arn) + " not found");
 }
 
 aws::AwsError trimmed_data() {

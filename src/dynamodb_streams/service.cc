@@ -25,5 +25,4 @@ aws::AwsResult<aws::Value> DynamoDbStreamsService::invoke(const model::Operation
   return it->second(context_, request, input);
 }
 
-
 }  // namespace trib::dynamodb_streams

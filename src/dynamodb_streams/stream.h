@@ -17,8 +17,9 @@
 //
 // Sequence numbers: 21 decimal digits "<p + 1><e, 8 digits><n, 12 digits>" ([V] 21 to 40
 // digits, §7), n counting the shard's records from 1; n = 0 is the shard's
-// StartingSequenceNumber (and EndingSequenceNumber of a shard closed without records). Strictly increasing within a shard,
-// children above parents; decodable to the shard, so a number of another shard is detected.
+// StartingSequenceNumber (and EndingSequenceNumber of a shard closed without records). Strictly
+// increasing within a shard, children above parents; decodable to the shard, so a number of another
+// shard is detected.
 #pragma once
 
 #include <compare>
@@ -33,11 +34,11 @@
 
 namespace trib::dynamodb_streams {
 
-inline constexpr int64_t kRetentionMs = 24LL * 3600 * 1000;          // [V] §2
-inline constexpr int64_t kIteratorLifetimeMs = 15LL * 60 * 1000;      // [V] §8
-inline constexpr int64_t kDefaultRolloverMs = 4LL * 3600 * 1000;      // [D] §4
-inline constexpr int64_t kMinRolloverMs = 1000;                       // keeps chains apart
-inline constexpr uint32_t kDefaultPartitions = 4;                     // [P] §4
+inline constexpr int64_t kRetentionMs = 24LL * 3600 * 1000;            // [V] §2
+inline constexpr int64_t kIteratorLifetimeMs = 15LL * 60 * 1000;       // [V] §8
+inline constexpr int64_t kDefaultRolloverMs = 4LL * 3600 * 1000;       // [D] §4
+inline constexpr int64_t kMinRolloverMs = 1000;                        // keeps chains apart
+inline constexpr uint32_t kDefaultPartitions = 4;                      // [P] §4
 inline constexpr uint64_t kMaxRecordsPerShard = 1'000'000'000'000ULL;  // 12 digits of n
 
 struct StreamKey {

@@ -15,9 +15,9 @@ namespace {
 
 using dynamodb::items::ChangeKind;
 
-constexpr uint8_t kStreamKeyTag = 'D';   // meta: stream documents
-constexpr uint8_t kRecordKeyTag = 'D';   // records: stream records
-constexpr uint8_t kMarkerKeyTag = 'd';   // records: trim markers
+constexpr uint8_t kStreamKeyTag = 'D';             // meta: stream documents
+constexpr uint8_t kRecordKeyTag = 'D';             // records: stream records
+constexpr uint8_t kMarkerKeyTag = 'd';             // records: trim markers
 constexpr uint32_t kChainStateIndex = 0xfffffffe;  // items: below the counters' ffffffff
 constexpr uint8_t kDocumentVersion = 1;
 constexpr uint8_t kStateVersion = 1;

@@ -6,11 +6,10 @@
 // [P, AWS-checked] §5), LastEvaluatedShardId when more remain. ShardFilter CHILD_SHARDS lists
 // the children of one shard (§5). Status: ENABLED or DISABLED (a stream is usable at once; AWS's
 // brief ENABLING is not shown).
-#include "dynamodb_streams/operations.h"
-
 #include <algorithm>
 
 #include "dynamodb/errors.h"
+#include "dynamodb_streams/operations.h"
 
 namespace trib::dynamodb_streams::ops {
 
@@ -45,16 +44,18 @@ Output describe_stream(StreamsContext& ctx, const aws::RequestContext& request,
     const std::string* type = filter->string_member("Type");
     const std::string* shard_id = filter->string_member("ShardId");
     // [P, AWS-checked] §5: a missing Type or ShardId is a ValidationException; texts [U].
-    if (!type) return aws::fail(invalid_member(ctx, "ShardFilter.Type", nullptr, "Member must not be null"));
+    if (!type)
+      return aws::fail(invalid_member(ctx, "ShardFilter.Type", nullptr, "Member must not be null"));
     if (!shard_id) {
-      return aws::fail(invalid_member(ctx, "ShardFilter.ShardId", nullptr, "Member must not be null"));
+      return aws::fail(
+          invalid_member(ctx, "ShardFilter.ShardId", nullptr, "Member must not be null"));
     }
     parent_filter = stream.parse_shard_id(*shard_id);
     if (!parent_filter) {
       if (shard_id->rfind("shardId-", 0) != 0) {
         aws::Value value{*shard_id};
-        return aws::fail(invalid_member(ctx, "ShardFilter.ShardId", &value,
-                                        "Member must be a valid shard id"));
+        return aws::fail(
+            invalid_member(ctx, "ShardFilter.ShardId", &value, "Member must be a valid shard id"));
       }
       parent_filter = ShardPos{UINT32_MAX, UINT32_MAX};  // well formed, not ours: no children
     }
@@ -101,14 +102,15 @@ Output describe_stream(StreamsContext& ctx, const aws::RequestContext& request,
     range.set("StartingSequenceNumber", starting);
     if (stream.shard_closed(shard, now)) {
       if (auto status = ctx.streams.ensure_sealed(stream, shard, now); !status.is_ok()) {
-        return aws::fail(dynamodb::error(dynamodb::Error::kInternalServerError,
-                                         "Internal server error"));
+        return aws::fail(
+            dynamodb::error(dynamodb::Error::kInternalServerError, "Internal server error"));
       }
       auto last = ctx.streams.last_position(stream, shard);
       range.set("EndingSequenceNumber", last ? format_sequence_number(shard, *last) : starting);
     }
     entry.set("SequenceNumberRange", std::move(range));
-    if (shard.epoch > 0) entry.set("ParentShardId", stream.shard_id({shard.partition, shard.epoch - 1}));
+    if (shard.epoch > 0)
+      entry.set("ParentShardId", stream.shard_id({shard.partition, shard.epoch - 1}));
     list.push(std::move(entry));
   }
 

@@ -41,7 +41,8 @@ Output get_records(StreamsContext& ctx, const aws::RequestContext& request, cons
   if (auto status = ctx.streams.read(*stream, iterator->shard, iterator->n, limit,
                                      kMaxResponseBytes, now, &page);
       !status.is_ok()) {
-    return aws::fail(dynamodb::error(dynamodb::Error::kInternalServerError, "Internal server error"));
+    return aws::fail(
+        dynamodb::error(dynamodb::Error::kInternalServerError, "Internal server error"));
   }
   aws::Value records = aws::Value::list();
   for (size_t i = 0; i < page.records.size(); ++i) {

@@ -31,9 +31,8 @@ Output get_shard_iterator(StreamsContext& ctx, const aws::RequestContext& reques
   auto shard = stream.parse_shard_id(shard_id);
   if (!shard || shard->epoch > stream.last_epoch(shard->partition, now)) {
     return aws::fail(dynamodb::error(  // text [U], worded as the stream's ([V] §5)
-        dynamodb::Error::kResourceNotFound,
-        "Requested resource not found: Shard: " + shard_id + " in Stream: " + stream.arn() +
-            " not found"));
+        dynamodb::Error::kResourceNotFound, "Requested resource not found: Shard: " + shard_id +
+                                                " in Stream: " + stream.arn() + " not found"));
   }
   if (!stream.shard_visible(*shard, now)) return aws::fail(trimmed_data());
 

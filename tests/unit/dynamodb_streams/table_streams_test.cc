@@ -1,5 +1,7 @@
 // DynamoDB Streams: identifiers and sequence numbers (dynamodb_streams/stream.h), the record
 // format, and the ordering guarantee of records written by concurrent item writes.
+#include "dynamodb_streams/table_streams.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -8,7 +10,6 @@
 
 #include "dynamodb/items/write_path.h"
 #include "dynamodb_streams/change_record.h"
-#include "dynamodb_streams/table_streams.h"
 #include "storage/engine.h"
 
 namespace trib::dynamodb_streams {
@@ -176,8 +177,8 @@ TEST(DynamoDbStreams, ConcurrentWritersNeverExposeAGap) {
     writers.emplace_back([&, w] {
       for (int i = 0; i < kWritesEach; ++i) {
         Item key;
-        dynamodb::put_attribute(key, "pk",
-                                AttributeValue::string(std::to_string(w) + "-" + std::to_string(i)));
+        dynamodb::put_attribute(
+            key, "pk", AttributeValue::string(std::to_string(w) + "-" + std::to_string(i)));
         auto outcome = path.write(
             table, key,
             [&](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
