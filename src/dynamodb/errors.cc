@@ -16,8 +16,8 @@ struct ErrorRow {
   int http_status;
 };
 
-// Names from the pinned models' error shapes (dynamodb-2012-08-10, dynamodbstreams-2012-08-10); InternalServerError is
-// the one 500.
+// Names from the pinned models' error shapes (dynamodb-2012-08-10, dynamodbstreams-2012-08-10);
+// InternalServerError is the one 500.
 constexpr std::array<ErrorRow, 17> kErrors = {{
     {Error::kValidation, "ValidationException", 400},
     {Error::kResourceNotFound, "ResourceNotFoundException", 400},

@@ -3,8 +3,8 @@
 // (com.amazonaws.dynamodb.v20120810#, com.amazon.coral.validate#, com.amazon.coral.service#).
 #pragma once
 
-#include "dynamodb/front_end.h"
 #include "dynamodb/context.h"
+#include "dynamodb/front_end.h"
 #include "dynamodb/items/change_capture.h"
 
 namespace trib::dynamodb {

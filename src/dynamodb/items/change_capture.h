@@ -67,7 +67,8 @@ class ChangeCaptureList final : public ChangeCapture {
   }
   void lock_keys(const Table& table, uint64_t partition_hash,
                  std::vector<std::string>& keys) const override {
-    for (const ChangeCapture* consumer : consumers_) consumer->lock_keys(table, partition_hash, keys);
+    for (const ChangeCapture* consumer : consumers_)
+      consumer->lock_keys(table, partition_hash, keys);
   }
 
  private:

@@ -217,7 +217,7 @@ struct RecordingCapture : ChangeCapture {
   storage::Status capture(const ItemChange& change, storage::Transaction& txn) override {
     kinds.push_back(change.kind);
     txn.batch().put(storage::Keyspace::kItems, "~capture" + std::to_string(kinds.size()),
-              change.new_image ? encode_item(*change.new_image) : "");
+                    change.new_image ? encode_item(*change.new_image) : "");
     return storage::Status::ok();
   }
 };
