@@ -24,6 +24,9 @@ struct DynamoDbOptions {
   int64_t update_table_ms = 500;  // UPDATING after UpdateTable
   int64_t create_index_ms = 500;  // a new global index stays CREATING (Backfilling)
   int64_t table_limit = 2500;     // tables per account and region (AWS's 2023 default quota)
+  // Bytes an item collection of a table with a local index may hold (facts §13: 10 GB); a
+  // test flag, so tests can reach the limit with little data.
+  uint64_t item_collection_limit_bytes = 10ULL << 30;
   // Which wording of validation messages to use (facts/dynamodb.md §20).
   aws::ValidationStyle::Wording validation_wording = aws::ValidationStyle::Wording::kCurrent;
   bool sync_writes = false;  // fsync every acknowledged write (durable mode)

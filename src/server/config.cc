@@ -123,6 +123,12 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
                  "(AWS: about 4 hours)")
       ->envname("TRIBUTARY_STREAM_SHARD_ROLLOVER_MS")
       ->check(CLI::Range(int64_t{1000}, int64_t{1} << 50));
+  app.add_option("--item-collection-limit-bytes", config->dynamodb.item_collection_limit_bytes,
+                 "Tests only: bytes an item collection of a DynamoDB table with a local index may "
+                 "hold (AWS: 10 GB)")
+      ->envname("TRIBUTARY_ITEM_COLLECTION_LIMIT_BYTES")
+      ->check(CLI::PositiveNumber)
+      ->group("");  // hidden
   std::string validation_messages = "current";
   app.add_option("--validation-messages", validation_messages,
                  "DynamoDB validation wording: current (AWS's 2026 form) or legacy")

@@ -1,6 +1,7 @@
 #include "dynamodb/items/counters.h"
 
 #include "dynamodb/items/item_keys.h"
+#include "dynamodb/values/item_codec.h"
 #include "storage/keys.h"
 
 namespace trib::dynamodb::items {
@@ -55,6 +56,24 @@ storage::Status read_counts(storage::Engine& engine, uint64_t table_id, CountsBy
     add_counts(*out, *stripe);
   }
   return it->status();
+}
+
+std::string collection_size_key(const Table& table, const AttributeValue& partition_key) {
+  std::string out = index_range_prefix(table.id, kCollectionRangeId);
+  out.append(storage::KeyBuilder().u64(partition_key_hash(partition_key)).str());
+  append_key_component(out, partition_key);
+  return out;
+}
+
+std::string encode_collection_size(uint64_t bytes) {
+  return storage::KeyBuilder().u64(bytes).take();
+}
+
+std::optional<uint64_t> decode_collection_size(std::string_view bytes) {
+  storage::KeyReader in(bytes);
+  uint64_t out = 0;
+  if (!in.u64(&out) || !in.done()) return std::nullopt;
+  return out;
 }
 
 }  // namespace trib::dynamodb::items

@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include "dynamodb/tables/table.h"
+#include "dynamodb/values/attribute_value.h"
 #include "storage/engine.h"
 
 namespace trib::dynamodb::items {
@@ -46,5 +48,12 @@ void add_counts(CountsByIndex& counts, const CountsByIndex& delta);
 
 // The table's counts: every stripe summed (a consistent snapshot of them).
 storage::Status read_counts(storage::Engine& engine, uint64_t table_id, CountsByIndex* out);
+
+// Item collections (tables with a local index, facts §13): the bytes of the items with one
+// partition-key value plus their local index entries, one key per partition-key value,
+// updated in the item's batch. Value: u64 bytes, big-endian; absent = 0.
+std::string collection_size_key(const Table& table, const AttributeValue& partition_key);
+std::string encode_collection_size(uint64_t bytes);
+std::optional<uint64_t> decode_collection_size(std::string_view bytes);
 
 }  // namespace trib::dynamodb::items

@@ -22,7 +22,8 @@ aws::AwsResult<TableCatalog::TablePtr> item_table(const DynamoDbContext& ctx,
 }
 
 WritePath write_path(const DynamoDbContext& ctx) {
-  return WritePath{ctx.engine, ctx.options.sync_writes, ctx.change_capture};
+  return WritePath{ctx.engine, ctx.options.sync_writes, ctx.change_capture,
+                   ctx.options.item_collection_limit_bytes};
 }
 
 CapacityDetail capacity_detail(const aws::Value& input) {
@@ -85,18 +86,23 @@ bool wants_item_collection_metrics(const aws::Value& input, const Table& table) 
                      [](const SecondaryIndex& index) { return !index.global; });
 }
 
-aws::Value item_collection_metrics(const Table& table, const Item& key) {
+std::pair<double, double> size_estimate_range_gb(uint64_t bytes) {
+  const double lower = static_cast<double>(bytes >> 30);
+  return {lower, lower + 1};
+}
+
+aws::Value item_collection_metrics(const Table& table, const Item& key,
+                                   const WriteOutcome& outcome) {
   aws::Value out = aws::Value::map();
   Item collection_key;
   if (const AttributeValue* hash = find_attribute(key, table.key_schema.hash.name)) {
     collection_key.emplace_back(table.key_schema.hash.name, *hash);
   }
   out.set("ItemCollectionKey", item_to_wire(collection_key));
-  // Collections are not measured (docs/compatibility.md): the range AWS gives for a
-  // collection under 1 GB (facts §13).
+  const auto [lower, upper] = size_estimate_range_gb(outcome.collection_bytes.value_or(0));
   aws::Value range = aws::Value::list();
-  range.push(0.0);
-  range.push(1.0);
+  range.push(lower);
+  range.push(upper);
   out.set("SizeEstimateRangeGB", std::move(range));
   return out;
 }
@@ -109,7 +115,7 @@ void add_write_reports(aws::Value& out, const aws::Value& input, const Table& ta
     out.set("ConsumedCapacity", consumed_capacity(capacity, detail));
   }
   if (wants_item_collection_metrics(input, table)) {
-    out.set("ItemCollectionMetrics", item_collection_metrics(table, key));
+    out.set("ItemCollectionMetrics", item_collection_metrics(table, key, outcome));
   }
 }
 

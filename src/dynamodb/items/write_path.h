@@ -28,6 +28,9 @@
 
 namespace trib::dynamodb::items {
 
+// AWS's limit on an item collection of a table with a local index (facts §4, §13).
+inline constexpr uint64_t kItemCollectionLimitBytes = 10ULL << 30;
+
 // What the caller's step decided.
 struct WriteDecision {
   enum class Action : uint8_t { kPut, kDelete, kKeep };
@@ -57,6 +60,9 @@ struct WriteOutcome {
   size_t old_size = 0;  // item_size of the old item (0 when absent)
   size_t new_size = 0;
   std::vector<IndexUnits> index_units;  // indexes written (units > 0), in table order
+  // Tables with a local index: the size of the item's collection after the write (its
+  // partition key's items plus their local index entries, facts §13).
+  std::optional<uint64_t> collection_bytes;
   // Write units of the table itself: ⌈larger of old and new size / 1 KB⌉, at least 1.
   double table_units() const;
   double total_units() const;
@@ -66,6 +72,9 @@ struct WritePath {
   storage::Engine& engine;
   bool sync_writes = false;
   ChangeCapture* change_capture = nullptr;  // a ChangeCaptureList (streams, destination)
+  // A write that grows an item collection past this fails with
+  // ItemCollectionSizeLimitExceededException (facts §13: 10 GB).
+  uint64_t item_collection_limit_bytes = kItemCollectionLimitBytes;
 
   // Writes the item whose key attributes are `key` (checked against the schema by the
   // caller) in `table`. Errors: the step's, or InternalServerError when storage fails.

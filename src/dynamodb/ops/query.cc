@@ -4,6 +4,8 @@
 // and its local indexes are always strongly consistent; ConsistentRead decides only the charge.
 // Differences from AWS (docs/compatibility.md): a QueryFilter naming a key attribute is
 // accepted (AWS refuses it; its text was not found).
+#include <algorithm>
+
 #include "dynamodb/errors.h"
 #include "dynamodb/expressions/key_condition.h"
 #include "dynamodb/items/item_keys.h"
@@ -129,22 +131,30 @@ Output query(DynamoDbContext& ctx, const aws::RequestContext& request, const Inp
   auto bounds = key_bounds(*read);
   if (!bounds) return aws::fail(std::move(bounds.error()));
   const KeySchema& schema = read_key_schema(*read);
-  if (read->parsed.filter) {
-    // A FilterExpression may not name a key attribute of the keys queried [P: dynalite, whose
-    // texts come from AWS; the text is also quoted from AWS in public projects].
-    const expressions::Expression& filter = *read->parsed.filter;
-    for (const KeyAttribute* key : {&schema.hash, schema.range ? &*schema.range : nullptr}) {
-      if (!key) continue;
-      for (uint32_t n = 0; n < filter.node_count(); ++n) {
+  // A filter may not name a key attribute of the keys queried, partition key first [P:
+  // dynalite (texts from AWS; its test of the QueryFilter text runs against AWS); the
+  // FilterExpression text is also quoted from AWS in public projects].
+  for (const KeyAttribute* key : {&schema.hash, schema.range ? &*schema.range : nullptr}) {
+    if (!key) continue;
+    bool named = false;
+    if (read->parsed.filter) {
+      const expressions::Expression& filter = *read->parsed.filter;
+      for (uint32_t n = 0; n < filter.node_count() && !named; ++n) {
         if (filter.node(n).kind != expressions::NodeKind::kPath) continue;
         const auto path = filter.elements(n);
-        if (!path.empty() && path[0].name == key->name) {
-          return aws::fail(validation(
-              "Filter Expression can only contain non-primary key attributes: Primary key "
-              "attribute: " +
-              key->name));
-        }
+        named = !path.empty() && path[0].name == key->name;
       }
+    } else if (read->legacy_filter) {
+      named = std::any_of(read->legacy_filter->conditions.begin(),
+                          read->legacy_filter->conditions.end(),
+                          [&](const documents::LegacyCondition& c) { return c.name == key->name; });
+    }
+    if (named) {
+      return aws::fail(
+          validation(std::string(read->parsed.filter ? "Filter Expression" : "QueryFilter") +
+                     " can only contain non-primary key attributes: Primary key "
+                     "attribute: " +
+                     key->name));
     }
   }
 

@@ -2,10 +2,9 @@
 // UpdateExpression or the legacy AttributeUpdates, under ConditionExpression or Expected. The
 // condition, the update and the size check run on the old item inside the write path's step,
 // so a conditional update is atomic with the read it depends on.
-// Differences from AWS (docs/compatibility.md): item collections are not measured
-// (ItemCollectionMetrics reports [0.0, 1.0] GB).
 #include "dynamodb/documents/update.h"
 #include "dynamodb/errors.h"
+#include "dynamodb/items/index_entries.h"
 #include "dynamodb/items/item_keys.h"
 #include "dynamodb/items/item_requests.h"
 #include "dynamodb/operations.h"
@@ -82,7 +81,8 @@ Output update_item(DynamoDbContext& ctx, const aws::RequestContext& request, con
         }
         if (!next) return aws::fail(std::move(next.error()));
         if (!*next) return items::WriteDecision::keep();
-        if (item_size(**next) > items::kMaxItemBytes) {
+        // Local index entries count toward the 400 KB (items/index_entries.h).
+        if (items::item_size_with_local_entries(**table, **next) > items::kMaxItemBytes) {
           return aws::fail(validation(std::string(kItemTooLargeAfterUpdate)));
         }
         // Index key types of the new item (the texts PutItem gives).

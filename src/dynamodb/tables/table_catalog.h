@@ -7,16 +7,15 @@
 #pragma once
 
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
-#include <shared_mutex>
 #include <vector>
 
 #include "aws/error.h"
 #include "dynamodb/tables/table.h"
 #include "storage/engine.h"
 #include "util/result.h"
+#include "util/snapshot_map.h"
 
 namespace trib::dynamodb {
 
@@ -67,9 +66,8 @@ class TableCatalog {
  private:
   TableObserver* observer_ = nullptr;
   storage::Engine& engine_;
-  mutable std::shared_mutex map_mutex_;  // guards tables_
-  std::mutex control_mutex_;             // serializes mutations
-  std::map<TableKey, TablePtr> tables_;
+  std::mutex control_mutex_;  // serializes mutations
+  SnapshotMap<TableKey, Table> tables_;
   uint64_t next_table_id_ = 1;
 };
 

@@ -12,6 +12,7 @@
 #include "dynamodb/items/index_maintenance.h"
 #include "dynamodb/items/item_keys.h"
 #include "dynamodb/items/item_reads.h"
+#include "dynamodb/items/item_requests.h"
 #include "dynamodb/items/write_path.h"
 #include "dynamodb/tables/table_catalog.h"
 #include "dynamodb/values/item_codec.h"
@@ -315,6 +316,80 @@ TEST(WritePath, AStepErrorWritesNothing) {
   CountsByIndex c;
   EXPECT_TRUE(read_counts(*engine, t.id, &c).is_ok());
   EXPECT_TRUE(c.empty());
+}
+
+// Tables with a local index: the item collection of a partition key is the items plus their
+// local index entries (facts §13), measured in the item's batch; growth past the limit fails
+// with ItemCollectionSizeLimitExceededException and writes nothing, shrinking is allowed.
+TEST(WritePath, ItemCollectionsAreMeasuredAndLimited) {
+  auto engine = storage::make_memory_engine();
+  const Table t = test_table();  // "bylsi" is a local index (KEYS_ONLY)
+  const Item big = item({{"pk", s("p")}, {"sk", n("1")}, {"l", s("L")}, {"x", s("0123456789")}});
+  const size_t member = item_size(big) + index_entry(t, t.indexes[0], big)->size;
+  EXPECT_EQ(item_size_with_local_entries(t, big), member);
+  WritePath path{*engine, false, nullptr};
+  path.item_collection_limit_bytes = 2 * member;
+  const auto put = [&](const Item& value) {
+    return path.write(
+        t, key_attributes(t.key_schema, value),
+        [&](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+          return WriteDecision::put(value);
+        },
+        1000);
+  };
+  auto first = put(big);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->collection_bytes, member);
+  Item second = big;
+  put_attribute(second, "sk", n("2"));
+  EXPECT_EQ(put(second)->collection_bytes, 2 * member);
+  Item third = big;
+  put_attribute(third, "sk", n("3"));
+  auto refused = put(third);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().type, "ItemCollectionSizeLimitExceededException");
+  EXPECT_EQ(refused.error().message, "Collection size exceeded");
+  EXPECT_FALSE(read_item(*engine, t, key_of("p", "3")).value());
+  // Another partition key is another collection; a shrinking write passes.
+  Item other = big;
+  put_attribute(other, "pk", s("q"));
+  EXPECT_EQ(put(other)->collection_bytes, member);
+  const Item smaller = item({{"pk", s("p")}, {"sk", n("2")}});
+  EXPECT_EQ(put(smaller)->collection_bytes, member + item_size(smaller));
+  // Back to empty: the collection's key is removed with the last member.
+  for (const char* sk : {"1", "2"}) {
+    auto gone = path.write(
+        t, key_of("p", sk),
+        [](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+          return WriteDecision::remove();
+        },
+        1000);
+    ASSERT_TRUE(gone);
+  }
+  std::string stored;
+  EXPECT_TRUE(engine->get(storage::Keyspace::kItems, collection_size_key(t, s("p")), &stored)
+                  .is_not_found());
+  // A table without a local index has no collections.
+  Table plain = t;
+  plain.indexes.erase(plain.indexes.begin());
+  EXPECT_FALSE(has_local_index(plain));
+  WritePath unlimited{*engine, false, nullptr};
+  unlimited.item_collection_limit_bytes = 1;
+  auto plain_write = unlimited.write(
+      plain, key_of("p", "1"),
+      [&](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+        return WriteDecision::put(big);
+      },
+      1000);
+  ASSERT_TRUE(plain_write);
+  EXPECT_FALSE(plain_write->collection_bytes);
+}
+
+TEST(ItemRequests, SizeEstimateRangeIsTheWholeGigabytesAround) {
+  EXPECT_EQ(size_estimate_range_gb(0), (std::pair<double, double>{0.0, 1.0}));
+  EXPECT_EQ(size_estimate_range_gb((1ULL << 30) - 1), (std::pair<double, double>{0.0, 1.0}));
+  EXPECT_EQ(size_estimate_range_gb(1ULL << 30), (std::pair<double, double>{1.0, 2.0}));
+  EXPECT_EQ(size_estimate_range_gb(10ULL << 30), (std::pair<double, double>{10.0, 11.0}));
 }
 
 TEST(WritePath, ConcurrentWritersKeepCountsExact) {
