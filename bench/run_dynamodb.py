@@ -42,7 +42,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 sys.path.insert(0, str(BENCH))
-from bench_helper import free_port, resident_set_kib, stop_process  # noqa: E402
+from bench_helper import free_port, resident_set_kib, stop_process, write_report  # noqa: E402
 
 TRIBUTARY_BIN = os.environ.get("TRIBUTARY_BIN", str(ROOT / "build" / "tributary"))
 LOADGEN_BIN = os.environ.get("LOADGEN_BIN", str(ROOT / "build" / "bench" / "loadgen"))
@@ -245,9 +245,7 @@ def main() -> int:
             errors = sum(r.get("errors", 0) for r in runs)
             lines.append(f"- {name} {phase}: {values}; errors {errors}")
     report = "\n".join(lines) + "\n"
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(report)
-    print(report)
+    write_report(OUTPUT, report)
     return 0
 
 

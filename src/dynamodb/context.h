@@ -27,6 +27,14 @@ struct DynamoDbOptions {
   // Bytes an item collection of a table with a local index may hold (facts §13: 10 GB); a
   // test flag, so tests can reach the limit with little data.
   uint64_t item_collection_limit_bytes = 10ULL << 30;
+  // Time to Live: how long ENABLING / DISABLING last; the window after a change in which
+  // UpdateTimeToLive is refused (AWS: "up to one hour"); how often the TTL job starts a pass
+  // over each table; how many items it examines per lifecycle tick (all tables together).
+  int64_t update_ttl_ms = 0;
+  int64_t ttl_change_window_ms = 3600000;
+  int64_t ttl_sweep_interval_ms = 1000;
+  int64_t ttl_items_per_tick = 1000;
+  int64_t contributor_insights_ms = 1000;  // ENABLING / DISABLING of contributor insights
   // Which wording of validation messages to use (facts/dynamodb.md §20).
   aws::ValidationStyle::Wording validation_wording = aws::ValidationStyle::Wording::kCurrent;
   bool sync_writes = false;  // fsync every acknowledged write (durable mode)

@@ -18,7 +18,7 @@ struct ErrorRow {
 
 // Names from the pinned models' error shapes (dynamodb-2012-08-10, dynamodbstreams-2012-08-10);
 // InternalServerError is the one 500.
-constexpr std::array<ErrorRow, 17> kErrors = {{
+constexpr std::array<ErrorRow, 18> kErrors = {{
     {Error::kValidation, "ValidationException", 400},
     {Error::kResourceNotFound, "ResourceNotFoundException", 400},
     {Error::kResourceInUse, "ResourceInUseException", 400},
@@ -31,6 +31,7 @@ constexpr std::array<ErrorRow, 17> kErrors = {{
     {Error::kIdempotentParameterMismatch, "IdempotentParameterMismatchException", 400},
     {Error::kDuplicateItem, "DuplicateItemException", 400},
     {Error::kTableNotFound, "TableNotFoundException", 400},
+    {Error::kPolicyNotFound, "PolicyNotFoundException", 400},
     {Error::kProvisionedThroughputExceeded, "ProvisionedThroughputExceededException", 400},
     {Error::kRequestLimitExceeded, "RequestLimitExceeded", 400},
     // dynamodbstreams-2012-08-10's own errors, in the same namespace ([U] for the Streams

@@ -23,6 +23,7 @@ enum class Error : uint8_t {
   kIdempotentParameterMismatch,
   kDuplicateItem,
   kTableNotFound,
+  kPolicyNotFound,
   kProvisionedThroughputExceeded,
   kRequestLimitExceeded,
   kExpiredIterator,     // DynamoDB Streams

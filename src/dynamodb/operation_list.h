@@ -8,19 +8,27 @@
   X(BatchWriteItem, batch_write_item)                       \
   X(CreateTable, create_table)                              \
   X(DeleteItem, delete_item)                                \
+  X(DeleteResourcePolicy, delete_resource_policy)           \
   X(DeleteTable, delete_table)                              \
   X(DescribeContinuousBackups, describe_continuous_backups) \
+  X(DescribeContributorInsights, describe_contributor_insights) \
   X(DescribeEndpoints, describe_endpoints)                  \
   X(DescribeLimits, describe_limits)                        \
   X(DescribeTable, describe_table)                          \
+  X(DescribeTimeToLive, describe_time_to_live)              \
   X(GetItem, get_item)                                      \
+  X(GetResourcePolicy, get_resource_policy)                 \
+  X(ListContributorInsights, list_contributor_insights)     \
   X(ListTables, list_tables)                                \
   X(ListTagsOfResource, list_tags_of_resource)              \
   X(PutItem, put_item)                                      \
+  X(PutResourcePolicy, put_resource_policy)                 \
   X(Query, query)                                          \
   X(Scan, scan)                                            \
   X(TagResource, tag_resource)                              \
   X(UntagResource, untag_resource)                          \
   X(UpdateContinuousBackups, update_continuous_backups)     \
+  X(UpdateContributorInsights, update_contributor_insights) \
   X(UpdateItem, update_item)                                \
-  X(UpdateTable, update_table)
+  X(UpdateTable, update_table)                              \
+  X(UpdateTimeToLive, update_time_to_live)

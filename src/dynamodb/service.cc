@@ -57,6 +57,9 @@ void DynamoDbFrontEnd::finish_response(aws::HttpResponse& response) const {
   response.set_header("x-amz-crc32", std::to_string(crc32(response.body)));
 }
 
-void DynamoDbService::run_lifecycle(int64_t now_ms) { tables_.purge_gone(now_ms); }
+void DynamoDbService::run_lifecycle(int64_t now_ms) {
+  tables_.purge_gone(now_ms);
+  ttl_sweeper_.tick(now_ms);
+}
 
 }  // namespace trib::dynamodb

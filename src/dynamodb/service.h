@@ -6,6 +6,7 @@
 #include "dynamodb/context.h"
 #include "dynamodb/front_end.h"
 #include "dynamodb/items/change_capture.h"
+#include "dynamodb/ttl/sweeper.h"
 
 namespace trib::dynamodb {
 
@@ -25,7 +26,8 @@ class DynamoDbService final : public DynamoDbFrontEnd {
                                     const aws::RequestContext& request,
                                     const aws::Value& input) override;
   const aws::ValidationStyle* validation_style() const override { return &validation_style_; }
-  // Purges tables whose deletion finished (their items with them).
+  // Purges tables whose deletion finished (their items with them), then runs one bounded step
+  // of the Time to Live job (ttl/sweeper.h).
   void run_lifecycle(int64_t now_ms) override;
 
  private:
@@ -35,6 +37,7 @@ class DynamoDbService final : public DynamoDbFrontEnd {
   TableCatalog tables_;
   items::ChangeCaptureList change_capture_;
   DynamoDbContext context_;
+  ttl::Sweeper ttl_sweeper_{context_};  // lifecycle thread only
 };
 
 }  // namespace trib::dynamodb

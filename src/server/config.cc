@@ -129,6 +129,26 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
       ->envname("TRIBUTARY_ITEM_COLLECTION_LIMIT_BYTES")
       ->check(CLI::PositiveNumber)
       ->group("");  // hidden
+  app.add_option("--update-ttl-ms", config->dynamodb.update_ttl_ms,
+                 "How long Time to Live stays ENABLING or DISABLING after UpdateTimeToLive")
+      ->envname("TRIBUTARY_UPDATE_TTL_MS")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--ttl-change-window-ms", config->dynamodb.ttl_change_window_ms,
+                 "After an UpdateTimeToLive, how long further changes are refused (0: never)")
+      ->envname("TRIBUTARY_TTL_CHANGE_WINDOW_MS")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--ttl-sweep-interval-ms", config->dynamodb.ttl_sweep_interval_ms,
+                 "How often the TTL job starts a pass over each table with TTL enabled")
+      ->envname("TRIBUTARY_TTL_SWEEP_INTERVAL_MS")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--ttl-items-per-tick", config->dynamodb.ttl_items_per_tick,
+                 "Items the TTL job examines per lifecycle tick (100 ms), all tables together")
+      ->envname("TRIBUTARY_TTL_ITEMS_PER_TICK")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--contributor-insights-ms", config->dynamodb.contributor_insights_ms,
+                 "How long contributor insights stay ENABLING or DISABLING")
+      ->envname("TRIBUTARY_CONTRIBUTOR_INSIGHTS_MS")
+      ->check(CLI::NonNegativeNumber);
   std::string validation_messages = "current";
   app.add_option("--validation-messages", validation_messages,
                  "DynamoDB validation wording: current (AWS's 2026 form) or legacy")

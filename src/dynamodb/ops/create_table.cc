@@ -194,6 +194,7 @@ Output create_table(DynamoDbContext& ctx, const aws::RequestContext& request, co
 
   table.table_id = random_uuid();
   table.created_ms = request.now_ms;
+  if (table.resource_policy) table.resource_policy_revision = std::to_string(request.now_ms);
   table.active_at_ms = request.now_ms + ctx.options.create_table_ms;
   auto created = ctx.tables.create(
       std::move(table), request.now_ms, [&](const TableCatalog& catalog) -> aws::AwsResult<Ok> {

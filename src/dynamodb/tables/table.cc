@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "aws/stored_document.h"
+#include "util/arn.h"
 
 namespace trib::dynamodb {
 
@@ -149,22 +150,17 @@ const SecondaryIndex* Table::find_index(std::string_view name) const {
 
 std::optional<TableKey> parse_table_arn(std::string_view arn) {
   // arn:<partition>:dynamodb:<region>:<account>:table/<name>
-  constexpr std::string_view kPrefix = "arn:";
-  if (arn.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
-  std::string_view rest = arn.substr(kPrefix.size());
-  std::string_view parts[4];
-  for (auto& part : parts) {
-    const auto colon = rest.find(':');
-    if (colon == std::string_view::npos) return std::nullopt;
-    part = rest.substr(0, colon);
-    rest.remove_prefix(colon + 1);
+  const std::optional<ArnParts> parts = split_arn(arn);
+  if (!parts || parts->prefix != "arn" || parts->service != "dynamodb" || parts->region.empty() ||
+      parts->account.empty()) {
+    return std::nullopt;
   }
-  if (parts[1] != "dynamodb" || parts[2].empty() || parts[3].empty()) return std::nullopt;
+  std::string_view rest = parts->resource;
   constexpr std::string_view kTable = "table/";
   if (rest.substr(0, kTable.size()) != kTable) return std::nullopt;
   rest.remove_prefix(kTable.size());
   if (rest.empty() || rest.find('/') != std::string_view::npos) return std::nullopt;
-  return TableKey{std::string(parts[3]), std::string(parts[2]), std::string(rest)};
+  return TableKey{std::string(parts->account), std::string(parts->region), std::string(rest)};
 }
 
 std::string encode_table(const Table& t) {
@@ -203,6 +199,16 @@ std::string encode_table(const Table& t) {
     if (!t.stream_enabled) doc.set("stream_disabled", true);
   }
   if (t.resource_policy) doc.set("resource_policy", *t.resource_policy);
+  if (!t.resource_policy_revision.empty()) {
+    doc.set("resource_policy_revision", t.resource_policy_revision);
+  }
+  if (!t.resource_policy_deleted_revision.empty()) {
+    doc.set("resource_policy_deleted_revision", t.resource_policy_deleted_revision);
+  }
+  if (t.time_to_live.changed_ms) doc.set("ttl", encode_time_to_live(t.time_to_live));
+  if (!t.contributor_insights.empty()) {
+    doc.set("insights", encode_contributor_insights(t.contributor_insights));
+  }
   if (t.pitr_enabled_ms) {
     doc.set("pitr_enabled_ms", *t.pitr_enabled_ms);
     doc.set("pitr_recovery_days", t.pitr_recovery_days);
@@ -281,6 +287,10 @@ std::optional<Table> decode_table(std::string_view bytes) {
   }
   t.stream_label_ms = doc.int_member("stream_label_ms").value_or(0);
   if (const std::string* policy = doc.string_member("resource_policy")) t.resource_policy = *policy;
+  t.resource_policy_revision = string_or(doc, "resource_policy_revision", "");
+  t.resource_policy_deleted_revision = string_or(doc, "resource_policy_deleted_revision", "");
+  t.time_to_live = decode_time_to_live(doc.find("ttl"));
+  t.contributor_insights = decode_contributor_insights(doc.find("insights"));
   t.pitr_enabled_ms = doc.int_member("pitr_enabled_ms");
   t.pitr_recovery_days = doc.int_member("pitr_recovery_days").value_or(35);
   if (const auto* tags = doc.find("tags"); tags && tags->is_list()) {

@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "aws/value.h"
+#include "dynamodb/tables/contributor_insights.h"
+#include "dynamodb/tables/time_to_live.h"
 
 namespace trib::dynamodb {
 
@@ -101,11 +103,17 @@ struct Table {
   std::string stream_view_type;
   int64_t stream_label_ms = 0;
   std::optional<std::string> resource_policy;
+  // The policy's RevisionId (epoch ms of the change, as AWS's), and the revision of its
+  // deletion, which AWS returns from later idempotent DeleteResourcePolicy calls.
+  std::string resource_policy_revision;
+  std::string resource_policy_deleted_revision;
   std::vector<std::pair<std::string, std::string>> tags;  // in the order first added
   // Point-in-time recovery (UpdateContinuousBackups): on since pitr_enabled_ms, keeping
   // pitr_recovery_days days.
   std::optional<int64_t> pitr_enabled_ms;
   int64_t pitr_recovery_days = 35;
+  TimeToLive time_to_live;
+  std::vector<ContributorInsights> contributor_insights;  // the table's and its indexes'
   std::vector<SecondaryIndex> indexes;  // local then global, in creation order
   uint32_t next_index_id = 1;           // 0 is the base table
 

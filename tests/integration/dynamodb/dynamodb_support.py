@@ -2,7 +2,8 @@
 
   * `dynamodb_client(server, ...)`: a boto3 DynamoDB client aimed at a server, retries off.
   * `ddb_call(server, operation, payload, ...)`: a signed raw JSON 1.0 DynamoDB call.
-  * `table_arn(name)`, `hash_table_arguments(...)`, `table_status(...)`, `wait_for_table(...)`.
+  * `table_arn(name)`, `hash_table_arguments(...)`, `indexed_table_arguments(name)`,
+    `table_status(...)`, `wait_for_table(...)`.
   * `assert_matches_shape(value, shape_name)`: a raw JSON answer checked against the pinned
     botocore model (member names and JSON types).
 """
@@ -95,6 +96,32 @@ def hash_table_arguments(name: str, *, range_key: Optional[str] = None, **extra:
     )
     arguments.update(extra)
     return arguments
+
+
+def indexed_table_arguments(name: str) -> dict:
+    """hash_table_arguments(name, range_key="sk") with a global index "gsi1" on g (S, ALL) and a
+    local index "lsi1" on (pk, l S, KEYS_ONLY)."""
+    return hash_table_arguments(
+        name,
+        range_key="sk",
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "N"},
+            {"AttributeName": "g", "AttributeType": "S"},
+            {"AttributeName": "l", "AttributeType": "S"},
+        ],
+        GlobalSecondaryIndexes=[{
+            "IndexName": "gsi1",
+            "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+            "Projection": {"ProjectionType": "ALL"},
+        }],
+        LocalSecondaryIndexes=[{
+            "IndexName": "lsi1",
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                          {"AttributeName": "l", "KeyType": "RANGE"}],
+            "Projection": {"ProjectionType": "KEYS_ONLY"},
+        }],
+    )
 
 
 def table_status(client, name: str) -> Optional[str]:

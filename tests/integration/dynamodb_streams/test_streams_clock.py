@@ -232,3 +232,26 @@ def test_consumer_follows_lineage_while_writers_run(clocked_streams_server, ddb,
             pending.remove(shard)
     scanned = {item["pk"]["S"]: item for item in ddb.scan(TableName=name)["Items"]}
     assert table == scanned
+
+
+def test_ttl_deletes_are_the_services(clocked_streams_server, ddb, streams):
+    """[V] facts §12: a TTL expiry is a REMOVE with the old image and userIdentity
+    {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}; other deletes carry none."""
+    name, arn = stream_table(ddb, "NEW_AND_OLD_IMAGES")
+    ddb.update_time_to_live(TableName=name, TimeToLiveSpecification={
+        "Enabled": True, "AttributeName": "exp"})
+    now_s = advance_test_clock(clocked_streams_server)["now_ms"] // 1000
+    expired = {"pk": {"S": "old"}, "exp": {"N": str(now_s - 10)}}
+    ddb.put_item(TableName=name, Item=expired)
+    ddb.put_item(TableName=name, Item={"pk": {"S": "mine"}, "exp": {"N": str(now_s + 3600)}})
+    ddb.delete_item(TableName=name, Key={"pk": {"S": "mine"}})
+
+    def removes():
+        return [r for r in read_stream(streams, arn) if r["eventName"] == "REMOVE"]
+
+    poll_until(lambda: len(removes()) == 2, timeout=15)
+    by_key = {r["dynamodb"]["Keys"]["pk"]["S"]: r for r in removes()}
+    assert by_key["old"]["userIdentity"] == {"Type": "Service",
+                                             "PrincipalId": "dynamodb.amazonaws.com"}
+    assert by_key["old"]["dynamodb"]["OldImage"] == expired
+    assert "userIdentity" not in by_key["mine"]
