@@ -4,6 +4,7 @@
 #pragma once
 
 #define TRIB_DYNAMODB_OPERATIONS(X)                         \
+  X(BatchExecuteStatement, batch_execute_statement)         \
   X(BatchGetItem, batch_get_item)                           \
   X(BatchWriteItem, batch_write_item)                       \
   X(CreateTable, create_table)                              \
@@ -16,6 +17,7 @@
   X(DescribeLimits, describe_limits)                        \
   X(DescribeTable, describe_table)                          \
   X(DescribeTimeToLive, describe_time_to_live)              \
+  X(ExecuteStatement, execute_statement)                    \
   X(GetItem, get_item)                                      \
   X(GetResourcePolicy, get_resource_policy)                 \
   X(ListContributorInsights, list_contributor_insights)     \
@@ -26,6 +28,8 @@
   X(Query, query)                                          \
   X(Scan, scan)                                            \
   X(TagResource, tag_resource)                              \
+  X(TransactGetItems, transact_get_items)                   \
+  X(TransactWriteItems, transact_write_items)               \
   X(UntagResource, untag_resource)                          \
   X(UpdateContinuousBackups, update_continuous_backups)     \
   X(UpdateContributorInsights, update_contributor_insights) \

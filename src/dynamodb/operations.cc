@@ -12,7 +12,6 @@ const std::map<std::string_view, OperationHandler>& operation_table() {
 
 const std::map<std::string_view, std::string_view>& unsupported_operations() {
   static const std::map<std::string_view, std::string_view> table = {
-      {"BatchExecuteStatement", "issue 11 (transactions, PartiQL, TTL)"},
       {"CreateBackup", "backups and point-in-time recovery are not served"},
       {"CreateGlobalTable", "global tables (one region per server) are not served"},
       {"DeleteBackup", "backups and point-in-time recovery are not served"},
@@ -25,8 +24,8 @@ const std::map<std::string_view, std::string_view>& unsupported_operations() {
       {"DescribeTableReplicaAutoScaling", "global tables (one region per server) are not served"},
       {"DisableKinesisStreamingDestination", "issue 13 (Kinesis streaming destination)"},
       {"EnableKinesisStreamingDestination", "issue 13 (Kinesis streaming destination)"},
-      {"ExecuteStatement", "issue 11 (transactions, PartiQL, TTL)"},
-      {"ExecuteTransaction", "issue 11 (transactions, PartiQL, TTL)"},
+      {"ExecuteTransaction",
+       "PartiQL transactions need the transaction path (TransactWriteItems), not merged yet"},
       {"ExportTableToPointInTime", "backups and point-in-time recovery are not served"},
       {"ImportTable", "S3 import and export are not served (no S3)"},
       {"ListBackups", "backups and point-in-time recovery are not served"},
@@ -35,8 +34,6 @@ const std::map<std::string_view, std::string_view>& unsupported_operations() {
       {"ListImports", "S3 import and export are not served (no S3)"},
       {"RestoreTableFromBackup", "backups and point-in-time recovery are not served"},
       {"RestoreTableToPointInTime", "backups and point-in-time recovery are not served"},
-      {"TransactGetItems", "issue 11 (transactions, PartiQL, TTL)"},
-      {"TransactWriteItems", "issue 11 (transactions, PartiQL, TTL)"},
       {"UpdateGlobalTable", "global tables (one region per server) are not served"},
       {"UpdateGlobalTableSettings", "global tables (one region per server) are not served"},
       {"UpdateKinesisStreamingDestination", "issue 13 (Kinesis streaming destination)"},

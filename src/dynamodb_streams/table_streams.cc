@@ -81,9 +81,23 @@ std::optional<ChainState> decode_state(std::string_view bytes) {
   return s;
 }
 
-// The chain's state as committed (nullopt: never written), read under its lock.
+// The chain's state as committed (nullopt: never written), read under its lock; or, when an
+// earlier item of the same transaction (TransactWriteItems, PartiQL, two items of one chain)
+// already staged it, that staged state: Transaction::get never sees the body's own writes, and
+// two records of one chain in one batch need consecutive numbers, not the same one.
 storage::Status read_state(storage::Transaction& txn, const std::string& state_key,
                            std::optional<ChainState>* state) {
+  const std::vector<storage::WriteBatch::Op>& ops = txn.batch().ops();
+  for (auto op = ops.rbegin(); op != ops.rend(); ++op) {
+    if (op->type == storage::WriteBatch::OpType::kPut &&
+        op->keyspace == storage::Keyspace::kItems && op->key == state_key) {
+      *state = decode_state(op->value);
+      if (!*state) {
+        return storage::Status::corruption("undecodable stream chain state " + state_key);
+      }
+      return storage::Status::ok();
+    }
+  }
   std::string stored;
   storage::Status read = txn.get(storage::Keyspace::kItems, state_key, &stored);
   if (read.is_not_found()) return storage::Status::ok();

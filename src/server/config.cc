@@ -26,6 +26,10 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
   app.add_option("--log-level", config->log_level, "trace, debug, info, warn, error or off")
       ->envname("TRIBUTARY_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--log-format", config->log_format,
+                 "text, or json (one JSON object a line; request logs at debug level)")
+      ->envname("TRIBUTARY_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}));
   app.add_option("--threads", config->threads, "I/O threads (0: one per core)")
       ->envname("TRIBUTARY_THREADS")
       ->check(CLI::Range(0, 256));
@@ -47,6 +51,10 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
                      ->envname("TRIBUTARY_NO_TLS");
   no_tls->excludes(tls_cert);
   no_tls->excludes(tls_key);
+  app.add_option("--init", config->init_file,
+                 "YAML or JSON file of streams and tables to create at start-up when missing")
+      ->envname("TRIBUTARY_INIT")
+      ->check(CLI::ExistingFile);
   app.add_flag(
          "--sync-writes", config->kinesis.sync_writes,
          "Durable mode: fsync every acknowledged write (survives power loss, not just a crash)")

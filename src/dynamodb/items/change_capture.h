@@ -40,9 +40,13 @@ struct ItemChange {
 class ChangeCapture {
  public:
   virtual ~ChangeCapture() = default;
-  // Adds the change's records to `batch` (the item's own batch). A non-ok status aborts the
-  // write (nothing is committed). May be called again for the same write if an optimistic
-  // engine retries the transaction; it must then produce the same records.
+  // Adds the change's records to txn.batch() (the item's own batch). A non-ok status aborts
+  // the write (nothing is committed). A multi-item write (a transaction) calls it once per
+  // item, in request order, all into one batch; txn.get sees only committed data, so a
+  // consumer that keeps state across records (a chain's next sequence number) must take what
+  // an earlier call of the same transaction staged from the batch (TableStreams does). May be
+  // called again for the same write if an optimistic engine retries the transaction; it must
+  // then produce the same records.
   // Reads it needs (its own counters) go through `txn`, under the keys lock_keys named: every
   // caller (the single-item write path, a multi-item transaction path) must have locked
   // lock_keys(table, partition_key_hash(item's partition key)) in the same Engine::transact.

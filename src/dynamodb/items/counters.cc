@@ -43,6 +43,22 @@ void add_counts(CountsByIndex& counts, const CountsByIndex& delta) {
   }
 }
 
+storage::Status add_to_stripe(storage::Transaction& txn, const std::string& stripe_key,
+                              const CountsByIndex& delta) {
+  std::string value;
+  storage::Status read = txn.get(storage::Keyspace::kItems, stripe_key, &value);
+  if (!read.is_ok() && !read.is_not_found()) return read;
+  std::optional<CountsByIndex> counts = read.is_ok() ? decode_counts(value) : CountsByIndex{};
+  if (!counts) return storage::Status::corruption("undecodable counter " + stripe_key);
+  add_counts(*counts, delta);
+  if (counts->empty()) {
+    txn.batch().del(storage::Keyspace::kItems, stripe_key);
+  } else {
+    txn.batch().put(storage::Keyspace::kItems, stripe_key, encode_counts(*counts));
+  }
+  return storage::Status::ok();
+}
+
 storage::Status read_counts(storage::Engine& engine, uint64_t table_id, CountsByIndex* out) {
   out->clear();
   const std::string prefix = index_range_prefix(table_id, kCounterRangeId);

@@ -46,6 +46,13 @@ std::optional<CountsByIndex> decode_counts(std::string_view bytes);
 // Adds `delta` to `counts` (entries reaching zero are dropped).
 void add_counts(CountsByIndex& counts, const CountsByIndex& delta);
 
+// Adds `delta` to the counter stripe `stripe_key` inside `txn` (which must lock it): one read
+// of the committed value, one put (or delete when every count is back to zero). A
+// transaction's reads do not see its own staged writes, so a caller writing several items
+// of one stripe sums their deltas first and calls this once per stripe.
+storage::Status add_to_stripe(storage::Transaction& txn, const std::string& stripe_key,
+                              const CountsByIndex& delta);
+
 // The table's counts: every stripe summed (a consistent snapshot of them).
 storage::Status read_counts(storage::Engine& engine, uint64_t table_id, CountsByIndex* out);
 

@@ -39,15 +39,15 @@ double read_units(size_t item_bytes, bool consistent) {
   return consistent ? units : units / 2;
 }
 
-void TableCapacity::add_write(const WriteOutcome& outcome) {
-  table_units += outcome.table_units();
+void TableCapacity::add_write(const WriteOutcome& outcome, double factor) {
+  table_units += outcome.table_units() * factor;
   for (const IndexUnits& written : outcome.index_units) {
     auto it = std::find_if(index_units.begin(), index_units.end(),
                            [&](const IndexUnits& u) { return u.index == written.index; });
     if (it == index_units.end()) {
-      index_units.push_back(written);
+      index_units.push_back({written.index, written.units * factor});
     } else {
-      it->units += written.units;
+      it->units += written.units * factor;
     }
   }
 }
@@ -58,24 +58,44 @@ double TableCapacity::total() const {
   return total;
 }
 
-aws::Value consumed_capacity(const TableCapacity& capacity, CapacityDetail detail) {
+aws::Value consumed_capacity(const TableCapacity& capacity, CapacityDetail detail,
+                             CapacityUnitsKind kind) {
+  // A transaction's read or write units, beside CapacityUnits.
+  const auto add_units = [&](aws::Value& out, double units) {
+    out.set("CapacityUnits", units);
+    if (kind == CapacityUnitsKind::kTransactionRead) out.set("ReadCapacityUnits", units);
+    if (kind == CapacityUnitsKind::kTransactionWrite) out.set("WriteCapacityUnits", units);
+  };
   aws::Value out = aws::Value::map();
   out.set("TableName", capacity.table_name);
-  out.set("CapacityUnits", capacity.total());
+  add_units(out, capacity.total());
   if (detail == CapacityDetail::kIndexes) {
     aws::Value table = aws::Value::map();
-    table.set("CapacityUnits", capacity.table_units);
+    add_units(table, capacity.table_units);
     out.set("Table", std::move(table));
     aws::Value global = aws::Value::map();
     aws::Value local = aws::Value::map();
     for (const IndexUnits& u : capacity.index_units) {
       aws::Value units = aws::Value::map();
-      units.set("CapacityUnits", u.units);
+      add_units(units, u.units);
       (u.index->global ? global : local).set(u.index->name, std::move(units));
     }
     if (!global.as_map().empty()) out.set("GlobalSecondaryIndexes", std::move(global));
     if (!local.as_map().empty()) out.set("LocalSecondaryIndexes", std::move(local));
   }
+  return out;
+}
+
+TableCapacity& CapacityByTable::of(const Table& table) {
+  for (TableCapacity& c : tables) {
+    if (c.table_name == table.key.name) return c;
+  }
+  return tables.emplace_back(table.key.name);
+}
+
+aws::Value CapacityByTable::to_wire(CapacityDetail detail, CapacityUnitsKind kind) const {
+  aws::Value out = aws::Value::list();
+  for (const TableCapacity& c : tables) out.push(consumed_capacity(c, detail, kind));
   return out;
 }
 

@@ -49,13 +49,27 @@ struct TableCapacity {
   std::string table_name;
   double table_units = 0;
   std::vector<IndexUnits> index_units;  // one entry per index, in first-seen order
-  void add_write(const WriteOutcome& outcome);
+  // `factor` 2 for a transaction's writes (facts §12: transactions cost double).
+  void add_write(const WriteOutcome& outcome, double factor = 1);
   double total() const;
 };
 
+// Which units a ConsumedCapacity reports: only transactions add ReadCapacityUnits or
+// WriteCapacityUnits beside CapacityUnits (facts §12 [P, AWS-checked]).
+enum class CapacityUnitsKind : uint8_t { kPlain, kTransactionRead, kTransactionWrite };
+
 // ConsumedCapacity: {TableName, CapacityUnits} with TOTAL; INDEXES adds Table and the
 // GlobalSecondaryIndexes / LocalSecondaryIndexes maps of the indexes written.
-aws::Value consumed_capacity(const TableCapacity& capacity, CapacityDetail detail);
+aws::Value consumed_capacity(const TableCapacity& capacity, CapacityDetail detail,
+                             CapacityUnitsKind kind = CapacityUnitsKind::kPlain);
+
+// The ConsumedCapacity list of a multi-table operation (transactions): one entry per table,
+// in first-seen order.
+struct CapacityByTable {
+  std::vector<TableCapacity> tables;
+  TableCapacity& of(const Table& table);
+  aws::Value to_wire(CapacityDetail detail, CapacityUnitsKind kind) const;
+};
 
 // ReturnItemCollectionMetrics SIZE on a table with a local index: {ItemCollectionKey,
 // SizeEstimateRangeGB} of the collection the write left (WriteOutcome::collection_bytes).

@@ -126,6 +126,11 @@ aws::AwsResult<std::vector<KeyBound>> key_bounds(const ReadRequest& read) {
 }  // namespace
 
 Output query(DynamoDbContext& ctx, const aws::RequestContext& request, const Input& input) {
+  return run_query(ctx, request, input, FilterKeys::kRefused);
+}
+
+Output run_query(DynamoDbContext& ctx, const aws::RequestContext& request, const Input& input,
+                 FilterKeys filter_keys) {
   auto read = read_request(ctx, request, input, ReadKind::kQuery);
   if (!read) return aws::fail(std::move(read.error()));
   auto bounds = key_bounds(*read);
@@ -134,8 +139,9 @@ Output query(DynamoDbContext& ctx, const aws::RequestContext& request, const Inp
   // A filter may not name a key attribute of the keys queried, partition key first [P:
   // dynalite (texts from AWS; its test of the QueryFilter text runs against AWS); the
   // FilterExpression text is also quoted from AWS in public projects].
+  // A PartiQL SELECT served as a Query filters on its whole WHERE (FilterKeys::kAllowed).
   for (const KeyAttribute* key : {&schema.hash, schema.range ? &*schema.range : nullptr}) {
-    if (!key) continue;
+    if (!key || filter_keys == FilterKeys::kAllowed) continue;
     bool named = false;
     if (read->parsed.filter) {
       const expressions::Expression& filter = *read->parsed.filter;

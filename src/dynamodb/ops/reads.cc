@@ -249,9 +249,9 @@ Output read_page(DynamoDbContext& ctx, const ReadRequest& read, const Input& inp
   aws::Value found = aws::Value::list();
   size_t count = 0;
   std::optional<aws::AwsError> failure;
-  auto result = items::read_range(ctx.engine, *read.table, range, [&](const Item& stored) {
+  auto result = items::read_range(ctx.engine, *read.table, range, [&](Item& stored) {
     if (failure) return;
-    const Item* item = &stored;
+    Item* item = &stored;
     std::optional<Item> base;
     if (fetch_base) {
       auto fetched = items::read_item(ctx.engine, *read.table,
@@ -280,7 +280,7 @@ Output read_page(DynamoDbContext& ctx, const ReadRequest& read, const Input& inp
     } else if (read.attributes_to_get) {
       found.push(item_to_wire(documents::project_attributes(*item, attribute_names)));
     } else {
-      found.push(item_to_wire(*item));
+      found.push(item_to_wire(std::move(*item)));
     }
   });
   if (!result) return aws::fail(std::move(result.error()));

@@ -4,6 +4,9 @@
   * `ddb_call(server, operation, payload, ...)`: a signed raw JSON 1.0 DynamoDB call.
   * `table_arn(name)`, `hash_table_arguments(...)`, `indexed_table_arguments(name)`,
     `table_status(...)`, `wait_for_table(...)`.
+  * `new_name(prefix)`, `create_table(client, range_key=, gsi=, lsi=)` (an on-demand pk/sk
+    table with optional indexes, not waited for: --create-table-ms 0 servers),
+    `expect_error(call, code, message)` for the item and transaction tests.
   * `assert_matches_shape(value, shape_name)`: a raw JSON answer checked against the pinned
     botocore model (member names and JSON types).
 """
@@ -11,7 +14,11 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any, Optional
+
+import pytest
+from botocore.exceptions import ClientError
 
 import botocore.session
 
@@ -205,3 +212,44 @@ def shape_problems(value: Any, shape, path: str = "$") -> list[str]:
 def assert_matches_shape(value: Any, shape_name: str) -> None:
     problems = shape_problems(value, service_model().shape_for(shape_name))
     assert not problems, "\n".join(problems)
+
+
+def new_name(prefix: str = "items") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def create_table(client, *, range_key=True, gsi=False, lsi=False, name=None) -> str:
+    name = name or new_name()
+    definitions = [{"AttributeName": "pk", "AttributeType": "S"}]
+    schema = [{"AttributeName": "pk", "KeyType": "HASH"}]
+    if range_key:
+        definitions.append({"AttributeName": "sk", "AttributeType": "N"})
+        schema.append({"AttributeName": "sk", "KeyType": "RANGE"})
+    extra = {}
+    if gsi:
+        definitions.append({"AttributeName": "g", "AttributeType": "S"})
+        extra["GlobalSecondaryIndexes"] = [
+            {"IndexName": "by-g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+             "Projection": {"ProjectionType": "KEYS_ONLY"}},
+            {"IndexName": "by-g-all", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+             "Projection": {"ProjectionType": "ALL"}},
+        ]
+    if lsi:
+        definitions.append({"AttributeName": "l", "AttributeType": "S"})
+        extra["LocalSecondaryIndexes"] = [
+            {"IndexName": "by-l", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                                                {"AttributeName": "l", "KeyType": "RANGE"}],
+             "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["x"]}},
+        ]
+    client.create_table(TableName=name, AttributeDefinitions=definitions, KeySchema=schema,
+                        BillingMode="PAY_PER_REQUEST", **extra)
+    return name
+
+
+def expect_error(call, code: str, message: str | None = None) -> str:
+    with pytest.raises(ClientError) as info:
+        call()
+    assert info.value.response["Error"]["Code"] == code, info.value.response
+    if message is not None:
+        assert info.value.response["Error"]["Message"] == message
+    return info.value.response["Error"]["Message"]

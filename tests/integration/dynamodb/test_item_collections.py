@@ -1,8 +1,9 @@
 """Item collections of tables with a local secondary index (facts/dynamodb.md §4, §13):
 ItemCollectionMetrics from the measured collection, the collection size limit
 (ItemCollectionSizeLimitExceededException; AWS's 10 GB is lowered here with the test flag
---item-collection-limit-bytes), writes that shrink a collection always allowed, and local
-index entries counted in the 400 KB item size.
+--item-collection-limit-bytes), in transactions summed over the actions (reason
+ItemCollectionSizeLimitExceeded), writes that shrink a collection always allowed, and local
+index entries counted in the 400 KB item size (transactions too).
 
 Self-contained (its own server, skipped under --url: the small limit is ours)."""
 
@@ -115,6 +116,74 @@ def test_collection_limit_counts_items_and_local_entries(ddb, collections_server
     ddb.put_item(TableName=table, Item=item("p", 5, x=300))  # 440 + 620
 
 
+def cancelled(call, **kwargs) -> dict:
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError) as info:
+        call(**kwargs)
+    response = info.value.response
+    assert response["Error"]["Code"] == "TransactionCanceledException", response
+    return response
+
+
+def test_transaction_sums_a_collection_and_cancels_past_the_limit(ddb):
+    # The limit in a transaction: the actions' changes of one collection are summed, and each
+    # action that grew a collection past the limit is cancelled with reason
+    # ItemCollectionSizeLimitExceeded (facts §13, §15).
+    table = lsi_table(ddb, {"ProjectionType": "ALL"})
+    ddb.put_item(TableName=table, Item=item("p", 1))  # 420 bytes of 1100
+
+    def get(pk: str, sk: int):
+        return ddb.get_item(TableName=table, Key={"pk": {"S": pk}, "sk": {"N": str(sk)}},
+                            ConsistentRead=True).get("Item")
+
+    # Two more members of p: each would fit alone (840), together they do not (1260).
+    response = cancelled(ddb.transact_write_items, TransactItems=[
+        {"Put": {"TableName": table, "Item": item("p", 2)}},
+        {"Put": {"TableName": table, "Item": item("q", 1)}},
+        {"Put": {"TableName": table, "Item": item("p", 3)}}])
+    assert response["Error"]["Message"] == (
+        "Transaction cancelled, please refer cancellation reasons for specific reasons "
+        "[ItemCollectionSizeLimitExceeded, None, ItemCollectionSizeLimitExceeded]")
+    assert response["CancellationReasons"] == [
+        {"Code": "ItemCollectionSizeLimitExceeded", "Message": TOO_BIG},
+        {"Code": "None"},
+        {"Code": "ItemCollectionSizeLimitExceeded", "Message": TOO_BIG}]
+    assert get("p", 2) is None and get("p", 3) is None and get("q", 1) is None
+
+    # One of them fits, with metrics per table as for BatchWriteItem.
+    out = ddb.transact_write_items(ReturnItemCollectionMetrics="SIZE", TransactItems=[
+        {"Put": {"TableName": table, "Item": item("p", 2)}},
+        {"Put": {"TableName": table, "Item": item("q", 1)}}])
+    assert out["ItemCollectionMetrics"] == {table: [
+        {"ItemCollectionKey": {"pk": {"S": "p"}}, "SizeEstimateRangeGB": [0.0, 1.0]},
+        {"ItemCollectionKey": {"pk": {"S": "q"}}, "SizeEstimateRangeGB": [0.0, 1.0]}]}
+
+    # p is nearly full: an Update moving an item into the index is cancelled, beside a
+    # ConditionCheck that passes (858 + 402 > 1100); the item keeps its old value.
+    ddb.put_item(TableName=table, Item=item("p", 3, l=None, x=10))  # 18 bytes: 858
+    response = cancelled(ddb.transact_write_items, TransactItems=[
+        {"ConditionCheck": {"TableName": table, "Key": {"pk": {"S": "p"}, "sk": {"N": "1"}},
+                            "ConditionExpression": "attribute_exists(pk)"}},
+        {"Update": {"TableName": table, "Key": {"pk": {"S": "p"}, "sk": {"N": "3"}},
+                    "UpdateExpression": "SET l = :l, x = :x",
+                    "ExpressionAttributeValues": {":l": {"S": "L"}, ":x": {"S": "x" * 200}}}}])
+    assert response["CancellationReasons"] == [
+        {"Code": "None"}, {"Code": "ItemCollectionSizeLimitExceeded", "Message": TOO_BIG}]
+    assert "l" not in get("p", 3)
+
+    # The same Update beside a Delete of p/1 shrinks p overall (402 - 420): allowed.
+    ddb.transact_write_items(TransactItems=[
+        {"Delete": {"TableName": table, "Key": {"pk": {"S": "p"}, "sk": {"N": "1"}}}},
+        {"Update": {"TableName": table, "Key": {"pk": {"S": "p"}, "sk": {"N": "3"}},
+                    "UpdateExpression": "SET l = :l, x = :x",
+                    "ExpressionAttributeValues": {":l": {"S": "L"}, ":x": {"S": "x" * 200}}}}])
+    assert get("p", 1) is None and get("p", 3)["l"] == {"S": "L"}
+    # The stored size followed the transaction (840 again): one more member does not fit.
+    assert error_of(ddb.put_item, TableName=table, Item=item("p", 4)) == (
+        "ItemCollectionSizeLimitExceededException", TOO_BIG)
+
+
 def test_projection_decides_what_the_entries_add(ddb):
     # KEYS_ONLY entries are small (pk, sk, l: 2+1 + 2+2 + 1+1 = 9 bytes): five 210-byte items
     # and their entries (5 * 219 = 1095 bytes) fit where three ALL members did not.
@@ -162,3 +231,19 @@ def test_local_index_entries_count_toward_the_item_size(dynamodb):
                     Key={"pk": {"S": f"{big}-b"}, "sk": {"N": "1"}},
                     UpdateExpression="SET l = :l", ExpressionAttributeValues={":l": {"S": "L"}}) == (
         "ValidationException", "Item size to update has exceeded the maximum allowed size")
+    # Transactions check the same: a Put is rejected as a whole (as a Put too large by itself),
+    # an Update is cancelled with ValidationError.
+    assert error_of(ddb.transact_write_items, TransactItems=[
+        {"Put": {"TableName": big, "Item": item(f"{big}-a", 1, x=half)}}]) == (
+        "ValidationException", "Item size has exceeded the maximum allowed size")
+    response = cancelled(ddb.transact_write_items, TransactItems=[
+        {"Put": {"TableName": big, "Item": item(f"{big}-c", 1)}},
+        {"Update": {"TableName": big, "Key": {"pk": {"S": f"{big}-b"}, "sk": {"N": "1"}},
+                    "UpdateExpression": "SET l = :l",
+                    "ExpressionAttributeValues": {":l": {"S": "L"}}}}])
+    assert response["CancellationReasons"] == [
+        {"Code": "None"},
+        {"Code": "ValidationError",
+         "Message": "Item size to update has exceeded the maximum allowed size"}]
+    assert "Item" not in ddb.get_item(TableName=big,
+                                      Key={"pk": {"S": f"{big}-c"}, "sk": {"N": "1"}})

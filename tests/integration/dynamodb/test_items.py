@@ -13,7 +13,6 @@ import random
 import sys
 import threading
 import time
-import uuid
 
 import boto3
 import botocore.config
@@ -22,6 +21,8 @@ from botocore.exceptions import ClientError
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 from support import TributaryServer  # noqa: E402
+
+from .dynamodb_support import create_table, expect_error, new_name  # noqa: E402
 
 FAST = ["--create-table-ms", "0", "--delete-table-ms", "0"]
 
@@ -47,47 +48,6 @@ def items_server(tmp_path_factory):
 @pytest.fixture
 def ddb(items_server):
     return dynamodb_client(items_server)
-
-
-def new_name(prefix: str = "items") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:12]}"
-
-
-def create_table(client, *, range_key=True, gsi=False, lsi=False, name=None) -> str:
-    name = name or new_name()
-    definitions = [{"AttributeName": "pk", "AttributeType": "S"}]
-    schema = [{"AttributeName": "pk", "KeyType": "HASH"}]
-    if range_key:
-        definitions.append({"AttributeName": "sk", "AttributeType": "N"})
-        schema.append({"AttributeName": "sk", "KeyType": "RANGE"})
-    extra = {}
-    if gsi:
-        definitions.append({"AttributeName": "g", "AttributeType": "S"})
-        extra["GlobalSecondaryIndexes"] = [
-            {"IndexName": "by-g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
-             "Projection": {"ProjectionType": "KEYS_ONLY"}},
-            {"IndexName": "by-g-all", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
-             "Projection": {"ProjectionType": "ALL"}},
-        ]
-    if lsi:
-        definitions.append({"AttributeName": "l", "AttributeType": "S"})
-        extra["LocalSecondaryIndexes"] = [
-            {"IndexName": "by-l", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
-                                                {"AttributeName": "l", "KeyType": "RANGE"}],
-             "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["x"]}},
-        ]
-    client.create_table(TableName=name, AttributeDefinitions=definitions, KeySchema=schema,
-                        BillingMode="PAY_PER_REQUEST", **extra)
-    return name
-
-
-def expect_error(call, code: str, message: str | None = None) -> str:
-    with pytest.raises(ClientError) as info:
-        call()
-    assert info.value.response["Error"]["Code"] == code, info.value.response
-    if message is not None:
-        assert info.value.response["Error"]["Message"] == message
-    return info.value.response["Error"]["Message"]
 
 
 def key(pk: str, sk: int | str = 1) -> dict:

@@ -197,6 +197,59 @@ TEST(DynamoDbStreams, ConcurrentWritersNeverExposeAGap) {
   EXPECT_EQ(streams.last_position(info, {0, 0}), uint64_t{kWriters * kWritesEach});
 }
 
+// A multi-item write (TransactWriteItems) with several items of one chain: one record per
+// changed item, numbered consecutively in action order (not all with the committed state's n),
+// none for an unchanged item; the next single write continues after them.
+TEST(DynamoDbStreams, MultiItemWriteNumbersEachItemOfAChain) {
+  auto engine = storage::make_memory_engine();
+  TableStreams streams(*engine, StreamsOptions{.rollover_ms = kDefaultRolloverMs, .partitions = 1});
+  const dynamodb::items::WritePath path{*engine, false, &streams};
+  const dynamodb::Table table = stream_table();
+  StreamInfo info;
+  info.key = {table.key.account, table.key.region, table.key.name, table.stream_label_ms};
+  info.table_id = table.id;
+  info.view_type = table.stream_view_type;
+  info.key_schema = table.key_schema;
+  info.partitions = 1;
+  const int64_t now = table.stream_label_ms + 1000;
+  auto key_of = [](const std::string& pk) {
+    Item key;
+    dynamodb::put_attribute(key, "pk", AttributeValue::string(pk));
+    return key;
+  };
+  const std::vector<Item> keys = {key_of("x"), key_of("y"), key_of("absent"), key_of("z")};
+  std::vector<dynamodb::items::ItemWrite> writes;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const Item& key = keys[i];
+    const bool keep = i == 2;
+    writes.push_back(
+        {table, key, [&key, keep](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+           return keep ? WriteDecision::keep() : WriteDecision::put(key);
+         }});
+  }
+  auto group = path.write_items(writes, now);
+  ASSERT_TRUE(static_cast<bool>(group));
+  ASSERT_TRUE(group->step_errors.empty());
+  auto single = path.write(
+      table, keys[0],
+      [&](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+        return WriteDecision::remove();
+      },
+      now);
+  ASSERT_TRUE(static_cast<bool>(single));
+
+  TableStreams::Page page;
+  ASSERT_TRUE(streams.read(info, {0, 0}, 0, 100, 1 << 20, now, &page).is_ok());
+  std::vector<std::pair<uint64_t, std::string>> got;
+  for (const ChangeRecord& record : page.records) {
+    got.emplace_back(record.n, dynamodb::find_attribute(record.keys, "pk")->as_string());
+  }
+  const std::vector<std::pair<uint64_t, std::string>> expected = {
+      {1, "x"}, {2, "y"}, {3, "z"}, {4, "x"}};
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(page.records.back().kind, ChangeKind::kRemove);
+}
+
 TEST(DynamoDbStreams, FanOutReachesEveryConsumer) {
   auto engine = storage::make_memory_engine();
   TableStreams first(*engine, {});
