@@ -46,7 +46,8 @@ struct DynamoDbContext {
   const DynamoDbOptions& options;
   const TokenSealer& sealer;
   const aws::ValidationStyle& validation_style;
-  // The change-capture hook of the item write path (items/change_capture.h); none yet.
+  // The change-capture hook of the item write path (items/change_capture.h): null without
+  // consumers, else the service's ChangeCaptureList.
   items::ChangeCapture* change_capture = nullptr;
 };
 

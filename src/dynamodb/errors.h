@@ -26,6 +26,8 @@ enum class Error : uint8_t {
   kPolicyNotFound,
   kProvisionedThroughputExceeded,
   kRequestLimitExceeded,
+  kExpiredIterator,     // DynamoDB Streams
+  kTrimmedDataAccess,   // DynamoDB Streams
   kInternalServerError,  // HTTP 500
 };
 

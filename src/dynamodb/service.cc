@@ -32,6 +32,11 @@ DynamoDbService::DynamoDbService(storage::Engine& engine, DynamoDbOptions option
 
 storage::Status DynamoDbService::load() { return tables_.load(); }
 
+void DynamoDbService::add_change_capture(items::ChangeCapture* consumer) {
+  change_capture_.add(consumer);
+  context_.change_capture = &change_capture_;
+}
+
 bool DynamoDbService::implements(std::string_view operation) const {
   return operation_table().count(operation) > 0;
 }
@@ -44,11 +49,11 @@ aws::AwsResult<aws::Value> DynamoDbService::invoke(const model::Operation& opera
   return it->second(context_, request, input);
 }
 
-std::string DynamoDbService::error_type(const aws::AwsError& error) const {
+std::string DynamoDbFrontEnd::error_type(const aws::AwsError& error) const {
   return framework_error_type(error);
 }
 
-void DynamoDbService::finish_response(aws::HttpResponse& response) const {
+void DynamoDbFrontEnd::finish_response(aws::HttpResponse& response) const {
   response.set_header("x-amz-crc32", std::to_string(crc32(response.body)));
 }
 

@@ -3,31 +3,29 @@
 // (com.amazonaws.dynamodb.v20120810#, com.amazon.coral.validate#, com.amazon.coral.service#).
 #pragma once
 
-#include "aws/service.h"
 #include "dynamodb/context.h"
+#include "dynamodb/front_end.h"
+#include "dynamodb/items/change_capture.h"
 #include "dynamodb/ttl/sweeper.h"
 
 namespace trib::dynamodb {
 
-class DynamoDbService final : public aws::Service {
+class DynamoDbService final : public DynamoDbFrontEnd {
  public:
   DynamoDbService(storage::Engine& engine, DynamoDbOptions options, const TokenSealer& sealer);
   storage::Status load();
   TableCatalog& tables() { return tables_; }
+  // Adds a consumer of the item write path's change-capture hook (DynamoDB Streams, the Kinesis
+  // destination); before the service serves requests.
+  void add_change_capture(items::ChangeCapture* consumer);
 
   std::string_view target_prefix() const override { return "DynamoDB_20120810"; }
-  std::string_view json_content_type() const override { return "application/x-amz-json-1.0"; }
   const model::ServiceModel& model() const override { return model_; }
   bool implements(std::string_view operation) const override;
   aws::AwsResult<aws::Value> invoke(const model::Operation& operation,
                                     const aws::RequestContext& request,
                                     const aws::Value& input) override;
   const aws::ValidationStyle* validation_style() const override { return &validation_style_; }
-  std::string error_type(const aws::AwsError& error) const override;
-  // 52 characters of [A-Z0-9], as DynamoDB's request ids.
-  std::string new_request_id() const override { return aws::new_alphanumeric_request_id(); }
-  // x-amz-crc32: CRC-32 (IEEE, as zlib) of the body, unsigned decimal; SDKs verify it.
-  void finish_response(aws::HttpResponse& response) const override;
   // Purges tables whose deletion finished (their items with them), then runs one bounded step
   // of the Time to Live job (ttl/sweeper.h).
   void run_lifecycle(int64_t now_ms) override;
@@ -37,6 +35,7 @@ class DynamoDbService final : public aws::Service {
   DynamoDbOptions options_;
   aws::ValidationStyle validation_style_;
   TableCatalog tables_;
+  items::ChangeCaptureList change_capture_;
   DynamoDbContext context_;
   ttl::Sweeper ttl_sweeper_{context_};  // lifecycle thread only
 };

@@ -126,6 +126,11 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
                  "DynamoDB tables allowed per account and region")
       ->envname("TRIBUTARY_TABLE_LIMIT")
       ->check(CLI::PositiveNumber);
+  app.add_option("--stream-shard-rollover-ms", config->dynamodb_streams.rollover_ms,
+                 "How long a DynamoDB stream shard stays open before it rolls over to a child "
+                 "(AWS: about 4 hours)")
+      ->envname("TRIBUTARY_STREAM_SHARD_ROLLOVER_MS")
+      ->check(CLI::Range(int64_t{1000}, int64_t{1} << 50));
   app.add_option("--item-collection-limit-bytes", config->dynamodb.item_collection_limit_bytes,
                  "Tests only: bytes an item collection of a DynamoDB table with a local index may "
                  "hold (AWS: 10 GB)")

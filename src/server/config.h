@@ -7,6 +7,7 @@
 #include <string>
 
 #include "dynamodb/context.h"
+#include "dynamodb_streams/table_streams.h"
 #include "kinesis/context.h"
 
 namespace trib::server {
@@ -33,6 +34,7 @@ struct Config {
   std::string init_file;
   kinesis::KinesisOptions kinesis;
   dynamodb::DynamoDbOptions dynamodb;
+  dynamodb_streams::StreamsOptions dynamodb_streams;
 };
 
 // Parses argv (and the environment). Returns the exit code to use when the program should

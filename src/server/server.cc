@@ -13,6 +13,7 @@
 #include "aws/pipeline.h"
 #include "console/console.h"
 #include "dynamodb/service.h"
+#include "dynamodb_streams/service.h"
 #include "kinesis/service.h"
 #include "net/http_server.h"
 #include "net/tls.h"
@@ -123,6 +124,9 @@ struct Server::Impl {
   Clock clock;
   std::unique_ptr<storage::Engine> engine;
   std::unique_ptr<TokenSealer> sealer;
+  // DynamoDB table streams: written by the DynamoDB service's write path, read by the DynamoDB
+  // Streams service (declared before the services, so destroyed after them).
+  std::unique_ptr<dynamodb_streams::TableStreams> table_streams;
   // Every service served on the port, in registration order; each has a lifecycle job.
   std::vector<std::unique_ptr<aws::Service>> services;
   std::vector<std::unique_ptr<LifecycleJob>> lifecycle_jobs;
@@ -287,7 +291,17 @@ struct Server::Impl {
       *error = "cannot load tables: " + status.message;
       return false;
     }
+    table_streams =
+        std::make_unique<dynamodb_streams::TableStreams>(*engine, config.dynamodb_streams);
+    if (auto status = table_streams->load(); !status.is_ok()) {
+      *error = "cannot load table streams: " + status.message;
+      return false;
+    }
+    dynamodb->tables().set_observer(table_streams.get());
+    dynamodb->add_change_capture(table_streams.get());
     services.push_back(std::move(dynamodb));
+    services.push_back(std::make_unique<dynamodb_streams::DynamoDbStreamsService>(
+        *table_streams, *sealer, config.dynamodb.validation_wording));
     for (auto& service : services) pipeline->add_service(service.get());
     return true;
   }

@@ -164,6 +164,22 @@ aws::AwsResult<WriteGroupOutcome> WritePath::write_items(std::span<const ItemWri
       locks.push_back({storage::Keyspace::kItems, slot.collection_key});
     }
   }
+  // The change-capture consumers' own lock names (a stream chain's state key) for every item;
+  // none for a table without a stream, so such writes lock what they always did. They join
+  // the one sorted lock set, so overlapping transactions still lock in one global order.
+  // (LockKey holds views: capture_keys is complete before any view is taken, and outlives the
+  // transaction.)
+  std::vector<std::string> capture_keys;
+  if (change_capture) {
+    for (const ItemWrite& w : writes) {
+      const uint64_t hash =
+          partition_key_hash(*find_attribute(w.key, w.table.key_schema.hash.name));
+      change_capture->lock_keys(w.table, hash, capture_keys);
+    }
+    for (const std::string& name : capture_keys) {
+      locks.push_back({storage::Keyspace::kItems, name});
+    }
+  }
   if (guard) {
     for (const auto& [keyspace, key] : guard->locks) locks.push_back({keyspace, key});
   }
@@ -248,7 +264,7 @@ aws::AwsResult<WriteGroupOutcome> WritePath::write_items(std::span<const ItemWri
             const Item* new_image = outcome.new_item ? &*outcome.new_item : nullptr;
             storage::Status captured = change_capture->capture(
                 ItemChange{writes[i].table, old_image, new_image, now_ms, outcome.kind, origin},
-                txn.batch());
+                txn);
             if (!captured.is_ok()) return captured;
           }
         }

@@ -117,7 +117,7 @@ struct WriteGroupOutcome {
 struct WritePath {
   storage::Engine& engine;
   bool sync_writes = false;
-  ChangeCapture* change_capture = nullptr;  // none yet
+  ChangeCapture* change_capture = nullptr;  // a ChangeCaptureList (streams, destination)
   // A write that grows an item collection past this fails with
   // ItemCollectionSizeLimitExceededException (facts §13: 10 GB).
   uint64_t item_collection_limit_bytes = kItemCollectionLimitBytes;

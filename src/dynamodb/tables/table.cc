@@ -1,5 +1,8 @@
 #include "dynamodb/tables/table.h"
 
+#include <cstdio>
+#include <ctime>
+
 #include "aws/stored_document.h"
 #include "util/arn.h"
 
@@ -121,6 +124,23 @@ std::string table_arn(const TableKey& key) {
 
 std::string Table::arn() const { return table_arn(key); }
 
+std::string Table::latest_stream_label() const { return stream_label(stream_label_ms); }
+
+std::string stream_label(int64_t label_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(label_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[96];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03d", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(label_ms % 1000));
+  return buffer;
+}
+
+std::string stream_arn(const TableKey& key, int64_t label_ms) {
+  return table_arn(key) + "/stream/" + stream_label(label_ms);
+}
+
 const SecondaryIndex* Table::find_index(std::string_view name) const {
   for (const auto& index : indexes) {
     if (index.name == name) return &index;
@@ -173,7 +193,11 @@ std::string encode_table(const Table& t) {
     doc.set("sse_type", t.sse_type);
     doc.set("kms_master_key_id", t.kms_master_key_id);
   }
-  if (t.stream_enabled) doc.set("stream_view_type", t.stream_view_type);
+  if (!t.stream_view_type.empty()) doc.set("stream_view_type", t.stream_view_type);
+  if (t.stream_label_ms != 0) {
+    doc.set("stream_label_ms", t.stream_label_ms);
+    if (!t.stream_enabled) doc.set("stream_disabled", true);
+  }
   if (t.resource_policy) doc.set("resource_policy", *t.resource_policy);
   if (!t.resource_policy_revision.empty()) {
     doc.set("resource_policy_revision", t.resource_policy_revision);
@@ -258,9 +282,10 @@ std::optional<Table> decode_table(std::string_view bytes) {
     t.kms_master_key_id = string_or(doc, "kms_master_key_id", "");
   }
   if (const std::string* view = doc.string_member("stream_view_type")) {
-    t.stream_enabled = true;
+    t.stream_enabled = !doc.bool_member("stream_disabled").value_or(false);
     t.stream_view_type = *view;
   }
+  t.stream_label_ms = doc.int_member("stream_label_ms").value_or(0);
   if (const std::string* policy = doc.string_member("resource_policy")) t.resource_policy = *policy;
   t.resource_policy_revision = string_or(doc, "resource_policy_revision", "");
   t.resource_policy_deleted_revision = string_or(doc, "resource_policy_deleted_revision", "");

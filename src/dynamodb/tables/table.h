@@ -96,8 +96,12 @@ struct Table {
   bool sse_enabled = false;
   std::string sse_type;  // KMS when enabled
   std::string kms_master_key_id;
+  // The latest DynamoDB stream (dynamodb_streams/): enabled or not, its view type (kept after a
+  // disable), and its label time (epoch ms; 0: the table never had a stream). A new stream's
+  // label is later than every earlier one of the table, so (table incarnation, label) names it.
   bool stream_enabled = false;
   std::string stream_view_type;
+  int64_t stream_label_ms = 0;
   std::optional<std::string> resource_policy;
   // The policy's RevisionId (epoch ms of the change, as AWS's), and the revision of its
   // deletion, which AWS returns from later idempotent DeleteResourcePolicy calls.
@@ -116,6 +120,7 @@ struct Table {
   TableStatus status(int64_t now_ms) const;
   bool is_gone(int64_t now_ms) const { return now_ms >= gone_at_ms; }
   std::string arn() const;
+  std::string latest_stream_label() const;
   const SecondaryIndex* find_index(std::string_view name) const;
 };
 
@@ -123,6 +128,11 @@ struct Table {
 std::string table_arn(const TableKey& key);
 // A table ARN's parts; nullopt when `arn` is not one.
 std::optional<TableKey> parse_table_arn(std::string_view arn);
+
+// A stream label: the UTC time "YYYY-MM-DDTHH:MM:SS.mmm" (facts/dynamodb-streams §3 [V]).
+std::string stream_label(int64_t label_ms);
+// "arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>"
+std::string stream_arn(const TableKey& key, int64_t label_ms);
 
 // The stored form (version byte + JSON document), exposed for tests.
 std::string encode_table(const Table& table);

@@ -85,6 +85,7 @@ aws::AwsResult<TableCatalog::TablePtr> TableCatalog::create(Table prototype, int
   batch.put(storage::Keyspace::kMeta, counter_key(),
             storage::KeyBuilder().u64(next_table_id_).take());
   batch.put(storage::Keyspace::kMeta, table_storage_key(prototype.key), encode_table(prototype));
+  if (observer_) observer_->stage(nullptr, prototype, now_ms, batch);
   if (auto status = engine_.write(batch); !status.is_ok()) {
     spdlog::error("could not persist table {}: {}", prototype.key.name, status.message);
     --next_table_id_;
@@ -92,6 +93,7 @@ aws::AwsResult<TableCatalog::TablePtr> TableCatalog::create(Table prototype, int
   }
   auto published = std::make_shared<const Table>(std::move(prototype));
   tables_.publish(published);
+  if (observer_) observer_->published(nullptr, *published, now_ms);
   return published;
 }
 
@@ -105,12 +107,14 @@ aws::AwsResult<TableCatalog::TablePtr> TableCatalog::update(const TableKey& key,
   if (!mutated) return aws::fail(std::move(mutated.error()));
   storage::WriteBatch batch;
   batch.put(storage::Keyspace::kMeta, table_storage_key(copy.key), encode_table(copy));
+  if (observer_) observer_->stage(current.get(), copy, now_ms, batch);
   if (auto status = engine_.write(batch); !status.is_ok()) {
     spdlog::error("could not persist table {}: {}", key.name, status.message);
     return aws::fail(error(Error::kInternalServerError, "Internal server error"));
   }
   auto published = std::make_shared<const Table>(std::move(copy));
   tables_.publish(published);
+  if (observer_) observer_->published(current.get(), *published, now_ms);
   return published;
 }
 

@@ -10,34 +10,12 @@ Needs node (>= 18) and the packages of tests/js (scripts/install-deps.sh --test 
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
+from support import run_js_scenario
 
-import pytest
-
-from support import REPO_ROOT, skip_under_url
-
-JS_DIR = REPO_ROOT / "tests" / "js"
-SCENARIO = JS_DIR / "dynamodb_scenario.mjs"
 REQUIRED_PACKAGES = ("@aws-sdk/client-dynamodb", "@aws-sdk/lib-dynamodb")
-INSTALL_HINT = "run `scripts/install-deps.sh --test --npm` (or `make test-deps`)"
 
 
 def test_dynamodb_scenario_with_document_client(server):
-    skip_under_url("the scenario signs with fixed test credentials and region")
-    node = shutil.which("node") or shutil.which("nodejs")
-    if node is None:
-        pytest.fail(f"node is not installed; {INSTALL_HINT}", pytrace=False)
-    for package in REQUIRED_PACKAGES:
-        if not (JS_DIR / "node_modules" / package / "package.json").exists():
-            pytest.fail(f"{package} is not installed in {JS_DIR}/node_modules; {INSTALL_HINT}",
-                        pytrace=False)
-    result = subprocess.run(
-        [node, str(SCENARIO), server.url],
-        cwd=JS_DIR, capture_output=True, text=True, timeout=90,
-    )
-    assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    summary = run_js_scenario(server, "dynamodb_scenario.mjs", REQUIRED_PACKAGES)
     assert summary["ok"] is True
     assert summary["sdk_requests"] >= 9

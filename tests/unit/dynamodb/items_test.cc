@@ -215,10 +215,10 @@ TEST(Counters, EncodeDecodeAndAdd) {
 
 struct RecordingCapture : ChangeCapture {
   std::vector<ChangeKind> kinds;
-  storage::Status capture(const ItemChange& change, storage::WriteBatch& batch) override {
+  storage::Status capture(const ItemChange& change, storage::Transaction& txn) override {
     kinds.push_back(change.kind);
-    batch.put(storage::Keyspace::kItems, "~capture" + std::to_string(kinds.size()),
-              change.new_image ? encode_item(*change.new_image) : "");
+    txn.batch().put(storage::Keyspace::kItems, "~capture" + std::to_string(kinds.size()),
+                    change.new_image ? encode_item(*change.new_image) : "");
     return storage::Status::ok();
   }
 };

@@ -107,7 +107,7 @@ TEST(TimeToLiveSetting, StatusesFollowTheClockAndTheDocumentKeepsThem) {
 // Records who made each change.
 class OriginRecorder final : public items::ChangeCapture {
  public:
-  storage::Status capture(const items::ItemChange& change, storage::WriteBatch&) override {
+  storage::Status capture(const items::ItemChange& change, storage::Transaction&) override {
     if (change.kind != items::ChangeKind::kNone) changes.push_back({change.kind, change.origin});
     return storage::Status::ok();
   }
