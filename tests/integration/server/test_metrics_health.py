@@ -53,7 +53,11 @@ def test_health_reports_serving_with_facts(start_server):
     assert body["status"] == "serving"
     assert body["version"].count(".") == 2
     assert body["storage"] == {"engine": "memory"}
-    assert body["services"] == {"kinesis": "serving", "dynamodb": "serving"}
+    assert body["services"] == {
+        "kinesis": "serving",
+        "dynamodb": "serving",
+        "dynamodbstreams": "serving",
+    }
     assert isinstance(body["uptime_seconds"], int) and body["uptime_seconds"] >= 0
 
 
