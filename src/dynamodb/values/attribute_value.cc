@@ -376,9 +376,23 @@ aws::AwsResult<AttributeValue> attribute_value_from_wire(const aws::Value& value
   return convert<false>(value, level);
 }
 
-aws::AwsResult<Item> item_from_wire(const aws::Value& map) { return convert_item<false>(map); }
+// A Value built by item_to_wire (an aws::Fragment, e.g. the LastEvaluatedKey of a Query page
+// read back by PartiQL's paging) is read through its tree.
+aws::AwsResult<Item> item_from_wire(const aws::Value& map) {
+  if (map.kind() == aws::Value::Kind::kFragment) {
+    aws::Value tree = map.as_fragment().to_value();
+    return convert_item<true>(tree);
+  }
+  return convert_item<false>(map);
+}
 
-aws::AwsResult<Item> item_from_wire(aws::Value&& map) { return convert_item<true>(map); }
+aws::AwsResult<Item> item_from_wire(aws::Value&& map) {
+  if (map.kind() == aws::Value::Kind::kFragment) {
+    aws::Value tree = map.as_fragment().to_value();
+    return convert_item<true>(tree);
+  }
+  return convert_item<true>(map);
+}
 
 namespace {
 
