@@ -10,7 +10,8 @@
 // What each request contains comes from a scenario, chosen with --mode. A scenario hands every
 // connection its own request generator; the generator produces the bytes of the next request and
 // sees each response. Scenarios: "fixed" (the same request every time), DynamoDB "put-item",
-// "get-item", "update-item", "batch-write-item", "query" and "scan" (over a key space), "put-record" and
+// "get-item", "update-item", "batch-write-item", "query", "scan" and "transact-write-items" (over a
+// key space), "put-record" and
 // "put-records" (Kinesis PutRecord / PutRecords with random partition keys and random data, from a
 // pool of requests built before the run so the client stays cheap), and "get-records" (each
 // connection drains one shard: GetShardIterator TRIM_HORIZON, then GetRecords along
@@ -75,6 +76,7 @@ struct Options {
   std::int64_t first_key = 0;  // batch-write-item: the first batch written holds this key
   int record_size = 100;
   int batch = 500;
+  int transact_items = 2;  // transact-write-items: Puts per transaction
   int limit = 10000;
   bool limit_given = false;  // scan: send Limit only when asked
   std::string shard_iterator_type = "TRIM_HORIZON";
@@ -538,6 +540,8 @@ class GetRecordsScenario final : public Scenario {
 //                      --total-requests keys/25 fills the key space exactly; --first-key K
 //                      starts at the batch holding key K (to fill a large table in steps)
 //   query              Query of one random partition (pk = :p, up to 100 items)
+//   transact-write-items
+//                      TransactWriteItems of --transact-items Puts of distinct random items
 //   scan               a drain: connection i scans segment i of TotalSegments = --connections,
 //                      following LastEvaluatedKey until an answer has none, then stops (pages of
 //                      DynamoDB's 1 MB, or --limit items when --limit is given)
@@ -577,19 +581,21 @@ class ItemScenario final : public Scenario {
  public:
   static constexpr std::size_t kPoolSize = 4096;
   static constexpr std::uint64_t kBatch = 25;
-  enum class Kind { kPut, kGet, kUpdate, kBatchWrite, kQuery, kScan };
+  enum class Kind { kPut, kGet, kUpdate, kBatchWrite, kQuery, kScan, kTransactWrite };
 
   ItemScenario(const Options& options, const CommonHeaders& headers, Kind kind)
       : options_(options),
         headers_(headers),
         record_size_(static_cast<std::uint64_t>(options.record_size)),
+        transact_items_(static_cast<std::uint64_t>(options.transact_items)),
         kind_(kind),
         table_(json_escape(options.table)),
         keys_(static_cast<std::uint64_t>(std::max<std::int64_t>(1, options.keys))),
         next_batch_(static_cast<std::uint64_t>(options.first_key) / kBatch) {
     std::mt19937_64 random(options.seed);
-    static constexpr std::string_view kOperations[] = {
-        "PutItem", "GetItem", "UpdateItem", "BatchWriteItem", "Query", "Scan"};
+    static constexpr std::string_view kOperations[] = {"PutItem",           "GetItem", "UpdateItem",
+                                                       "BatchWriteItem",    "Query",   "Scan",
+                                                       "TransactWriteItems"};
     target_ = std::string(kDynamoDbPrefix) + std::string(kOperations[static_cast<int>(kind)]);
     constexpr std::string_view kHexDigits = "0123456789abcdef";
     for (std::size_t n = 0; n < kDataPool; ++n) {
@@ -600,7 +606,8 @@ class ItemScenario final : public Scenario {
     const auto key = [](std::uint64_t i) {
       return fmt::format(R"({{"pk":{{"S":"p{}"}},"sk":{{"N":"{}"}}}})", i / 100, i % 100);
     };
-    if (kind == Kind::kPut || kind == Kind::kGet || kind == Kind::kUpdate || kind == Kind::kQuery) {
+    if (kind == Kind::kPut || kind == Kind::kGet || kind == Kind::kUpdate || kind == Kind::kQuery ||
+        kind == Kind::kTransactWrite) {
       for (std::size_t n = 0; n < kPoolSize; ++n) {
         const std::uint64_t i = random() % keys_;
         std::string body;
@@ -619,6 +626,25 @@ class ItemScenario final : public Scenario {
                 R"j({{"TableName":"{}","Key":{},"UpdateExpression":"SET #c = if_not_exists(#c, :zero) + :one","ConditionExpression":"attribute_exists(pk)","ExpressionAttributeNames":{{"#c":"counter"}},"ExpressionAttributeValues":{{":zero":{{"N":"0"}},":one":{{"N":"1"}}}}}})j",
                 table_, key(i));
             break;
+          case Kind::kTransactWrite: {
+            // Distinct items (a transaction may not name one twice).
+            std::vector<std::uint64_t> chosen{i};
+            while (chosen.size() < std::min<std::uint64_t>(transact_items_, keys_)) {
+              const std::uint64_t other = random() % keys_;
+              if (std::find(chosen.begin(), chosen.end(), other) == chosen.end()) {
+                chosen.push_back(other);
+              }
+            }
+            body = R"({"TransactItems":[)";
+            for (std::size_t a = 0; a < chosen.size(); ++a) {
+              if (a != 0) body += ',';
+              body += fmt::format(R"({{"Put":{{"TableName":"{}","Item":)", table_);
+              append_item(body, chosen[a], random());
+              body += "}}";
+            }
+            body += "]}";
+            break;
+          }
           default:
             body = fmt::format(
                 R"({{"TableName":"{}","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{{":p":{{"S":"p{}"}}}}}})",
@@ -663,6 +689,8 @@ class ItemScenario final : public Scenario {
         return ResponseTally{body.size() > 2 ? 1u : 0u, body.size()};
       case Kind::kBatchWrite:
         return ResponseTally{kBatch, kBatch * record_size_};
+      case Kind::kTransactWrite:
+        return ResponseTally{transact_items_, transact_items_ * record_size_};
       case Kind::kQuery:
       case Kind::kScan:
         return ResponseTally{
@@ -753,6 +781,7 @@ class ItemScenario final : public Scenario {
   const Options& options_;
   const CommonHeaders& headers_;
   std::uint64_t record_size_;
+  std::uint64_t transact_items_;
   Kind kind_;
   std::string table_;
   std::uint64_t keys_;
@@ -855,6 +884,12 @@ const std::map<std::string, ScenarioFactory>& scenario_factories() {
           std::string) -> std::unique_ptr<Scenario> {
          return std::make_unique<ItemScenario>(options, headers, ItemScenario::Kind::kUpdate);
        }},
+      {"transact-write-items",
+       [](const Options& options, const CommonHeaders& headers, const tcp::resolver::results_type&,
+          std::string) -> std::unique_ptr<Scenario> {
+         return std::make_unique<ItemScenario>(options, headers,
+                                               ItemScenario::Kind::kTransactWrite);
+       }},
       {"scan",
        [](const Options& options, const CommonHeaders& headers, const tcp::resolver::results_type&,
           std::string) -> std::unique_ptr<Scenario> {
@@ -881,6 +916,9 @@ std::string target_of_mode(const Options& options) {
   if (options.mode == "query") return std::string(kDynamoDbPrefix) + "Query";
   if (options.mode == "update-item") return std::string(kDynamoDbPrefix) + "UpdateItem";
   if (options.mode == "scan") return std::string(kDynamoDbPrefix) + "Scan";
+  if (options.mode == "transact-write-items") {
+    return std::string(kDynamoDbPrefix) + "TransactWriteItems";
+  }
   return options.target;
 }
 
@@ -1446,9 +1484,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   std::vector<std::string> mode_names;
   for (const auto& [name, factory] : scenario_factories()) mode_names.push_back(name);
-  app.add_option("--mode", options.mode,
-                 "Scenario: fixed (--target, --body), put-record, put-records, get-records, put-item, "
-                 "get-item, update-item, batch-write-item, query, scan")
+  app.add_option(
+         "--mode", options.mode,
+         "Scenario: fixed (--target, --body), put-record, put-records, get-records, put-item, "
+         "get-item, update-item, batch-write-item, query, scan, transact-write-items")
       ->check(CLI::IsMember(mode_names))
       ->capture_default_str();
   app.add_option("--target", options.target,
@@ -1472,6 +1511,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--batch", options.batch, "put-records: records per request")
       ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--transact-items", options.transact_items,
+                 "transact-write-items: Puts per TransactWriteItems (1-100)")
+      ->check(CLI::Range(1, 100))
       ->capture_default_str();
   auto* limit_option =
       app.add_option("--limit", options.limit, "get-records: Limit of each GetRecords; scan: Limit of each Scan (none if not given)")

@@ -18,6 +18,7 @@
   X(DescribeTable, describe_table)                          \
   X(DescribeTimeToLive, describe_time_to_live)              \
   X(ExecuteStatement, execute_statement)                    \
+  X(ExecuteTransaction, execute_transaction)                \
   X(GetItem, get_item)                                      \
   X(GetResourcePolicy, get_resource_policy)                 \
   X(ListContributorInsights, list_contributor_insights)     \

@@ -24,8 +24,6 @@ const std::map<std::string_view, std::string_view>& unsupported_operations() {
       {"DescribeTableReplicaAutoScaling", "global tables (one region per server) are not served"},
       {"DisableKinesisStreamingDestination", "issue 13 (Kinesis streaming destination)"},
       {"EnableKinesisStreamingDestination", "issue 13 (Kinesis streaming destination)"},
-      {"ExecuteTransaction",
-       "PartiQL transactions need the transaction path (TransactWriteItems), not merged yet"},
       {"ExportTableToPointInTime", "backups and point-in-time recovery are not served"},
       {"ImportTable", "S3 import and export are not served (no S3)"},
       {"ListBackups", "backups and point-in-time recovery are not served"},

@@ -582,6 +582,37 @@ aws::AwsResult<WriteRequest> write_request(DynamoDbContext& ctx, const aws::Requ
   return aws::fail(validation("Unsupported operation: SELECT is not a write"));  // not reached
 }
 
+aws::AwsResult<aws::Value> get_request(DynamoDbContext& ctx, const aws::RequestContext& request,
+                                       const Statement& statement,
+                                       const StatementOptions& options) {
+  // Texts [P: DynamoDB Local's PartiQL catalogue].
+  constexpr std::string_view kKeyOnly =
+      "Select statements within ExecuteTransaction must specify the primary key in the where "
+      "clause.";
+  if (statement.parameter_count != options.parameters.size()) {
+    return aws::fail(partiql::parameter_count_mismatch());
+  }
+  if (statement.index) {
+    return aws::fail(validation("Reads on indices are not supported within transactions."));
+  }
+  if (!statement.where) return aws::fail(validation(std::string(kKeyOnly)));
+  partiql::ExpressionWriter writer(options.parameters);
+  auto target = write_target(ctx, request, statement, writer);
+  if (!target && target.error().type != error_name(Error::kValidation)) {
+    return aws::fail(std::move(target.error()));  // a missing table
+  }
+  // Other terms than the key have nothing to filter with in TransactGetItems: refused [U].
+  if (!target || !target->conditions.empty()) return aws::fail(validation(std::string(kKeyOnly)));
+  aws::Value get = aws::Value::map();
+  get.set("TableName", aws::Value(statement.table));
+  get.set("Key", std::move(target->key));
+  if (!statement.select_all) {
+    get.set("ProjectionExpression", aws::Value(writer.projection(statement.projection)));
+  }
+  writer.add_to(get);
+  return get;
+}
+
 Output run_statement(DynamoDbContext& ctx, const aws::RequestContext& request,
                      const Statement& statement, std::string_view text,
                      const StatementOptions& options) {

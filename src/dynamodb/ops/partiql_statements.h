@@ -50,6 +50,12 @@ aws::AwsResult<WriteRequest> write_request(DynamoDbContext& ctx, const aws::Requ
                                            const partiql::Statement& statement,
                                            const StatementOptions& options);
 
+// A SELECT naming one item by its full key as a TransactGetItems Get (TableName, Key,
+// ProjectionExpression and its names): ExecuteTransaction's reads.
+aws::AwsResult<aws::Value> get_request(DynamoDbContext& ctx, const aws::RequestContext& request,
+                                       const partiql::Statement& statement,
+                                       const StatementOptions& options);
+
 // Runs one parsed statement. `text` is the statement as sent (NextToken is bound to it).
 // ExecuteStatement's output members (Items, NextToken, LastEvaluatedKey, ConsumedCapacity), or,
 // with options.batch, a BatchStatementResponse (TableName, Item) plus ConsumedCapacity.

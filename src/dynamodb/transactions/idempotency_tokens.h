@@ -1,4 +1,4 @@
-// The ClientRequestToken store of TransactWriteItems (and later ExecuteTransaction): which
+// The ClientRequestToken store of TransactWriteItems (and ExecuteTransaction, through it): which
 // tokens were used, by what request, and until when. Persistent (keyspace `meta`, layout in
 // docs/storage-encoding.md, "Transaction idempotency tokens"), so a replay after a restart is
 // still recognised; expiry follows the one clock.
