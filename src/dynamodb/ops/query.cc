@@ -2,8 +2,7 @@
 // false reverses it), read through an iterator over one key range (never blocking writers).
 // Paging, filters, Select and capacity are shared with Scan (ops/reads.*). Reads of the table
 // and its local indexes are always strongly consistent; ConsistentRead decides only the charge.
-// Differences from AWS (docs/compatibility.md): a QueryFilter naming a key attribute is
-// accepted (AWS refuses it; its text was not found).
+// A QueryFilter naming a key attribute is refused with AWS's text (see the checks below).
 #include <algorithm>
 
 #include "dynamodb/errors.h"
