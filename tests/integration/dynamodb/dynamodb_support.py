@@ -214,6 +214,18 @@ def assert_matches_shape(value: Any, shape_name: str) -> None:
     assert not problems, "\n".join(problems)
 
 
+# The start of AWS's PartiQL syntax-error message (src/dynamodb/partiql/README.md).
+NOT_WELL_FORMED = "Statement wasn't well formed, can't be processed: "
+
+
+def error_of(call, **kwargs) -> tuple[str, str, dict]:
+    """Calls `call(**kwargs)`, which must fail; its error code, message and whole response."""
+    with pytest.raises(ClientError) as info:
+        call(**kwargs)
+    response = info.value.response
+    return response["Error"]["Code"], response["Error"]["Message"], response
+
+
 def new_name(prefix: str = "items") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
 

@@ -6,31 +6,16 @@ texts (facts §16; sources in src/dynamodb/partiql/README.md)."""
 
 from __future__ import annotations
 
-import uuid
 
 import pytest
-from botocore.exceptions import ClientError
 
-from .dynamodb_support import hash_table_arguments
-
-NOT_WELL_FORMED = "Statement wasn't well formed, can't be processed: "
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def error_of(call, **kwargs) -> tuple[str, str, dict]:
-    with pytest.raises(ClientError) as info:
-        call(**kwargs)
-    response = info.value.response
-    return response["Error"]["Code"], response["Error"]["Message"], response
+from .dynamodb_support import NOT_WELL_FORMED, error_of, hash_table_arguments, new_name
 
 
 @pytest.fixture
 def composite(make_table):
     """A table keyed by pk (S) and sk (N), with a global index on `color`."""
-    name = unique("pq")
+    name = new_name("pq")
     make_table(name, arguments=dict(
         TableName=name,
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
@@ -57,7 +42,7 @@ def fill(dynamodb, table: str) -> None:
 
 
 def test_insert_then_get_item_sees_every_literal_type(dynamodb, make_table):
-    name = unique("pq")
+    name = new_name("pq")
     make_table(name)
     out = dynamodb.execute_statement(Statement=(
         f"INSERT INTO \"{name}\" VALUE {{'pk': 'k1', 's': 'it''s', 'n': -1.50, 'b': true, "
@@ -76,7 +61,7 @@ def test_insert_then_get_item_sees_every_literal_type(dynamodb, make_table):
 
 
 def test_insert_of_an_existing_key_is_a_duplicate_item(dynamodb, make_table):
-    name = unique("pq")
+    name = new_name("pq")
     make_table(name)
     statement = f"INSERT INTO \"{name}\" VALUE {{'pk': 'dup', 'v': 1}}"
     dynamodb.execute_statement(Statement=statement)
@@ -325,7 +310,7 @@ def test_delete_with_conditions_and_returning(dynamodb, composite):
 
 
 def test_parameters_must_match(dynamodb, make_table):
-    name = unique("pq")
+    name = new_name("pq")
     make_table(name)
     for statement, parameters in ((f'SELECT * FROM "{name}" WHERE pk = ?', None),
                                   (f"SELECT * FROM \"{name}\" WHERE pk = 'a'", [{"S": "x"}]),
@@ -372,7 +357,7 @@ def test_parameters_must_match(dynamodb, make_table):
      "EXISTS can only be used in ExecuteTransaction write requests."),
 ])
 def test_error_texts(dynamodb, make_table, statement, message):
-    name = unique("pq")
+    name = new_name("pq")
     make_table(name)
     code, got, _ = error_of(dynamodb.execute_statement, Statement=statement.format(t=name))
     assert (code, got) == ("ValidationException", message)
@@ -424,7 +409,7 @@ def test_batch_execute_statement(dynamodb, composite):
 
 
 def test_batch_limits_from_the_model(raw_dynamodb, make_table):
-    name = unique("pq")
+    name = new_name("pq")
     make_table(name, **{})
     statements = [{"Statement": f"SELECT * FROM \"{name}\" WHERE pk = '{i}'"} for i in range(26)]
     code, message, _ = error_of(raw_dynamodb.batch_execute_statement, Statements=statements)
@@ -438,7 +423,7 @@ def test_batch_limits_from_the_model(raw_dynamodb, make_table):
 
 def test_writes_reach_streams_of_change_through_one_path(dynamodb, make_table):
     """Item counts follow PartiQL writes (counters are kept by the one write path)."""
-    name = unique("pq")
+    name = new_name("pq")
     make_table(name, arguments=hash_table_arguments(name))
     for i in range(3):
         dynamodb.execute_statement(Statement=f"INSERT INTO \"{name}\" VALUE {{'pk': '{i}'}}")

@@ -5,28 +5,15 @@ per-statement error texts (sources in src/dynamodb/ops/execute_transaction.cc)."
 
 from __future__ import annotations
 
-import uuid
 
 import pytest
-from botocore.exceptions import ClientError
 
-NOT_WELL_FORMED = "Statement wasn't well formed, can't be processed: "
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def error_of(call, **kwargs) -> tuple[str, str, dict]:
-    with pytest.raises(ClientError) as info:
-        call(**kwargs)
-    response = info.value.response
-    return response["Error"]["Code"], response["Error"]["Message"], response
+from .dynamodb_support import NOT_WELL_FORMED, error_of, new_name
 
 
 @pytest.fixture
 def table(make_table):
-    name = unique("pqt")
+    name = new_name("pqt")
     make_table(name)
     return name
 
@@ -100,7 +87,7 @@ def test_a_failed_condition_cancels_everything_with_reasons(dynamodb, table):
 
 
 def test_client_request_token_replay_and_mismatch(dynamodb, table):
-    token = unique("tok")
+    token = new_name("tok")
     statements = [{"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': 'once'}}"}]
     dynamodb.execute_transaction(TransactStatements=statements, ClientRequestToken=token)
     # The INSERT would now fail as a duplicate: the replay succeeds without running it again.
