@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pytest
 
+import support
 from support import poll_until, unique_name
 
 from .dynamodb_support import expect_error, wait_for_table
@@ -407,6 +408,11 @@ def test_query_with_legacy_key_conditions(dynamodb, make_table):
     assert pks(answer["Items"]) == ["d1/9", "d1/10"]
 
 
+@pytest.mark.xfail(
+    condition=support.TARGET is not None,
+    reason="the refusal texts for multi-attribute keys are Tributary's guesses (AWS's are not "
+    "recorded)",
+)
 def test_query_refusals(dynamodb, make_table):
     """The rules are AWS's (developer guide; moto's and scylladb's tests run against AWS). The
     texts are Tributary's where AWS's are not recorded: the table's "Query condition missed key
