@@ -1,6 +1,8 @@
 #include "dynamodb/items/index_entries.h"
 
 #include <algorithm>
+#include <array>
+#include <span>
 
 #include "dynamodb/items/item_keys.h"
 #include "dynamodb/values/item_codec.h"
@@ -63,18 +65,33 @@ Item project(const Table& table, const SecondaryIndex& index, const Item& item) 
 
 std::optional<IndexEntry> index_entry(const Table& table, const SecondaryIndex& index,
                                       const Item& item) {
-  const AttributeValue* hash = usable_key_value(item, index.key_schema.hash);
-  if (!hash) return std::nullopt;
-  const AttributeValue* range = nullptr;
-  if (index.key_schema.range) {
-    range = usable_key_value(item, *index.key_schema.range);
-    if (!range) return std::nullopt;
+  // Every key attribute present (sparse indexes: an item lacking any one of a multi-attribute
+  // key's attributes is not in the index [V: AWS developer guide, multi-attribute keys; moto's
+  // AWS-verified test_items_missing_range_key_excluded]). At most 4 of each kind
+  // (tables/schema.h; a stored schema with more does not decode).
+  const KeySchema& schema = index.key_schema;
+  std::array<const AttributeValue*, 4> hash_values{};
+  std::array<const AttributeValue*, 4> range_values{};
+  size_t hash_count = 0;
+  size_t range_count = 0;
+  const auto take = [&](const KeyAttribute& key, std::array<const AttributeValue*, 4>& values,
+                        size_t& count) {
+    const AttributeValue* value = usable_key_value(item, key);
+    if (value) values[count++] = value;
+    return value != nullptr;
+  };
+  if (!take(schema.hash, hash_values, hash_count)) return std::nullopt;
+  for (const KeyAttribute& key : schema.more_hash) {
+    if (!take(key, hash_values, hash_count)) return std::nullopt;
+  }
+  if (schema.range && !take(*schema.range, range_values, range_count)) return std::nullopt;
+  for (const KeyAttribute& key : schema.more_range) {
+    if (!take(key, range_values, range_count)) return std::nullopt;
   }
   IndexEntry entry;
-  entry.key = index_range_prefix(table.id, index.id);
-  entry.key.append(storage::KeyBuilder().u64(partition_key_hash(*hash)).str());
-  append_key_component(entry.key, *hash);
-  if (range) append_key_component(entry.key, *range);
+  entry.key = partition_prefix(
+      table, index.id, std::span<const AttributeValue* const>(hash_values.data(), hash_count));
+  for (size_t i = 0; i < range_count; ++i) append_key_component(entry.key, *range_values[i]);
   // The base table's key makes equal index keys distinct. A local index shares the table's
   // partition key, already in the key; a global one appends it.
   if (index.global) {

@@ -74,6 +74,14 @@ std::string index_range_prefix(uint64_t table_id, uint32_t index_id) {
   return out;
 }
 
+std::string partition_prefix(const Table& table, uint32_t index_id,
+                             std::span<const AttributeValue* const> hash_values) {
+  std::string out = index_range_prefix(table.id, index_id);
+  out.append(storage::KeyBuilder().u64(partition_key_hash(hash_values)).str());
+  for (const AttributeValue* value : hash_values) append_key_component(out, *value);
+  return out;
+}
+
 std::string base_item_key(const Table& table, const Item& item) {
   const AttributeValue* hash = find_attribute(item, table.key_schema.hash.name);
   std::string out = index_range_prefix(table.id, kBaseTableIndexId);
@@ -87,14 +95,9 @@ std::string base_item_key(const Table& table, const Item& item) {
 
 Item key_attributes(const KeySchema& schema, const Item& item) {
   Item out;
-  if (const AttributeValue* v = find_attribute(item, schema.hash.name)) {
-    out.emplace_back(schema.hash.name, *v);
-  }
-  if (schema.range) {
-    if (const AttributeValue* v = find_attribute(item, schema.range->name)) {
-      put_attribute(out, schema.range->name, *v);
-    }
-  }
+  schema.for_each([&](const KeyAttribute& key) {
+    if (const AttributeValue* v = find_attribute(item, key.name)) put_attribute(out, key.name, *v);
+  });
   return out;
 }
 
@@ -122,26 +125,25 @@ aws::AwsResult<Item> check_item_keys(const Table& table, const Item& item) {
     }
   }
   for (const SecondaryIndex& index : table.indexes) {
-    for (const KeyAttribute* key :
-         {&index.key_schema.hash, index.key_schema.range ? &*index.key_schema.range : nullptr}) {
-      if (!key) continue;
-      const AttributeValue* value = find_attribute(item, key->name);
-      if (!value) continue;  // sparse: the item is not in this index
+    std::optional<aws::AwsError> problem;
+    index.key_schema.for_each([&](const KeyAttribute& key) {
+      const AttributeValue* value = find_attribute(item, key.name);
+      if (problem || !value) return;  // absent: sparse, the item is not in this index
       // dynalite's and paritysuite's AWS-recorded texts.
-      if (key_type_char(value->type()) != key->type) {
-        return aws::fail(invalid_parameter(
-            "Type mismatch for Index Key " + key->name + " Expected: " + std::string(1, key->type) +
-            " Actual: " + std::string(type_name(value->type())) + " IndexName: " + index.name));
-      }
-      if (is_empty_key_value(*value)) {
-        return aws::fail(validation(
+      if (key_type_char(value->type()) != key.type) {
+        problem = invalid_parameter(
+            "Type mismatch for Index Key " + key.name + " Expected: " + std::string(1, key.type) +
+            " Actual: " + std::string(type_name(value->type())) + " IndexName: " + index.name);
+      } else if (is_empty_key_value(*value)) {
+        problem = validation(
             "One or more parameter values are not valid. A value specified for a secondary "
             "index key is not supported. The AttributeValue for a key attribute cannot contain "
             "an empty " +
             std::string(empty_kind(*value)) + " value. IndexName: " + index.name +
-            ", IndexKey: " + key->name));
+            ", IndexKey: " + key.name);
       }
-    }
+    });
+    if (problem) return aws::fail(std::move(*problem));
   }
   return key_attributes(table.key_schema, item);
 }

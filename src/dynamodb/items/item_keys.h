@@ -4,7 +4,8 @@
 //
 //   base item    table | u32 0        | u64 hash(pk) | pk | [sk]
 //   LSI entry    table | u32 index id | u64 hash(pk) | pk | lsi sk | [sk]
-//   GSI entry    table | u32 index id | u64 hash(gpk) | gpk | [gsk] | pk | [sk]
+//   GSI entry    table | u32 index id | u64 hash(gpk...) | gpk... | gsk... | pk | [sk]
+//                (gpk...: 1-4 HASH attribute values, gsk...: 0-4 RANGE values, KeySchema order)
 //   counters     table | u32 ffffffff | u8 stripe
 //   collections  table | u32 fffffffe | u64 hash(pk) | pk    (tables with a local index)
 //
@@ -14,6 +15,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -36,6 +38,13 @@ char key_type_char(AttributeType type);
 
 // Key bytes of an index's or table's range: table | u32 index id.
 std::string index_range_prefix(uint64_t table_id, uint32_t index_id);
+
+// The key bytes of one partition of the table (index_id 0) or of an index: table | u32 index
+// id | u64 hash | the partition key's components. A global index's multi-attribute partition key
+// (its HASH attribute values in KeySchema order) is hashed as a whole (values/item_codec.h) and
+// its components follow in that order; one value gives the single-attribute layout.
+std::string partition_prefix(const Table& table, uint32_t index_id,
+                             std::span<const AttributeValue* const> hash_values);
 
 // The storage key of the item whose key attributes are in `item` (validated: every key
 // attribute present, of its type).

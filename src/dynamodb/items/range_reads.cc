@@ -57,10 +57,8 @@ aws::AwsResult<RangeReadResult> read_range(storage::Engine& engine, const Table&
 }
 
 std::string partition_prefix(const Table& table, uint32_t index_id, const AttributeValue& hash) {
-  std::string out = index_range_prefix(table.id, index_id);
-  out.append(storage::KeyBuilder().u64(partition_key_hash(hash)).str());
-  append_key_component(out, hash);
-  return out;
+  const AttributeValue* values[] = {&hash};
+  return partition_prefix(table, index_id, values);
 }
 
 std::pair<std::string, std::string> segment_range(const Table& table, uint32_t index_id,

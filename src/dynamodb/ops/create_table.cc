@@ -106,7 +106,9 @@ Output create_table(DynamoDbContext& ctx, const aws::RequestContext& request, co
     for (const auto& spec : list->as_list()) {
       const std::string path = std::string(kind) + "." + std::to_string(++position) +
                                ".member.KeySchema";
-      if (auto bad = too_many_key_elements(spec.find("KeySchema"), path, style)) {
+      // A global index may have a multi-attribute key (build_key_schema checks it).
+      if (auto bad = is_global ? std::nullopt
+                               : too_many_key_elements(spec.find("KeySchema"), path, style)) {
         return aws::fail(validation(aws::validation_message({std::move(*bad)}, style)));
       }
       auto index = build_index(spec, is_global, table.key_schema, table.attribute_definitions,
@@ -132,12 +134,8 @@ Output create_table(DynamoDbContext& ctx, const aws::RequestContext& request, co
   // Every defined attribute must be a key of the table or of an index.
   if (local || global) {
     for (const auto& d : table.attribute_definitions) {
-      bool used = d.name == table.key_schema.hash.name ||
-                  (table.key_schema.range && d.name == table.key_schema.range->name);
-      for (const auto& index : table.indexes) {
-        used = used || d.name == index.key_schema.hash.name ||
-               (index.key_schema.range && d.name == index.key_schema.range->name);
-      }
+      bool used = table.key_schema.has(d.name);
+      for (const auto& index : table.indexes) used = used || index.key_schema.has(d.name);
       if (!used) {
         return aws::fail(invalid_parameter(
             "Number of attributes in KeySchema does not exactly match number of attributes "

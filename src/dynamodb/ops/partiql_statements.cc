@@ -299,8 +299,11 @@ Output run_select(DynamoDbContext& ctx, const aws::RequestContext& request, cons
     if (!keyed) return aws::fail(std::move(keyed.error()));
   }
   partiql::ExpressionWriter probe(options.parameters);
-  std::vector<aws::Value> partitions =
-      st.where ? partition_values(probe, *st.where, schema->hash) : std::vector<aws::Value>();
+  // A global index whose partition key has several attributes is read as a Scan with the
+  // WHERE as its filter (docs/compatibility.md).
+  std::vector<aws::Value> partitions = st.where && schema->more_hash.empty()
+                                           ? partition_values(probe, *st.where, schema->hash)
+                                           : std::vector<aws::Value>();
   auto forward = scan_forward(st, *schema, !partitions.empty());
   if (!forward) return aws::fail(std::move(forward.error()));
   if (partitions.size() > 1 && !st.order_by.empty()) {

@@ -194,16 +194,14 @@ aws::AwsResult<std::optional<std::string>> start_key(const ReadRequest& read) {
   if (!read.exclusive_start) return std::optional<std::string>();
   const Item& start = *read.exclusive_start;
   const Table& table = *read.table;
-  // Exactly the table's key attributes plus the index's, of their types [P: dynalite
-  // validations (AWS's texts), facts §10].
+  // Exactly the table's key attributes plus the index's (all of a multi-attribute key's), of
+  // their types [P: dynalite validations (AWS's texts), facts §10].
   std::vector<const KeyAttribute*> expected = {&table.key_schema.hash};
   if (table.key_schema.range) expected.push_back(&*table.key_schema.range);
   if (read.index) {
-    for (const KeyAttribute* k :
-         {&read.index->key_schema.hash,
-          read.index->key_schema.range ? &*read.index->key_schema.range : nullptr}) {
-      if (k && std::none_of(expected.begin(), expected.end(),
-                            [&](const KeyAttribute* e) { return e->name == k->name; })) {
+    for (const KeyAttribute* k : read.index->key_schema.attributes()) {
+      if (std::none_of(expected.begin(), expected.end(),
+                       [&](const KeyAttribute* e) { return e->name == k->name; })) {
         expected.push_back(k);
       }
     }

@@ -420,9 +420,7 @@ aws::AwsResult<Ok> create_index(Table& table, const GsiAction& action, const Inp
   auto index = build_index(*action.spec, true, table.key_schema, merged, table.billing_mode,
                            IndexRequest::kUpdateTable);
   if (!index) return aws::fail(std::move(index.error()));
-  for (const KeyAttribute* key :
-       {&index->key_schema.hash, index->key_schema.range ? &*index->key_schema.range : nullptr}) {
-    if (!key) continue;
+  for (const KeyAttribute* key : index->key_schema.attributes()) {
     const bool known =
         std::any_of(table.attribute_definitions.begin(), table.attribute_definitions.end(),
                     [&](const KeyAttribute& a) { return a.name == key->name; });
@@ -506,9 +504,7 @@ void prune_gone_indexes(Table& table, int64_t now) {
   std::erase_if(table.indexes, [&](const SecondaryIndex& index) { return index.is_gone(now); });
   if (table.indexes.size() == before) return;
   std::erase_if(table.attribute_definitions, [&](const KeyAttribute& a) {
-    const auto uses = [&](const KeySchema& k) {
-      return k.hash.name == a.name || (k.range && k.range->name == a.name);
-    };
+    const auto uses = [&](const KeySchema& k) { return k.has(a.name); };
     if (uses(table.key_schema)) return false;
     return std::none_of(table.indexes.begin(), table.indexes.end(),
                         [&](const SecondaryIndex& index) { return uses(index.key_schema); });

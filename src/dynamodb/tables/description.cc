@@ -62,16 +62,18 @@ aws::Value continuous_backups_description(const Table& t, int64_t now_ms) {
 }
 
 aws::Value key_schema_description(const KeySchema& schema) {
+  // In KeySchema order: the HASH attributes, then the RANGE ones (AWS echoes a multi-attribute
+  // GSI key's elements in the order submitted, which is this order: ack-api-quirks' catalogue,
+  // DDB-TABLE-123 [V]).
   aws::Value out = aws::Value::list();
-  aws::Value hash = aws::Value::map();
-  hash.set("AttributeName", schema.hash.name);
-  hash.set("KeyType", "HASH");
-  out.push(std::move(hash));
-  if (schema.range) {
-    aws::Value range = aws::Value::map();
-    range.set("AttributeName", schema.range->name);
-    range.set("KeyType", "RANGE");
-    out.push(std::move(range));
+  for (const auto& [attributes, key_type] : {std::make_pair(schema.hash_attributes(), "HASH"),
+                                             std::make_pair(schema.range_attributes(), "RANGE")}) {
+    for (const KeyAttribute* a : attributes) {
+      aws::Value element = aws::Value::map();
+      element.set("AttributeName", a->name);
+      element.set("KeyType", key_type);
+      out.push(std::move(element));
+    }
   }
   return out;
 }

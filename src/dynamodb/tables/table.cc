@@ -24,10 +24,20 @@ std::optional<KeyAttribute> decode_key_attribute(const aws::Value* v) {
   return KeyAttribute{v->as_list()[0].as_string(), v->as_list()[1].as_string()[0]};
 }
 
+// {"hash": [name, type], "range": [name, type], "more_hash": [[name, type], ...],
+//  "more_range": [...]}; the last three only when present (a single-attribute schema is stored
+// as before multi-attribute keys existed).
 aws::Value encode_key_schema(const KeySchema& k) {
   aws::Value out = aws::Value::map();
   out.set("hash", encode_key_attribute(k.hash));
   if (k.range) out.set("range", encode_key_attribute(*k.range));
+  for (const auto& [member, list] :
+       {std::make_pair("more_hash", &k.more_hash), std::make_pair("more_range", &k.more_range)}) {
+    if (list->empty()) continue;
+    aws::Value encoded = aws::Value::list();
+    for (const KeyAttribute& a : *list) encoded.push(encode_key_attribute(a));
+    out.set(member, std::move(encoded));
+  }
   return out;
 }
 
@@ -35,11 +45,25 @@ std::optional<KeySchema> decode_key_schema(const aws::Value* v) {
   if (!v) return std::nullopt;
   auto hash = decode_key_attribute(v->find("hash"));
   if (!hash) return std::nullopt;
-  KeySchema out{*hash, std::nullopt};
+  KeySchema out{*hash, std::nullopt, {}, {}};
   if (const auto* range = v->find("range")) {
     out.range = decode_key_attribute(range);
     if (!out.range) return std::nullopt;
   }
+  for (const auto& [member, list] : {std::make_pair("more_hash", &out.more_hash),
+                                     std::make_pair("more_range", &out.more_range)}) {
+    const aws::Value* encoded = v->find(member);
+    if (!encoded) continue;
+    if (!encoded->is_list()) return std::nullopt;
+    for (const aws::Value& e : encoded->as_list()) {
+      auto attribute = decode_key_attribute(&e);
+      if (!attribute) return std::nullopt;
+      list->push_back(std::move(*attribute));
+    }
+  }
+  // More RANGE attributes need a first one; at most 4 of each kind (tables/schema.h).
+  if (!out.more_range.empty() && !out.range) return std::nullopt;
+  if (out.more_hash.size() > 3 || out.more_range.size() > 3) return std::nullopt;
   return out;
 }
 
@@ -89,6 +113,31 @@ std::string string_or(const aws::Value& doc, std::string_view name, std::string 
 }
 
 }  // namespace
+
+std::vector<const KeyAttribute*> KeySchema::hash_attributes() const {
+  std::vector<const KeyAttribute*> out{&hash};
+  for (const KeyAttribute& a : more_hash) out.push_back(&a);
+  return out;
+}
+
+std::vector<const KeyAttribute*> KeySchema::range_attributes() const {
+  std::vector<const KeyAttribute*> out;
+  if (range) out.push_back(&*range);
+  for (const KeyAttribute& a : more_range) out.push_back(&a);
+  return out;
+}
+
+std::vector<const KeyAttribute*> KeySchema::attributes() const {
+  std::vector<const KeyAttribute*> out = hash_attributes();
+  for (const KeyAttribute* a : range_attributes()) out.push_back(a);
+  return out;
+}
+
+bool KeySchema::has(std::string_view name) const {
+  bool found = false;
+  for_each([&](const KeyAttribute& a) { found = found || a.name == name; });
+  return found;
+}
 
 std::string_view table_status_name(TableStatus status) {
   switch (status) {

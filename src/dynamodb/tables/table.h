@@ -35,9 +35,36 @@ struct KeyAttribute {
   char type = 'S';
 };
 
+// A key schema: the table's (one HASH, optional RANGE attribute), a local index's (the same),
+// or a global index's, which may have up to 4 HASH and up to 4 RANGE attributes
+// (multi-attribute keys, AWS Nov 2025; facts §2). `hash` and `range` are the first of each;
+// `more_hash` and `more_range` the others, in KeySchema order (empty for single-attribute keys).
+// An index's partition key is all its HASH attributes; its sort order is by the RANGE
+// attributes in order, each compared as a sort key is.
 struct KeySchema {
   KeyAttribute hash;
   std::optional<KeyAttribute> range;
+  std::vector<KeyAttribute> more_hash;
+  std::vector<KeyAttribute> more_range;
+
+  // The HASH attributes, then (range_attributes) the RANGE attributes, in KeySchema order.
+  std::vector<const KeyAttribute*> hash_attributes() const;
+  std::vector<const KeyAttribute*> range_attributes() const;
+  // Every key attribute: the HASH ones, then the RANGE ones.
+  std::vector<const KeyAttribute*> attributes() const;
+  // Calls f(const KeyAttribute&) for each key attribute in KeySchema order (the HASH ones,
+  // then the RANGE ones) without allocating: the write path's form.
+  template <typename F>
+  void for_each(F&& f) const {
+    f(hash);
+    for (const KeyAttribute& a : more_hash) f(a);
+    if (range) f(*range);
+    for (const KeyAttribute& a : more_range) f(a);
+  }
+  // Whether `name` is one of the key attributes.
+  bool has(std::string_view name) const;
+  // More than one HASH or more than one RANGE attribute.
+  bool multi_attribute() const { return !more_hash.empty() || !more_range.empty(); }
 };
 
 enum class TableStatus : uint8_t { kCreating, kActive, kUpdating, kDeleting };

@@ -384,4 +384,11 @@ uint64_t partition_key_hash(const AttributeValue& value) {
   }
 }
 
+uint64_t partition_key_hash(std::span<const AttributeValue* const> values) {
+  if (values.size() == 1) return partition_key_hash(*values[0]);
+  std::string components;
+  for (const AttributeValue* value : values) append_key_component(components, *value);
+  return xxhash64(components);
+}
+
 }  // namespace trib::dynamodb

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -43,5 +44,12 @@ uint64_t xxhash64(std::string_view bytes, uint64_t seed = 0);
 // own hash is undocumented (facts §7), so Scan order is ours, not AWS's. Stored in keys: never
 // change it.
 uint64_t partition_key_hash(const AttributeValue& value);
+
+// The hash of a partition key of several attributes (a global index's multi-attribute key:
+// its HASH attribute values in KeySchema order): XXH64 with seed 0 over their key components
+// (append_key_component) concatenated, so a value's place in the key matters ("a","bc" and
+// "ab","c" hash apart). One value hashes as partition_key_hash(value) above, so
+// single-attribute keys keep the hash they were stored with. Stored in keys: never change it.
+uint64_t partition_key_hash(std::span<const AttributeValue* const> values);
 
 }  // namespace trib::dynamodb
