@@ -409,6 +409,10 @@ class Http2Connection : public Connection,
       deferred_.push_back(stream_id);
       return;
     }
+    start_handler(stream_id, stream);
+  }
+
+  void start_handler(int32_t stream_id, H2Stream& stream) {
     stream.dispatched = true;
     asio::post(context_.workers, [self = this->shared_from_this(), stream_id,
                                   request = std::move(stream.request)]() mutable {
@@ -427,7 +431,7 @@ class Http2Connection : public Connection,
       deferred_.pop_front();
       if (H2Stream* stream = find(stream_id)) {
         stream->deferred = false;
-        dispatch(stream_id, *stream);
+        start_handler(stream_id, *stream);
       }
     }
   }

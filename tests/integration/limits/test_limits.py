@@ -16,6 +16,7 @@ import resource
 import socket
 import ssl
 import statistics
+import struct
 import subprocess
 import threading
 import time
@@ -553,3 +554,36 @@ def test_a_stalled_tls_handshake_is_cut(start_server):
             tls.sendall(b"GET /_tributary/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             assert tls.recv(4096).startswith(b"HTTP/1.1 200")
     assert metrics(server)["tls_handshake_timeout"] == 1
+
+
+# ---- buffered response bytes (HTTP/2) --------------------------------------------------------
+
+def test_http2_requests_wait_while_the_client_has_not_read_its_answers(start_server):
+    server = start_server(in_memory=True, extra_args=[
+        "--max-buffered-response-bytes", str(2 * 1024 * 1024)])
+    client = kinesis_client(server)
+    name = create_active_stream(client, unique_name("held"))
+    for index in range(3):
+        client.put_record(StreamName=name, Data=b"d" * (1000 * 1024), PartitionKey=f"k{index}")
+    body = get_records_body(client, name)
+    h2 = h2_raw.H2Connection(server.port)  # 64 KiB windows: the 4 MiB answer stays pending
+    first = h2.kinesis("GetRecords", body)
+    time.sleep(1.0)
+    later = [h2.kinesis("GetRecords", body) for _ in range(3)]
+    time.sleep(0.5)
+    assert metrics(server)["max_buffered_response_bytes"] == 3  # they wait
+    # The client opens its windows and reads: every answer then comes, whole.
+    h2.send(h2_raw.frame(h2_raw.SETTINGS, 0, 0, struct.pack(
+        ">HI", h2_raw.SETTINGS_INITIAL_WINDOW_SIZE, 2**31 - 1))
+        + h2_raw.frame(h2_raw.WINDOW_UPDATE, 0, 0, struct.pack(">I", 2**31 - 1 - 65535)))
+    frames, closed = h2.read_frames(20.0, until=lambda fs: {
+        f.stream_id for f in fs if f.type == h2_raw.DATA and f.flags & h2_raw.END_STREAM}
+        >= {first, *later})
+    data = {}
+    for f in frames:
+        if f.type == h2_raw.DATA:
+            data[f.stream_id] = data.get(f.stream_id, 0) + len(f.payload)
+    assert not closed
+    assert set(data) == {first, *later}
+    assert len(set(data.values())) == 1 and min(data.values()) > 3 * 1000 * 1024, data
+    h2.close()
