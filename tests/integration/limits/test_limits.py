@@ -103,6 +103,17 @@ def closed_by_server(sock: socket.socket, wait: float) -> bool:
             return True
 
 
+def outgoing_records(server, stream: str) -> float:
+    """Records read from the stream's shards (GetRecords and SubscribeToShard) since start."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection.request("GET", "/metrics")
+    text = connection.getresponse().read().decode()
+    connection.close()
+    return sum(float(m.group(1)) for m in re.finditer(
+        rf'^tributary_kinesis_shard_outgoing_records_total\{{[^}}]*stream="{stream}"[^}}]*\}} (\S+)$',
+        text, re.M))
+
+
 def raise_fd_limit(wanted: int) -> int:
     """Raises this process's soft open-file limit (servers started later inherit it)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -298,11 +309,12 @@ def get_records_body(client, name: str) -> bytes:
     return json.dumps({"ShardIterator": iterator, "Limit": 10000}).encode()
 
 
-NON_READERS = 20
+NON_READERS = 16
+H2_NON_READERS = 4
 
 
 def test_readers_that_never_read_ten_mib_get_records_answers(start_server):
-    server = start_server(in_memory=True, extra_args=["--stall-timeout-ms", "3000"])
+    server = start_server(in_memory=True, extra_args=["--stall-timeout-ms", "6000"])
     client = kinesis_client(server)
     name = create_active_stream(client, unique_name("big"))
     put_ten_mib(client, name)
@@ -310,7 +322,7 @@ def test_readers_that_never_read_ten_mib_get_records_answers(start_server):
     whole = client.get_records(ShardIterator=json.loads(get_records_body(client, name))[
         "ShardIterator"], Limit=10000)
     assert sum(len(r["Data"]) for r in whole["Records"]) >= 10 * 1000 * 1024
-    bodies = [get_records_body(client, name) for _ in range(NON_READERS + 5)]
+    bodies = [get_records_body(client, name) for _ in range(NON_READERS + H2_NON_READERS)]
     rss_before = rss_mib(server)
     started = time.monotonic()
     socks = []
@@ -323,32 +335,34 @@ def test_readers_that_never_read_ten_mib_get_records_answers(start_server):
         h2 = h2_raw.H2Connection(server.port)  # the default 64 KiB window, never opened further
         h2.kinesis("GetRecords", body)
         h2_clients.append(h2)
-    # While the 25 answers (about 330 MiB of JSON) are being built, the other client waits
+    # While the 20 answers (about 260 MiB of JSON) are being built, the other client waits
     # for CPU; once they are built and held, it is served as usual.
     building = latencies(client, 10)
+    while time.monotonic() - started < 3.5:
+        time.sleep(0.1)
     samples: list[float] = []
-    while time.monotonic() - started < 2.5:
+    while time.monotonic() - started < 5.0:
         samples += latencies(client, 5)
     rss_held = rss_mib(server)
     assert metrics(server)["stall_timeout"] == 0  # not cut before the stall timeout
-    # After the stall timeout (3 s without progress) every one of them is closed. (Reading
+    # After the stall timeout (6 s without progress) every one of them is closed. (Reading
     # from them before that would be progress; afterwards it drains what the kernel holds.)
-    counted = wait_for_count(server, "stall_timeout", NON_READERS + 5, 8.0)
+    counted = wait_for_count(server, "stall_timeout", NON_READERS + H2_NON_READERS, 12.0)
     cut_after = time.monotonic() - started
     rss_after = rss_mib(server)
     assert all(closed_by_server(sock, 5.0) for sock in socks)
     assert all(h2.read_frames(5.0)[1] for h2 in h2_clients)
     answer_mib = sum(len(r["Data"]) for r in whole["Records"]) * 4 / 3 / 2**20
-    print(f"\n{NON_READERS} HTTP/1.1 + 5 HTTP/2 clients never reading a "
+    print(f"\n{NON_READERS} HTTP/1.1 + {H2_NON_READERS} HTTP/2 clients never reading a "
           f"{answer_mib:.1f} MiB GetRecords answer (JSON): RSS "
           f"{rss_before:.1f} -> {rss_held:.1f} MiB while held, {rss_after:.1f} MiB after the "
           f"stall timeout cut them ({cut_after:.1f} s); other client while the answers were "
           f"built: {describe_latency(building)}, while held: {describe_latency(samples)}")
-    assert counted["stall_timeout"] >= NON_READERS + 5, counted
+    assert counted["stall_timeout"] >= NON_READERS + H2_NON_READERS, counted
     assert counted["tributary_open_connections"] <= 3, counted
     assert max(samples) < MAX_LATENCY_SECONDS, describe_latency(samples)
-    # Each held answer is about 13.7 MiB of JSON (base64): one per connection, no more.
-    assert rss_held - rss_before < (NON_READERS + 5) * 2 * 14 + 50
+    # Each held answer is about 13 MiB of JSON (base64): one per connection, no more.
+    assert rss_held - rss_before < (NON_READERS + H2_NON_READERS) * 2 * 14 + 50
     for sock in socks:
         sock.close()
 
@@ -384,14 +398,20 @@ def test_a_thousand_subscribers_that_never_read(start_server):
         "StreamARN"]
     consumer_arns = [client.register_stream_consumer(StreamARN=stream_arn, ConsumerName=f"c{i}")[
         "Consumer"]["ConsumerARN"] for i in range(consumers)]
-    shard_ids = [s["ShardId"] for s in client.list_shards(StreamName=name)["Shards"]]
+    shards = client.list_shards(StreamName=name)["Shards"]
+    shard_ids = [s["ShardId"] for s in shards]
+    starting_keys = [s["HashKeyRange"]["StartingHashKey"] for s in shards]
     record = b"r" * (100 * 1024)
 
-    def put(mebibytes: int) -> None:
-        for index in range(mebibytes * 10):
-            client.put_record(StreamName=name, Data=record, PartitionKey=f"p{index}")
+    def put(records_per_shard: int) -> None:
+        for index in range(records_per_shard):
+            for key in starting_keys:
+                client.put_record(StreamName=name, Data=record, PartitionKey=f"p{index}",
+                                  ExplicitHashKey=key)
 
-    put(3)  # about 300 KiB a shard: more than a subscriber's 64 KiB window
+    # 300 KiB on each shard: a first event (about 410 KiB of JSON) larger than a connection's
+    # 64 KiB window plus the 128 KiB a subscription may leave queued.
+    put(3)
     rss_before = rss_mib(server)
     connections = []
     pairs = [(c, s) for c in consumer_arns for s in shard_ids]
@@ -409,24 +429,32 @@ def test_a_thousand_subscribers_that_never_read(start_server):
         if open_subscriptions >= SUBSCRIBERS:
             break
         time.sleep(0.2)
-    time.sleep(1)
+    # Every subscriber got its first event (its shard's 3 records), and no more.
+    deadline = time.monotonic() + 20
+    while outgoing_records(server, name) < SUBSCRIBERS * 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    delivered = outgoing_records(server, name)
     rss_subscribed = rss_mib(server)
     # 20 MiB more while nobody reads: unbounded queues would hold 2 MiB for each of the 1,000
     # subscribers (2.7 GiB of JSON); the server must not read it for them.
     put(20)
     samples = latencies(client, 50)
-    time.sleep(1)
+    time.sleep(2)
     rss_held = rss_mib(server)
     counted = metrics(server)
+    delivered_after = outgoing_records(server, name)
     held_seconds = time.monotonic() - subscribed_at
     print(f"\n{SUBSCRIBERS} SubscribeToShard subscribers never reading ({len(connections)} "
           f"HTTP/2 connections of {STREAMS_PER_CONNECTION} streams, {SHARDS} shards): "
           f"{open_subscriptions:.0f} open; RSS {rss_before:.1f} MiB before, "
-          f"{rss_subscribed:.1f} MiB subscribed (3 MiB on the shards), {rss_held:.1f} MiB after "
+          f"{rss_subscribed:.1f} MiB subscribed (3 MiB on the shards, {delivered:.0f} records "
+          f"delivered), {rss_held:.1f} MiB after "
           f"20 MiB more ({held_seconds:.1f} s); other client: {describe_latency(samples)}")
     assert open_subscriptions >= SUBSCRIBERS
     assert max(samples) < MAX_LATENCY_SECONDS, describe_latency(samples)
     assert counted["stall_timeout"] == 0
+    assert delivered == SUBSCRIBERS * 3
+    assert delivered_after == delivered  # paused: nothing more read for them
     assert rss_held - rss_subscribed < 150, (rss_subscribed, rss_held)
     # The stall timeout then ends every connection that never read.
     deadline = time.monotonic() + 30
