@@ -5,11 +5,12 @@
 // come back to the strand. Streaming bodies are DATA frames from a deferred data provider.
 //
 // Limits: one Watchdog per connection closes it when a header block takes longer than the
-// header timeout, when pending response bytes make no progress for the stall timeout (a
-// client that stopped reading, or never opens its flow-control window), and (after a GOAWAY)
-// when no stream has been open for the idle timeout. A connection holding more than
-// max_buffered_response_bytes of responses for its client starts no new request until some
-// are read; frames (WINDOW_UPDATE above all) are still read meanwhile.
+// header timeout; when pending response bytes make no progress for the stall timeout (a
+// client that stopped reading, or never opens its flow-control window), or a request body
+// stops coming for as long; and (after a GOAWAY) when no stream has been open for the idle
+// timeout. A connection holding more than max_buffered_response_bytes of responses for its
+// client starts no new request until some are read; frames (WINDOW_UPDATE above all) are
+// still read meanwhile.
 #include <nghttp2/nghttp2.h>
 #include <spdlog/spdlog.h>
 
@@ -66,7 +67,8 @@ struct H2Stream {
   aws::HttpRequest request;
   std::string authority;
   bool has_host = false;
-  SteadyClock::time_point begun_at;  // its header block started
+  SteadyClock::time_point begun_at;    // its header block started
+  SteadyClock::time_point last_input;  // its header block started, or its body last grew
   size_t header_bytes = 0;
   bool header_too_large = false;  // past max_header_bytes: the rest is not kept; 431
   bool headers_done = false;
@@ -275,6 +277,10 @@ class Http2Connection : public Connection,
       if (!stream->headers_done) {
         consider(deadline_after(stream->begun_at, options.limits.header_timeout_ms),
                  Limit::kHeaderTimeout);
+      } else if (!stream->request_complete && !stream->refused) {
+        // A request body that stopped coming (the stream stays open, so it is not idle).
+        consider(deadline_after(stream->last_input, options.limits.stall_timeout_ms),
+                 Limit::kStallTimeout);
       }
     }
     if (output_pending_) {
@@ -501,6 +507,7 @@ class Http2Connection : public Connection,
     auto* self = self_of(user_data);
     auto stream = std::make_unique<H2Stream>();
     stream->begun_at = SteadyClock::now();
+    stream->last_input = stream->begun_at;
     self->streams_[frame->hd.stream_id] = std::move(stream);
     ++self->requests_seen_;
     return 0;
@@ -560,6 +567,7 @@ class Http2Connection : public Connection,
     H2Stream* stream = self->find(stream_id);
     if (!stream || stream->dispatched) return 0;
     if (stream->refused) return 0;  // dropped unread (flow control is still credited)
+    stream->last_input = SteadyClock::now();
     if (stream->request.body.size() + length > self->context_.options.max_body_bytes) {
       self->context_.limits.add(Limit::kMaxRequestBytes);
       self->refuse(stream_id, *stream, "413");

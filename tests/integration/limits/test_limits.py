@@ -615,3 +615,17 @@ def test_http2_requests_wait_while_the_client_has_not_read_its_answers(start_ser
     assert set(data) == {first, *later}
     assert len(set(data.values())) == 1 and min(data.values()) > 3 * 1000 * 1024, data
     h2.close()
+
+
+def test_an_http2_request_body_that_stops_coming_is_cut(start_server):
+    server = start_server(in_memory=True, extra_args=["--stall-timeout-ms", "1000"])
+    h2 = h2_raw.H2Connection(server.port)
+    headers = h2_raw.kinesis_request_headers("ListStreams", f"127.0.0.1:{server.port}")
+    stream_id = h2.request(headers, b"", end_stream=False)  # HEADERS, then no body ever
+    h2.send(h2_raw.frame(h2_raw.DATA, 0, stream_id, b"{"))
+    started = time.monotonic()
+    _, closed = h2.read_frames(5.0)
+    elapsed = time.monotonic() - started
+    assert closed and 0.8 <= elapsed <= 3.0, elapsed
+    assert metrics(server)["stall_timeout"] == 1
+    h2.close()
