@@ -2,14 +2,18 @@
 // (HTTP/1.1 and HTTP/2, each over plain TCP or TLS), and the queue behind a streaming body.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "aws/http.h"
 #include "net/http_server.h"
@@ -19,6 +23,114 @@ namespace trib::net::detail {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using TlsStream = asio::ssl::stream<tcp::socket>;
+
+using SteadyClock = std::chrono::steady_clock;
+
+// The limits of HttpServerOptions, counted each time one is reached (names in http_server.cc).
+enum class Limit : size_t {
+  kMaxConnections,
+  kIdleTimeout,
+  kHeaderTimeout,
+  kTlsHandshakeTimeout,
+  kStallTimeout,
+  kMaxHeaderBytes,
+  kMaxRequestBytes,
+  kMaxConcurrentStreams,
+  kMaxBufferedResponseBytes,
+  kCount
+};
+
+class LimitCounters {
+ public:
+  void add(Limit limit) {
+    counts_[static_cast<size_t>(limit)].fetch_add(1, std::memory_order_relaxed);
+  }
+  uint64_t get(Limit limit) const {
+    return counts_[static_cast<size_t>(limit)].load(std::memory_order_relaxed);
+  }
+
+ private:
+  std::array<std::atomic<uint64_t>, static_cast<size_t>(Limit::kCount)> counts_{};
+};
+
+// Counts one accepted socket against max_connections from the accept until the socket's last
+// owner (sniffer, TLS handshake, connection) is gone; moves along with the socket.
+class ConnectionSlot {
+ public:
+  ConnectionSlot() = default;
+  ConnectionSlot(std::atomic<size_t>* open, SteadyClock::time_point accepted_at)
+      : open_(open), accepted_at_(accepted_at) {}
+  ConnectionSlot(ConnectionSlot&& other) noexcept
+      : open_(std::exchange(other.open_, nullptr)), accepted_at_(other.accepted_at_) {}
+  ConnectionSlot& operator=(ConnectionSlot&& other) noexcept {
+    if (this != &other) {
+      release();
+      open_ = std::exchange(other.open_, nullptr);
+      accepted_at_ = other.accepted_at_;
+    }
+    return *this;
+  }
+  ConnectionSlot(const ConnectionSlot&) = delete;
+  ConnectionSlot& operator=(const ConnectionSlot&) = delete;
+  ~ConnectionSlot() { release(); }
+
+  SteadyClock::time_point accepted_at() const { return accepted_at_; }
+
+ private:
+  void release() {
+    if (open_) open_->fetch_sub(1, std::memory_order_relaxed);
+    open_ = nullptr;
+  }
+
+  std::atomic<size_t>* open_ = nullptr;
+  SteadyClock::time_point accepted_at_{};
+};
+
+// A connection's one timer for its time limits, used on the connection's strand. The
+// connection asks to be called back no later than a deadline; when called, it works out which
+// limit (if any) has run out and, if none has, asks again for the next deadline. So a busy
+// connection does not re-arm a timer for every read and write, only when a deadline comes
+// closer than the one already armed.
+class Watchdog {
+ public:
+  explicit Watchdog(asio::any_io_executor strand) : timer_(std::move(strand)) {}
+
+  // `on_fire` must keep its connection (and so this watchdog) alive.
+  template <class Handler>
+  void fire_by(SteadyClock::time_point deadline, Handler on_fire) {
+    if (armed_ && armed_for_ <= deadline) return;
+    armed_ = true;
+    armed_for_ = deadline;
+    const uint64_t generation = ++generation_;
+    timer_.expires_at(deadline);
+    timer_.async_wait(
+        [this, generation, on_fire = std::move(on_fire)](boost::system::error_code ec) mutable {
+          if (ec || generation != generation_) return;
+          armed_ = false;
+          on_fire();
+        });
+  }
+
+  // Drops the pending callback (and with it the connection it keeps alive).
+  void cancel() {
+    ++generation_;
+    armed_ = false;
+    timer_.cancel();
+  }
+
+ private:
+  asio::steady_timer timer_;
+  bool armed_ = false;
+  SteadyClock::time_point armed_for_{};
+  uint64_t generation_ = 0;
+};
+
+// `since + timeout`, or nothing when the timeout is off (zero).
+inline std::optional<SteadyClock::time_point> deadline_after(SteadyClock::time_point since,
+                                                             uint64_t timeout_ms) {
+  if (timeout_ms == 0) return std::nullopt;
+  return since + std::chrono::milliseconds(timeout_ms);
+}
 
 // A live connection, as the listener sees it when stopping.
 class Connection {
@@ -37,20 +149,21 @@ struct ServerContext {
   asio::thread_pool& workers;  // HTTP/2 handlers run here
   std::function<void(const std::shared_ptr<Connection>&)> register_connection;
   std::atomic<bool>& stopping;
+  LimitCounters& limits;
 };
-
-// Large header blocks are refused (HTTP/1.1: 431 via Beast's limit; HTTP/2: stream reset).
-constexpr size_t kMaxHeaderBytes = 64 * 1024;
 
 // Calls the request handler, turning an escaped exception into a bare 500 (the handler is
 // expected to answer its own failures in its protocol's shape).
 aws::HttpResponse call_handler(const RequestHandler& handler, const aws::HttpRequest& request);
 
-// Connection starters. `initial_bytes` were read while sniffing the protocol.
-void serve_http1(tcp::socket socket, std::string initial_bytes, ServerContext& context);
-void serve_http1(std::unique_ptr<TlsStream> stream, ServerContext& context);
-void serve_http2(tcp::socket socket, std::string initial_bytes, ServerContext& context);
-void serve_http2(std::unique_ptr<TlsStream> stream, ServerContext& context);
+// Connection starters. `initial_bytes` were read while sniffing the protocol; the first
+// request's header clock starts at the accept (plain TCP) or now (after a TLS handshake).
+void serve_http1(tcp::socket socket, std::string initial_bytes, ConnectionSlot slot,
+                 ServerContext& context);
+void serve_http1(std::unique_ptr<TlsStream> stream, ConnectionSlot slot, ServerContext& context);
+void serve_http2(tcp::socket socket, std::string initial_bytes, ConnectionSlot slot,
+                 ServerContext& context);
+void serve_http2(std::unique_ptr<TlsStream> stream, ConnectionSlot slot, ServerContext& context);
 
 // Implemented by connections that send streaming bodies; called on the connection's strand
 // whenever the producer wrote, finished or aborted.

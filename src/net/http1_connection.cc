@@ -2,8 +2,15 @@
 // one at a time, on the connection's strand. Streaming bodies go out with chunked transfer
 // encoding (HTTP/1.0 clients: raw bytes, then close); while one streams, a read watches for
 // the peer going away (and keeps any pipelined bytes for the next request).
+//
+// Time limits (one Watchdog per connection): waiting for a request's first byte, the idle
+// timeout; from its first byte to the end of its header block, the header timeout; reading
+// its body and writing the response, the stall timeout (no bytes moved for that long). The
+// request is read with the parser fed by hand (not http::async_read) and the response written
+// with async_write_some, so that each byte that moves is seen.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <optional>
@@ -18,6 +25,9 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 constexpr size_t kProbeBytes = 4096;
+// Reads start small and grow with the buffer, as Beast's own read loop does.
+constexpr size_t kMinReadBytes = 512;
+constexpr size_t kMaxReadBytes = 64 * 1024;
 constexpr size_t kMaxPipelinedBytesWhileStreaming = 64 * 1024;
 
 void close_lowest_layer(tcp::socket& socket) {
@@ -32,8 +42,14 @@ class Http1Connection : public Connection,
                         public StreamOwner,
                         public std::enable_shared_from_this<Http1Connection<Stream>> {
  public:
-  Http1Connection(std::unique_ptr<Stream> stream, std::string initial_bytes, ServerContext& context)
-      : stream_(std::move(stream)), executor_(stream_->get_executor()), context_(context) {
+  Http1Connection(std::unique_ptr<Stream> stream, std::string initial_bytes, ConnectionSlot slot,
+                  SteadyClock::time_point first_request_since, ServerContext& context)
+      : stream_(std::move(stream)),
+        executor_(stream_->get_executor()),
+        context_(context),
+        slot_(std::move(slot)),
+        watchdog_(executor_),
+        first_request_since_(first_request_since) {
     if (!initial_bytes.empty()) {
       buffer_.commit(
           asio::buffer_copy(buffer_.prepare(initial_bytes.size()), asio::buffer(initial_bytes)));
@@ -62,22 +78,74 @@ class Http1Connection : public Connection,
     if (reading_request_ || streaming_) close();
   }
 
+  // --- reading a request ------------------------------------------------------------------
+
+  enum class Phase { kIdle, kHeader, kBody, kHandling, kWriting, kStreaming };
+
+  void set_phase(Phase phase, SteadyClock::time_point since) {
+    phase_ = phase;
+    phase_since_ = since;
+    last_progress_ = since;
+    watch();
+  }
+
   void read_request() {
     if (closed_) return;
     if (shutting_down_) return close();
     parser_.emplace();
     parser_->body_limit(context_.options.max_body_bytes);
-    parser_->header_limit(static_cast<uint32_t>(kMaxHeaderBytes));
+    parser_->header_limit(static_cast<uint32_t>(
+        std::min<size_t>(context_.options.limits.max_header_bytes, UINT32_MAX)));
     reading_request_ = true;
-    http::async_read(*stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](beast::error_code ec, size_t) {
-                       self->reading_request_ = false;
-                       self->on_read(ec);
-                     });
+    if (first_request_) {
+      first_request_ = false;
+      set_phase(Phase::kHeader, first_request_since_);
+    } else if (buffer_.size() > 0) {
+      set_phase(Phase::kHeader, SteadyClock::now());
+    } else {
+      buffer_.shrink_to_fit();  // an idle keep-alive connection holds no buffer
+      set_phase(Phase::kIdle, SteadyClock::now());
+    }
+    parse_buffered();
+  }
+
+  // Feeds what is buffered to the parser; reads more when it needs more.
+  void parse_buffered() {
+    while (buffer_.size() > 0) {
+      if (phase_ == Phase::kIdle) set_phase(Phase::kHeader, SteadyClock::now());
+      beast::error_code ec;
+      const size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == http::error::need_more) break;
+      if (ec) return on_read(ec);
+      if (parser_->is_done()) return on_read({});
+      if (phase_ == Phase::kHeader && parser_->is_header_done()) {
+        phase_ = Phase::kBody;
+        last_progress_ = SteadyClock::now();
+        watch();
+      }
+      if (used == 0) break;
+    }
+    read_more();
+  }
+
+  void read_more() {
+    const size_t room = buffer_.capacity() - buffer_.size();
+    const size_t size = std::clamp(room, kMinReadBytes, kMaxReadBytes);
+    stream_->async_read_some(buffer_.prepare(size),
+                             [self = this->shared_from_this()](beast::error_code ec, size_t n) {
+                               if (self->closed_) return;
+                               if (ec) return self->on_read(ec);
+                               self->buffer_.commit(n);
+                               self->last_progress_ = SteadyClock::now();
+                               self->parse_buffered();
+                             });
   }
 
   void on_read(beast::error_code ec) {
+    reading_request_ = false;
     if (closed_) return;
+    phase_ = Phase::kHandling;
     if (ec == http::error::end_of_stream || ec == asio::error::eof ||
         ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
         ec == asio::ssl::error::stream_truncated) {
@@ -85,12 +153,14 @@ class Http1Connection : public Connection,
     }
     if (ec == http::error::body_limit) {
       // Refuse without reading the body, then close: the rest of it is never consumed.
+      context_.limits.add(Limit::kMaxRequestBytes);
       aws::HttpResponse refused;
       refused.status = 413;
       refused.close = true;
       return send(std::move(refused), false);
     }
     if (ec) {
+      if (ec == http::error::header_limit) context_.limits.add(Limit::kMaxHeaderBytes);
       aws::HttpResponse bad;
       bad.status = ec == http::error::header_limit ? 431 : 400;
       bad.close = true;
@@ -116,20 +186,40 @@ class Http1Connection : public Connection,
     send(std::move(response), keep_alive);
   }
 
+  // --- writing a response -----------------------------------------------------------------
+
+  struct Outgoing {
+    http::response<http::string_body> message;
+    std::optional<http::response_serializer<http::string_body>> serializer;
+  };
+
   void send(aws::HttpResponse response, bool keep_alive) {
-    auto out = std::make_shared<http::response<http::string_body>>();
-    out->result(static_cast<unsigned>(response.status));
-    out->version(11);
-    for (auto& [name, value] : response.headers) out->set(name, value);
-    out->body() = std::move(response.body);
-    out->keep_alive(keep_alive && !response.close && !shutting_down_);
-    out->prepare_payload();
-    http::async_write(*stream_, *out,
-                      [self = this->shared_from_this(), out, keep = out->keep_alive()](
-                          beast::error_code ec, size_t) {
-                        if (ec || !keep) return self->close();
-                        self->read_request();
-                      });
+    auto out = std::make_shared<Outgoing>();
+    auto& message = out->message;
+    message.result(static_cast<unsigned>(response.status));
+    message.version(11);
+    for (auto& [name, value] : response.headers) message.set(name, value);
+    message.body() = std::move(response.body);
+    message.keep_alive(keep_alive && !response.close && !shutting_down_);
+    message.prepare_payload();
+    out->serializer.emplace(message);
+    set_phase(Phase::kWriting, SteadyClock::now());
+    write_some(std::move(out));
+  }
+
+  void write_some(std::shared_ptr<Outgoing> out) {
+    auto& serializer = *out->serializer;
+    http::async_write_some(*stream_, serializer,
+                           [self = this->shared_from_this(), out = std::move(out)](
+                               beast::error_code ec, size_t) mutable {
+                             if (ec || self->closed_) return self->close();
+                             self->last_progress_ = SteadyClock::now();
+                             if (!out->serializer->is_done())
+                               return self->write_some(std::move(out));
+                             if (!out->message.keep_alive()) return self->close();
+                             out.reset();
+                             self->read_request();
+                           });
   }
 
   // --- streaming bodies ---------------------------------------------------------------
@@ -151,9 +241,10 @@ class Http1Connection : public Connection,
     head->keep_alive(keep_alive_after_stream_);
     streaming_ = std::move(response.streaming);
     writer_ = std::make_shared<StreamWriter>(this->weak_from_this(), executor_, 1,
-                                             context_.options.max_streaming_buffer_bytes);
+                                             context_.options.limits.max_buffered_response_bytes);
     auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*head);
-    writing_ = true;
+    writing_ = true;  // before set_phase: the header write is under the stall timeout
+    set_phase(Phase::kStreaming, SteadyClock::now());
     http::async_write_header(
         *stream_, *serializer,
         [self = this->shared_from_this(), head, serializer](beast::error_code ec, size_t) {
@@ -171,6 +262,7 @@ class Http1Connection : public Connection,
     const auto state = writer_->state();
     if (state == StreamWriter::State::aborted || state == StreamWriter::State::overflowed) {
       if (state == StreamWriter::State::overflowed) {
+        context_.limits.add(Limit::kMaxBufferedResponseBytes);
         spdlog::warn("a streaming response outgrew its buffer (a slow client); closing it");
       }
       return close();
@@ -178,6 +270,9 @@ class Http1Connection : public Connection,
     if (writer_->has_data()) {
       auto data = std::make_shared<std::string>(writer_->take_all());
       writing_ = true;
+      // A chunk must be written within the stall timeout.
+      last_progress_ = SteadyClock::now();
+      watch();
       auto on_written = [self = this->shared_from_this(), data](beast::error_code ec, size_t) {
         self->writing_ = false;
         if (ec || self->closed_) return self->close();
@@ -193,6 +288,8 @@ class Http1Connection : public Connection,
     if (state != StreamWriter::State::finished) return;
     if (!chunked_) return end_stream();
     writing_ = true;
+    last_progress_ = SteadyClock::now();
+    watch();
     asio::async_write(*stream_, http::make_chunk_last(),
                       [self = this->shared_from_this()](beast::error_code ec, size_t) {
                         self->writing_ = false;
@@ -210,6 +307,7 @@ class Http1Connection : public Connection,
     // The watching read may still be waiting for the client's next bytes; it resumes.
     if (watching_) {
       resume_after_watch_ = true;
+      set_phase(Phase::kIdle, SteadyClock::now());  // until the client's next bytes
     } else {
       read_request();
     }
@@ -245,9 +343,66 @@ class Http1Connection : public Connection,
     if (cancel && streaming) streaming->cancel();
   }
 
+  // --- time limits ----------------------------------------------------------------------
+
+  struct Due {
+    SteadyClock::time_point at;
+    Limit limit;
+  };
+
+  // The limit that applies in the current phase, and when it runs out.
+  std::optional<Due> current_deadline() const {
+    const auto& options = context_.options;
+    std::optional<SteadyClock::time_point> at;
+    Limit limit = Limit::kStallTimeout;
+    switch (phase_) {
+      case Phase::kIdle:
+        at = deadline_after(phase_since_, options.limits.idle_timeout_ms);
+        limit = Limit::kIdleTimeout;
+        break;
+      case Phase::kHeader:
+        at = deadline_after(phase_since_, options.limits.header_timeout_ms);
+        limit = Limit::kHeaderTimeout;
+        break;
+      case Phase::kBody:
+      case Phase::kWriting:
+        at = deadline_after(last_progress_, options.limits.stall_timeout_ms);
+        break;
+      case Phase::kStreaming:
+        // Waiting for the producer is not the client's fault; a write must finish in time.
+        if (writing_) at = deadline_after(last_progress_, options.limits.stall_timeout_ms);
+        break;
+      case Phase::kHandling:
+        break;
+    }
+    if (!at) return std::nullopt;
+    return Due{*at, limit};
+  }
+
+  void watch() {
+    if (closed_) return;
+    if (auto due = current_deadline()) {
+      watchdog_.fire_by(due->at, [self = this->shared_from_this()] { self->on_watchdog(); });
+    }
+  }
+
+  void on_watchdog() {
+    if (closed_) return;
+    const auto due = current_deadline();
+    if (!due) return;
+    if (due->at > SteadyClock::now()) return watch();
+    context_.limits.add(due->limit);
+    spdlog::debug("HTTP/1.1: closing a connection: {} ran out",
+                  due->limit == Limit::kIdleTimeout     ? "the idle timeout"
+                  : due->limit == Limit::kHeaderTimeout ? "the header timeout"
+                                                        : "the stall timeout");
+    close();
+  }
+
   void close() {
     if (closed_) return;
     closed_ = true;
+    watchdog_.cancel();
     close_lowest_layer(*stream_);
     end_stream_by_transport();
   }
@@ -255,6 +410,13 @@ class Http1Connection : public Connection,
   std::unique_ptr<Stream> stream_;
   asio::any_io_executor executor_;
   ServerContext& context_;
+  ConnectionSlot slot_;
+  Watchdog watchdog_;
+  const SteadyClock::time_point first_request_since_;
+  bool first_request_ = true;
+  Phase phase_ = Phase::kHeader;
+  SteadyClock::time_point phase_since_{};
+  SteadyClock::time_point last_progress_{};
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool closed_ = false;
@@ -272,22 +434,25 @@ class Http1Connection : public Connection,
 
 template <class Stream>
 void start_connection(std::unique_ptr<Stream> stream, std::string initial_bytes,
+                      ConnectionSlot slot, SteadyClock::time_point first_request_since,
                       ServerContext& context) {
-  auto connection = std::make_shared<Http1Connection<Stream>>(std::move(stream),
-                                                              std::move(initial_bytes), context);
+  auto connection = std::make_shared<Http1Connection<Stream>>(
+      std::move(stream), std::move(initial_bytes), std::move(slot), first_request_since, context);
   context.register_connection(connection);
   connection->start();
 }
 
 }  // namespace
 
-void serve_http1(tcp::socket socket, std::string initial_bytes, ServerContext& context) {
+void serve_http1(tcp::socket socket, std::string initial_bytes, ConnectionSlot slot,
+                 ServerContext& context) {
+  const auto accepted_at = slot.accepted_at();
   start_connection(std::make_unique<tcp::socket>(std::move(socket)), std::move(initial_bytes),
-                   context);
+                   std::move(slot), accepted_at, context);
 }
 
-void serve_http1(std::unique_ptr<TlsStream> stream, ServerContext& context) {
-  start_connection(std::move(stream), std::string(), context);
+void serve_http1(std::unique_ptr<TlsStream> stream, ConnectionSlot slot, ServerContext& context) {
+  start_connection(std::move(stream), std::string(), std::move(slot), SteadyClock::now(), context);
 }
 
 }  // namespace trib::net::detail

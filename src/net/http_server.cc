@@ -40,19 +40,56 @@ int select_alpn(SSL*, const unsigned char** out, unsigned char* out_length,
   return SSL_TLSEXT_ERR_OK;
 }
 
-// Reads a connection's first bytes and hands it to the protocol they announce.
+// Reads a connection's first bytes and hands it to the protocol they announce. The first
+// bytes must come within the header timeout, a TLS handshake within its own.
 class ProtocolSniffer : public std::enable_shared_from_this<ProtocolSniffer> {
  public:
-  ProtocolSniffer(tcp::socket socket, detail::ServerContext& context, ssl::context* tls)
-      : socket_(std::move(socket)), context_(context), tls_(tls) {}
+  ProtocolSniffer(tcp::socket socket, detail::ConnectionSlot slot, detail::ServerContext& context,
+                  ssl::context* tls)
+      : socket_(std::move(socket)),
+        slot_(std::move(slot)),
+        context_(context),
+        tls_(tls),
+        timer_(socket_.get_executor()) {}
 
-  void start() { read_more(); }
+  void start() {
+    if (auto deadline = detail::deadline_after(slot_.accepted_at(),
+                                               context_.options.limits.header_timeout_ms)) {
+      arm(*deadline, detail::Limit::kHeaderTimeout);
+    }
+    read_more();
+  }
 
  private:
+  void arm(detail::SteadyClock::time_point deadline, detail::Limit limit) {
+    timer_.expires_at(deadline);
+    timer_.async_wait([self = shared_from_this(), limit](boost::system::error_code ec) {
+      if (ec || self->handed_off_) return;
+      self->context_.limits.add(limit);
+      spdlog::debug("closing a connection: {} ran out", limit == detail::Limit::kTlsHandshakeTimeout
+                                                            ? "the TLS handshake timeout"
+                                                            : "the header timeout");
+      boost::system::error_code ignored;
+      if (self->tls_stream_) {
+        self->tls_stream_->next_layer().close(ignored);
+      } else {
+        self->socket_.close(ignored);
+      }
+    });
+  }
+
+  void hand_off() {
+    handed_off_ = true;
+    timer_.cancel();
+  }
+
   void read_more() {
     socket_.async_read_some(asio::buffer(bytes_.data() + size_, bytes_.size() - size_),
                             [self = shared_from_this()](boost::system::error_code ec, size_t n) {
-                              if (ec) return;  // the socket closes with the sniffer
+                              if (ec) {  // the socket closes with the sniffer
+                                self->timer_.cancel();
+                                return;
+                              }
                               self->size_ += n;
                               self->decide();
                             });
@@ -63,44 +100,72 @@ class ProtocolSniffer : public std::enable_shared_from_this<ProtocolSniffer> {
     if (std::memcmp(bytes_.data(), kHttp2Preface.data(), std::min(size_, kHttp2Preface.size())) ==
         0) {
       if (size_ < kHttp2Preface.size()) return read_more();
-      return detail::serve_http2(std::move(socket_), std::string(bytes_.data(), size_), context_);
+      hand_off();
+      return detail::serve_http2(std::move(socket_), std::string(bytes_.data(), size_),
+                                 std::move(slot_), context_);
     }
-    detail::serve_http1(std::move(socket_), std::string(bytes_.data(), size_), context_);
+    hand_off();
+    detail::serve_http1(std::move(socket_), std::string(bytes_.data(), size_), std::move(slot_),
+                        context_);
   }
 
   void start_tls() {
     if (!tls_) {
       spdlog::debug("refusing a TLS connection (--no-tls)");
+      hand_off();
       return;
     }
     tls_stream_ = std::make_unique<TlsStream>(std::move(socket_), *tls_);
-    tls_stream_->async_handshake(
-        ssl::stream_base::server, asio::buffer(bytes_.data(), size_),
-        [self = shared_from_this()](boost::system::error_code ec, size_t) {
-          if (ec) {
-            spdlog::debug("TLS handshake failed: {}", ec.message());
-            return;
-          }
-          const unsigned char* protocol = nullptr;
-          unsigned int length = 0;
-          SSL_get0_alpn_selected(self->tls_stream_->native_handle(), &protocol, &length);
-          if (length == 2 && std::memcmp(protocol, "h2", 2) == 0) {
-            detail::serve_http2(std::move(self->tls_stream_), self->context_);
-          } else {
-            detail::serve_http1(std::move(self->tls_stream_), self->context_);
-          }
-        });
+    timer_.cancel();
+    if (auto deadline = detail::deadline_after(detail::SteadyClock::now(),
+                                               context_.options.limits.tls_handshake_timeout_ms)) {
+      arm(*deadline, detail::Limit::kTlsHandshakeTimeout);
+    }
+    tls_stream_->async_handshake(ssl::stream_base::server, asio::buffer(bytes_.data(), size_),
+                                 [self = shared_from_this()](boost::system::error_code ec, size_t) {
+                                   self->on_handshake(ec);
+                                 });
+  }
+
+  void on_handshake(boost::system::error_code ec) {
+    hand_off();
+    if (ec) {
+      spdlog::debug("TLS handshake failed: {}", ec.message());
+      return;
+    }
+    const unsigned char* protocol = nullptr;
+    unsigned int length = 0;
+    SSL_get0_alpn_selected(tls_stream_->native_handle(), &protocol, &length);
+    if (length == 2 && std::memcmp(protocol, "h2", 2) == 0) {
+      detail::serve_http2(std::move(tls_stream_), std::move(slot_), context_);
+    } else {
+      detail::serve_http1(std::move(tls_stream_), std::move(slot_), context_);
+    }
   }
 
   tcp::socket socket_;
+  detail::ConnectionSlot slot_;
   detail::ServerContext& context_;
   ssl::context* tls_;
+  asio::steady_timer timer_;
+  bool handed_off_ = false;
   // Room for more than the preface: whatever the first read brings is passed on whole (a
   // parser that fails on the first bytes then closes with nothing left unread).
   std::array<char, 4096> bytes_{};
   size_t size_ = 0;
   std::unique_ptr<TlsStream> tls_stream_;
 };
+
+constexpr std::string_view kLimitNames[] = {
+    "max_connections",       "idle_timeout",           "header_timeout",
+    "tls_handshake_timeout", "stall_timeout",          "max_header_bytes",
+    "max_request_bytes",     "max_concurrent_streams", "max_buffered_response_bytes",
+};
+static_assert(std::size(kLimitNames) == static_cast<size_t>(detail::Limit::kCount));
+
+// After a failed accept (e.g. EMFILE: out of file descriptors) the listener waits this long
+// before accepting again, instead of spinning.
+constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
 
 }  // namespace
 
@@ -110,22 +175,29 @@ struct HttpServer::Impl {
   // Outlives `io`, whose destruction destroys the connections that use it.
   std::unique_ptr<ssl::context> tls;
   std::atomic<bool> stopping{false};
+  detail::LimitCounters limits;
+  std::atomic<size_t> open_sockets{0};
+  std::atomic<uint64_t> accept_failures{0};
   asio::io_context io{options.threads};
   // Declared after `io` so it is destroyed first: its queued tasks hold connections whose
   // sockets belong to `io`.
   asio::thread_pool workers{static_cast<size_t>(
       options.worker_threads > 0 ? options.worker_threads : std::max(1, options.threads))};
   tcp::acceptor acceptor{io};
+  asio::steady_timer accept_retry{io};
 
   mutable std::mutex connections_mutex;
   std::vector<std::weak_ptr<detail::Connection>> connections;
   size_t prune_at = 64;
 
-  detail::ServerContext context{options, handler, workers,
+  detail::ServerContext context{options,
+                                handler,
+                                workers,
                                 [this](const std::shared_ptr<detail::Connection>& connection) {
                                   register_connection(connection);
                                 },
-                                stopping};
+                                stopping,
+                                limits};
 
   Impl(HttpServerOptions o, RequestHandler h) : options(std::move(o)), handler(std::move(h)) {}
 
@@ -136,13 +208,6 @@ struct HttpServer::Impl {
       prune_at = std::max<size_t>(64, connections.size() * 2);
     }
     connections.push_back(connection);
-  }
-
-  size_t alive_connections() const {
-    std::lock_guard lock(connections_mutex);
-    size_t alive = 0;
-    for (const auto& weak : connections) alive += weak.expired() ? 0 : 1;
-    return alive;
   }
 
   bool any_connection_alive() {
@@ -181,16 +246,37 @@ struct HttpServer::Impl {
   }
 
   void accept() {
-    acceptor.async_accept(
-        asio::make_strand(io), [this](boost::system::error_code ec, tcp::socket socket) {
-          if (ec == asio::error::operation_aborted || stopping.load()) return;
-          if (!ec) {
-            boost::system::error_code ignored;
-            socket.set_option(tcp::no_delay(true), ignored);
-            std::make_shared<ProtocolSniffer>(std::move(socket), context, tls.get())->start();
-          }
-          if (acceptor.is_open()) accept();
+    acceptor.async_accept(asio::make_strand(io), [this](boost::system::error_code ec,
+                                                        tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || stopping.load()) return;
+      if (ec) {
+        if (accept_failures.fetch_add(1, std::memory_order_relaxed) % 1000 == 0) {
+          spdlog::warn("cannot accept a connection: {} (retrying in {} ms)", ec.message(),
+                       kAcceptRetryDelay.count());
+        }
+        accept_retry.expires_after(kAcceptRetryDelay);
+        accept_retry.async_wait([this](boost::system::error_code wait_ec) {
+          if (!wait_ec && acceptor.is_open() && !stopping.load()) accept();
         });
+        return;
+      }
+      boost::system::error_code ignored;
+      if (open_sockets.load(std::memory_order_relaxed) >= options.limits.max_connections) {
+        // Accepted and closed at once: the client sees the connection end, the listen
+        // queue does not fill up, and clients already connected keep being served.
+        limits.add(detail::Limit::kMaxConnections);
+        socket.set_option(asio::socket_base::linger(true, 0), ignored);
+        socket.close(ignored);
+      } else {
+        open_sockets.fetch_add(1, std::memory_order_relaxed);
+        socket.set_option(tcp::no_delay(true), ignored);
+        std::make_shared<ProtocolSniffer>(
+            std::move(socket), detail::ConnectionSlot(&open_sockets, detail::SteadyClock::now()),
+            context, tls.get())
+            ->start();
+      }
+      if (acceptor.is_open()) accept();
+    });
   }
 
   // On `io`: polls until every connection is gone or the grace period is over.
@@ -249,7 +335,17 @@ uint16_t HttpServer::bound_port() const {
   return impl_->acceptor.local_endpoint(ec).port();
 }
 
-size_t HttpServer::open_connections() const { return impl_->alive_connections(); }
+size_t HttpServer::open_connections() const { return impl_->open_sockets.load(); }
+
+std::vector<LimitCount> HttpServer::limit_counts() const {
+  std::vector<LimitCount> counts;
+  for (size_t i = 0; i < static_cast<size_t>(detail::Limit::kCount); ++i) {
+    counts.push_back({kLimitNames[i], impl_->limits.get(static_cast<detail::Limit>(i))});
+  }
+  return counts;
+}
+
+uint64_t HttpServer::accept_failures() const { return impl_->accept_failures.load(); }
 
 void HttpServer::run() {
   std::vector<std::thread> threads;
@@ -265,6 +361,7 @@ void HttpServer::stop() {
     if (impl->stopping.exchange(true)) return;
     boost::system::error_code ignored;
     impl->acceptor.close(ignored);
+    impl->accept_retry.cancel();
     std::vector<std::shared_ptr<detail::Connection>> live;
     {
       std::lock_guard lock(impl->connections_mutex);

@@ -14,6 +14,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "aws/http.h"
 
@@ -27,6 +29,32 @@ struct TlsOptions {
   std::string private_key_pem;
 };
 
+// Limits against clients that hold the server's resources (docs/security.md, "Limits").
+// A timeout of 0 is off.
+struct ConnectionLimits {
+  // A keep-alive connection with no request in progress (HTTP/2: no open stream) is closed
+  // after this long (HTTP/2: GOAWAY first).
+  uint64_t idle_timeout_ms = 120'000;
+  // A request's header block must be complete this long after its first byte (a new
+  // connection: after the accept; over TLS, after the handshake).
+  uint64_t header_timeout_ms = 20'000;
+  uint64_t tls_handshake_timeout_ms = 10'000;
+  // A connection whose request body upload, or whose pending response bytes, make no progress
+  // for this long is closed (a client that stopped reading or writing).
+  uint64_t stall_timeout_ms = 60'000;
+  // A request's header block (HTTP/1.1: start line and fields; HTTP/2: the header list as
+  // RFC 9113 counts it) larger than this gets 431.
+  uint64_t max_header_bytes = 64 * 1024;
+  // Sockets open at once (any protocol, handshakes included); beyond it new ones are
+  // accepted and closed at once.
+  uint64_t max_connections = 10'000;
+  uint32_t max_concurrent_streams = 128;  // HTTP/2, per connection
+  // Response bytes a connection may hold for its client: a streaming body queuing more is
+  // aborted (see aws::BodyWriter::write); an HTTP/2 connection holding more starts no new
+  // request until its client has read some (HTTP/1.1 serves one request at a time).
+  uint64_t max_buffered_response_bytes = 16 * 1024 * 1024;
+};
+
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 4567;
@@ -35,11 +63,14 @@ struct HttpServerOptions {
   int threads = 2;
   int worker_threads = 0;  // 0: as many as `threads`
   uint64_t max_body_bytes = 14 * 1024 * 1024;
-  // Streaming bodies: bytes written by the producer and not yet sent that a response may
-  // queue before it is aborted (see aws::BodyWriter::write).
-  size_t max_streaming_buffer_bytes = 16 * 1024 * 1024;
-  uint32_t http2_max_concurrent_streams = 128;
   TlsOptions tls;
+  ConnectionLimits limits;
+};
+
+// What each limit of HttpServerOptions did since start (metrics).
+struct LimitCount {
+  std::string_view limit;  // "idle_timeout", "max_connections", ...
+  uint64_t count;
 };
 
 using RequestHandler = std::function<aws::HttpResponse(const aws::HttpRequest&)>;
@@ -52,8 +83,12 @@ class HttpServer {
   // TLS certificate cannot be loaded.
   bool listen(std::string* error);
   uint16_t bound_port() const;
-  // Connections currently open (any protocol), for metrics.
+  // Connections currently open (any protocol, handshakes included), for metrics.
   size_t open_connections() const;
+  // How often each limit was reached since start, one entry per limit.
+  std::vector<LimitCount> limit_counts() const;
+  // Accepts that failed (e.g. out of file descriptors), since start.
+  uint64_t accept_failures() const;
   // Runs the I/O threads until stop() is called; blocks.
   void run();
   // Thread-safe. Closes the listener; idle HTTP/1.1 connections close, HTTP/2 connections get

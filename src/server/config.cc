@@ -36,6 +36,42 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
   app.add_option("--max-request-bytes", config->max_request_bytes,
                  "Largest request body accepted; larger ones get 413 unread")
       ->envname("TRIBUTARY_MAX_REQUEST_BYTES");
+  // Connection limits (docs/security.md, "Limits"); every timeout: 0 turns it off.
+  auto& limits = config->limits;
+  app.add_option("--idle-timeout-ms", limits.idle_timeout_ms,
+                 "Close a keep-alive connection with no request in progress (HTTP/2: no open "
+                 "stream) after this long")
+      ->envname("TRIBUTARY_IDLE_TIMEOUT_MS");
+  app.add_option("--header-timeout-ms", limits.header_timeout_ms,
+                 "Close a connection whose request header block is not complete this long after "
+                 "it began (slowloris)")
+      ->envname("TRIBUTARY_HEADER_TIMEOUT_MS");
+  app.add_option("--tls-handshake-timeout-ms", limits.tls_handshake_timeout_ms,
+                 "Close a connection whose TLS handshake takes longer")
+      ->envname("TRIBUTARY_TLS_HANDSHAKE_TIMEOUT_MS");
+  app.add_option("--stall-timeout-ms", limits.stall_timeout_ms,
+                 "Close a connection whose request upload or pending response makes no progress "
+                 "for this long (a client that stopped reading)")
+      ->envname("TRIBUTARY_STALL_TIMEOUT_MS");
+  app.add_option("--max-header-bytes", limits.max_header_bytes,
+                 "Largest request header block; larger ones get 431")
+      ->envname("TRIBUTARY_MAX_HEADER_BYTES")
+      ->check(CLI::Range(uint64_t{1024}, uint64_t{16} * 1024 * 1024));
+  app.add_option("--max-connections", limits.max_connections,
+                 "Connections open at once; further ones are accepted and closed at once")
+      ->envname("TRIBUTARY_MAX_CONNECTIONS")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-concurrent-streams", limits.max_concurrent_streams,
+                 "HTTP/2 streams a connection may have open at once "
+                 "(SETTINGS_MAX_CONCURRENT_STREAMS)")
+      ->envname("TRIBUTARY_MAX_CONCURRENT_STREAMS")
+      ->check(CLI::Range(uint32_t{1}, uint32_t{1} << 30));
+  app.add_option("--max-buffered-response-bytes", limits.max_buffered_response_bytes,
+                 "Response bytes a connection may hold for a client that does not read: a "
+                 "streaming response queuing more is ended, an HTTP/2 connection holding more "
+                 "starts no new request")
+      ->envname("TRIBUTARY_MAX_BUFFERED_RESPONSE_BYTES")
+      ->check(CLI::Range(uint64_t{2} * 1024 * 1024, uint64_t{1} << 40));
   auto* tls_cert = app.add_option("--tls-cert", config->tls_cert,
                                   "TLS certificate chain (PEM) for the port; default: a "
                                   "self-signed one for localhost in <data-dir>/tls")

@@ -9,6 +9,7 @@
 #include "dynamodb/context.h"
 #include "dynamodb_streams/table_streams.h"
 #include "kinesis/context.h"
+#include "net/http_server.h"
 
 namespace trib::server {
 
@@ -23,6 +24,9 @@ struct Config {
   std::string log_format = "text";  // or "json": one JSON object a line
   int threads = 0;  // 0: one per core
   uint64_t max_request_bytes = 14 * 1024 * 1024;
+  // Connection limits on the port (timeouts, header bytes, connections, HTTP/2 streams,
+  // buffered response bytes; docs/security.md, "Limits").
+  net::ConnectionLimits limits;
   bool test_clock = false;
   // TLS on the listening port (sniffed per connection). Both paths or neither: without them a
   // self-signed certificate for localhost is kept in <data-dir>/tls (in memory with

@@ -1,6 +1,7 @@
 #include "server/server.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -77,6 +78,26 @@ bool configure_tls(const Config& config, net::TlsOptions* tls, std::string* erro
   tls->certificate_pem = std::move(certificate.certificate_pem);
   tls->private_key_pem = std::move(certificate.private_key_pem);
   return true;
+}
+
+// Each connection takes a file descriptor: raise the soft limit to the hard one (as Go's
+// runtime does), and say so when --max-connections cannot be reached.
+void raise_open_file_limit(uint64_t max_connections) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  // Storage files, the listener and the like need some descriptors too.
+  constexpr uint64_t kReserved = 256;
+  if (limit.rlim_cur != RLIM_INFINITY && max_connections + kReserved > limit.rlim_cur) {
+    spdlog::warn(
+        "--max-connections {} is more than the open-file limit allows ({}); connections "
+        "beyond it fail to be accepted (raise ulimit -n)",
+        max_connections, static_cast<uint64_t>(limit.rlim_cur));
+  }
 }
 
 }  // namespace
@@ -186,9 +207,22 @@ struct Server::Impl {
   // What /metrics reads when scraped, besides the request counters.
   void add_metric_collectors() {
     metrics.add_collector([this](PrometheusWriter& w) {
-      w.family("tributary_open_connections", "gauge", "Client connections open on the port");
+      w.family("tributary_open_connections", "gauge",
+               "Client connections open on the port (TLS handshakes included)");
       w.sample("tributary_open_connections", {},
                static_cast<double>(http ? http->open_connections() : 0));
+      w.family("tributary_limit_reached_total", "counter",
+               "Connections closed or refused, requests refused or held back because a limit "
+               "was reached (docs/security.md, Limits)");
+      if (http) {
+        for (const auto& [limit, count] : http->limit_counts()) {
+          w.sample("tributary_limit_reached_total", {{"limit", limit}}, static_cast<double>(count));
+        }
+      }
+      w.family("tributary_accept_failures_total", "counter",
+               "Connections the listener failed to accept (e.g. out of file descriptors)");
+      w.sample("tributary_accept_failures_total", {},
+               static_cast<double>(http ? http->accept_failures() : 0));
       w.family("tributary_storage_bytes", "gauge", "Approximate size of the stored data");
       for (auto keyspace :
            {storage::Keyspace::kMeta, storage::Keyspace::kRecords, storage::Keyspace::kItems}) {
@@ -364,6 +398,8 @@ bool Server::start(std::string* error) {
   http_options.threads =
       c.threads > 0 ? c.threads : std::max(2u, std::thread::hardware_concurrency());
   http_options.max_body_bytes = c.max_request_bytes;
+  http_options.limits = c.limits;
+  raise_open_file_limit(c.limits.max_connections);
   if (!configure_tls(c, &http_options.tls, error)) return false;
   net::RequestHandler handler = [impl = impl_.get()](const aws::HttpRequest& request) {
     if (auto local = impl->routes.handle(request)) return std::move(*local);

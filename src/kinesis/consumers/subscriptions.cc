@@ -18,9 +18,15 @@ constexpr int kDeliveryThreads = 2;
 // One event carries at most this much (a single larger record still goes alone).
 constexpr size_t kMaxEventRecords = 10'000;
 constexpr size_t kMaxEventBytes = 1024 * 1024;
-// Reading pauses while the transport still holds this much for a slow client.
-constexpr size_t kMaxBufferedBytes = 1024 * 1024;
+// Reading pauses while the transport still holds this much for a slow client: a subscriber
+// that does not read holds at most this plus one event (issue 15: 1,000 subscribers that never
+// read keep the server's memory bounded). A reader that keeps up empties the queue between
+// two events, so it is never paused.
+constexpr size_t kMaxBufferedBytes = 128 * 1024;
+// A paused subscription is looked at again after kBackOff, then less and less often (up to
+// kLongestBackOff) while its client still does not read.
 constexpr auto kBackOff = std::chrono::milliseconds(20);
+constexpr auto kLongestBackOff = std::chrono::milliseconds(640);
 // A wake-up that finds nothing new (a reshard closing the shard wakes subscribers before the
 // stream that says so is published) is followed by a few short re-checks.
 constexpr auto kRecheck = std::chrono::milliseconds(25);
@@ -66,6 +72,7 @@ struct SubscriptionHub::Subscription {
   uint64_t last_delivered_position = 0;
   bool first_event_sent = false;
   int rechecks_left = 0;
+  std::chrono::milliseconds paused_back_off{0};  // 0: not paused
 
   // The transport. Writes are serialized, and refused once the body is closed.
   std::mutex io_mutex;
@@ -334,11 +341,14 @@ bool SubscriptionHub::pump(const std::shared_ptr<Subscription>& sub) {
   {
     std::lock_guard io(sub->io_mutex);
     if (sub->writer && sub->writer->buffered_bytes() > kMaxBufferedBytes) {
+      sub->paused_back_off = std::min<std::chrono::milliseconds>(
+          kLongestBackOff, sub->paused_back_off.count() == 0 ? kBackOff : sub->paused_back_off * 2);
       std::lock_guard lock(mutex_);
-      sub->retry_at = std::chrono::steady_clock::now() + kBackOff;
+      sub->retry_at = std::chrono::steady_clock::now() + sub->paused_back_off;
       return false;
     }
   }
+  sub->paused_back_off = std::chrono::milliseconds(0);
 
   const streams::ShardRef ref = sub->shard_ref();
   streams::ReadResult read;

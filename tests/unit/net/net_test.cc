@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 #include "net/connection.h"
 #include "net/http_server.h"
@@ -87,12 +88,22 @@ class NetTest : public ::testing::Test {
     options.threads = 2;
     options.worker_threads = 8;
     options.max_body_bytes = kTestBodyLimit;
+    configure(options);
     server_ = std::make_unique<HttpServer>(
         options, [this](const aws::HttpRequest& request) { return handle(request); });
     std::string error;
     ASSERT_TRUE(server_->listen(&error)) << error;
     port_ = server_->bound_port();
     runner_ = std::thread([this] { server_->run(); });
+  }
+
+  virtual void configure(HttpServerOptions&) {}
+
+  uint64_t limit_count(std::string_view limit) const {
+    for (const auto& [name, count] : server_->limit_counts()) {
+      if (name == limit) return count;
+    }
+    return 0;
   }
 
   void TearDown() override {
@@ -409,6 +420,131 @@ TEST_F(NetTest, StopEndsOpenStreams) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, 2500ms);
   client.join();
   EXPECT_EQ(cancellations_.load(), 1);
+}
+
+// --- limits --------------------------------------------------------------------------------
+
+// Short limits, so that each is reached within a second.
+class NetLimitsTest : public NetTest {
+ protected:
+  void configure(HttpServerOptions& options) override {
+    options.limits.header_timeout_ms = 300;
+    options.limits.idle_timeout_ms = 300;
+    options.limits.stall_timeout_ms = 500;
+    options.limits.tls_handshake_timeout_ms = 300;
+    options.limits.max_connections = 8;
+  }
+
+  // Seconds until the server closes `fd` (reading and dropping what comes), at most 5.
+  static double seconds_until_closed(int fd) {
+    const auto started = std::chrono::steady_clock::now();
+    read_to_end(fd);
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  }
+};
+
+TEST_F(NetLimitsTest, SilentConnectionIsClosedAtTheHeaderTimeout) {
+  const int fd = connect_raw();
+  ASSERT_GE(fd, 0);
+  const double seconds = seconds_until_closed(fd);
+  EXPECT_GE(seconds, 0.25);
+  EXPECT_LT(seconds, 2.0);
+  ::close(fd);
+  EXPECT_EQ(limit_count("header_timeout"), 1u);
+}
+
+TEST_F(NetLimitsTest, SlowHeadersAreCutAtTheHeaderTimeout) {
+  const int fd = connect_raw();
+  ASSERT_GE(fd, 0);
+  send_all(fd, "GET /echo HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+  const auto started = std::chrono::steady_clock::now();
+  bool closed = false;
+  while (!closed && std::chrono::steady_clock::now() - started < 3s) {
+    std::this_thread::sleep_for(50ms);
+    closed = ::send(fd, "a", 1, MSG_NOSIGNAL) <= 0;
+    char byte;
+    if (::recv(fd, &byte, 1, MSG_DONTWAIT) == 0) closed = true;
+  }
+  EXPECT_TRUE(closed);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1500ms);
+  ::close(fd);
+  EXPECT_EQ(limit_count("header_timeout"), 1u);
+  EXPECT_TRUE(server_answers());
+}
+
+TEST_F(NetLimitsTest, IdleKeepAliveConnectionIsClosed) {
+  const int fd = connect_raw();
+  ASSERT_GE(fd, 0);
+  send_all(fd, "GET /echo HTTP/1.1\r\nHost: idle\r\n\r\n");
+  EXPECT_NE(read_until(fd, "host: idle\n").find("200 OK"), std::string::npos);
+  const double seconds = seconds_until_closed(fd);
+  EXPECT_GE(seconds, 0.25);
+  EXPECT_LT(seconds, 2.0);
+  ::close(fd);
+  EXPECT_EQ(limit_count("idle_timeout"), 1u);
+}
+
+TEST_F(NetLimitsTest, AStreamingResponseIsNotIdle) {
+  const int fd = connect_raw();
+  ASSERT_GE(fd, 0);
+  send_all(fd, "GET /endless HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto started = std::chrono::steady_clock::now();
+  size_t received_late = 0;
+  char buffer[4096];
+  while (std::chrono::steady_clock::now() - started < 1000ms) {
+    const ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
+    if (n <= 0) break;
+    if (std::chrono::steady_clock::now() - started > 700ms) received_late += static_cast<size_t>(n);
+  }
+  EXPECT_GT(received_late, 0u);
+  ::close(fd);
+  EXPECT_EQ(limit_count("idle_timeout"), 0u);
+}
+
+TEST_F(NetLimitsTest, AClientThatNeverReadsIsCutAtTheStallTimeout) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int small = 4096;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port_);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  send_all(fd, "GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
+  for (int i = 0; i < 300 && limit_count("stall_timeout") == 0; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(limit_count("stall_timeout"), 1u);
+  timeval timeout{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  EXPECT_LT(read_to_end(fd).size(), 10u * 1024 * 1024);  // cut short
+  ::close(fd);
+}
+
+TEST_F(NetLimitsTest, ConnectionsBeyondTheMaximumAreClosedAtOnce) {
+  std::vector<int> open;
+  for (int i = 0; i < 8; ++i) open.push_back(connect_raw());
+  std::this_thread::sleep_for(50ms);
+  const int refused = connect_raw();
+  ASSERT_GE(refused, 0);
+  const double seconds = seconds_until_closed(refused);
+  EXPECT_LT(seconds, 0.25);  // closed at once, not by the header timeout
+  ::close(refused);
+  EXPECT_EQ(limit_count("max_connections"), 1u);
+  for (int fd : open) ::close(fd);
+  std::this_thread::sleep_for(50ms);
+  EXPECT_TRUE(server_answers());
+}
+
+TEST_F(NetLimitsTest, AStalledTlsHandshakeIsCut) {
+  const int fd = connect_raw();
+  ASSERT_GE(fd, 0);
+  send_all(fd, std::string_view("\x16\x03\x01\x02\x00\x01", 6));
+  const double seconds = seconds_until_closed(fd);
+  EXPECT_GE(seconds, 0.25);
+  EXPECT_LT(seconds, 2.0);
+  ::close(fd);
+  EXPECT_EQ(limit_count("tls_handshake_timeout"), 1u);
 }
 
 // --- the streaming queue ------------------------------------------------------------------
