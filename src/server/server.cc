@@ -252,7 +252,9 @@ struct Server::Impl {
         w.sample(name, labels(row), static_cast<double>(row.traffic.*member));
     }
     // EnableEnhancedMonitoring's names. Tributary never throttles, so the
-    // ...ProvisionedThroughputExceeded counts are 0; IteratorAgeMilliseconds is not measured.
+    // ...ProvisionedThroughputExceeded counts are 0. IteratorAgeMilliseconds: the age of the last
+    // record of the shard's latest GetRecords or SubscribeToShard read, 0 when that read was
+    // caught up (streams::iterator_age_ms has CloudWatch's definition); absent before a read.
     w.family("tributary_kinesis_enhanced_shard_metric", "gauge",
              "Shard-level metrics enabled with EnableEnhancedMonitoring, named as in CloudWatch");
     for (const auto& row : rows) {
@@ -266,6 +268,8 @@ struct Server::Impl {
           value = static_cast<double>(row.traffic.bytes_out);
         else if (metric == "OutgoingRecords")
           value = static_cast<double>(row.traffic.records_out);
+        else if (metric == "IteratorAgeMilliseconds" && row.traffic.iterator_age_ms >= 0)
+          value = static_cast<double>(row.traffic.iterator_age_ms);
         else if (metric != "ReadProvisionedThroughputExceeded" &&
                  metric != "WriteProvisionedThroughputExceeded") {
           continue;

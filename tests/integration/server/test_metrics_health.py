@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from kinesis.kinesis_support import create_active_stream, kinesis_client
-from support import raw_request
+from support import advance_test_clock, raw_request
 
 try:
     from prometheus_client.parser import text_string_to_metric_families
@@ -148,6 +148,42 @@ def test_metrics_count_a_known_workload_exactly(start_server):
     enhanced = families["tributary_kinesis_enhanced_shard_metric"].samples
     assert {s.labels["metric"] for s in enhanced} == {"IncomingRecords", "OutgoingBytes"}
     assert sum(s.value for s in enhanced if s.labels["metric"] == "IncomingRecords") == 5
+
+
+def test_iterator_age_is_the_age_of_the_last_record_read(start_server):
+    """IteratorAgeMilliseconds as CloudWatch defines it (src/streams/record_log.h): the current
+    time minus the arrival of the last record the shard's latest read returned, 0 once a read
+    is caught up; only after EnableEnhancedMonitoring names it, only for shards read."""
+    server = start_server(in_memory=True, extra_args=["--test-clock"])
+    client = kinesis_client(server)
+    name = create_active_stream(client, "aged", shard_count=1)
+    client.enable_enhanced_monitoring(StreamName=name, ShardLevelMetrics=["ALL"])
+
+    def age() -> list[float]:
+        return [s.value for s in scrape(server)["tributary_kinesis_enhanced_shard_metric"].samples
+                if s.labels["metric"] == "IteratorAgeMilliseconds" and s.labels["stream"] == name]
+
+    for i in range(3):
+        client.put_record(StreamName=name, PartitionKey="k", Data=b"%d" % i)
+    assert age() == []  # written, never read: no age yet
+    shard_id = client.list_shards(StreamName=name)["Shards"][0]["ShardId"]
+    iterator = client.get_shard_iterator(StreamName=name, ShardId=shard_id,
+                                         ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    advance_test_clock(server, 60_000)
+    # Behind: one of three records read a minute after it was written.
+    page = client.get_records(ShardIterator=iterator, Limit=1)
+    assert len(page["Records"]) == 1 and page["MillisBehindLatest"] >= 0
+    [behind] = age()
+    assert 60_000 <= behind < 90_000, behind
+    advance_test_clock(server, 30_000)
+    [later] = age()
+    assert later == behind  # the age of that read, not a clock
+    # Caught up: the rest read, the newest record among them.
+    page = client.get_records(ShardIterator=page["NextShardIterator"])
+    assert len(page["Records"]) == 2
+    assert age() == [0]
+    client.disable_enhanced_monitoring(StreamName=name, ShardLevelMetrics=["ALL"])
+    assert age() == []
 
 
 def test_rocksdb_compaction_and_stall_figures(start_server, tmp_path):
