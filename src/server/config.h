@@ -24,6 +24,9 @@ struct Config {
   int threads = 0;  // 0: one per core
   uint64_t max_request_bytes = 14 * 1024 * 1024;
   bool test_clock = false;
+  // Tests only (hidden flag): how long a stop keeps the port answering, health saying
+  // "stopping", before anything shuts down.
+  int64_t test_stop_delay_ms = 0;
   // TLS on the listening port (sniffed per connection). Both paths or neither: without them a
   // self-signed certificate for localhost is kept in <data-dir>/tls (in memory with
   // --in-memory).

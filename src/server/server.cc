@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <map>
@@ -411,6 +412,9 @@ void Server::run() { impl_->http->run(); }
 void Server::stop() {
   if (impl_->stopped.exchange(true)) return;
   if (impl_->health) impl_->health->set_state(ServingState::kStopping);
+  if (impl_->config.test_stop_delay_ms > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(impl_->config.test_stop_delay_ms));
+  }
   for (auto& job : impl_->lifecycle_jobs) job->stop();
   // Services end their long-lived responses first, cleanly, while their connections still
   // exist: a delivery thread must not write to a connection the HTTP server is tearing down.

@@ -6,7 +6,9 @@ alone."""
 
 from __future__ import annotations
 
+import signal
 import sys
+import time
 
 import pytest
 
@@ -59,6 +61,27 @@ def test_health_reports_serving_with_facts(start_server):
         "dynamodbstreams": "serving",
     }
     assert isinstance(body["uptime_seconds"], int) and body["uptime_seconds"] >= 0
+
+
+def test_health_answers_503_while_stopping(start_server):
+    """After SIGTERM the port still answers until the server has stopped; health says so.
+    The hidden --test-stop-delay-ms holds that window open long enough to look (starting is
+    shown by test_init_file.py: 503 while the --init file is applied)."""
+    server = start_server(in_memory=True, extra_args=["--test-stop-delay-ms", "3000"])
+    assert get(server, "/_tributary/health").status == 200
+    server.process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 2.5
+    while True:
+        response = get(server, "/_tributary/health")
+        if response.status != 200:
+            break
+        assert time.monotonic() < deadline, "health never left 200 after SIGTERM"
+        time.sleep(0.02)
+    assert response.status == 503, response.describe()
+    body = response.json
+    assert body["status"] == "stopping"
+    assert set(body["services"].values()) == {"stopping"}
+    assert server.stop() == 0  # an orderly stop all the same
 
 
 def test_health_names_rocksdb_and_data_dir(start_server, tmp_path):
