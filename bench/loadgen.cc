@@ -15,7 +15,9 @@
 // "put-records" (Kinesis PutRecord / PutRecords with random partition keys and random data, from a
 // pool of requests built before the run so the client stays cheap), and "get-records" (each
 // connection drains one shard: GetShardIterator TRIM_HORIZON, then GetRecords along
-// NextShardIterator until a response with no records and MillisBehindLatest 0).
+// NextShardIterator until a response with no records and MillisBehindLatest 0), and
+// "streams-get-records" (the same over a DynamoDB stream, --stream-arn, through the DynamoDB
+// Streams API: until a response with no records or no NextShardIterator).
 
 #include <fmt/core.h>
 
@@ -71,9 +73,11 @@ struct Options {
   std::string body = "{}";
   std::string body_file;
   std::string stream = "bench-stream";
+  std::string stream_arn;  // streams-get-records: the DynamoDB stream
   std::string table = "bench-table";
   std::int64_t keys = 100000;  // DynamoDB scenarios: items k0 .. k<keys-1>
   std::int64_t first_key = 0;  // batch-write-item: the first batch written holds this key
+  bool distinct_puts = false;  // put-item: every PutItem changes its item (see ItemScenario)
   int record_size = 100;
   int batch = 500;
   int transact_items = 2;  // transact-write-items: Puts per transaction
@@ -420,35 +424,53 @@ class PutRecordsScenario final : public Scenario {
   PoolGenerator::Tally tally_;
 };
 
+constexpr std::string_view kDynamoDbStreamsPrefix = "DynamoDBStreams_20120810.";
+
 // Drains shards: connection i reads shard i % (number of shards) from --shard-iterator-type
 // (TRIM_HORIZON) along NextShardIterator, until a response brings no records and says
 // MillisBehindLatest 0 (or has no NextShardIterator: the shard is closed and read to its end).
 // Failed requests are repeated as they were. Connections beyond the number of shards read the same
 // shards again (and count their records again).
+// With `dynamodb_streams`, the shards are a DynamoDB stream's (--stream-arn) read through the
+// DynamoDB Streams API, which has no MillisBehindLatest: a response without records ends the
+// drain; records are counted by their eventID and their bytes are their SizeBytes.
 class GetRecordsScenario final : public Scenario {
  public:
   GetRecordsScenario(const Options& options, const CommonHeaders& headers,
-                     std::vector<std::string> shard_ids)
-      : options_(options), headers_(headers), shard_ids_(std::move(shard_ids)) {
+                     std::vector<std::string> shard_ids, bool dynamodb_streams = false)
+      : options_(options),
+        headers_(headers),
+        shard_ids_(std::move(shard_ids)),
+        dynamodb_streams_(dynamodb_streams) {
     if (shard_ids_.empty()) throw std::runtime_error("get-records: the stream has no shards");
   }
 
   std::unique_ptr<RequestGenerator> make_generator(int connection_index) override {
     const std::string& shard_id =
         shard_ids_[static_cast<std::size_t>(connection_index) % shard_ids_.size()];
-    return std::make_unique<Generator>(options_, headers_, shard_id);
+    return std::make_unique<Generator>(options_, headers_, shard_id, dynamodb_streams_);
   }
 
  private:
   class Generator final : public RequestGenerator {
    public:
-    Generator(const Options& options, const CommonHeaders& headers, const std::string& shard_id)
-        : headers_(headers), limit_(options.limit) {
+    Generator(const Options& options, const CommonHeaders& headers, const std::string& shard_id,
+              bool dynamodb_streams)
+        : headers_(headers),
+          limit_(options.limit),
+          dynamodb_streams_(dynamodb_streams),
+          get_records_target_(
+              std::string(dynamodb_streams ? kDynamoDbStreamsPrefix : kKinesisPrefix) +
+              "GetRecords") {
+      const std::string stream_member =
+          dynamodb_streams ? fmt::format(R"("StreamArn":"{}")", json_escape(options.stream_arn))
+                           : fmt::format(R"("StreamName":"{}")", json_escape(options.stream));
       serialize_request(
-          headers, std::string(kKinesisPrefix) + "GetShardIterator",
-          fmt::format(R"({{"StreamName":"{}","ShardId":"{}","ShardIteratorType":"{}"}})",
-                      json_escape(options.stream), json_escape(shard_id),
-                      json_escape(options.shard_iterator_type)),
+          headers,
+          std::string(dynamodb_streams ? kDynamoDbStreamsPrefix : kKinesisPrefix) +
+              "GetShardIterator",
+          fmt::format(R"({{{},"ShardId":"{}","ShardIteratorType":"{}"}})", stream_member,
+                      json_escape(shard_id), json_escape(options.shard_iterator_type)),
           request_);
     }
 
@@ -466,7 +488,7 @@ class GetRecordsScenario final : public Scenario {
         set_iterator(*iterator);
         return {};
       }
-      ResponseTally tally = count_records(body);
+      ResponseTally tally = dynamodb_streams_ ? count_stream_records(body) : count_records(body);
       const auto next_iterator = string_member(body, R"("NextShardIterator")");
       const auto behind = integer_member(body, R"("MillisBehindLatest")").value_or(0);
       if (!next_iterator || (tally.records == 0 && behind == 0)) {
@@ -488,6 +510,28 @@ class GetRecordsScenario final : public Scenario {
       body_ += std::to_string(limit_);
       body_ += '}';
       serialize_request(headers_, get_records_target_, body_, request_);
+    }
+
+    // DynamoDB stream records: their "eventID" members, and the sum of their "SizeBytes".
+    static ResponseTally count_stream_records(std::string_view body) {
+      ResponseTally tally;
+      for (std::size_t from = 0;;) {
+        const std::size_t start = find_member_value(body, R"("eventID")", from);
+        if (start == std::string_view::npos || start >= body.size()) break;
+        ++tally.records;
+        from = start;
+      }
+      for (std::size_t from = 0;;) {
+        const std::size_t start = find_member_value(body, R"("SizeBytes")", from);
+        if (start == std::string_view::npos || start >= body.size()) break;
+        std::int64_t size = 0;
+        if (std::from_chars(body.data() + start, body.data() + body.size(), size).ec ==
+            std::errc()) {
+          tally.record_bytes += static_cast<std::uint64_t>(size);
+        }
+        from = start;
+      }
+      return tally;
     }
 
     // Counts the "Data" members and the bytes their base64 text decodes to.
@@ -514,7 +558,8 @@ class GetRecordsScenario final : public Scenario {
 
     const CommonHeaders& headers_;
     const int limit_;
-    const std::string get_records_target_ = std::string(kKinesisPrefix) + "GetRecords";
+    const bool dynamodb_streams_;
+    const std::string get_records_target_;
     Phase phase_ = Phase::kGetShardIterator;
     std::string body_;
     std::string request_;
@@ -523,12 +568,17 @@ class GetRecordsScenario final : public Scenario {
   const Options& options_;
   const CommonHeaders& headers_;
   std::vector<std::string> shard_ids_;
+  const bool dynamodb_streams_;
 };
 
 // DynamoDB scenarios over a key space of --keys items in partitions of 100: item i has hash key
 // pk = "p<i / 100>" (S) and range key sk = i % 100 (N), and a "data" string attribute of
 // --record-size random hexadecimal characters (an item of about record size + 15 bytes).
-//   put-item           PutItem of random items
+//   put-item           PutItem of random items (from the pool: after --keys or 4096 requests
+//                      the same items are written again, unchanged); with --distinct-puts each
+//                      PutItem is built as it is sent, a random key and a run-wide increasing
+//                      "version" number, so every one changes its item (and writes one record to
+//                      the table's stream, if it has one)
 //   get-item           GetItem of random keys (strongly consistent; keys never written answer {})
 //   update-item        UpdateItem of random keys with a condition: SET counter =
 //                      if_not_exists(counter, 0) + 1 if attribute_exists(pk) (on a filled table
@@ -660,6 +710,9 @@ class ItemScenario final : public Scenario {
 
   std::unique_ptr<RequestGenerator> make_generator(int connection_index) override {
     if (kind_ == Kind::kBatchWrite) return std::make_unique<BatchWriteGenerator>(*this);
+    if (kind_ == Kind::kPut && options_.distinct_puts) {
+      return std::make_unique<DistinctPutGenerator>(*this, connection_index);
+    }
     if (kind_ == Kind::kScan) return std::make_unique<ScanGenerator>(*this, connection_index);
     return std::make_unique<PoolGenerator>(
         pool_, static_cast<std::size_t>(connection_index) * stride_, tally_);
@@ -734,6 +787,40 @@ class ItemScenario final : public Scenario {
     std::string request_;
   };
 
+  // --distinct-puts: PutItem of a random item carrying the next "version" of the scenario's
+  // shared counter, so no two PutItems of the run write the same item twice over.
+  class DistinctPutGenerator final : public RequestGenerator {
+   public:
+    DistinctPutGenerator(ItemScenario& scenario, int connection_index)
+        : scenario_(scenario),
+          random_(scenario.options_.seed * 1000003 + static_cast<std::uint64_t>(connection_index)) {
+    }
+
+    std::string_view next_request() override {
+      const std::uint64_t i = random_() % scenario_.keys_;
+      body_.clear();
+      body_ += R"({"TableName":")";
+      body_ += scenario_.table_;
+      body_ += R"(","Item":)";
+      scenario_.append_item(body_, i, random_());
+      body_.pop_back();  // the item's closing brace: the version goes in too
+      body_ += R"(,"version":{"N":")";
+      body_ += std::to_string(scenario_.next_version_.fetch_add(1));
+      body_ += R"("}}})";
+      serialize_request(scenario_.headers_, scenario_.target_, body_, request_);
+      return request_;
+    }
+    ResponseTally on_response(unsigned status, std::string_view body) override {
+      return scenario_.tally(status, body);
+    }
+
+   private:
+    ItemScenario& scenario_;
+    std::mt19937_64 random_;
+    std::string body_;
+    std::string request_;
+  };
+
   // One segment of a parallel scan, page after page along LastEvaluatedKey. A failed request
   // is repeated unchanged.
   class ScanGenerator final : public RequestGenerator {
@@ -791,6 +878,7 @@ class ItemScenario final : public Scenario {
   PoolGenerator::Tally tally_;
   std::size_t stride_ = 1;
   std::atomic<std::uint64_t> next_batch_;
+  std::atomic<std::uint64_t> next_version_{1};
 };
 
 // One request on a fresh connection, outside the run (ListShards before a drain).
@@ -834,6 +922,36 @@ std::vector<std::string> list_shards(const tcp::resolver::results_type& endpoint
     const auto next_token = string_member(response, R"("NextToken")");
     if (!next_token) break;
     body = fmt::format(R"({{"NextToken":"{}"}})", *next_token);
+  }
+  return shard_ids;
+}
+
+// Every shard of a DynamoDB stream (DescribeStream, following LastEvaluatedShardId).
+std::vector<std::string> describe_stream_shards(const tcp::resolver::results_type& endpoints,
+                                                const CommonHeaders& headers,
+                                                const Options& options) {
+  std::vector<std::string> shard_ids;
+  const std::string arn = fmt::format(R"("StreamArn":"{}")", json_escape(options.stream_arn));
+  std::string body = "{" + arn + "}";
+  for (int page = 0; page < 1000; ++page) {
+    const auto [status, response] = single_request(
+        endpoints, headers, std::string(kDynamoDbStreamsPrefix) + "DescribeStream", body);
+    if (!is_success(status)) {
+      throw std::runtime_error(
+          fmt::format("DescribeStream answered {}: {}", status, response.substr(0, 300)));
+    }
+    std::string_view rest = response;
+    while (true) {
+      const std::size_t start = find_member_value(rest, R"("ShardId")");
+      if (start == std::string_view::npos || start >= rest.size() || rest[start] != '"') break;
+      const std::size_t end = rest.find('"', start + 1);
+      if (end == std::string_view::npos) break;
+      shard_ids.emplace_back(rest.substr(start + 1, end - start - 1));
+      rest.remove_prefix(end + 1);
+    }
+    const auto last = string_member(response, R"("LastEvaluatedShardId")");
+    if (!last) break;
+    body = fmt::format(R"({{{},"ExclusiveStartShardId":"{}"}})", arn, *last);
   }
   return shard_ids;
 }
@@ -901,6 +1019,16 @@ const std::map<std::string, ScenarioFactory>& scenario_factories() {
          return std::make_unique<GetRecordsScenario>(options, headers,
                                                      list_shards(endpoints, headers, options));
        }},
+      {"streams-get-records",
+       [](const Options& options, const CommonHeaders& headers,
+          const tcp::resolver::results_type& endpoints, std::string) -> std::unique_ptr<Scenario> {
+         if (options.stream_arn.empty()) {
+           throw std::runtime_error("streams-get-records needs --stream-arn");
+         }
+         return std::make_unique<GetRecordsScenario>(
+             options, headers, describe_stream_shards(endpoints, headers, options),
+             /*dynamodb_streams=*/true);
+       }},
   };
   return factories;
 }
@@ -910,6 +1038,9 @@ std::string target_of_mode(const Options& options) {
   if (options.mode == "put-record") return std::string(kKinesisPrefix) + "PutRecord";
   if (options.mode == "put-records") return std::string(kKinesisPrefix) + "PutRecords";
   if (options.mode == "get-records") return std::string(kKinesisPrefix) + "GetRecords";
+  if (options.mode == "streams-get-records") {
+    return std::string(kDynamoDbStreamsPrefix) + "GetRecords";
+  }
   if (options.mode == "put-item") return std::string(kDynamoDbPrefix) + "PutItem";
   if (options.mode == "get-item") return std::string(kDynamoDbPrefix) + "GetItem";
   if (options.mode == "batch-write-item") return std::string(kDynamoDbPrefix) + "BatchWriteItem";
@@ -1487,7 +1618,8 @@ int main(int argc, char** argv) {
   app.add_option(
          "--mode", options.mode,
          "Scenario: fixed (--target, --body), put-record, put-records, get-records, put-item, "
-         "get-item, update-item, batch-write-item, query, scan, transact-write-items")
+         "get-item, update-item, batch-write-item, query, scan, transact-write-items, "
+         "streams-get-records")
       ->check(CLI::IsMember(mode_names))
       ->capture_default_str();
   app.add_option("--target", options.target,
@@ -1500,11 +1632,16 @@ int main(int argc, char** argv) {
   app.add_option("--table", options.table, "DynamoDB modes: table name (hash key pk S, range key sk N)");
   app.add_option("--keys", options.keys, "DynamoDB modes: items in the key space (partitions of 100)")
       ->check(CLI::PositiveNumber);
+  app.add_flag("--distinct-puts", options.distinct_puts,
+               "put-item: build each PutItem as sent, with a run-wide increasing \"version\", so "
+               "every one changes its item (one stream record each)");
   app.add_option("--first-key", options.first_key,
                  "batch-write-item: start at the batch holding this key (a fill in steps)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--stream", options.stream, "put-record, put-records, get-records: stream name")
       ->capture_default_str();
+  app.add_option("--stream-arn", options.stream_arn,
+                 "streams-get-records: the DynamoDB stream's ARN (LatestStreamArn)");
   app.add_option("--record-size", options.record_size,
                  "put-record, put-records: bytes of data per record")
       ->check(CLI::Range(1, 1 << 20))

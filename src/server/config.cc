@@ -98,6 +98,10 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
   app.add_flag("--test-clock", config->test_clock,
                "Tests only: serve /_tributary/clock to move the server's clock forward")
       ->envname("TRIBUTARY_TEST_CLOCK");
+  app.add_option("--test-stop-delay-ms", config->test_stop_delay_ms,
+                 "Tests only: on a stop, keep answering (health: 503 stopping) this long first")
+      ->check(CLI::Range(int64_t{0}, int64_t{60000}))
+      ->group("");  // hidden
   app.add_option("--create-stream-ms", config->kinesis.create_stream_ms,
                  "How long a new stream stays CREATING")
       ->envname("TRIBUTARY_CREATE_STREAM_MS")

@@ -28,6 +28,9 @@ struct Config {
   // buffered response bytes; docs/security.md, "Limits").
   net::ConnectionLimits limits;
   bool test_clock = false;
+  // Tests only (hidden flag): how long a stop keeps the port answering, health saying
+  // "stopping", before anything shuts down.
+  int64_t test_stop_delay_ms = 0;
   // TLS on the listening port (sniffed per connection). Both paths or neither: without them a
   // self-signed certificate for localhost is kept in <data-dir>/tls (in memory with
   // --in-memory).

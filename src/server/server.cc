@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <map>
@@ -286,7 +287,9 @@ struct Server::Impl {
         w.sample(name, labels(row), static_cast<double>(row.traffic.*member));
     }
     // EnableEnhancedMonitoring's names. Tributary never throttles, so the
-    // ...ProvisionedThroughputExceeded counts are 0; IteratorAgeMilliseconds is not measured.
+    // ...ProvisionedThroughputExceeded counts are 0. IteratorAgeMilliseconds: the age of the last
+    // record of the shard's latest GetRecords or SubscribeToShard read, 0 when that read was
+    // caught up (streams::iterator_age_ms has CloudWatch's definition); absent before a read.
     w.family("tributary_kinesis_enhanced_shard_metric", "gauge",
              "Shard-level metrics enabled with EnableEnhancedMonitoring, named as in CloudWatch");
     for (const auto& row : rows) {
@@ -300,6 +303,8 @@ struct Server::Impl {
           value = static_cast<double>(row.traffic.bytes_out);
         else if (metric == "OutgoingRecords")
           value = static_cast<double>(row.traffic.records_out);
+        else if (metric == "IteratorAgeMilliseconds" && row.traffic.iterator_age_ms >= 0)
+          value = static_cast<double>(row.traffic.iterator_age_ms);
         else if (metric != "ReadProvisionedThroughputExceeded" &&
                  metric != "WriteProvisionedThroughputExceeded") {
           continue;
@@ -443,6 +448,9 @@ void Server::run() { impl_->http->run(); }
 void Server::stop() {
   if (impl_->stopped.exchange(true)) return;
   if (impl_->health) impl_->health->set_state(ServingState::kStopping);
+  if (impl_->config.test_stop_delay_ms > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(impl_->config.test_stop_delay_ms));
+  }
   for (auto& job : impl_->lifecycle_jobs) job->stop();
   // Services end their long-lived responses first, cleanly, while their connections still
   // exist: a delivery thread must not write to a connection the HTTP server is tearing down.

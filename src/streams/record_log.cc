@@ -150,6 +150,7 @@ struct RecordLog::ShardState {
   uint64_t trimmed_since_compaction = 0;  // the lifecycle thread's only
   // Traffic since the process started (metrics): appended, and handed out by read().
   std::atomic<uint64_t> records_in{0}, bytes_in{0}, records_out{0}, bytes_out{0};
+  std::atomic<int64_t> iterator_age_ms{-1};  // note_read_age
 
   std::mutex waiters_mutex;
   uint64_t next_waiter_id = 1;
@@ -397,9 +398,19 @@ std::vector<ShardTraffic> RecordLog::traffic() {
     out.push_back(ShardTraffic{shard, s->records_in.load(std::memory_order_relaxed),
                                s->bytes_in.load(std::memory_order_relaxed),
                                s->records_out.load(std::memory_order_relaxed),
-                               s->bytes_out.load(std::memory_order_relaxed)});
+                               s->bytes_out.load(std::memory_order_relaxed),
+                               s->iterator_age_ms.load(std::memory_order_relaxed)});
   }
   return out;
+}
+
+void RecordLog::note_read_age(ShardRef shard, int64_t age_ms) {
+  state(shard)->iterator_age_ms.store(std::max<int64_t>(0, age_ms), std::memory_order_relaxed);
+}
+
+int64_t iterator_age_ms(const ReadResult& read, int64_t now_ms) {
+  if (read.reached_end || read.records.empty()) return 0;
+  return std::max<int64_t>(0, now_ms - read.records.back().arrival_ms);
 }
 
 storage::Status RecordLog::inspect(ShardRef shard, uint64_t from_position, int64_t not_before_ms,

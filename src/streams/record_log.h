@@ -82,7 +82,19 @@ struct ShardTraffic {
   uint64_t bytes_in = 0;
   uint64_t records_out = 0;
   uint64_t bytes_out = 0;
+  // The age of the last record the shard's latest counted read returned (note_read_age), -1
+  // before any.
+  int64_t iterator_age_ms = -1;
 };
+
+// CloudWatch's IteratorAgeMilliseconds of one read at `now_ms` [V: Kinesis Data Streams
+// Developer Guide, "Monitor the Amazon Kinesis Data Streams service with Amazon CloudWatch",
+// shard-level metrics: "the age of the last record in all GetRecords calls made against a
+// shard ... Age is the difference between the current time and when the last record of the
+// GetRecords call was written to the stream ... A value of zero indicates that the records
+// being read are completely caught up"]: 0 for a read that reached the newest record, else
+// now minus the arrival time of the last record returned.
+int64_t iterator_age_ms(const ReadResult& read, int64_t now_ms);
 
 class RecordLog {
  public:
@@ -108,6 +120,10 @@ class RecordLog {
                           size_t max_records, size_t max_bytes, ReadResult* out);
   // Traffic of every shard used since the process started (metrics).
   std::vector<ShardTraffic> traffic();
+  // Records the iterator age of a consumer's read of the shard, for the IteratorAgeMilliseconds
+  // metric: GetRecords (CloudWatch's definition) and also SubscribeToShard reads (which
+  // CloudWatch reports apart, as SubscribeToShardEvent.MillisBehindLatest).
+  void note_read_age(ShardRef shard, int64_t age_ms);
 
   // The position the next append to this shard would get (LATEST).
   uint64_t next_position(ShardRef shard);

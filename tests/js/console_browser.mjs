@@ -121,28 +121,44 @@ try {
   await page.select('#tail-format', 'json');
   await page.screenshot({ path: path.join(screenshots, 'console-stream.png'), fullPage: true });
 
-  // 6. Tables: a table and an item, browsed.
+  // 6. Tables: a table with a stream and an item, browsed; the item's two writes are the
+  //    table's stream records (read through the DynamoDB Streams API).
   const table = `console-table-${Date.now()}`;
   await dynamodb.send(new CreateTableCommand({
     TableName: table,
     KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
     AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
     BillingMode: 'PAY_PER_REQUEST',
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
   }));
   for (let attempt = 0; ; attempt++) {
     try {
       await dynamodb.send(new PutItemCommand({
-        TableName: table, Item: { id: { S: 'u1' }, name: { S: 'Ada' }, visits: { N: '3' } } }));
+        TableName: table, Item: { id: { S: 'u1' }, name: { S: 'Ada' }, visits: { N: '2' } } }));
       break;
     } catch (error) {
       if (attempt > 100) throw error;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+  await dynamodb.send(new PutItemCommand({
+    TableName: table, Item: { id: { S: 'u1' }, name: { S: 'Ada' }, visits: { N: '3' } } }));
   await page.goto(`${url}/#/table/${table}`, { waitUntil: 'networkidle0' });
   await page.waitForFunction(() => document.querySelector('#items pre')?.textContent.includes('"Ada"'), { timeout: 5000 });
   seen.item = JSON.parse(await page.$eval('#items pre', (e) => e.textContent));
   assert.deepEqual(seen.item, { id: 'u1', name: 'Ada', visits: 3 });
+  await page.waitForFunction(() => document.querySelectorAll('#stream-records tr.stream-record').length === 2,
+                             { timeout: 5000 });
+  seen.stream_records = await page.$$eval('#stream-records tr.stream-record', (rows) => rows.map((row) => ({
+    event: row.querySelector('.badge').textContent,
+    images: [...row.querySelectorAll('td:last-child > div')].map((d) => ({
+      [d.querySelector('b').textContent]: JSON.parse(d.querySelector('pre').textContent) })),
+  })));
+  assert.deepEqual(seen.stream_records, [
+    { event: 'INSERT', images: [{ Keys: { id: 'u1' } }, { NewImage: { id: 'u1', name: 'Ada', visits: 2 } }] },
+    { event: 'MODIFY', images: [{ Keys: { id: 'u1' } }, { OldImage: { id: 'u1', name: 'Ada', visits: 2 } },
+                                { NewImage: { id: 'u1', name: 'Ada', visits: 3 } }] },
+  ]);
   await page.screenshot({ path: path.join(screenshots, 'console-table.png'), fullPage: true });
   await page.goto(`${url}/#/tables`, { waitUntil: 'networkidle0' });
   await page.waitForSelector('#table-list');

@@ -21,22 +21,24 @@ function h(tag, attributes = {}, ...children) {
   return element;
 }
 
+// Target prefix, content type and SigV4 signing name of each API.
 const SERVICES = {
-  kinesis: ['Kinesis_20131202', 'application/x-amz-json-1.1'],
-  dynamodb: ['DynamoDB_20120810', 'application/x-amz-json-1.0'],
+  kinesis: ['Kinesis_20131202', 'application/x-amz-json-1.1', 'kinesis'],
+  dynamodb: ['DynamoDB_20120810', 'application/x-amz-json-1.0', 'dynamodb'],
+  dynamodbstreams: ['DynamoDBStreams_20120810', 'application/x-amz-json-1.0', 'dynamodb'],
 };
 
 // One AWS API call. The pipeline checks the SigV4 shape only; a key id that is not 12 digits
 // means the server's default account.
 async function aws(service, operation, input = {}) {
-  const [prefix, contentType] = SERVICES[service];
+  const [prefix, contentType, signingName] = SERVICES[service];
   const response = await fetch('/', {
     method: 'POST',
     headers: {
       'Content-Type': contentType,
       'X-Amz-Target': `${prefix}.${operation}`,
       'X-Amz-Date': '20260101T000000Z',
-      'Authorization': `AWS4-HMAC-SHA256 Credential=console/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=console`,
+      'Authorization': `AWS4-HMAC-SHA256 Credential=console/20260101/${region}/${signingName}/aws4_request, SignedHeaders=host, Signature=console`,
     },
     body: JSON.stringify(input),
   });
@@ -392,6 +394,75 @@ function plain(value) {
 const plainItem = (item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, plain(v)]));
 const keySchemaText = (schema) => schema.map((k) => `${k.AttributeName} (${k.KeyType})`).join(', ');
 
+// The newest records of a table's DynamoDB stream (its latest one), read through the DynamoDB
+// Streams API like any consumer: every shard from TRIM_HORIZON, at most `perShard` records each,
+// the newest `keep` of all shown, oldest first.
+async function latestStreamRecords(streamArn, { perShard = 5000, keep = 100 } = {}) {
+  const shards = [];
+  let input = { StreamArn: streamArn };
+  for (;;) {
+    const page = (await aws('dynamodbstreams', 'DescribeStream', input)).StreamDescription;
+    shards.push(...page.Shards);
+    if (!page.LastEvaluatedShardId) break;
+    input = { StreamArn: streamArn, ExclusiveStartShardId: page.LastEvaluatedShardId };
+  }
+  const records = [];
+  for (const shard of shards) {
+    let iterator = (await aws('dynamodbstreams', 'GetShardIterator', {
+      StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator;
+    let read = 0;
+    while (iterator && read < perShard) {
+      const page = await aws('dynamodbstreams', 'GetRecords', { ShardIterator: iterator, Limit: 1000 });
+      records.push(...page.Records.map((r) => ({ ...r, ShardId: shard.ShardId })));
+      read += page.Records.length;
+      if (page.Records.length === 0) break;  // caught up (an open shard always has a next iterator)
+      iterator = page.NextShardIterator;
+    }
+  }
+  // Shards of one table stream are a lineage: ordered by creation time, and sequence numbers grow
+  // from parent to child; within a shard, sequence numbers order the records.
+  const order = (r) => [r.dynamodb.ApproximateCreationDateTime, BigInt(r.dynamodb.SequenceNumber)];
+  records.sort((a, b) => {
+    const [ta, sa] = order(a);
+    const [tb, sb] = order(b);
+    return ta - tb || (sa < sb ? -1 : sa > sb ? 1 : 0);
+  });
+  return records.slice(-keep);
+}
+
+function streamRecordsSection(table, view) {
+  const section = h('div', { id: 'stream-records' });
+  if (!table.LatestStreamArn) {
+    section.append(h('p', { class: 'empty' }, 'No stream: enable one with StreamSpecification.'));
+    return section;
+  }
+  const body = h('div', {}, 'Loading…');
+  const load = async () => {
+    try {
+      const records = await latestStreamRecords(table.LatestStreamArn);
+      const images = (r) => ['Keys', 'OldImage', 'NewImage'].filter((m) => r.dynamodb[m]).map((m) =>
+        h('div', {}, h('b', {}, m), h('pre', { class: 'item' }, JSON.stringify(
+          view.value === 'plain' ? plainItem(r.dynamodb[m]) : r.dynamodb[m], null, 2))));
+      body.replaceChildren(records.length === 0 ? h('p', { class: 'empty' }, 'No records yet.')
+        : h('table', {}, h('tr', {}, ['Event', 'Time', 'Shard / sequence number', 'Keys and images'].map((t) => h('th', {}, t))),
+            records.map((r) => h('tr', { class: 'stream-record' },
+              h('td', {}, badge(r.eventName, `event ${r.eventName}`)),
+              h('td', {}, time(r.dynamodb.ApproximateCreationDateTime)),
+              h('td', { class: 'mono' }, r.ShardId, h('br'), r.dynamodb.SequenceNumber),
+              h('td', {}, images(r))))));
+    } catch (error) {
+      body.replaceChildren(h('p', { class: 'error' }, error.message));
+    }
+  };
+  section.append(
+    h('div', { class: 'toolbar' }, h('span', { class: 'mono' }, table.LatestStreamArn),
+      h('button', { id: 'stream-refresh', onclick: load }, 'Refresh')),
+    body);
+  view.addEventListener('change', load);
+  load();
+  return section;
+}
+
 async function tablesPage() {
   main.replaceChildren(h('h1', {}, 'DynamoDB tables'), h('div', { id: 'tables' }, 'Loading…'));
   const names = [];
@@ -479,7 +550,9 @@ async function tablePage(name) {
     h('h2', {}, 'Items'),
     h('div', { class: 'toolbar' }, mode, index, keyValue, 'Limit', limit,
       h('button', { class: 'primary', id: 'item-run', onclick: () => run(false) }, 'Run'), next, view),
-    results);
+    results,
+    h('h2', {}, 'Stream records'),
+    streamRecordsSection(table, view));
   keyValue.placeholder = `${hashKey} value (Query)`;
   await run(false);
 }

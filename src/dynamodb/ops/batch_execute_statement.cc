@@ -44,7 +44,10 @@ Output batch_execute_statement(DynamoDbContext& ctx, const aws::RequestContext& 
   for (const aws::Value& entry : list) {
     const std::string* text = entry.string_member("Statement");
     parsed.push_back(partiql::parse_statement(text ? *text : std::string()));
-    if (!parsed.back()) continue;
+    // A statement refused on its own (EXISTS included: its Error is DynamoDB Local's
+    // `EXISTS can only be used ...` [P]) takes no part in the reads-or-writes rule [P: DynamoDB
+    // Local's BatchExecuteStatementFunction].
+    if (!parsed.back() || parsed.back()->kind == partiql::StatementKind::kExists) continue;
     const bool read = is_read(*parsed.back());
     if (reads && *reads != read) mixed = true;
     reads = read;

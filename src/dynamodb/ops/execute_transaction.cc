@@ -11,13 +11,19 @@
 // AWS-checked by a public conformance suite for a syntax error]. A failed INSERT condition is
 // the cancellation reason DuplicateItem, `Duplicate primary key exists in table` [U: the code
 // BatchExecuteStatement uses for the same failure; DynamoDB Local reports ValidationError with
-// that message instead]. Mixing reads and writes is refused with DynamoDB Local's text for a
-// statement a transaction cannot hold [U: AWS's text for a mix is not recorded].
+// that message instead].
 // ClientRequestToken: the token store fingerprints the translated TransactWriteItems request,
 // so a replay of the same statements and parameters is recognised; the same token reused by a
 // TransactWriteItems with the very same actions would count as a replay too [U].
-// EXISTS(...) condition checks are not served (refused by the translator, as in
-// ExecuteStatement).
+// EXISTS(SELECT ...) is a ConditionCheck action of the write transaction [V: AWS docs,
+// "Performing transactions with PartiQL": EXISTS is the exception to the reads-or-writes rule
+// and works like ConditionCheck in TransactWriteItems] (ops/partiql_statements.h); a failed
+// check is the reason ConditionalCheckFailed, with the Item under ALL_OLD. As in DynamoDB
+// Local's ExecuteTransactionFunction [P], the first statement decides: a SELECT makes a read
+// transaction, anything else (EXISTS included) a write one; `NOT EXISTS(...)` is refused
+// with `Unsupported operation in transaction.` (no form of it is documented), and a mix with
+// `ExecuteTransaction API does not support both read and write operations in the same
+// request.` (both texts unwrapped, as DynamoDB Local throws them).
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,9 +61,14 @@ Output execute_transaction(DynamoDbContext& ctx, const aws::RequestContext& requ
       return aws::fail(
           in_statement(i, validation("RETURNING clause is not supported in ExecuteTransaction.")));
     }
+    if (statement->kind == partiql::StatementKind::kExists && statement->exists_negated) {
+      return aws::fail(validation("Unsupported operation in transaction."));
+    }
     const bool read = is_read(*statement);
     if (reads && *reads != read) {
-      return aws::fail(validation("Unsupported operation in transaction."));
+      return aws::fail(validation(
+          "ExecuteTransaction API does not support both read and write operations in the same "
+          "request."));
     }
     reads = read;
     parsed.push_back(std::move(*statement));
@@ -80,7 +91,7 @@ Output execute_transaction(DynamoDbContext& ctx, const aws::RequestContext& requ
     } else {
       auto write = write_request(ctx, request, parsed[i], options);
       if (!write) return aws::fail(in_statement(i, write.error()));
-      static constexpr std::string_view kMembers[] = {"Put", "Update", "Delete"};
+      static constexpr std::string_view kMembers[] = {"Put", "Update", "Delete", "ConditionCheck"};
       if (const std::string* rv = list[i].string_member("ReturnValuesOnConditionCheckFailure")) {
         write->input.set("ReturnValuesOnConditionCheckFailure", aws::Value(*rv));
       }

@@ -520,6 +520,45 @@ aws::AwsResult<WriteRequest> delete_request(DynamoDbContext& ctx,
   return out;
 }
 
+// EXISTS(SELECT ...) as a TransactWriteItems ConditionCheck: the SELECT names one item by an
+// equality on every key attribute and has at least one other term [V: AWS docs, "Using the
+// EXISTS function": "The SELECT statement must specify a full primary key and one other
+// condition"; texts P: DynamoDB Local's CheckStatementTranslator]. EXISTS is true when the
+// SELECT returns the item [V: same page, "returns TRUE if the value is a non-empty
+// collection"], so the check is attribute_exists(pk) AND the other terms (DynamoDB Local checks
+// the other terms alone, which a missing item can pass, e.g. `x IS MISSING`: not followed).
+aws::AwsResult<WriteRequest> condition_check_request(DynamoDbContext& ctx,
+                                                     const aws::RequestContext& request,
+                                                     const Statement& st,
+                                                     const StatementOptions& options) {
+  constexpr std::string_view kNeedsKeyAndCondition =
+      "EXISTS() must contain a single item read with additional condition";
+  if (st.index) {
+    return aws::fail(validation("Operations on indices are not supported in transactions"));
+  }
+  if (!st.where) return aws::fail(validation(std::string(kNeedsKeyAndCondition)));
+  partiql::ExpressionWriter writer(options.parameters);
+  auto target = write_target(ctx, request, st, writer);
+  if (!target) {
+    if (target.error().type != error_name(Error::kValidation) ||
+        target.error().message.starts_with("Multiple conditions")) {
+      return aws::fail(std::move(target.error()));  // a missing table; a key named twice
+    }
+    return aws::fail(validation(std::string(kNeedsKeyAndCondition)));  // an incomplete key
+  }
+  if (target->conditions.empty()) return aws::fail(validation(std::string(kNeedsKeyAndCondition)));
+  auto rest = writer.conjunction(target->conditions);
+  if (!rest) return aws::fail(std::move(rest.error()));
+  WriteRequest out{WriteRequest::Kind::kConditionCheck, aws::Value::map()};
+  out.input.set("TableName", aws::Value(st.table));
+  out.input.set("Key", std::move(target->key));
+  out.input.set("ConditionExpression",
+                aws::Value("attribute_exists(" + writer.name(target->table->key_schema.hash.name) +
+                           ") AND " + *rest));
+  writer.add_to(out.input);
+  return out;
+}
+
 // A write statement run as its item operation, with the request's return options.
 Output run_write(DynamoDbContext& ctx, const aws::RequestContext& request, const Statement& st,
                  const StatementOptions& options) {
@@ -579,6 +618,9 @@ aws::AwsResult<WriteRequest> write_request(DynamoDbContext& ctx, const aws::Requ
       return update_request(ctx, request, statement, options);
     case StatementKind::kDelete:
       return delete_request(ctx, request, statement, options);
+    case StatementKind::kExists:
+      if (statement.exists_negated) break;  // refused by ExecuteTransaction before
+      return condition_check_request(ctx, request, statement, options);
     case StatementKind::kSelect:
       break;
   }
@@ -619,6 +661,10 @@ aws::AwsResult<aws::Value> get_request(DynamoDbContext& ctx, const aws::RequestC
 Output run_statement(DynamoDbContext& ctx, const aws::RequestContext& request,
                      const Statement& statement, std::string_view text,
                      const StatementOptions& options) {
+  // Before anything else, as DynamoDB Local refuses it straight after parsing [P].
+  if (statement.kind == StatementKind::kExists) {
+    return aws::fail(partiql::exists_outside_transaction());
+  }
   if (statement.parameter_count != options.parameters.size()) {
     return aws::fail(partiql::parameter_count_mismatch());
   }
@@ -629,6 +675,8 @@ Output run_statement(DynamoDbContext& ctx, const aws::RequestContext& request,
     case StatementKind::kUpdate:
     case StatementKind::kDelete:
       return run_write(ctx, request, statement, options);
+    case StatementKind::kExists:
+      break;
   }
   return aws::fail(validation("Statement wasn't well formed, can't be processed: "));
 }

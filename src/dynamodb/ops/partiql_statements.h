@@ -11,6 +11,8 @@
 //     WHERE terms as condition
 //   DELETE -> DeleteItem of the item the WHERE names, with attribute_not_exists(pk) OR the other
 //     WHERE terms as condition (a missing item is success, as AWS documents)
+//   EXISTS(SELECT ...) -> (ExecuteTransaction only) a ConditionCheck of the item the WHERE names,
+//     with attribute_exists(pk) AND the other WHERE terms as condition
 #pragma once
 
 #include <optional>
@@ -41,9 +43,9 @@ bool is_read(const partiql::Statement& statement);
 // A write statement (INSERT, UPDATE, DELETE) as the item operation that serves it: PutItem,
 // UpdateItem or DeleteItem, its request holding TableName, Item or Key, the expressions and
 // their names and values (the members a TransactWriteItems action has too); without the
-// request-level return options.
+// request-level return options. EXISTS(SELECT ...) as a TransactWriteItems ConditionCheck.
 struct WriteRequest {
-  enum class Kind : uint8_t { kPut, kUpdate, kDelete } kind = Kind::kPut;
+  enum class Kind : uint8_t { kPut, kUpdate, kDelete, kConditionCheck } kind = Kind::kPut;
   aws::Value input;
 };
 aws::AwsResult<WriteRequest> write_request(DynamoDbContext& ctx, const aws::RequestContext& request,

@@ -58,7 +58,9 @@ struct Expr {
   std::vector<Expr> children;
 };
 
-enum class StatementKind : uint8_t { kSelect, kInsert, kUpdate, kDelete };
+// kExists: `EXISTS(SELECT ...)`, ExecuteTransaction's condition check; the SELECT's table,
+// index, projection and WHERE are the statement's own members.
+enum class StatementKind : uint8_t { kSelect, kInsert, kUpdate, kDelete, kExists };
 
 // RETURNING of UPDATE and DELETE ("RETURNING ALL OLD *", ...).
 enum class Returning : uint8_t { kNone, kAllOld, kModifiedOld, kAllNew, kModifiedNew };
@@ -86,6 +88,7 @@ struct Statement {
   Expr item;                          // INSERT: the VALUE tuple
   std::vector<UpdateAction> actions;  // UPDATE
   Returning returning = Returning::kNone;
+  bool exists_negated = false;   // kExists written `NOT EXISTS(SELECT ...)`
   uint32_t parameter_count = 0;  // the `?` placeholders of the statement
 };
 

@@ -201,6 +201,8 @@ class Parser {
       ok = update(st);
     } else if (word("DELETE")) {
       ok = remove(st);
+    } else if (is_exists(0) || (is_word("NOT") && is_exists(1))) {
+      ok = exists(st);
     } else {
       return aws::fail(malformed(kExpectedDml));
     }
@@ -308,6 +310,23 @@ class Parser {
         st.order_by.push_back(std::move(key));
       } while (punct(","));
     }
+    return Ok{};
+  }
+
+  bool is_exists(size_t ahead) const {
+    return is_word("EXISTS", ahead) && is_punct("(", ahead + 1);
+  }
+
+  // `[NOT] EXISTS ( SELECT ... )`: a statement of its own, ExecuteTransaction's condition check
+  // [V: AWS docs, "Using the EXISTS function with PartiQL for DynamoDB": EXISTS(statement)
+  // with a SELECT]. What follows other than a SELECT is refused as a term [U].
+  aws::AwsResult<Ok> exists(Statement& st) {
+    st.exists_negated = word("NOT");
+    pos_ += 2;  // EXISTS (
+    if (!word("SELECT")) return aws::fail(no_term());
+    if (auto ok = select(st); !ok) return ok;
+    st.kind = StatementKind::kExists;
+    if (!punct(")")) return aws::fail(malformed(kLeftover));
     return Ok{};
   }
 

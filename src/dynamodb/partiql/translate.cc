@@ -10,6 +10,10 @@ aws::AwsError parameter_count_mismatch() {
   return validation("Number of parameters in request and statement don't match.");
 }
 
+aws::AwsError exists_outside_transaction() {
+  return validation("EXISTS can only be used in ExecuteTransaction write requests.");
+}
+
 namespace {
 
 // Texts [P: DynamoDB Local's message catalogue (AWS's own local implementation)].
@@ -21,8 +25,6 @@ constexpr std::string_view kBagType =
     "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags";
 constexpr std::string_view kIsOperand =
     "The left hand side argument to IS must be a Variable Reference, Literal, or Path";
-constexpr std::string_view kExistsOutsideTransaction =
-    "EXISTS can only be used in ExecuteTransaction write requests.";
 
 aws::AwsError unsupported_function(std::string_view name) {
   return validation("Unrecognized function: " + std::string(name));  // [P: DynamoDB Local]
@@ -270,7 +272,7 @@ aws::AwsResult<std::string> ExpressionWriter::condition(const Expr& e) {
     }
     case ExprKind::kFunction: {
       if (e.text == "exists") {
-        return aws::fail(validation(std::string(kExistsOutsideTransaction)));
+        return aws::fail(exists_outside_transaction());
       }
       if (e.text != "begins_with" && e.text != "contains" && e.text != "attribute_type") {
         return aws::fail(e.text == "size" ? validation(std::string(kNotBoolean))

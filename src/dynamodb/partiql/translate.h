@@ -22,6 +22,11 @@ namespace trib::dynamodb::partiql {
 // catalogue; AWS-checked in moto's and other suites].
 aws::AwsError parameter_count_mismatch();
 
+// "EXISTS can only be used in ExecuteTransaction write requests." [P: DynamoDB Local's message
+// catalogue; reported as AWS's answer by another emulator's checks against AWS, April 2026]:
+// EXISTS in ExecuteStatement, BatchExecuteStatement or inside a condition.
+aws::AwsError exists_outside_transaction();
+
 // Writes expressions for one statement. Placeholders are numbered across all the expressions
 // written with one writer, so they can share one request's ExpressionAttributeNames/Values.
 class ExpressionWriter {

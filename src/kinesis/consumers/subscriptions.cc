@@ -360,6 +360,7 @@ bool SubscriptionHub::pump(const std::shared_ptr<Subscription>& sub) {
     end(sub, &failure);
     return false;
   }
+  records_.note_read_age(ref, streams::iterator_age_ms(read, now));
   const bool has_records = !read.records.empty();
   bool woken = false;
   {

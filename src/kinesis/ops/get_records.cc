@@ -37,6 +37,8 @@ Output get_records(KinesisContext& ctx, const aws::RequestContext& request, cons
   auto status = ctx.records.read({stream->id, shard->index}, state->position, not_before, limit,
                                  kMaxResponseBytes, &read);
   if (!status.is_ok()) return aws::fail(aws::errors::internal_failure());
+  ctx.records.note_read_age({stream->id, shard->index},
+                            streams::iterator_age_ms(read, request.now_ms));
 
   aws::Value records = aws::Value::list();
   int64_t behind = 0;

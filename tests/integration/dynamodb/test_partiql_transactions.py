@@ -1,7 +1,8 @@
 """DynamoDB PartiQL ExecuteTransaction with boto3: writes applied atomically through the
 TransactWriteItems path, reads as one TransactGetItems, cancellation reasons, ClientRequestToken
 replay and mismatch, the refusal of a mix of reads and writes, the 100-statement limit and the
-per-statement error texts (sources in src/dynamodb/ops/execute_transaction.cc)."""
+per-statement error texts, and EXISTS(SELECT ...) condition checks (sources in
+src/dynamodb/ops/execute_transaction.cc and ops/partiql_statements.cc)."""
 
 from __future__ import annotations
 
@@ -107,8 +108,114 @@ def test_reads_and_writes_cannot_mix(dynamodb, table):
         {"Statement": f"SELECT * FROM \"{table}\" WHERE pk = 'a'"},
         {"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': 'mixed'}}"}])
     assert code == "ValidationException"
-    assert message == "Unsupported operation in transaction."
+    assert message == ("ExecuteTransaction API does not support both read and write operations "
+                       "in the same request.")
     assert get(dynamodb, table, "mixed") is None
+
+
+EXISTS_NEEDS = ("EXISTS() must contain a single item read with additional condition")
+EXISTS_OUTSIDE = "EXISTS can only be used in ExecuteTransaction write requests."
+
+
+def test_exists_is_a_condition_check(dynamodb, table):
+    dynamodb.put_item(TableName=table, Item={"pk": {"S": "acct"}, "state": {"S": "open"}})
+
+    def exists(where: str, **extra) -> dict:
+        return {"Statement": f"EXISTS(SELECT * FROM \"{table}\" WHERE {where})", **extra}
+
+    def insert(pk: str) -> dict:
+        return {"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': '{pk}'}}"}
+
+    # True: the other statements are applied ([V] AWS docs: EXISTS works as ConditionCheck).
+    answer = dynamodb.execute_transaction(TransactStatements=[
+        exists("pk = 'acct' AND state = ? AND closed_at IS MISSING", Parameters=[{"S": "open"}]),
+        insert("t1")])
+    assert answer["Responses"] == []
+    assert get(dynamodb, table, "t1") == {"pk": {"S": "t1"}}
+
+    # False: the transaction is cancelled with ConditionalCheckFailed in the EXISTS's place.
+    code, message, response = error_of(dynamodb.execute_transaction, TransactStatements=[
+        insert("f1"), exists("pk = 'acct' AND state = 'closed'")])
+    assert code == "TransactionCanceledException"
+    assert message == ("Transaction cancelled, please refer cancellation reasons for specific "
+                       "reasons [None, ConditionalCheckFailed]")
+    assert response["CancellationReasons"] == [
+        {"Code": "None"},
+        {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}]
+    assert get(dynamodb, table, "f1") is None
+
+    # ALL_OLD returns the item that failed the check.
+    _, _, response = error_of(dynamodb.execute_transaction, TransactStatements=[
+        exists("pk = 'acct' AND state <> 'open'",
+               ReturnValuesOnConditionCheckFailure="ALL_OLD"), insert("f2")])
+    assert response["CancellationReasons"][0]["Item"] == {"pk": {"S": "acct"},
+                                                        "state": {"S": "open"}}
+    assert get(dynamodb, table, "f2") is None
+
+    # A missing item: the SELECT returns nothing, so EXISTS is false even for a condition a
+    # missing item would meet ([V] AWS docs: TRUE for a non-empty collection).
+    code, message, _ = error_of(dynamodb.execute_transaction, TransactStatements=[
+        exists("pk = 'ghost' AND state IS MISSING"), insert("f3")])
+    assert code == "TransactionCanceledException"
+    assert message.endswith("[ConditionalCheckFailed, None]")
+    assert get(dynamodb, table, "f3") is None
+
+    # A transaction of checks alone is a write transaction that writes nothing.
+    assert dynamodb.execute_transaction(
+        TransactStatements=[exists("pk = 'acct' AND attribute_type(state, 'S')")]
+    )["Responses"] == []
+    # The EXISTS's item counts as one of the transaction's items.
+    code, message, _ = error_of(dynamodb.execute_transaction, TransactStatements=[
+        exists("pk = 'acct' AND state = 'open'"),
+        {"Statement": f"UPDATE \"{table}\" SET n = 1 WHERE pk = 'acct'"}])
+    assert (code, message) == ("ValidationException",
+                               "Transaction request cannot include multiple operations on one item")
+
+
+def test_exists_refusals(dynamodb, table):
+    dynamodb.put_item(TableName=table, Item={"pk": {"S": "acct"}, "state": {"S": "open"}})
+    insert = {"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': 'never'}}"}
+    select = {"Statement": f"SELECT * FROM \"{table}\" WHERE pk = 'acct'"}
+    in_first = "Validation failed in TransactStatements[0]: "
+    cases = [
+        # The key alone, no key, no WHERE [P: DynamoDB Local's texts].
+        ([f"EXISTS(SELECT * FROM \"{table}\" WHERE pk = 'acct')"], in_first + EXISTS_NEEDS),
+        ([f"EXISTS(SELECT * FROM \"{table}\" WHERE state = 'open')"], in_first + EXISTS_NEEDS),
+        ([f"EXISTS(SELECT * FROM \"{table}\")"], in_first + EXISTS_NEEDS),
+        ([f"EXISTS(SELECT * FROM \"{table}\".\"by_state\" WHERE pk = 'acct' AND state = 'o')"],
+         in_first + "Operations on indices are not supported in transactions"),
+        ([f"NOT EXISTS(SELECT * FROM \"{table}\" WHERE pk = 'acct' AND state = 'open')"],
+         "Unsupported operation in transaction."),
+        ([f"EXISTS(SELECT * FROM \"{table}\" WHERE pk = 'acct' AND state = 'open'"],
+         in_first + NOT_WELL_FORMED),
+    ]
+    for statements, text in cases:
+        code, message, _ = error_of(
+            dynamodb.execute_transaction,
+            TransactStatements=[{"Statement": s} for s in statements] + [insert])
+        assert code == "ValidationException", statements
+        assert message.startswith(text), (statements, message)
+    check = {"Statement": f"EXISTS(SELECT * FROM \"{table}\" WHERE pk = 'acct' AND state = 'x')"}
+    for statements in ([select, check], [check, select]):
+        code, message, _ = error_of(dynamodb.execute_transaction, TransactStatements=statements)
+        assert (code, message) == (
+            "ValidationException", "ExecuteTransaction API does not support both read and write "
+                                   "operations in the same request.")
+    assert get(dynamodb, table, "never") is None
+
+    # Outside ExecuteTransaction [P: DynamoDB Local's text, checked before the parameters].
+    for parameters in ({}, {"Parameters": [{"S": "acct"}]}):
+        code, message, _ = error_of(
+            dynamodb.execute_statement,
+            Statement=f"EXISTS(SELECT * FROM \"{table}\" WHERE pk = 'acct' AND state = ?)",
+            **parameters)
+        assert (code, message) == ("ValidationException", EXISTS_OUTSIDE)
+    # BatchExecuteStatement: the statement's own Error, and no reads-or-writes refusal.
+    answer = dynamodb.batch_execute_statement(Statements=[
+        select, {"Statement": check["Statement"]}])
+    assert answer["Responses"][0]["Item"]["pk"] == {"S": "acct"}
+    assert answer["Responses"][1]["Error"] == {"Code": "ValidationError",
+                                               "Message": EXISTS_OUTSIDE}
 
 
 def test_statement_errors_name_the_statement(dynamodb, table):

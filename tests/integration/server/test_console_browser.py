@@ -1,7 +1,7 @@
 """The web console in headless Chromium (Debian's `chromium`) driven by puppeteer-core from
 tests/js (issue 14): open the console, create a stream through the API and see it listed, put
 records and see them in the live tail within a second, see a KPL-aggregated record
-de-aggregated, browse a table; screenshots are kept as artefacts.
+de-aggregated, browse a table and its DynamoDB stream records; screenshots are kept as artefacts.
 
 Needs chromium and the packages of tests/js (scripts/install-deps.sh --test --npm, which
 `make test` runs): without them this test FAILS, it does not skip. Screenshots go to
@@ -70,6 +70,7 @@ def test_console_in_headless_chromium(start_server):
     assert seen["listed"] is True
     assert seen["tail_latency_ms"] < 1000
     assert [record["key"] for record in seen["kpl"]] == ["user-a", "user-b", "user-c"]
+    assert [record["event"] for record in seen["stream_records"]] == ["INSERT", "MODIFY"]
     for name in ("console-streams.png", "console-stream.png", "console-table.png",
                  "console-tables.png"):
         assert (os.path.getsize(os.path.join(artifacts, name)) > 10_000), name

@@ -150,3 +150,57 @@ def test_table_errors_carry_dynamodb_validation(tmp_path):
     init, code, output = start_expecting_exit(tmp_path, text, "init.yaml")
     assert code == 1, output
     assert f"{init}:2: CreateTable t: ValidationException" in output, output
+
+
+TTL_FILE = """\
+tables:
+  - TableName: sessions
+    KeySchema: [{{AttributeName: id, KeyType: HASH}}]
+    AttributeDefinitions: [{{AttributeName: id, AttributeType: S}}]
+    BillingMode: PAY_PER_REQUEST
+    TimeToLiveAttribute: {attribute}
+"""
+
+
+def test_table_with_time_to_live_attribute(start_server, tmp_path):
+    init = tmp_path / "init.yaml"
+    init.write_text(TTL_FILE.format(attribute="expires_at"))
+    data = tmp_path / "data"
+    server = start_server(data_dir=data, extra_args=["--init", str(init),
+                                                     "--ttl-sweep-interval-ms", "100"])
+    wait_serving(server)
+    dynamodb = aws_client(server, "dynamodb")
+    assert dynamodb.describe_time_to_live(TableName="sessions")["TimeToLiveDescription"] == {
+        "TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"}
+    # TTL is on: an item that expired ten seconds ago is deleted by the TTL job.
+    expired = str(int(time.time()) - 10)
+    dynamodb.put_item(TableName="sessions",
+                      Item={"id": {"S": "old"}, "expires_at": {"N": expired}})
+    dynamodb.put_item(TableName="sessions",
+                      Item={"id": {"S": "new"}, "expires_at": {"N": str(int(time.time()) + 3600)}})
+    deadline = time.monotonic() + 15
+    while dynamodb.get_item(TableName="sessions", Key={"id": {"S": "old"}}).get("Item"):
+        assert time.monotonic() < deadline, "the expired item was never deleted"
+        time.sleep(0.1)
+    assert dynamodb.get_item(TableName="sessions", Key={"id": {"S": "new"}})["Item"]
+
+    # The same file again (inside AWS's one-change-an-hour window): nothing to change, starts.
+    server.stop()
+    server.restart()
+    wait_serving(server)
+    assert aws_client(server, "dynamodb").describe_time_to_live(
+        TableName="sessions")["TimeToLiveDescription"]["AttributeName"] == "expires_at"
+
+    # Another attribute while TTL is on: UpdateTimeToLive's refusal stops start-up, naming the
+    # entry's line.
+    server.stop()
+    init.write_text(TTL_FILE.format(attribute="valid_until"))
+    error = server._try_start(free_port())
+    if error:  # exited before listening
+        code, output = server.exit_code, error
+    else:
+        code = wait_exit(server)
+        output = server.output_tail()
+    assert code == 1, output
+    assert f"{init}:2: UpdateTimeToLive sessions: ValidationException: TimeToLive is active on " \
+           "a different AttributeName" in output, output

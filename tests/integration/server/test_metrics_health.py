@@ -6,12 +6,14 @@ alone."""
 
 from __future__ import annotations
 
+import signal
 import sys
+import time
 
 import pytest
 
 from kinesis.kinesis_support import create_active_stream, kinesis_client
-from support import raw_request
+from support import advance_test_clock, raw_request
 
 try:
     from prometheus_client.parser import text_string_to_metric_families
@@ -59,6 +61,27 @@ def test_health_reports_serving_with_facts(start_server):
         "dynamodbstreams": "serving",
     }
     assert isinstance(body["uptime_seconds"], int) and body["uptime_seconds"] >= 0
+
+
+def test_health_answers_503_while_stopping(start_server):
+    """After SIGTERM the port still answers until the server has stopped; health says so.
+    The hidden --test-stop-delay-ms holds that window open long enough to look (starting is
+    shown by test_init_file.py: 503 while the --init file is applied)."""
+    server = start_server(in_memory=True, extra_args=["--test-stop-delay-ms", "3000"])
+    assert get(server, "/_tributary/health").status == 200
+    server.process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 2.5
+    while True:
+        response = get(server, "/_tributary/health")
+        if response.status != 200:
+            break
+        assert time.monotonic() < deadline, "health never left 200 after SIGTERM"
+        time.sleep(0.02)
+    assert response.status == 503, response.describe()
+    body = response.json
+    assert body["status"] == "stopping"
+    assert set(body["services"].values()) == {"stopping"}
+    assert server.stop() == 0  # an orderly stop all the same
 
 
 def test_health_names_rocksdb_and_data_dir(start_server, tmp_path):
@@ -148,6 +171,42 @@ def test_metrics_count_a_known_workload_exactly(start_server):
     enhanced = families["tributary_kinesis_enhanced_shard_metric"].samples
     assert {s.labels["metric"] for s in enhanced} == {"IncomingRecords", "OutgoingBytes"}
     assert sum(s.value for s in enhanced if s.labels["metric"] == "IncomingRecords") == 5
+
+
+def test_iterator_age_is_the_age_of_the_last_record_read(start_server):
+    """IteratorAgeMilliseconds as CloudWatch defines it (src/streams/record_log.h): the current
+    time minus the arrival of the last record the shard's latest read returned, 0 once a read
+    is caught up; only after EnableEnhancedMonitoring names it, only for shards read."""
+    server = start_server(in_memory=True, extra_args=["--test-clock"])
+    client = kinesis_client(server)
+    name = create_active_stream(client, "aged", shard_count=1)
+    client.enable_enhanced_monitoring(StreamName=name, ShardLevelMetrics=["ALL"])
+
+    def age() -> list[float]:
+        return [s.value for s in scrape(server)["tributary_kinesis_enhanced_shard_metric"].samples
+                if s.labels["metric"] == "IteratorAgeMilliseconds" and s.labels["stream"] == name]
+
+    for i in range(3):
+        client.put_record(StreamName=name, PartitionKey="k", Data=b"%d" % i)
+    assert age() == []  # written, never read: no age yet
+    shard_id = client.list_shards(StreamName=name)["Shards"][0]["ShardId"]
+    iterator = client.get_shard_iterator(StreamName=name, ShardId=shard_id,
+                                         ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    advance_test_clock(server, 60_000)
+    # Behind: one of three records read a minute after it was written.
+    page = client.get_records(ShardIterator=iterator, Limit=1)
+    assert len(page["Records"]) == 1 and page["MillisBehindLatest"] >= 0
+    [behind] = age()
+    assert 60_000 <= behind < 90_000, behind
+    advance_test_clock(server, 30_000)
+    [later] = age()
+    assert later == behind  # the age of that read, not a clock
+    # Caught up: the rest read, the newest record among them.
+    page = client.get_records(ShardIterator=page["NextShardIterator"])
+    assert len(page["Records"]) == 2
+    assert age() == [0]
+    client.disable_enhanced_monitoring(StreamName=name, ShardLevelMetrics=["ALL"])
+    assert age() == []
 
 
 def test_rocksdb_compaction_and_stall_figures(start_server, tmp_path):

@@ -95,6 +95,32 @@ TEST(PartiqlParser, UpdateAndDelete) {
   EXPECT_EQ(st.returning, Returning::kAllOld);
 }
 
+TEST(PartiqlParser, ExistsIsAStatementOfItsOwn) {
+  Statement st = parse_ok(
+      "EXISTS(SELECT * FROM \"Music\" WHERE Artist = ? AND SongTitle = 'x' AND Awards IS "
+      "MISSING);");
+  EXPECT_EQ(st.kind, StatementKind::kExists);
+  EXPECT_FALSE(st.exists_negated);
+  EXPECT_EQ(st.table, "Music");
+  ASSERT_TRUE(st.where.has_value());
+  EXPECT_EQ(debug_string(*st.where),
+            "(AND (AND (= Artist ?0) (= SongTitle 'x')) (IS MISSING Awards))");
+  EXPECT_EQ(st.parameter_count, 1u);
+
+  st = parse_ok("not exists ( select a from t.i where pk = 1 and b = 2 )");
+  EXPECT_EQ(st.kind, StatementKind::kExists);
+  EXPECT_TRUE(st.exists_negated);
+  EXPECT_EQ(st.index, "i");
+
+  EXPECT_EQ(error_of("EXISTS(DELETE FROM t WHERE pk = 1)"), kMalformed + "Unexpected keyword");
+  EXPECT_EQ(error_of("EXISTS(SELECT * FROM t WHERE pk = 1"),
+            kMalformed + "Unexpected token after expression");
+  EXPECT_EQ(error_of("EXISTS(SELECT * FROM t WHERE pk = 1) x"),
+            kMalformed + "Unexpected token after expression");
+  // EXISTS without its parenthesised SELECT is no statement.
+  EXPECT_EQ(error_of("EXISTS"), kMalformed + "Expected data manipulation");
+}
+
 TEST(PartiqlParser, ErrorTexts) {
   EXPECT_EQ(error_of("SELECT * FROM t WHERE pk = 1 foo"),
             kMalformed + "Unexpected token after expression");
