@@ -77,7 +77,6 @@ struct Options {
   std::string table = "bench-table";
   std::int64_t keys = 100000;  // DynamoDB scenarios: items k0 .. k<keys-1>
   std::int64_t first_key = 0;  // batch-write-item: the first batch written holds this key
-  bool distinct_puts = false;  // put-item: every PutItem changes its item (see ItemScenario)
   int record_size = 100;
   int batch = 500;
   int transact_items = 2;  // transact-write-items: Puts per transaction
@@ -574,11 +573,10 @@ class GetRecordsScenario final : public Scenario {
 // DynamoDB scenarios over a key space of --keys items in partitions of 100: item i has hash key
 // pk = "p<i / 100>" (S) and range key sk = i % 100 (N), and a "data" string attribute of
 // --record-size random hexadecimal characters (an item of about record size + 15 bytes).
-//   put-item           PutItem of random items (from the pool: after --keys or 4096 requests
-//                      the same items are written again, unchanged); with --distinct-puts each
-//                      PutItem is built as it is sent, a random key and a run-wide increasing
-//                      "version" number, so every one changes its item (and writes one record to
-//                      the table's stream, if it has one)
+//   put-item           PutItem of a random key, built as it is sent, carrying a run-wide
+//                      increasing "version" number, so every PutItem changes its item (an
+//                      identical rewrite is a no-op for the server: no storage write, no stream
+//                      record, so a benchmark of repeated items would measure reads)
 //   get-item           GetItem of random keys (strongly consistent; keys never written answer {})
 //   update-item        UpdateItem of random keys with a condition: SET counter =
 //                      if_not_exists(counter, 0) + 1 if attribute_exists(pk) (on a filled table
@@ -588,14 +586,16 @@ class GetRecordsScenario final : public Scenario {
 //                      connections take batches 0, 1, 2, ... in turn from one counter (built as
 //                      they are sent, so any key space fits), wrapping around at the end, so
 //                      --total-requests keys/25 fills the key space exactly; --first-key K
-//                      starts at the batch holding key K (to fill a large table in steps)
+//                      starts at the batch holding key K (to fill a large table in steps); every
+//                      item carries the next "version", so a rewrite changes the item
 //   query              Query of one random partition (pk = :p, up to 100 items)
 //   transact-write-items
-//                      TransactWriteItems of --transact-items Puts of distinct random items
+//                      TransactWriteItems of --transact-items Puts of distinct random items,
+//                      built as sent, each with the next "version" (so every Put changes its item)
 //   scan               a drain: connection i scans segment i of TotalSegments = --connections,
 //                      following LastEvaluatedKey until an answer has none, then stops (pages of
 //                      DynamoDB's 1 MB, or --limit items when --limit is given)
-// Requests come from a pool built before the run (seeded). Records: items written, read
+// GetItem, UpdateItem and Query requests come from a pool built before the run (seeded). Records: items written, read
 // (GetItem: 1 when found) or returned (Query's and Scan's Count); record bytes: request data
 // written or response bytes read.
 constexpr std::string_view kDynamoDbPrefix = "DynamoDB_20120810.";
@@ -656,17 +656,11 @@ class ItemScenario final : public Scenario {
     const auto key = [](std::uint64_t i) {
       return fmt::format(R"({{"pk":{{"S":"p{}"}},"sk":{{"N":"{}"}}}})", i / 100, i % 100);
     };
-    if (kind == Kind::kPut || kind == Kind::kGet || kind == Kind::kUpdate || kind == Kind::kQuery ||
-        kind == Kind::kTransactWrite) {
+    if (kind == Kind::kGet || kind == Kind::kUpdate || kind == Kind::kQuery) {
       for (std::size_t n = 0; n < kPoolSize; ++n) {
         const std::uint64_t i = random() % keys_;
         std::string body;
         switch (kind) {
-          case Kind::kPut:
-            body = fmt::format(R"({{"TableName":"{}","Item":)", table_);
-            append_item(body, i, random());
-            body += '}';
-            break;
           case Kind::kGet:
             body = fmt::format(R"({{"TableName":"{}","Key":{},"ConsistentRead":true}})", table_,
                                key(i));
@@ -676,25 +670,6 @@ class ItemScenario final : public Scenario {
                 R"j({{"TableName":"{}","Key":{},"UpdateExpression":"SET #c = if_not_exists(#c, :zero) + :one","ConditionExpression":"attribute_exists(pk)","ExpressionAttributeNames":{{"#c":"counter"}},"ExpressionAttributeValues":{{":zero":{{"N":"0"}},":one":{{"N":"1"}}}}}})j",
                 table_, key(i));
             break;
-          case Kind::kTransactWrite: {
-            // Distinct items (a transaction may not name one twice).
-            std::vector<std::uint64_t> chosen{i};
-            while (chosen.size() < std::min<std::uint64_t>(transact_items_, keys_)) {
-              const std::uint64_t other = random() % keys_;
-              if (std::find(chosen.begin(), chosen.end(), other) == chosen.end()) {
-                chosen.push_back(other);
-              }
-            }
-            body = R"({"TransactItems":[)";
-            for (std::size_t a = 0; a < chosen.size(); ++a) {
-              if (a != 0) body += ',';
-              body += fmt::format(R"({{"Put":{{"TableName":"{}","Item":)", table_);
-              append_item(body, chosen[a], random());
-              body += "}}";
-            }
-            body += "]}";
-            break;
-          }
           default:
             body = fmt::format(
                 R"({{"TableName":"{}","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{{":p":{{"S":"p{}"}}}}}})",
@@ -710,8 +685,9 @@ class ItemScenario final : public Scenario {
 
   std::unique_ptr<RequestGenerator> make_generator(int connection_index) override {
     if (kind_ == Kind::kBatchWrite) return std::make_unique<BatchWriteGenerator>(*this);
-    if (kind_ == Kind::kPut && options_.distinct_puts) {
-      return std::make_unique<DistinctPutGenerator>(*this, connection_index);
+    if (kind_ == Kind::kPut) return std::make_unique<PutGenerator>(*this, connection_index);
+    if (kind_ == Kind::kTransactWrite) {
+      return std::make_unique<TransactWriteGenerator>(*this, connection_index);
     }
     if (kind_ == Kind::kScan) return std::make_unique<ScanGenerator>(*this, connection_index);
     return std::make_unique<PoolGenerator>(
@@ -729,6 +705,15 @@ class ItemScenario final : public Scenario {
     out += std::to_string(i % 100);
     out += R"("},"data":{"S":")";
     out += data_[data_choice % kDataPool];
+    out += R"("}})";
+  }
+
+  // Item i as append_item writes it, plus the scenario's next "version" number.
+  void append_versioned_item(std::string& out, std::uint64_t i, std::uint64_t data_choice) {
+    append_item(out, i, data_choice);
+    out.pop_back();  // the item's closing brace: the version goes in too
+    out += R"(,"version":{"N":")";
+    out += std::to_string(next_version_.fetch_add(1, std::memory_order_relaxed));
     out += R"("}})";
   }
 
@@ -770,7 +755,7 @@ class ItemScenario final : public Scenario {
       for (std::uint64_t i = n * kBatch; i < end; ++i) {
         if (i != n * kBatch) body_ += ',';
         body_ += R"({"PutRequest":{"Item":)";
-        scenario_.append_item(body_, i, i * 7919);
+        scenario_.append_versioned_item(body_, i, i * 7919);
         body_ += "}}";
       }
       body_ += "]}}";
@@ -787,11 +772,11 @@ class ItemScenario final : public Scenario {
     std::string request_;
   };
 
-  // --distinct-puts: PutItem of a random item carrying the next "version" of the scenario's
-  // shared counter, so no two PutItems of the run write the same item twice over.
-  class DistinctPutGenerator final : public RequestGenerator {
+  // PutItem of a random item carrying the next "version" of the scenario's shared counter, so
+  // no two PutItems of the run write the same item twice over.
+  class PutGenerator final : public RequestGenerator {
    public:
-    DistinctPutGenerator(ItemScenario& scenario, int connection_index)
+    PutGenerator(ItemScenario& scenario, int connection_index)
         : scenario_(scenario),
           random_(scenario.options_.seed * 1000003 + static_cast<std::uint64_t>(connection_index)) {
     }
@@ -802,11 +787,8 @@ class ItemScenario final : public Scenario {
       body_ += R"({"TableName":")";
       body_ += scenario_.table_;
       body_ += R"(","Item":)";
-      scenario_.append_item(body_, i, random_());
-      body_.pop_back();  // the item's closing brace: the version goes in too
-      body_ += R"(,"version":{"N":")";
-      body_ += std::to_string(scenario_.next_version_.fetch_add(1));
-      body_ += R"("}}})";
+      scenario_.append_versioned_item(body_, i, random_());
+      body_ += '}';
       serialize_request(scenario_.headers_, scenario_.target_, body_, request_);
       return request_;
     }
@@ -817,6 +799,46 @@ class ItemScenario final : public Scenario {
    private:
     ItemScenario& scenario_;
     std::mt19937_64 random_;
+    std::string body_;
+    std::string request_;
+  };
+
+  // TransactWriteItems of --transact-items Puts of distinct random items (a transaction may not
+  // name one twice), each carrying the next "version".
+  class TransactWriteGenerator final : public RequestGenerator {
+   public:
+    TransactWriteGenerator(ItemScenario& scenario, int connection_index)
+        : scenario_(scenario),
+          random_(scenario.options_.seed * 1000003 + static_cast<std::uint64_t>(connection_index)) {
+    }
+
+    std::string_view next_request() override {
+      chosen_.clear();
+      while (chosen_.size() < std::min<std::uint64_t>(scenario_.transact_items_, scenario_.keys_)) {
+        const std::uint64_t i = random_() % scenario_.keys_;
+        if (std::find(chosen_.begin(), chosen_.end(), i) == chosen_.end()) chosen_.push_back(i);
+      }
+      body_.assign(R"({"TransactItems":[)");
+      for (std::size_t a = 0; a < chosen_.size(); ++a) {
+        if (a != 0) body_ += ',';
+        body_ += R"({"Put":{"TableName":")";
+        body_ += scenario_.table_;
+        body_ += R"(","Item":)";
+        scenario_.append_versioned_item(body_, chosen_[a], random_());
+        body_ += "}}";
+      }
+      body_ += "]}";
+      serialize_request(scenario_.headers_, scenario_.target_, body_, request_);
+      return request_;
+    }
+    ResponseTally on_response(unsigned status, std::string_view body) override {
+      return scenario_.tally(status, body);
+    }
+
+   private:
+    ItemScenario& scenario_;
+    std::mt19937_64 random_;
+    std::vector<std::uint64_t> chosen_;
     std::string body_;
     std::string request_;
   };
@@ -1632,9 +1654,6 @@ int main(int argc, char** argv) {
   app.add_option("--table", options.table, "DynamoDB modes: table name (hash key pk S, range key sk N)");
   app.add_option("--keys", options.keys, "DynamoDB modes: items in the key space (partitions of 100)")
       ->check(CLI::PositiveNumber);
-  app.add_flag("--distinct-puts", options.distinct_puts,
-               "put-item: build each PutItem as sent, with a run-wide increasing \"version\", so "
-               "every one changes its item (one stream record each)");
   app.add_option("--first-key", options.first_key,
                  "batch-write-item: start at the batch holding this key (a fill in steps)")
       ->check(CLI::NonNegativeNumber);

@@ -3,13 +3,13 @@
 
 Three measurements, each on a fresh Tributary (BENCH_STORAGE: rocksdb or memory) with one table
 (hash key pk S, range key sk N, as loadgen's DynamoDB modes write):
-  put        PutItem of random items (loadgen put-item --distinct-puts: each PutItem changes its
+  put        PutItem of random items (loadgen put-item: each PutItem changes its
              item, so with a stream each writes a record; BENCH_CONNECTIONS connections,
              BENCH_WARMUP_S s warm-up, BENCH_DURATION_S s measured) on a table without a stream,
              then the same on a fresh server whose table has a NEW_AND_OLD_IMAGES stream, taking
              turns BENCH_RUNS times: the median run's req/s and p99 of each, and their ratio
              (issue 12's target: with the stream >= 70 % of without)
-  drain      BENCH_DRAIN_RECORDS (default 1,000,000) PutItems (loadgen put-item --distinct-puts
+  drain      BENCH_DRAIN_RECORDS (default 1,000,000) PutItems (loadgen put-item
              --total-requests, over BENCH_DRAIN_KEYS keys, so the stream holds that many INSERT
              and MODIFY records across its shards), then every shard read from TRIM_HORIZON to
              its end at once, one connection per shard (loadgen streams-get-records, GetRecords
@@ -169,7 +169,7 @@ def loadgen(port: int, *arguments: str, timeout: float) -> dict:
 
 
 def put_items(port: int) -> dict:
-    return loadgen(port, "--mode", "put-item", "--distinct-puts", "--table", TABLE,
+    return loadgen(port, "--mode", "put-item", "--table", TABLE,
                    "--keys", str(KEYS),
                    "--record-size", str(ITEM_BYTES), "--connections", str(CONNECTIONS),
                    "--duration-s", str(DURATION), "--warmup-s", str(WARMUP),
@@ -211,7 +211,7 @@ def phase_put() -> list[str]:
 def phase_drain() -> list[str]:
     server = Server(stream=True)
     try:
-        fill = loadgen(server.port, "--mode", "put-item", "--distinct-puts", "--table", TABLE,
+        fill = loadgen(server.port, "--mode", "put-item", "--table", TABLE,
                        "--keys", str(DRAIN_KEYS), "--record-size", str(ITEM_BYTES),
                        "--connections", str(CONNECTIONS), "--total-requests", str(DRAIN_RECORDS),
                        "--duration-s", "3600", "--warmup-s", "0", timeout=3700)
