@@ -13,7 +13,6 @@ namespace trib::dynamodb_streams {
 namespace {
 
 constexpr size_t kSequenceDigits = 21;
-constexpr uint8_t kIteratorVersion = 1;
 
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -169,41 +168,23 @@ std::optional<SequenceNumber> parse_sequence_number(std::string_view decimal) {
 
 std::string encode_shard_iterator(const TokenSealer& sealer, const StreamInfo& stream,
                                   const ShardIterator& it) {
-  const std::string arn = stream.arn();
-  std::string plain = storage::KeyBuilder()
-                          .u8(kIteratorVersion)
-                          .u64(it.table_id)
-                          .u32(it.shard.partition)
-                          .u32(it.shard.epoch)
-                          .u64(it.n)
-                          .u64(static_cast<uint64_t>(it.created_ms))
-                          .take();
-  plain += arn;
-  // [V] §8: "<StreamArn>|1|<opaque>".
-  return arn + "|1|" + sealer.seal(plain);
+  const uint64_t shard = (uint64_t{it.shard.partition} << 32) | it.shard.epoch;
+  return streams::encode_shard_iterator(sealer, kShardIteratorFormat,
+                                        {{stream.arn()}, it.table_id, shard, it.n, it.created_ms});
 }
 
 std::optional<ShardIterator> decode_shard_iterator(const TokenSealer& sealer,
                                                    std::string_view token) {
-  const size_t bar = token.find("|1|");
-  if (bar == std::string_view::npos) return std::nullopt;
-  const std::string_view arn = token.substr(0, bar);
-  auto plain = sealer.open(token.substr(bar + 3));
-  if (!plain) return std::nullopt;
-  storage::KeyReader reader(*plain);
-  uint8_t version = 0;
-  ShardIterator out;
-  uint64_t created = 0;
-  if (!reader.u8(&version) || version != kIteratorVersion || !reader.u64(&out.table_id) ||
-      !reader.u32(&out.shard.partition) || !reader.u32(&out.shard.epoch) || !reader.u64(&out.n) ||
-      !reader.u64(&created)) {
-    return std::nullopt;
-  }
-  out.created_ms = static_cast<int64_t>(created);
-  if (reader.rest() != arn) return std::nullopt;
-  auto key = parse_stream_arn(arn);
+  auto it = streams::decode_shard_iterator(sealer, kShardIteratorFormat, token);
+  if (!it) return std::nullopt;
+  auto key = parse_stream_arn(it->stream.front());
   if (!key) return std::nullopt;
+  ShardIterator out;
   out.stream = std::move(*key);
+  out.table_id = it->incarnation;
+  out.shard = {static_cast<uint32_t>(it->shard >> 32), static_cast<uint32_t>(it->shard)};
+  out.n = it->position;
+  out.created_ms = it->created_ms;
   return out;
 }
 

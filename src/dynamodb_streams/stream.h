@@ -30,6 +30,7 @@
 #include <string_view>
 
 #include "dynamodb/tables/table.h"
+#include "streams/shard_iterator.h"
 #include "util/sealed_token.h"
 
 namespace trib::dynamodb_streams {
@@ -109,8 +110,20 @@ std::optional<SequenceNumber> parse_sequence_number(std::string_view decimal);
 // Whether `text` is 21 to 40 decimal digits (the model's shape: [V] §7).
 bool is_sequence_number_shape(std::string_view text);
 
-// A shard iterator: "<stream arn>|1|<sealed>" ([V] §8), sealing the stream incarnation, the
-// shard, the next record to read and the creation time.
+// DynamoDB Streams' iterator format over the shared sealed iterators
+// (streams/shard_iterator.h): "<stream arn>|1|<sealed>" ([V] §8), expiring after 15 minutes
+// ([V] §8), in the binary plaintext layout this service has always used.
+inline constexpr streams::ShardIteratorFormat kShardIteratorFormat{
+    .layout = streams::ShardIteratorFormat::Layout::kBinary,
+    .stream_fields = 1,
+    .min_plaintext = 0,
+    .stream_prefixed = true,
+    .accepts_quotes = false,
+    .lifetime_ms = kIteratorLifetimeMs,
+};
+
+// A shard iterator of a table stream: the stream, the table incarnation, the shard, the next
+// record to read and the creation time.
 struct ShardIterator {
   StreamKey stream;
   uint64_t table_id = 0;
