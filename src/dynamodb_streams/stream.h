@@ -30,17 +30,24 @@
 #include <string_view>
 
 #include "dynamodb/tables/table.h"
+#include "streams/retention.h"
 #include "streams/shard_iterator.h"
 #include "util/sealed_token.h"
 
 namespace trib::dynamodb_streams {
 
-inline constexpr int64_t kRetentionMs = 24LL * 3600 * 1000;            // [V] §2
+inline constexpr int64_t kRetentionMs = 24 * streams::kHourMs;         // [V] §2
 inline constexpr int64_t kIteratorLifetimeMs = 15LL * 60 * 1000;       // [V] §8
 inline constexpr int64_t kDefaultRolloverMs = 4LL * 3600 * 1000;       // [D] §4
 inline constexpr int64_t kMinRolloverMs = 1000;                        // keeps chains apart
 inline constexpr uint32_t kDefaultPartitions = 4;                      // [P] §4
 inline constexpr uint64_t kMaxRecordsPerShard = 1'000'000'000'000ULL;  // 12 digits of n
+
+// Records that arrived before this are past retention at `now_ms` (streams/retention.h with
+// DynamoDB's 24 hours).
+inline int64_t retention_cutoff_ms(int64_t now_ms) {
+  return streams::retention_cutoff_ms(now_ms, kRetentionMs);
+}
 
 struct StreamKey {
   std::string account;

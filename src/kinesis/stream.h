@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "streams/hash_range.h"
+#include "streams/retention.h"
 #include "streams/sequence_number.h"
 
 namespace trib::kinesis {
@@ -95,7 +96,8 @@ struct Stream {
   StreamStatus status(int64_t now_ms) const;
   // Records that arrived before this time are past retention at `now_ms`.
   int64_t retention_cutoff_ms(int64_t now_ms) const {
-    return std::max(now_ms - int64_t{retention_hours} * 3'600'000, expired_before_ms);
+    return streams::retention_cutoff_ms(now_ms, int64_t{retention_hours} * streams::kHourMs,
+                                        expired_before_ms);
   }
   // Whether records can be written and read (ACTIVE or UPDATING).
   bool accepts_records(int64_t now_ms) const;
@@ -106,8 +108,10 @@ struct Stream {
   const Shard* find_shard(uint32_t index) const;
   // A closed shard expires once every record it can hold is past retention: it is then left
   // out of DescribeStream and ListShards and cannot be read.
+  // (Kinesis counts the closing millisecond itself as a possible arrival time.)
   bool shard_expired(const Shard& shard, int64_t now_ms) const {
-    return shard.closed_ms && *shard.closed_ms < retention_cutoff_ms(now_ms);
+    return shard.closed_ms &&
+           streams::shard_past_retention(*shard.closed_ms, retention_cutoff_ms(now_ms));
   }
   // find_shard, without expired shards.
   const Shard* find_live_shard(uint32_t index, int64_t now_ms) const;

@@ -65,7 +65,7 @@ Output describe_stream(StreamsContext& ctx, const aws::RequestContext& request,
   std::vector<ShardPos> shards;
   for (uint32_t p = 0; p < stream.partitions; ++p) {
     const uint32_t last = stream.last_epoch(p, now);
-    for (uint32_t e = stream.epoch_at(p, now - kRetentionMs); e <= last; ++e) {
+    for (uint32_t e = stream.epoch_at(p, retention_cutoff_ms(now)); e <= last; ++e) {
       if (stream.shard_visible({p, e}, now)) shards.push_back({p, e});
     }
   }
