@@ -78,6 +78,27 @@ uint32_t StreamInfo::last_epoch(uint32_t partition, int64_t now_ms) const {
   return epoch_at(partition, until);
 }
 
+std::vector<streams::Shard> StreamInfo::shards(int64_t now_ms) const {
+  std::vector<streams::Shard> out;
+  const int64_t cutoff = retention_cutoff_ms(now_ms);
+  for (uint32_t p = 0; p < partitions; ++p) {
+    const uint32_t last = last_epoch(p, now_ms);
+    for (uint32_t e = epoch_at(p, cutoff); e <= last; ++e) {
+      const ShardPos pos{p, e};
+      if (!shard_visible(pos, now_ms)) continue;
+      streams::Shard shard;
+      shard.index = shard_index(pos);
+      shard.created_ms = shard_created_ms(pos);
+      if (shard_closed(pos, now_ms)) shard.closed_ms = shard_closes_ms(pos);
+      if (e > 0) shard.parent_index = shard_index({p, e - 1});
+      out.push_back(shard);
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const streams::Shard& a, const streams::Shard& b) { return a.index < b.index; });
+  return out;
+}
+
 std::string StreamInfo::shard_id(ShardPos pos) const {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "shardId-%020lld-%08x",

@@ -32,6 +32,7 @@
 #include "dynamodb/tables/table.h"
 #include "streams/retention.h"
 #include "streams/shard_iterator.h"
+#include "streams/shard_map.h"
 #include "util/sealed_token.h"
 
 namespace trib::dynamodb_streams {
@@ -94,6 +95,15 @@ struct StreamInfo {
   bool shard_visible(ShardPos pos, int64_t now_ms) const;
   // The newest shard of chain p existing at `now_ms` (a disabled stream: the one it closed).
   uint32_t last_epoch(uint32_t partition, int64_t now_ms) const;
+
+  // The shards listed at `now_ms` (created, and not closed for longer than retention) in the
+  // shared shard model (streams/shard_map.h), in creation order: closed_ms once closed, the
+  // rollover parent as parent_index. (Hash ranges are not used: DynamoDB Streams shows none.)
+  std::vector<streams::Shard> shards(int64_t now_ms) const;
+  // A shard's index in that model: epoch-major, so index order is creation order (chain p's
+  // shards are created p ms after chain 0's, and a rollover period is at least 1 s).
+  uint32_t shard_index(ShardPos pos) const { return pos.epoch * partitions + pos.partition; }
+  ShardPos shard_pos(uint32_t index) const { return {index % partitions, index / partitions}; }
 
   std::string shard_id(ShardPos pos) const;
   // The shard a well-formed id names, if it is one of this stream's (existing or not yet).

@@ -13,6 +13,7 @@
 #include "streams/hash_range.h"
 #include "streams/retention.h"
 #include "streams/sequence_number.h"
+#include "streams/shard_map.h"
 
 namespace trib::kinesis {
 
@@ -26,21 +27,15 @@ struct StreamKey {
   auto operator<=>(const StreamKey&) const = default;
 };
 
-struct Shard {
-  uint32_t index = 0;
-  streams::HashKeyRange hash_range;
-  int64_t created_ms = 0;
-  std::optional<uint32_t> parent_index;
-  std::optional<uint32_t> adjacent_parent_index;
-  std::optional<int64_t> closed_ms;  // set when a reshard closes it: it takes no more records
-
+// A Kinesis shard: the shared shard (streams/shard_map.h; a reshard sets closed_ms) with
+// Kinesis's shard id and sequence-number range.
+struct Shard : streams::Shard {
   std::string shard_id() const;  // "shardId-000000000000"
   // The first sequence number of this shard in stream incarnation `stream_id`.
   std::string starting_sequence_number(uint64_t stream_id) const;
   // A closed shard's EndingSequenceNumber: as on AWS, the largest counter (greater than every
   // record's number) with the closing time.
   std::string ending_sequence_number() const;
-  bool is_open() const { return !closed_ms.has_value(); }
 };
 
 // A reshard: which open shards close and which shards are added (children, and for
