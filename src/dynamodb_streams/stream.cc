@@ -13,7 +13,6 @@ namespace trib::dynamodb_streams {
 namespace {
 
 constexpr size_t kSequenceDigits = 21;
-constexpr uint8_t kIteratorVersion = 1;
 
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -68,7 +67,8 @@ int64_t StreamInfo::shard_closes_ms(ShardPos pos) const {
 bool StreamInfo::shard_visible(ShardPos pos, int64_t now_ms) const {
   if (pos.epoch > last_epoch(pos.partition, now_ms)) return false;
   if (pos.partition >= partitions) return false;
-  return shard_closes_ms(pos) > now_ms - kRetentionMs;
+  // Its newest record arrived before the millisecond it closed.
+  return !streams::shard_past_retention(shard_closes_ms(pos) - 1, retention_cutoff_ms(now_ms));
 }
 
 uint32_t StreamInfo::last_epoch(uint32_t partition, int64_t now_ms) const {
@@ -76,6 +76,27 @@ uint32_t StreamInfo::last_epoch(uint32_t partition, int64_t now_ms) const {
   // A disabled stream's last shards are those open just before the disable.
   if (disabled_ms && *disabled_ms <= until) until = std::max(created_ms(), *disabled_ms - 1);
   return epoch_at(partition, until);
+}
+
+std::vector<streams::Shard> StreamInfo::shards(int64_t now_ms) const {
+  std::vector<streams::Shard> out;
+  const int64_t cutoff = retention_cutoff_ms(now_ms);
+  for (uint32_t p = 0; p < partitions; ++p) {
+    const uint32_t last = last_epoch(p, now_ms);
+    for (uint32_t e = epoch_at(p, cutoff); e <= last; ++e) {
+      const ShardPos pos{p, e};
+      if (!shard_visible(pos, now_ms)) continue;
+      streams::Shard shard;
+      shard.index = shard_index(pos);
+      shard.created_ms = shard_created_ms(pos);
+      if (shard_closed(pos, now_ms)) shard.closed_ms = shard_closes_ms(pos);
+      if (e > 0) shard.parent_index = shard_index({p, e - 1});
+      out.push_back(shard);
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const streams::Shard& a, const streams::Shard& b) { return a.index < b.index; });
+  return out;
 }
 
 std::string StreamInfo::shard_id(ShardPos pos) const {
@@ -169,41 +190,23 @@ std::optional<SequenceNumber> parse_sequence_number(std::string_view decimal) {
 
 std::string encode_shard_iterator(const TokenSealer& sealer, const StreamInfo& stream,
                                   const ShardIterator& it) {
-  const std::string arn = stream.arn();
-  std::string plain = storage::KeyBuilder()
-                          .u8(kIteratorVersion)
-                          .u64(it.table_id)
-                          .u32(it.shard.partition)
-                          .u32(it.shard.epoch)
-                          .u64(it.n)
-                          .u64(static_cast<uint64_t>(it.created_ms))
-                          .take();
-  plain += arn;
-  // [V] §8: "<StreamArn>|1|<opaque>".
-  return arn + "|1|" + sealer.seal(plain);
+  const uint64_t shard = (uint64_t{it.shard.partition} << 32) | it.shard.epoch;
+  return streams::encode_shard_iterator(sealer, kShardIteratorFormat,
+                                        {{stream.arn()}, it.table_id, shard, it.n, it.created_ms});
 }
 
 std::optional<ShardIterator> decode_shard_iterator(const TokenSealer& sealer,
                                                    std::string_view token) {
-  const size_t bar = token.find("|1|");
-  if (bar == std::string_view::npos) return std::nullopt;
-  const std::string_view arn = token.substr(0, bar);
-  auto plain = sealer.open(token.substr(bar + 3));
-  if (!plain) return std::nullopt;
-  storage::KeyReader reader(*plain);
-  uint8_t version = 0;
-  ShardIterator out;
-  uint64_t created = 0;
-  if (!reader.u8(&version) || version != kIteratorVersion || !reader.u64(&out.table_id) ||
-      !reader.u32(&out.shard.partition) || !reader.u32(&out.shard.epoch) || !reader.u64(&out.n) ||
-      !reader.u64(&created)) {
-    return std::nullopt;
-  }
-  out.created_ms = static_cast<int64_t>(created);
-  if (reader.rest() != arn) return std::nullopt;
-  auto key = parse_stream_arn(arn);
+  auto it = streams::decode_shard_iterator(sealer, kShardIteratorFormat, token);
+  if (!it) return std::nullopt;
+  auto key = parse_stream_arn(it->stream.front());
   if (!key) return std::nullopt;
+  ShardIterator out;
   out.stream = std::move(*key);
+  out.table_id = it->incarnation;
+  out.shard = {static_cast<uint32_t>(it->shard >> 32), static_cast<uint32_t>(it->shard)};
+  out.n = it->position;
+  out.created_ms = it->created_ms;
   return out;
 }
 

@@ -30,16 +30,25 @@
 #include <string_view>
 
 #include "dynamodb/tables/table.h"
+#include "streams/retention.h"
+#include "streams/shard_iterator.h"
+#include "streams/shard_map.h"
 #include "util/sealed_token.h"
 
 namespace trib::dynamodb_streams {
 
-inline constexpr int64_t kRetentionMs = 24LL * 3600 * 1000;            // [V] §2
+inline constexpr int64_t kRetentionMs = 24 * streams::kHourMs;         // [V] §2
 inline constexpr int64_t kIteratorLifetimeMs = 15LL * 60 * 1000;       // [V] §8
 inline constexpr int64_t kDefaultRolloverMs = 4LL * 3600 * 1000;       // [D] §4
 inline constexpr int64_t kMinRolloverMs = 1000;                        // keeps chains apart
 inline constexpr uint32_t kDefaultPartitions = 4;                      // [P] §4
 inline constexpr uint64_t kMaxRecordsPerShard = 1'000'000'000'000ULL;  // 12 digits of n
+
+// Records that arrived before this are past retention at `now_ms` (streams/retention.h with
+// DynamoDB's 24 hours).
+inline int64_t retention_cutoff_ms(int64_t now_ms) {
+  return streams::retention_cutoff_ms(now_ms, kRetentionMs);
+}
 
 struct StreamKey {
   std::string account;
@@ -87,6 +96,15 @@ struct StreamInfo {
   // The newest shard of chain p existing at `now_ms` (a disabled stream: the one it closed).
   uint32_t last_epoch(uint32_t partition, int64_t now_ms) const;
 
+  // The shards listed at `now_ms` (created, and not closed for longer than retention) in the
+  // shared shard model (streams/shard_map.h), in creation order: closed_ms once closed, the
+  // rollover parent as parent_index. (Hash ranges are not used: DynamoDB Streams shows none.)
+  std::vector<streams::Shard> shards(int64_t now_ms) const;
+  // A shard's index in that model: epoch-major, so index order is creation order (chain p's
+  // shards are created p ms after chain 0's, and a rollover period is at least 1 s).
+  uint32_t shard_index(ShardPos pos) const { return pos.epoch * partitions + pos.partition; }
+  ShardPos shard_pos(uint32_t index) const { return {index % partitions, index / partitions}; }
+
   std::string shard_id(ShardPos pos) const;
   // The shard a well-formed id names, if it is one of this stream's (existing or not yet).
   std::optional<ShardPos> parse_shard_id(std::string_view id) const;
@@ -109,8 +127,20 @@ std::optional<SequenceNumber> parse_sequence_number(std::string_view decimal);
 // Whether `text` is 21 to 40 decimal digits (the model's shape: [V] §7).
 bool is_sequence_number_shape(std::string_view text);
 
-// A shard iterator: "<stream arn>|1|<sealed>" ([V] §8), sealing the stream incarnation, the
-// shard, the next record to read and the creation time.
+// DynamoDB Streams' iterator format over the shared sealed iterators
+// (streams/shard_iterator.h): "<stream arn>|1|<sealed>" ([V] §8), expiring after 15 minutes
+// ([V] §8), in the binary plaintext layout this service has always used.
+inline constexpr streams::ShardIteratorFormat kShardIteratorFormat{
+    .layout = streams::ShardIteratorFormat::Layout::kBinary,
+    .stream_fields = 1,
+    .min_plaintext = 0,
+    .stream_prefixed = true,
+    .accepts_quotes = false,
+    .lifetime_ms = kIteratorLifetimeMs,
+};
+
+// A shard iterator of a table stream: the stream, the table incarnation, the shard, the next
+// record to read and the creation time.
 struct ShardIterator {
   StreamKey stream;
   uint64_t table_id = 0;

@@ -394,7 +394,7 @@ storage::Status TableStreams::read(const StreamInfo& stream, ShardPos shard, uin
   if (closed) {
     if (auto status = ensure_sealed(stream, shard, now_ms); !status.is_ok()) return status;
   }
-  const int64_t cutoff = now_ms - kRetentionMs;
+  const int64_t cutoff = retention_cutoff_ms(now_ms);
   const std::string prefix = shard_prefix(stream, shard, kRecordKeyTag);
   storage::IteratorOptions options;
   options.upper_bound = storage::prefix_successor(prefix);
@@ -453,7 +453,7 @@ uint64_t TableStreams::trim_position(const StreamInfo& stream, ShardPos shard) {
 }
 
 void TableStreams::trim(const StreamInfo& stream, int64_t now_ms) {
-  const int64_t cutoff = now_ms - kRetentionMs;
+  const int64_t cutoff = retention_cutoff_ms(now_ms);
   for (uint32_t p = 0; p < stream.partitions; ++p) {
     const uint32_t first_visible = stream.epoch_at(p, cutoff);
     storage::WriteBatch batch;
@@ -501,11 +501,7 @@ void TableStreams::trim(const StreamInfo& stream, int64_t now_ms) {
 }
 
 void TableStreams::run_lifecycle(int64_t now_ms) {
-  {
-    std::lock_guard lock(trim_mutex_);
-    if (now_ms - last_trim_ms_ < 1000) return;  // trimming at 1 s granularity is plenty
-    last_trim_ms_ = now_ms;
-  }
+  if (!housekeeping_.start_if_due(now_ms)) return;
   std::vector<StreamPtr> all;
   {
     std::shared_lock lock(map_mutex_);

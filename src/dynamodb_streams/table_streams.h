@@ -35,6 +35,7 @@
 #include "dynamodb_streams/change_record.h"
 #include "dynamodb_streams/stream.h"
 #include "storage/engine.h"
+#include "streams/retention.h"
 
 namespace trib::dynamodb_streams {
 
@@ -111,8 +112,7 @@ class TableStreams final : public dynamodb::items::ChangeCapture, public dynamod
   // Caches ensure_sealed: (table id, label, chain) -> epochs sealed through (UINT32_MAX: the
   // disable sealed the chain).
   std::map<std::tuple<uint64_t, int64_t, uint32_t>, uint32_t> sealed_through_;
-  std::mutex trim_mutex_;
-  int64_t last_trim_ms_ = 0;
+  streams::HousekeepingCadence housekeeping_;
 };
 
 }  // namespace trib::dynamodb_streams

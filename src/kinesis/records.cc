@@ -90,18 +90,18 @@ aws::AwsResult<uint64_t> resolve_starting_position(KinesisContext& ctx,
                                                    const Stream& stream, const Shard& shard,
                                                    const StartingPosition& start,
                                                    std::string_view operation) {
-  const streams::ShardRef ref{stream.id, shard.index};
-  const std::string_view type = start.type;
-  if (type == "TRIM_HORIZON") return uint64_t{0};  // reads skip what retention removed
-  if (type == "LATEST") return ctx.records.next_position(ref);
-  if (type == "AT_SEQUENCE_NUMBER" || type == "AFTER_SEQUENCE_NUMBER") {
+  const std::string_view type_name = start.type;
+  const auto type = streams::parse_starting_position_type(type_name);
+  if (!type) {  // the model's enum refuses it before this
+    return aws::fail(errors::invalid_argument("Unknown iterator type " + std::string(type_name)));
+  }
+  std::optional<streams::SequenceTarget> number;
+  if (streams::takes_sequence_number(*type)) {
     if (!start.sequence_number) {
       return aws::fail(errors::invalid_argument("A StartingSequenceNumber is required for " +
-                                                std::string(type) + "."));
+                                                std::string(type_name) + "."));
     }
     const std::string& sequence_number = *start.sequence_number;
-    // The ContinuationSequenceNumber SubscribeToShard hands out before a shard's first record.
-    if (is_before_first_record(sequence_number, stream.id, shard)) return uint64_t{0};
     // AWS's texts: a number it cannot read (or one no shard of this stream issued) is
     // "invalid"; one that names another shard says which (issue 9, point 5). "0" reads as a
     // version-0 number of shard 0 that AWS answers with a 500 InternalFailure; Tributary calls it
@@ -112,35 +112,49 @@ aws::AwsResult<uint64_t> resolve_starting_position(KinesisContext& ctx,
           " on shard " + shard.shard_id() + " in stream " + stream.key.name + " under account " +
           stream.key.account + " is invalid."));
     };
-    auto target = decode_sequence_number(sequence_number, request.now_ms);
-    if (!target) return invalid();
-    if (target->number.shard != static_cast<int32_t>(shard.index)) {
-      return aws::fail(errors::invalid_argument(
-          "Invalid StartingSequenceNumber. It encodes " + encoded_shard_id(*target) +
-          ", while it was used in a call to a shard with " + shard.shard_id()));
-    }
-    if (!belongs_to(*target, stream.id, shard)) return invalid();
-    if (target->shard_end) {
+    if (is_before_first_record(sequence_number, stream.id, shard)) {
+      // The ContinuationSequenceNumber SubscribeToShard hands out before a shard's first record.
+      number = streams::SequenceTarget{streams::SequenceTarget::Kind::kBeforeFirstRecord, 0};
+    } else {
+      auto target = decode_sequence_number(sequence_number, request.now_ms);
+      if (!target) return invalid();
+      if (target->number.shard != static_cast<int32_t>(shard.index)) {
+        return aws::fail(errors::invalid_argument(
+            "Invalid StartingSequenceNumber. It encodes " + encoded_shard_id(*target) +
+            ", while it was used in a call to a shard with " + shard.shard_id()));
+      }
+      if (!belongs_to(*target, stream.id, shard)) return invalid();
       // The shard's EndingSequenceNumber: its end (an open shard has none, so no number).
-      if (!shard.closed_ms) return invalid();
-      return ctx.records.next_position(ref);
+      if (target->shard_end && !shard.closed_ms) return invalid();
+      number = streams::SequenceTarget{target->shard_end ? streams::SequenceTarget::Kind::kShardEnd
+                                                         : streams::SequenceTarget::Kind::kRecord,
+                                       target->position};
     }
-    return type == "AT_SEQUENCE_NUMBER" ? target->position : target->position + 1;
+  } else if (*type == streams::StartingPositionType::kAtTimestamp) {
+    if (!start.timestamp_ms) {
+      return aws::fail(
+          errors::invalid_argument("Must specify timestampInMillis parameter for iterator of type "
+                                   "AT_TIMESTAMP. Current request has no timestamp parameter."));
+    }
+    if (*start.timestamp_ms > request.now_ms) {
+      return aws::fail(errors::invalid_argument(
+          "The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. "
+          "timestampInMillis: " +
+          std::to_string(*start.timestamp_ms) +
+          ", currentTimestampInMillis: " + std::to_string(request.now_ms)));
+    }
   }
-  // AT_TIMESTAMP
-  if (!start.timestamp_ms) {
-    return aws::fail(
-        errors::invalid_argument("Must specify timestampInMillis parameter for iterator of type "
-                                 "AT_TIMESTAMP. Current request has no timestamp parameter."));
-  }
-  if (*start.timestamp_ms > request.now_ms) {
-    return aws::fail(errors::invalid_argument(
-        "The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. "
-        "timestampInMillis: " +
-        std::to_string(*start.timestamp_ms) +
-        ", currentTimestampInMillis: " + std::to_string(request.now_ms)));
-  }
-  return ctx.records.position_at_time(ref, *start.timestamp_ms);
+  // The record log keeps no trim horizon: reads skip what retention removed, so every position
+  // from 0 is readable.
+  const streams::ShardRef ref{stream.id, shard.index};
+  const streams::ShardBounds bounds{
+      [] { return uint64_t{0}; },
+      [&] { return ctx.records.next_position(ref); },
+      [&](int64_t time_ms) { return ctx.records.position_at_time(ref, time_ms); },
+  };
+  return streams::resolve_starting_position(*type, bounds, number ? &*number : nullptr,
+                                            start.timestamp_ms.value_or(0))
+      .position;
 }
 
 aws::Value child_shards_value(const Stream& stream, const Shard& shard) {

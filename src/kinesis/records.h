@@ -10,6 +10,7 @@
 #include "kinesis/context.h"
 #include "kinesis/stream_catalog.h"
 #include "streams/record_log.h"
+#include "streams/starting_position.h"
 
 namespace trib::kinesis {
 
@@ -52,10 +53,12 @@ aws::AwsResult<AppendOutcome> route_and_append(KinesisContext& ctx,
                                                std::span<const RecordToAppend> records);
 
 // The record-log position a reader starts from, for GetShardIterator's ShardIteratorType and
-// SubscribeToShard's StartingPosition: TRIM_HORIZON, LATEST (now), AT_/AFTER_SEQUENCE_NUMBER
-// (the number must belong to this shard and stream incarnation; a closed shard's
-// EndingSequenceNumber means its end), AT_TIMESTAMP (first record at or after it; a time after
-// the server's clock is refused as AWS refuses it). `operation` names the call in AWS's texts.
+// SubscribeToShard's StartingPosition (streams/starting_position.h resolves it; this checks and
+// reads Kinesis's sequence numbers and timestamps, in AWS's texts): TRIM_HORIZON, LATEST (now),
+// AT_/AFTER_SEQUENCE_NUMBER (the number must belong to this shard and stream incarnation; a closed
+// shard's EndingSequenceNumber means its end), AT_TIMESTAMP (first record at or after it; a time
+// after the server's clock is refused as AWS refuses it). `operation` names the call in AWS's
+// texts.
 struct StartingPosition {
   std::string_view type;
   const std::string* sequence_number = nullptr;

@@ -76,14 +76,14 @@ void KinesisService::run_lifecycle(int64_t now_ms) {
   // Retention is enforced on every read; deleting expired records is housekeeping, once a second.
   // So is deleting consumers whose deregistration finished or whose stream is gone (both are
   // invisible from the moment they end, whatever this job does).
-  if (!purged.empty() || now_ms - last_trim_ms_ >= 1000) {
+  const bool trim_due = housekeeping_.start_if_due(now_ms);
+  if (!purged.empty() || trim_due) {
     consumers_.purge(now_ms, [&](const Consumer& consumer) {
       auto stream = catalog_.find(consumer.stream, now_ms);
       return stream && stream->id == consumer.stream_id;
     });
   }
-  if (now_ms - last_trim_ms_ < 1000) return;
-  last_trim_ms_ = now_ms;
+  if (!trim_due) return;
   for (const auto& stream : catalog_.list_all(now_ms)) {
     const int64_t cutoff = stream->retention_cutoff_ms(now_ms);
     std::vector<uint32_t> expired;

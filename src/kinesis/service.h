@@ -8,6 +8,7 @@
 #include "kinesis/consumers/registry.h"
 #include "kinesis/consumers/subscriptions.h"
 #include "kinesis/context.h"
+#include "streams/retention.h"
 
 namespace trib::kinesis {
 
@@ -53,7 +54,7 @@ class KinesisService final : public aws::Service {
   ConsumerRegistry consumers_;
   SubscriptionHub subscriptions_;
   KinesisContext context_;
-  int64_t last_trim_ms_ = 0;  // lifecycle thread only
+  streams::HousekeepingCadence housekeeping_;
 };
 
 }  // namespace trib::kinesis

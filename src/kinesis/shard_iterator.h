@@ -1,18 +1,29 @@
-// Shard iterators: sealed tokens (see util/sealed_token.h) naming the stream incarnation, the
-// shard and the position to read next, stamped with their creation time. Stateless on the
-// server; AWS's outer shape (base64 of 0x0000000000000001 + whole 16-byte blocks, 152 bytes or
-// more). They expire 300 s after creation.
+// Kinesis shard iterators: the shared sealed iterators (streams/shard_iterator.h) in Kinesis's
+// format — the sealed token alone in AWS's outer shape (base64 of 0x0000000000000001 + whole
+// 16-byte blocks, 152 bytes or more), quotes around it tolerated, expiring 300 s after
+// creation — naming the stream (account, region, name), its incarnation, the shard and the
+// position to read next.
 #pragma once
 
 #include <optional>
 #include <string>
 
 #include "kinesis/stream.h"
+#include "streams/shard_iterator.h"
 #include "util/sealed_token.h"
 
 namespace trib::kinesis {
 
-inline constexpr int64_t kShardIteratorLifetimeMs = 300'000;
+// Kinesis's iterator format: the plaintext layout Tributary has always used for Kinesis, padded
+// so every iterator is at least as long as AWS's shortest (152 bytes decoded).
+inline constexpr streams::ShardIteratorFormat kShardIteratorFormat{
+    .layout = streams::ShardIteratorFormat::Layout::kText,
+    .stream_fields = 3,
+    .min_plaintext = 96,
+    .stream_prefixed = false,
+    .accepts_quotes = true,
+    .lifetime_ms = 300'000,
+};
 
 struct ShardIteratorState {
   StreamKey stream;

@@ -148,10 +148,7 @@ bool Stream::accepts_records(int64_t now_ms) const {
 }
 
 const Shard* Stream::find_shard(uint32_t shard_index) const {
-  for (const auto& shard : shards) {
-    if (shard.index == shard_index) return &shard;
-  }
-  return nullptr;
+  return streams::find_shard(shards, shard_index);
 }
 
 const Shard* Stream::find_live_shard(uint32_t shard_index, int64_t now_ms) const {
@@ -160,21 +157,13 @@ const Shard* Stream::find_live_shard(uint32_t shard_index, int64_t now_ms) const
 }
 
 std::vector<const Shard*> Stream::children_of(uint32_t shard_index) const {
-  std::vector<const Shard*> children;
-  for (const auto& shard : shards) {
-    if (shard.parent_index == shard_index || shard.adjacent_parent_index == shard_index) {
-      children.push_back(&shard);
-    }
-  }
-  return children;
+  return streams::children_of(shards, shard_index);
 }
 
 uint32_t Stream::next_shard_index() const {
-  uint32_t next = 0;
-  for (const auto& shard : shards) next = std::max(next, shard.index + 1);
-  if (pending_reshard) {
-    for (const auto& shard : pending_reshard->plan.added) next = std::max(next, shard.index + 1);
-  }
+  uint32_t next = streams::next_shard_index(shards);
+  if (pending_reshard)
+    next = std::max(next, streams::next_shard_index(pending_reshard->plan.added));
   return next;
 }
 
@@ -196,10 +185,7 @@ std::vector<uint32_t> Stream::apply_pending_reshard(int64_t switch_ms) {
 }
 
 const Shard* Stream::shard_for_hash_key(streams::uint128 hash_key) const {
-  for (const auto& shard : shards) {
-    if (shard.is_open() && shard.hash_range.contains(hash_key)) return &shard;
-  }
-  return nullptr;
+  return streams::open_shard_for_hash_key(shards, hash_key);
 }
 
 std::string stream_arn(const StreamKey& key) {

@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "streams/hash_range.h"
+#include "streams/retention.h"
 #include "streams/sequence_number.h"
+#include "streams/shard_map.h"
 
 namespace trib::kinesis {
 
@@ -25,21 +27,15 @@ struct StreamKey {
   auto operator<=>(const StreamKey&) const = default;
 };
 
-struct Shard {
-  uint32_t index = 0;
-  streams::HashKeyRange hash_range;
-  int64_t created_ms = 0;
-  std::optional<uint32_t> parent_index;
-  std::optional<uint32_t> adjacent_parent_index;
-  std::optional<int64_t> closed_ms;  // set when a reshard closes it: it takes no more records
-
+// A Kinesis shard: the shared shard (streams/shard_map.h; a reshard sets closed_ms) with
+// Kinesis's shard id and sequence-number range.
+struct Shard : streams::Shard {
   std::string shard_id() const;  // "shardId-000000000000"
   // The first sequence number of this shard in stream incarnation `stream_id`.
   std::string starting_sequence_number(uint64_t stream_id) const;
   // A closed shard's EndingSequenceNumber: as on AWS, the largest counter (greater than every
   // record's number) with the closing time.
   std::string ending_sequence_number() const;
-  bool is_open() const { return !closed_ms.has_value(); }
 };
 
 // A reshard: which open shards close and which shards are added (children, and for
@@ -95,7 +91,8 @@ struct Stream {
   StreamStatus status(int64_t now_ms) const;
   // Records that arrived before this time are past retention at `now_ms`.
   int64_t retention_cutoff_ms(int64_t now_ms) const {
-    return std::max(now_ms - int64_t{retention_hours} * 3'600'000, expired_before_ms);
+    return streams::retention_cutoff_ms(now_ms, int64_t{retention_hours} * streams::kHourMs,
+                                        expired_before_ms);
   }
   // Whether records can be written and read (ACTIVE or UPDATING).
   bool accepts_records(int64_t now_ms) const;
@@ -106,8 +103,10 @@ struct Stream {
   const Shard* find_shard(uint32_t index) const;
   // A closed shard expires once every record it can hold is past retention: it is then left
   // out of DescribeStream and ListShards and cannot be read.
+  // (Kinesis counts the closing millisecond itself as a possible arrival time.)
   bool shard_expired(const Shard& shard, int64_t now_ms) const {
-    return shard.closed_ms && *shard.closed_ms < retention_cutoff_ms(now_ms);
+    return shard.closed_ms &&
+           streams::shard_past_retention(*shard.closed_ms, retention_cutoff_ms(now_ms));
   }
   // find_shard, without expired shards.
   const Shard* find_live_shard(uint32_t index, int64_t now_ms) const;

@@ -39,7 +39,9 @@ Output describe_stream(StreamsContext& ctx, const aws::RequestContext& request,
   const int64_t now = request.now_ms;
   const size_t limit = static_cast<size_t>(input.int_member("Limit").value_or(100));
 
-  std::optional<ShardPos> parent_filter;
+  // ShardFilter CHILD_SHARDS: the children of one shard (none when it is not this stream's).
+  bool child_filter = false;
+  std::optional<uint32_t> parent;
   if (const aws::Value* filter = input.find("ShardFilter")) {
     const std::string* type = filter->string_member("Type");
     const std::string* shard_id = filter->string_member("ShardId");
@@ -50,33 +52,23 @@ Output describe_stream(StreamsContext& ctx, const aws::RequestContext& request,
       return aws::fail(
           invalid_member(ctx, "ShardFilter.ShardId", nullptr, "Member must not be null"));
     }
-    parent_filter = stream.parse_shard_id(*shard_id);
-    if (!parent_filter) {
-      if (shard_id->rfind("shardId-", 0) != 0) {
-        aws::Value value{*shard_id};
-        return aws::fail(
-            invalid_member(ctx, "ShardFilter.ShardId", &value, "Member must be a valid shard id"));
-      }
-      parent_filter = ShardPos{UINT32_MAX, UINT32_MAX};  // well formed, not ours: no children
+    child_filter = true;
+    if (auto pos = stream.parse_shard_id(*shard_id)) {
+      parent = stream.shard_index(*pos);
+    } else if (shard_id->rfind("shardId-", 0) != 0) {
+      aws::Value value{*shard_id};
+      return aws::fail(
+          invalid_member(ctx, "ShardFilter.ShardId", &value, "Member must be a valid shard id"));
     }
   }
 
-  // Every visible shard, in creation order.
-  std::vector<ShardPos> shards;
-  for (uint32_t p = 0; p < stream.partitions; ++p) {
-    const uint32_t last = stream.last_epoch(p, now);
-    for (uint32_t e = stream.epoch_at(p, now - kRetentionMs); e <= last; ++e) {
-      if (stream.shard_visible({p, e}, now)) shards.push_back({p, e});
-    }
-  }
-  std::sort(shards.begin(), shards.end(), [&](ShardPos a, ShardPos b) {
-    return stream.shard_created_ms(a) < stream.shard_created_ms(b);
-  });
-  if (parent_filter) {
-    std::erase_if(shards, [&](ShardPos s) {
-      return s.epoch == 0 || s.partition != parent_filter->partition ||
-             s.epoch - 1 != parent_filter->epoch;
-    });
+  // Every listed shard in creation order (streams/shard_map.h), or the filter's children.
+  const std::vector<streams::Shard> all = stream.shards(now);
+  std::vector<const streams::Shard*> shards;
+  if (!child_filter) {
+    for (const auto& shard : all) shards.push_back(&shard);
+  } else if (parent) {
+    shards = streams::children_of(all, *parent);
   }
   size_t begin = 0;
   if (const std::string* start = input.string_member("ExclusiveStartShardId")) {
@@ -84,7 +76,7 @@ Output describe_stream(StreamsContext& ctx, const aws::RequestContext& request,
     begin = shards.size();
     if (at) {
       for (size_t i = 0; i < shards.size(); ++i) {
-        if (shards[i] == *at) begin = i + 1;
+        if (shards[i]->index == stream.shard_index(*at)) begin = i + 1;
       }
     }
   }
@@ -93,14 +85,14 @@ Output describe_stream(StreamsContext& ctx, const aws::RequestContext& request,
   std::string last_id;
   size_t i = begin;
   for (; i < shards.size() && i - begin < limit; ++i) {
-    const ShardPos shard = shards[i];
+    const ShardPos shard = stream.shard_pos(shards[i]->index);
     aws::Value entry = aws::Value::map();
     last_id = stream.shard_id(shard);
     entry.set("ShardId", last_id);
     aws::Value range = aws::Value::map();
     const std::string starting = format_sequence_number(shard, 0);
     range.set("StartingSequenceNumber", starting);
-    if (stream.shard_closed(shard, now)) {
+    if (shards[i]->closed_ms) {
       if (auto status = ctx.streams.ensure_sealed(stream, shard, now); !status.is_ok()) {
         return aws::fail(
             dynamodb::error(dynamodb::Error::kInternalServerError, "Internal server error"));
@@ -109,8 +101,9 @@ Output describe_stream(StreamsContext& ctx, const aws::RequestContext& request,
       range.set("EndingSequenceNumber", last ? format_sequence_number(shard, *last) : starting);
     }
     entry.set("SequenceNumberRange", std::move(range));
-    if (shard.epoch > 0)
-      entry.set("ParentShardId", stream.shard_id({shard.partition, shard.epoch - 1}));
+    if (const auto parent_index = shards[i]->parent_index) {
+      entry.set("ParentShardId", stream.shard_id(stream.shard_pos(*parent_index)));
+    }
     list.push(std::move(entry));
   }
 

@@ -24,7 +24,7 @@ Output get_records(StreamsContext& ctx, const aws::RequestContext& request, cons
                                     "Member must be a valid shard iterator"));
   }
   const int64_t now = request.now_ms;
-  if (now - iterator->created_ms > kIteratorLifetimeMs) {
+  if (streams::iterator_expired(kShardIteratorFormat, iterator->created_ms, now)) {
     // [V] the model's text (wire text [U], facts §14).
     return aws::fail(dynamodb::error(dynamodb::Error::kExpiredIterator,
                                      "The provided iterator exceeds the maximum age allowed."));

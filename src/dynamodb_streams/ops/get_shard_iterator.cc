@@ -6,6 +6,7 @@
 // a shard past retention TrimmedDataAccessException (a guess).
 #include "dynamodb/errors.h"
 #include "dynamodb_streams/operations.h"
+#include "streams/starting_position.h"
 
 namespace trib::dynamodb_streams::ops {
 
@@ -19,7 +20,13 @@ Output get_shard_iterator(StreamsContext& ctx, const aws::RequestContext& reques
   const std::string& type = *input.string_member("ShardIteratorType");
   const std::string* sequence = input.string_member("SequenceNumber");
 
-  const bool needs_sequence = type == "AT_SEQUENCE_NUMBER" || type == "AFTER_SEQUENCE_NUMBER";
+  // The model's enum admits only the four types DynamoDB Streams has (no AT_TIMESTAMP).
+  const auto kind = streams::parse_starting_position_type(type);
+  if (!kind || *kind == streams::StartingPositionType::kAtTimestamp) {
+    return aws::fail(
+        dynamodb::error(dynamodb::Error::kInternalServerError, "Internal server error"));
+  }
+  const bool needs_sequence = streams::takes_sequence_number(*kind);
   if (needs_sequence && !sequence) {
     return aws::fail(dynamodb::validation(  // text [U]
         "Must specify a sequence number for iterator type " + type));
@@ -36,7 +43,7 @@ Output get_shard_iterator(StreamsContext& ctx, const aws::RequestContext& reques
   }
   if (!stream.shard_visible(*shard, now)) return aws::fail(trimmed_data());
 
-  uint64_t position = 0;
+  std::optional<streams::SequenceTarget> number;
   if (needs_sequence) {
     auto parsed = parse_sequence_number(*sequence);
     if (!is_sequence_number_shape(*sequence) || !parsed || parsed->shard != *shard) {
@@ -44,18 +51,21 @@ Output get_shard_iterator(StreamsContext& ctx, const aws::RequestContext& reques
       return aws::fail(invalid_member(ctx, "SequenceNumber", &value,  // text [U]
                                       "Member must be a sequence number of shard " + shard_id));
     }
-    position = parsed->n + (type == "AFTER_SEQUENCE_NUMBER" ? 1 : 0);
-    if (position < ctx.streams.trim_position(stream, *shard) && parsed->n != 0) {
-      // Position 0 is the shard's StartingSequenceNumber: AT it reads every retained record
-      // ([P, AWS-checked] §8).
-      return aws::fail(trimmed_data());
-    }
-    position = std::max(position, ctx.streams.trim_position(stream, *shard));
-  } else if (type == "LATEST") {
-    position = ctx.streams.end_position(stream, *shard);
-  } else {
-    position = ctx.streams.trim_position(stream, *shard);
+    // n = 0 is the shard's StartingSequenceNumber, before its first record: AT it reads every
+    // retained record, never TrimmedDataAccessException ([P, AWS-checked] §8).
+    number = parsed->n == 0
+                 ? streams::SequenceTarget{streams::SequenceTarget::Kind::kBeforeFirstRecord, 0}
+                 : streams::SequenceTarget{streams::SequenceTarget::Kind::kRecord, parsed->n};
   }
+  const streams::ShardBounds bounds{
+      [&] { return ctx.streams.trim_position(stream, *shard); },
+      [&] { return ctx.streams.end_position(stream, *shard); },
+      nullptr,  // no AT_TIMESTAMP
+  };
+  const auto resolved =
+      streams::resolve_starting_position(*kind, bounds, number ? &*number : nullptr, 0);
+  if (resolved.trimmed) return aws::fail(trimmed_data());
+  const uint64_t position = resolved.position;
   ShardIterator iterator{stream.key, stream.table_id, *shard, position, now};
   aws::Value out = aws::Value::map();
   out.set("ShardIterator", encode_shard_iterator(ctx.sealer, stream, iterator));

@@ -16,7 +16,7 @@ constexpr size_t kMaxResponseBytes = 10 * 1024 * 1024;
 Output get_records(KinesisContext& ctx, const aws::RequestContext& request, const Input& input) {
   auto state = decode_shard_iterator(ctx.sealer, *input.string_member("ShardIterator"));
   if (!state) return aws::fail(errors::invalid_shard_iterator());
-  if (request.now_ms - state->created_ms > kShardIteratorLifetimeMs) {
+  if (streams::iterator_expired(kShardIteratorFormat, state->created_ms, request.now_ms)) {
     return aws::fail(errors::expired_iterator(state->created_ms, request.now_ms));
   }
   // An iterator outlives neither its stream nor its stream's incarnation: a re-created stream
