@@ -161,7 +161,7 @@ class Server:
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
     def load(self, mode: str, connections: int, *, total_requests: int = 0,
-             drain: bool = False) -> dict:
+             drain: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
         if total_requests:
             timing = ["--duration-s", "3600", "--warmup-s", "0", "--total-requests",
                       str(total_requests)]
@@ -173,7 +173,7 @@ class Server:
             LOADGEN_BIN, "--host", "127.0.0.1", "--port", str(self.port), "--mode", mode,
             "--content-type", "application/x-amz-json-1.0", "--service", "dynamodb",
             "--table", TABLE, "--keys", str(KEYS), "--record-size", str(ITEM_BYTES),
-            "--connections", str(connections), "--json", *timing,
+            "--connections", str(connections), "--json", *timing, *extra_args,
         ], capture_output=True, text=True, timeout=DURATION + WARMUP + 900)
         if completed.returncode != 0:
             raise RuntimeError(f"loadgen {mode} on {self.name}: {completed.stderr[-500:]}")
