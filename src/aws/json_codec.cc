@@ -5,6 +5,7 @@
 // converted to an Integer". Unknown members and null members are ignored, as on AWS.
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -81,8 +82,25 @@ AwsResult<Value> convert_structure(element e, const Shape* shape) {
       return fail(errors::serialization("Expected null"));
   }
   simdjson::dom::object object = e.get_object().value_unsafe();
+  // Which members are present, from one pass over the object's fields, so that only those
+  // are looked up by key (DynamoDB's AttributeValue has ten members and one field; a lookup
+  // per member scanned the fields ten times). Members past the 64th are always looked up.
+  const size_t count = shape->members.size();
+  const size_t tracked = std::min<size_t>(count, 64);
+  uint64_t present = 0;
+  for (auto field : object) {
+    const std::string_view key = field.key;
+    for (size_t i = 0; i < tracked; ++i) {
+      if (shape->members[i].name == key) {
+        present |= uint64_t{1} << i;
+        break;
+      }
+    }
+  }
   Value out = Value::map();
-  for (const auto& member : shape->members) {
+  for (size_t i = 0; i < count; ++i) {
+    if (i < tracked && (present & (uint64_t{1} << i)) == 0) continue;  // absent
+    const model::Member& member = shape->members[i];
     element child;
     if (object.at_key(member.name).get(child)) continue;  // absent
     if (child.is_null()) continue;
@@ -282,13 +300,27 @@ void append_json_string(std::string& out, std::string_view s) {
     out.append(s.data() + run_start, i - 1 - run_start);
     run_start = i;
     switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
-      case '\b': out.append("\\b"); break;
-      case '\f': out.append("\\f"); break;
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
       default:
         out.append("\\u00");
         out.push_back(kHex[c >> 4]);
@@ -387,10 +419,12 @@ AwsResult<Value> blob_from_base64(std::string_view text) {
   const std::string prefix = "'" + std::string(text) + "' can not be converted to a Blob: ";
   switch (why.kind) {
     case base64::DecodeError::Kind::kLength:
-      return fail(errors::serialization(prefix + "Base64 encoded length is expected a multiple of 4 bytes but found: " +
-                                        std::to_string(why.length)));
+      return fail(errors::serialization(
+          prefix + "Base64 encoded length is expected a multiple of 4 bytes but found: " +
+          std::to_string(why.length)));
     case base64::DecodeError::Kind::kCharacter:
-      return fail(errors::serialization(prefix + "Invalid Base64 character: '" + why.bad_character + "'"));
+      return fail(
+          errors::serialization(prefix + "Invalid Base64 character: '" + why.bad_character + "'"));
     case base64::DecodeError::Kind::kLastCharacter:
       break;
   }

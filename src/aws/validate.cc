@@ -27,7 +27,8 @@ bool current_wording(const ValidationStyle* style) {
 std::string enum_set(const Shape& shape, const ValidationStyle* style) {
   const std::vector<std::string>* values = &shape.enum_values;
   if (style) {
-    if (auto it = style->enum_order.find(shape.name); it != style->enum_order.end()) values = &it->second;
+    if (auto it = style->enum_order.find(shape.name); it != style->enum_order.end())
+      values = &it->second;
   }
   std::string set;
   for (const auto& e : *values) set += (set.empty() ? "" : ", ") + e;
@@ -36,7 +37,8 @@ std::string enum_set(const Shape& shape, const ValidationStyle* style) {
 
 // How AWS prints a value inside "Value '...' at". `shape` (may be null) is the value's shape.
 std::string describe(const Value& v, const Shape* shape, const ValidationStyle* style) {
-  if (shape && shape->type == ShapeType::kStructure && style && !style->structure_class_prefix.empty()) {
+  if (shape && shape->type == ShapeType::kStructure && style &&
+      !style->structure_class_prefix.empty()) {
     // Java's Object.toString: class name @ Integer.toHexString(hashCode()), where the
     // generated class hashes its content (aws/java_hash.h).
     return style->structure_class_prefix + shape->name + "@" +
@@ -103,19 +105,29 @@ size_t length_of(const Value& v) {
   }
 }
 
+// Whether a string's length in UTF-16 units is certainly within the shape's bounds, judged
+// from its byte count alone (each unit takes 1 to 3 bytes, so bytes / 3 <= units <= bytes):
+// spares counting the characters of every long attribute value and attribute name.
+bool string_within_bounds(const Value& v, const Shape& shape) {
+  if (!v.is_string()) return false;
+  const double bytes = static_cast<double>(v.as_string().size());
+  return (!shape.min || bytes / 3 >= *shape.min) && (!shape.max || bytes <= *shape.max);
+}
+
 bool has_length(ShapeType t) {
   return t == ShapeType::kString || t == ShapeType::kBlob || t == ShapeType::kList ||
          t == ShapeType::kMap;
 }
 
 // The constraint texts a scalar value violates, in AWS's order.
-std::vector<std::string> scalar_violations(const Value& v, const Shape& shape, const ValidationStyle* style) {
+std::vector<std::string> scalar_violations(const Value& v, const Shape& shape,
+                                           const ValidationStyle* style) {
   std::vector<std::string> out;
   if (shape.type == ShapeType::kString && shape.pattern && v.is_string() &&
       !shape.pattern->matches(v.as_string())) {
     out.push_back("Member must satisfy regular expression pattern: " + shape.pattern->source());
   }
-  if (has_length(shape.type)) {
+  if (has_length(shape.type) && (shape.min || shape.max) && !string_within_bounds(v, shape)) {
     const size_t len = length_of(v);
     if (shape.min && static_cast<double>(len) < *shape.min) {
       out.push_back("Member must have length greater than or equal to " +
@@ -164,7 +176,8 @@ std::string element_constraint_list(const Shape& element, const ValidationStyle*
   }
   if (element.pattern)
     parts.push_back("Member must satisfy regular expression pattern: " + element.pattern->source());
-  if (!element.enum_values.empty()) parts.push_back("Member must satisfy enum value set: " + enum_set(element, style));
+  if (!element.enum_values.empty())
+    parts.push_back("Member must satisfy enum value set: " + enum_set(element, style));
   std::string out = "[";
   for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
   return out + "]";
@@ -185,9 +198,12 @@ struct PathNode {
   std::string render(bool lower_members) const {
     std::string head = parent ? parent->render(lower_members) + "." : std::string();
     switch (kind) {
-      case Kind::kMember: return head + (lower_members ? lower_first(name) : std::string(name));
-      case Kind::kListItem: return head + std::to_string(index) + ".member";
-      case Kind::kMapEntry: return head + std::string(name) + ".member";
+      case Kind::kMember:
+        return head + (lower_members ? lower_first(name) : std::string(name));
+      case Kind::kListItem:
+        return head + std::to_string(index) + ".member";
+      case Kind::kMapEntry:
+        return head + std::string(name) + ".member";
     }
     return head;
   }
@@ -197,7 +213,8 @@ class Validator {
  public:
   Validator(size_t limit, const ValidationStyle* style) : limit_(limit), style_(style) {}
 
-  void add(const PathNode& path, const Value* v, const Shape* shape, const std::string& constraint) {
+  void add(const PathNode& path, const Value* v, const Shape* shape,
+           const std::string& constraint) {
     if (failures_.size() >= limit_) return;
     if (current_wording(style_)) {
       failures_.push_back("Value at '" + path.render(false) +
@@ -205,7 +222,8 @@ class Validator {
       return;
     }
     std::string value = v ? "'" + describe(*v, shape, style_) + "'" : "null";
-    failures_.push_back("Value " + value + " at '" + path.render(true) + "' failed to satisfy constraint: " + constraint);
+    failures_.push_back("Value " + value + " at '" + path.render(true) +
+                        "' failed to satisfy constraint: " + constraint);
   }
 
   void check_structure(const Value& v, const Shape& shape, const PathNode* parent) {
@@ -213,7 +231,8 @@ class Validator {
     // follow in model order.
     const std::vector<std::string>* listed = nullptr;
     if (style_) {
-      if (auto it = style_->member_order.find(shape.name); it != style_->member_order.end()) listed = &it->second;
+      if (auto it = style_->member_order.find(shape.name); it != style_->member_order.end())
+        listed = &it->second;
     }
     if (!listed) {
       for (const auto& m : shape.members) check_member(v, m, parent);
@@ -225,7 +244,8 @@ class Validator {
       auto pos = std::find(listed->begin(), listed->end(), m->name);
       return pos == listed->end() ? listed->size() : static_cast<size_t>(pos - listed->begin());
     };
-    std::stable_sort(members.begin(), members.end(), [&](const auto* a, const auto* b) { return rank(a) < rank(b); });
+    std::stable_sort(members.begin(), members.end(),
+                     [&](const auto* a, const auto* b) { return rank(a) < rank(b); });
     for (const auto* m : members) check_member(v, *m, parent);
   }
 
@@ -249,14 +269,16 @@ class Validator {
       if (is_scalar(element)) {
         for (const auto& item : v.as_list()) {
           if (!item.is_null() && !scalar_violations(item, element, style_).empty()) {
-            add(path, &v, &shape, "Member must satisfy constraint: " + element_constraint_list(element, style_));
+            add(path, &v, &shape,
+                "Member must satisfy constraint: " + element_constraint_list(element, style_));
             break;
           }
         }
       } else {
         size_t index = 1;
         for (const auto& item : v.as_list()) {
-          if (!item.is_null()) check_value(item, element, PathNode{PathNode::Kind::kListItem, &path, {}, index});
+          if (!item.is_null())
+            check_value(item, element, PathNode{PathNode::Kind::kListItem, &path, {}, index});
           ++index;
         }
       }
@@ -264,7 +286,8 @@ class Validator {
       if (shape.key) {
         for (const auto& [key, _] : v.as_map()) {
           if (!scalar_violations(Value(key), *shape.key, style_).empty()) {
-            add(path, &v, &shape, "Map keys must satisfy constraint: " + element_constraint_list(*shape.key, style_));
+            add(path, &v, &shape,
+                "Map keys must satisfy constraint: " + element_constraint_list(*shape.key, style_));
             break;
           }
         }
@@ -273,13 +296,15 @@ class Validator {
         for (const auto& [key, item] : v.as_map()) {
           if (!item.is_null() && !scalar_violations(item, *shape.value, style_).empty()) {
             add(path, &v, &shape,
-                "Map value must satisfy constraint: " + element_constraint_list(*shape.value, style_));
+                "Map value must satisfy constraint: " +
+                    element_constraint_list(*shape.value, style_));
             break;
           }
         }
       } else if (shape.value) {
         for (const auto& [key, item] : v.as_map()) {
-          if (!item.is_null()) check_value(item, *shape.value, PathNode{PathNode::Kind::kMapEntry, &path, key});
+          if (!item.is_null())
+            check_value(item, *shape.value, PathNode{PathNode::Kind::kMapEntry, &path, key});
         }
       }
     }
@@ -326,12 +351,27 @@ std::vector<std::string> validation_failures(const Value& input, const Shape& sh
 std::optional<std::string> validate(const Value& input, const Shape& shape,
                                     const ValidationStyle* style) {
   if (style) {
-    for (const auto& member : shape.members) {
-      if (!member.required) continue;
-      const auto text = style->missing_member_messages.find(shape.name + "." + member.name);
-      if (text == style->missing_member_messages.end()) continue;
-      const Value* present = input.find(member.name);
-      if (!present || present->is_null()) return text->second;
+    // The few entries are scanned for this shape's (no key built per request).
+    for (const auto& [path, texts] : style->member_messages) {
+      const std::string_view entry(path);
+      if (entry.size() <= shape.name.size() + 1 || !entry.starts_with(shape.name) ||
+          entry[shape.name.size()] != '.') {
+        continue;
+      }
+      const std::string_view name = entry.substr(shape.name.size() + 1);
+      const auto member = std::find_if(shape.members.begin(), shape.members.end(),
+                                       [&](const model::Member& m) { return m.name == name; });
+      if (member == shape.members.end()) continue;
+      const Value* present = input.find(member->name);
+      if (!present || present->is_null()) {
+        if (member->required && !texts.missing.empty()) return texts.missing;
+        continue;
+      }
+      const Shape* member_shape = member->shape;
+      if (!texts.too_short.empty() && member_shape && has_length(member_shape->type) &&
+          member_shape->min && static_cast<double>(length_of(*present)) < *member_shape->min) {
+        return texts.too_short;
+      }
     }
   }
   auto failures = validation_failures(input, shape, current_wording(style) ? 1 : 10, style);
@@ -366,9 +406,10 @@ std::string validation_failure(std::string_view member_path, const Value* value,
 
 std::string validation_message(const std::vector<std::string>& failures,
                                const ValidationStyle* style) {
-  const size_t count = current_wording(style) ? std::min<size_t>(failures.size(), 1) : failures.size();
-  std::string message = std::to_string(count) + " validation error" + (count > 1 ? "s" : "") +
-                        " detected: ";
+  const size_t count =
+      current_wording(style) ? std::min<size_t>(failures.size(), 1) : failures.size();
+  std::string message =
+      std::to_string(count) + " validation error" + (count > 1 ? "s" : "") + " detected: ";
   for (size_t i = 0; i < count; ++i) message += (i ? "; " : "") + failures[i];
   return message;
 }

@@ -36,15 +36,25 @@ struct ValidationStyle {
   //   1 validation error detected: Value at 'TableName' failed to satisfy constraint: ...
   enum class Wording : uint8_t { kLegacy, kCurrent };
   Wording wording = Wording::kLegacy;
-  // Required members of an input shape whose absence AWS reports with a text of its own
-  // instead of "Member must not be null": "<InputShape>.<Member>" -> the whole message.
-  std::map<std::string, std::string, std::less<>> missing_member_messages = {};
+  // Members of an input shape whose violations AWS reports with a text of its own instead of
+  // the model's constraint text: "<InputShape>.<Member>" -> the whole messages. `missing`
+  // replaces "Member must not be null" for an absent required member; `too_short` replaces
+  // the minimum-length violation of a member shorter than its shape's `min` (an empty map,
+  // list or string). An empty text keeps the model's. Checked before every other member, so
+  // the text is the whole answer, as AWS gives it. A service fills this per operation (the
+  // input shape names the operation) and per wording.
+  struct MemberMessages {
+    std::string missing;
+    std::string too_short;
+  };
+  std::map<std::string, MemberMessages, std::less<>> member_messages = {};
 };
 
 // Returns every violation message ("Value ... at ... failed to satisfy constraint: ..."),
 // at most `limit` of them.
 std::vector<std::string> validation_failures(const Value& input, const model::Shape& shape,
-                                             size_t limit = 10, const ValidationStyle* style = nullptr);
+                                             size_t limit = 10,
+                                             const ValidationStyle* style = nullptr);
 
 // The full ValidationException message, or nullopt when the input is valid.
 std::optional<std::string> validate(const Value& input, const model::Shape& shape,

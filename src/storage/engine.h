@@ -133,6 +133,14 @@ class Transaction {
   // The latest committed value (no snapshot), never the body's own staged writes.
   // Status::not_found() when absent.
   virtual Status get(Keyspace ks, std::string_view key, std::string* value) = 0;
+  // get() of several keys: (*statuses)[i] and (*values)[i] for keys[i] (both resized to
+  // keys.size()). An engine may read them in one pass; by default one after the other.
+  virtual void get_many(Keyspace ks, std::span<const std::string_view> keys,
+                        std::vector<std::string>* values, std::vector<Status>* statuses) {
+    values->assign(keys.size(), std::string());
+    statuses->assign(keys.size(), Status::ok());
+    for (size_t i = 0; i < keys.size(); ++i) (*statuses)[i] = get(ks, keys[i], &(*values)[i]);
+  }
   // The writes committed atomically (as by Engine::write) when the body returns ok. They may
   // touch keys that are not locked (index entries, change records under keys only this
   // transaction writes), but only locked keys are protected from concurrent transactions.
@@ -178,6 +186,19 @@ class Engine {
   // Point read; Status::not_found() when absent.
   virtual Status get(Keyspace ks, std::string_view key, std::string* value,
                      const Snapshot* snapshot = nullptr) = 0;
+  // Point reads of several keys of one keyspace, each answered as get() would: (*statuses)[i]
+  // and (*values)[i] for keys[i] (both resized to keys.size()). RocksDB reads them in one
+  // batch (MultiGet: one view of the memtables and files, lookups in one pass); the default
+  // reads one after the other.
+  virtual void multi_get(Keyspace ks, std::span<const std::string_view> keys,
+                         std::vector<std::string>* values, std::vector<Status>* statuses,
+                         const Snapshot* snapshot = nullptr) {
+    values->assign(keys.size(), std::string());
+    statuses->assign(keys.size(), Status::ok());
+    for (size_t i = 0; i < keys.size(); ++i) {
+      (*statuses)[i] = get(ks, keys[i], &(*values)[i], snapshot);
+    }
+  }
   virtual std::unique_ptr<Iterator> iterate(Keyspace ks, const IteratorOptions& options = {}) = 0;
   virtual std::shared_ptr<const Snapshot> snapshot() = 0;
 

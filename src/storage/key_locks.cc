@@ -19,6 +19,10 @@ class LockedTransaction final : public Transaction {
   Status get(Keyspace ks, std::string_view key, std::string* value) override {
     return engine_.get(ks, key, value, /*snapshot=*/nullptr);
   }
+  void get_many(Keyspace ks, std::span<const std::string_view> keys,
+                std::vector<std::string>* values, std::vector<Status>* statuses) override {
+    engine_.multi_get(ks, keys, values, statuses, /*snapshot=*/nullptr);
+  }
 
  private:
   Engine& engine_;

@@ -67,6 +67,22 @@ ItemSlot item_slot(const Table& table, const Item& key) {
           has_local_index(table) ? collection_size_key(table, partition_key) : std::string()};
 }
 
+// Whether the key attributes (of `schema`) of `item` are exactly `key`; compares in place
+// instead of copying them out (key_attributes) on every write.
+bool holds_key(const KeySchema& schema, const Item& item, const Item& key) {
+  size_t present = 0;
+  for (const KeyAttribute* attribute : {&schema.hash, schema.range ? &*schema.range : nullptr}) {
+    if (attribute == nullptr) continue;
+    const AttributeValue* in_item = find_attribute(item, attribute->name);
+    const AttributeValue* in_key = find_attribute(key, attribute->name);
+    if ((in_item == nullptr) != (in_key == nullptr)) return false;
+    if (in_item == nullptr) continue;
+    if (!(*in_item == *in_key)) return false;
+    ++present;
+  }
+  return present == key.size();
+}
+
 // Turns a step's decision on one item into outcome.kind/new_item and its writes (item, index
 // entries) in `batch`, adding its counter deltas to `delta` and the change of its item
 // collection's size (the item and its local index entries) to `collection_delta`. `stored` is
@@ -78,7 +94,7 @@ storage::Status apply_decision(storage::Transaction& txn, const Table& table,
                                int64_t& collection_delta) {
   std::string encoded;
   if (decision.action == WriteDecision::Action::kPut) {
-    if (key_attributes(table.key_schema, decision.item) != key) {
+    if (!holds_key(table.key_schema, decision.item, key)) {
       return storage::Status::invalid_argument("a write step changed the item's key");
     }
     encode_item(decision.item, encoded);
@@ -214,13 +230,24 @@ aws::AwsResult<WriteGroupOutcome> WritePath::write_items(std::span<const ItemWri
         }
         // Every old item is read and every step run before anything is staged.
         group.outcomes.resize(writes.size());
-        std::vector<std::string> stored(writes.size());
+        std::vector<std::string> stored;
+        std::vector<storage::Status> reads;
+        if (writes.size() == 1) {
+          stored.resize(1);
+          reads.push_back(txn.get(storage::Keyspace::kItems, slots[0].item_key, &stored[0]));
+        } else {
+          // All old items in one read (RocksDB MultiGet).
+          std::vector<std::string_view> item_keys;
+          item_keys.reserve(writes.size());
+          for (const ItemSlot& slot : slots) item_keys.push_back(slot.item_key);
+          txn.get_many(storage::Keyspace::kItems, item_keys, &stored, &reads);
+        }
         std::vector<std::optional<WriteDecision>> decisions(writes.size());
         std::vector<std::optional<aws::AwsError>> errors(writes.size());
         bool failed = false;
         for (size_t i = 0; i < writes.size(); ++i) {
           WriteOutcome& outcome = group.outcomes[i];
-          storage::Status read = txn.get(storage::Keyspace::kItems, slots[i].item_key, &stored[i]);
+          const storage::Status& read = reads[i];
           if (!read.is_ok() && !read.is_not_found()) return read;
           if (read.is_ok()) {
             outcome.old_item = decode_item(stored[i]);

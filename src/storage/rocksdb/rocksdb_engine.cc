@@ -352,6 +352,30 @@ Status RocksDbEngine::get(Keyspace ks, std::string_view key, std::string* value,
   return from_rocksdb(handle_->db->Get(read_options, column_family(ks), to_slice(key), value));
 }
 
+void RocksDbEngine::multi_get(Keyspace ks, std::span<const std::string_view> keys,
+                              std::vector<std::string>* values, std::vector<Status>* statuses,
+                              const Snapshot* snapshot) {
+  values->assign(keys.size(), std::string());
+  rocksdb::ReadOptions read_options;
+  Status resolved = resolve_snapshot(handle_.get(), snapshot, &read_options.snapshot);
+  if (!resolved.is_ok()) {
+    statuses->assign(keys.size(), resolved);
+    return;
+  }
+  statuses->assign(keys.size(), Status::ok());
+  std::vector<rocksdb::Slice> slices;
+  slices.reserve(keys.size());
+  for (std::string_view key : keys) slices.push_back(to_slice(key));
+  std::vector<rocksdb::PinnableSlice> pinned(keys.size());
+  std::vector<rocksdb::Status> results(keys.size());
+  handle_->db->MultiGet(read_options, column_family(ks), keys.size(), slices.data(), pinned.data(),
+                        results.data(), /*sorted_input=*/false);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    (*statuses)[i] = from_rocksdb(results[i]);
+    if (results[i].ok()) (*values)[i].assign(pinned[i].data(), pinned[i].size());
+  }
+}
+
 std::unique_ptr<Iterator> RocksDbEngine::iterate(Keyspace ks, const IteratorOptions& options) {
   return std::make_unique<RocksDbIterator>(handle_, column_family(ks), options);
 }

@@ -32,6 +32,9 @@ class RocksDbEngine final : public Engine {
   Status write(const WriteBatch& batch, const WriteOptions& options) override;
   Status get(Keyspace ks, std::string_view key, std::string* value,
              const Snapshot* snapshot) override;
+  void multi_get(Keyspace ks, std::span<const std::string_view> keys,
+                 std::vector<std::string>* values, std::vector<Status>* statuses,
+                 const Snapshot* snapshot) override;
   std::unique_ptr<Iterator> iterate(Keyspace ks, const IteratorOptions& options) override;
   std::shared_ptr<const Snapshot> snapshot() override;
   void compact_range(Keyspace ks, std::string_view begin, std::string_view end) override;

@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 from support import TributaryServer  # noqa: E402
 
-from .dynamodb_support import create_table, expect_error, new_name  # noqa: E402
+from .dynamodb_support import create_table, ddb_call, expect_error, new_name  # noqa: E402
 
 FAST = ["--create-table-ms", "0", "--delete-table-ms", "0"]
 
@@ -386,6 +386,28 @@ def test_batch_rules(ddb):
     assert "Item" not in ddb.get_item(TableName=table, Key=key("never"))
     expect_error(lambda: ddb.batch_get_item(RequestItems={table: {"Keys": [{"pk": {"S": "a"}}]}}),
                  "ValidationException", "The provided key element does not match the schema")
+
+
+def test_missing_or_empty_request_items_in_both_wordings(server, legacy_server):
+    # Raw calls: botocore refuses to send an empty or missing RequestItems. Current wording
+    # (the 2026 validation framework): the model's constraint texts (the empty map recorded on
+    # AWS by dynamodb-conformance, 2026; the missing map a guess). Legacy wording: AWS's own
+    # sentence for both (facts §14 [V, rec]; dynalite's AWS-run tests for the missing map),
+    # before any other member's violation.
+    constraint = "1 validation error detected: Value at 'RequestItems' failed to satisfy constraint: "
+    for operation in ("BatchGetItem", "BatchWriteItem"):
+        cases = [
+            (server, {"RequestItems": {}}, constraint + "Member must have length greater than or equal to 1"),
+            (server, {}, constraint + "Member must not be null"),
+            (legacy_server, {"RequestItems": {}}, f"The requestItems parameter is required for {operation}"),
+            (legacy_server, {"ReturnConsumedCapacity": "hi"},
+             f"The requestItems parameter is required for {operation}"),
+        ]
+        for target, payload, message in cases:
+            response = ddb_call(target, operation, payload)
+            assert response.status == 400, (operation, payload, response.json)
+            assert response.error_type.endswith("#ValidationException"), response.json
+            assert response.message == message, (operation, payload)
 
 
 def test_batch_get_past_16_mb_returns_the_rest_unprocessed(ddb):

@@ -231,6 +231,34 @@ def test_batch_write_item_records_like_single_writes(dynamodb, streams):
     assert names == sorted([("INSERT", f"b{i}") for i in range(5)] + [("REMOVE", "b0")])
 
 
+def test_batch_write_item_of_one_partition_records_each_item_in_order(dynamodb, streams):
+    # BatchWriteItem commits the writes to one partition key together (one write_items); each
+    # changed item still gets its own record, in request order, with its own sequence number.
+    name, created = stream_table(dynamodb, "NEW_AND_OLD_IMAGES", range_key="sk")
+    item = lambda sk, v: {"pk": {"S": "p"}, "sk": {"N": str(sk)}, "v": {"N": str(v)}}  # noqa: E731
+    dynamodb.batch_write_item(RequestItems={name: [
+        {"PutRequest": {"Item": item(i, i)}} for i in range(5)]})
+    dynamodb.batch_write_item(RequestItems={name: [
+        {"PutRequest": {"Item": item(3, 30)}},
+        {"DeleteRequest": {"Key": {"pk": {"S": "p"}, "sk": {"N": "1"}}}},
+        {"PutRequest": {"Item": item(2, 2)}},  # identical: no record
+        {"PutRequest": {"Item": {"pk": {"S": "other"}, "sk": {"N": "7"}}}},
+        {"PutRequest": {"Item": item(9, 9)}},
+    ]})
+    records = read_stream(streams, created["LatestStreamArn"])
+    seen = [(r["eventName"], r["dynamodb"]["Keys"]["pk"]["S"], r["dynamodb"]["Keys"]["sk"]["N"])
+            for r in records]
+    in_partition = [entry for entry in seen if entry[1] == "p"]
+    assert in_partition == ([("INSERT", "p", str(i)) for i in range(5)] +
+                            [("MODIFY", "p", "3"), ("REMOVE", "p", "1"), ("INSERT", "p", "9")])
+    assert ("INSERT", "other", "7") in seen and len(seen) == 9
+    sequence_numbers = [int(r["dynamodb"]["SequenceNumber"]) for r in records]
+    assert len(set(sequence_numbers)) == len(sequence_numbers)
+    modify = next(r for r in records if r["eventName"] == "MODIFY")
+    assert modify["dynamodb"]["OldImage"]["v"] == {"N": "3"}
+    assert modify["dynamodb"]["NewImage"]["v"] == {"N": "30"}
+
+
 def test_no_records_without_a_stream_and_after_disable(dynamodb, streams):
     name, created = stream_table(dynamodb, "KEYS_ONLY")
     arn = created["LatestStreamArn"]

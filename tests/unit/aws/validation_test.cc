@@ -21,7 +21,8 @@ std::optional<std::string> validate_json(std::string_view operation, std::string
                        {"DescribeStreamInput", {"Limit", "ExclusiveStartShardId", "StreamName"}},
                        {"ListStreamsInput", {"Limit", "ExclusiveStartStreamName"}}},
       .enum_order = {{"ShardIteratorType",
-                      {"AFTER_SEQUENCE_NUMBER", "LATEST", "AT_TIMESTAMP", "AT_SEQUENCE_NUMBER", "TRIM_HORIZON"}}},
+                      {"AFTER_SEQUENCE_NUMBER", "LATEST", "AT_TIMESTAMP", "AT_SEQUENCE_NUMBER",
+                       "TRIM_HORIZON"}}},
       .structure_class_prefix = "com.amazonaws.kinesis.v20131202.",
   };
   const auto* op = kinesis_model().find_operation(operation);
@@ -139,6 +140,36 @@ TEST(Validation, LegacyAndCurrentWordings) {
   EXPECT_EQ(validate(input, *op->input, &current).value(),
             "1 validation error detected: Value at 'ExclusiveStartTableName' failed to satisfy "
             "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+}
+
+// A service's own text for one member (ValidationStyle::member_messages): for an absent
+// required member, for one shorter than its minimum, or neither (an empty text); other
+// members and other violations keep the model's texts.
+TEST(Validation, MemberMessagesReplaceMissingAndTooShort) {
+  const auto& model = model::ServiceModel::embedded("dynamodb-2012-08-10");
+  const auto* op = model.find_operation("BatchGetItem");
+  ASSERT_NE(op, nullptr);
+  ValidationStyle style;
+  style.member_messages = {{"BatchGetItemInput.RequestItems", {"missing text", "short text"}}};
+  Value absent = Value::map();
+  absent.set("ReturnConsumedCapacity", "hi");
+  EXPECT_EQ(validate(absent, *op->input, &style).value(), "missing text");
+  Value empty = Value::map();
+  empty.set("RequestItems", Value::map());
+  EXPECT_EQ(validate(empty, *op->input, &style).value(), "short text");
+
+  ValidationStyle only_missing;
+  only_missing.member_messages = {
+      {"BatchGetItemInput.RequestItems", {.missing = "missing text", .too_short = {}}}};
+  EXPECT_EQ(validate(empty, *op->input, &only_missing).value(),
+            "1 validation error detected: Value '{}' at 'requestItems' failed to satisfy "
+            "constraint: Member must have length greater than or equal to 1");
+  // Another operation's input shape is not affected.
+  const auto* write = model.find_operation("BatchWriteItem");
+  ASSERT_NE(write, nullptr);
+  EXPECT_EQ(validate(empty, *write->input, &style).value(),
+            "1 validation error detected: Value '{}' at 'requestItems' failed to satisfy "
+            "constraint: Member must have length greater than or equal to 1");
 }
 
 TEST(Validation, OneFailureWordedByStyle) {

@@ -61,6 +61,46 @@ TEST_P(StorageEngineTest, PutGetDelete) {
   EXPECT_EQ(get(Keyspace::kMeta, std::string("\0\xff", 2)), std::nullopt);
 }
 
+TEST_P(StorageEngineTest, MultiGetAnswersEachKeyAsGetDoes) {
+  put(Keyspace::kItems, "b", "2");
+  put(Keyspace::kItems, "a", "1");
+  put(Keyspace::kItems, "empty", "");
+  put(Keyspace::kMeta, "c", "other keyspace");
+  auto snapshot = engine_->snapshot();
+  put(Keyspace::kItems, "a", "1 after the snapshot");
+  const std::vector<std::string_view> keys = {"b", "absent", "a", "empty", "c", "a"};
+  std::vector<std::string> values;
+  std::vector<Status> statuses;
+  engine_->multi_get(Keyspace::kItems, keys, &values, &statuses);
+  ASSERT_EQ(values.size(), keys.size());
+  ASSERT_EQ(statuses.size(), keys.size());
+  const std::vector<std::optional<std::string>> expected = {
+      "2", std::nullopt, "1 after the snapshot", "", std::nullopt, "1 after the snapshot"};
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (expected[i]) {
+      EXPECT_TRUE(statuses[i].is_ok()) << keys[i];
+      EXPECT_EQ(values[i], *expected[i]) << keys[i];
+    } else {
+      EXPECT_TRUE(statuses[i].is_not_found()) << keys[i];
+    }
+  }
+  engine_->multi_get(Keyspace::kItems, keys, &values, &statuses, snapshot.get());
+  ASSERT_TRUE(statuses[2].is_ok());
+  EXPECT_EQ(values[2], "1");
+  engine_->multi_get(Keyspace::kItems, {}, &values, &statuses);
+  EXPECT_TRUE(values.empty() && statuses.empty());
+  // A transaction's get_many reads the latest committed values, as its get does.
+  const Status status = engine_->transact({{Keyspace::kItems, "a"}}, [&](Transaction& txn) {
+    txn.batch().put(Keyspace::kItems, "b", "staged");
+    txn.get_many(Keyspace::kItems, keys, &values, &statuses);
+    EXPECT_EQ(values[0], "2") << "staged writes are not visible before commit";
+    EXPECT_TRUE(statuses[1].is_not_found());
+    EXPECT_EQ(values[2], "1 after the snapshot");
+    return Status::ok();
+  });
+  ASSERT_TRUE(status.is_ok()) << status.message;
+}
+
 TEST_P(StorageEngineTest, BatchAppliesOperationsInOrder) {
   put(Keyspace::kMeta, "deleted-then-put", "old");
   WriteBatch batch;
