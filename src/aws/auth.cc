@@ -3,6 +3,8 @@
 #include <cctype>
 #include <map>
 
+#include "aws/sigv4.h"
+
 namespace trib::aws {
 
 namespace {
@@ -81,27 +83,10 @@ AwsResult<Caller> authenticate(const HttpRequest& request, const std::string& de
 
   std::string message;
   if (auth_header) {
-    // "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..." — parameters after the
-    // first token, separated by commas and/or spaces; each must have a non-empty value.
-    std::string_view credential, signature, signed_headers;
-    std::string_view rest = *auth_header;
-    bool first_token = true;
-    while (!rest.empty()) {
-      const auto sep = rest.find_first_of(", ");
-      const std::string_view token = rest.substr(0, sep);
-      rest = sep == std::string_view::npos ? std::string_view() : rest.substr(sep + 1);
-      if (token.empty()) continue;
-      if (first_token) {
-        first_token = false;  // the algorithm name
-        continue;
-      }
-      const auto eq = token.find('=');
-      const std::string_view name = token.substr(0, eq);
-      const std::string_view value = eq == std::string_view::npos ? std::string_view() : token.substr(eq + 1);
-      if (name == "Credential") credential = value;
-      else if (name == "Signature") signature = value;
-      else if (name == "SignedHeaders") signed_headers = value;
-    }
+    const sigv4::AuthorizationHeader parsed = sigv4::parse_authorization(*auth_header);
+    const std::string_view credential = parsed.credential;
+    const std::string_view signature = parsed.signature;
+    const std::string_view signed_headers = parsed.signed_headers;
     const std::pair<const char*, std::string_view> required[] = {
         {"Credential", credential}, {"Signature", signature}, {"SignedHeaders", signed_headers}};
     for (const auto& [name, value] : required) {

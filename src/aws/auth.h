@@ -1,5 +1,5 @@
-// SigV4 request authentication, shape checks only (signatures are not verified yet; see
-// docs/compatibility.md). Also derives the caller's account and region:
+// SigV4 request authentication, shape checks (the signature itself is verified by
+// aws/sigv4.h when the server has --auth). Also derives the caller's account and region:
 //   account = the access key id when it is 12 digits, else the server's default account;
 //   region  = the credential scope's region, else the server's default region.
 #pragma once

@@ -35,6 +35,11 @@ AwsError invalid_signature(std::string message) {
   return AwsError::client("InvalidSignatureException", std::move(message));
 }
 
+AwsError unrecognized_client() {
+  return AwsError::client("UnrecognizedClientException",
+                          "The security token included in the request is invalid.");
+}
+
 AwsError access_denied(std::string message) {
   AwsError e = AwsError::client("AccessDeniedException", std::move(message));
   e.http_status = 403;

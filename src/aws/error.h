@@ -42,6 +42,9 @@ AwsError unknown_operation();
 AwsError missing_authentication_token();
 AwsError incomplete_signature(std::string message);
 AwsError invalid_signature(std::string message);
+// An unknown access key id, or a session token that is not the key's (400, as AWS answers
+// Kinesis and DynamoDB: "Status Code: 400; Error Code: UnrecognizedClientException").
+AwsError unrecognized_client();
 AwsError access_denied(std::string message);
 AwsError validation(std::string message);
 AwsError internal_failure();

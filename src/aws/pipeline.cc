@@ -100,6 +100,7 @@ struct Pipeline::Impl {
     const model::Operation* operation = nullptr;  // served by `service`
     const Codec* codec = nullptr;  // the request's dialect, if its front end speaks it
     bool preflight = false;        // a CORS OPTIONS request
+    bool trusted = false;          // made by Tributary itself: no signature verification
     std::string error_type;        // the bare name of the error answered, if any
 
     std::string render_type(const AwsError& e) const {
@@ -242,6 +243,7 @@ struct Pipeline::Impl {
       x.send_error(caller.error());
       return std::nullopt;
     }
+    if (!verify_signature(x, caller.value())) return std::nullopt;
     auto input = parsed.value()->to_value(x.operation->input);
     if (!input) {
       x.send_error(input.error());
@@ -258,6 +260,26 @@ struct Pipeline::Impl {
     RequestContext context{caller->account, caller->region, x.request_id, clock.now_ms(), &clock,
                            host ? *host : std::string()};
     return std::make_pair(std::move(input.value()), std::move(context));
+  }
+
+  // Step 4a (with --auth): the SigV4 signature, verified as AWS does (aws/sigv4.h), in the
+  // place AWS checks it: after the body parsed and the operation is known, before the input is
+  // decoded. A key's aws_account_id makes it the caller's account.
+  bool verify_signature(Exchange& x, Caller& caller) const {
+    if (!options.credentials || x.trusted) return true;
+    sigv4::VerifyOptions verify_options;
+    verify_options.credentials = options.credentials.get();
+    verify_options.service = x.service->model().signing_name();
+    verify_options.default_region = options.default_region;
+    verify_options.now_ms = clock.now_ms();
+    verify_options.max_skew_minutes = options.max_clock_skew_minutes;
+    auto verified = sigv4::verify(x.request, verify_options);
+    if (!verified) {
+      x.send_error(verified.error());
+      return false;
+    }
+    if (!verified->credential->account.empty()) caller.account = verified->credential->account;
+    return true;
   }
 
   // Step 5: the operation; its output encoded in the request's dialect, or its error.
@@ -300,9 +322,9 @@ struct Pipeline::Impl {
     x.send_error(error);
   }
 
-  HttpResponse handle(const HttpRequest& request) const {
+  HttpResponse handle(const HttpRequest& request, bool trusted) const {
     const auto started = std::chrono::steady_clock::now();
-    Exchange x{request, {}, {}, {}, {}, nullptr, nullptr, nullptr, nullptr, false, {}};
+    Exchange x{request, {}, {}, {}, {}, nullptr, nullptr, nullptr, nullptr, false, trusted, {}};
     route(x);
     if (!start_response(x) && !refuse_unreadable(x)) {
       if (auto decoded = decode(x)) invoke(x, decoded->first, decoded->second);
@@ -342,7 +364,15 @@ void Pipeline::add_service(Service* service) { impl_->services.push_back(service
 void Pipeline::set_observer(RequestObserver observer) { impl_->observer = std::move(observer); }
 HttpResponse Pipeline::handle(const HttpRequest& request) {
   try {
-    return impl_->handle(request);
+    return impl_->handle(request, false);
+  } catch (const std::exception& e) {
+    spdlog::error("unhandled error while serving a request: {}", e.what());
+  }
+  return impl_->internal_failure(request);
+}
+HttpResponse Pipeline::handle_trusted(const HttpRequest& request) {
+  try {
+    return impl_->handle(request, true);
   } catch (const std::exception& e) {
     spdlog::error("unhandled error while serving a request: {}", e.what());
   }

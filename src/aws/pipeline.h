@@ -1,6 +1,6 @@
 // The request pipeline, in one fixed order (AWS's, as observed):
 //   method -> content type -> empty body -> JSON syntax -> X-Amz-Target (service, operation)
-//   -> SigV4 shape and caller -> decode against the input shape (SerializationException)
+//   -> SigV4 shape and caller -> SigV4 signature (with --auth) -> decode against the input shape (SerializationException)
 //   -> model validation (ValidationException) -> operation -> encode in the request's codec.
 // Every response carries x-amzn-RequestId and its front end's own headers (Service::
 // finish_response: Kinesis x-amz-id-2, DynamoDB x-amz-crc32). A failure of ours is
@@ -15,6 +15,7 @@
 
 #include "aws/http.h"
 #include "aws/service.h"
+#include "aws/sigv4.h"
 #include "util/clock.h"
 
 namespace trib::aws {
@@ -22,6 +23,11 @@ namespace trib::aws {
 struct PipelineOptions {
   std::string default_account = "000000000000";
   std::string default_region = "us-east-1";
+  // --auth: when set, every AWS request's SigV4 signature is verified against these
+  // credentials (step verify_signature, aws/sigv4.h); null: only the shape is checked.
+  std::shared_ptr<const sigv4::CredentialStore> credentials;
+  // How far X-Amz-Date may be from the server's clock, either way, with --auth.
+  int64_t max_clock_skew_minutes = 5;
 };
 
 // What became of one request, told to the pipeline's observer (metrics, request logs) after the
@@ -46,6 +52,9 @@ class Pipeline {
   // Called for every request handled, on the handling thread; set before serving.
   void set_observer(RequestObserver observer);
   HttpResponse handle(const HttpRequest& request);
+  // The same for a request Tributary makes itself (the --init file's): the signature is not
+  // verified even with credentials (its shape still is).
+  HttpResponse handle_trusted(const HttpRequest& request);
 
  private:
   struct Impl;

@@ -119,6 +119,9 @@ std::unique_ptr<ServiceModel> ServiceModel::parse(std::string_view json_text) {
   std::string_view sv;
   if (!metadata["targetPrefix"].get(sv)) model->target_prefix_ = std::string(sv);
   if (!metadata["jsonVersion"].get(sv)) model->json_version_ = std::string(sv);
+  if (!metadata["signingName"].get(sv) || !metadata["endpointPrefix"].get(sv)) {
+    model->signing_name_ = std::string(sv);
+  }
   if (!doc["source"].get(source) && !source["botocore"].get(sv)) {
     model->botocore_version_ = std::string(sv);
   }

@@ -95,6 +95,9 @@ class ServiceModel {
   const std::map<std::string, Operation, std::less<>>& operations() const { return operations_; }
   const std::string& target_prefix() const { return target_prefix_; }
   const std::string& json_version() const { return json_version_; }
+  // The SigV4 signing name (the credential scope's service): metadata.signingName, else
+  // endpointPrefix, as botocore chooses it ("kinesis"; "dynamodb" for DynamoDB and Streams).
+  const std::string& signing_name() const { return signing_name_; }
   const std::string& botocore_version() const { return botocore_version_; }
 
  private:
@@ -102,6 +105,7 @@ class ServiceModel {
   std::map<std::string, Operation, std::less<>> operations_;
   std::string target_prefix_;
   std::string json_version_;
+  std::string signing_name_;
   std::string botocore_version_;
 };
 

@@ -87,6 +87,16 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
                      ->envname("TRIBUTARY_NO_TLS");
   no_tls->excludes(tls_cert);
   no_tls->excludes(tls_key);
+  app.add_option("--auth", config->auth_file,
+                 "AWS shared-credentials file ([name] sections with aws_access_key_id, "
+                 "aws_secret_access_key, optional aws_session_token and aws_account_id): verify "
+                 "every AWS request's SigV4 signature against these keys")
+      ->envname("TRIBUTARY_AUTH")
+      ->check(CLI::ExistingFile);
+  app.add_option("--auth-clock-skew-minutes", config->auth_clock_skew_minutes,
+                 "With --auth: how far a request's X-Amz-Date may be from the server's clock")
+      ->envname("TRIBUTARY_AUTH_CLOCK_SKEW_MINUTES")
+      ->check(CLI::Range(int64_t{1}, int64_t{7 * 24 * 60}));
   app.add_option("--init", config->init_file,
                  "YAML or JSON file of streams and tables to create at start-up when missing")
       ->envname("TRIBUTARY_INIT")

@@ -37,6 +37,10 @@ struct Config {
   std::string tls_cert;
   std::string tls_key;
   bool no_tls = false;
+  // --auth: an AWS shared-credentials file; every AWS request's SigV4 signature is then
+  // verified against its keys (docs/security.md). Empty: signatures are not verified.
+  std::string auth_file;
+  int64_t auth_clock_skew_minutes = 5;
   // Streams and tables to create at start-up when missing (server/init_file.h); empty: none.
   std::string init_file;
   kinesis::KinesisOptions kinesis;

@@ -386,8 +386,19 @@ bool Server::start(std::string* error) {
   std::string key;
   if (!load_or_create_token_key(*impl_->engine, &key, error)) return false;
   impl_->sealer = std::make_unique<TokenSealer>(std::move(key));
-  impl_->pipeline =
-      std::make_unique<aws::Pipeline>(aws::PipelineOptions{c.account, c.region}, impl_->clock);
+  aws::PipelineOptions pipeline_options;
+  pipeline_options.default_account = c.account;
+  pipeline_options.default_region = c.region;
+  if (!c.auth_file.empty()) {
+    auto credentials = aws::sigv4::CredentialStore::load(c.auth_file, error);
+    if (!credentials) return false;
+    spdlog::info("--auth: SigV4 signatures verified against {} key(s) from {}",
+                 credentials->size(), c.auth_file);
+    pipeline_options.credentials =
+        std::make_shared<const aws::sigv4::CredentialStore>(std::move(*credentials));
+    pipeline_options.max_clock_skew_minutes = c.auth_clock_skew_minutes;
+  }
+  impl_->pipeline = std::make_unique<aws::Pipeline>(std::move(pipeline_options), impl_->clock);
   if (!impl_->add_services(error)) return false;
   // Every answered request: counted for /metrics, logged at debug level.
   impl_->pipeline->set_observer([metrics = &impl_->metrics](const aws::RequestOutcome& outcome) {
@@ -425,7 +436,7 @@ bool Server::start(std::string* error) {
     std::string init_error;
     const auto handle = [this](const aws::HttpRequest& request) {
       if (impl_->stopped) return text_response(503, "text/plain", "stopping");
-      return impl_->pipeline->handle(request);
+      return impl_->pipeline->handle_trusted(request);  // the operator's own file: not signed
     };
     if (apply_init_plan(*impl_->init_plan, handle, &init_error)) {
       if (!impl_->stopped) impl_->health->set_state(ServingState::kServing);

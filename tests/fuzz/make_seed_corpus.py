@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes the seed corpus of the fuzz targets: tests/fuzz/corpus/cbor/*,
-tests/fuzz/corpus/eventstream/* and tests/fuzz/corpus/expression/*. The files are committed; run
+tests/fuzz/corpus/eventstream/*, tests/fuzz/corpus/expression/* and tests/fuzz/corpus/sigv4/*
+(SigV4 seeds need botocore). The files are committed; run
 this again (the CBOR and event-stream seeds need python3-cbor2) only to change them:
 
     python3 tests/fuzz/make_seed_corpus.py                 # all of them
@@ -231,10 +232,54 @@ def partiql_seeds() -> dict[str, bytes]:
     return {name: text.encode() for name, text in statements.items()}
 
 
+# --- SigV4 ------------------------------------------------------------------------------------
+
+
+def sigv4_seeds() -> dict[str, bytes]:
+    """Requests as the SDKs sign them (botocore's SigV4 signer, as boto3 and the AWS CLI use it),
+    in sigv4_fuzz.cc's layout: Authorization, target, Host, one more header, body."""
+    import botocore.auth
+    import botocore.awsrequest
+    import botocore.credentials
+
+    def signed(target: str, headers: dict[str, str], body: bytes, service: str,
+               token: str | None = None) -> bytes:
+        request = botocore.awsrequest.AWSRequest(
+            method="POST", url="http://127.0.0.1:4567" + target, data=body, headers=headers)
+        credentials = botocore.credentials.Credentials("AKIDFUZZ", "fuzz/secret", token)
+        botocore.auth.SigV4Auth(credentials, service, "us-east-1").add_auth(request)
+        extra_name, extra_value = next(iter(headers.items()))
+        return "\n".join([request.headers["Authorization"], target, "127.0.0.1:4567",
+                          f"{extra_name}: {extra_value}"]).encode() + b"\n" + body
+
+    kinesis = {"X-Amz-Target": "Kinesis_20131202.PutRecord",
+               "Content-Type": "application/x-amz-json-1.1"}
+    dynamodb = {"X-Amz-Target": "DynamoDB_20120810.PutItem",
+                "Content-Type": "application/x-amz-json-1.0"}
+    seeds = {
+        "kinesis_put_record": signed("/", kinesis, b'{"StreamName":"s","Data":"AA==",'
+                                     b'"PartitionKey":"p"}', "kinesis"),
+        "dynamodb_put_item": signed("/", dynamodb, b'{"TableName":"t","Item":{"k":{"S":"v"}}}',
+                                    "dynamodb"),
+        "session_token": signed("/", kinesis, b"{}", "kinesis", token="FwoGZXIvYXdz//token+="),
+        "query_and_path": signed("/a/./b/../%E1%88%B4//c?b=2&a=%20+&a=1&empty", kinesis, b"",
+                                 "kinesis"),
+        "presigned_query": (b"\n/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDFUZZ%2F"
+                            b"20231114%2Fus-east-1%2Fkinesis%2Faws4_request&X-Amz-Date="
+                            b"20231114T221320Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&"
+                            b"X-Amz-Signature=00\nlocalhost\nx-amz-target: x\n{}"),
+        "incomplete": b"AWS4- Signature=b, Credential=a\n/\nlocalhost\ncontent-type: x\n",
+        "four_elements": (b"AWS4-HMAC-SHA256 Credential=AKIDFUZZ/20231114/us-east-1/kinesis, "
+                          b"SignedHeaders=host;x-amz-date, Signature=ab\n/\nh\nx: y\n{}"),
+        "empty": b"",
+    }
+    return seeds
+
+
 if __name__ == "__main__":
     corpora = {"cbor": cbor_seeds, "eventstream": eventstream_seeds,
-               "expression": expression_seeds, "partiql": partiql_seeds}
+               "expression": expression_seeds, "partiql": partiql_seeds, "sigv4": sigv4_seeds}
     for name in sys.argv[1:] or list(corpora):
-        if name not in ("expression", "partiql") and cbor2 is None:
+        if name not in ("expression", "partiql", "sigv4") and cbor2 is None:
             sys.exit("the cbor and eventstream seeds need python3-cbor2")
         write(name, corpora[name]())

@@ -16,7 +16,7 @@ class FakeService : public Service {
       : prefix_(std::move(prefix)), json_type_(std::move(json_type)), cbor_(cbor) {
     model_ = model::ServiceModel::parse(R"({
       "metadata": {"targetPrefix": ")" + prefix_ +
-                                        R"(", "jsonVersion": "1.0"},
+                                        R"(", "jsonVersion": "1.0", "endpointPrefix": "svc"},
       "operations": {"Ping": {"name": "Ping", "input": {"shape": "PingInput"}}},
       "shapes": {"PingInput": {"type": "structure", "members": {}}}})");
   }
@@ -25,9 +25,12 @@ class FakeService : public Service {
   bool accepts_cbor() const override { return cbor_; }
   const model::ServiceModel& model() const override { return *model_; }
   bool implements(std::string_view operation) const override { return operation == "Ping"; }
-  AwsResult<Value> invoke(const model::Operation&, const RequestContext&, const Value&) override {
+  AwsResult<Value> invoke(const model::Operation&, const RequestContext& context,
+                          const Value&) override {
+    last_account = context.account;
     return Value::map();
   }
+  std::string last_account;
   std::string error_type(const AwsError& error) const override { return error.type; }
 
  private:
@@ -111,6 +114,56 @@ TEST_F(PipelineTest, PlainJsonNeverReachesAnOperation) {
   const HttpResponse empty = post("application/json", "First_1.Ping", "");
   EXPECT_EQ(empty.status, 400);
   EXPECT_EQ(content_type(empty), "application/x-amz-cbor-1.1");
+}
+
+// --auth: the verify_signature step, the account of a key, and the trusted path of --init.
+TEST(PipelineAuth, VerifiesSignaturesWhenCredentialsAreSet) {
+  std::string error;
+  auto store = sigv4::CredentialStore::parse(
+      "[a]\naws_access_key_id = AKIDA\naws_secret_access_key = right\n"
+      "aws_account_id = 111122223333\n",
+      &error);
+  ASSERT_TRUE(store) << error;
+  PipelineOptions options;
+  options.credentials = std::make_shared<const sigv4::CredentialStore>(std::move(*store));
+  Clock clock;
+  FakeService service{"First_1", "application/x-amz-json-1.1", true};
+  Pipeline pipeline(options, clock);
+  pipeline.add_service(&service);
+  EXPECT_EQ(service.model().signing_name(), "svc");
+
+  HttpRequest request;
+  request.method = "POST";
+  request.target = "/";
+  request.headers = {{"content-type", "application/x-amz-json-1.1"},
+                     {"x-amz-target", "First_1.Ping"},
+                     {"host", "localhost"}};
+  request.body = "{}";
+  const HttpResponse unsigned_response = pipeline.handle(request);
+  EXPECT_EQ(unsigned_response.status, 400);
+  EXPECT_NE(unsigned_response.body.find("MissingAuthenticationTokenException"), std::string::npos);
+
+  const auto signed_with = [&](std::string secret) {
+    HttpRequest signed_request = request;
+    sigv4::sign(signed_request, sigv4::Credential{"a", "AKIDA", std::move(secret), {}, {}},
+                "us-east-1", "svc", sigv4::format_amz_date(clock.now_ms()),
+                {"content-type", "x-amz-target"});
+    return signed_request;
+  };
+  const HttpResponse right = pipeline.handle(signed_with("right"));
+  EXPECT_EQ(right.status, 200) << right.body;
+  EXPECT_EQ(service.last_account, "111122223333");
+
+  const HttpRequest wrong_request = signed_with("wrong");
+  const HttpResponse wrong = pipeline.handle(wrong_request);
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_NE(wrong.body.find("\"__type\":\"InvalidSignatureException\""), std::string::npos)
+      << wrong.body;
+  EXPECT_NE(wrong.body.find("The Canonical String for this request should have been"),
+            std::string::npos);
+  // The --init file's requests: the shape is checked, the signature is not.
+  EXPECT_EQ(pipeline.handle_trusted(wrong_request).status, 200);
+  EXPECT_EQ(pipeline.handle_trusted(request).status, 400);
 }
 
 }  // namespace
