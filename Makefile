@@ -15,7 +15,7 @@ TSAN_BUILD_DIR ?= build-tsan
 FUZZ_BUILD_DIR ?= build-fuzz
 # make fuzz: seconds per libFuzzer target, the targets, and where the run's report goes.
 FUZZ_SECONDS ?= 300
-FUZZ_TARGETS ?= cbor eventstream expression partiql json values tokens
+FUZZ_TARGETS ?= cbor eventstream expression partiql json values tokens http1 http2
 FUZZ_LOG ?= $(FUZZ_BUILD_DIR)/fuzz-report.log
 BUILD_TYPE ?= Release
 HOST ?= 127.0.0.1

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora of json_fuzz, values_fuzz and tokens_fuzz (tests/fuzz/corpus/json/,
-values/ and tokens/) from requests the AWS SDK for Python really builds: each request below is
-made by a botocore client whose `before-send` hook captures the prepared HTTP request and
-answers it locally, so the bodies are byte for byte what boto3 sends (nothing leaves the
-machine). The files are committed; run this again only to change them:
+"""Writes the seed corpora of json_fuzz, values_fuzz, tokens_fuzz, http1_fuzz and http2_fuzz
+(tests/fuzz/corpus/<target>/) from requests real clients build: each request below is made by a
+botocore client whose `before-send` hook captures the prepared HTTP request (method, path,
+headers, body: byte for byte what boto3 sends) and answers it locally; the HTTP/2 seeds are
+what curl (libcurl on nghttp2, --http2-prior-knowledge) writes to a local listening socket for
+such requests. Nothing leaves the machine. The files are committed; run this again only to
+change them:
 
-    python3 tests/fuzz/make_sdk_seeds.py            # all three
+    python3 tests/fuzz/make_sdk_seeds.py            # all of them
     python3 tests/fuzz/make_sdk_seeds.py json       # only the named ones
 
-values_fuzz and tokens_fuzz read a mode byte first (see those files): the seeds put it in front.
+The fuzz targets read a mode byte first (see each target's header): the seeds put it in front.
 """
 
 from __future__ import annotations
@@ -97,7 +99,12 @@ CALLS = {
 
 def capture() -> dict[str, bytes]:
     """Request bodies as boto3 sends them, keyed by file name."""
-    bodies: dict[str, bytes] = {}
+    return {name: request.body for name, request in capture_requests().items()}
+
+
+def capture_requests() -> dict:
+    """botocore's prepared requests (url, method, headers, body), keyed by file name."""
+    bodies: dict = {}
     session = botocore.session.get_session()
     for service, calls in CALLS.items():
         client = session.create_client(
@@ -119,9 +126,109 @@ def capture() -> dict[str, bytes]:
                 raise
             except Exception:  # the fake empty answer may not parse; the request is captured
                 pass
-            body = sent[-1].body
-            bodies[f"{service}-{operation}.json"] = body if isinstance(body, bytes) else body.encode()
+            request = sent[-1]
+            if not isinstance(request.body, bytes):
+                request.body = (request.body or "").encode()
+            bodies[f"{service}-{operation}.json"] = request
     return bodies
+
+
+_REQUESTS: dict = {}
+
+
+def requests() -> dict:
+    if not _REQUESTS:
+        _REQUESTS.update(capture_requests())
+    return _REQUESTS
+
+
+def http1_bytes(request, extra: dict[str, str] | None = None, chunked: bool = False) -> bytes:
+    headers = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in request.headers.items()}
+    headers["Host"] = "127.0.0.1:4567"
+    headers.update(extra or {})
+    body = request.body
+    if chunked:
+        headers.pop("Content-Length", None)
+        headers["Transfer-Encoding"] = "chunked"
+        pieces = [body[i:i + 7] for i in range(0, len(body), 7)]
+        body = b"".join(b"%x\r\n" % len(p) + p + b"\r\n" for p in pieces) + b"0\r\n\r\n"
+    else:
+        headers["Content-Length"] = str(len(body))
+    head = "POST / HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+    return head.encode() + body
+
+
+def http1_seeds() -> dict[str, bytes]:
+    reqs = requests()
+    seeds = {}
+    for name in ["kinesis-PutRecord.json", "kinesis-ListShards.json", "dynamodb-PutItem.json",
+                 "dynamodb-Query.json", "dynamodbstreams-GetRecords.json"]:
+        stem = name[:-5]
+        seeds[f"{stem}.http"] = b"\x00" + http1_bytes(reqs[name])
+        seeds[f"{stem}-pieces.http"] = b"\x07" + http1_bytes(reqs[name])
+    put = reqs["kinesis-PutRecords.json"]
+    seeds["chunked.http"] = b"\x05" + http1_bytes(put, chunked=True)
+    seeds["pipelined.http"] = b"\x00" + http1_bytes(put) + http1_bytes(reqs["kinesis-ListStreams.json"])
+    seeds["close.http"] = b"\x00" + http1_bytes(put, {"Connection": "close"}) + http1_bytes(put)
+    seeds["http10.http"] = b"\x00GET /ping HTTP/1.0\r\n\r\n"
+    seeds["expect.http"] = b"\x03" + http1_bytes(put, {"Expect": "100-continue"})
+    big = http1_bytes(put).replace(b"Content-Length: ", b"Content-Length: 99999", 1)
+    seeds["too-large.http"] = b"\x00" + big
+    seeds["bad-chunk.http"] = b"\x00POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
+    seeds["bad-line.http"] = b"\x00POST  / HTTP/9.9\r\nHost h\r\n\r\n"
+    seeds["long-header.http"] = b"\x00GET / HTTP/1.1\r\nX: " + b"a" * 5000 + b"\r\n\r\n"
+    return seeds
+
+
+def curl_h2(request, path: str = "/") -> bytes:
+    """What curl --http2-prior-knowledge sends for `request` (captured on a local socket)."""
+    import socket
+    import subprocess
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    args = ["curl", "-s", "--http2-prior-knowledge", "-m", "2", "-X", "POST"]
+    for k, v in request.headers.items():
+        v = v.decode() if isinstance(v, bytes) else v
+        if k.lower() not in ("content-length", "host"):
+            args += ["-H", f"{k}: {v}"]
+    args += ["--data-binary", "@-", f"http://127.0.0.1:{port}{path}"]
+    client = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    client.stdin.write(request.body)
+    client.stdin.close()
+    connection, _ = server.accept()
+    connection.settimeout(0.7)
+    data = b""
+    try:
+        while chunk := connection.recv(65536):
+            data += chunk
+    except socket.timeout:
+        pass
+    connection.close()
+    server.close()
+    client.wait()
+    return data
+
+
+def http2_seeds() -> dict[str, bytes]:
+    reqs = requests()
+    seeds = {}
+    preface = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+    for name in ["kinesis-PutRecord.json", "kinesis-GetRecords.json", "dynamodb-PutItem.json",
+                 "dynamodbstreams-DescribeStream.json"]:
+        sent = curl_h2(reqs[name])
+        assert sent.startswith(preface), name
+        stem = name[:-5]
+        seeds[f"{stem}.h2"] = b"\x80" + sent  # as captured, preface included
+        seeds[f"{stem}-pieces.h2"] = b"\x05" + sent[len(preface):]  # the target adds the preface
+    big = reqs["kinesis-PutRecords.json"]
+    big.body = big.body * 200  # over the fuzz harness's 4 KiB body limit: a 413
+    seeds["too-large.h2"] = b"\x00" + curl_h2(big)[len(preface):]
+    seeds["preface-only.h2"] = b"\x80" + preface
+    seeds["garbage.h2"] = b"\x80" + b"GET / HTTP/1.1\r\n\r\n"
+    return seeds
 
 
 def json_seeds(bodies: dict[str, bytes]) -> dict[str, bytes]:
@@ -195,9 +302,9 @@ def write(directory: str, seeds: dict[str, bytes]) -> None:
 
 
 if __name__ == "__main__":
-    wanted = sys.argv[1:] or ["json", "values", "tokens"]
-    bodies = capture()
+    wanted = sys.argv[1:] or ["json", "values", "tokens", "http1", "http2"]
+    bodies = {name: request.body for name, request in requests().items()}
     makers = {"json": lambda: json_seeds(bodies), "values": lambda: values_seeds(bodies),
-              "tokens": tokens_seeds}
+              "tokens": tokens_seeds, "http1": http1_seeds, "http2": http2_seeds}
     for name in wanted:
         write(name, makers[name]())

@@ -12,7 +12,7 @@ shift 3
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$build_dir/corpus" "$(dirname "$log")"
 declare -A max_len=([cbor]=4096 [eventstream]=4096 [expression]=8192 [partiql]=8192
-                    [json]=8192 [values]=4096 [tokens]=1024)
+                    [json]=8192 [values]=4096 [tokens]=1024 [http1]=16384 [http2]=16384)
 status=0
 {
   echo "# make fuzz $(date -u +%Y-%m-%dT%H:%M:%SZ), $seconds s per target, $(git -C "$here" rev-parse --short HEAD 2>/dev/null)"
