@@ -28,6 +28,8 @@ for target in "$@"; do
   # After a crash, start again for the time left (at most 20 times), so that one bug does not
   # end the run; executions are summed over the runs (libFuzzer's final stats).
   : >"$out"
+  stamp="$build_dir/.fuzz-start-$target"
+  touch "$stamp"
   deadline=$((SECONDS + seconds))
   executions=0 per_second=0 runs=0
   while ((SECONDS < deadline && runs < 20)); do
@@ -38,7 +40,8 @@ for target in "$@"; do
   done
   executions=$(grep -aoE '^stat::number_of_executed_units: *[0-9]+' "$out" | awk '{s+=$2} END {print s+0}')
   per_second=$(grep -aoE '^stat::average_exec_per_sec: *[0-9]+' "$out" | awk '{print $2}' | tail -1)
-  found=$(find "$crashes" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
+  # Only this run's findings (earlier ones stay in the directory).
+  found=$(find "$crashes" -type f -newer "$stamp" \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
   size=$(find "$corpus" -type f | wc -l)
   printf '%-12s %14s %8s %8s %s\n' "$target" "${executions:-?}" "${per_second:-?}" "$found" "$size" >>"$log"
   ((found == 0)) || status=1
