@@ -288,6 +288,14 @@ def tokens_seeds() -> dict[str, bytes]:
                                                          b"0", b"a"]),
         "streams-iterator-plain": b"\x02" + arn + b"\x02" + streams_plain,
         "streams-iterator-mismatch": b"\x02" + arn + b"\x02" + streams_plain[:-3],
+        # ExecuteStatement NextToken plaintexts (src/dynamodb/ops/partiql_next_token.cc): the last
+        # key in the item encoding (version 1, one entry "pk" -> S "a").
+        "partiql-next-token-plain": b"\x03" + sep.join([b"partiql", b"123456789012", b"us-east-1",
+                                                        b"1234567", b"0", b"\x01\x01\x02pk\x00\x01a"]),
+        "partiql-next-token-no-key": b"\x03" + sep.join([b"partiql", b"123456789012", b"us-east-1",
+                                                         b"1234567", b"2", b""]),
+        "partiql-next-token-foreign": b"\x03" + sep.join([b"partiql", b"210987654321", b"us-east-1",
+                                                          b"1234567", b"0", b""]),
     }
 
 

@@ -14,6 +14,9 @@
 //   1: the rest is a plaintext, sealed and then decoded as a Kinesis iterator and NextToken.
 //   2: the rest is "<arn>\x02<plaintext>": the token "<arn>|1|seal(plaintext)" is decoded as a
 //      DynamoDB Streams iterator.
+//   3: the rest is a plaintext, sealed and then opened as a DynamoDB ExecuteStatement NextToken
+//      (src/dynamodb/ops/partiql_next_token.cc); mode 0 opens the token as sent too. It opens
+//      or fails with a ValidationException with one of its three texts.
 // Whatever decodes is encoded again and must decode to exactly the same fields.
 #include <cstddef>
 #include <cstdint>
@@ -24,6 +27,8 @@
 #include <vector>
 
 #include "aws/service.h"
+#include "dynamodb/ops/partiql_next_token.h"
+#include "dynamodb/values/item_codec.h"
 #include "dynamodb_streams/stream.h"
 #include "kinesis/pagination.h"
 #include "kinesis/shard_iterator.h"
@@ -100,6 +105,27 @@ void streams_iterator(std::string_view token) {
   }
 }
 
+void partiql_next_token(std::string_view token) {
+  namespace o = trib::dynamodb::ops;
+  const auto context = request();
+  const std::string digest = "1234567";
+  auto position = o::open_partiql_next_token(sealer(), context, digest, token);
+  if (!position) {
+    const auto& error = position.error();
+    if (error.type != "ValidationException" ||
+        (error.message != o::kInvalidNextToken && error.message != o::kForeignNextToken &&
+         error.message != o::kNextTokenMismatch)) {
+      broken("ExecuteStatement NextToken refused with an unexpected error");
+    }
+    return;
+  }
+  auto again = o::open_partiql_next_token(
+      sealer(), context, digest, o::make_partiql_next_token(sealer(), context, digest, *position));
+  if (!again || again->partition != position->partition || again->last_key != position->last_key) {
+    broken("ExecuteStatement NextToken round trip is not exact");
+  }
+}
+
 void streams_texts(std::string_view text) {
   namespace s = trib::dynamodb_streams;
   if (auto key = s::parse_stream_arn(text)) {
@@ -122,12 +148,13 @@ void streams_texts(std::string_view text) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string_view payload(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 3) {
+  switch (data[0] % 4) {
     case 0:
       kinesis_iterator(payload);
       kinesis_next_token(payload);
       streams_iterator(payload);
       streams_texts(payload);
+      partiql_next_token(payload);
       break;
     case 1: {
       const std::string token = sealer().seal(payload);
@@ -136,6 +163,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       kinesis_next_token(token);
       break;
     }
+    case 3:
+      partiql_next_token(sealer().seal(payload));
+      break;
     default: {
       const size_t split = payload.find('\x02');
       const std::string_view arn = payload.substr(0, split);
