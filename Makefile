@@ -1,7 +1,7 @@
 # Tributary developer entry points. On a fresh Debian 12 machine (root or sudo):
 #   make run     install build deps, build Release into build/, start the server on 127.0.0.1:4567
 #   make test    install build+test deps, build, run unit then integration tests
-# Other targets: build unit integration asan bench format format-check clean
+# Other targets: build unit integration asan tsan fuzz bench format format-check clean
 # (`make test` also runs the fuzz smoke run through ctest and the JavaScript SDK tests through
 # the integration suite; `make asan` runs the unit tests and the fuzz smoke run under ASan+UBSan)
 
@@ -11,6 +11,12 @@ SHELL := /bin/bash
 
 BUILD_DIR ?= build
 ASAN_BUILD_DIR ?= build-asan
+TSAN_BUILD_DIR ?= build-tsan
+FUZZ_BUILD_DIR ?= build-fuzz
+# make fuzz: seconds per libFuzzer target, the targets, and where the run's report goes.
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS ?= cbor eventstream expression partiql sigv4 json values tokens http1 http2
+FUZZ_LOG ?= $(FUZZ_BUILD_DIR)/fuzz-report.log
 BUILD_TYPE ?= Release
 HOST ?= 127.0.0.1
 PORT ?= 4567
@@ -27,7 +33,7 @@ FORMAT_DIRS := src tests bench
 FORMAT_FILES = $(shell find $(FORMAT_DIRS) -type f \( -name '*.cc' -o -name '*.h' -o -name '*.hpp' -o -name '*.cpp' \) -not -path '*/node_modules/*' 2>/dev/null)
 CLANG_FORMAT ?= $(shell command -v clang-format-14 || command -v clang-format || echo clang-format)
 
-.PHONY: run build configure deps test-deps test unit integration asan format format-check clean bench
+.PHONY: run build configure deps test-deps test unit integration asan tsan fuzz format format-check clean bench
 
 deps:
 	scripts/install-deps.sh
@@ -97,6 +103,32 @@ asan: deps
 	echo "make asan: unit tests $$( ((unit_status)) && echo FAILED || echo passed)," \
 	  "fuzz smoke $$( ((fuzz_status)) && echo FAILED || echo passed)"; \
 	(( unit_status == 0 && fuzz_status == 0 ))
+
+# ThreadSanitizer build of the unit tests (its own directory), running the tests that exercise
+# concurrency: the record log, resharding, consumers and subscriptions, the storage
+# transactions and the DynamoDB write path (conditional writes, transactions, index backfill,
+# streams, idempotency tokens). Not part of `make test`. RocksDB is not instrumented: a report
+# inside it needs reading with that in mind.
+TSAN_FILTER ?= *RecordLogTest.*:*PendingReshardTest.*:*SubscriptionHubTest.*:ConsumerRegistry.*:*StorageTransactionTest.*:*StorageEngineTest.IteratorStaysConsistentWhileAnotherThreadWrites*:WritePath.*:WriteItems.*:IndexMaintenance.*:DynamoDbStreams.*:IdempotencyTokens.*:TtlSweeperTest.*
+tsan: deps
+	@if [[ ! -f $(TSAN_BUILD_DIR)/build.ninja ]]; then \
+	  cmake -S . -B $(TSAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    -DTRIBUTARY_TSAN=ON -DTRIBUTARY_BENCH=OFF $(CMAKE_FLAGS); \
+	fi
+	cmake --build $(TSAN_BUILD_DIR) -j $(JOBS) --target unit_tests
+	TSAN_OPTIONS=$${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1} \
+	  $(TSAN_BUILD_DIR)/unit_tests --gtest_filter='$(TSAN_FILTER)'
+
+# libFuzzer runs (tests/fuzz/README.md): builds the clang project in $(FUZZ_BUILD_DIR), then runs
+# each target for FUZZ_SECONDS on a copy of its seed corpus, one after the other, and writes
+# executions and crashes per target to FUZZ_LOG (each target's own output beside it). Not part
+# of `make test` (which runs the short smoke run). Fails if any target crashed.
+fuzz:
+	@if [[ ! -f $(FUZZ_BUILD_DIR)/build.ninja ]]; then \
+	  cmake -S tests/fuzz -B $(FUZZ_BUILD_DIR) -G Ninja -DCMAKE_CXX_COMPILER=clang++ $(CMAKE_FLAGS); \
+	fi
+	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) --target $(addsuffix _fuzz,$(FUZZ_TARGETS))
+	tests/fuzz/run_fuzz.sh $(FUZZ_BUILD_DIR) $(FUZZ_SECONDS) $(FUZZ_LOG) $(FUZZ_TARGETS)
 
 bench: build
 	@if [[ -x bench/run.sh ]]; then bench/run.sh; \

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "aws/http.h"
 #include "net/http_server.h"
@@ -164,6 +165,16 @@ void serve_http1(std::unique_ptr<TlsStream> stream, ConnectionSlot slot, ServerC
 void serve_http2(tcp::socket socket, std::string initial_bytes, ConnectionSlot slot,
                  ServerContext& context);
 void serve_http2(std::unique_ptr<TlsStream> stream, ConnectionSlot slot, ServerContext& context);
+
+// For fuzzing (tests/fuzz/http1_fuzz.cc, http2_fuzz.cc): one connection of the kind above over
+// an in-memory transport (memory_stream.h) instead of a socket: `input` is what the client
+// sends, delivered in reads of `pieces` bytes, then the client closes. Runs until the
+// connection is quiet (HTTP/2 handlers on context.workers included) and returns what the
+// server wrote. The connection is not registered with context.register_connection.
+std::string serve_http1_in_memory(std::string input, std::vector<size_t> pieces,
+                                  ServerContext& context);
+std::string serve_http2_in_memory(std::string input, std::vector<size_t> pieces,
+                                  ServerContext& context);
 
 // Implemented by connections that send streaming bodies; called on the connection's strand
 // whenever the producer wrote, finished or aborted.

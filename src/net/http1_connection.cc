@@ -16,6 +16,7 @@
 #include <optional>
 
 #include "net/connection.h"
+#include "net/memory_stream.h"
 
 namespace trib::net::detail {
 
@@ -135,6 +136,12 @@ class Http1Connection : public Connection,
     stream_->async_read_some(buffer_.prepare(size),
                              [self = this->shared_from_this()](beast::error_code ec, size_t n) {
                                if (self->closed_) return;
+                               if (ec == asio::error::eof && self->parser_->got_some()) {
+                                 // As http::async_read does: the end of input inside a
+                                 // message is a partial message (answered 400), not a close.
+                                 self->parser_->put_eof(ec);
+                                 if (!ec) ec = http::error::partial_message;
+                               }
                                if (ec) return self->on_read(ec);
                                self->buffer_.commit(n);
                                self->last_progress_ = SteadyClock::now();
@@ -453,6 +460,18 @@ void serve_http1(tcp::socket socket, std::string initial_bytes, ConnectionSlot s
 
 void serve_http1(std::unique_ptr<TlsStream> stream, ConnectionSlot slot, ServerContext& context) {
   start_connection(std::move(stream), std::string(), std::move(slot), SteadyClock::now(), context);
+}
+
+std::string serve_http1_in_memory(std::string input, std::vector<size_t> pieces,
+                                  ServerContext& context) {
+  return run_in_memory(std::move(input), std::move(pieces), context.workers,
+                       [&context](std::unique_ptr<MemoryStream> stream) -> std::weak_ptr<void> {
+                         auto connection = std::make_shared<Http1Connection<MemoryStream>>(
+                             std::move(stream), std::string(), ConnectionSlot(), SteadyClock::now(),
+                             context);
+                         connection->start();
+                         return connection;
+                       });
 }
 
 }  // namespace trib::net::detail

@@ -21,6 +21,7 @@
 #include <map>
 
 #include "net/connection.h"
+#include "net/memory_stream.h"
 
 namespace trib::net::detail {
 
@@ -719,6 +720,18 @@ void serve_http2(tcp::socket socket, std::string initial_bytes, ConnectionSlot s
 
 void serve_http2(std::unique_ptr<TlsStream> stream, ConnectionSlot slot, ServerContext& context) {
   start_connection(std::move(stream), std::string(), std::move(slot), SteadyClock::now(), context);
+}
+
+std::string serve_http2_in_memory(std::string input, std::vector<size_t> pieces,
+                                  ServerContext& context) {
+  return run_in_memory(std::move(input), std::move(pieces), context.workers,
+                       [&context](std::unique_ptr<MemoryStream> stream) -> std::weak_ptr<void> {
+                         auto connection = std::make_shared<Http2Connection<MemoryStream>>(
+                             std::move(stream), std::string(), ConnectionSlot(), SteadyClock::now(),
+                             context);
+                         connection->start();
+                         return connection;
+                       });
 }
 
 }  // namespace trib::net::detail

@@ -37,6 +37,11 @@ extern "C" int tributary_fuzz_eventstream(const uint8_t* data, size_t size);
 extern "C" int tributary_fuzz_expression(const uint8_t* data, size_t size);
 extern "C" int tributary_fuzz_partiql(const uint8_t* data, size_t size);
 extern "C" int tributary_fuzz_sigv4(const uint8_t* data, size_t size);
+extern "C" int tributary_fuzz_json(const uint8_t* data, size_t size);
+extern "C" int tributary_fuzz_values(const uint8_t* data, size_t size);
+extern "C" int tributary_fuzz_tokens(const uint8_t* data, size_t size);
+extern "C" int tributary_fuzz_http1(const uint8_t* data, size_t size);
+extern "C" int tributary_fuzz_http2(const uint8_t* data, size_t size);
 
 // Present only in sanitizer builds.
 extern "C" void __sanitizer_set_death_callback(void (*callback)()) __attribute__((weak));
@@ -49,12 +54,17 @@ struct Target {
   uint64_t default_iterations;  // about half a second each in a Release build
 };
 
-constexpr std::array<Target, 5> kTargets = {{
+constexpr std::array<Target, 10> kTargets = {{
     {"cbor", &tributary_fuzz_cbor, 1'000'000},
     {"eventstream", &tributary_fuzz_eventstream, 200'000},
     {"expression", &tributary_fuzz_expression, 100'000},
     {"partiql", &tributary_fuzz_partiql, 100'000},
     {"sigv4", &tributary_fuzz_sigv4, 100'000},
+    {"json", &tributary_fuzz_json, 200'000},
+    {"values", &tributary_fuzz_values, 1'000'000},
+    {"tokens", &tributary_fuzz_tokens, 100'000},
+    {"http1", &tributary_fuzz_http1, 20'000},
+    {"http2", &tributary_fuzz_http2, 20'000},
 }};
 
 constexpr size_t kMaxInputBytes = 64 * 1024;

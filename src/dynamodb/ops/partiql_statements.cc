@@ -6,6 +6,7 @@
 #include "dynamodb/errors.h"
 #include "dynamodb/items/item_requests.h"
 #include "dynamodb/operations.h"
+#include "dynamodb/ops/partiql_next_token.h"
 #include "dynamodb/ops/reads.h"
 #include "dynamodb/partiql/translate.h"
 #include "dynamodb/values/attribute_value.h"
@@ -22,12 +23,6 @@ using partiql::Returning;
 using partiql::Statement;
 using partiql::StatementKind;
 
-// NextToken texts [P: DynamoDB Local's message catalogue].
-constexpr std::string_view kInvalidNextToken = "Invalid NextToken";
-constexpr std::string_view kForeignNextToken = "Given NextToken is invalid for this account";
-constexpr std::string_view kNextTokenMismatch = "NextToken does not match request";
-constexpr char kSeparator = '\x1f';
-
 // What a NextToken is bound to: the CRC-32 of the statement text and of its parameters (in the
 // item encoding), so a token is refused with another statement or other parameters.
 std::string request_digest(std::string_view text, std::span<const aws::Value> parameters) {
@@ -36,62 +31,6 @@ std::string request_digest(std::string_view text, std::span<const aws::Value> pa
   for (size_t i = 0; i < parameters.size(); ++i) bound.set(std::to_string(i), parameters[i]);
   if (auto item = item_from_wire(bound)) crc = crc32(encode_item(*item), crc);
   return std::to_string(crc);
-}
-
-// Where a SELECT continues: the partition-key value it was reading (an index into the values a
-// partition-key IN or OR names; 0 for a single value or a scan) and the last key read there
-// (none: start that partition from its beginning).
-struct ReadPosition {
-  size_t partition = 0;
-  std::optional<Item> last_key;
-};
-
-// NextToken: sealed (util/sealed_token.h) "partiql", account, region, the request digest, the
-// partition index, then the last key in the item encoding (last, as it may hold any byte; empty
-// for none).
-std::string make_next_token(const DynamoDbContext& ctx, const aws::RequestContext& request,
-                            const std::string& digest, const ReadPosition& position) {
-  std::string plain = "partiql";
-  for (const std::string& part :
-       {request.account, request.region, digest, std::to_string(position.partition)}) {
-    plain += kSeparator;
-    plain += part;
-  }
-  plain += kSeparator;
-  if (position.last_key) plain += encode_item(*position.last_key);
-  return ctx.sealer.seal(plain);
-}
-
-aws::AwsResult<ReadPosition> open_next_token(const DynamoDbContext& ctx,
-                                             const aws::RequestContext& request,
-                                             const std::string& digest, std::string_view token) {
-  const auto invalid = [] { return aws::fail(validation(std::string(kInvalidNextToken))); };
-  auto plain = ctx.sealer.open(token);
-  if (!plain) return invalid();
-  std::vector<std::string_view> parts;
-  std::string_view rest = *plain;
-  for (int i = 0; i < 5; ++i) {
-    const size_t sep = rest.find(kSeparator);
-    if (sep == std::string_view::npos) return invalid();
-    parts.push_back(rest.substr(0, sep));
-    rest.remove_prefix(sep + 1);
-  }
-  if (parts[0] != "partiql") return invalid();
-  if (parts[1] != request.account || parts[2] != request.region) {
-    return aws::fail(validation(std::string(kForeignNextToken)));
-  }
-  if (parts[3] != digest) return aws::fail(validation(std::string(kNextTokenMismatch)));
-  ReadPosition position;
-  if (parts[4].empty() || parts[4].size() > 6 ||
-      parts[4].find_first_not_of("0123456789") != std::string_view::npos) {
-    return invalid();
-  }
-  position.partition = std::stoul(std::string(parts[4]));
-  if (!rest.empty()) {
-    position.last_key = decode_item(rest);
-    if (!position.last_key) return invalid();
-  }
-  return position;
 }
 
 // The wire type letter of an AttributeValue document ("S", "N", "B", ...), or empty.
@@ -323,7 +262,7 @@ Output run_select(DynamoDbContext& ctx, const aws::RequestContext& request, cons
   const std::string digest = request_digest(text, options.parameters);
   ReadPosition position;
   if (options.next_token) {
-    auto opened = open_next_token(ctx, request, digest, *options.next_token);
+    auto opened = open_partiql_next_token(ctx.sealer, request, digest, *options.next_token);
     if (!opened) return aws::fail(std::move(opened.error()));
     position = std::move(*opened);
     if (position.partition >= std::max<size_t>(partitions.size(), 1)) {
@@ -389,7 +328,8 @@ Output run_select(DynamoDbContext& ctx, const aws::RequestContext& request, cons
     }
     if (next) {
       if (!options.batch) {
-        out.set("NextToken", aws::Value(make_next_token(ctx, request, digest, *next)));
+        out.set("NextToken",
+                aws::Value(make_partiql_next_token(ctx.sealer, request, digest, *next)));
         if (last) out.set("LastEvaluatedKey", *last);
       }
       break;

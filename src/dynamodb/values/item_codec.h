@@ -24,6 +24,9 @@ void encode_item(const Item& item, std::string& out);
 std::string encode_item(const Item& item);
 // nullopt when `bytes` is not an encoding this version wrote (unknown version or tag,
 // truncated, trailing bytes, a number that is not canonical, nesting deeper than 64).
+// Maps and sets in another order or with repeated names/elements are accepted and come out
+// canonical (sorted, a repeated map name's last entry kept), as values_fuzz found: such bytes
+// are never written, and the decoded Item keeps the invariants of attribute_value.h.
 std::optional<Item> decode_item(std::string_view bytes);
 
 // Appends the key-component encoding of an S, N or B value; returns false (appending nothing)
