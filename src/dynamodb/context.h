@@ -17,12 +17,17 @@ namespace trib::dynamodb {
 namespace items {
 class ChangeCapture;
 }
+namespace destination {
+class KinesisSink;
+}
 
 struct DynamoDbOptions {
   int64_t create_table_ms = 500;  // a new table stays CREATING
   int64_t delete_table_ms = 500;  // a deleted table stays DELETING
   int64_t update_table_ms = 500;  // UPDATING after UpdateTable
   int64_t create_index_ms = 500;  // a new global index stays CREATING (Backfilling)
+  // A Kinesis streaming destination stays ENABLING, DISABLING or UPDATING this long.
+  int64_t kinesis_destination_ms = 500;
   int64_t table_limit = 2500;     // tables per account and region (AWS's 2023 default quota)
   // Which wording of validation messages to use (facts/dynamodb.md §20).
   aws::ValidationStyle::Wording validation_wording = aws::ValidationStyle::Wording::kCurrent;
@@ -35,8 +40,11 @@ struct DynamoDbContext {
   const DynamoDbOptions& options;
   const TokenSealer& sealer;
   const aws::ValidationStyle& validation_style;
-  // The change-capture hook of the item write path (items/change_capture.h); none yet.
+  // The change-capture hook of the item write path (items/change_capture.h): the Kinesis
+  // streaming destination's outbox when the server wired Kinesis in.
   items::ChangeCapture* change_capture = nullptr;
+  // Kinesis, for the streaming destination (null when not wired: no stream exists).
+  destination::KinesisSink* kinesis = nullptr;
 };
 
 using Input = aws::Value;

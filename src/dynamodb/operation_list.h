@@ -12,7 +12,10 @@
   X(DescribeContinuousBackups, describe_continuous_backups) \
   X(DescribeEndpoints, describe_endpoints)                  \
   X(DescribeLimits, describe_limits)                        \
+  X(DescribeKinesisStreamingDestination, describe_kinesis_streaming_destination) \
   X(DescribeTable, describe_table)                          \
+  X(DisableKinesisStreamingDestination, disable_kinesis_streaming_destination) \
+  X(EnableKinesisStreamingDestination, enable_kinesis_streaming_destination) \
   X(GetItem, get_item)                                      \
   X(ListTables, list_tables)                                \
   X(ListTagsOfResource, list_tags_of_resource)              \
@@ -23,4 +26,5 @@
   X(UntagResource, untag_resource)                          \
   X(UpdateContinuousBackups, update_continuous_backups)     \
   X(UpdateItem, update_item)                                \
+  X(UpdateKinesisStreamingDestination, update_kinesis_streaming_destination) \
   X(UpdateTable, update_table)

@@ -30,7 +30,22 @@ DynamoDbService::DynamoDbService(storage::Engine& engine, DynamoDbOptions option
        "The parameter 'TableName' is required but was not present in the request"}};
 }
 
+DynamoDbService::~DynamoDbService() { stop(); }
+
 storage::Status DynamoDbService::load() { return tables_.load(); }
+
+void DynamoDbService::attach_kinesis(destination::KinesisSink& kinesis) {
+  context_.kinesis = &kinesis;
+  delivery_ = std::make_unique<destination::Delivery>(context_.engine, tables_, kinesis);
+  outbox_ = std::make_unique<destination::Outbox>(context_.engine, *delivery_);
+  // The one consumer for now; DynamoDB Streams joins it in a fan-out (issue 12).
+  if (!context_.change_capture) context_.change_capture = outbox_.get();
+  delivery_->start();
+}
+
+void DynamoDbService::stop() {
+  if (delivery_) delivery_->stop();
+}
 
 bool DynamoDbService::implements(std::string_view operation) const {
   return operation_table().count(operation) > 0;

@@ -3,16 +3,27 @@
 // (com.amazonaws.dynamodb.v20120810#, com.amazon.coral.validate#, com.amazon.coral.service#).
 #pragma once
 
+#include <memory>
+
 #include "aws/service.h"
 #include "dynamodb/context.h"
+#include "dynamodb/destination/delivery.h"
+#include "dynamodb/destination/outbox.h"
 
 namespace trib::dynamodb {
 
 class DynamoDbService final : public aws::Service {
  public:
   DynamoDbService(storage::Engine& engine, DynamoDbOptions options, const TokenSealer& sealer);
+  ~DynamoDbService() override;
   storage::Status load();
   TableCatalog& tables() { return tables_; }
+  // Wires Kinesis in for the Kinesis streaming destination (after load()): the outbox becomes
+  // the write path's change-capture hook (unless another consumer is set) and the delivery job
+  // starts, first finishing what the outbox holds. `kinesis` must outlive stop().
+  void attach_kinesis(destination::KinesisSink& kinesis);
+  // Stops the delivery job.
+  void stop() override;
 
   std::string_view target_prefix() const override { return "DynamoDB_20120810"; }
   std::string_view json_content_type() const override { return "application/x-amz-json-1.0"; }
@@ -36,6 +47,8 @@ class DynamoDbService final : public aws::Service {
   aws::ValidationStyle validation_style_;
   TableCatalog tables_;
   DynamoDbContext context_;
+  std::unique_ptr<destination::Delivery> delivery_;
+  std::unique_ptr<destination::Outbox> outbox_;
 };
 
 }  // namespace trib::dynamodb

@@ -13,6 +13,7 @@
 #include "net/http_server.h"
 #include "net/tls.h"
 #include "server/admin.h"
+#include "server/kinesis_destination_sink.h"
 #include "storage/engine.h"
 #include "storage/keys.h"
 #include "util/clock.h"
@@ -114,6 +115,8 @@ struct Server::Impl {
   Clock clock;
   std::unique_ptr<storage::Engine> engine;
   std::unique_ptr<TokenSealer> sealer;
+  // DynamoDB's Kinesis streaming destination's way into Kinesis (outlives the services).
+  std::unique_ptr<KinesisDestinationSink> destination_sink;
   // Every service served on the port, in registration order; each has a lifecycle job.
   std::vector<std::unique_ptr<aws::Service>> services;
   std::vector<std::unique_ptr<LifecycleJob>> lifecycle_jobs;
@@ -129,6 +132,8 @@ struct Server::Impl {
       *error = "cannot load streams: " + status.message;
       return false;
     }
+    destination_sink =
+        std::make_unique<KinesisDestinationSink>(*kinesis, clock, config.kinesis.sync_writes);
     services.push_back(std::move(kinesis));
     auto dynamodb =
         std::make_unique<dynamodb::DynamoDbService>(*engine, config.dynamodb, *sealer);
@@ -136,6 +141,7 @@ struct Server::Impl {
       *error = "cannot load tables: " + status.message;
       return false;
     }
+    dynamodb->attach_kinesis(*destination_sink);
     services.push_back(std::move(dynamodb));
     for (auto& service : services) pipeline->add_service(service.get());
     return true;

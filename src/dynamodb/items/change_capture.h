@@ -37,6 +37,10 @@ class ChangeCapture {
   // write (nothing is committed). May be called again for the same write if an optimistic
   // engine retries the transaction; it must then produce the same records.
   virtual storage::Status capture(const ItemChange& change, storage::WriteBatch& batch) = 0;
+  // Called after a write whose change (kind not kNone) was captured has committed, on the
+  // writing thread: a consumer that works after the commit (the Kinesis destination's delivery
+  // job) is woken here, so it never looks for a record before it is stored.
+  virtual void committed(const Table& /*table*/) {}
 };
 
 }  // namespace trib::dynamodb::items

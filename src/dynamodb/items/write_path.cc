@@ -147,6 +147,7 @@ aws::AwsResult<WriteOutcome> WritePath::write(const Table& table, const Item& ke
     spdlog::error("item write to table {} failed: {}", table.key.name, status.message);
     return aws::fail(internal_error());
   }
+  if (change_capture && outcome.kind != ChangeKind::kNone) change_capture->committed(table);
   return outcome;
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "aws/value.h"
+#include "dynamodb/tables/kinesis_destination.h"
 
 namespace trib::dynamodb {
 
@@ -102,6 +103,8 @@ struct Table {
   // pitr_recovery_days days.
   std::optional<int64_t> pitr_enabled_ms;
   int64_t pitr_recovery_days = 35;
+  // Kinesis streaming destinations, one per stream ARN ever enabled (DISABLED ones stay listed).
+  std::vector<KinesisDestination> kinesis_destinations;
   std::vector<SecondaryIndex> indexes;  // local then global, in creation order
   uint32_t next_index_id = 1;           // 0 is the base table
 

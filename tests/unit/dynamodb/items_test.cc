@@ -15,19 +15,15 @@
 #include "dynamodb/items/write_path.h"
 #include "dynamodb/tables/table_catalog.h"
 #include "dynamodb/values/item_codec.h"
+#include "item_builders.h"
 #include "storage/keys.h"
 
 namespace trib::dynamodb::items {
 namespace {
 
-AttributeValue s(std::string v) { return AttributeValue::string(std::move(v)); }
-AttributeValue n(std::string_view v) { return AttributeValue::number(Number::parse(v).value()); }
-
-Item item(std::initializer_list<std::pair<std::string, AttributeValue>> entries) {
-  Item out;
-  for (const auto& [name, value] : entries) put_attribute(out, name, value);
-  return out;
-}
+using testing::item;
+using testing::n;
+using testing::s;
 
 // pk S, sk N; LSI "bylsi" on (pk, l) KEYS_ONLY (id 1); GSI "bygsi" on (g S, gs N) INCLUDE x
 // (id 2); GSI "byall" on (a S) ALL (id 3).

@@ -1,0 +1,171 @@
+#include "dynamodb/destination/delivery.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <vector>
+
+#include "dynamodb/destination/outbox.h"
+
+namespace trib::dynamodb::destination {
+
+namespace {
+
+// Entries per append: PutRecords' 500-record batch.
+constexpr size_t kEntriesPerAppend = 500;
+// After a storage failure, the table is tried again after this long.
+constexpr auto kRetryDelay = std::chrono::milliseconds(100);
+
+}  // namespace
+
+Delivery::Delivery(storage::Engine& engine, TableCatalog& tables, KinesisSink& sink)
+    : engine_(engine), tables_(tables), sink_(sink) {}
+
+Delivery::~Delivery() { stop(); }
+
+void Delivery::start() {
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& table : tables_.list_all(sink_.now_ms())) pending_[table->id] = table->key;
+  }
+  thread_ = std::thread([this] { run(); });
+}
+
+void Delivery::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Delivery::wake(uint64_t table_id, const TableKey& key) {
+  {
+    std::lock_guard lock(mutex_);
+    pending_.try_emplace(table_id, key);
+  }
+  wake_.notify_one();
+}
+
+uint64_t Delivery::failed_to_replicate(uint64_t table_id) const {
+  std::lock_guard lock(mutex_);
+  auto it = failed_.find(table_id);
+  return it == failed_.end() ? 0 : it->second;
+}
+
+void Delivery::run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+    if (stopping_) return;
+    std::map<uint64_t, TableKey> tables;
+    tables.swap(pending_);
+    lock.unlock();
+    std::map<uint64_t, TableKey> retry;
+    for (const auto& [id, key] : tables) {
+      if (!drain(id, key)) retry.emplace(id, key);
+    }
+    lock.lock();
+    if (!retry.empty()) {
+      pending_.merge(retry);
+      wake_.wait_for(lock, kRetryDelay, [&] { return stopping_; });
+    }
+  }
+}
+
+bool Delivery::drain(uint64_t table_id, const TableKey& key) {
+  struct Entry {
+    std::string key;
+    std::string value;
+    OutboxEntry entry;
+  };
+  for (;;) {
+    std::vector<Entry> entries;
+    {
+      storage::IteratorOptions options;
+      options.lower_bound = outbox_begin(table_id);
+      options.upper_bound = outbox_end(table_id);
+      auto it = engine_.iterate(storage::Keyspace::kItems, options);
+      for (it->seek_to_first(); it->valid() && entries.size() < kEntriesPerAppend; it->next()) {
+        entries.push_back({std::string(it->key()), std::string(it->value()), {}});
+      }
+      if (!it->status().is_ok()) return false;
+    }
+    if (entries.empty()) return true;
+    storage::WriteBatch undecodable;
+    for (auto it = entries.begin(); it != entries.end();) {
+      auto decoded = decode_outbox_entry(it->value);
+      if (!decoded) {
+        spdlog::error("Kinesis destination of table {}: dropping an undecodable outbox entry",
+                      key.name);
+        undecodable.del(storage::Keyspace::kItems, it->key);
+        it = entries.erase(it);
+        continue;
+      }
+      it->entry = *decoded;
+      ++it;
+    }
+    if (!undecodable.empty() && !engine_.write(undecodable).is_ok()) return false;
+    // Runs of entries for one stream, in key order (a destination changed between writes).
+    size_t start = 0;
+    while (start < entries.size()) {
+      size_t end = start + 1;
+      while (end < entries.size() &&
+             entries[end].entry.stream_arn == entries[start].entry.stream_arn) {
+        ++end;
+      }
+      std::vector<SinkRecord> records;
+      records.reserve(end - start);
+      storage::WriteBatch with;
+      with.reserve(end - start);
+      for (size_t i = start; i < end; ++i) {
+        records.push_back({entries[i].entry.partition_key, entries[i].entry.data});
+        with.del(storage::Keyspace::kItems, entries[i].key);
+      }
+      const std::string stream_arn(entries[start].entry.stream_arn);
+      const KinesisSink::Delivery delivery = sink_.deliver(stream_arn, records, with);
+      switch (delivery.result) {
+        case KinesisSink::Delivery::Result::kDelivered:
+          if (delivery.oversized > 0) {
+            spdlog::warn(
+                "Kinesis destination of table {}: {} record(s) over the maximum record size of "
+                "{} skipped (FailedToReplicateRecordCount)",
+                key.name, delivery.oversized, stream_arn);
+            std::lock_guard lock(mutex_);
+            failed_[table_id] += delivery.oversized;
+          }
+          break;
+        case KinesisSink::Delivery::Result::kStreamGone:
+          if (!engine_.write(with).is_ok()) return false;
+          stream_gone(key, stream_arn);
+          break;
+        case KinesisSink::Delivery::Result::kFailed:
+          return false;
+      }
+      start = end;
+    }
+  }
+}
+
+void Delivery::stream_gone(const TableKey& key, std::string_view stream_arn) {
+  const int64_t now = sink_.now_ms();
+  auto updated = tables_.update(key, now, [&](Table& table) -> aws::AwsResult<Ok> {
+    for (KinesisDestination& d : table.kinesis_destinations) {
+      if (d.stream_arn != stream_arn || !d.captures_at(now)) continue;
+      // Guess (docs/compatibility.md): AWS's behaviour when the stream is deleted is not
+      // documented where we looked.
+      d.status = "DISABLED";
+      d.pending.clear();
+      d.until_ms = 0;
+      d.description = "The Kinesis data stream " + std::string(stream_arn) + " does not exist";
+    }
+    return Ok{};
+  });
+  if (updated) {
+    spdlog::warn("Kinesis destination {} of table {} is gone: destination DISABLED", stream_arn,
+                 key.name);
+  }
+}
+
+}  // namespace trib::dynamodb::destination

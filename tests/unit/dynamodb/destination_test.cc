@@ -1,0 +1,279 @@
+// The Kinesis streaming destination (dynamodb/destination/): the record JSON (member order,
+// images, SizeBytes, timestamp unit, TTL identity), the partition key, the outbox written with
+// the item in the write path's batch, and the delivery job moving entries out exactly once, in
+// order, retrying after a failure.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "dynamodb/destination/delivery.h"
+#include "dynamodb/destination/outbox.h"
+#include "dynamodb/destination/record.h"
+#include "dynamodb/items/item_keys.h"
+#include "dynamodb/items/write_path.h"
+#include "dynamodb/tables/table_catalog.h"
+#include "item_builders.h"
+
+namespace trib::dynamodb::destination {
+namespace {
+
+using testing::item;
+using testing::n;
+using testing::s;
+
+Table test_table() {
+  Table t;
+  t.id = 9;
+  t.key = {"000000000000", "eu-west-1", "tbl"};
+  t.key_schema.hash = {"pk", 'S'};
+  t.key_schema.range = KeyAttribute{"sk", 'N'};
+  return t;
+}
+
+constexpr const char* kEventId = "be90192c-10af-489d-a887-2c2a0edcec23";
+
+TEST(DestinationRecord, InsertHasAwsMembersInOrderAndMilliseconds) {
+  const Table t = test_table();
+  const Item added = item({{"pk", s("p1")}, {"sk", n("10")}, {"v", s("x")}});
+  const items::ItemChange change{t, nullptr, &added, 1650162905269, items::ChangeKind::kInsert};
+  // SizeBytes: Keys pk 2+2, sk 2+2 (8); NewImage 8 + v 1+1 (10).
+  EXPECT_EQ(destination_record(change, kEventId, 1650162905269, false),
+            R"({"awsRegion":"eu-west-1","eventID":"be90192c-10af-489d-a887-2c2a0edcec23",)"
+            R"("eventName":"INSERT","userIdentity":null,"recordFormat":"application/json",)"
+            R"("tableName":"tbl","dynamodb":{"ApproximateCreationDateTime":1650162905269,)"
+            R"("Keys":{"pk":{"S":"p1"},"sk":{"N":"10"}},)"
+            R"("NewImage":{"pk":{"S":"p1"},"sk":{"N":"10"},"v":{"S":"x"}},"SizeBytes":18},)"
+            R"("eventSource":"aws:dynamodb"})");
+}
+
+TEST(DestinationRecord, ModifyHasBothImagesAndMicrosecondPrecisionLast) {
+  const Table t = test_table();
+  const Item before = item({{"pk", s("p1")}, {"sk", n("10")}, {"v", s("x")}});
+  const Item after = item({{"pk", s("p1")}, {"sk", n("10")}, {"v", s("yy")}});
+  const items::ItemChange change{t, &before, &after, 1719347890250, items::ChangeKind::kModify};
+  EXPECT_EQ(
+      destination_record(change, kEventId, 1719347890250647, true),
+      R"({"awsRegion":"eu-west-1","eventID":"be90192c-10af-489d-a887-2c2a0edcec23",)"
+      R"("eventName":"MODIFY","userIdentity":null,"recordFormat":"application/json",)"
+      R"("tableName":"tbl","dynamodb":{"ApproximateCreationDateTime":1719347890250647,)"
+      R"("Keys":{"pk":{"S":"p1"},"sk":{"N":"10"}},)"
+      R"("NewImage":{"pk":{"S":"p1"},"sk":{"N":"10"},"v":{"S":"yy"}},)"
+      R"("OldImage":{"pk":{"S":"p1"},"sk":{"N":"10"},"v":{"S":"x"}},"SizeBytes":29,)"
+      R"("ApproximateCreationDateTimePrecision":"MICROSECOND"},"eventSource":"aws:dynamodb"})");
+}
+
+TEST(DestinationRecord, TimeToLiveRemoveShowsTheServiceIdentity) {
+  const Table t = test_table();
+  const Item before = item({{"pk", s("p1")}, {"sk", n("10")}});
+  items::ItemChange change{t, &before, nullptr, 1000, items::ChangeKind::kRemove};
+  change.origin = items::WriteOrigin::kTimeToLive;
+  const std::string json = destination_record(change, kEventId, 1000, false);
+  EXPECT_NE(json.find(R"("eventName":"REMOVE","userIdentity":{"Type":"Service",)"
+                      R"("PrincipalId":"dynamodb.amazonaws.com"},"recordFormat")"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find(R"("OldImage":{"pk":{"S":"p1"},"sk":{"N":"10"}},"SizeBytes":16})"),
+            std::string::npos)
+      << json;
+  EXPECT_EQ(json.find("NewImage"), std::string::npos);
+}
+
+TEST(DestinationPartitionKey, Md5HexOfTheKeyStablePerItem) {
+  const Table t = test_table();
+  const std::string a = destination_partition_key(t, item({{"pk", s("p1")}, {"sk", n("1000")}}));
+  ASSERT_EQ(a.size(), 32u);
+  for (char c : a) EXPECT_TRUE((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F')) << a;
+  // The same item (equal numbers are one key; other attributes do not count).
+  EXPECT_EQ(a, destination_partition_key(
+                   t, item({{"pk", s("p1")}, {"sk", n("1e3")}, {"v", s("anything")}})));
+  EXPECT_NE(a, destination_partition_key(t, item({{"pk", s("p1")}, {"sk", n("1001")}})));
+  EXPECT_NE(a, destination_partition_key(t, item({{"pk", s("p2")}, {"sk", n("1000")}})));
+}
+
+TEST(OutboxEntry, RoundTrip) {
+  const std::string pk(32, 'A');
+  const std::string value =
+      encode_outbox_entry({"arn:aws:kinesis:eu-west-1:000000000000:stream/s", pk, "{}"});
+  auto back = decode_outbox_entry(value);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->stream_arn, "arn:aws:kinesis:eu-west-1:000000000000:stream/s");
+  EXPECT_EQ(back->partition_key, pk);
+  EXPECT_EQ(back->data, "{}");
+  EXPECT_FALSE(decode_outbox_entry(value.substr(0, 20)));
+  EXPECT_FALSE(decode_outbox_entry(""));
+}
+
+// A Kinesis stand-in: commits `with` as the real sink does and keeps the records.
+class FakeSink final : public KinesisSink {
+ public:
+  explicit FakeSink(storage::Engine& engine) : engine_(engine) {}
+  int64_t now_ms() const override { return 5000; }
+  bool accepts_records(std::string_view, std::string_view, std::string_view) const override {
+    return true;
+  }
+  Delivery deliver(std::string_view stream_arn, std::span<const SinkRecord> records,
+                   const storage::WriteBatch& with) override {
+    std::lock_guard lock(mutex_);
+    if (fail_next_) {
+      fail_next_ = false;
+      return {Delivery::Result::kFailed, 0};
+    }
+    if (!engine_.write(with).is_ok()) return {Delivery::Result::kFailed, 0};
+    for (const SinkRecord& r : records) {
+      delivered_.push_back(
+          {std::string(stream_arn), std::string(r.partition_key), std::string(r.data)});
+    }
+    changed_.notify_all();
+    return {Delivery::Result::kDelivered, 0};
+  }
+  struct Record {
+    std::string arn, partition_key, data;
+  };
+  std::vector<Record> wait_for(size_t count,
+                               std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, timeout, [&] { return delivered_.size() >= count; });
+    return delivered_;
+  }
+  void fail_next() {
+    std::lock_guard lock(mutex_);
+    fail_next_ = true;
+  }
+
+ private:
+  storage::Engine& engine_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<Record> delivered_;
+  bool fail_next_ = false;
+};
+
+class OutboxTest : public ::testing::Test {
+ protected:
+  OutboxTest() {
+    table_ = test_table();
+    KinesisDestination d;
+    d.stream_arn = kArn;
+    table_.kinesis_destinations.push_back(d);
+  }
+  items::WriteOutcome put(const Item& value) {
+    return path_
+        .write(
+            table_, key_of(value),
+            [&](const std::optional<Item>&) -> aws::AwsResult<items::WriteDecision> {
+              return items::WriteDecision::put(value);
+            },
+            4000)
+        .value();
+  }
+  items::WriteOutcome remove(const Item& key) {
+    return path_
+        .write(
+            table_, key,
+            [&](const std::optional<Item>&) -> aws::AwsResult<items::WriteDecision> {
+              return items::WriteDecision::remove();
+            },
+            4000)
+        .value();
+  }
+  Item key_of(const Item& value) { return items::key_attributes(table_.key_schema, value); }
+  size_t outbox_size() {
+    storage::IteratorOptions options;
+    options.lower_bound = outbox_begin(table_.id);
+    options.upper_bound = outbox_end(table_.id);
+    auto it = engine_->iterate(storage::Keyspace::kItems, options);
+    size_t count = 0;
+    for (it->seek_to_first(); it->valid(); it->next()) ++count;
+    return count;
+  }
+
+  static constexpr const char* kArn = "arn:aws:kinesis:eu-west-1:000000000000:stream/s";
+  std::unique_ptr<storage::Engine> engine_ = storage::make_memory_engine();
+  TableCatalog tables_{*engine_};
+  FakeSink sink_{*engine_};
+  Delivery delivery_{*engine_, tables_, sink_};
+  Outbox outbox_{*engine_, delivery_};
+  items::WritePath path_{*engine_, false, &outbox_};
+  Table table_;
+};
+
+TEST_F(OutboxTest, EntriesCommitWithTheItemAndAreDeliveredOnceInOrder) {
+  const Item v1 = item({{"pk", s("a")}, {"sk", n("1")}, {"v", n("1")}});
+  const Item v2 = item({{"pk", s("a")}, {"sk", n("1")}, {"v", n("2")}});
+  put(v1);
+  put(v1);  // a no-op: nothing
+  put(v2);
+  remove(key_of(v2));
+  remove(key_of(v2));  // nothing to delete: nothing
+  // Not started yet: the entries wait in the outbox (as after a crash).
+  EXPECT_EQ(outbox_size(), 3u);
+  delivery_.start();
+  auto records = sink_.wait_for(3);
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_NE(records[0].data.find(R"("eventName":"INSERT")"), std::string::npos);
+  EXPECT_NE(records[1].data.find(R"("eventName":"MODIFY")"), std::string::npos);
+  EXPECT_NE(records[2].data.find(R"("eventName":"REMOVE")"), std::string::npos);
+  for (const auto& r : records) {
+    EXPECT_EQ(r.arn, kArn);
+    EXPECT_EQ(r.partition_key, records[0].partition_key);
+  }
+  EXPECT_EQ(outbox_size(), 0u);
+  // Later writes wake the running job (no polling).
+  put(v1);
+  EXPECT_EQ(sink_.wait_for(4).size(), 4u);
+  delivery_.stop();
+  EXPECT_EQ(sink_.wait_for(5, std::chrono::milliseconds(300)).size(), 4u);  // nothing twice
+}
+
+TEST_F(OutboxTest, NothingIsCapturedUnlessTheDestinationIsActiveOrUpdating) {
+  table_.kinesis_destinations[0].pending = "ENABLING";
+  table_.kinesis_destinations[0].until_ms = 4001;
+  put(item({{"pk", s("a")}, {"sk", n("1")}}));
+  table_.kinesis_destinations[0].status = "DISABLED";
+  table_.kinesis_destinations[0].pending.clear();
+  put(item({{"pk", s("a")}, {"sk", n("2")}}));
+  EXPECT_EQ(outbox_size(), 0u);
+  table_.kinesis_destinations[0].status = "ACTIVE";
+  table_.kinesis_destinations[0].pending = "UPDATING";
+  put(item({{"pk", s("a")}, {"sk", n("3")}}));
+  EXPECT_EQ(outbox_size(), 1u);
+}
+
+TEST_F(OutboxTest, AFailedDeliveryIsRetriedAndLosesNothing) {
+  delivery_.start();
+  sink_.fail_next();
+  for (int i = 0; i < 20; ++i) put(item({{"pk", s("k" + std::to_string(i))}, {"sk", n("1")}}));
+  auto records = sink_.wait_for(20);
+  EXPECT_EQ(records.size(), 20u);
+  delivery_.stop();
+  EXPECT_EQ(outbox_size(), 0u);
+}
+
+TEST_F(OutboxTest, SequencesContinuePastStoredEntriesAfterARestart) {
+  const Item a = item({{"pk", s("a")}, {"sk", n("1")}, {"v", n("1")}});
+  put(a);
+  put(item({{"pk", s("a")}, {"sk", n("1")}, {"v", n("2")}}));
+  // A new outbox over the same storage (a restart) appends after the stored entries.
+  Outbox restarted{*engine_, delivery_};
+  items::WritePath path{*engine_, false, &restarted};
+  const Item third = item({{"pk", s("a")}, {"sk", n("1")}, {"v", n("3")}});
+  ASSERT_TRUE(path.write(
+      table_, key_of(third),
+      [&](const std::optional<Item>&) -> aws::AwsResult<items::WriteDecision> {
+        return items::WriteDecision::put(third);
+      },
+      4000));
+  delivery_.start();
+  auto records = sink_.wait_for(3);
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_NE(records[0].data.find(R"("v":{"N":"1"}})"), std::string::npos);
+  EXPECT_NE(records[2].data.find(R"("NewImage":{"pk":{"S":"a"},"sk":{"N":"1"},"v":{"N":"3"}})"),
+            std::string::npos)
+      << records[2].data;
+}
+
+}  // namespace
+}  // namespace trib::dynamodb::destination
