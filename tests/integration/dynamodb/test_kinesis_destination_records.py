@@ -231,3 +231,50 @@ def test_delivery_follows_the_stream_through_resharding(records_server):
         last[key] = change.get("NewImage")
     modifications = sum(1 for r in records if r["json"]["eventName"] in ("INSERT", "MODIFY"))
     assert modifications == len(acknowledged), f"seed {seed}"
+
+
+def test_a_deleted_stream_disables_the_destination(records_server):
+    """The Kinesis stream deleted under an ACTIVE destination: writes go on, the destination
+    becomes DISABLED with a description (AWS's behaviour here is not documented where we
+    looked: docs/compatibility.md), and it can be enabled again to another stream."""
+    dynamodb, kinesis = dynamodb_client(records_server), kinesis_client(records_server)
+    table, stream = destination(records_server, shards=1)
+    dynamodb.put_item(TableName=table, Item={"pk": {"S": "a"}, "sk": {"N": "1"}})
+    wait_for_records(kinesis, stream, 1)
+    kinesis.delete_stream(StreamName=stream)
+    deadline = time.monotonic() + 20
+    while True:
+        dynamodb.put_item(TableName=table, Item={"pk": {"S": "a"}, "sk": {"N": "1"},
+                                                 "t": {"N": str(time.monotonic_ns())}})
+        described = dynamodb.describe_kinesis_streaming_destination(
+            TableName=table)["KinesisDataStreamDestinations"]
+        if described[0]["DestinationStatus"] == "DISABLED" or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert described[0]["DestinationStatus"] == "DISABLED", described
+    assert stream in described[0]["DestinationStatusDescription"]
+    other = create_active_stream(kinesis, shard_count=1)
+    dynamodb.enable_kinesis_streaming_destination(TableName=table, StreamArn=stream_arn(other))
+    dynamodb.put_item(TableName=table, Item={"pk": {"S": "b"}, "sk": {"N": "1"}})
+    assert [r["json"]["dynamodb"]["Keys"]["pk"]["S"]
+            for r in wait_for_records(kinesis, other, 1)] == ["b"]
+
+
+def test_a_deleted_table_takes_its_destination_along(records_server):
+    dynamodb, kinesis = dynamodb_client(records_server), kinesis_client(records_server)
+    table, stream = destination(records_server, shards=1)
+    for i in range(50):
+        dynamodb.put_item(TableName=table, Item={"pk": {"S": f"k{i}"}, "sk": {"N": "1"}})
+    dynamodb.delete_table(TableName=table)
+    wait_for_table(dynamodb, table, None)
+    try:
+        dynamodb.describe_kinesis_streaming_destination(TableName=table)
+        raise AssertionError("the destination outlived its table")
+    except dynamodb.exceptions.ResourceNotFoundException:
+        pass
+    # Whatever was delivered before the table went is there once; the stream lives on.
+    records = read_destination_records(kinesis, stream)
+    keys = [r["json"]["dynamodb"]["Keys"]["pk"]["S"] for r in records]
+    assert len(keys) == len(set(keys)) <= 50
+    assert kinesis.describe_stream_summary(StreamName=stream)["StreamDescriptionSummary"][
+        "StreamStatus"] == "ACTIVE"
