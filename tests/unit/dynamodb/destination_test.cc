@@ -106,6 +106,41 @@ TEST(OutboxEntry, RoundTrip) {
   EXPECT_FALSE(decode_outbox_entry(""));
 }
 
+TEST(KinesisDestinationState, StatusByTheClockAndStoredWithTheTable) {
+  KinesisDestination d;
+  d.stream_arn = "arn:aws:kinesis:eu-west-1:000000000000:stream/s";
+  d.status = "ACTIVE";
+  d.pending = "ENABLING";
+  d.until_ms = 1000;
+  EXPECT_EQ(d.status_at(999), "ENABLING");
+  EXPECT_FALSE(d.captures_at(999));
+  EXPECT_EQ(d.status_at(1000), "ACTIVE");
+  EXPECT_TRUE(d.captures_at(1000));
+  EXPECT_FALSE(d.microseconds());
+
+  Table t = test_table();
+  KinesisDestination disabled;
+  disabled.stream_arn = "arn:aws:kinesis:eu-west-1:000000000000:stream/old";
+  disabled.status = "DISABLED";
+  disabled.precision = "MICROSECOND";
+  disabled.description = "gone";
+  t.kinesis_destinations = {disabled, d};
+  auto back = decode_table(encode_table(t));
+  ASSERT_TRUE(back);
+  ASSERT_EQ(back->kinesis_destinations.size(), 2u);
+  const KinesisDestination& old = back->kinesis_destinations[0];
+  EXPECT_EQ(old.stream_arn, disabled.stream_arn);
+  EXPECT_EQ(old.status_at(0), "DISABLED");
+  EXPECT_EQ(old.precision, std::optional<std::string>("MICROSECOND"));
+  EXPECT_EQ(old.description, std::optional<std::string>("gone"));
+  EXPECT_TRUE(old.microseconds());
+  EXPECT_EQ(back->kinesis_destinations[1].status_at(999), "ENABLING");
+  EXPECT_EQ(back->kinesis_destinations[1].status_at(1000), "ACTIVE");
+  EXPECT_FALSE(back->kinesis_destinations[1].precision);
+  // A table that never had a destination stores no member.
+  EXPECT_EQ(encode_table(test_table()).find("kinesis_destinations"), std::string::npos);
+}
+
 // A Kinesis stand-in: commits `with` as the real sink does and keeps the records.
 class FakeSink final : public KinesisSink {
  public:
