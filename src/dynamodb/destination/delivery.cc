@@ -11,8 +11,9 @@ namespace trib::dynamodb::destination {
 
 namespace {
 
-// Entries per append: PutRecords' 500-record batch.
+// Entries per append: PutRecords' 500-record batch, and about its 5 MiB (at least one entry).
 constexpr size_t kEntriesPerAppend = 500;
+constexpr size_t kBytesPerAppend = 5 << 20;
 // After a storage failure, the table is tried again after this long.
 constexpr auto kRetryDelay = std::chrono::milliseconds(100);
 
@@ -87,7 +88,11 @@ bool Delivery::drain(uint64_t table_id, const TableKey& key) {
       options.lower_bound = outbox_begin(table_id);
       options.upper_bound = outbox_end(table_id);
       auto it = engine_.iterate(storage::Keyspace::kItems, options);
-      for (it->seek_to_first(); it->valid() && entries.size() < kEntriesPerAppend; it->next()) {
+      size_t bytes = 0;
+      for (it->seek_to_first();
+           it->valid() && entries.size() < kEntriesPerAppend && bytes < kBytesPerAppend;
+           it->next()) {
+        bytes += it->value().size();
         entries.push_back({std::string(it->key()), std::string(it->value()), {}});
       }
       if (!it->status().is_ok()) return false;

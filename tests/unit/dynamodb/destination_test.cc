@@ -157,6 +157,7 @@ class FakeSink final : public KinesisSink {
       return {Delivery::Result::kFailed, 0};
     }
     if (!engine_.write(with).is_ok()) return {Delivery::Result::kFailed, 0};
+    ++calls_;
     for (const SinkRecord& r : records) {
       delivered_.push_back(
           {std::string(stream_arn), std::string(r.partition_key), std::string(r.data)});
@@ -173,6 +174,10 @@ class FakeSink final : public KinesisSink {
     changed_.wait_for(lock, timeout, [&] { return delivered_.size() >= count; });
     return delivered_;
   }
+  int calls() {
+    std::lock_guard lock(mutex_);
+    return calls_;
+  }
   void fail_next() {
     std::lock_guard lock(mutex_);
     fail_next_ = true;
@@ -184,6 +189,7 @@ class FakeSink final : public KinesisSink {
   std::condition_variable changed_;
   std::vector<Record> delivered_;
   bool fail_next_ = false;
+  int calls_ = 0;
 };
 
 class OutboxTest : public ::testing::Test {
@@ -308,6 +314,18 @@ TEST_F(OutboxTest, SequencesContinuePastStoredEntriesAfterARestart) {
   EXPECT_NE(records[2].data.find(R"("NewImage":{"pk":{"S":"a"},"sk":{"N":"1"},"v":{"N":"3"}})"),
             std::string::npos)
       << records[2].data;
+}
+
+TEST_F(OutboxTest, ABacklogIsDeliveredInAppendsOfAboutFiveMebibytes) {
+  const std::string megabyte(1 << 20, 'x');
+  for (int i = 0; i < 8; ++i) {
+    put(item({{"pk", s("k" + std::to_string(i))}, {"sk", n("1")}, {"v", s(megabyte)}}));
+  }
+  delivery_.start();
+  EXPECT_EQ(sink_.wait_for(8).size(), 8u);
+  EXPECT_GE(sink_.calls(), 2);
+  delivery_.stop();
+  EXPECT_EQ(outbox_size(), 0u);
 }
 
 }  // namespace
