@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "kinesis/records.h"
-#include "kinesis/reshard.h"
 #include "kinesis/stream_catalog.h"
+#include "pending_split.h"
 #include "storage/engine.h"
 #include "streams/record_log.h"
 
@@ -33,20 +33,7 @@ class AppendWithBatchTest : public ::testing::Test {
   }
 
   // A split of shard 0, applied by the first catalog access at or after kAt.
-  void split_at_kat() {
-    auto updated = catalog_.update(key_, kNow, [](Stream& stream) -> aws::AwsResult<Ok> {
-      const auto& range = stream.shards[0].hash_range;
-      const streams::uint128 middle = range.ending_hash_key / 2;
-      ReshardPlan plan;
-      plan.closing = {0};
-      plan.added.push_back(new_child_shard(1, {range.starting_hash_key, middle}, kNow, 0));
-      plan.added.push_back(new_child_shard(2, {middle + 1, range.ending_hash_key}, kNow, 0));
-      stream.start_update(kNow, kAt - kNow);
-      stream.pending_reshard = PendingReshard{kAt, std::move(plan)};
-      return Ok{};
-    });
-    ASSERT_TRUE(updated);
-  }
+  void split_at_kat() { testing::store_split_of_shard_0(catalog_, key_, kNow, kAt); }
 
   std::vector<streams::StoredRecord> read_shard(uint64_t stream_id, uint32_t index) {
     streams::ReadResult out;
