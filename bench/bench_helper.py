@@ -95,6 +95,13 @@ def resident_set_kib(pid):
     raise SystemExit(f"rss: no VmRSS for pid {pid}")
 
 
+def write_report(path, report):
+    """Writes a benchmark's markdown report to `path` (creating its folder) and prints it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(report)
+    print(report)
+
+
 def exit_on_signal(signal_number, frame):
     # Turns SIGTERM into SystemExit so `finally` blocks stop the server this helper started.
     raise SystemExit(128 + signal_number)

@@ -10,7 +10,8 @@
 // What each request contains comes from a scenario, chosen with --mode. A scenario hands every
 // connection its own request generator; the generator produces the bytes of the next request and
 // sees each response. Scenarios: "fixed" (the same request every time), DynamoDB "put-item",
-// "get-item", "batch-write-item" and "query" (over a key space), "put-record" and
+// "get-item", "update-item", "batch-write-item", "query", "scan" and "transact-write-items" (over a
+// key space), "put-record" and
 // "put-records" (Kinesis PutRecord / PutRecords with random partition keys and random data, from a
 // pool of requests built before the run so the client stays cheap), and "get-records" (each
 // connection drains one shard: GetShardIterator TRIM_HORIZON, then GetRecords along
@@ -72,9 +73,12 @@ struct Options {
   std::string stream = "bench-stream";
   std::string table = "bench-table";
   std::int64_t keys = 100000;  // DynamoDB scenarios: items k0 .. k<keys-1>
+  std::int64_t first_key = 0;  // batch-write-item: the first batch written holds this key
   int record_size = 100;
   int batch = 500;
+  int transact_items = 2;  // transact-write-items: Puts per transaction
   int limit = 10000;
+  bool limit_given = false;  // scan: send Limit only when asked
   std::string shard_iterator_type = "TRIM_HORIZON";
   std::uint64_t seed = 1;
   std::string content_type = "application/x-amz-json-1.1";
@@ -526,103 +530,267 @@ class GetRecordsScenario final : public Scenario {
 // --record-size random hexadecimal characters (an item of about record size + 15 bytes).
 //   put-item           PutItem of random items
 //   get-item           GetItem of random keys (strongly consistent; keys never written answer {})
-//   batch-write-item   BatchWriteItem of 25 consecutive items (no key twice in one request); the
-//                      pool covers the whole key space in order, so --total-requests keys/25 on
-//                      one connection fills it exactly
+//   update-item        UpdateItem of random keys with a condition: SET counter =
+//                      if_not_exists(counter, 0) + 1 if attribute_exists(pk) (on a filled table
+//                      every call succeeds; on a missing item it answers
+//                      ConditionalCheckFailedException, counted as an error)
+//   batch-write-item   BatchWriteItem of 25 consecutive items (no key twice in one request):
+//                      connections take batches 0, 1, 2, ... in turn from one counter (built as
+//                      they are sent, so any key space fits), wrapping around at the end, so
+//                      --total-requests keys/25 fills the key space exactly; --first-key K
+//                      starts at the batch holding key K (to fill a large table in steps)
 //   query              Query of one random partition (pk = :p, up to 100 items)
+//   transact-write-items
+//                      TransactWriteItems of --transact-items Puts of distinct random items
+//   scan               a drain: connection i scans segment i of TotalSegments = --connections,
+//                      following LastEvaluatedKey until an answer has none, then stops (pages of
+//                      DynamoDB's 1 MB, or --limit items when --limit is given)
 // Requests come from a pool built before the run (seeded). Records: items written, read
-// (GetItem: 1 when found) or returned (Query's Count); record bytes: request data written or
-// response bytes read.
+// (GetItem: 1 when found) or returned (Query's and Scan's Count); record bytes: request data
+// written or response bytes read.
 constexpr std::string_view kDynamoDbPrefix = "DynamoDB_20120810.";
+
+// The text of the member value starting at `start` (an object, array, string or scalar), by
+// bracket matching outside strings; empty if it does not end.
+std::string_view json_value_at(std::string_view json, std::size_t start) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = start; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+        if (depth == 0) return json.substr(start, i + 1 - start);
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']' || c == ',') {
+      if (c != ',') --depth;
+      if (depth == 0) return json.substr(start, i + (c == ',' ? 0 : 1) - start);
+      if (depth < 0) return json.substr(start, i - start);
+    }
+  }
+  return {};
+}
 
 class ItemScenario final : public Scenario {
  public:
   static constexpr std::size_t kPoolSize = 4096;
   static constexpr std::uint64_t kBatch = 25;
-  enum class Kind { kPut, kGet, kBatchWrite, kQuery };
+  enum class Kind { kPut, kGet, kUpdate, kBatchWrite, kQuery, kScan, kTransactWrite };
 
   ItemScenario(const Options& options, const CommonHeaders& headers, Kind kind)
-      : record_size_(static_cast<std::uint64_t>(options.record_size)), kind_(kind) {
+      : options_(options),
+        headers_(headers),
+        record_size_(static_cast<std::uint64_t>(options.record_size)),
+        transact_items_(static_cast<std::uint64_t>(options.transact_items)),
+        kind_(kind),
+        table_(json_escape(options.table)),
+        keys_(static_cast<std::uint64_t>(std::max<std::int64_t>(1, options.keys))),
+        next_batch_(static_cast<std::uint64_t>(options.first_key) / kBatch) {
     std::mt19937_64 random(options.seed);
-    const std::string table = json_escape(options.table);
-    static constexpr std::string_view kOperations[] = {"PutItem", "GetItem", "BatchWriteItem",
-                                                       "Query"};
-    const std::string target =
-        std::string(kDynamoDbPrefix) + std::string(kOperations[static_cast<int>(kind)]);
-    const auto keys = static_cast<std::uint64_t>(std::max<std::int64_t>(1, options.keys));
+    static constexpr std::string_view kOperations[] = {"PutItem",           "GetItem", "UpdateItem",
+                                                       "BatchWriteItem",    "Query",   "Scan",
+                                                       "TransactWriteItems"};
+    target_ = std::string(kDynamoDbPrefix) + std::string(kOperations[static_cast<int>(kind)]);
     constexpr std::string_view kHexDigits = "0123456789abcdef";
-    auto data = [&] {
+    for (std::size_t n = 0; n < kDataPool; ++n) {
       std::string text(static_cast<std::size_t>(options.record_size), '0');
       for (auto& c : text) c = kHexDigits[random() % 16];
-      return text;
-    };
-    auto item = [&](std::uint64_t i) {
-      return fmt::format(R"({{"pk":{{"S":"p{}"}},"sk":{{"N":"{}"}},"data":{{"S":"{}"}}}})",
-                         i / 100, i % 100, data());
-    };
-    const std::size_t pool_size =
-        kind == Kind::kBatchWrite ? static_cast<std::size_t>((keys + kBatch - 1) / kBatch)
-                                  : kPoolSize;
-    for (std::size_t n = 0; n < pool_size; ++n) {
-      std::string body;
-      switch (kind) {
-        case Kind::kPut:
-          body = fmt::format(R"({{"TableName":"{}","Item":{}}})", table, item(random() % keys));
-          break;
-        case Kind::kGet: {
-          const std::uint64_t i = random() % keys;
-          body = fmt::format(
-              R"({{"TableName":"{}","Key":{{"pk":{{"S":"p{}"}},"sk":{{"N":"{}"}}}},"ConsistentRead":true}})",
-              table, i / 100, i % 100);
-          break;
-        }
-        case Kind::kBatchWrite: {
-          body = fmt::format(R"({{"RequestItems":{{"{}":[)", table);
-          for (std::uint64_t i = n * kBatch; i < std::min<std::uint64_t>(keys, (n + 1) * kBatch); ++i) {
-            if (i != n * kBatch) body += ',';
-            body += R"({"PutRequest":{"Item":)" + item(i) + "}}";
-          }
-          body += "]}}";
-          break;
-        }
-        case Kind::kQuery:
-          body = fmt::format(
-              R"({{"TableName":"{}","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{{":p":{{"S":"p{}"}}}}}})",
-              table, random() % ((keys + 99) / 100));
-          break;
-      }
-      pool_.push_back(serialize_request(headers, target, body));
+      data_.push_back(std::move(text));
     }
-    tally_ = [this](unsigned status, std::string_view body) {
-      if (!is_success(status)) return ResponseTally{};
-      switch (kind_) {
-        case Kind::kPut:
-          return ResponseTally{1, record_size_};
-        case Kind::kGet:
-          return ResponseTally{body.size() > 2 ? 1u : 0u, body.size()};
-        case Kind::kBatchWrite:
-          return ResponseTally{kBatch, kBatch * record_size_};
-        case Kind::kQuery:
-          return ResponseTally{
-              static_cast<std::uint64_t>(integer_member(body, R"("Count")").value_or(0)),
-              body.size()};
-      }
-      return ResponseTally{};
+    const auto key = [](std::uint64_t i) {
+      return fmt::format(R"({{"pk":{{"S":"p{}"}},"sk":{{"N":"{}"}}}})", i / 100, i % 100);
     };
-    stride_ = std::max<std::size_t>(1, pool_.size() / static_cast<std::size_t>(options.connections));
+    if (kind == Kind::kPut || kind == Kind::kGet || kind == Kind::kUpdate || kind == Kind::kQuery ||
+        kind == Kind::kTransactWrite) {
+      for (std::size_t n = 0; n < kPoolSize; ++n) {
+        const std::uint64_t i = random() % keys_;
+        std::string body;
+        switch (kind) {
+          case Kind::kPut:
+            body = fmt::format(R"({{"TableName":"{}","Item":)", table_);
+            append_item(body, i, random());
+            body += '}';
+            break;
+          case Kind::kGet:
+            body = fmt::format(R"({{"TableName":"{}","Key":{},"ConsistentRead":true}})", table_,
+                               key(i));
+            break;
+          case Kind::kUpdate:
+            body = fmt::format(
+                R"j({{"TableName":"{}","Key":{},"UpdateExpression":"SET #c = if_not_exists(#c, :zero) + :one","ConditionExpression":"attribute_exists(pk)","ExpressionAttributeNames":{{"#c":"counter"}},"ExpressionAttributeValues":{{":zero":{{"N":"0"}},":one":{{"N":"1"}}}}}})j",
+                table_, key(i));
+            break;
+          case Kind::kTransactWrite: {
+            // Distinct items (a transaction may not name one twice).
+            std::vector<std::uint64_t> chosen{i};
+            while (chosen.size() < std::min<std::uint64_t>(transact_items_, keys_)) {
+              const std::uint64_t other = random() % keys_;
+              if (std::find(chosen.begin(), chosen.end(), other) == chosen.end()) {
+                chosen.push_back(other);
+              }
+            }
+            body = R"({"TransactItems":[)";
+            for (std::size_t a = 0; a < chosen.size(); ++a) {
+              if (a != 0) body += ',';
+              body += fmt::format(R"({{"Put":{{"TableName":"{}","Item":)", table_);
+              append_item(body, chosen[a], random());
+              body += "}}";
+            }
+            body += "]}";
+            break;
+          }
+          default:
+            body = fmt::format(
+                R"({{"TableName":"{}","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{{":p":{{"S":"p{}"}}}}}})",
+                table_, i / 100);
+            break;
+        }
+        pool_.push_back(serialize_request(headers, target_, body));
+      }
+    }
+    tally_ = [this](unsigned status, std::string_view body) { return tally(status, body); };
+    stride_ = std::max<std::size_t>(1, kPoolSize / static_cast<std::size_t>(options.connections));
   }
 
   std::unique_ptr<RequestGenerator> make_generator(int connection_index) override {
+    if (kind_ == Kind::kBatchWrite) return std::make_unique<BatchWriteGenerator>(*this);
+    if (kind_ == Kind::kScan) return std::make_unique<ScanGenerator>(*this, connection_index);
     return std::make_unique<PoolGenerator>(
         pool_, static_cast<std::size_t>(connection_index) * stride_, tally_);
   }
 
  private:
+  static constexpr std::size_t kDataPool = 256;
+
+  // Item i with one of the data strings.
+  void append_item(std::string& out, std::uint64_t i, std::uint64_t data_choice) const {
+    out += R"({"pk":{"S":"p)";
+    out += std::to_string(i / 100);
+    out += R"("},"sk":{"N":")";
+    out += std::to_string(i % 100);
+    out += R"("},"data":{"S":")";
+    out += data_[data_choice % kDataPool];
+    out += R"("}})";
+  }
+
+  ResponseTally tally(unsigned status, std::string_view body) const {
+    if (!is_success(status)) return ResponseTally{};
+    switch (kind_) {
+      case Kind::kPut:
+      case Kind::kUpdate:
+        return ResponseTally{1, record_size_};
+      case Kind::kGet:
+        return ResponseTally{body.size() > 2 ? 1u : 0u, body.size()};
+      case Kind::kBatchWrite:
+        return ResponseTally{kBatch, kBatch * record_size_};
+      case Kind::kTransactWrite:
+        return ResponseTally{transact_items_, transact_items_ * record_size_};
+      case Kind::kQuery:
+      case Kind::kScan:
+        return ResponseTally{
+            static_cast<std::uint64_t>(integer_member(body, R"("Count")").value_or(0)),
+            body.size()};
+    }
+    return ResponseTally{};
+  }
+
+  // Batches in key order from the scenario's shared counter (connections of one thread share
+  // it; the atomic covers several threads).
+  class BatchWriteGenerator final : public RequestGenerator {
+   public:
+    explicit BatchWriteGenerator(ItemScenario& scenario) : scenario_(scenario) {}
+
+    std::string_view next_request() override {
+      const std::uint64_t batches = (scenario_.keys_ + kBatch - 1) / kBatch;
+      const std::uint64_t n = scenario_.next_batch_.fetch_add(1) % batches;
+      body_.clear();
+      body_ += R"({"RequestItems":{")";
+      body_ += scenario_.table_;
+      body_ += R"(":[)";
+      const std::uint64_t end = std::min<std::uint64_t>(scenario_.keys_, (n + 1) * kBatch);
+      for (std::uint64_t i = n * kBatch; i < end; ++i) {
+        if (i != n * kBatch) body_ += ',';
+        body_ += R"({"PutRequest":{"Item":)";
+        scenario_.append_item(body_, i, i * 7919);
+        body_ += "}}";
+      }
+      body_ += "]}}";
+      serialize_request(scenario_.headers_, scenario_.target_, body_, request_);
+      return request_;
+    }
+    ResponseTally on_response(unsigned status, std::string_view body) override {
+      return scenario_.tally(status, body);
+    }
+
+   private:
+    ItemScenario& scenario_;
+    std::string body_;
+    std::string request_;
+  };
+
+  // One segment of a parallel scan, page after page along LastEvaluatedKey. A failed request
+  // is repeated unchanged.
+  class ScanGenerator final : public RequestGenerator {
+   public:
+    ScanGenerator(ItemScenario& scenario, int segment)
+        : scenario_(scenario), segment_(segment) {
+      set_start_key({});
+    }
+
+    std::string_view next_request() override { return done_ ? std::string_view() : request_; }
+
+    ResponseTally on_response(unsigned status, std::string_view body) override {
+      if (!is_success(status)) return {};
+      const std::size_t start = find_member_value(body, R"("LastEvaluatedKey")");
+      const std::string_view key =
+          start == std::string_view::npos ? std::string_view() : json_value_at(body, start);
+      if (key.empty()) {
+        done_ = true;
+      } else {
+        set_start_key(key);
+      }
+      return scenario_.tally(status, body);
+    }
+
+   private:
+    void set_start_key(std::string_view key) {
+      body_ = fmt::format(R"({{"TableName":"{}","Segment":{},"TotalSegments":{})",
+                          scenario_.table_, segment_, scenario_.options_.connections);
+      if (scenario_.options_.limit_given) body_ += fmt::format(R"(,"Limit":{})", scenario_.options_.limit);
+      if (!key.empty()) {
+        body_ += R"(,"ExclusiveStartKey":)";
+        body_ += key;
+      }
+      body_ += '}';
+      serialize_request(scenario_.headers_, scenario_.target_, body_, request_);
+    }
+
+    ItemScenario& scenario_;
+    const int segment_;
+    bool done_ = false;
+    std::string body_;
+    std::string request_;
+  };
+
+  const Options& options_;
+  const CommonHeaders& headers_;
   std::uint64_t record_size_;
+  std::uint64_t transact_items_;
   Kind kind_;
+  std::string table_;
+  std::uint64_t keys_;
+  std::string target_;
+  std::vector<std::string> data_;
   std::vector<std::string> pool_;
   PoolGenerator::Tally tally_;
   std::size_t stride_ = 1;
+  std::atomic<std::uint64_t> next_batch_;
 };
 
 // One request on a fresh connection, outside the run (ListShards before a drain).
@@ -711,6 +879,22 @@ const std::map<std::string, ScenarioFactory>& scenario_factories() {
           std::string) -> std::unique_ptr<Scenario> {
          return std::make_unique<ItemScenario>(options, headers, ItemScenario::Kind::kQuery);
        }},
+      {"update-item",
+       [](const Options& options, const CommonHeaders& headers, const tcp::resolver::results_type&,
+          std::string) -> std::unique_ptr<Scenario> {
+         return std::make_unique<ItemScenario>(options, headers, ItemScenario::Kind::kUpdate);
+       }},
+      {"transact-write-items",
+       [](const Options& options, const CommonHeaders& headers, const tcp::resolver::results_type&,
+          std::string) -> std::unique_ptr<Scenario> {
+         return std::make_unique<ItemScenario>(options, headers,
+                                               ItemScenario::Kind::kTransactWrite);
+       }},
+      {"scan",
+       [](const Options& options, const CommonHeaders& headers, const tcp::resolver::results_type&,
+          std::string) -> std::unique_ptr<Scenario> {
+         return std::make_unique<ItemScenario>(options, headers, ItemScenario::Kind::kScan);
+       }},
       {"get-records",
        [](const Options& options, const CommonHeaders& headers,
           const tcp::resolver::results_type& endpoints, std::string) -> std::unique_ptr<Scenario> {
@@ -730,6 +914,11 @@ std::string target_of_mode(const Options& options) {
   if (options.mode == "get-item") return std::string(kDynamoDbPrefix) + "GetItem";
   if (options.mode == "batch-write-item") return std::string(kDynamoDbPrefix) + "BatchWriteItem";
   if (options.mode == "query") return std::string(kDynamoDbPrefix) + "Query";
+  if (options.mode == "update-item") return std::string(kDynamoDbPrefix) + "UpdateItem";
+  if (options.mode == "scan") return std::string(kDynamoDbPrefix) + "Scan";
+  if (options.mode == "transact-write-items") {
+    return std::string(kDynamoDbPrefix) + "TransactWriteItems";
+  }
   return options.target;
 }
 
@@ -1295,8 +1484,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   std::vector<std::string> mode_names;
   for (const auto& [name, factory] : scenario_factories()) mode_names.push_back(name);
-  app.add_option("--mode", options.mode,
-                 "Scenario: fixed (--target, --body), put-record, put-records, get-records")
+  app.add_option(
+         "--mode", options.mode,
+         "Scenario: fixed (--target, --body), put-record, put-records, get-records, put-item, "
+         "get-item, update-item, batch-write-item, query, scan, transact-write-items")
       ->check(CLI::IsMember(mode_names))
       ->capture_default_str();
   app.add_option("--target", options.target,
@@ -1309,6 +1500,9 @@ int main(int argc, char** argv) {
   app.add_option("--table", options.table, "DynamoDB modes: table name (hash key pk S, range key sk N)");
   app.add_option("--keys", options.keys, "DynamoDB modes: items in the key space (partitions of 100)")
       ->check(CLI::PositiveNumber);
+  app.add_option("--first-key", options.first_key,
+                 "batch-write-item: start at the batch holding this key (a fill in steps)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--stream", options.stream, "put-record, put-records, get-records: stream name")
       ->capture_default_str();
   app.add_option("--record-size", options.record_size,
@@ -1318,9 +1512,14 @@ int main(int argc, char** argv) {
   app.add_option("--batch", options.batch, "put-records: records per request")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
-  app.add_option("--limit", options.limit, "get-records: Limit of each GetRecords")
-      ->check(CLI::Range(1, 1000000))
+  app.add_option("--transact-items", options.transact_items,
+                 "transact-write-items: Puts per TransactWriteItems (1-100)")
+      ->check(CLI::Range(1, 100))
       ->capture_default_str();
+  auto* limit_option =
+      app.add_option("--limit", options.limit, "get-records: Limit of each GetRecords; scan: Limit of each Scan (none if not given)")
+          ->check(CLI::Range(1, 1000000))
+          ->capture_default_str();
   app.add_option("--shard-iterator-type", options.shard_iterator_type,
                  "get-records: ShardIteratorType of GetShardIterator")
       ->capture_default_str();
@@ -1338,6 +1537,7 @@ int main(int argc, char** argv) {
   app.add_flag("--json", options.json_output,
                "Print the result as one JSON object on stdout (the human line goes to stderr)");
   CLI11_PARSE(app, argc, argv);
+  options.limit_given = limit_option->count() > 0;
 
   try {
     return run(options);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""bench/run_dynamodb.py: the DynamoDB benchmark. Measures PutItem, GetItem, BatchWriteItem and
-Query on Tributary (RocksDB and --in-memory) and dynalite (npm, bench/node_modules), side by
+"""bench/run_dynamodb.py: the DynamoDB benchmark. Measures PutItem, GetItem, UpdateItem with a
+condition, BatchWriteItem, Query and a Scan drain on Tributary (RocksDB and --in-memory) and dynalite (npm, bench/node_modules), side by
 side in one run, and prints a markdown report.
 
 The table has hash key pk (S) and range key sk (N); the key space is BENCH_KEYS items in
@@ -11,7 +11,13 @@ BENCH_ITEM_BYTES random characters (an item of about BENCH_ITEM_BYTES + 15 bytes
   BatchWriteItem   25 items per request, 16 connections (items/s)
   PutItem          random items, 64 connections (req/s, p99)
   GetItem          strongly consistent, random keys, 64 connections (req/s, p99)
+  UpdateItem       random existing keys, SET counter = if_not_exists(counter, 0) + 1 under the
+                   condition attribute_exists(pk), 64 connections (req/s, p99)
   Query            one random partition (100 items) per request, 16 connections (items/s)
+  Scan             a drain of the whole table: a parallel scan of 4 segments, one connection
+                   each, pages of 1 MB along LastEvaluatedKey (items/s; run after the fill and
+                   the BatchWriteItem phase, before PutItem adds nothing new: the key space is
+                   full)
   each run: a fresh server and table, BENCH_WARMUP_S s warm-up, BENCH_DURATION_S s measured;
   the median of BENCH_RUNS runs (servers take turns: run 1 of every server, then run 2, ...);
   also the start-up time (exec to the first ListTables answer) and the idle RSS after start.
@@ -42,7 +48,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 sys.path.insert(0, str(BENCH))
-from bench_helper import free_port, resident_set_kib, stop_process  # noqa: E402
+from bench_helper import free_port, resident_set_kib, stop_process, write_report  # noqa: E402
 
 TRIBUTARY_BIN = os.environ.get("TRIBUTARY_BIN", str(ROOT / "build" / "tributary"))
 LOADGEN_BIN = os.environ.get("LOADGEN_BIN", str(ROOT / "build" / "bench" / "loadgen"))
@@ -154,10 +160,15 @@ class Server:
             stop_process(self.process)
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
-    def load(self, mode: str, connections: int, *, total_requests: int = 0) -> dict:
-        timing = (["--duration-s", "3600", "--warmup-s", "0", "--total-requests",
-                   str(total_requests)] if total_requests
-                  else ["--duration-s", str(DURATION), "--warmup-s", str(WARMUP)])
+    def load(self, mode: str, connections: int, *, total_requests: int = 0,
+             drain: bool = False) -> dict:
+        if total_requests:
+            timing = ["--duration-s", "3600", "--warmup-s", "0", "--total-requests",
+                      str(total_requests)]
+        elif drain:
+            timing = ["--duration-s", "3600", "--warmup-s", "0"]
+        else:
+            timing = ["--duration-s", str(DURATION), "--warmup-s", str(WARMUP)]
         completed = subprocess.run([
             LOADGEN_BIN, "--host", "127.0.0.1", "--port", str(self.port), "--mode", mode,
             "--content-type", "application/x-amz-json-1.0", "--service", "dynamodb",
@@ -169,13 +180,16 @@ class Server:
         return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
-# (phase name, loadgen mode, connections, fill?)
+# (phase name, loadgen mode, connections, kind): kind "fill" sends keys/25 batches (the whole key
+# space once), "drain" runs until every connection has finished, "timed" warm-up + duration.
 PHASES = [
-    ("fill", "batch-write-item", 1, True),
-    ("batch-write-item", "batch-write-item", 16, False),
-    ("put-item", "put-item", CONNECTIONS, False),
-    ("get-item", "get-item", CONNECTIONS, False),
-    ("query", "query", 16, False),
+    ("fill", "batch-write-item", 1, "fill"),
+    ("batch-write-item", "batch-write-item", 16, "timed"),
+    ("scan", "scan", 4, "drain"),
+    ("put-item", "put-item", CONNECTIONS, "timed"),
+    ("get-item", "get-item", CONNECTIONS, "timed"),
+    ("update-item", "update-item", CONNECTIONS, "timed"),
+    ("query", "query", 16, "timed"),
 ]
 
 
@@ -193,9 +207,10 @@ def main() -> int:
             try:
                 server.start()
                 starts.setdefault(name, []).append((server.startup_ms, server.idle_rss_kib))
-                for phase, mode, connections, fill in PHASES:
+                for phase, mode, connections, kind in PHASES:
                     result = server.load(mode, connections,
-                                         total_requests=(KEYS + 24) // 25 if fill else 0)
+                                         total_requests=(KEYS + 24) // 25 if kind == "fill" else 0,
+                                         drain=kind == "drain")
                     results.setdefault(name, {}).setdefault(phase, []).append(result)
                     log(f"run {run} {name} {phase}: {result.get('requests_per_second', 0):.0f} "
                         f"req/s, {result.get('records_per_second', 0):.0f} items/s")
@@ -209,9 +224,10 @@ def main() -> int:
         "100.",
         "",
         f"| server | PutItem req/s ({CONNECTIONS} conn) | p99 ms | GetItem req/s ({CONNECTIONS} conn) "
-        "| p99 ms | BatchWriteItem items/s (16 conn) | Query items/s (16 conn) | fill items/s "
-        "(1 conn) | start-up ms | idle RSS MiB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| p99 ms | UpdateItem req/s ({CONNECTIONS} conn) | p99 ms "
+        "| BatchWriteItem items/s (16 conn) | Query items/s (16 conn) | Scan items/s (4 segments) "
+        "| fill items/s (1 conn) | start-up ms | idle RSS MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
 
     def median_of(name: str, phase: str, key: str) -> dict | None:
@@ -225,17 +241,39 @@ def main() -> int:
         put = median_of(name, "put-item", "requests_per_second")
         get = median_of(name, "get-item", "requests_per_second")
         batch = median_of(name, "batch-write-item", "records_per_second")
+        update = median_of(name, "update-item", "requests_per_second")
         query = median_of(name, "query", "records_per_second")
+        scan = median_of(name, "scan", "records_per_second")
         fill = median_of(name, "fill", "records_per_second")
-        if None in (put, get, batch, query, fill):
+        if None in (put, get, update, batch, query, scan, fill):
             continue
         startup = statistics.median(s for s, _ in starts[name])
         rss = statistics.median(r for _, r in starts[name]) / 1024
         lines.append(
             f"| {name} | {put['requests_per_second']:.0f} | {put['latency_ms']['p99']:.2f} | "
             f"{get['requests_per_second']:.0f} | {get['latency_ms']['p99']:.2f} | "
+            f"{update['requests_per_second']:.0f} | {update['latency_ms']['p99']:.2f} | "
             f"{batch['records_per_second']:.0f} | {query['records_per_second']:.0f} | "
+            f"{scan['records_per_second']:.0f} | "
             f"{fill['records_per_second']:.0f} | {startup:.0f} | {rss:.1f} |")
+    # Ratios of each Tributary engine to dynalite, from the medians above.
+    columns = [("PutItem", "put-item", "requests_per_second"),
+               ("GetItem", "get-item", "requests_per_second"),
+               ("UpdateItem", "update-item", "requests_per_second"),
+               ("BatchWriteItem", "batch-write-item", "records_per_second"),
+               ("Query", "query", "records_per_second"),
+               ("Scan", "scan", "records_per_second")]
+    for name in SERVERS:
+        if name == "dynalite":
+            continue
+        ratios = []
+        for label, phase, key in columns:
+            ours, theirs = median_of(name, phase, key), median_of("dynalite", phase, key)
+            if ours and theirs and theirs.get(key):
+                ratios.append(f"{label} {ours[key] / theirs[key]:.1f}x")
+        if ratios:
+            lines.append("")
+            lines.append(f"{name} against dynalite: " + ", ".join(ratios) + ".")
     lines.append("")
     lines.append("Every run (req/s; items/s; errors):")
     for name, phases in results.items():
@@ -245,9 +283,7 @@ def main() -> int:
             errors = sum(r.get("errors", 0) for r in runs)
             lines.append(f"- {name} {phase}: {values}; errors {errors}")
     report = "\n".join(lines) + "\n"
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(report)
-    print(report)
+    write_report(OUTPUT, report)
     return 0
 
 

@@ -7,6 +7,8 @@
 #   scripts/install-deps.sh --test     build + test dependencies (pytest, boto3, AWS CLI, ...)
 #   scripts/install-deps.sh --npm      also node + npm (Debian's nodejs, npm when missing) and
 #                                      `npm ci` in tests/js when its node_modules is missing or stale
+#                                      (puppeteer-core there uses Debian's chromium; no browser
+#                                      is downloaded: PUPPETEER_SKIP_DOWNLOAD=1)
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,7 +20,7 @@ for argument in "$@"; do
     --test) want_test=1 ;;
     --npm) want_npm=1 ;;
     -h | --help)
-      sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -34,8 +36,11 @@ build_packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev librocksdb-dev libsimdjson-dev libfmt-dev libspdlog-dev
   libcli11-dev libssl-dev libnghttp2-dev libjemalloc-dev libgtest-dev libcbor-dev
+  libyaml-cpp-dev
 )
-test_packages=(python3-pytest python3-cbor2 curl nghttp2-client)
+# python3-prometheus-client parses /metrics in the tests; chromium is the browser the console's
+# test drives through puppeteer-core (which never downloads a browser of its own).
+test_packages=(python3-pytest python3-cbor2 curl nghttp2-client python3-prometheus-client chromium)
 
 run_as_root() {
   if [[ "$(id -u)" -eq 0 ]]; then
@@ -108,9 +113,9 @@ install_npm_packages() {
   fi
   echo "install-deps: installing npm packages in tests/js"
   if [[ -f "$js_dir/package-lock.json" ]]; then
-    (cd "$js_dir" && npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$js_dir" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   else
-    (cd "$js_dir" && npm install --no-audit --no-fund --loglevel=error)
+    (cd "$js_dir" && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error)
   fi
   mkdir -p "$js_dir/node_modules"
   touch "$stamp"

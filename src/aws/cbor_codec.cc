@@ -692,6 +692,9 @@ void write_value(std::string& out, const Value& v) {
       }
       out.push_back(static_cast<char>(kBreakByte));
       return;
+    case Value::Kind::kFragment:
+      write_value(out, v.as_fragment().to_value());
+      return;
   }
 }
 

@@ -44,6 +44,10 @@ std::unique_ptr<Codec> make_cbor_codec();
 // (shared by the JSON codec and by CBOR text strings given for blobs).
 AwsResult<Value> blob_from_base64(std::string_view text);
 
+// Appends `s` as a JSON string literal (quotes, escapes of '"', '\\' and control characters),
+// exactly as the JSON codec writes strings; for Fragment::write_json.
+void append_json_string(std::string& out, std::string_view s);
+
 // Encodes a document as JSON text (timestamps as epoch seconds with a millisecond fraction,
 // blobs as base64, absent members never written).
 std::string to_json(const Value& document);

@@ -144,6 +144,8 @@ int32_t value_hash(const Value& value, const model::Shape& shape, std::string_vi
       }
       return sum;
     }
+    case Value::Kind::kFragment:
+      return value_hash(value.as_fragment().to_value(), shape, class_prefix);
   }
   return 0;
 }

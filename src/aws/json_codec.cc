@@ -257,7 +257,9 @@ bool any_needs_escape(uint64_t word) {
           has_zero_byte(word ^ (kOnes * '\\'))) != 0;
 }
 
-void write_string(std::string& out, std::string_view s) {
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   size_t run_start = 0;
@@ -297,6 +299,8 @@ void write_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
+namespace {
+
 void write_value(std::string& out, const Value& v) {
   switch (v.kind()) {
     case Value::Kind::kNull:
@@ -320,7 +324,7 @@ void write_value(std::string& out, const Value& v) {
       return;
     }
     case Value::Kind::kString:
-      write_string(out, v.as_string());
+      append_json_string(out, v.as_string());
       return;
     case Value::Kind::kBlob:
       // The base64 alphabet needs no JSON escaping.
@@ -361,13 +365,16 @@ void write_value(std::string& out, const Value& v) {
       for (const auto& [key, item] : v.as_map()) {
         if (!first) out.push_back(',');
         first = false;
-        write_string(out, key);
+        append_json_string(out, key);
         out.push_back(':');
         write_value(out, item);
       }
       out.push_back('}');
       return;
     }
+    case Value::Kind::kFragment:
+      v.as_fragment().write_json(out);
+      return;
   }
 }
 

@@ -3,14 +3,15 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <random>
 
 #include "aws/auth.h"
 #include "aws/codec.h"
-#include "aws/validate.h"
 #include "aws/request_id.h"
+#include "aws/validate.h"
 
 namespace trib::aws {
 
@@ -47,6 +48,7 @@ struct Pipeline::Impl {
   PipelineOptions options;
   const Clock& clock;
   std::vector<Service*> services;
+  RequestObserver observer;
   std::unique_ptr<Codec> json11 = make_json_codec(std::string(kJson11));
   std::unique_ptr<Codec> json10 = make_json_codec(std::string(kJson10));
   std::unique_ptr<Codec> plain_json = make_json_codec(std::string(kPlainJson));
@@ -98,12 +100,16 @@ struct Pipeline::Impl {
     const model::Operation* operation = nullptr;  // served by `service`
     const Codec* codec = nullptr;  // the request's dialect, if its front end speaks it
     bool preflight = false;        // a CORS OPTIONS request
+    std::string error_type;        // the bare name of the error answered, if any
 
     std::string render_type(const AwsError& e) const {
       if (!e.type_namespace.empty()) return e.type_namespace + "#" + e.type;
       return front_end ? front_end->error_type(e) : e.type;
     }
-    void send_error(const AwsError& error) { send_json_error(response, *codec, error, render_type(error)); }
+    void send_error(const AwsError& error) {
+      error_type = error.type;
+      send_json_error(response, *codec, error, render_type(error));
+    }
   };
 
   // Step 1: the target's service and operation, the request's dialect.
@@ -295,13 +301,25 @@ struct Pipeline::Impl {
   }
 
   HttpResponse handle(const HttpRequest& request) const {
-    Exchange x{request, {}, {}, {}, {}, nullptr, nullptr, nullptr, nullptr, false};
+    const auto started = std::chrono::steady_clock::now();
+    Exchange x{request, {}, {}, {}, {}, nullptr, nullptr, nullptr, nullptr, false, {}};
     route(x);
     if (!start_response(x) && !refuse_unreadable(x)) {
       if (auto decoded = decode(x)) invoke(x, decoded->first, decoded->second);
     }
     // Step 6: the front end's own headers, over the final body (x-amz-id-2, x-amz-crc32).
     if (x.front_end && !x.preflight) x.front_end->finish_response(x.response);
+    if (observer) {
+      RequestOutcome outcome;
+      outcome.service = x.service ? x.service->target_prefix() : std::string_view();
+      outcome.operation = x.operation ? std::string_view(x.operation->name) : std::string_view();
+      outcome.request_id = x.request_id;
+      outcome.error_type = x.error_type;
+      outcome.status = x.response.status;
+      outcome.seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      observer(outcome);
+    }
     return std::move(x.response);
   }
 
@@ -321,6 +339,7 @@ Pipeline::Pipeline(PipelineOptions options, const Clock& clock)
     : impl_(std::make_unique<Impl>(std::move(options), clock)) {}
 Pipeline::~Pipeline() = default;
 void Pipeline::add_service(Service* service) { impl_->services.push_back(service); }
+void Pipeline::set_observer(RequestObserver observer) { impl_->observer = std::move(observer); }
 HttpResponse Pipeline::handle(const HttpRequest& request) {
   try {
     return impl_->handle(request);

@@ -7,8 +7,10 @@
 // InternalFailure 500, logged with the request id; a client mistake never gets a 500.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "aws/http.h"
@@ -22,6 +24,18 @@ struct PipelineOptions {
   std::string default_region = "us-east-1";
 };
 
+// What became of one request, told to the pipeline's observer (metrics, request logs) after the
+// response is built. The views live only during the call.
+struct RequestOutcome {
+  std::string_view service;    // the X-Amz-Target prefix of a served service ("" if none)
+  std::string_view operation;  // the operation, when the service serves it ("" otherwise)
+  std::string_view request_id;
+  std::string_view error_type;  // the error's bare name, "" on success
+  int status = 0;               // HTTP status (200 for a streaming response that started)
+  double seconds = 0;           // wall time spent building the response
+};
+using RequestObserver = std::function<void(const RequestOutcome&)>;
+
 class Pipeline {
  public:
   Pipeline(PipelineOptions options, const Clock& clock);
@@ -29,6 +43,8 @@ class Pipeline {
   // Not owned. The first service added also decides which dialects a request without a
   // known X-Amz-Target may use (Kinesis: JSON 1.1 and CBOR, as AWS's Kinesis endpoint).
   void add_service(Service* service);
+  // Called for every request handled, on the handling thread; set before serving.
+  void set_observer(RequestObserver observer);
   HttpResponse handle(const HttpRequest& request);
 
  private:

@@ -59,6 +59,16 @@ std::optional<Value> decode_stored_document(std::string_view bytes, uint8_t vers
   return to_value(root);
 }
 
+std::optional<Value> parse_json_object(std::string_view json) {
+  thread_local simdjson::dom::parser parser;
+  element root;
+  if (parser.parse(json.data(), json.size(), true).get(root) ||
+      root.type() != element_type::OBJECT) {
+    return std::nullopt;
+  }
+  return to_value(root);
+}
+
 int64_t StoredDocumentReader::required_int(std::string_view name) {
   const auto value = document_.int_member(name);
   if (!value) ok_ = false;

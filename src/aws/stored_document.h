@@ -22,6 +22,10 @@ std::string encode_stored_document(uint8_t version, const Value& document);
 // differs or the bytes are not such a document.
 std::optional<Value> decode_stored_document(std::string_view bytes, uint8_t version);
 
+// A JSON text whose top level is an object (a resource-based policy document), decoded as
+// decode_stored_document decodes; nullopt for anything else.
+std::optional<Value> parse_json_object(std::string_view json);
+
 // Reads the members a decoder needs from a decoded document and remembers whether each
 // required one was there with its kind, so a decoder reads everything, then refuses the
 // document once (ok() false) instead of checking member by member. A missing required member

@@ -82,6 +82,8 @@ std::string describe(const Value& v, const Shape* shape, const ValidationStyle* 
       }
       return out + "}";
     }
+    case Value::Kind::kFragment:
+      return describe(v.as_fragment().to_value(), shape, style);
   }
   return "";
 }

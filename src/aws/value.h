@@ -28,6 +28,19 @@ struct Timestamp {
   int64_t epoch_ms = 0;
 };
 
+// A part of an output document that encodes itself. A service builds one where building a
+// Value tree would cost more than the rest of the request (DynamoDB items: a Query page holds
+// hundreds of attribute values): the JSON codec asks it for its JSON text directly; any other
+// consumer (the CBOR codec) asks for the equivalent Value. Immutable, so Values that copy it
+// share it. Never found in a decoded request.
+class Fragment {
+ public:
+  virtual ~Fragment() = default;
+  // Appends exactly what encoding to_value() as JSON would append.
+  virtual void write_json(std::string& out) const = 0;
+  virtual Value to_value() const = 0;
+};
+
 class Value {
  public:
   enum class Kind : uint8_t {
@@ -39,7 +52,8 @@ class Value {
     kBlob,
     kTimestamp,
     kList,
-    kMap
+    kMap,
+    kFragment
   };
 
   Value() = default;
@@ -55,6 +69,7 @@ class Value {
   Value(Timestamp t) : v_(t) {}                       // NOLINT
   Value(ValueList l) : v_(std::move(l)) {}            // NOLINT
   Value(ValueMap m) : v_(std::move(m)) {}             // NOLINT
+  explicit Value(std::shared_ptr<const Fragment> f) : v_(std::move(f)) {}
 
   static Value map() { return Value(ValueMap{}); }
   static Value list() { return Value(ValueList{}); }
@@ -76,6 +91,7 @@ class Value {
   ValueList& as_list() { return std::get<ValueList>(v_); }
   const ValueMap& as_map() const { return std::get<ValueMap>(v_); }
   ValueMap& as_map() { return std::get<ValueMap>(v_); }
+  const Fragment& as_fragment() const { return *std::get<std::shared_ptr<const Fragment>>(v_); }
 
   // Map access. find() returns nullptr when the member is absent (or this is not a map).
   const Value* find(std::string_view name) const;
@@ -92,7 +108,7 @@ class Value {
 
  private:
   std::variant<std::monostate, bool, int64_t, double, std::string, Blob, Timestamp, ValueList,
-               ValueMap>
+               ValueMap, std::shared_ptr<const Fragment>>
       v_;
 };
 

@@ -16,9 +16,9 @@ struct ErrorRow {
   int http_status;
 };
 
-// Names from the pinned model's error shapes (dynamodb-2012-08-10); InternalServerError is
-// the one 500.
-constexpr std::array<ErrorRow, 15> kErrors = {{
+// Names from the pinned models' error shapes (dynamodb-2012-08-10, dynamodbstreams-2012-08-10);
+// InternalServerError is the one 500.
+constexpr std::array<ErrorRow, 18> kErrors = {{
     {Error::kValidation, "ValidationException", 400},
     {Error::kResourceNotFound, "ResourceNotFoundException", 400},
     {Error::kResourceInUse, "ResourceInUseException", 400},
@@ -31,8 +31,13 @@ constexpr std::array<ErrorRow, 15> kErrors = {{
     {Error::kIdempotentParameterMismatch, "IdempotentParameterMismatchException", 400},
     {Error::kDuplicateItem, "DuplicateItemException", 400},
     {Error::kTableNotFound, "TableNotFoundException", 400},
+    {Error::kPolicyNotFound, "PolicyNotFoundException", 400},
     {Error::kProvisionedThroughputExceeded, "ProvisionedThroughputExceededException", 400},
     {Error::kRequestLimitExceeded, "RequestLimitExceeded", 400},
+    // dynamodbstreams-2012-08-10's own errors, in the same namespace ([U] for the Streams
+    // target: facts/dynamodb-streams §14).
+    {Error::kExpiredIterator, "ExpiredIteratorException", 400},
+    {Error::kTrimmedDataAccess, "TrimmedDataAccessException", 400},
     {Error::kInternalServerError, "InternalServerError", 500},
 }};
 

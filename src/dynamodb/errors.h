@@ -23,8 +23,11 @@ enum class Error : uint8_t {
   kIdempotentParameterMismatch,
   kDuplicateItem,
   kTableNotFound,
+  kPolicyNotFound,
   kProvisionedThroughputExceeded,
   kRequestLimitExceeded,
+  kExpiredIterator,     // DynamoDB Streams
+  kTrimmedDataAccess,   // DynamoDB Streams
   kInternalServerError,  // HTTP 500
 };
 

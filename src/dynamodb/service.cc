@@ -34,12 +34,16 @@ DynamoDbService::~DynamoDbService() { stop(); }
 
 storage::Status DynamoDbService::load() { return tables_.load(); }
 
+void DynamoDbService::add_change_capture(items::ChangeCapture* consumer) {
+  change_capture_.add(consumer);
+  context_.change_capture = &change_capture_;
+}
+
 void DynamoDbService::attach_kinesis(destination::KinesisSink& kinesis) {
   context_.kinesis = &kinesis;
   delivery_ = std::make_unique<destination::Delivery>(context_.engine, tables_, kinesis);
   outbox_ = std::make_unique<destination::Outbox>(context_.engine, *delivery_);
-  // The one consumer for now; DynamoDB Streams joins it in a fan-out (issue 12).
-  if (!context_.change_capture) context_.change_capture = outbox_.get();
+  add_change_capture(outbox_.get());
   delivery_->start();
 }
 
@@ -59,14 +63,17 @@ aws::AwsResult<aws::Value> DynamoDbService::invoke(const model::Operation& opera
   return it->second(context_, request, input);
 }
 
-std::string DynamoDbService::error_type(const aws::AwsError& error) const {
+std::string DynamoDbFrontEnd::error_type(const aws::AwsError& error) const {
   return framework_error_type(error);
 }
 
-void DynamoDbService::finish_response(aws::HttpResponse& response) const {
+void DynamoDbFrontEnd::finish_response(aws::HttpResponse& response) const {
   response.set_header("x-amz-crc32", std::to_string(crc32(response.body)));
 }
 
-void DynamoDbService::run_lifecycle(int64_t now_ms) { tables_.purge_gone(now_ms); }
+void DynamoDbService::run_lifecycle(int64_t now_ms) {
+  tables_.purge_gone(now_ms);
+  ttl_sweeper_.tick(now_ms);
+}
 
 }  // namespace trib::dynamodb

@@ -5,40 +5,42 @@
 
 #include <memory>
 
-#include "aws/service.h"
 #include "dynamodb/context.h"
 #include "dynamodb/destination/delivery.h"
 #include "dynamodb/destination/outbox.h"
+#include "dynamodb/front_end.h"
+#include "dynamodb/items/change_capture.h"
+#include "dynamodb/ttl/sweeper.h"
 
 namespace trib::dynamodb {
 
-class DynamoDbService final : public aws::Service {
+class DynamoDbService final : public DynamoDbFrontEnd {
  public:
   DynamoDbService(storage::Engine& engine, DynamoDbOptions options, const TokenSealer& sealer);
   ~DynamoDbService() override;
   storage::Status load();
   TableCatalog& tables() { return tables_; }
-  // Wires Kinesis in for the Kinesis streaming destination (after load()): the outbox becomes
-  // the write path's change-capture hook (unless another consumer is set) and the delivery job
-  // starts, first finishing what the outbox holds. `kinesis` must outlive stop().
+  // Adds a consumer of the item write path's change-capture hook (DynamoDB Streams, the Kinesis
+  // destination); before the service serves requests.
+  void add_change_capture(items::ChangeCapture* consumer);
+  // Wires Kinesis in for the Kinesis streaming destination (after load(), before serving): the
+  // outbox joins the change-capture consumers and the delivery job starts, first finishing
+  // what the outbox holds. `kinesis` must outlive stop().
   void attach_kinesis(destination::KinesisSink& kinesis);
   // Stops the delivery job.
   void stop() override;
+  // The destination's delivery job (its counts, for /metrics); null before attach_kinesis.
+  const destination::Delivery* destination_delivery() const { return delivery_.get(); }
 
   std::string_view target_prefix() const override { return "DynamoDB_20120810"; }
-  std::string_view json_content_type() const override { return "application/x-amz-json-1.0"; }
   const model::ServiceModel& model() const override { return model_; }
   bool implements(std::string_view operation) const override;
   aws::AwsResult<aws::Value> invoke(const model::Operation& operation,
                                     const aws::RequestContext& request,
                                     const aws::Value& input) override;
   const aws::ValidationStyle* validation_style() const override { return &validation_style_; }
-  std::string error_type(const aws::AwsError& error) const override;
-  // 52 characters of [A-Z0-9], as DynamoDB's request ids.
-  std::string new_request_id() const override { return aws::new_alphanumeric_request_id(); }
-  // x-amz-crc32: CRC-32 (IEEE, as zlib) of the body, unsigned decimal; SDKs verify it.
-  void finish_response(aws::HttpResponse& response) const override;
-  // Purges tables whose deletion finished (their items with them).
+  // Purges tables whose deletion finished (their items with them), then runs one bounded step
+  // of the Time to Live job (ttl/sweeper.h).
   void run_lifecycle(int64_t now_ms) override;
 
  private:
@@ -46,7 +48,9 @@ class DynamoDbService final : public aws::Service {
   DynamoDbOptions options_;
   aws::ValidationStyle validation_style_;
   TableCatalog tables_;
+  items::ChangeCaptureList change_capture_;
   DynamoDbContext context_;
+  ttl::Sweeper ttl_sweeper_{context_};  // lifecycle thread only
   std::unique_ptr<destination::Delivery> delivery_;
   std::unique_ptr<destination::Outbox> outbox_;
 };

@@ -251,26 +251,24 @@ struct ControlLock {
 }  // namespace
 
 storage::Status StreamCatalog::load() {
-  if (auto status = storage::read_u64(engine_, storage::Keyspace::kMeta, counter_key(),
-                                      &next_stream_id_);
+  if (auto status =
+          storage::read_u64(engine_, storage::Keyspace::kMeta, counter_key(), &next_stream_id_);
       !status.is_ok()) {
     return status;
   }
-  std::unique_lock lock(map_mutex_);
   auto status = storage::for_each_with_prefix(
       engine_, storage::Keyspace::kMeta, std::string(1, static_cast<char>(kStreamKeyTag)),
       [&](std::string_view, std::string_view value) {
         auto stream = decode_stream(value);
         if (!stream) return storage::Status::corruption("undecodable stream record");
         next_stream_id_ = std::max(next_stream_id_, stream->id + 1);
-        StreamKey key = stream->key;
-        streams_[key] = std::make_shared<const Stream>(std::move(*stream));
+        streams_.publish(std::make_shared<const Stream>(std::move(*stream)));
         return storage::Status::ok();
       });
   if (!status.is_ok()) return status;
+  std::unique_lock lock(settings_mutex_);
   return storage::for_each_with_prefix(
-      engine_, storage::Keyspace::kMeta,
-      std::string(1, static_cast<char>(kAccountSettingsKeyTag)),
+      engine_, storage::Keyspace::kMeta, std::string(1, static_cast<char>(kAccountSettingsKeyTag)),
       [&](std::string_view key, std::string_view value) {
         storage::KeyReader reader(key);
         uint8_t tag = 0;
@@ -287,10 +285,7 @@ storage::Status StreamCatalog::load() {
 }
 
 StreamCatalog::StreamPtr StreamCatalog::lookup(const StreamKey& key, int64_t now_ms) const {
-  std::shared_lock lock(map_mutex_);
-  auto it = streams_.find(key);
-  if (it == streams_.end() || it->second->is_gone(now_ms)) return nullptr;
-  return it->second;
+  return streams_.find_live(key, now_ms);
 }
 
 StreamCatalog::StreamPtr StreamCatalog::find(const StreamKey& key, int64_t now_ms) const {
@@ -301,14 +296,10 @@ StreamCatalog::StreamPtr StreamCatalog::find(const StreamKey& key, int64_t now_m
 }
 
 void StreamCatalog::settle_due(int64_t now_ms) {
-  std::vector<StreamKey> due;
-  {
-    std::shared_lock lock(map_mutex_);
-    for (const auto& [key, stream] : streams_) {
-      if (stream->reshard_due(now_ms) && !stream->is_gone(now_ms)) due.push_back(key);
-    }
-  }
-  for (const auto& key : due) find(key, now_ms);
+  const std::vector<StreamPtr> due = streams_.select([now_ms](const Stream& stream) {
+    return stream.reshard_due(now_ms) && !stream.is_gone(now_ms);
+  });
+  for (const auto& stream : due) find(stream->key, now_ms);
 }
 
 StreamCatalog::StreamPtr StreamCatalog::settle_locked(StreamPtr current, int64_t now_ms) const {
@@ -330,10 +321,7 @@ StreamCatalog::StreamPtr StreamCatalog::settle_locked(StreamPtr current, int64_t
     return current;  // the next access or lifecycle tick tries again
   }
   auto published = std::make_shared<const Stream>(std::move(copy));
-  {
-    std::unique_lock lock(map_mutex_);
-    streams_[published->key] = published;
-  }
+  streams_.publish(published);
   // Subscribers waiting on a parent can now see it has ended.
   if (records_) {
     for (uint32_t index : parents) records_->wake_waiters({published->id, index});
@@ -344,22 +332,11 @@ StreamCatalog::StreamPtr StreamCatalog::settle_locked(StreamPtr current, int64_t
 std::vector<StreamCatalog::StreamPtr> StreamCatalog::list(std::string_view account,
                                                           std::string_view region,
                                                           int64_t now_ms) const {
-  std::vector<StreamPtr> out;
-  std::shared_lock lock(map_mutex_);
-  auto it = streams_.lower_bound(StreamKey{std::string(account), std::string(region), ""});
-  for (; it != streams_.end() && it->first.account == account && it->first.region == region; ++it) {
-    if (!it->second->is_gone(now_ms)) out.push_back(it->second);
-  }
-  return out;
+  return streams_.list_live(account, region, now_ms);
 }
 
 std::vector<StreamCatalog::StreamPtr> StreamCatalog::list_all(int64_t now_ms) const {
-  std::vector<StreamPtr> out;
-  std::shared_lock lock(map_mutex_);
-  for (const auto& [key, stream] : streams_) {
-    if (!stream->is_gone(now_ms)) out.push_back(stream);
-  }
-  return out;
+  return streams_.list_live_all(now_ms);
 }
 
 int64_t StreamCatalog::open_shard_count(std::string_view account, std::string_view region,
@@ -378,7 +355,7 @@ int64_t StreamCatalog::on_demand_stream_count(std::string_view account, std::str
 
 AccountSettings StreamCatalog::account_settings(std::string_view account,
                                                 std::string_view region) const {
-  std::shared_lock lock(map_mutex_);
+  std::shared_lock lock(settings_mutex_);
   auto it = account_settings_.find({std::string(account), std::string(region)});
   return it == account_settings_.end() ? AccountSettings{} : it->second;
 }
@@ -397,7 +374,7 @@ aws::AwsResult<AccountSettings> StreamCatalog::update_account_settings(
     spdlog::error("could not persist account settings of {}: {}", account, status.message);
     return aws::fail(aws::errors::internal_failure());
   }
-  std::unique_lock lock(map_mutex_);
+  std::unique_lock lock(settings_mutex_);
   account_settings_[{std::string(account), std::string(region)}] = settings;
   return settings;
 }
@@ -416,12 +393,7 @@ storage::Status StreamCatalog::persist(const Stream& stream, storage::WriteBatch
 aws::AwsResult<StreamCatalog::StreamPtr> StreamCatalog::create(Stream prototype, int64_t now_ms,
                                                                const Admission& admit) {
   ControlLock control(control_mutex_);
-  std::shared_ptr<const Stream> previous;
-  {
-    std::shared_lock lock(map_mutex_);
-    auto it = streams_.find(prototype.key);
-    if (it != streams_.end()) previous = it->second;
-  }
+  const StreamPtr previous = streams_.get(prototype.key);
   if (previous && !previous->is_gone(now_ms)) {
     return aws::fail(errors::stream_already_exists(prototype.key.name, prototype.key.account));
   }
@@ -443,8 +415,7 @@ aws::AwsResult<StreamCatalog::StreamPtr> StreamCatalog::create(Stream prototype,
     return aws::fail(aws::errors::internal_failure());
   }
   auto published = std::make_shared<const Stream>(std::move(prototype));
-  std::unique_lock lock(map_mutex_);
-  streams_[published->key] = published;
+  streams_.publish(published);
   return StreamPtr(published);
 }
 
@@ -463,20 +434,14 @@ aws::AwsResult<StreamCatalog::StreamPtr> StreamCatalog::update(const StreamKey& 
     return aws::fail(aws::errors::internal_failure());
   }
   auto published = std::make_shared<const Stream>(std::move(copy));
-  std::unique_lock lock(map_mutex_);
-  streams_[key] = published;
+  streams_.publish(published);
   return StreamPtr(published);
 }
 
 std::vector<uint64_t> StreamCatalog::purge_gone(int64_t now_ms) {
   ControlLock control(control_mutex_);
-  std::vector<StreamPtr> gone;
-  {
-    std::shared_lock lock(map_mutex_);
-    for (const auto& [key, stream] : streams_) {
-      if (stream->is_gone(now_ms)) gone.push_back(stream);
-    }
-  }
+  const std::vector<StreamPtr> gone =
+      streams_.select([now_ms](const Stream& stream) { return stream.is_gone(now_ms); });
   // Streams replaced by a new incarnation left purge markers too.
   std::vector<uint64_t> marked;
   if (purge_markers_pending_) {
@@ -509,13 +474,7 @@ std::vector<uint64_t> StreamCatalog::purge_gone(int64_t now_ms) {
     spdlog::error("could not purge deleted streams: {}", status.message);
     return {};
   }
-  {
-    std::unique_lock lock(map_mutex_);
-    for (const auto& s : gone) {
-      auto it = streams_.find(s->key);
-      if (it != streams_.end() && it->second == s) streams_.erase(it);
-    }
-  }
+  for (const auto& s : gone) streams_.erase_if_current(s);
   for (const auto& s : gone) {
     engine_.compact_range(storage::Keyspace::kRecords, records_prefix(s->id),
                           records_prefix(s->id + 1));

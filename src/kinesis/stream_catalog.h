@@ -22,6 +22,7 @@
 #include "kinesis/stream.h"
 #include "storage/engine.h"
 #include "util/clock.h"
+#include "util/snapshot_map.h"
 
 namespace trib::streams {
 class RecordLog;
@@ -102,10 +103,11 @@ class StreamCatalog {
 
   storage::Engine& engine_;
   streams::RecordLog* records_;
-  mutable std::shared_mutex map_mutex_;  // guards streams_
-  mutable std::mutex control_mutex_;     // serializes mutations (find() may apply a reshard)
-  mutable std::map<StreamKey, StreamPtr> streams_;
-  std::map<std::pair<std::string, std::string>, AccountSettings> account_settings_;  // map_mutex_
+  mutable std::shared_mutex settings_mutex_;  // guards account_settings_
+  mutable std::mutex control_mutex_;          // serializes mutations (find() may apply a reshard)
+  mutable SnapshotMap<StreamKey, Stream> streams_;
+  std::map<std::pair<std::string, std::string>, AccountSettings>
+      account_settings_;  // settings_mutex_
   uint64_t next_stream_id_ = 1;
   // Whether purge markers may exist in storage (set by load() and create(); cleared once
   // purge_gone() has dropped them), so the lifecycle job does not scan for them every tick.

@@ -9,7 +9,7 @@
 namespace trib::model {
 
 extern std::pair<std::string_view, std::string_view> kEmbeddedModels[];
-extern const size_t kEmbeddedModelCount;
+extern const size_t kEmbeddedModelsCount;
 
 namespace {
 
@@ -197,7 +197,7 @@ const ServiceModel& ServiceModel::embedded(std::string_view stem) {
   static std::map<std::string, std::unique_ptr<ServiceModel>, std::less<>> cache;
   std::lock_guard lock(mutex);
   if (auto it = cache.find(stem); it != cache.end()) return *it->second;
-  for (size_t i = 0; i < kEmbeddedModelCount; ++i) {
+  for (size_t i = 0; i < kEmbeddedModelsCount; ++i) {
     if (kEmbeddedModels[i].first == stem) {
       auto [it, _] = cache.emplace(std::string(stem), parse(kEmbeddedModels[i].second));
       return *it->second;

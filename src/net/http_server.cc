@@ -117,7 +117,7 @@ struct HttpServer::Impl {
       options.worker_threads > 0 ? options.worker_threads : std::max(1, options.threads))};
   tcp::acceptor acceptor{io};
 
-  std::mutex connections_mutex;
+  mutable std::mutex connections_mutex;
   std::vector<std::weak_ptr<detail::Connection>> connections;
   size_t prune_at = 64;
 
@@ -136,6 +136,13 @@ struct HttpServer::Impl {
       prune_at = std::max<size_t>(64, connections.size() * 2);
     }
     connections.push_back(connection);
+  }
+
+  size_t alive_connections() const {
+    std::lock_guard lock(connections_mutex);
+    size_t alive = 0;
+    for (const auto& weak : connections) alive += weak.expired() ? 0 : 1;
+    return alive;
   }
 
   bool any_connection_alive() {
@@ -241,6 +248,8 @@ uint16_t HttpServer::bound_port() const {
   boost::system::error_code ec;
   return impl_->acceptor.local_endpoint(ec).port();
 }
+
+size_t HttpServer::open_connections() const { return impl_->alive_connections(); }
 
 void HttpServer::run() {
   std::vector<std::thread> threads;

@@ -52,6 +52,8 @@ class HttpServer {
   // TLS certificate cannot be loaded.
   bool listen(std::string* error);
   uint16_t bound_port() const;
+  // Connections currently open (any protocol), for metrics.
+  size_t open_connections() const;
   // Runs the I/O threads until stop() is called; blocks.
   void run();
   // Thread-safe. Closes the listener; idle HTTP/1.1 connections close, HTTP/2 connections get

@@ -26,6 +26,10 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
   app.add_option("--log-level", config->log_level, "trace, debug, info, warn, error or off")
       ->envname("TRIBUTARY_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--log-format", config->log_format,
+                 "text, or json (one JSON object a line; request logs at debug level)")
+      ->envname("TRIBUTARY_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}));
   app.add_option("--threads", config->threads, "I/O threads (0: one per core)")
       ->envname("TRIBUTARY_THREADS")
       ->check(CLI::Range(0, 256));
@@ -47,6 +51,10 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
                      ->envname("TRIBUTARY_NO_TLS");
   no_tls->excludes(tls_cert);
   no_tls->excludes(tls_key);
+  app.add_option("--init", config->init_file,
+                 "YAML or JSON file of streams and tables to create at start-up when missing")
+      ->envname("TRIBUTARY_INIT")
+      ->check(CLI::ExistingFile);
   app.add_flag(
          "--sync-writes", config->kinesis.sync_writes,
          "Durable mode: fsync every acknowledged write (survives power loss, not just a crash)")
@@ -122,6 +130,37 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
                  "DynamoDB tables allowed per account and region")
       ->envname("TRIBUTARY_TABLE_LIMIT")
       ->check(CLI::PositiveNumber);
+  app.add_option("--stream-shard-rollover-ms", config->dynamodb_streams.rollover_ms,
+                 "How long a DynamoDB stream shard stays open before it rolls over to a child "
+                 "(AWS: about 4 hours)")
+      ->envname("TRIBUTARY_STREAM_SHARD_ROLLOVER_MS")
+      ->check(CLI::Range(int64_t{1000}, int64_t{1} << 50));
+  app.add_option("--item-collection-limit-bytes", config->dynamodb.item_collection_limit_bytes,
+                 "Tests only: bytes an item collection of a DynamoDB table with a local index may "
+                 "hold (AWS: 10 GB)")
+      ->envname("TRIBUTARY_ITEM_COLLECTION_LIMIT_BYTES")
+      ->check(CLI::PositiveNumber)
+      ->group("");  // hidden
+  app.add_option("--update-ttl-ms", config->dynamodb.update_ttl_ms,
+                 "How long Time to Live stays ENABLING or DISABLING after UpdateTimeToLive")
+      ->envname("TRIBUTARY_UPDATE_TTL_MS")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--ttl-change-window-ms", config->dynamodb.ttl_change_window_ms,
+                 "After an UpdateTimeToLive, how long further changes are refused (0: never)")
+      ->envname("TRIBUTARY_TTL_CHANGE_WINDOW_MS")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--ttl-sweep-interval-ms", config->dynamodb.ttl_sweep_interval_ms,
+                 "How often the TTL job starts a pass over each table with TTL enabled")
+      ->envname("TRIBUTARY_TTL_SWEEP_INTERVAL_MS")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--ttl-items-per-tick", config->dynamodb.ttl_items_per_tick,
+                 "Items the TTL job examines per lifecycle tick (100 ms), all tables together")
+      ->envname("TRIBUTARY_TTL_ITEMS_PER_TICK")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--contributor-insights-ms", config->dynamodb.contributor_insights_ms,
+                 "How long contributor insights stay ENABLING or DISABLING")
+      ->envname("TRIBUTARY_CONTRIBUTOR_INSIGHTS_MS")
+      ->check(CLI::NonNegativeNumber);
   std::string validation_messages = "current";
   app.add_option("--validation-messages", validation_messages,
                  "DynamoDB validation wording: current (AWS's 2026 form) or legacy")

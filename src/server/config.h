@@ -7,6 +7,7 @@
 #include <string>
 
 #include "dynamodb/context.h"
+#include "dynamodb_streams/table_streams.h"
 #include "kinesis/context.h"
 
 namespace trib::server {
@@ -19,6 +20,7 @@ struct Config {
   std::string region = "us-east-1";
   std::string account = "000000000000";
   std::string log_level = "info";
+  std::string log_format = "text";  // or "json": one JSON object a line
   int threads = 0;  // 0: one per core
   uint64_t max_request_bytes = 14 * 1024 * 1024;
   bool test_clock = false;
@@ -27,9 +29,12 @@ struct Config {
   // --in-memory).
   std::string tls_cert;
   std::string tls_key;
-  bool no_tls = false;  // serve /_tributary/clock so tests can move time forward
+  bool no_tls = false;
+  // Streams and tables to create at start-up when missing (server/init_file.h); empty: none.
+  std::string init_file;
   kinesis::KinesisOptions kinesis;
   dynamodb::DynamoDbOptions dynamodb;
+  dynamodb_streams::StreamsOptions dynamodb_streams;
 };
 
 // Parses argv (and the environment). Returns the exit code to use when the program should

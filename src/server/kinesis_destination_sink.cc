@@ -7,13 +7,28 @@
 
 namespace trib::server {
 
-bool KinesisDestinationSink::accepts_records(std::string_view stream_arn, std::string_view account,
-                                             std::string_view region) const {
+KinesisDestinationSink::StreamCheck KinesisDestinationSink::check_stream(
+    std::string_view stream_arn, std::string_view account, std::string_view region) const {
+  // How AWS describes each case (recorded 2026-10-09 by a third-party catalogue of AWS
+  // responses, docs/kinesis-destination.md): a Firehose ARN or another account's stream
+  // "is not in Active state"; another region's stream "is not in the current region"; anything
+  // else that is not a usable stream (missing, CREATING, DELETING, a consumer or table ARN) is
+  // "User does not have a permission to use kinesis stream".
+  if (stream_arn.substr(0, 4) == "arn:") {
+    std::string_view rest = stream_arn.substr(4);
+    const size_t partition_end = rest.find(':');
+    if (partition_end != std::string_view::npos &&
+        rest.substr(partition_end + 1).substr(0, 9) == "firehose:") {
+      return StreamCheck::kNotActive;
+    }
+  }
   auto key = kinesis::parse_stream_arn(stream_arn);
-  if (!key || key->account != account || key->region != region) return false;
+  if (!key) return StreamCheck::kNotUsable;
+  if (key->account != account) return StreamCheck::kNotActive;
+  if (key->region != region) return StreamCheck::kOtherRegion;
   const int64_t now = clock_.now_ms();
   auto stream = kinesis_.catalog().find(*key, now);
-  return stream && stream->accepts_records(now);
+  return stream && stream->accepts_records(now) ? StreamCheck::kUsable : StreamCheck::kNotUsable;
 }
 
 KinesisDestinationSink::Delivery KinesisDestinationSink::deliver(

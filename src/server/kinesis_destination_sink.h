@@ -15,8 +15,8 @@ class KinesisDestinationSink final : public dynamodb::destination::KinesisSink {
   KinesisDestinationSink(kinesis::KinesisService& kinesis, const Clock& clock, bool sync_writes)
       : kinesis_(kinesis), clock_(clock), sync_writes_(sync_writes) {}
   int64_t now_ms() const override { return clock_.now_ms(); }
-  bool accepts_records(std::string_view stream_arn, std::string_view account,
-                       std::string_view region) const override;
+  StreamCheck check_stream(std::string_view stream_arn, std::string_view account,
+                           std::string_view region) const override;
   Delivery deliver(std::string_view stream_arn,
                    std::span<const dynamodb::destination::SinkRecord> records,
                    const storage::WriteBatch& with) override;

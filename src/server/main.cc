@@ -1,6 +1,5 @@
 // tributary: the server process. See README.md for the flags and docs/ for the design.
 #include <pthread.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -8,14 +7,16 @@
 #include <thread>
 
 #include "server/config.h"
+#include "server/logging.h"
 #include "server/server.h"
 
 int main(int argc, char** argv) {
   trib::server::Config config;
   if (auto exit_code = trib::server::parse_config(argc, argv, &config)) return *exit_code;
 
-  spdlog::set_default_logger(spdlog::stderr_color_mt("tributary"));
-  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  trib::server::configure_logging(
+      config.log_format == "json" ? trib::server::LogFormat::kJson : trib::server::LogFormat::kText,
+      config.log_level);
 
   // SIGINT/SIGTERM are taken by one thread (sigwait) so a stop is orderly.
   sigset_t signals;
@@ -44,6 +45,10 @@ int main(int argc, char** argv) {
   // Wake the signal thread if the server stopped for another reason.
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
+  if (const std::string failure = server.failure(); !failure.empty()) {
+    spdlog::error("{}", failure);
+    return 1;
+  }
   spdlog::info("stopped");
   return 0;
 }

@@ -19,6 +19,8 @@ class Server {
   // Serves until stop(); blocks.
   void run();
   void stop();
+  // Why the server stopped on its own (the --init file could not be applied), or "".
+  std::string failure() const;
 
  private:
   struct Impl;

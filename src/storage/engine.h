@@ -189,6 +189,15 @@ class Engine {
   // Bytes of on-disk (or in-memory) data, approximate; for metrics and tests of space reclaim.
   virtual uint64_t approximate_size(Keyspace ks) = 0;
   virtual std::string name() const = 0;
+  // The engine's own health figures for /metrics (RocksDB: compactions, write stalls); none by
+  // default. Names are Prometheus metric names without a prefix.
+  struct Statistic {
+    std::string name;  // e.g. "rocksdb_running_compactions"
+    std::string type;  // "gauge" or "counter"
+    std::string help;
+    double value = 0;
+  };
+  virtual std::vector<Statistic> statistics() { return {}; }
 
  protected:
   // Implements transact (the engines here share storage/key_locks.h).

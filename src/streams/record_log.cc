@@ -148,6 +148,8 @@ struct RecordLog::ShardState {
   std::atomic<uint64_t> first_position{0};
   std::shared_ptr<Counter> counter;       // set on the first append; guarded by append_mutex
   uint64_t trimmed_since_compaction = 0;  // the lifecycle thread's only
+  // Traffic since the process started (metrics): appended, and handed out by read().
+  std::atomic<uint64_t> records_in{0}, bytes_in{0}, records_out{0}, bytes_out{0};
 
   std::mutex waiters_mutex;
   uint64_t next_waiter_id = 1;
@@ -357,6 +359,9 @@ storage::Status RecordLog::append(uint64_t stream_id, std::span<const AppendRequ
   for (size_t i = 0; i < shard_indexes.size(); ++i) {
     states[i]->latest_arrival_ms.store(latest[i]);
     states[i]->next_position.store(next[i]);
+    states[i]->records_in.fetch_add(counts[i], std::memory_order_relaxed);
+    states[i]->bytes_in.fetch_add(sizes[i] - kChunkHeader - counts[i] * kChunkRecordHeader,
+                                  std::memory_order_relaxed);
   }
   locks.clear();
   // Wake push subscribers of every shard that received records.
@@ -374,6 +379,33 @@ storage::Status RecordLog::append(uint64_t stream_id, std::span<const AppendRequ
 
 storage::Status RecordLog::read(ShardRef shard, uint64_t from_position, int64_t not_before_ms,
                                 size_t max_records, size_t max_bytes, ReadResult* out) {
+  auto status = inspect(shard, from_position, not_before_ms, max_records, max_bytes, out);
+  if (!out->records.empty()) {
+    uint64_t bytes = 0;
+    for (const auto& record : out->records)
+      bytes += record.partition_key.size() + record.data.size();
+    auto s = state(shard);
+    s->records_out.fetch_add(out->records.size(), std::memory_order_relaxed);
+    s->bytes_out.fetch_add(bytes, std::memory_order_relaxed);
+  }
+  return status;
+}
+
+std::vector<ShardTraffic> RecordLog::traffic() {
+  std::vector<ShardTraffic> out;
+  std::shared_lock lock(states_mutex_);
+  out.reserve(states_.size());
+  for (const auto& [shard, s] : states_) {
+    out.push_back(ShardTraffic{shard, s->records_in.load(std::memory_order_relaxed),
+                               s->bytes_in.load(std::memory_order_relaxed),
+                               s->records_out.load(std::memory_order_relaxed),
+                               s->bytes_out.load(std::memory_order_relaxed)});
+  }
+  return out;
+}
+
+storage::Status RecordLog::inspect(ShardRef shard, uint64_t from_position, int64_t not_before_ms,
+                                   size_t max_records, size_t max_bytes, ReadResult* out) {
   out->records.clear();
   out->next_position = from_position;
   out->reached_end = true;

@@ -74,6 +74,16 @@ struct ReadResult {
   bool reached_end = false;  // nothing newer than next_position exists right now
 };
 
+// A shard's traffic since the process started: records and bytes (partition key + data)
+// appended, and handed out by read().
+struct ShardTraffic {
+  ShardRef shard;
+  uint64_t records_in = 0;
+  uint64_t bytes_in = 0;
+  uint64_t records_out = 0;
+  uint64_t bytes_out = 0;
+};
+
 class RecordLog {
  public:
   explicit RecordLog(storage::Engine& engine);
@@ -96,6 +106,12 @@ class RecordLog {
   // one record is returned if any is available).
   storage::Status read(ShardRef shard, uint64_t from_position, int64_t not_before_ms,
                        size_t max_records, size_t max_bytes, ReadResult* out);
+
+  // read() for onlookers (the web console's live tail): not counted as traffic out.
+  storage::Status inspect(ShardRef shard, uint64_t from_position, int64_t not_before_ms,
+                          size_t max_records, size_t max_bytes, ReadResult* out);
+  // Traffic of every shard used since the process started (metrics).
+  std::vector<ShardTraffic> traffic();
 
   // The position the next append to this shard would get (LATEST).
   uint64_t next_position(ShardRef shard);

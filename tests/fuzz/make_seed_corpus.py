@@ -199,10 +199,42 @@ def expression_seeds() -> dict[str, bytes]:
     return {name: "\x01".join(texts).encode() for name, texts in requests.items()}
 
 
+# --- DynamoDB PartiQL statements ----------------------------------------------------------------
+
+
+def partiql_seeds() -> dict[str, bytes]:
+    statements = {
+        "select_all": 'SELECT * FROM "Music"',
+        "select_key": "SELECT a, b.c[1], \"d\"['e'] FROM Music WHERE Artist = ? AND SongTitle = 'x';",
+        "select_index": 'SELECT * FROM "T"."I" WHERE g = 1 ORDER BY s DESC',
+        "select_conditions": "SELECT * FROM t WHERE (a = 'x' OR b <> 2) AND NOT c BETWEEN 1 AND 5 "
+                             "AND d IN [1, 'two', ?] AND e IS NOT MISSING AND f IS STRING "
+                             "AND begins_with(g, 'p') AND contains(h, 3) AND size(i) >= 2",
+        "select_literals": "SELECT * FROM t WHERE m = {'k': [1, <<'a', 'b'>>, true, null]} "
+                           "AND n = -1.5e3 AND s = 'it''s' -- comment\n AND x = 1 /* c */",
+        "insert": "INSERT INTO \"T\" VALUE {'pk': 'a', 'n': 1, 'l': [1, [2]], "
+                  "'m': {'x': {'y': <<1, 2>>}}, 'b': false, 'z': null, 'p': ?}",
+        "update": "UPDATE t SET a = a + 1, b = list_append(b, [1]) SET s = set_add(s, <<'x'>>) "
+                  "SET r = set_delete(r, <<2>>) REMOVE c, d[0] WHERE pk = 'k' AND sk = 2 "
+                  "AND n > 1 RETURNING ALL NEW *",
+        "delete": "DELETE FROM t WHERE pk = ? AND sk = ? AND attribute_type(x, 'S') "
+                  "RETURNING ALL OLD *",
+        "errors": "SELECT * FROM t t2 WHERE pk = 1 foo",
+        "error_where": "SELECT * FROM t WHERE a = 1 AND",
+        "error_exponent": "SELECT * FROM t WHERE a = 1e2147483648",
+        "error_number": "INSERT INTO t VALUE {'a': [1, 1e126]}",
+        "deep_parens": "SELECT * FROM t WHERE " + "(" * 200 + "a = 1" + ")" * 200,
+        "deep_not": "SELECT * FROM t WHERE " + "NOT " * 200 + "a = 1",
+        "deep_list": "INSERT INTO t VALUE {'a': " + "[" * 200 + "]" * 200 + "}",
+        "long_in": "SELECT * FROM t WHERE a IN [" + ", ".join(str(i) for i in range(120)) + "]",
+    }
+    return {name: text.encode() for name, text in statements.items()}
+
+
 if __name__ == "__main__":
     corpora = {"cbor": cbor_seeds, "eventstream": eventstream_seeds,
-               "expression": expression_seeds}
+               "expression": expression_seeds, "partiql": partiql_seeds}
     for name in sys.argv[1:] or list(corpora):
-        if name != "expression" and cbor2 is None:
+        if name not in ("expression", "partiql") and cbor2 is None:
             sys.exit("the cbor and eventstream seeds need python3-cbor2")
         write(name, corpora[name]())

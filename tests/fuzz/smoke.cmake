@@ -8,7 +8,8 @@ add_executable(fuzz_smoke
   ${TRIBUTARY_FUZZ_DIR}/smoke_driver.cc
   ${TRIBUTARY_FUZZ_DIR}/cbor_fuzz.cc
   ${TRIBUTARY_FUZZ_DIR}/eventstream_fuzz.cc
-  ${TRIBUTARY_FUZZ_DIR}/expression_fuzz.cc)
+  ${TRIBUTARY_FUZZ_DIR}/expression_fuzz.cc
+  ${TRIBUTARY_FUZZ_DIR}/partiql_fuzz.cc)
 # Each target defines LLVMFuzzerTestOneInput; here each gets a name of its own.
 set_source_files_properties(${TRIBUTARY_FUZZ_DIR}/cbor_fuzz.cc PROPERTIES
   COMPILE_DEFINITIONS LLVMFuzzerTestOneInput=tributary_fuzz_cbor)
@@ -16,6 +17,8 @@ set_source_files_properties(${TRIBUTARY_FUZZ_DIR}/eventstream_fuzz.cc PROPERTIES
   COMPILE_DEFINITIONS LLVMFuzzerTestOneInput=tributary_fuzz_eventstream)
 set_source_files_properties(${TRIBUTARY_FUZZ_DIR}/expression_fuzz.cc PROPERTIES
   COMPILE_DEFINITIONS LLVMFuzzerTestOneInput=tributary_fuzz_expression)
+set_source_files_properties(${TRIBUTARY_FUZZ_DIR}/partiql_fuzz.cc PROPERTIES
+  COMPILE_DEFINITIONS LLVMFuzzerTestOneInput=tributary_fuzz_partiql)
 target_compile_options(fuzz_smoke PRIVATE ${TRIBUTARY_WARNINGS})
 target_link_libraries(fuzz_smoke PRIVATE tributary_core)
 

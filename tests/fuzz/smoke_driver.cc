@@ -35,6 +35,7 @@
 extern "C" int tributary_fuzz_cbor(const uint8_t* data, size_t size);
 extern "C" int tributary_fuzz_eventstream(const uint8_t* data, size_t size);
 extern "C" int tributary_fuzz_expression(const uint8_t* data, size_t size);
+extern "C" int tributary_fuzz_partiql(const uint8_t* data, size_t size);
 
 // Present only in sanitizer builds.
 extern "C" void __sanitizer_set_death_callback(void (*callback)()) __attribute__((weak));
@@ -47,10 +48,11 @@ struct Target {
   uint64_t default_iterations;  // about half a second each in a Release build
 };
 
-constexpr std::array<Target, 3> kTargets = {{
+constexpr std::array<Target, 4> kTargets = {{
     {"cbor", &tributary_fuzz_cbor, 1'000'000},
     {"eventstream", &tributary_fuzz_eventstream, 200'000},
     {"expression", &tributary_fuzz_expression, 100'000},
+    {"partiql", &tributary_fuzz_partiql, 100'000},
 }};
 
 constexpr size_t kMaxInputBytes = 64 * 1024;

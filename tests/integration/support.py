@@ -775,3 +775,27 @@ def advance_test_clock(server: TributaryServer, milliseconds: int = 0) -> dict:
         return json.loads(response.read())
 
 
+JS_DIR = REPO_ROOT / "tests" / "js"
+JS_INSTALL_HINT = "run `scripts/install-deps.sh --test --npm` (or `make test-deps`)"
+
+
+def run_js_scenario(server: Any, scenario: str, required_packages: tuple[str, ...],
+                    timeout: float = 90) -> dict:
+    """Runs tests/js/<scenario> with node against `server` and returns the JSON summary on its
+    last stdout line. Without node or the packages of tests/js the calling test FAILS (it does
+    not skip)."""
+    import shutil
+    import subprocess
+
+    skip_under_url("the scenario signs with fixed test credentials and region")
+    node = shutil.which("node") or shutil.which("nodejs")
+    if node is None:
+        pytest.fail(f"node is not installed; {JS_INSTALL_HINT}", pytrace=False)
+    for package in required_packages:
+        if not (JS_DIR / "node_modules" / package / "package.json").exists():
+            pytest.fail(f"{package} is not installed in {JS_DIR}/node_modules; {JS_INSTALL_HINT}",
+                        pytrace=False)
+    result = subprocess.run([node, str(JS_DIR / scenario), server.url], cwd=JS_DIR,
+                            capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    return json.loads(result.stdout.strip().splitlines()[-1])

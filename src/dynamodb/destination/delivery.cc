@@ -51,8 +51,28 @@ void Delivery::wake(uint64_t table_id, const TableKey& key) {
 
 uint64_t Delivery::failed_to_replicate(uint64_t table_id) const {
   std::lock_guard lock(mutex_);
-  auto it = failed_.find(table_id);
-  return it == failed_.end() ? 0 : it->second;
+  auto it = counts_.find(table_id);
+  return it == counts_.end() ? 0 : it->second.oversized + it->second.stream_gone;
+}
+
+std::map<uint64_t, Delivery::TableCounts> Delivery::counts() const {
+  std::lock_guard lock(mutex_);
+  return counts_;
+}
+
+std::map<uint64_t, uint64_t> Delivery::backlog() const {
+  std::map<uint64_t, uint64_t> out;
+  for (const auto& table : tables_.list_all(sink_.now_ms())) {
+    if (table->kinesis_destinations.empty()) continue;  // never had one: no outbox
+    storage::IteratorOptions options;
+    options.lower_bound = outbox_begin(table->id);
+    options.upper_bound = outbox_end(table->id);
+    auto it = engine_.iterate(storage::Keyspace::kItems, options);
+    uint64_t count = 0;
+    for (it->seek_to_first(); it->valid(); it->next()) ++count;
+    out[table->id] = count;
+  }
+  return out;
 }
 
 void Delivery::run() {
@@ -131,45 +151,39 @@ bool Delivery::drain(uint64_t table_id, const TableKey& key) {
       const std::string stream_arn(entries[start].entry.stream_arn);
       const KinesisSink::Delivery delivery = sink_.deliver(stream_arn, records, with);
       switch (delivery.result) {
-        case KinesisSink::Delivery::Result::kDelivered:
+        case KinesisSink::Delivery::Result::kDelivered: {
           if (delivery.oversized > 0) {
             spdlog::warn(
                 "Kinesis destination of table {}: {} record(s) over the maximum record size of "
                 "{} skipped (FailedToReplicateRecordCount)",
                 key.name, delivery.oversized, stream_arn);
-            std::lock_guard lock(mutex_);
-            failed_[table_id] += delivery.oversized;
           }
+          std::lock_guard lock(mutex_);
+          TableCounts& counts = counts_.try_emplace(table_id, TableCounts{key}).first->second;
+          counts.replicated += records.size() - delivery.oversized;
+          counts.oversized += delivery.oversized;
           break;
-        case KinesisSink::Delivery::Result::kStreamGone:
+        }
+        case KinesisSink::Delivery::Result::kStreamGone: {
+          // AWS keeps such a destination ACTIVE (recorded); its records cannot go anywhere.
           if (!engine_.write(with).is_ok()) return false;
-          stream_gone(key, stream_arn);
+          std::lock_guard lock(mutex_);
+          uint64_t& gone =
+              counts_.try_emplace(table_id, TableCounts{key}).first->second.stream_gone;
+          if (gone == 0) {  // logged once per table, not per batch
+            spdlog::warn(
+                "Kinesis destination of table {}: the stream {} does not exist; its records are "
+                "dropped (FailedToReplicateRecordCount) until the destination is disabled",
+                key.name, stream_arn);
+          }
+          gone += records.size();
           break;
+        }
         case KinesisSink::Delivery::Result::kFailed:
           return false;
       }
       start = end;
     }
-  }
-}
-
-void Delivery::stream_gone(const TableKey& key, std::string_view stream_arn) {
-  const int64_t now = sink_.now_ms();
-  auto updated = tables_.update(key, now, [&](Table& table) -> aws::AwsResult<Ok> {
-    for (KinesisDestination& d : table.kinesis_destinations) {
-      if (d.stream_arn != stream_arn || !d.captures_at(now)) continue;
-      // Guess (docs/compatibility.md): AWS's behaviour when the stream is deleted is not
-      // documented where we looked.
-      d.status = "DISABLED";
-      d.pending.clear();
-      d.until_ms = 0;
-      d.description = "The Kinesis data stream " + std::string(stream_arn) + " does not exist";
-    }
-    return Ok{};
-  });
-  if (updated) {
-    spdlog::warn("Kinesis destination {} of table {} is gone: destination DISABLED", stream_arn,
-                 key.name);
   }
 }
 

@@ -24,9 +24,16 @@ class KinesisSink {
   // The one clock.
   virtual int64_t now_ms() const = 0;
   // Whether `stream_arn` names a Kinesis stream of this account and region that takes records
-  // now (ACTIVE or UPDATING).
-  virtual bool accepts_records(std::string_view stream_arn, std::string_view account,
-                               std::string_view region) const = 0;
+  // now (ACTIVE or UPDATING), and if not, which of AWS's ENABLE_FAILED descriptions applies
+  // (requests.h, texts::enable_failed).
+  enum class StreamCheck : uint8_t {
+    kUsable,
+    kNotUsable,  // missing, CREATING, DELETING, not a stream ARN: "User does not have a permission"
+    kOtherRegion,  // a stream ARN of another region of this account
+    kNotActive,    // a stream ARN of another account, or a Firehose ARN
+  };
+  virtual StreamCheck check_stream(std::string_view stream_arn, std::string_view account,
+                                   std::string_view region) const = 0;
 
   struct Delivery {
     enum class Result : uint8_t {

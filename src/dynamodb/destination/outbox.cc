@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <vector>
 
 #include "dynamodb/destination/delivery.h"
 #include "dynamodb/destination/record.h"
 #include "dynamodb/items/counters.h"
+#include "dynamodb/items/item_keys.h"
 #include "dynamodb/tables/schema.h"
 #include "dynamodb/tables/table_catalog.h"
 #include "dynamodb/values/item_codec.h"
@@ -19,12 +21,14 @@ constexpr uint8_t kEntryVersion = 1;
 constexpr size_t kPartitionKeyBytes = 32;
 
 std::string outbox_prefix(uint64_t table_id) {
-  return storage::KeyBuilder().raw(table_items_prefix(table_id)).u32(kOutboxRangeId).take();
+  return storage::KeyBuilder().raw(table_items_prefix(table_id)).u32(items::kOutboxRangeId).take();
 }
 
-// Set by capture() when it added an entry, read by committed() on the same thread (the write
-// path calls both for one write), so only writes that captured wake the delivery job.
-thread_local bool captured_on_this_thread = false;
+// The tables whose changes capture() put in the outbox on this thread since their last
+// committed() (the write path calls both on the writing thread): only writes that captured wake
+// the delivery job. A write that captured but then failed leaves its table here; its next
+// commit wakes the job once more than needed, which is harmless.
+thread_local std::vector<uint64_t> captured_on_this_thread;
 
 // Microseconds within the current millisecond, for MICROSECOND precision: the one clock counts
 // milliseconds; the system clock supplies the rest.
@@ -39,7 +43,10 @@ int64_t sub_millisecond_micros() {
 
 std::string outbox_begin(uint64_t table_id) { return outbox_prefix(table_id); }
 std::string outbox_end(uint64_t table_id) {
-  return storage::KeyBuilder().raw(table_items_prefix(table_id)).u32(kOutboxRangeId + 1).take();
+  return storage::KeyBuilder()
+      .raw(table_items_prefix(table_id))
+      .u32(items::kOutboxRangeId + 1)
+      .take();
 }
 
 std::string encode_outbox_entry(const OutboxEntry& entry) {
@@ -96,7 +103,7 @@ storage::Status Outbox::next_sequence(uint64_t table_id, uint64_t* sequence) {
   return storage::Status::ok();
 }
 
-storage::Status Outbox::capture(const items::ItemChange& change, storage::WriteBatch& batch) {
+storage::Status Outbox::capture(const items::ItemChange& change, storage::Transaction& txn) {
   if (change.kind == items::ChangeKind::kNone) return storage::Status::ok();
   const Table& table = change.table;
   const KinesisDestination* destination = nullptr;
@@ -120,20 +127,24 @@ storage::Status Outbox::capture(const items::ItemChange& change, storage::WriteB
   const AttributeValue* hash_key = find_attribute(image, table.key_schema.hash.name);
   if (!hash_key) return storage::Status::invalid_argument("an item change without its key");
   const int stripe = items::counter_stripe(partition_key_hash(*hash_key));
-  batch.put_owned(storage::Keyspace::kItems,
-                  storage::KeyBuilder()
-                      .raw(outbox_prefix(table.id))
-                      .u8(static_cast<uint8_t>(stripe))
-                      .u64(sequence)
-                      .take(),
-                  encode_outbox_entry({destination->stream_arn, partition_key, data}));
-  captured_on_this_thread = true;
+  txn.batch().put_owned(storage::Keyspace::kItems,
+                        storage::KeyBuilder()
+                            .raw(outbox_prefix(table.id))
+                            .u8(static_cast<uint8_t>(stripe))
+                            .u64(sequence)
+                            .take(),
+                        encode_outbox_entry({destination->stream_arn, partition_key, data}));
+  if (std::find(captured_on_this_thread.begin(), captured_on_this_thread.end(), table.id) ==
+      captured_on_this_thread.end()) {
+    captured_on_this_thread.push_back(table.id);
+  }
   return storage::Status::ok();
 }
 
 void Outbox::committed(const Table& table) {
-  if (!captured_on_this_thread) return;
-  captured_on_this_thread = false;
+  auto it = std::find(captured_on_this_thread.begin(), captured_on_this_thread.end(), table.id);
+  if (it == captured_on_this_thread.end()) return;
+  captured_on_this_thread.erase(it);
   delivery_.wake(table.id, table.key);
 }
 

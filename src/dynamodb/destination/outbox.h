@@ -4,7 +4,7 @@
 // delivery job (delivery.h) moves entries into the Kinesis record log with their removal in one
 // batch. Layout (docs/storage-encoding.md, "Kinesis destination outbox"):
 //
-//   u64 table | u32 fffffffe | u8 stripe | u64 sequence
+//   u64 table | u32 fffffffd | u8 stripe | u64 sequence
 //     -> 01 | u16 arn length | stream arn | 32-byte partition key | record JSON
 //
 // `stripe` is the item's counter stripe (its partition), `sequence` a per-table counter taken
@@ -25,8 +25,6 @@ namespace trib::dynamodb::destination {
 
 class Delivery;
 
-inline constexpr uint32_t kOutboxRangeId = 0xfffffffe;  // never a SecondaryIndex::id
-
 struct OutboxEntry {
   std::string_view stream_arn;
   std::string_view partition_key;
@@ -43,7 +41,7 @@ std::optional<OutboxEntry> decode_outbox_entry(std::string_view value);
 class Outbox final : public items::ChangeCapture {
  public:
   Outbox(storage::Engine& engine, Delivery& delivery) : engine_(engine), delivery_(delivery) {}
-  storage::Status capture(const items::ItemChange& change, storage::WriteBatch& batch) override;
+  storage::Status capture(const items::ItemChange& change, storage::Transaction& txn) override;
   void committed(const Table& table) override;
 
  private:

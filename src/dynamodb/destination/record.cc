@@ -30,20 +30,14 @@ std::string destination_record(const items::ItemChange& change, const std::strin
   const Table& table = change.table;
   const Item& any_image = change.new_image ? *change.new_image : *change.old_image;
   const Item keys = items::key_attributes(table.key_schema, any_image);
-  // SizeBytes: the item sizes of Keys and of each image in the record (facts §13).
-  size_t size = item_size(keys);
   aws::Value dynamodb = aws::Value::map();
   dynamodb.set("ApproximateCreationDateTime", creation_time);
   dynamodb.set("Keys", item_to_wire(keys));
-  if (change.new_image) {
-    dynamodb.set("NewImage", item_to_wire(*change.new_image));
-    size += item_size(*change.new_image);
-  }
-  if (change.old_image) {
-    dynamodb.set("OldImage", item_to_wire(*change.old_image));
-    size += item_size(*change.old_image);
-  }
-  dynamodb.set("SizeBytes", static_cast<int64_t>(size));
+  if (change.new_image) dynamodb.set("NewImage", item_to_wire(*change.new_image));
+  if (change.old_image) dynamodb.set("OldImage", item_to_wire(*change.old_image));
+  // SizeBytes as DynamoDB Streams computes it: Keys and both images (both always present here).
+  dynamodb.set("SizeBytes", static_cast<int64_t>(items::change_size_bytes(keys, change.new_image,
+                                                                          change.old_image)));
   if (microseconds) dynamodb.set("ApproximateCreationDateTimePrecision", "MICROSECOND");
 
   aws::Value record = aws::Value::map();
@@ -51,11 +45,7 @@ std::string destination_record(const items::ItemChange& change, const std::strin
   record.set("eventID", event_id);
   record.set("eventName", std::string(event_name(change.kind)));
   if (change.origin == items::WriteOrigin::kTimeToLive) {
-    // AWS's TTL documentation ("Working with streams and TTL"), facts §12.
-    aws::Value identity = aws::Value::map();
-    identity.set("Type", "Service");
-    identity.set("PrincipalId", "dynamodb.amazonaws.com");
-    record.set("userIdentity", std::move(identity));
+    record.set("userIdentity", items::time_to_live_user_identity());
   } else {
     record.set("userIdentity", aws::Value());  // an explicit null (facts §15.5)
   }

@@ -55,25 +55,38 @@ namespace texts {
 
 aws::AwsError cannot_enable() {
   return validation(
-      "Table is not in a valid state to enable Kinesis Streaming "
-      "Destination:EnableKinesisStreamingDestination must be DISABLED or ENABLE_FAILED to "
-      "perform ENABLE operation.");
+      "Table is not in a valid state to enable Kinesis Streaming Destination: "
+      "EnableKinesisStreamingDestination must be DISABLED or ENABLE_FAILED to perform ENABLE "
+      "operation.");
 }
 
 aws::AwsError cannot_disable() {
   return validation(
-      "Table is not in a valid state to disable Kinesis Streaming "
-      "Destination:DisableKinesisStreamingDestination must be ACTIVE to perform DISABLE "
-      "operation.");
+      "Table is not in a valid state to enable Kinesis Streaming Destination: "
+      "KinesisStreamingDestination must be ACTIVE to perform DISABLE operation.");
 }
 
-aws::AwsError stream_not_usable() {
-  return validation("User does not have a permission to use kinesis stream");
+aws::AwsError update_not_active(const Table& table) {
+  return validation(
+      "Table is not in a valid state to enable Kinesis Streaming Destination: Kinesis streaming "
+      "is not in ACTIVE state. Updates are only allowed in ACTIVE state. TableName: " +
+      table.key.name);
 }
 
-aws::AwsError one_destination_per_table(const Table& table) {
-  return error(Error::kLimitExceeded,
-               "Table " + table.key.name + " already has an enabled Kinesis streaming destination");
+std::optional<std::string> enable_failed(KinesisSink::StreamCheck check) {
+  switch (check) {
+    case KinesisSink::StreamCheck::kUsable:
+      break;
+    case KinesisSink::StreamCheck::kNotUsable:
+      return "User does not have a permission to use kinesis stream";
+    case KinesisSink::StreamCheck::kOtherRegion:
+      return "The kinesis Arn used to enable kinesis replication belongs to a stream which is not "
+             "in the current region";
+    case KinesisSink::StreamCheck::kNotActive:
+      return "The kinesis Arn used to enable kinesis replication belongs to a stream which is not "
+             "in Active state";
+  }
+  return std::nullopt;
 }
 
 aws::AwsError update_without_configuration() {

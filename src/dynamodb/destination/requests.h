@@ -1,14 +1,15 @@
 // What the four KinesisStreamingDestination operations share: finding a table's destination,
-// the output they answer with, and AWS's error texts (facts §15.3: [V] recorded from AWS;
-// [P] LocalStack's, not seen from AWS; [U] ours).
+// the output they answer with, and AWS's error and status texts.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "aws/error.h"
 #include "aws/value.h"
 #include "dynamodb/context.h"
+#include "dynamodb/destination/kinesis_sink.h"
 #include "dynamodb/tables/table.h"
 
 namespace trib::dynamodb::destination {
@@ -38,16 +39,18 @@ aws::Value destination_output(const Table& table, std::string_view stream_arn,
                               const aws::Value* configuration);
 
 namespace texts {
-// [P] LocalStack's text for Enable in a state other than DISABLED or ENABLE_FAILED.
+// Texts recorded from AWS on 2026-10-09 by a third-party catalogue of AWS responses ([V, rec]
+// below; docs/kinesis-destination.md), or in facts §15.3 ([V]).
+// [V, rec] Enable while the table has a destination in ENABLING, ACTIVE, UPDATING or
+// DISABLING (to this stream or another: one live destination per table).
 aws::AwsError cannot_enable();
-// [P] LocalStack's text for Disable of a destination that is not ACTIVE.
+// [V, rec] Disable of a destination that is not ACTIVE (the text says "enable").
 aws::AwsError cannot_disable();
-// [P] LocalStack's text for a Kinesis stream that does not exist (AWS cannot tell a missing
-// stream from one it may not use).
-aws::AwsError stream_not_usable();
-// [U] A second destination while one is enabled (AWS: one Kinesis stream per table, 2023
-// developer guide; the error AWS gives is not recorded).
-aws::AwsError one_destination_per_table(const Table& table);
+// [V, rec] Update of a destination that exists but is not ACTIVE.
+aws::AwsError update_not_active(const Table& table);
+// [V, rec] The DestinationStatusDescription of an ENABLE_FAILED destination (nullopt for a
+// usable stream). AWS answers Enable with ENABLING for any well-formed ARN and fails later.
+std::optional<std::string> enable_failed(KinesisSink::StreamCheck check);
 // [V] Update without a precision.
 aws::AwsError update_without_configuration();
 // [V] Update of a stream that is not a destination of the table (the text says "enable").

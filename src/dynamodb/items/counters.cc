@@ -1,6 +1,7 @@
 #include "dynamodb/items/counters.h"
 
 #include "dynamodb/items/item_keys.h"
+#include "dynamodb/values/item_codec.h"
 #include "storage/keys.h"
 
 namespace trib::dynamodb::items {
@@ -42,6 +43,22 @@ void add_counts(CountsByIndex& counts, const CountsByIndex& delta) {
   }
 }
 
+storage::Status add_to_stripe(storage::Transaction& txn, const std::string& stripe_key,
+                              const CountsByIndex& delta) {
+  std::string value;
+  storage::Status read = txn.get(storage::Keyspace::kItems, stripe_key, &value);
+  if (!read.is_ok() && !read.is_not_found()) return read;
+  std::optional<CountsByIndex> counts = read.is_ok() ? decode_counts(value) : CountsByIndex{};
+  if (!counts) return storage::Status::corruption("undecodable counter " + stripe_key);
+  add_counts(*counts, delta);
+  if (counts->empty()) {
+    txn.batch().del(storage::Keyspace::kItems, stripe_key);
+  } else {
+    txn.batch().put(storage::Keyspace::kItems, stripe_key, encode_counts(*counts));
+  }
+  return storage::Status::ok();
+}
+
 storage::Status read_counts(storage::Engine& engine, uint64_t table_id, CountsByIndex* out) {
   out->clear();
   const std::string prefix = index_range_prefix(table_id, kCounterRangeId);
@@ -55,6 +72,24 @@ storage::Status read_counts(storage::Engine& engine, uint64_t table_id, CountsBy
     add_counts(*out, *stripe);
   }
   return it->status();
+}
+
+std::string collection_size_key(const Table& table, const AttributeValue& partition_key) {
+  std::string out = index_range_prefix(table.id, kCollectionRangeId);
+  out.append(storage::KeyBuilder().u64(partition_key_hash(partition_key)).str());
+  append_key_component(out, partition_key);
+  return out;
+}
+
+std::string encode_collection_size(uint64_t bytes) {
+  return storage::KeyBuilder().u64(bytes).take();
+}
+
+std::optional<uint64_t> decode_collection_size(std::string_view bytes) {
+  storage::KeyReader in(bytes);
+  uint64_t out = 0;
+  if (!in.u64(&out) || !in.done()) return std::nullopt;
+  return out;
 }
 
 }  // namespace trib::dynamodb::items

@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include "dynamodb/tables/table.h"
+#include "dynamodb/values/attribute_value.h"
 #include "storage/engine.h"
 
 namespace trib::dynamodb::items {
@@ -44,7 +46,21 @@ std::optional<CountsByIndex> decode_counts(std::string_view bytes);
 // Adds `delta` to `counts` (entries reaching zero are dropped).
 void add_counts(CountsByIndex& counts, const CountsByIndex& delta);
 
+// Adds `delta` to the counter stripe `stripe_key` inside `txn` (which must lock it): one read
+// of the committed value, one put (or delete when every count is back to zero). A
+// transaction's reads do not see its own staged writes, so a caller writing several items
+// of one stripe sums their deltas first and calls this once per stripe.
+storage::Status add_to_stripe(storage::Transaction& txn, const std::string& stripe_key,
+                              const CountsByIndex& delta);
+
 // The table's counts: every stripe summed (a consistent snapshot of them).
 storage::Status read_counts(storage::Engine& engine, uint64_t table_id, CountsByIndex* out);
+
+// Item collections (tables with a local index, facts §13): the bytes of the items with one
+// partition-key value plus their local index entries, one key per partition-key value,
+// updated in the item's batch. Value: u64 bytes, big-endian; absent = 0.
+std::string collection_size_key(const Table& table, const AttributeValue& partition_key);
+std::string encode_collection_size(uint64_t bytes);
+std::optional<uint64_t> decode_collection_size(std::string_view bytes);
 
 }  // namespace trib::dynamodb::items

@@ -31,6 +31,20 @@ bool is_backfilling(const SecondaryIndex& index, int64_t now_ms) {
   return index.global && now_ms < index.active_at_ms;
 }
 
+bool has_local_index(const Table& table) {
+  return std::any_of(table.indexes.begin(), table.indexes.end(),
+                     [](const SecondaryIndex& index) { return !index.global; });
+}
+
+size_t item_size_with_local_entries(const Table& table, const Item& item) {
+  size_t size = item_size(item);
+  for (const SecondaryIndex& index : table.indexes) {
+    if (index.global || !is_maintained(index)) continue;
+    if (auto entry = index_entry(table, index, item)) size += entry->size;
+  }
+  return size;
+}
+
 Item project(const Table& table, const SecondaryIndex& index, const Item& item) {
   if (index.projection_type == "ALL") return item;
   Item out = key_attributes(table.key_schema, item);

@@ -35,6 +35,15 @@ bool is_maintained(const SecondaryIndex& index);
 // checks that an old entry is stored before removing or counting it.
 bool is_backfilling(const SecondaryIndex& index, int64_t now_ms);
 
+// Whether the table has a local index: only such tables have item collections (facts §13).
+bool has_local_index(const Table& table);
+
+// The size that counts against the 400 KB item limit: the item plus its entries in every local
+// index ("For each local secondary index on a table, there is a 400 KB limit on the total of
+// the item's data in the table and its corresponding entries in all local secondary indexes",
+// AWS developer guide, quotas [V]). Entries are sized as items (facts §8).
+size_t item_size_with_local_entries(const Table& table, const Item& item);
+
 // The attributes of `item` an index stores: the table's and the index's key attributes, plus
 // NonKeyAttributes (INCLUDE) or everything (ALL).
 Item project(const Table& table, const SecondaryIndex& index, const Item& item);

@@ -14,23 +14,6 @@ namespace {
 
 constexpr size_t kKeysPerChunk = 256;
 
-// Adds `delta` to the counter stripe `stripe_key` inside `txn`.
-storage::Status add_to_stripe(storage::Transaction& txn, const std::string& stripe_key,
-                              const CountsByIndex& delta) {
-  std::string value;
-  storage::Status read = txn.get(storage::Keyspace::kItems, stripe_key, &value);
-  if (!read.is_ok() && !read.is_not_found()) return read;
-  std::optional<CountsByIndex> counts = read.is_ok() ? decode_counts(value) : CountsByIndex{};
-  if (!counts) return storage::Status::corruption("undecodable counter " + stripe_key);
-  add_counts(*counts, delta);
-  if (counts->empty()) {
-    txn.batch().del(storage::Keyspace::kItems, stripe_key);
-  } else {
-    txn.batch().put(storage::Keyspace::kItems, stripe_key, encode_counts(*counts));
-  }
-  return storage::Status::ok();
-}
-
 }  // namespace
 
 storage::Status backfill_index(const WritePath& path, const Table& table,

@@ -9,10 +9,10 @@
 namespace trib::dynamodb::items {
 
 aws::AwsResult<std::optional<Item>> read_item(storage::Engine& engine, const Table& table,
-                                              const Item& key) {
+                                              const Item& key, const storage::Snapshot* snapshot) {
   std::string stored;
   const storage::Status status =
-      engine.get(storage::Keyspace::kItems, base_item_key(table, key), &stored);
+      engine.get(storage::Keyspace::kItems, base_item_key(table, key), &stored, snapshot);
   if (status.is_not_found()) return std::optional<Item>();
   std::optional<Item> item;
   if (status.is_ok()) item = decode_item(stored);

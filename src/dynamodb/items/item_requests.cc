@@ -22,7 +22,8 @@ aws::AwsResult<TableCatalog::TablePtr> item_table(const DynamoDbContext& ctx,
 }
 
 WritePath write_path(const DynamoDbContext& ctx) {
-  return WritePath{ctx.engine, ctx.options.sync_writes, ctx.change_capture};
+  return WritePath{ctx.engine, ctx.options.sync_writes, ctx.change_capture,
+                   ctx.options.item_collection_limit_bytes};
 }
 
 CapacityDetail capacity_detail(const aws::Value& input) {
@@ -38,15 +39,15 @@ double read_units(size_t item_bytes, bool consistent) {
   return consistent ? units : units / 2;
 }
 
-void TableCapacity::add_write(const WriteOutcome& outcome) {
-  table_units += outcome.table_units();
+void TableCapacity::add_write(const WriteOutcome& outcome, double factor) {
+  table_units += outcome.table_units() * factor;
   for (const IndexUnits& written : outcome.index_units) {
     auto it = std::find_if(index_units.begin(), index_units.end(),
                            [&](const IndexUnits& u) { return u.index == written.index; });
     if (it == index_units.end()) {
-      index_units.push_back(written);
+      index_units.push_back({written.index, written.units * factor});
     } else {
-      it->units += written.units;
+      it->units += written.units * factor;
     }
   }
 }
@@ -57,24 +58,44 @@ double TableCapacity::total() const {
   return total;
 }
 
-aws::Value consumed_capacity(const TableCapacity& capacity, CapacityDetail detail) {
+aws::Value consumed_capacity(const TableCapacity& capacity, CapacityDetail detail,
+                             CapacityUnitsKind kind) {
+  // A transaction's read or write units, beside CapacityUnits.
+  const auto add_units = [&](aws::Value& out, double units) {
+    out.set("CapacityUnits", units);
+    if (kind == CapacityUnitsKind::kTransactionRead) out.set("ReadCapacityUnits", units);
+    if (kind == CapacityUnitsKind::kTransactionWrite) out.set("WriteCapacityUnits", units);
+  };
   aws::Value out = aws::Value::map();
   out.set("TableName", capacity.table_name);
-  out.set("CapacityUnits", capacity.total());
+  add_units(out, capacity.total());
   if (detail == CapacityDetail::kIndexes) {
     aws::Value table = aws::Value::map();
-    table.set("CapacityUnits", capacity.table_units);
+    add_units(table, capacity.table_units);
     out.set("Table", std::move(table));
     aws::Value global = aws::Value::map();
     aws::Value local = aws::Value::map();
     for (const IndexUnits& u : capacity.index_units) {
       aws::Value units = aws::Value::map();
-      units.set("CapacityUnits", u.units);
+      add_units(units, u.units);
       (u.index->global ? global : local).set(u.index->name, std::move(units));
     }
     if (!global.as_map().empty()) out.set("GlobalSecondaryIndexes", std::move(global));
     if (!local.as_map().empty()) out.set("LocalSecondaryIndexes", std::move(local));
   }
+  return out;
+}
+
+TableCapacity& CapacityByTable::of(const Table& table) {
+  for (TableCapacity& c : tables) {
+    if (c.table_name == table.key.name) return c;
+  }
+  return tables.emplace_back(table.key.name);
+}
+
+aws::Value CapacityByTable::to_wire(CapacityDetail detail, CapacityUnitsKind kind) const {
+  aws::Value out = aws::Value::list();
+  for (const TableCapacity& c : tables) out.push(consumed_capacity(c, detail, kind));
   return out;
 }
 
@@ -85,18 +106,23 @@ bool wants_item_collection_metrics(const aws::Value& input, const Table& table) 
                      [](const SecondaryIndex& index) { return !index.global; });
 }
 
-aws::Value item_collection_metrics(const Table& table, const Item& key) {
+std::pair<double, double> size_estimate_range_gb(uint64_t bytes) {
+  const double lower = static_cast<double>(bytes >> 30);
+  return {lower, lower + 1};
+}
+
+aws::Value item_collection_metrics(const Table& table, const Item& key,
+                                   const WriteOutcome& outcome) {
   aws::Value out = aws::Value::map();
   Item collection_key;
   if (const AttributeValue* hash = find_attribute(key, table.key_schema.hash.name)) {
     collection_key.emplace_back(table.key_schema.hash.name, *hash);
   }
   out.set("ItemCollectionKey", item_to_wire(collection_key));
-  // Collections are not measured (docs/compatibility.md): the range AWS gives for a
-  // collection under 1 GB (facts §13).
+  const auto [lower, upper] = size_estimate_range_gb(outcome.collection_bytes.value_or(0));
   aws::Value range = aws::Value::list();
-  range.push(0.0);
-  range.push(1.0);
+  range.push(lower);
+  range.push(upper);
   out.set("SizeEstimateRangeGB", std::move(range));
   return out;
 }
@@ -109,7 +135,7 @@ void add_write_reports(aws::Value& out, const aws::Value& input, const Table& ta
     out.set("ConsumedCapacity", consumed_capacity(capacity, detail));
   }
   if (wants_item_collection_metrics(input, table)) {
-    out.set("ItemCollectionMetrics", item_collection_metrics(table, key));
+    out.set("ItemCollectionMetrics", item_collection_metrics(table, key, outcome));
   }
 }
 

@@ -30,6 +30,11 @@ aws::AwsResult<TableCatalog::TablePtr> item_table(const DynamoDbContext& ctx,
 // The write path configured for this server (--sync-writes, the change-capture hook).
 WritePath write_path(const DynamoDbContext& ctx);
 
+// SizeEstimateRangeGB of a collection of `bytes`: the whole gigabytes below and above it,
+// [⌊GB⌋, ⌊GB⌋ + 1] (AWS documents only a lower and an upper bound and shows [0.0, 1.0] for a
+// small collection [V: API reference, ItemCollectionMetrics]; the 1 GB width is a guess).
+std::pair<double, double> size_estimate_range_gb(uint64_t bytes);
+
 // ReturnConsumedCapacity: NONE (or absent), TOTAL, INDEXES.
 enum class CapacityDetail : uint8_t { kNone, kTotal, kIndexes };
 CapacityDetail capacity_detail(const aws::Value& input);
@@ -44,18 +49,33 @@ struct TableCapacity {
   std::string table_name;
   double table_units = 0;
   std::vector<IndexUnits> index_units;  // one entry per index, in first-seen order
-  void add_write(const WriteOutcome& outcome);
+  // `factor` 2 for a transaction's writes (facts §12: transactions cost double).
+  void add_write(const WriteOutcome& outcome, double factor = 1);
   double total() const;
 };
 
+// Which units a ConsumedCapacity reports: only transactions add ReadCapacityUnits or
+// WriteCapacityUnits beside CapacityUnits (facts §12 [P, AWS-checked]).
+enum class CapacityUnitsKind : uint8_t { kPlain, kTransactionRead, kTransactionWrite };
+
 // ConsumedCapacity: {TableName, CapacityUnits} with TOTAL; INDEXES adds Table and the
 // GlobalSecondaryIndexes / LocalSecondaryIndexes maps of the indexes written.
-aws::Value consumed_capacity(const TableCapacity& capacity, CapacityDetail detail);
+aws::Value consumed_capacity(const TableCapacity& capacity, CapacityDetail detail,
+                             CapacityUnitsKind kind = CapacityUnitsKind::kPlain);
+
+// The ConsumedCapacity list of a multi-table operation (transactions): one entry per table,
+// in first-seen order.
+struct CapacityByTable {
+  std::vector<TableCapacity> tables;
+  TableCapacity& of(const Table& table);
+  aws::Value to_wire(CapacityDetail detail, CapacityUnitsKind kind) const;
+};
 
 // ReturnItemCollectionMetrics SIZE on a table with a local index: {ItemCollectionKey,
-// SizeEstimateRangeGB}. nullopt when not asked or the table has no local index.
+// SizeEstimateRangeGB} of the collection the write left (WriteOutcome::collection_bytes).
 bool wants_item_collection_metrics(const aws::Value& input, const Table& table);
-aws::Value item_collection_metrics(const Table& table, const Item& key);
+aws::Value item_collection_metrics(const Table& table, const Item& key,
+                                   const WriteOutcome& outcome);
 
 // What a single-item write (PutItem, UpdateItem, DeleteItem) adds to its answer after
 // Attributes: ConsumedCapacity when asked for, ItemCollectionMetrics when asked for on a table

@@ -11,7 +11,7 @@ namespace trib::dynamodb::items {
 
 aws::AwsResult<RangeReadResult> read_range(storage::Engine& engine, const Table& table,
                                            const RangeRead& read,
-                                           const std::function<void(const Item&)>& visit) {
+                                           const std::function<void(Item&)>& visit) {
   storage::IteratorOptions options;
   options.lower_bound = read.lower;
   options.upper_bound = read.upper;
@@ -40,13 +40,14 @@ aws::AwsResult<RangeReadResult> read_range(storage::Engine& engine, const Table&
     }
     ++result.scanned;
     result.bytes += item_size(*item);
-    visit(*item);
     if ((read.limit != 0 && result.scanned >= read.limit) || result.bytes >= kMaxPageBytes) {
       // Stopped with the range perhaps unfinished: AWS returns LastEvaluatedKey then, even when
       // nothing follows (facts §10 [P]).
-      result.last = std::move(*item);
+      result.last = *item;
+      visit(*item);
       return result;
     }
+    visit(*item);
   }
   if (!it->status().is_ok()) {
     spdlog::error("range read of table {} failed: {}", table.key.name, it->status().message);

@@ -37,10 +37,10 @@ struct RangeReadResult {
 };
 
 // Calls `visit` with each item evaluated (decoded from the stored value: the item, or an index
-// entry's projected item) in order.
+// entry's projected item) in order; `visit` may move from it.
 aws::AwsResult<RangeReadResult> read_range(storage::Engine& engine, const Table& table,
                                            const RangeRead& read,
-                                           const std::function<void(const Item&)>& visit);
+                                           const std::function<void(Item&)>& visit);
 
 // The storage-key range of one partition of the table (index_id 0) or of an index:
 // table | u32 index id | u64 hash(pk) | pk.

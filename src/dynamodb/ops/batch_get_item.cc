@@ -94,7 +94,7 @@ Output batch_get_item(DynamoDbContext& ctx, const aws::RequestContext& request,
       const size_t size = *item ? item_size(**item) : 0;
       capacity.table_units += items::read_units(size, consistent);
       if (!*item) continue;
-      Item projected = r.projection.apply(**item);
+      Item projected = r.projection.apply(std::move(**item));
       const size_t projected_size = item_size(projected);
       if (response_bytes + projected_size > kMaxResponseBytes) {
         response_bytes = kMaxResponseBytes + 1;  // the rest is unprocessed
@@ -102,7 +102,7 @@ Output batch_get_item(DynamoDbContext& ctx, const aws::RequestContext& request,
         continue;
       }
       response_bytes += projected_size;
-      found.push(item_to_wire(projected));
+      found.push(item_to_wire(std::move(projected)));
     }
     responses.set(r.name, std::move(found));
     if (!left.as_list().empty()) {

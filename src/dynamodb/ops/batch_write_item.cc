@@ -7,6 +7,7 @@
 #include <set>
 
 #include "dynamodb/errors.h"
+#include "dynamodb/items/index_entries.h"
 #include "dynamodb/items/item_keys.h"
 #include "dynamodb/items/item_requests.h"
 #include "dynamodb/operations.h"
@@ -78,6 +79,9 @@ Output batch_write_item(DynamoDbContext& ctx, const aws::RequestContext& request
       if (w.put) {
         auto key = items::check_item_keys(*t.table, w.item);
         if (!key) return aws::fail(std::move(key.error()));
+        if (items::item_size_with_local_entries(*t.table, w.item) > items::kMaxItemBytes) {
+          return aws::fail(validation(std::string(items::kItemTooLarge)));
+        }
         w.key = std::move(*key);
       } else {
         if (auto ok = items::check_key(*t.table, w.item); !ok)
@@ -107,7 +111,8 @@ Output batch_write_item(DynamoDbContext& ctx, const aws::RequestContext& request
           request.now_ms);
       if (!outcome) return aws::fail(std::move(outcome.error()));
       capacity.add_write(*outcome);
-      if (wants_metrics) table_metrics.push(items::item_collection_metrics(*t.table, w.key));
+      if (wants_metrics)
+        table_metrics.push(items::item_collection_metrics(*t.table, w.key, *outcome));
     }
     if (detail != items::CapacityDetail::kNone) {
       capacities.push(items::consumed_capacity(capacity, detail));

@@ -154,7 +154,10 @@ Output create_table(DynamoDbContext& ctx, const aws::RequestContext& request, co
       return aws::fail(invalid_parameter(
           "You must specify a StreamViewType when enabling a stream"));
     }
-    if (table.stream_enabled) table.stream_view_type = *view;
+    if (table.stream_enabled) {
+      table.stream_view_type = *view;
+      table.stream_label_ms = request.now_ms;  // the stream's label (dynamodb_streams/)
+    }
   }
   if (const aws::Value* sse = input.find("SSESpecification")) {
     if (sse->bool_member("Enabled").value_or(false)) {
@@ -191,6 +194,7 @@ Output create_table(DynamoDbContext& ctx, const aws::RequestContext& request, co
 
   table.table_id = random_uuid();
   table.created_ms = request.now_ms;
+  if (table.resource_policy) table.resource_policy_revision = std::to_string(request.now_ms);
   table.active_at_ms = request.now_ms + ctx.options.create_table_ms;
   auto created = ctx.tables.create(
       std::move(table), request.now_ms, [&](const TableCatalog& catalog) -> aws::AwsResult<Ok> {

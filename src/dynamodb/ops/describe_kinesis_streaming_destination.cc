@@ -19,7 +19,9 @@ Output describe_kinesis_streaming_destination(DynamoDbContext& ctx,
     aws::Value v = aws::Value::map();
     v.set("StreamArn", d.stream_arn);
     v.set("DestinationStatus", std::string(d.status_at(request.now_ms)));
-    if (d.description) v.set("DestinationStatusDescription", *d.description);
+    if (auto description = d.description_at(request.now_ms)) {
+      v.set("DestinationStatusDescription", std::string(*description));
+    }
     if (d.precision) v.set("ApproximateCreationDateTimePrecision", *d.precision);
     destinations.push(std::move(v));
   }

@@ -1,7 +1,8 @@
 // DisableKinesisStreamingDestination: stops writing the table's item changes to the stream.
 // Answers DISABLING [V, recorded], DISABLED after --kinesis-destination-ms (the one clock).
-// Only an ACTIVE destination can be disabled [P]. Changes captured before the call are still
-// delivered. The optional EnableKinesisStreamingConfiguration is echoed as Enable echoes it
+// Only an ACTIVE destination can be disabled (AWS's text recorded 2026-10-09; a stream that is
+// no destination of the table gets it too: a guess). Changes captured before the call are
+// still delivered. The optional EnableKinesisStreamingConfiguration is echoed as Enable echoes it
 // (an empty object when none was sent): a guess.
 #include "dynamodb/destination/requests.h"
 #include "dynamodb/operations.h"

@@ -1,12 +1,17 @@
 // EnableKinesisStreamingDestination: starts writing the table's item changes to a Kinesis
 // stream (docs/kinesis-destination.md). Answers ENABLING and echoes the configuration (an empty
 // object when none was sent) [V, recorded 2025-07-23]; the destination is ACTIVE after
-// --kinesis-destination-ms (the one clock). Allowed with no destination to that stream, or
-// one that is DISABLED or ENABLE_FAILED [P].
-// Differences (guesses, docs/compatibility.md): a Kinesis stream that does not exist (or is not
-// ACTIVE or UPDATING, or is of another account or region) is refused at once with LocalStack's
-// text instead of going to ENABLE_FAILED; a second stream while one is enabled gets a
-// LimitExceededException whose text is ours.
+// --kinesis-destination-ms (the one clock). Refused with AWS's text while the table has a
+// destination (to any stream) in ENABLING, ACTIVE, UPDATING or DISABLING [V, recorded
+// 2026-10-09]: any number of DISABLED and ENABLE_FAILED ones may exist beside one live one.
+// The stream is checked when the call is made, but as AWS does it the call never fails for it:
+// a missing, CREATING or DELETING stream, one of another region or account, or an ARN that is
+// no stream answers ENABLING too and ends ENABLE_FAILED with AWS's DestinationStatusDescription
+// [V, recorded 2026-10-09] (AWS decides during ENABLING; a stream that becomes ACTIVE meanwhile
+// fails here too, as a CREATING one did on AWS).
+#include <optional>
+#include <string>
+
 #include "dynamodb/destination/kinesis_sink.h"
 #include "dynamodb/destination/requests.h"
 #include "dynamodb/operations.h"
@@ -36,20 +41,20 @@ Output enable_kinesis_streaming_destination(DynamoDbContext& ctx,
         }
         for (const KinesisDestination& other : table.kinesis_destinations) {
           if (&other != existing && !settled_off(other.status_at(now))) {
-            return aws::fail(destination::texts::one_destination_per_table(table));
+            return aws::fail(destination::texts::cannot_enable());
           }
         }
-        if (!ctx.kinesis ||
-            !ctx.kinesis->accepts_records(stream_arn, table.key.account, table.key.region)) {
-          return aws::fail(destination::texts::stream_not_usable());
-        }
+        const std::optional<std::string> failure = destination::texts::enable_failed(
+            ctx.kinesis ? ctx.kinesis->check_stream(stream_arn, table.key.account, table.key.region)
+                        : destination::KinesisSink::StreamCheck::kNotUsable);
         if (!existing) {
           table.kinesis_destinations.push_back(KinesisDestination{});
           existing = &table.kinesis_destinations.back();
           existing->stream_arn = stream_arn;
         }
-        destination::start_transition(ctx, now, *existing, "ENABLING", "ACTIVE");
-        existing->description.reset();
+        destination::start_transition(ctx, now, *existing, "ENABLING",
+                                      failure ? "ENABLE_FAILED" : "ACTIVE");
+        existing->description = failure;  // shown once settled
         if (precision) {
           existing->precision = *precision;
         } else {

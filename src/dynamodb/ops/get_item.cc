@@ -23,11 +23,12 @@ Output get_item(DynamoDbContext& ctx, const aws::RequestContext& request, const 
   auto item = items::read_item(ctx.engine, **table, *key);
   if (!item) return aws::fail(std::move(item.error()));
   aws::Value out = aws::Value::map();
-  if (*item) out.set("Item", item_to_wire(projection->apply(**item)));
+  const size_t size = *item ? item_size(**item) : 0;
+  if (*item) out.set("Item", item_to_wire(projection->apply(std::move(**item))));
   if (const auto detail = items::capacity_detail(input); detail != items::CapacityDetail::kNone) {
     const bool consistent = input.bool_member("ConsistentRead").value_or(false);
     items::TableCapacity capacity{(*table)->key.name};
-    capacity.table_units = items::read_units(*item ? item_size(**item) : 0, consistent);
+    capacity.table_units = items::read_units(size, consistent);
     out.set("ConsumedCapacity", items::consumed_capacity(capacity, detail));
   }
   return out;

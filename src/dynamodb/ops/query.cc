@@ -2,8 +2,9 @@
 // false reverses it), read through an iterator over one key range (never blocking writers).
 // Paging, filters, Select and capacity are shared with Scan (ops/reads.*). Reads of the table
 // and its local indexes are always strongly consistent; ConsistentRead decides only the charge.
-// Differences from AWS (docs/compatibility.md): a QueryFilter naming a key attribute is
-// accepted (AWS refuses it; its text was not found).
+// A QueryFilter naming a key attribute is refused with AWS's text (see the checks below).
+#include <algorithm>
+
 #include "dynamodb/errors.h"
 #include "dynamodb/expressions/key_condition.h"
 #include "dynamodb/items/item_keys.h"
@@ -124,27 +125,41 @@ aws::AwsResult<std::vector<KeyBound>> key_bounds(const ReadRequest& read) {
 }  // namespace
 
 Output query(DynamoDbContext& ctx, const aws::RequestContext& request, const Input& input) {
+  return run_query(ctx, request, input, FilterKeys::kRefused);
+}
+
+Output run_query(DynamoDbContext& ctx, const aws::RequestContext& request, const Input& input,
+                 FilterKeys filter_keys) {
   auto read = read_request(ctx, request, input, ReadKind::kQuery);
   if (!read) return aws::fail(std::move(read.error()));
   auto bounds = key_bounds(*read);
   if (!bounds) return aws::fail(std::move(bounds.error()));
   const KeySchema& schema = read_key_schema(*read);
-  if (read->parsed.filter) {
-    // A FilterExpression may not name a key attribute of the keys queried [P: dynalite, whose
-    // texts come from AWS; the text is also quoted from AWS in public projects].
-    const expressions::Expression& filter = *read->parsed.filter;
-    for (const KeyAttribute* key : {&schema.hash, schema.range ? &*schema.range : nullptr}) {
-      if (!key) continue;
-      for (uint32_t n = 0; n < filter.node_count(); ++n) {
+  // A filter may not name a key attribute of the keys queried, partition key first [P:
+  // dynalite (texts from AWS; its test of the QueryFilter text runs against AWS); the
+  // FilterExpression text is also quoted from AWS in public projects].
+  // A PartiQL SELECT served as a Query filters on its whole WHERE (FilterKeys::kAllowed).
+  for (const KeyAttribute* key : {&schema.hash, schema.range ? &*schema.range : nullptr}) {
+    if (!key || filter_keys == FilterKeys::kAllowed) continue;
+    bool named = false;
+    if (read->parsed.filter) {
+      const expressions::Expression& filter = *read->parsed.filter;
+      for (uint32_t n = 0; n < filter.node_count() && !named; ++n) {
         if (filter.node(n).kind != expressions::NodeKind::kPath) continue;
         const auto path = filter.elements(n);
-        if (!path.empty() && path[0].name == key->name) {
-          return aws::fail(validation(
-              "Filter Expression can only contain non-primary key attributes: Primary key "
-              "attribute: " +
-              key->name));
-        }
+        named = !path.empty() && path[0].name == key->name;
       }
+    } else if (read->legacy_filter) {
+      named = std::any_of(read->legacy_filter->conditions.begin(),
+                          read->legacy_filter->conditions.end(),
+                          [&](const documents::LegacyCondition& c) { return c.name == key->name; });
+    }
+    if (named) {
+      return aws::fail(
+          validation(std::string(read->parsed.filter ? "Filter Expression" : "QueryFilter") +
+                     " can only contain non-primary key attributes: Primary key "
+                     "attribute: " +
+                     key->name));
     }
   }
 

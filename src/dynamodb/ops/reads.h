@@ -47,6 +47,13 @@ aws::AwsResult<std::optional<std::string>> start_key(const ReadRequest& read);
 
 // Reads [lower, upper) and builds the answer (Items, Count, ScannedCount, LastEvaluatedKey,
 // ConsumedCapacity).
+// Query with a choice the API does not offer: whether the FilterExpression may name the key
+// attributes (a Query refuses it; a PartiQL SELECT served as a Query filters on its whole WHERE,
+// key conditions included, ops/partiql_statements.cc).
+enum class FilterKeys : uint8_t { kRefused, kAllowed };
+Output run_query(DynamoDbContext& ctx, const aws::RequestContext& request, const Input& input,
+                 FilterKeys filter_keys);
+
 Output read_page(DynamoDbContext& ctx, const ReadRequest& read, const Input& input,
                  items::RangeRead range);
 

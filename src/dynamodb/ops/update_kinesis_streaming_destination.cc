@@ -3,8 +3,9 @@
 // after --kinesis-destination-ms (presumably, as AWS [U]); records use the new precision from
 // the call on. AWS's recorded texts for a missing configuration, a stream that is not a
 // destination of the table and an unchanged precision (a destination enabled without one is
-// MILLISECOND: facts §15.4). A destination that exists but is not ACTIVE gets the "no
-// streaming destination" text too (a guess).
+// MILLISECOND: facts §15.4); for a destination that exists but is not ACTIVE, AWS's text
+// recorded on 2026-10-09 (a third-party catalogue of AWS responses). A destination whose
+// Kinesis stream was deleted is still ACTIVE and can be updated, as on AWS.
 #include "dynamodb/destination/requests.h"
 #include "dynamodb/operations.h"
 
@@ -22,8 +23,11 @@ Output update_kinesis_streaming_destination(DynamoDbContext& ctx,
   auto updated = destination::change_destinations(
       ctx, request, input, [&](Table& table) -> aws::AwsResult<Ok> {
         KinesisDestination* existing = destination::find_destination(table, stream_arn);
-        if (!existing || existing->status_at(request.now_ms) != "ACTIVE") {
+        if (!existing) {
           return aws::fail(destination::texts::no_such_destination(table, stream_arn));
+        }
+        if (existing->status_at(request.now_ms) != "ACTIVE") {
+          return aws::fail(destination::texts::update_not_active(table));
         }
         if (existing->precision.value_or("MILLISECOND") == *precision) {
           return aws::fail(

@@ -515,7 +515,7 @@ void prune_gone_indexes(Table& table, int64_t now) {
   });
 }
 
-aws::AwsResult<Ok> apply_stream(Table& table, const aws::Value& stream) {
+aws::AwsResult<Ok> apply_stream(Table& table, const aws::Value& stream, int64_t now) {
   const bool enabled = stream.bool_member("StreamEnabled").value_or(false);
   if (enabled && table.stream_enabled) {
     return aws::fail(  // [cat]
@@ -526,7 +526,12 @@ aws::AwsResult<Ok> apply_stream(Table& table, const aws::Value& stream) {
         validation("Table has no stream to disable: TableName: " + table.key.name));
   }
   table.stream_enabled = enabled;
-  table.stream_view_type = enabled ? *stream.string_member("StreamViewType") : "";
+  if (enabled) {
+    // A new stream (new label, later than the last one's), whatever the view type; a disable
+    // keeps the old stream's label and view type (DescribeTable's LatestStreamArn).
+    table.stream_view_type = *stream.string_member("StreamViewType");
+    table.stream_label_ms = std::max(now, table.stream_label_ms + 1);
+  }
   return Ok{};
 }
 
@@ -634,7 +639,7 @@ Output update_table(DynamoDbContext& ctx, const aws::RequestContext& request, co
       if (!applied) return aws::fail(std::move(applied.error()));
     }
     if (const aws::Value* stream = input.find("StreamSpecification")) {
-      if (auto applied = apply_stream(table, *stream); !applied) {
+      if (auto applied = apply_stream(table, *stream, now); !applied) {
         return aws::fail(std::move(applied.error()));
       }
     }

@@ -62,7 +62,7 @@ aws::AwsError condition_failed(const aws::Value& input, const std::optional<Item
   return e;
 }
 
-Item ReadProjection::apply(const Item& item) const {
+Item ReadProjection::apply(Item item) const {
   if (expression) return documents::project(item, *expression);
   if (attributes) return documents::project_attributes(item, *attributes);
   return item;

@@ -56,8 +56,8 @@ struct ReadProjection {
   std::optional<expressions::Expression> expression;
   std::optional<std::vector<std::string_view>> attributes;  // AttributesToGet
 
-  // The whole item when neither member is present.
-  Item apply(const Item& item) const;
+  // The whole item (moved through) when neither member is present.
+  Item apply(Item item) const;
 };
 aws::AwsResult<ReadProjection> read_projection(const aws::Value& input);
 

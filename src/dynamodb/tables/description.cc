@@ -137,6 +137,12 @@ aws::Value table_description(const Table& t, int64_t now_ms, const TableCounts& 
     spec.set("StreamViewType", t.stream_view_type);
     out.set("StreamSpecification", std::move(spec));
   }
+  if (t.stream_label_ms != 0) {
+    // [V] CreateTable, DescribeTable and UpdateTable carry the latest stream's ARN and label
+    // (facts/dynamodb-streams §2); kept after a disable ([U] as AWS probably does).
+    out.set("LatestStreamLabel", t.latest_stream_label());
+    out.set("LatestStreamArn", stream_arn(t.key, t.stream_label_ms));
+  }
   if (t.sse_enabled) {
     aws::Value sse = aws::Value::map();
     sse.set("Status", "ENABLED");

@@ -21,13 +21,19 @@ struct KinesisDestination {
   std::string status = "ACTIVE";  // ACTIVE, DISABLED or ENABLE_FAILED once settled
   std::string pending;            // ENABLING, DISABLING or UPDATING before until_ms; or empty
   int64_t until_ms = 0;
-  std::optional<std::string> precision;    // MILLISECOND or MICROSECOND, only when one was set
-  std::optional<std::string> description;  // DestinationStatusDescription
+  std::optional<std::string> precision;  // MILLISECOND or MICROSECOND, only when one was set
+  // DestinationStatusDescription of the settled status (ENABLE_FAILED's reason).
+  std::optional<std::string> description;
 
   // DestinationStatus at `now_ms`.
   std::string_view status_at(int64_t now_ms) const {
     return !pending.empty() && now_ms < until_ms ? std::string_view(pending)
                                                  : std::string_view(status);
+  }
+  // DestinationStatusDescription at `now_ms`: none while a transition is pending.
+  std::optional<std::string_view> description_at(int64_t now_ms) const {
+    if (!description || (!pending.empty() && now_ms < until_ms)) return std::nullopt;
+    return std::string_view(*description);
   }
   // Whether item changes at `now_ms` are written to the stream: ACTIVE or UPDATING (AWS starts
   // replication "at a timestamp chosen during the enable workflow"; Tributary: when it is ACTIVE).

@@ -1,6 +1,10 @@
 #include "dynamodb/tables/table.h"
 
+#include <cstdio>
+#include <ctime>
+
 #include "aws/stored_document.h"
+#include "util/arn.h"
 
 namespace trib::dynamodb {
 
@@ -120,6 +124,23 @@ std::string table_arn(const TableKey& key) {
 
 std::string Table::arn() const { return table_arn(key); }
 
+std::string Table::latest_stream_label() const { return stream_label(stream_label_ms); }
+
+std::string stream_label(int64_t label_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(label_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[96];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03d", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(label_ms % 1000));
+  return buffer;
+}
+
+std::string stream_arn(const TableKey& key, int64_t label_ms) {
+  return table_arn(key) + "/stream/" + stream_label(label_ms);
+}
+
 const SecondaryIndex* Table::find_index(std::string_view name) const {
   for (const auto& index : indexes) {
     if (index.name == name) return &index;
@@ -129,22 +150,17 @@ const SecondaryIndex* Table::find_index(std::string_view name) const {
 
 std::optional<TableKey> parse_table_arn(std::string_view arn) {
   // arn:<partition>:dynamodb:<region>:<account>:table/<name>
-  constexpr std::string_view kPrefix = "arn:";
-  if (arn.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
-  std::string_view rest = arn.substr(kPrefix.size());
-  std::string_view parts[4];
-  for (auto& part : parts) {
-    const auto colon = rest.find(':');
-    if (colon == std::string_view::npos) return std::nullopt;
-    part = rest.substr(0, colon);
-    rest.remove_prefix(colon + 1);
+  const std::optional<ArnParts> parts = split_arn(arn);
+  if (!parts || parts->prefix != "arn" || parts->service != "dynamodb" || parts->region.empty() ||
+      parts->account.empty()) {
+    return std::nullopt;
   }
-  if (parts[1] != "dynamodb" || parts[2].empty() || parts[3].empty()) return std::nullopt;
+  std::string_view rest = parts->resource;
   constexpr std::string_view kTable = "table/";
   if (rest.substr(0, kTable.size()) != kTable) return std::nullopt;
   rest.remove_prefix(kTable.size());
   if (rest.empty() || rest.find('/') != std::string_view::npos) return std::nullopt;
-  return TableKey{std::string(parts[3]), std::string(parts[2]), std::string(rest)};
+  return TableKey{std::string(parts->account), std::string(parts->region), std::string(rest)};
 }
 
 std::string encode_table(const Table& t) {
@@ -177,8 +193,22 @@ std::string encode_table(const Table& t) {
     doc.set("sse_type", t.sse_type);
     doc.set("kms_master_key_id", t.kms_master_key_id);
   }
-  if (t.stream_enabled) doc.set("stream_view_type", t.stream_view_type);
+  if (!t.stream_view_type.empty()) doc.set("stream_view_type", t.stream_view_type);
+  if (t.stream_label_ms != 0) {
+    doc.set("stream_label_ms", t.stream_label_ms);
+    if (!t.stream_enabled) doc.set("stream_disabled", true);
+  }
   if (t.resource_policy) doc.set("resource_policy", *t.resource_policy);
+  if (!t.resource_policy_revision.empty()) {
+    doc.set("resource_policy_revision", t.resource_policy_revision);
+  }
+  if (!t.resource_policy_deleted_revision.empty()) {
+    doc.set("resource_policy_deleted_revision", t.resource_policy_deleted_revision);
+  }
+  if (t.time_to_live.changed_ms) doc.set("ttl", encode_time_to_live(t.time_to_live));
+  if (!t.contributor_insights.empty()) {
+    doc.set("insights", encode_contributor_insights(t.contributor_insights));
+  }
   if (t.pitr_enabled_ms) {
     doc.set("pitr_enabled_ms", *t.pitr_enabled_ms);
     doc.set("pitr_recovery_days", t.pitr_recovery_days);
@@ -255,10 +285,15 @@ std::optional<Table> decode_table(std::string_view bytes) {
     t.kms_master_key_id = string_or(doc, "kms_master_key_id", "");
   }
   if (const std::string* view = doc.string_member("stream_view_type")) {
-    t.stream_enabled = true;
+    t.stream_enabled = !doc.bool_member("stream_disabled").value_or(false);
     t.stream_view_type = *view;
   }
+  t.stream_label_ms = doc.int_member("stream_label_ms").value_or(0);
   if (const std::string* policy = doc.string_member("resource_policy")) t.resource_policy = *policy;
+  t.resource_policy_revision = string_or(doc, "resource_policy_revision", "");
+  t.resource_policy_deleted_revision = string_or(doc, "resource_policy_deleted_revision", "");
+  t.time_to_live = decode_time_to_live(doc.find("ttl"));
+  t.contributor_insights = decode_contributor_insights(doc.find("insights"));
   t.pitr_enabled_ms = doc.int_member("pitr_enabled_ms");
   t.pitr_recovery_days = doc.int_member("pitr_recovery_days").value_or(35);
   if (const auto* tags = doc.find("tags"); tags && tags->is_list()) {

@@ -17,7 +17,9 @@
 #include <vector>
 
 #include "aws/value.h"
+#include "dynamodb/tables/contributor_insights.h"
 #include "dynamodb/tables/kinesis_destination.h"
+#include "dynamodb/tables/time_to_live.h"
 
 namespace trib::dynamodb {
 
@@ -95,14 +97,24 @@ struct Table {
   bool sse_enabled = false;
   std::string sse_type;  // KMS when enabled
   std::string kms_master_key_id;
+  // The latest DynamoDB stream (dynamodb_streams/): enabled or not, its view type (kept after a
+  // disable), and its label time (epoch ms; 0: the table never had a stream). A new stream's
+  // label is later than every earlier one of the table, so (table incarnation, label) names it.
   bool stream_enabled = false;
   std::string stream_view_type;
+  int64_t stream_label_ms = 0;
   std::optional<std::string> resource_policy;
+  // The policy's RevisionId (epoch ms of the change, as AWS's), and the revision of its
+  // deletion, which AWS returns from later idempotent DeleteResourcePolicy calls.
+  std::string resource_policy_revision;
+  std::string resource_policy_deleted_revision;
   std::vector<std::pair<std::string, std::string>> tags;  // in the order first added
   // Point-in-time recovery (UpdateContinuousBackups): on since pitr_enabled_ms, keeping
   // pitr_recovery_days days.
   std::optional<int64_t> pitr_enabled_ms;
   int64_t pitr_recovery_days = 35;
+  TimeToLive time_to_live;
+  std::vector<ContributorInsights> contributor_insights;  // the table's and its indexes'
   // Kinesis streaming destinations, one per stream ARN ever enabled (DISABLED ones stay listed).
   std::vector<KinesisDestination> kinesis_destinations;
   std::vector<SecondaryIndex> indexes;  // local then global, in creation order
@@ -111,6 +123,7 @@ struct Table {
   TableStatus status(int64_t now_ms) const;
   bool is_gone(int64_t now_ms) const { return now_ms >= gone_at_ms; }
   std::string arn() const;
+  std::string latest_stream_label() const;
   const SecondaryIndex* find_index(std::string_view name) const;
 };
 
@@ -118,6 +131,11 @@ struct Table {
 std::string table_arn(const TableKey& key);
 // A table ARN's parts; nullopt when `arn` is not one.
 std::optional<TableKey> parse_table_arn(std::string_view arn);
+
+// A stream label: the UTC time "YYYY-MM-DDTHH:MM:SS.mmm" (facts/dynamodb-streams §3 [V]).
+std::string stream_label(int64_t label_ms);
+// "arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>"
+std::string stream_arn(const TableKey& key, int64_t label_ms);
 
 // The stored form (version byte + JSON document), exposed for tests.
 std::string encode_table(const Table& table);

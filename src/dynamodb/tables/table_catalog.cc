@@ -21,7 +21,9 @@ std::string table_storage_key(const TableKey& key) {
       .take();
 }
 
-std::string counter_key() { return storage::KeyBuilder().u8(kCounterKeyTag).raw("table_id").take(); }
+std::string counter_key() {
+  return storage::KeyBuilder().u8(kCounterKeyTag).raw("table_id").take();
+}
 
 }  // namespace
 
@@ -37,56 +39,35 @@ storage::Status TableCatalog::load() {
       !status.is_ok()) {
     return status;
   }
-  std::unique_lock lock(map_mutex_);
   return storage::for_each_with_prefix(
       engine_, storage::Keyspace::kMeta, std::string(1, static_cast<char>(kTableKeyTag)),
       [&](std::string_view, std::string_view value) {
         auto table = decode_table(value);
         if (!table) return storage::Status::corruption("undecodable table record");
         next_table_id_ = std::max(next_table_id_, table->id + 1);
-        TableKey key = table->key;
-        tables_[key] = std::make_shared<const Table>(std::move(*table));
+        tables_.publish(std::make_shared<const Table>(std::move(*table)));
         return storage::Status::ok();
       });
 }
 
 TableCatalog::TablePtr TableCatalog::find(const TableKey& key, int64_t now_ms) const {
-  std::shared_lock lock(map_mutex_);
-  auto it = tables_.find(key);
-  if (it == tables_.end() || it->second->is_gone(now_ms)) return nullptr;
-  return it->second;
+  return tables_.find_live(key, now_ms);
 }
 
 std::vector<TableCatalog::TablePtr> TableCatalog::list(std::string_view account,
                                                        std::string_view region,
                                                        int64_t now_ms) const {
-  std::vector<TablePtr> out;
-  std::shared_lock lock(map_mutex_);
-  auto it = tables_.lower_bound(TableKey{std::string(account), std::string(region), ""});
-  for (; it != tables_.end() && it->first.account == account && it->first.region == region; ++it) {
-    if (!it->second->is_gone(now_ms)) out.push_back(it->second);
-  }
-  return out;
+  return tables_.list_live(account, region, now_ms);
 }
 
 std::vector<TableCatalog::TablePtr> TableCatalog::list_all(int64_t now_ms) const {
-  std::vector<TablePtr> out;
-  std::shared_lock lock(map_mutex_);
-  for (const auto& [key, table] : tables_) {
-    if (!table->is_gone(now_ms)) out.push_back(table);
-  }
-  return out;
+  return tables_.list_live_all(now_ms);
 }
 
 aws::AwsResult<TableCatalog::TablePtr> TableCatalog::create(Table prototype, int64_t now_ms,
                                                             const Admission& admit) {
   std::lock_guard control(control_mutex_);
-  TablePtr previous;
-  {
-    std::shared_lock lock(map_mutex_);
-    auto it = tables_.find(prototype.key);
-    if (it != tables_.end()) previous = it->second;
-  }
+  const TablePtr previous = tables_.get(prototype.key);
   if (previous && !previous->is_gone(now_ms)) {
     return aws::fail(table_already_exists(prototype.key.name));
   }
@@ -104,14 +85,15 @@ aws::AwsResult<TableCatalog::TablePtr> TableCatalog::create(Table prototype, int
   batch.put(storage::Keyspace::kMeta, counter_key(),
             storage::KeyBuilder().u64(next_table_id_).take());
   batch.put(storage::Keyspace::kMeta, table_storage_key(prototype.key), encode_table(prototype));
+  if (observer_) observer_->stage(nullptr, prototype, now_ms, batch);
   if (auto status = engine_.write(batch); !status.is_ok()) {
     spdlog::error("could not persist table {}: {}", prototype.key.name, status.message);
     --next_table_id_;
     return aws::fail(error(Error::kInternalServerError, "Internal server error"));
   }
   auto published = std::make_shared<const Table>(std::move(prototype));
-  std::unique_lock lock(map_mutex_);
-  tables_[published->key] = published;
+  tables_.publish(published);
+  if (observer_) observer_->published(nullptr, *published, now_ms);
   return published;
 }
 
@@ -125,25 +107,21 @@ aws::AwsResult<TableCatalog::TablePtr> TableCatalog::update(const TableKey& key,
   if (!mutated) return aws::fail(std::move(mutated.error()));
   storage::WriteBatch batch;
   batch.put(storage::Keyspace::kMeta, table_storage_key(copy.key), encode_table(copy));
+  if (observer_) observer_->stage(current.get(), copy, now_ms, batch);
   if (auto status = engine_.write(batch); !status.is_ok()) {
     spdlog::error("could not persist table {}: {}", key.name, status.message);
     return aws::fail(error(Error::kInternalServerError, "Internal server error"));
   }
   auto published = std::make_shared<const Table>(std::move(copy));
-  std::unique_lock lock(map_mutex_);
-  tables_[key] = published;
+  tables_.publish(published);
+  if (observer_) observer_->published(current.get(), *published, now_ms);
   return published;
 }
 
 std::vector<uint64_t> TableCatalog::purge_gone(int64_t now_ms) {
   std::lock_guard control(control_mutex_);
-  std::vector<TablePtr> gone;
-  {
-    std::shared_lock lock(map_mutex_);
-    for (const auto& [key, table] : tables_) {
-      if (table->is_gone(now_ms)) gone.push_back(table);
-    }
-  }
+  const std::vector<TablePtr> gone =
+      tables_.select([now_ms](const Table& table) { return table.is_gone(now_ms); });
   std::vector<uint64_t> purged;
   for (const auto& table : gone) {
     storage::WriteBatch batch;
@@ -156,9 +134,7 @@ std::vector<uint64_t> TableCatalog::purge_gone(int64_t now_ms) {
       continue;
     }
     engine_.compact_range(storage::Keyspace::kItems, begin, end);
-    std::unique_lock lock(map_mutex_);
-    auto it = tables_.find(table->key);
-    if (it != tables_.end() && it->second == table) tables_.erase(it);
+    tables_.erase_if_current(table);
     purged.push_back(table->id);
   }
   return purged;

@@ -7,18 +7,30 @@
 #pragma once
 
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
-#include <shared_mutex>
 #include <vector>
 
 #include "aws/error.h"
 #include "dynamodb/tables/table.h"
 #include "storage/engine.h"
 #include "util/result.h"
+#include "util/snapshot_map.h"
 
 namespace trib::dynamodb {
+
+// Told of every table create and update (DynamoDB Streams keeps its stream catalog so: a stream
+// enabled, disabled or outliving its table commits with the table's document).
+class TableObserver {
+ public:
+  virtual ~TableObserver() = default;
+  // Under the control-plane lock, before the batch is written: adds what must commit with the
+  // table's new document. `before` is null for a create.
+  virtual void stage(const Table* before, const Table& after, int64_t now_ms,
+                     storage::WriteBatch& batch) = 0;
+  // After that batch committed and the table was published (still under the lock).
+  virtual void published(const Table* before, const Table& after, int64_t now_ms) = 0;
+};
 
 class TableCatalog {
  public:
@@ -48,11 +60,14 @@ class TableCatalog {
   // Returns the incarnation ids purged.
   std::vector<uint64_t> purge_gone(int64_t now_ms);
 
+  // At most one; set before the service serves requests.
+  void set_observer(TableObserver* observer) { observer_ = observer; }
+
  private:
+  TableObserver* observer_ = nullptr;
   storage::Engine& engine_;
-  mutable std::shared_mutex map_mutex_;  // guards tables_
-  std::mutex control_mutex_;             // serializes mutations
-  std::map<TableKey, TablePtr> tables_;
+  std::mutex control_mutex_;  // serializes mutations
+  SnapshotMap<TableKey, Table> tables_;
   uint64_t next_table_id_ = 1;
 };
 

@@ -2,6 +2,7 @@
 
 #include "dynamodb/errors.h"
 #include "model/model.h"
+#include "util/arn.h"
 
 namespace trib::dynamodb {
 
@@ -53,21 +54,11 @@ aws::AwsResult<TableKey> resolve_resource_arn(const DynamoDbContext&,
   if (arn.substr(0, 4) != "arn:") {
     return aws::fail(invalid_parameter("ARNs must start with 'arn:': " + text));
   }
-  // arn:<partition>:<service>:<region>:<account>:<resource>
-  std::string_view parts[6];
-  std::string_view rest = arn;
-  size_t count = 0;
-  for (; count < 5; ++count) {
-    const auto colon = rest.find(':');
-    if (colon == std::string_view::npos) break;
-    parts[count] = rest.substr(0, colon);
-    rest.remove_prefix(colon + 1);
-  }
-  if (count < 5 || parts[2] != "dynamodb") {
+  const std::optional<ArnParts> parts = split_arn(arn);
+  if (!parts || parts->service != "dynamodb") {
     return aws::fail(invalid_parameter("Provided Arn is not a DynamoDB resource arn: " + text));
   }
-  parts[5] = rest;
-  if (parts[4] != request.account) {
+  if (parts->account != request.account) {
     // Another account's ARN: AccessDeniedException (facts/dynamodb.md §3, [V, rec]). The text
     // is shaped as dynalite's AWS-checked tests expect; the principal named is a guess.
     aws::AwsError denied = aws::AwsError::client(
@@ -80,9 +71,9 @@ aws::AwsResult<TableKey> resolve_resource_arn(const DynamoDbContext&,
   const aws::AwsError invalid_table_arn =
       validation("Invalid TableArn: Invalid ResourceArn provided as input " + text);
   // Another region's ARN (the catalogue, for ListTagsOfResource).
-  if (parts[3] != request.region) return aws::fail(invalid_table_arn);
+  if (parts->region != request.region) return aws::fail(invalid_table_arn);
   constexpr std::string_view kTable = "table/";
-  std::string_view resource = parts[5];
+  std::string_view resource = parts->resource;
   if (resource.substr(0, kTable.size()) != kTable) return aws::fail(invalid_table_arn);  // guess
   resource.remove_prefix(kTable.size());
   if (const auto slash = resource.find('/'); slash != std::string_view::npos) {

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <iterator>
+#include <memory>
 #include <optional>
 
+#include "aws/codec.h"
 #include "dynamodb/errors.h"
 #include "util/base64.h"
 
@@ -71,8 +73,7 @@ aws::AwsResult<Number> parse_number(const aws::Value& v) {
     return aws::fail(wrong_member_kind());
   }
   auto parsed = Number::parse(v.as_string());
-  if (!parsed)
-    return aws::fail(validation(number_error_message(parsed.error(), v.as_string())));
+  if (!parsed) return aws::fail(validation(number_error_message(parsed.error(), v.as_string())));
   return *parsed;
 }
 
@@ -120,7 +121,7 @@ aws::AwsResult<AttributeValue> convert_member(int type, const aws::Value& member
       // [V, rec] the old validation framework; regions on the 2026 one accept false (facts §6).
       if (!member.as_bool()) {
         return fail(validation(std::string(kInvalid) +
-                                     "Null attribute value types must have the value of true"));
+                               "Null attribute value types must have the value of true"));
       }
       return AttributeValue::null();
     case AttributeType::kM: {
@@ -153,7 +154,7 @@ aws::AwsResult<AttributeValue> convert_member(int type, const aws::Value& member
       if (list.empty()) {
         return fail(
             validation(std::string(kInvalid) + (binary ? "Binary sets should not be empty"
-                                                             : "An string set  may not be empty")));
+                                                       : "An string set  may not be empty")));
       }
       std::vector<std::string> elements;
       elements.reserve(list.size());
@@ -162,8 +163,8 @@ aws::AwsResult<AttributeValue> convert_member(int type, const aws::Value& member
           // [P] dynalite; AWS's text for a null member is not recorded.
           return fail(
               validation(std::string(kInvalid) +
-                               (binary ? "Binary sets may not contain null or empty values"
-                                       : "An string set may not have a null string as a member")));
+                         (binary ? "Binary sets may not contain null or empty values"
+                                 : "An string set may not have a null string as a member")));
         }
         if (element.kind() != (binary ? Kind::kBlob : Kind::kString))
           return fail(wrong_member_kind());
@@ -375,9 +376,23 @@ aws::AwsResult<AttributeValue> attribute_value_from_wire(const aws::Value& value
   return convert<false>(value, level);
 }
 
-aws::AwsResult<Item> item_from_wire(const aws::Value& map) { return convert_item<false>(map); }
+// An item made by item_to_wire (a response's Item or LastEvaluatedKey read back by an operation
+// built on another, e.g. PartiQL on Query) is a Fragment: read it through its Value form.
+aws::AwsResult<Item> item_from_wire(const aws::Value& map) {
+  if (map.kind() == aws::Value::Kind::kFragment)
+    return convert_item<true>(map.as_fragment().to_value());
+  return convert_item<false>(map);
+}
 
-aws::AwsResult<Item> item_from_wire(aws::Value&& map) { return convert_item<true>(map); }
+aws::AwsResult<Item> item_from_wire(aws::Value&& map) {
+  if (map.kind() == aws::Value::Kind::kFragment)
+    return convert_item<true>(map.as_fragment().to_value());
+  return convert_item<true>(map);
+}
+
+namespace {
+
+aws::Value item_tree(const Item& item);
 
 aws::Value to_wire(const AttributeValue& value) {
   aws::Value out = aws::Value::map();
@@ -399,7 +414,7 @@ aws::Value to_wire(const AttributeValue& value) {
       out.set(name, aws::Value(true));
       break;
     case AttributeType::kM:
-      out.set(name, item_to_wire(value.as_map()));
+      out.set(name, item_tree(value.as_map()));
       break;
     case AttributeType::kL: {
       aws::ValueList list;
@@ -431,11 +446,107 @@ aws::Value to_wire(const AttributeValue& value) {
   return out;
 }
 
-aws::Value item_to_wire(const Item& item) {
+aws::Value item_tree(const Item& item) {
   aws::ValueMap map;
   map.reserve(item.size());
   for (const auto& [name, value] : item) map.emplace_back(name, to_wire(value));
   return aws::Value(std::move(map));
+}
+
+// The JSON text of item_tree(), written directly (aws/json_codec.cc's forms: strings escaped
+// by aws::append_json_string, blobs as base64, members in the item's order).
+void write_item_json(std::string& out, const Item& item);
+
+void write_number_json(std::string& out, const Number& n) {
+  out.push_back('"');
+  n.append_to(out);  // digits, '-', '.', 'E': nothing to escape
+  out.push_back('"');
+}
+
+void write_binary_json(std::string& out, const std::string& bytes) {
+  out.push_back('"');
+  base64::encode_append(out, bytes);  // the base64 alphabet needs no escaping
+  out.push_back('"');
+}
+
+template <class Elements, class Write>
+void write_json_list(std::string& out, const Elements& elements, Write write) {
+  out.push_back('[');
+  bool first = true;
+  for (const auto& element : elements) {
+    if (!first) out.push_back(',');
+    first = false;
+    write(out, element);
+  }
+  out.push_back(']');
+}
+
+void write_value_json(std::string& out, const AttributeValue& value) {
+  out.append("{\"");
+  out.append(type_name(value.type()));
+  out.append("\":");
+  switch (value.type()) {
+    case AttributeType::kS:
+      aws::append_json_string(out, value.as_string());
+      break;
+    case AttributeType::kN:
+      write_number_json(out, value.as_number());
+      break;
+    case AttributeType::kB:
+      write_binary_json(out, value.as_binary());
+      break;
+    case AttributeType::kBool:
+      out.append(value.as_bool() ? "true" : "false");
+      break;
+    case AttributeType::kNull:
+      out.append("true");
+      break;
+    case AttributeType::kM:
+      write_item_json(out, value.as_map());
+      break;
+    case AttributeType::kL:
+      write_json_list(out, value.as_list(), write_value_json);
+      break;
+    case AttributeType::kSS:
+      write_json_list(out, value.as_string_set(), aws::append_json_string);
+      break;
+    case AttributeType::kNS:
+      write_json_list(out, value.as_number_set(), write_number_json);
+      break;
+    case AttributeType::kBS:
+      write_json_list(out, value.as_binary_set(), write_binary_json);
+      break;
+  }
+  out.push_back('}');
+}
+
+void write_item_json(std::string& out, const Item& item) {
+  out.push_back('{');
+  bool first = true;
+  for (const auto& [name, value] : item) {
+    if (!first) out.push_back(',');
+    first = false;
+    aws::append_json_string(out, name);
+    out.push_back(':');
+    write_value_json(out, value);
+  }
+  out.push_back('}');
+}
+
+class ItemFragment final : public aws::Fragment {
+ public:
+  explicit ItemFragment(Item item) : item_(std::move(item)) {}
+  void write_json(std::string& out) const override { write_item_json(out, item_); }
+  aws::Value to_value() const override { return item_tree(item_); }
+
+ private:
+  Item item_;
+};
+
+}  // namespace
+
+aws::Value item_to_wire(Item item) {
+  return aws::Value(std::make_shared<const ItemFragment>(std::move(item)));
 }
 
 size_t attribute_size(const AttributeValue& value) {

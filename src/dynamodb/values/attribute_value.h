@@ -137,9 +137,12 @@ aws::AwsResult<Item> item_from_wire(const aws::Value& map);
 // document is usually not needed afterwards). On error `map` is left partly moved-from.
 aws::AwsResult<Item> item_from_wire(aws::Value&& map);
 
-// Back to a Value for responses: numbers as canonical strings, sets as lists, B as Blob.
-aws::Value to_wire(const AttributeValue& value);
-aws::Value item_to_wire(const Item& item);
+// Back to a Value for responses. The Value holds the item itself (an aws::Fragment): the JSON
+// codec writes it straight from the attribute values, without a Value tree per attribute (a
+// Query page holds hundreds of them; bench/README.md "DynamoDB CPU per request"); any other
+// reader of the Value gets the tree: numbers as canonical strings, sets as lists, B as Blob,
+// NULL as true.
+aws::Value item_to_wire(Item item);
 
 // ---- Item size (facts §8) ----
 // Names are UTF-8 bytes; S its UTF-8 bytes; B its raw bytes; N Number::storage_size();

@@ -7,6 +7,7 @@
 
 #include "aws/stored_document.h"
 #include "storage/keys.h"
+#include "util/arn.h"
 
 namespace trib::kinesis {
 
@@ -50,18 +51,14 @@ std::string Consumer::arn() const {
 
 std::optional<ConsumerArn> parse_consumer_arn(std::string_view arn) {
   // arn : partition : kinesis : region : account : stream/NAME/consumer/CONSUMER:SECONDS
-  std::string_view parts[5];
-  for (auto& part : parts) {
-    const auto colon = arn.find(':');
-    if (colon == std::string_view::npos) return std::nullopt;
-    part = arn.substr(0, colon);
-    arn.remove_prefix(colon + 1);
-  }
-  if (parts[0] != "arn" || parts[1].substr(0, 3) != "aws" || parts[2] != "kinesis" ||
-      parts[4].size() != 12 ||
-      !std::all_of(parts[4].begin(), parts[4].end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  const std::optional<ArnParts> parts = split_arn(arn);
+  if (!parts || parts->prefix != "arn" || parts->partition.substr(0, 3) != "aws" ||
+      parts->service != "kinesis" || parts->account.size() != 12 ||
+      !std::all_of(parts->account.begin(), parts->account.end(),
+                   [](char c) { return c >= '0' && c <= '9'; })) {
     return std::nullopt;
   }
+  arn = parts->resource;
   constexpr std::string_view kStream = "stream/";
   constexpr std::string_view kConsumer = "/consumer/";
   if (arn.substr(0, kStream.size()) != kStream) return std::nullopt;
@@ -69,7 +66,7 @@ std::optional<ConsumerArn> parse_consumer_arn(std::string_view arn) {
   const auto consumer_at = arn.find(kConsumer);
   if (consumer_at == std::string_view::npos || consumer_at == 0) return std::nullopt;
   ConsumerArn out;
-  out.stream = StreamKey{std::string(parts[4]), std::string(parts[3]),
+  out.stream = StreamKey{std::string(parts->account), std::string(parts->region),
                          std::string(arn.substr(0, consumer_at))};
   arn.remove_prefix(consumer_at + kConsumer.size());
   const auto colon = arn.rfind(':');

@@ -4,8 +4,7 @@
 // ResourceInUseException text, captured from a CREATING consumer).
 // Differences from AWS: AWS also checks the policy's grammar (principals, actions, resources);
 // Tributary checks only that it is a JSON object, with a text of its own.
-#include <simdjson.h>
-
+#include "aws/stored_document.h"
 #include "kinesis/consumers/errors.h"
 #include "kinesis/errors.h"
 #include "kinesis/operations.h"
@@ -15,9 +14,7 @@ namespace trib::kinesis::ops {
 
 namespace {
 bool is_json_object(const std::string& policy) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element document;
-  return !parser.parse(policy).get(document) && document.is_object();
+  return aws::parse_json_object(policy).has_value();
 }
 }  // namespace
 

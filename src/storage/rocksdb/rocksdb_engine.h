@@ -38,6 +38,7 @@ class RocksDbEngine final : public Engine {
   Status flush_wal(bool sync) override;
   uint64_t approximate_size(Keyspace ks) override;
   std::string name() const override { return "rocksdb"; }
+  std::vector<Statistic> statistics() override;
 
  protected:
   Status run_transaction(std::span<const LockKey> keys, const TransactionBody& body,

@@ -2,7 +2,11 @@
 
   * `dynamodb_client(server, ...)`: a boto3 DynamoDB client aimed at a server, retries off.
   * `ddb_call(server, operation, payload, ...)`: a signed raw JSON 1.0 DynamoDB call.
-  * `table_arn(name)`, `hash_table_arguments(...)`, `table_status(...)`, `wait_for_table(...)`.
+  * `table_arn(name)`, `hash_table_arguments(...)`, `indexed_table_arguments(name)`,
+    `table_status(...)`, `wait_for_table(...)`.
+  * `new_name(prefix)`, `create_table(client, range_key=, gsi=, lsi=)` (an on-demand pk/sk
+    table with optional indexes, not waited for: --create-table-ms 0 servers),
+    `expect_error(call, code, message)` for the item and transaction tests.
   * `assert_matches_shape(value, shape_name)`: a raw JSON answer checked against the pinned
     botocore model (member names and JSON types).
 """
@@ -10,7 +14,11 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any, Optional
+
+import pytest
+from botocore.exceptions import ClientError
 
 import botocore.session
 
@@ -97,6 +105,32 @@ def hash_table_arguments(name: str, *, range_key: Optional[str] = None, **extra:
     return arguments
 
 
+def indexed_table_arguments(name: str) -> dict:
+    """hash_table_arguments(name, range_key="sk") with a global index "gsi1" on g (S, ALL) and a
+    local index "lsi1" on (pk, l S, KEYS_ONLY)."""
+    return hash_table_arguments(
+        name,
+        range_key="sk",
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "N"},
+            {"AttributeName": "g", "AttributeType": "S"},
+            {"AttributeName": "l", "AttributeType": "S"},
+        ],
+        GlobalSecondaryIndexes=[{
+            "IndexName": "gsi1",
+            "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+            "Projection": {"ProjectionType": "ALL"},
+        }],
+        LocalSecondaryIndexes=[{
+            "IndexName": "lsi1",
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                          {"AttributeName": "l", "KeyType": "RANGE"}],
+            "Projection": {"ProjectionType": "KEYS_ONLY"},
+        }],
+    )
+
+
 def table_status(client, name: str) -> Optional[str]:
     """The table's status, or None when it does not exist."""
     try:
@@ -178,3 +212,56 @@ def shape_problems(value: Any, shape, path: str = "$") -> list[str]:
 def assert_matches_shape(value: Any, shape_name: str) -> None:
     problems = shape_problems(value, service_model().shape_for(shape_name))
     assert not problems, "\n".join(problems)
+
+
+# The start of AWS's PartiQL syntax-error message (src/dynamodb/partiql/README.md).
+NOT_WELL_FORMED = "Statement wasn't well formed, can't be processed: "
+
+
+def error_of(call, **kwargs) -> tuple[str, str, dict]:
+    """Calls `call(**kwargs)`, which must fail; its error code, message and whole response."""
+    with pytest.raises(ClientError) as info:
+        call(**kwargs)
+    response = info.value.response
+    return response["Error"]["Code"], response["Error"]["Message"], response
+
+
+def new_name(prefix: str = "items") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def create_table(client, *, range_key=True, gsi=False, lsi=False, name=None) -> str:
+    name = name or new_name()
+    definitions = [{"AttributeName": "pk", "AttributeType": "S"}]
+    schema = [{"AttributeName": "pk", "KeyType": "HASH"}]
+    if range_key:
+        definitions.append({"AttributeName": "sk", "AttributeType": "N"})
+        schema.append({"AttributeName": "sk", "KeyType": "RANGE"})
+    extra = {}
+    if gsi:
+        definitions.append({"AttributeName": "g", "AttributeType": "S"})
+        extra["GlobalSecondaryIndexes"] = [
+            {"IndexName": "by-g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+             "Projection": {"ProjectionType": "KEYS_ONLY"}},
+            {"IndexName": "by-g-all", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+             "Projection": {"ProjectionType": "ALL"}},
+        ]
+    if lsi:
+        definitions.append({"AttributeName": "l", "AttributeType": "S"})
+        extra["LocalSecondaryIndexes"] = [
+            {"IndexName": "by-l", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                                                {"AttributeName": "l", "KeyType": "RANGE"}],
+             "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["x"]}},
+        ]
+    client.create_table(TableName=name, AttributeDefinitions=definitions, KeySchema=schema,
+                        BillingMode="PAY_PER_REQUEST", **extra)
+    return name
+
+
+def expect_error(call, code: str, message: str | None = None) -> str:
+    with pytest.raises(ClientError) as info:
+        call()
+    assert info.value.response["Error"]["Code"] == code, info.value.response
+    if message is not None:
+        assert info.value.response["Error"]["Message"] == message
+    return info.value.response["Error"]["Message"]

@@ -12,7 +12,27 @@ from typing import Any
 
 import pytest
 
-from kinesis.kinesis_support import drain_shard
+from kinesis.kinesis_support import create_active_stream, drain_shard, kinesis_client, stream_arn
+from support import raw_request, unique_name
+
+from .dynamodb_support import dynamodb_client, hash_table_arguments, wait_for_table
+
+
+def destination(server, *, shards: int = 4, precision: str | None = None, **table_extra):
+    """A table (pk S, sk N) with a destination to a new stream (ACTIVE at once on a server
+    started with --kinesis-destination-ms 0): (table, stream name)."""
+    dynamodb, kinesis = dynamodb_client(server), kinesis_client(server)
+    table = unique_name("dst")
+    dynamodb.create_table(**hash_table_arguments(table, range_key="sk", **table_extra))
+    wait_for_table(dynamodb, table)
+    stream = create_active_stream(kinesis, shard_count=shards)
+    arguments = {}
+    if precision:
+        arguments["EnableKinesisStreamingConfiguration"] = {
+            "ApproximateCreationDateTimePrecision": precision}
+    dynamodb.enable_kinesis_streaming_destination(TableName=table, StreamArn=stream_arn(stream),
+                                                  **arguments)
+    return table, stream
 
 
 def shards_in_lineage_order(kinesis, stream: str) -> list[dict]:
@@ -64,6 +84,33 @@ def wait_for_records(kinesis, stream: str, count: int, timeout: float = 20.0) ->
         if time.monotonic() > deadline:
             pytest.fail(f"{len(records)} of {count} destination records after {timeout}s")
         time.sleep(0.05)
+
+
+def destination_metrics(server, table: str) -> dict[tuple[str, str | None], float]:
+    """The destination's samples of GET /metrics for one table: ("replicated", None),
+    ("failed", reason) and ("outbox", None) -> value."""
+    response = raw_request(server, method="GET", path="/metrics", sign=False)
+    assert response.status == 200
+    names = {
+        "tributary_dynamodb_destination_replicated_records_total": "replicated",
+        "tributary_dynamodb_destination_failed_to_replicate_records_total": "failed",
+        "tributary_dynamodb_destination_outbox_records": "outbox",
+    }
+    out: dict[tuple[str, str | None], float] = {}
+    for line in response.body.decode().splitlines():
+        if line.startswith("#") or f'table="{table}"' not in line:
+            continue
+        name, _, rest = line.partition("{")
+        if name not in names:
+            continue
+        labels, _, value = rest.rpartition("} ")
+        reason = None
+        for part in labels.split(","):
+            key, _, quoted = part.partition("=")
+            if key == "reason":
+                reason = quoted.strip('"')
+        out[(names[name], reason)] = float(value)
+    return out
 
 
 def _number_size(text: str) -> int:

@@ -91,3 +91,64 @@ def test_cli_table_and_items(cli):
     assert cli.json("delete-table", "--table-name", name)["TableDescription"]["TableStatus"] == "DELETING"
     completed = cli.run("wait", "table-not-exists", "--table-name", name)
     assert completed.returncode == 0, completed.stderr
+
+
+def test_cli_partiql(cli):
+    """The PartiQL scenario through `aws dynamodb execute-statement` and
+    `batch-execute-statement`: inserts with parameters, a duplicate refused, a key lookup, a
+    partition query paged by hand with --limit/--next-token, an update with RETURNING, a
+    delete, and a batch of reads."""
+    name = unique_name("cli-pq")
+    cli.json("create-table", "--table-name", name,
+             "--attribute-definitions", "AttributeName=pk,AttributeType=S",
+             "AttributeName=sk,AttributeType=N",
+             "--key-schema", "AttributeName=pk,KeyType=HASH", "AttributeName=sk,KeyType=RANGE",
+             "--billing-mode", "PAY_PER_REQUEST")
+    completed = cli.run("wait", "table-exists", "--table-name", name)
+    assert completed.returncode == 0, completed.stderr
+
+    for sk in range(1, 5):
+        out = cli.json("execute-statement", "--statement",
+                       f"INSERT INTO \"{name}\" VALUE {{'pk': ?, 'sk': ?, 'n': {sk * 10}}}",
+                       "--parameters", json.dumps([{"S": "p"}, {"N": str(sk)}]))
+        assert out == {"Items": []}
+    duplicate = cli.run("execute-statement", "--statement",
+                        f"INSERT INTO \"{name}\" VALUE {{'pk': 'p', 'sk': 1}}")
+    assert duplicate.returncode != 0
+    assert "DuplicateItemException" in duplicate.stderr
+    assert "Duplicate primary key exists in table" in duplicate.stderr
+
+    got = cli.json("execute-statement", "--statement",
+                   f"SELECT n FROM \"{name}\" WHERE pk = 'p' AND sk = 2")
+    assert got["Items"] == [{"n": {"N": "20"}}]
+
+    seen, token = [], None
+    while True:
+        arguments = ["execute-statement", "--statement",
+                     f"SELECT sk FROM \"{name}\" WHERE pk = 'p'", "--limit", "3"]
+        if token:
+            arguments += ["--next-token", token]
+        page = cli.json(*arguments)
+        seen += [item["sk"]["N"] for item in page["Items"]]
+        token = page.get("NextToken")
+        if not token:
+            break
+    assert seen == ["1", "2", "3", "4"]
+
+    updated = cli.json("execute-statement", "--statement",
+                       f"UPDATE \"{name}\" SET n = n + 1 WHERE pk = 'p' AND sk = 1 "
+                       f"RETURNING ALL NEW *")
+    assert updated["Items"][0]["n"] == {"N": "11"}
+    failed = cli.run("execute-statement", "--statement",
+                     f"UPDATE \"{name}\" SET n = 0 WHERE pk = 'p' AND sk = 1 AND n = 99",
+                     "--return-values-on-condition-check-failure", "ALL_OLD")
+    assert failed.returncode != 0 and "ConditionalCheckFailedException" in failed.stderr
+    assert cli.json("execute-statement", "--statement",
+                    f"DELETE FROM \"{name}\" WHERE pk = 'p' AND sk = 4") == {"Items": []}
+
+    batch = cli.json("batch-execute-statement", "--statements", json.dumps([
+        {"Statement": f"SELECT sk FROM \"{name}\" WHERE pk = ? AND sk = ?",
+         "Parameters": [{"S": "p"}, {"N": str(sk)}]} for sk in (1, 4)]))
+    assert batch["Responses"] == [{"TableName": name, "Item": {"sk": {"N": "1"}}},
+                                  {"TableName": name}]
+    cli.json("delete-table", "--table-name", name)

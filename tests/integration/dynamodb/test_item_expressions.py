@@ -15,7 +15,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from .dynamodb_support import dynamodb_client
+from .dynamodb_support import ddb_call, dynamodb_client
 
 CONDITION_FAILED = "The conditional request failed"  # [V]
 INVALID = "One or more parameter values were invalid: "
@@ -275,6 +275,29 @@ def test_failed_condition_is_a_write_of_nothing(dynamodb, table):
     assert get(dynamodb, table) == {**key(), "v": {"N": "1"}}
     answer = dynamodb.describe_table(TableName=table)["Table"]
     assert answer["ItemCount"] == 1
+
+
+def test_failed_condition_reports_no_consumed_capacity(server, table):
+    # AWS charges a failed conditional write but says nothing of it in the answer: the error
+    # shape has only `message` and `Item` (pinned model), and the AWS developer guide sends
+    # users to CloudWatch's ConsumedWriteCapacityUnits for it.
+    ddb_call(server, "PutItem", {"TableName": table, "Item": {**key(), "v": {"N": "1"}}})
+    calls = [
+        ("PutItem", {"Item": {**key(), "v": {"N": "2"}}, "ConditionExpression": "v = :x"}),
+        ("UpdateItem", {"Key": key(), "UpdateExpression": "SET v = :x",
+                        "ConditionExpression": "v = :x"}),
+        ("DeleteItem", {"Key": key(), "ConditionExpression": "v = :x"}),
+    ]
+    for operation, payload in calls:
+        for detail, on_failure in (("TOTAL", "NONE"), ("INDEXES", "ALL_OLD")):
+            response = ddb_call(server, operation, {
+                "TableName": table, **payload, "ExpressionAttributeValues": {":x": {"N": "7"}},
+                "ReturnConsumedCapacity": detail, "ReturnValuesOnConditionCheckFailure": on_failure,
+                "ReturnItemCollectionMetrics": "SIZE"})
+            assert response.status == 400
+            body = response.json
+            expected = {"__type", "message"} | ({"Item"} if on_failure == "ALL_OLD" else set())
+            assert set(body) == expected, (operation, body)
 
 
 # ---- ProjectionExpression on GetItem and BatchGetItem ----

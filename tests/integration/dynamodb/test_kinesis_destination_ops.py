@@ -1,7 +1,8 @@
 """The four KinesisStreamingDestination operations (issue 13): every status transition under
-the test clock (--kinesis-destination-ms 60000 of the server's clock), AWS's recorded error
-texts (facts §15.3 [V]; LocalStack's [P] where AWS's are not recorded), the echoed
-configuration, and independence from StreamSpecification and DescribeTable."""
+the test clock (--kinesis-destination-ms 60000 of the server's clock), ENABLE_FAILED for a
+stream that cannot be used, AWS's recorded error texts (facts §15.3; the others recorded on
+2026-10-09 by a third-party catalogue of AWS responses, docs/kinesis-destination.md), the
+echoed configuration, and independence from StreamSpecification and DescribeTable."""
 
 from __future__ import annotations
 
@@ -53,6 +54,14 @@ def expect_error(call, code: str, message: str | None = None) -> None:
         assert error_message(raised.value) == message
 
 
+CANNOT_ENABLE = ("Table is not in a valid state to enable Kinesis Streaming Destination: "
+                 "EnableKinesisStreamingDestination must be DISABLED or ENABLE_FAILED to perform "
+                 "ENABLE operation.")
+CANNOT_DISABLE = ("Table is not in a valid state to enable Kinesis Streaming Destination: "
+                  "KinesisStreamingDestination must be ACTIVE to perform DISABLE operation.")
+NO_PERMISSION = "User does not have a permission to use kinesis stream"
+
+
 def update_call(dynamodb, table: str, arn: str, precision: str | None = None):
     """UpdateKinesisStreamingDestination with that precision (none: no configuration)."""
     arguments: dict = {"TableName": table, "StreamArn": arn}
@@ -97,12 +106,7 @@ def test_enable_by_table_arn_echoes_the_precision(destination_server, clients):
 def test_disable_only_from_active_then_disabled_and_enable_again(destination_server, clients):
     dynamodb, kinesis = clients
     table, arn = new_table(dynamodb), new_stream(kinesis)
-    cannot_disable = ("Table is not in a valid state to disable Kinesis Streaming Destination:"
-                      "DisableKinesisStreamingDestination must be ACTIVE to perform DISABLE "
-                      "operation.")
-    cannot_enable = ("Table is not in a valid state to enable Kinesis Streaming Destination:"
-                     "EnableKinesisStreamingDestination must be DISABLED or ENABLE_FAILED to "
-                     "perform ENABLE operation.")
+    cannot_disable, cannot_enable = CANNOT_DISABLE, CANNOT_ENABLE
     expect_error(lambda: dynamodb.disable_kinesis_streaming_destination(
         TableName=table, StreamArn=arn), "ValidationException", cannot_disable)
     dynamodb.enable_kinesis_streaming_destination(TableName=table, StreamArn=arn)
@@ -136,9 +140,12 @@ def test_one_enabled_stream_per_table(destination_server, clients):
     dynamodb, kinesis = clients
     table, first, second = new_table(dynamodb), new_stream(kinesis), new_stream(kinesis)
     dynamodb.enable_kinesis_streaming_destination(TableName=table, StreamArn=first)
+    # AWS (recorded 2026-10-09) refuses a second stream with the same text, ENABLING or ACTIVE.
     expect_error(lambda: dynamodb.enable_kinesis_streaming_destination(
-        TableName=table, StreamArn=second), "LimitExceededException")
+        TableName=table, StreamArn=second), "ValidationException", CANNOT_ENABLE)
     advance_test_clock(destination_server, DELAY_MS)
+    expect_error(lambda: dynamodb.enable_kinesis_streaming_destination(
+        TableName=table, StreamArn=second), "ValidationException", CANNOT_ENABLE)
     dynamodb.disable_kinesis_streaming_destination(TableName=table, StreamArn=first)
     advance_test_clock(destination_server, DELAY_MS)
     dynamodb.enable_kinesis_streaming_destination(TableName=table, StreamArn=second)
@@ -222,18 +229,76 @@ def test_a_missing_table_is_named(destination_server, clients, operation):
                  "Requested resource not found: Table: bad-table not found")
 
 
-def test_a_missing_or_foreign_stream_is_refused(destination_server, clients):
+def test_a_stream_that_cannot_be_used_ends_enable_failed(destination_server, clients):
+    """AWS answers ENABLING for any well-formed ARN and ends ENABLE_FAILED with a description
+    (recorded 2026-10-09): missing, CREATING or not-a-stream ARNs "User does not have a
+    permission ...", another region "... not in the current region", another account "... not
+    in Active state". The failed entries stay listed beside a live one."""
     dynamodb, kinesis = clients
     table = new_table(dynamodb)
     name = create_active_stream(kinesis)
-    for arn in (stream_arn("no-such-stream"),
-                stream_arn(name, region="eu-north-1" if kinesis.meta.region_name != "eu-north-1"
-                           else "eu-west-3"),
-                "arn:aws:kinesis:not-an-arn-at-all-but-long-enough"):
-        expect_error(lambda: dynamodb.enable_kinesis_streaming_destination(
-            TableName=table, StreamArn=arn), "ValidationException",
-            "User does not have a permission to use kinesis stream")
-    assert statuses(dynamodb, table) == []
+    region = kinesis.meta.region_name
+    other_region = "eu-north-1" if region != "eu-north-1" else "eu-west-3"
+    own = stream_arn(name)
+    account = own.split(":")[4]
+    other_account = "111122223333" if account != "111122223333" else "444455556666"
+    cases = {
+        stream_arn("no-such-stream"): NO_PERMISSION,
+        own + "/consumer/reader:1700000000": NO_PERMISSION,
+        own.replace(f":{region}:", f":{other_region}:"): (
+            "The kinesis Arn used to enable kinesis replication belongs to a stream which is not "
+            "in the current region"),
+        own.replace(f":{account}:", f":{other_account}:"): (
+            "The kinesis Arn used to enable kinesis replication belongs to a stream which is not "
+            "in Active state"),
+        f"arn:aws:firehose:{region}:{account}:deliverystream/{name}": (
+            "The kinesis Arn used to enable kinesis replication belongs to a stream which is not "
+            "in Active state"),
+    }
+    for arn in cases:
+        answer = dynamodb.enable_kinesis_streaming_destination(TableName=table, StreamArn=arn)
+        assert answer["DestinationStatus"] == "ENABLING", arn
+        assert {d["StreamArn"]: d["DestinationStatus"] for d in statuses(dynamodb, table)}[arn] == \
+            "ENABLING"
+        # No description while ENABLING; the next Enable waits for this one to settle.
+        assert "DestinationStatusDescription" not in statuses(dynamodb, table)[-1]
+        advance_test_clock(destination_server, DELAY_MS)
+    described = {d["StreamArn"]: d for d in statuses(dynamodb, table)}
+    for arn, description in cases.items():
+        assert described[arn] == {"StreamArn": arn, "DestinationStatus": "ENABLE_FAILED",
+                                  "DestinationStatusDescription": description}, arn
+    # ENABLE_FAILED cannot be disabled or updated (recorded texts), but enabled again.
+    failed = stream_arn("no-such-stream")
+    expect_error(lambda: dynamodb.disable_kinesis_streaming_destination(
+        TableName=table, StreamArn=failed), "ValidationException", CANNOT_DISABLE)
+    expect_error(update_call(dynamodb, table, failed, "MICROSECOND"), "ValidationException",
+                 "Table is not in a valid state to enable Kinesis Streaming Destination: Kinesis "
+                 "streaming is not in ACTIVE state. Updates are only allowed in ACTIVE state. "
+                 f"TableName: {table}")
+    # A usable stream beside the failed entries goes ACTIVE; nothing else changes.
+    dynamodb.enable_kinesis_streaming_destination(TableName=table, StreamArn=own)
+    advance_test_clock(destination_server, DELAY_MS)
+    described = {d["StreamArn"]: d["DestinationStatus"] for d in statuses(dynamodb, table)}
+    assert described.pop(own) == "ACTIVE"
+    assert set(described.values()) == {"ENABLE_FAILED"} and len(described) == len(cases)
+
+
+def test_a_stream_still_creating_ends_enable_failed(start_server):
+    """A stream that is CREATING when Enable is called: ENABLE_FAILED (as on AWS, recorded)."""
+    server = start_server(in_memory=True, create_stream_ms=60_000, extra_args=[
+        "--test-clock", "--create-table-ms", "0", "--kinesis-destination-ms", "1000"])
+    dynamodb, kinesis = dynamodb_client(server), kinesis_client(server)
+    table = new_table(dynamodb)
+    name = unique_name("creating")
+    kinesis.create_stream(StreamName=name, ShardCount=1)
+    assert kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"][
+        "StreamStatus"] == "CREATING"
+    arn = stream_arn(name)
+    assert dynamodb.enable_kinesis_streaming_destination(
+        TableName=table, StreamArn=arn)["DestinationStatus"] == "ENABLING"
+    advance_test_clock(server, 1000)
+    assert statuses(dynamodb, table) == [{"StreamArn": arn, "DestinationStatus": "ENABLE_FAILED",
+                                          "DestinationStatusDescription": NO_PERMISSION}]
 
 
 def test_independent_of_stream_specification_and_not_in_describe_table(destination_server,

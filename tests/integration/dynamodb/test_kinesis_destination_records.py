@@ -13,13 +13,21 @@ import re
 import threading
 import time
 
-from support import shared_server_fixture, unique_name
+from support import shared_server_fixture
 
-from kinesis.kinesis_support import create_active_stream, kinesis_client, stream_arn, wait_for_status
+from kinesis.kinesis_support import (
+    create_active_stream,
+    kinesis_client,
+    stream_arn,
+    wait_for_status,
+    wait_until_gone,
+)
 from kinesis.test_subscribe_to_shard import Subscriber
 
-from .dynamodb_support import dynamodb_client, hash_table_arguments, wait_for_table
+from .dynamodb_support import dynamodb_client, wait_for_table
 from .kinesis_destination_support import (
+    destination,
+    destination_metrics,
     expected_size_bytes,
     read_destination_records,
     wait_for_records,
@@ -34,22 +42,6 @@ records_server = shared_server_fixture(
     ["--create-table-ms", "0", "--delete-table-ms", "0", "--update-stream-ms", "300", "--kinesis-destination-ms", "0",
      "--register-consumer-ms", "0"],
 )
-
-
-def destination(server, *, shards: int = 4, precision: str | None = None, **table_extra):
-    """A table (pk S, sk N) with an ACTIVE destination to a new stream: (table, stream)."""
-    dynamodb, kinesis = dynamodb_client(server), kinesis_client(server)
-    table = unique_name("dst")
-    dynamodb.create_table(**hash_table_arguments(table, range_key="sk", **table_extra))
-    wait_for_table(dynamodb, table)
-    stream = create_active_stream(kinesis, shard_count=shards)
-    arguments = {}
-    if precision:
-        arguments["EnableKinesisStreamingConfiguration"] = {
-            "ApproximateCreationDateTimePrecision": precision}
-    dynamodb.enable_kinesis_streaming_destination(TableName=table, StreamArn=stream_arn(stream),
-                                                  **arguments)
-    return table, stream
 
 
 def test_insert_modify_remove_in_aws_format(records_server):
@@ -158,6 +150,11 @@ def test_an_oversized_record_is_skipped_and_delivery_goes_on(records_server):
     dynamodb.put_item(TableName=table, Item={"pk": {"S": "small"}, "sk": {"N": "1"}})
     records = wait_for_records(kinesis, stream, 1)
     assert [r["json"]["dynamodb"]["Keys"]["pk"]["S"] for r in records] == ["small"]
+    # Counted as AWS's FailedToReplicateRecordCount, exposed in GET /metrics.
+    metrics = destination_metrics(records_server, table)
+    assert metrics[("failed", "oversized")] == 1, metrics
+    assert metrics[("failed", "stream_gone")] == 0, metrics
+    assert metrics[("replicated", None)] == 1 and metrics[("outbox", None)] == 0, metrics
 
 
 def test_delivery_follows_the_stream_through_resharding(records_server):
@@ -233,26 +230,36 @@ def test_delivery_follows_the_stream_through_resharding(records_server):
     assert modifications == len(acknowledged), f"seed {seed}"
 
 
-def test_a_deleted_stream_disables_the_destination(records_server):
-    """The Kinesis stream deleted under an ACTIVE destination: writes go on, the destination
-    becomes DISABLED with a description (AWS's behaviour here is not documented where we
-    looked: docs/compatibility.md), and it can be enabled again to another stream."""
+def test_a_deleted_stream_leaves_the_destination_active_and_blocks_nothing(records_server):
+    """The Kinesis stream deleted under an ACTIVE destination: as on AWS (recorded 2026-10-09 by a
+    third-party catalogue of AWS responses: ACTIVE for the 293 s watched, no description), the
+    destination stays ACTIVE; writes go on; the changes that cannot be delivered are dropped and
+    counted in /metrics (FailedToReplicateRecordCount), so the outbox does not grow; Disable
+    works and the table can then stream to another stream."""
     dynamodb, kinesis = dynamodb_client(records_server), kinesis_client(records_server)
     table, stream = destination(records_server, shards=1)
     dynamodb.put_item(TableName=table, Item={"pk": {"S": "a"}, "sk": {"N": "1"}})
     wait_for_records(kinesis, stream, 1)
     kinesis.delete_stream(StreamName=stream)
+    wait_until_gone(kinesis, stream)
+    for i in range(20):
+        dynamodb.put_item(TableName=table, Item={"pk": {"S": f"k{i}"}, "sk": {"N": "1"}})
     deadline = time.monotonic() + 20
     while True:
-        dynamodb.put_item(TableName=table, Item={"pk": {"S": "a"}, "sk": {"N": "1"},
-                                                 "t": {"N": str(time.monotonic_ns())}})
-        described = dynamodb.describe_kinesis_streaming_destination(
-            TableName=table)["KinesisDataStreamDestinations"]
-        if described[0]["DestinationStatus"] == "DISABLED" or time.monotonic() > deadline:
+        metrics = destination_metrics(records_server, table)
+        if metrics.get(("failed", "stream_gone"), 0) >= 20 or time.monotonic() > deadline:
             break
         time.sleep(0.05)
-    assert described[0]["DestinationStatus"] == "DISABLED", described
-    assert stream in described[0]["DestinationStatusDescription"]
+    assert metrics[("failed", "stream_gone")] == 20, metrics
+    assert metrics[("replicated", None)] == 1 and metrics[("outbox", None)] == 0, metrics
+    assert dynamodb.describe_kinesis_streaming_destination(TableName=table)[
+        "KinesisDataStreamDestinations"] == [
+            {"StreamArn": stream_arn(stream), "DestinationStatus": "ACTIVE"}]
+    assert dynamodb.update_kinesis_streaming_destination(
+        TableName=table, StreamArn=stream_arn(stream),
+        UpdateKinesisStreamingConfiguration={"ApproximateCreationDateTimePrecision": "MICROSECOND"},
+    )["DestinationStatus"] == "UPDATING"
+    dynamodb.disable_kinesis_streaming_destination(TableName=table, StreamArn=stream_arn(stream))
     other = create_active_stream(kinesis, shard_count=1)
     dynamodb.enable_kinesis_streaming_destination(TableName=table, StreamArn=stream_arn(other))
     dynamodb.put_item(TableName=table, Item={"pk": {"S": "b"}, "sk": {"N": "1"}})

@@ -419,9 +419,17 @@ def test_create_index_backfills_then_becomes_active(clocked, cddb):
                  "simultaneously per table",
                  TableName=table, AttributeDefinitions=[{"AttributeName": "b", "AttributeType": "S"}],
                  GlobalSecondaryIndexUpdates=[gsi_create("by-b", "b")])
+    # Reads of the index wait for the backfill (AWS's text, as applications quote it).
+    cddb.put_item(TableName=table, Item={"pk": {"S": "one"}, "a": {"N": "1"}})
+    backfilling = "Cannot read from backfilling global secondary index: by-a"
+    expect_error(cddb.query, "ValidationException", backfilling, TableName=table,
+                 IndexName="by-a", KeyConditionExpression="a = :a",
+                 ExpressionAttributeValues={":a": {"N": "1"}})
+    expect_error(cddb.scan, "ValidationException", backfilling, TableName=table, IndexName="by-a")
     advance_test_clock(clocked, CREATE_INDEX_MS)
     index = describe(cddb, table)["GlobalSecondaryIndexes"][0]
     assert index["IndexStatus"] == "ACTIVE" and "Backfilling" not in index
+    assert cddb.scan(TableName=table, IndexName="by-a")["Count"] == 1
     expect_error(cddb.update_table, "ValidationException",
                  "Attempting to create an index which already exists",
                  TableName=table, AttributeDefinitions=[{"AttributeName": "a", "AttributeType": "N"}],

@@ -1,7 +1,7 @@
 """DynamoDB on the wire, checked with raw HTTP: the `__type` namespaces of errors (facts §1:
 `com.amazonaws.dynamodb.v20120810#` for modelled errors, `com.amazon.coral.validate#` for
 ValidationException, `com.amazon.coral.service#` for protocol errors [P]), the JSON 1.0
-content type of answers, and unknown operations. (x-amz-crc32 is not tested here yet.)
+content type of answers, and unknown operations (x-amz-crc32: test_wire_headers.py).
 """
 
 from __future__ import annotations

@@ -83,3 +83,18 @@ def test_framework_errors_use_coral_service_namespace(server):
 def test_json_11_is_not_dynamodb_dialect(server):
     response = call(server, "ListTables", {}, content_type="application/x-amz-json-1.1")
     assert response.status != 200, response.describe()
+
+
+def test_bodies_sdks_refuse_to_send(server):
+    # Not JSON, or a JSON value that is not an object: SerializationException (facts §19,
+    # step 1), with DynamoDB's headers.
+    for body in ("{not json", "[]", '"TableName"'):
+        response = call(server, "ListTables", body)
+        assert response.status == 400, (body, response.describe())
+        assert response.json["__type"] == "com.amazon.coral.service#SerializationException", body
+        assert_dynamodb_headers(response)
+    # Wrong JSON types inside a valid object: SerializationException too.
+    for member, value in (("Limit", "10"), ("ExclusiveStartTableName", 5)):
+        response = call(server, "ListTables", {member: value})
+        assert response.status == 400
+        assert response.json["__type"] == "com.amazon.coral.service#SerializationException"

@@ -1,7 +1,10 @@
 // Event-stream framing and CRC32.
+#include "aws/eventstream.h"
+
 #include <gtest/gtest.h>
 
-#include "aws/eventstream.h"
+#include <string>
+
 #include "util/crc32.h"
 
 namespace trib::aws::eventstream {
@@ -13,15 +16,30 @@ TEST(Crc32, KnownValues) {
   EXPECT_EQ(crc32("6789", crc32("12345")), 0xcbf43926u);  // continues
 }
 
+// Inputs longer than one 8-byte step, split at every offset: the sliced loop and the byte loop
+// agree. The expected value is Python's zlib.crc32(bytes((i * 7 + 3) % 256 for i in
+// range(1000))).
+TEST(Crc32, LongInputsAndEverySplit) {
+  std::string bytes;
+  for (int i = 0; i < 1000; ++i) bytes.push_back(static_cast<char>((i * 7 + 3) % 256));
+  EXPECT_EQ(crc32(bytes), 0x17bc2a46u);
+  const std::string_view view(bytes);
+  for (size_t split = 0; split <= 24; ++split) {
+    EXPECT_EQ(crc32(view.substr(split), crc32(view.substr(0, split))), 0x17bc2a46u) << split;
+  }
+}
+
 TEST(EventStream, EncodesAwsPreludeAndCrcs) {
   // The minimal message from AWS's event-stream test vectors: no headers, no payload.
   const std::string empty = encode(Message{});
   EXPECT_EQ(empty.size(), 16u);
-  EXPECT_EQ(empty, std::string("\x00\x00\x00\x10\x00\x00\x00\x00\x05\xc2\x48\xeb\x7d\x98\xc8\xff", 16));
+  EXPECT_EQ(empty,
+            std::string("\x00\x00\x00\x10\x00\x00\x00\x00\x05\xc2\x48\xeb\x7d\x98\xc8\xff", 16));
 }
 
 TEST(EventStream, RoundTrip) {
-  const std::string bytes = encode_event("SubscribeToShardEvent", "application/json", R"({"Records":[]})");
+  const std::string bytes =
+      encode_event("SubscribeToShardEvent", "application/json", R"({"Records":[]})");
   size_t consumed = 0;
   auto message = decode(bytes + "trailing", &consumed);
   ASSERT_TRUE(message);
@@ -30,7 +48,8 @@ TEST(EventStream, RoundTrip) {
   EXPECT_EQ(*message->header(":message-type"), "event");
   EXPECT_EQ(*message->header(":content-type"), "application/json");
   EXPECT_EQ(message->payload, R"({"Records":[]})");
-  auto exception = decode(encode_exception("ResourceInUseException", "application/json", "{}"), &consumed);
+  auto exception =
+      decode(encode_exception("ResourceInUseException", "application/json", "{}"), &consumed);
   ASSERT_TRUE(exception);
   EXPECT_EQ(*exception->header(":exception-type"), "ResourceInUseException");
   EXPECT_EQ(*exception->header(":message-type"), "exception");

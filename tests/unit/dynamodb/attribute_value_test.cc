@@ -90,6 +90,31 @@ TEST(AttributeValue, ConvertsEveryTypeAndBack) {
   EXPECT_EQ(round_trip(R"({"a": {"S": ""}, "b": {"B": ""}})"), R"({"a":{"S":""},"b":{"B":""}})");
 }
 
+// item_to_wire's Value writes its JSON directly (aws::Fragment); the Value tree it gives every
+// other reader (the CBOR codec) must encode to the same text.
+TEST(AttributeValue, DirectJsonMatchesTheValueTree) {
+  auto item = parse_item(R"({"s\"q": {"S": "tab\t quote\" back\\ \u0001 é"}, "n": {"N": "-0.01"},
+      "b": {"B": "AP8="}, "t": {"BOOL": true}, "z": {"NULL": true}, "e": {"S": ""},
+      "m": {"M": {"k": {"L": [{"N": "1"}, {"SS": ["x", "y"]}, {"M": {}}, {"L": []}]}}},
+      "ns": {"NS": ["3", "1"]}, "bs": {"BS": ["YQ==", "Yg=="]}})");
+  ASSERT_TRUE(item) << item.error().message;
+  const aws::Value wire = item_to_wire(*item);
+  ASSERT_EQ(wire.kind(), aws::Value::Kind::kFragment);
+  const aws::Value tree = wire.as_fragment().to_value();
+  ASSERT_TRUE(tree.is_map());
+  EXPECT_EQ(aws::to_json(wire), aws::to_json(tree));
+  EXPECT_EQ(aws::to_json(wire),
+            R"({"b":{"B":"AP8="},"bs":{"BS":["YQ==","Yg=="]},"e":{"S":""},)"
+            R"("m":{"M":{"k":{"L":[{"N":"1"},{"SS":["x","y"]},{"M":{}},{"L":[]}]}}},)"
+            R"("n":{"N":"-0.01"},"ns":{"NS":["1","3"]},)"
+            R"("s\"q":{"S":"tab\t quote\" back\\ \u0001 é"},"t":{"BOOL":true},"z":{"NULL":true}})");
+  // Inside another document (a Query page's Items list), the same text.
+  aws::Value page = aws::Value::map();
+  page.set("Items", aws::Value(aws::ValueList{wire, wire}));
+  EXPECT_EQ(aws::to_json(page),
+            "{\"Items\":[" + aws::to_json(tree) + "," + aws::to_json(tree) + "]}");
+}
+
 TEST(AttributeValue, RefusesWithDynamoDbTexts) {
   const std::string invalid = "One or more parameter values were invalid: ";
   const std::string empty =

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "dynamodb/destination/delivery.h"
@@ -141,13 +142,29 @@ TEST(KinesisDestinationState, StatusByTheClockAndStoredWithTheTable) {
   EXPECT_EQ(encode_table(test_table()).find("kinesis_destinations"), std::string::npos);
 }
 
+TEST(KinesisDestinationState, EnableFailedShowsItsDescriptionOnlyOnceSettled) {
+  KinesisDestination d;
+  d.stream_arn = "arn:aws:kinesis:eu-west-1:000000000000:stream/missing";
+  d.status = "ENABLE_FAILED";
+  d.pending = "ENABLING";
+  d.until_ms = 1000;
+  d.description = "User does not have a permission to use kinesis stream";
+  EXPECT_EQ(d.status_at(999), "ENABLING");
+  EXPECT_FALSE(d.description_at(999));
+  EXPECT_EQ(d.status_at(1000), "ENABLE_FAILED");
+  EXPECT_EQ(d.description_at(1000), std::optional<std::string_view>(
+                                        "User does not have a permission to use kinesis stream"));
+  EXPECT_FALSE(d.captures_at(999));
+  EXPECT_FALSE(d.captures_at(1000));
+}
+
 // A Kinesis stand-in: commits `with` as the real sink does and keeps the records.
 class FakeSink final : public KinesisSink {
  public:
   explicit FakeSink(storage::Engine& engine) : engine_(engine) {}
   int64_t now_ms() const override { return 5000; }
-  bool accepts_records(std::string_view, std::string_view, std::string_view) const override {
-    return true;
+  StreamCheck check_stream(std::string_view, std::string_view, std::string_view) const override {
+    return StreamCheck::kUsable;
   }
   Delivery deliver(std::string_view stream_arn, std::span<const SinkRecord> records,
                    const storage::WriteBatch& with) override {
@@ -156,14 +173,28 @@ class FakeSink final : public KinesisSink {
       fail_next_ = false;
       return {Delivery::Result::kFailed, 0};
     }
+    if (gone_.count(std::string(stream_arn))) return {Delivery::Result::kStreamGone, 0};
     if (!engine_.write(with).is_ok()) return {Delivery::Result::kFailed, 0};
     ++calls_;
+    size_t oversized = 0;
     for (const SinkRecord& r : records) {
+      if (r.data.size() > max_record_bytes_) {
+        ++oversized;
+        continue;
+      }
       delivered_.push_back(
           {std::string(stream_arn), std::string(r.partition_key), std::string(r.data)});
     }
     changed_.notify_all();
-    return {Delivery::Result::kDelivered, 0};
+    return {Delivery::Result::kDelivered, oversized};
+  }
+  void delete_stream(const std::string& arn) {
+    std::lock_guard lock(mutex_);
+    gone_.insert(arn);
+  }
+  void set_max_record_bytes(size_t bytes) {
+    std::lock_guard lock(mutex_);
+    max_record_bytes_ = bytes;
   }
   struct Record {
     std::string arn, partition_key, data;
@@ -190,6 +221,8 @@ class FakeSink final : public KinesisSink {
   std::vector<Record> delivered_;
   bool fail_next_ = false;
   int calls_ = 0;
+  std::set<std::string> gone_;
+  size_t max_record_bytes_ = SIZE_MAX;
 };
 
 class OutboxTest : public ::testing::Test {
@@ -326,6 +359,70 @@ TEST_F(OutboxTest, ABacklogIsDeliveredInAppendsOfAboutFiveMebibytes) {
   EXPECT_GE(sink_.calls(), 2);
   delivery_.stop();
   EXPECT_EQ(outbox_size(), 0u);
+}
+
+// A change whose record is over the stream's maximum record size is skipped and counted
+// (FailedToReplicateRecordCount); the records around it are delivered, nothing stays behind.
+TEST_F(OutboxTest, OversizedRecordsAreSkippedAndCounted) {
+  sink_.set_max_record_bytes(400);
+  put(item({{"pk", s("a")}, {"sk", n("1")}}));
+  put(item({{"pk", s("big")}, {"sk", n("1")}, {"v", s(std::string(500, 'x'))}}));
+  put(item({{"pk", s("b")}, {"sk", n("1")}}));
+  delivery_.start();
+  auto records = sink_.wait_for(2);
+  ASSERT_EQ(records.size(), 2u);
+  delivery_.stop();
+  EXPECT_EQ(outbox_size(), 0u);
+  EXPECT_EQ(delivery_.failed_to_replicate(table_.id), 1u);
+  const auto counts = delivery_.counts().at(table_.id);
+  EXPECT_EQ(counts.replicated, 2u);
+  EXPECT_EQ(counts.oversized, 1u);
+  EXPECT_EQ(counts.key.name, "tbl");
+}
+
+// The Kinesis stream deleted under an ACTIVE destination: its records are dropped and counted,
+// the outbox does not grow, nothing blocks, and the destination is not changed (AWS keeps it
+// ACTIVE).
+TEST_F(OutboxTest, RecordsForADeletedStreamAreDroppedAndCounted) {
+  delivery_.start();
+  put(item({{"pk", s("a")}, {"sk", n("1")}}));
+  ASSERT_EQ(sink_.wait_for(1).size(), 1u);
+  sink_.delete_stream(kArn);
+  for (int i = 0; i < 5; ++i) put(item({{"pk", s("k" + std::to_string(i))}, {"sk", n("1")}}));
+  for (int i = 0; i < 200 && delivery_.failed_to_replicate(table_.id) < 5; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(delivery_.counts().at(table_.id).stream_gone, 5u);
+  EXPECT_EQ(outbox_size(), 0u);
+  EXPECT_EQ(delivery_.backlog().size(), 0u);  // the catalog knows no table here
+  delivery_.stop();
+}
+
+// A multi-item write (a transaction, a BatchWriteItem) over two tables with destinations
+// wakes the running delivery job for both: every change is delivered without another write.
+TEST_F(OutboxTest, AMultiItemWriteOverTwoTablesIsDeliveredForBoth) {
+  Table other = table_;
+  other.id = table_.id + 1;
+  other.key.name = "other";
+  delivery_.start();
+  const Item a = item({{"pk", s("a")}, {"sk", n("1")}});
+  const Item b = item({{"pk", s("b")}, {"sk", n("1")}});
+  const auto put_step = [](const Item& value) -> items::WriteStep {
+    return [value](const std::optional<Item>&) -> aws::AwsResult<items::WriteDecision> {
+      return items::WriteDecision::put(value);
+    };
+  };
+  const Item ka = key_of(a), kb = key_of(b);
+  const items::ItemWrite writes[] = {
+      {table_, ka, put_step(a)}, {other, ka, put_step(a)}, {table_, kb, put_step(b)}};
+  ASSERT_TRUE(path_.write_items(writes, 4000));
+  auto records = sink_.wait_for(3);
+  ASSERT_EQ(records.size(), 3u);
+  size_t in_other = 0;
+  for (const auto& r : records)
+    in_other += r.data.find(R"("tableName":"other")") != std::string::npos;
+  EXPECT_EQ(in_other, 1u);
+  delivery_.stop();
 }
 
 }  // namespace

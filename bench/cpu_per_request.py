@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""bench/cpu_per_request.py: server CPU time per DynamoDB request, robust to a busy machine.
+
+Starts Tributary (RocksDB engine unless BENCH_SERVER=tributary-memory), creates the bench table
+of run_dynamodb.py, fills it (BENCH_KEYS items in partitions of 100), then for each mode sends a
+fixed number of requests with loadgen and reads the server's user+system CPU time from
+/proc/PID/stat before and after. Prints, per mode, microseconds of server CPU per request (and
+per item for the multi-item modes). Before each run it waits until the server is idle, so
+flushes and compactions started by an earlier run are not charged to the next; those a run
+starts itself are charged to it (they are part of what a write costs). With BENCH_CALLGRIND=1 the server runs under
+`valgrind --tool=callgrind` and the instructions it executed per request are printed too
+(deterministic, so the steadiest A/B figure on a busy machine; hardware counters are not
+available in this VM); the dumps stay in bench/results/callgrind.PID.out.N for
+callgrind_annotate. Use small BENCH_REQUESTS and BENCH_KEYS then (valgrind is ~50x slower). Wall-clock throughput is printed too, but on a shared
+machine only the CPU figures are comparable between builds.
+
+  bench/cpu_per_request.py [MODE ...]        default: put-item get-item batch-write-item query
+                                             update-item scan
+
+Environment: TRIBUTARY_BIN, LOADGEN_BIN, BENCH_KEYS (20000), BENCH_REQUESTS (40000; divided by
+25 for batch-write-item and by 100 for query, so each mode moves about the same items; scan drains
+the table with 4 segments and is reported per item),
+BENCH_CONNECTIONS (16), BENCH_REPEATS (3: the median is printed), BENCH_PERF=1 (record each mode
+with `perf record` into bench/results/perf-MODE.data), BENCH_CALLGRIND=1 (below).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import run_dynamodb  # noqa: E402
+
+KEYS = int(os.environ.get("BENCH_KEYS", "20000"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40000"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
+PERF = os.environ.get("BENCH_PERF") == "1"
+SERVER = os.environ.get("BENCH_SERVER", "tributary-rocksdb")
+ITEMS_PER_REQUEST = {"batch-write-item": 25, "query": 100}
+CALLGRIND = os.environ.get("BENCH_CALLGRIND") == "1"
+RESULTS = run_dynamodb.BENCH / "results"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+
+def wait_until_idle(pid: int, limit_s: float = 120.0) -> None:
+    """Waits until the server has used almost no CPU for a second (flushes and compactions
+    started by an earlier mode done), so their work is not charged to the next mode."""
+    deadline = time.time() + limit_s
+    while time.time() < deadline:
+        before = cpu_seconds(pid)
+        time.sleep(1.0)
+        if cpu_seconds(pid) - before < 0.03:
+            return
+
+
+def callgrind_instructions(pid: int, mode: str) -> int:
+    """Dumps the counts since the last zeroing; returns the instructions executed."""
+    before = set(RESULTS.glob(f"callgrind.{pid}.out*"))
+    subprocess.run(["callgrind_control", "-d", mode, str(pid)], check=True,
+                   stdout=subprocess.DEVNULL)
+    for _ in range(100):
+        dumps = set(RESULTS.glob(f"callgrind.{pid}.out*")) - before
+        if dumps:
+            time.sleep(0.2)
+            break
+        time.sleep(0.1)
+    dump = max(dumps, key=lambda p: p.stat().st_mtime)
+    for line in dump.read_text().splitlines():
+        if line.startswith(("summary:", "totals:")):
+            return int(line.split()[1])
+    raise RuntimeError(f"no totals in {dump}")
+
+
+def main() -> int:
+    modes = sys.argv[1:] or ["put-item", "get-item", "batch-write-item", "query", "update-item",
+                             "scan"]
+    run_dynamodb.KEYS = KEYS
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    if CALLGRIND:
+        plain = run_dynamodb.command_for
+        run_dynamodb.command_for = lambda name, port, data_dir: [
+            "valgrind", "--tool=callgrind", "--dump-instr=no",
+            f"--callgrind-out-file={RESULTS}/callgrind.%p.out", *plain(name, port, data_dir)]
+    server = run_dynamodb.Server(SERVER)
+    try:
+        server.start()
+        server.load("batch-write-item", 1, total_requests=(KEYS + 24) // 25)
+        pid = server.process.pid
+        for mode in modes:
+            per_item = ITEMS_PER_REQUEST.get(mode, 1)
+            requests = max(1, REQUESTS // per_item)
+            samples = []
+            instructions = []  # thousands of user-space instructions per request
+            rates = []
+            for _ in range(REPEATS):
+                perf = None
+                if PERF:
+                    perf = subprocess.Popen(
+                        ["perf", "record", "-q", "-p", str(pid), "-o",
+                         str(RESULTS / f"perf-{mode}.data")],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                wait_until_idle(pid)
+                if CALLGRIND:
+                    subprocess.run(["callgrind_control", "-z", str(pid)], check=True,
+                                   stdout=subprocess.DEVNULL)
+                before = cpu_seconds(pid)
+                if mode == "scan":  # a drain of the table, 4 segments
+                    result = server.load(mode, 4, drain=True)
+                else:
+                    result = server.load(mode, CONNECTIONS, total_requests=requests)
+                after = cpu_seconds(pid)
+                if perf is not None:
+                    perf.send_signal(2)
+                    perf.wait()
+                done = result["requests"] or 1
+                if mode == "scan":  # per item, not per page
+                    done = result["records"] or 1
+                samples.append((after - before) / done * 1e6)
+                if CALLGRIND:
+                    instructions.append(callgrind_instructions(pid, mode) / done / 1000)
+                rates.append(result["requests_per_second"])
+                if result.get("errors"):
+                    print(f"{mode}: {result['errors']} errors", file=sys.stderr)
+            cpu = statistics.median(samples)
+            unit = "item" if mode == "scan" else "request"
+            line = (f"{mode}: {cpu:.2f} us server CPU per {unit}"
+                    f" (runs {', '.join(f'{s:.1f}' for s in samples)})")
+            if per_item > 1:
+                line += f", {cpu / per_item:.2f} us per item"
+            if instructions:
+                kinstr = statistics.median(instructions)
+                line += f"; {kinstr:.2f}k instructions per {unit} (callgrind)"
+                if per_item > 1:
+                    line += f" ({kinstr / per_item:.2f}k per item)"
+            line += f"; {statistics.median(rates):.0f} req/s wall clock"
+            print(line, flush=True)
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,364 @@
+#include "console/console.h"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <map>
+#include <thread>
+
+#include "aws/auth.h"
+#include "aws/codec.h"
+#include "console/kpl.h"
+#include "kinesis/records.h"
+#include "kinesis/service.h"
+
+namespace trib::console {
+
+extern std::pair<std::string_view, std::string_view> kConsoleFiles[];
+extern const size_t kConsoleFilesCount;
+
+namespace {
+
+constexpr auto kKeepalive = std::chrono::seconds(15);
+constexpr size_t kReadRecords = 500;
+constexpr size_t kReadBytes = 1 << 20;
+
+aws::HttpResponse json_error(int status, std::string_view message) {
+  aws::HttpResponse response;
+  response.status = status;
+  response.set_header("Content-Type", "application/json");
+  aws::Value body = aws::Value::map();
+  body.set("message", message);
+  response.body = aws::to_json(body);
+  return response;
+}
+
+std::string_view content_type_of(std::string_view name) {
+  const std::pair<std::string_view, std::string_view> types[] = {
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"}};
+  for (const auto& [suffix, type] : types) {
+    if (name.ends_with(suffix)) return type;
+  }
+  return "application/octet-stream";
+}
+
+std::map<std::string, std::string> query_parameters(std::string_view query) {
+  std::map<std::string, std::string> out;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    const auto eq = pair.find('=');
+    out[aws::url_decode(pair.substr(0, eq))] =
+        eq == std::string_view::npos ? std::string() : aws::url_decode(pair.substr(eq + 1));
+  }
+  return out;
+}
+
+}  // namespace
+
+// One live tail: a delivery thread that reads what the record log's wake-ups announce and
+// writes it as Server-Sent Events.
+class LiveTail : public aws::StreamingBody, public std::enable_shared_from_this<LiveTail> {
+ public:
+  struct Start {
+    std::string from = "LATEST";  // TRIM_HORIZON, LATEST, AT_TIMESTAMP
+    int64_t timestamp_ms = 0;
+    std::optional<uint32_t> shard;  // one shard, or every shard of the stream
+  };
+
+  LiveTail(kinesis::KinesisService& kinesis, const Clock& clock, kinesis::StreamKey key,
+           Start start)
+      : kinesis_(kinesis), clock_(clock), key_(std::move(key)), start_(start) {}
+  ~LiveTail() override { join(); }
+
+  void start(std::shared_ptr<aws::BodyWriter> writer) override {
+    {
+      std::lock_guard lock(mutex_);
+      writer_ = std::move(writer);
+    }
+    thread_ = std::thread([self = shared_from_this()] { self->run(); });
+  }
+  void cancel() override { end(); }
+
+  // Stops the delivery thread (any thread but the delivery thread itself).
+  void end() {
+    {
+      std::lock_guard lock(mutex_);
+      ending_ = true;
+    }
+    wake_.notify_all();
+  }
+  // Waits for the delivery thread (which may itself drop the last reference: then detaches).
+  void join() {
+    if (!thread_.joinable()) return;
+    if (thread_.get_id() == std::this_thread::get_id()) {
+      thread_.detach();
+    } else {
+      thread_.join();
+    }
+  }
+  bool finished() const { return finished_.load(); }
+
+ private:
+  struct Follow {
+    uint32_t index = 0;
+    uint64_t position = 0;
+    bool waiting = false;  // a wake-up is registered
+    uint64_t wait_id = 0;
+  };
+
+  void run() {
+    std::shared_ptr<aws::BodyWriter> writer;
+    {
+      std::lock_guard lock(mutex_);
+      writer = writer_;
+    }
+    run_with(*writer);
+    // Unregister the wake-ups still pending.
+    for (auto& follow : follows_) {
+      if (follow.waiting) {
+        kinesis_.records().cancel_wait(streams::ShardRef{stream_id_, follow.index}, follow.wait_id);
+      }
+    }
+    writer->finish();
+    finished_ = true;
+  }
+
+  bool ending() {
+    std::lock_guard lock(mutex_);
+    return ending_;
+  }
+
+  // Adds the stream's shards not followed yet (all of them at first; new children later).
+  void follow_new_shards(const kinesis::Stream& stream, bool first) {
+    const int64_t now_ms = clock_.now_ms();
+    for (const auto& shard : stream.shards) {
+      if (start_.shard && shard.index != *start_.shard) continue;
+      if (stream.shard_expired(shard, now_ms)) continue;
+      bool known = false;
+      for (const auto& follow : follows_) known = known || follow.index == shard.index;
+      if (known) continue;
+      const streams::ShardRef ref{stream.id, shard.index};
+      Follow follow{shard.index, 0};
+      if (first && start_.from == "LATEST") {
+        if (!shard.is_open()) continue;  // nothing more will arrive there
+        follow.position = kinesis_.records().next_position(ref);
+      } else if (first && start_.from == "AT_TIMESTAMP") {
+        follow.position = kinesis_.records().position_at_time(ref, start_.timestamp_ms);
+      }
+      follows_.push_back(follow);
+    }
+  }
+
+  void run_with(aws::BodyWriter& writer) {
+    auto stream = kinesis_.catalog().find(key_, clock_.now_ms());
+    if (!stream) return;
+    stream_id_ = stream->id;
+    follow_new_shards(*stream, true);
+    aws::Value ready = aws::Value::map();
+    aws::Value shard_ids = aws::Value::list();
+    for (const auto& follow : follows_) shard_ids.push(kinesis::shard_id_for(follow.index));
+    ready.set("StreamName", key_.name).set("Shards", std::move(shard_ids));
+    if (!writer.write("retry: 2000\nevent: ready\ndata: " + aws::to_json(ready) + "\n\n")) return;
+    while (!ending()) {
+      stream = kinesis_.catalog().find(key_, clock_.now_ms());
+      if (!stream || stream->id != stream_id_) {
+        writer.write("event: end\ndata: {\"reason\":\"stream deleted\"}\n\n");
+        return;
+      }
+      follow_new_shards(*stream, false);
+      std::string events;
+      for (auto& follow : follows_) {
+        if (!deliver(*stream, follow, events)) return;
+      }
+      if (!events.empty() && !writer.write(std::move(events))) return;
+      std::unique_lock lock(mutex_);
+      if (!woken_ && !ending_ &&
+          !wake_.wait_for(lock, kKeepalive, [&] { return woken_ || ending_; })) {
+        lock.unlock();
+        if (!writer.write(": keep-alive\n\n")) return;
+        continue;
+      }
+      woken_ = false;
+      // Fired wake-ups are one-shot: register again on this pass.
+      for (uint32_t index : fired_) {
+        for (auto& follow : follows_) {
+          if (follow.index == index) follow.waiting = false;
+        }
+      }
+      fired_.clear();
+    }
+  }
+
+  // Registers the shard's wake-up, then reads what is there: an append after the registration
+  // wakes the thread for another pass, one before it is read now.
+  bool deliver(const kinesis::Stream& stream, Follow& follow, std::string& events) {
+    const streams::ShardRef ref{stream.id, follow.index};
+    if (!follow.waiting) {
+      follow.waiting = true;
+      std::weak_ptr<LiveTail> weak = shared_from_this();
+      const uint32_t index = follow.index;
+      follow.wait_id = kinesis_.records().notify_on_append(ref, [weak, index] {
+        if (auto self = weak.lock()) self->woken(index);
+      });
+    }
+    const kinesis::Shard* shard = stream.find_shard(follow.index);
+    if (!shard) return true;
+    while (true) {
+      streams::ReadResult result;
+      auto status = kinesis_.records().inspect(ref, follow.position,
+                                               stream.retention_cutoff_ms(clock_.now_ms()),
+                                               kReadRecords, kReadBytes, &result);
+      if (!status.is_ok()) {
+        spdlog::warn("console tail of {}: {}", key_.name, status.message);
+        return false;
+      }
+      follow.position = result.next_position;
+      for (auto& record : result.records) events += record_event(stream, *shard, std::move(record));
+      if (result.reached_end) return true;
+    }
+  }
+
+  // Runs on the appending thread: only notes the shard and wakes the delivery thread.
+  void woken(uint32_t index) {
+    {
+      std::lock_guard lock(mutex_);
+      woken_ = true;
+      fired_.push_back(index);
+    }
+    wake_.notify_all();
+  }
+
+  static std::string record_event(const kinesis::Stream& stream, const kinesis::Shard& shard,
+                                  streams::StoredRecord&& record) {
+    std::optional<std::vector<UserRecord>> user_records = deaggregate(record.data);
+    aws::Value value = kinesis::record_value(stream, shard, std::move(record));
+    value.set("ShardId", shard.shard_id());
+    if (user_records) {
+      aws::Value list = aws::Value::list();
+      for (auto& user : *user_records) {
+        aws::Value item = aws::Value::map();
+        item.set("PartitionKey", std::move(user.partition_key));
+        if (user.explicit_hash_key) item.set("ExplicitHashKey", std::move(*user.explicit_hash_key));
+        item.set("Data", aws::Blob{std::move(user.data)});
+        list.push(std::move(item));
+      }
+      value.set("KplRecords", std::move(list));
+    }
+    const aws::Value* sequence = value.find("SequenceNumber");
+    return "event: record\nid: " + sequence->as_string() + "\ndata: " + aws::to_json(value) +
+           "\n\n";
+  }
+
+  kinesis::KinesisService& kinesis_;
+  const Clock& clock_;
+  const kinesis::StreamKey key_;
+  const Start start_;
+  uint64_t stream_id_ = 0;
+  std::thread thread_;
+  std::atomic<bool> finished_{false};
+
+  std::mutex mutex_;  // guards writer_, ending_, woken_, fired_
+  std::condition_variable wake_;
+  std::shared_ptr<aws::BodyWriter> writer_;
+  bool ending_ = false;
+  bool woken_ = false;
+  std::vector<uint32_t> fired_;  // shards whose wake-up ran since the last pass
+  std::vector<Follow> follows_;  // the delivery thread's only
+};
+
+Console::Console(kinesis::KinesisService& kinesis, const Clock& clock, ConsoleOptions options)
+    : kinesis_(kinesis), clock_(clock), options_(std::move(options)) {}
+
+Console::~Console() { stop(); }
+
+void Console::stop() {
+  std::vector<std::shared_ptr<LiveTail>> tails;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    tails.swap(tails_);
+  }
+  for (auto& tail : tails) tail->end();
+  for (auto& tail : tails) tail->join();
+}
+
+size_t Console::open_tails() {
+  std::lock_guard lock(mutex_);
+  size_t open = 0;
+  for (const auto& tail : tails_) open += tail->finished() ? 0 : 1;
+  return open;
+}
+
+aws::HttpResponse Console::serve(const aws::HttpRequest& request, std::string_view path) {
+  if (path == "/" || path == kPrefix || path == "/_tributary/console") {
+    return serve_file("index.html");
+  }
+  const std::string_view name = path.substr(kPrefix.size());
+  if (name == "api/tail") return start_tail(request);
+  return serve_file(name);
+}
+
+aws::HttpResponse Console::serve_file(std::string_view name) const {
+  for (size_t i = 0; i < kConsoleFilesCount; ++i) {
+    if (kConsoleFiles[i].first != name) continue;
+    aws::HttpResponse response;
+    response.set_header("Content-Type", std::string(content_type_of(name)));
+    response.set_header("Cache-Control", "no-cache");
+    response.body = std::string(kConsoleFiles[i].second);
+    return response;
+  }
+  return json_error(404, "no such console file");
+}
+
+aws::HttpResponse Console::start_tail(const aws::HttpRequest& request) {
+  auto parameters = query_parameters(request.query());
+  kinesis::StreamKey key{
+      parameters.count("account") ? parameters["account"] : options_.default_account,
+      parameters.count("region") ? parameters["region"] : options_.default_region,
+      parameters["stream"]};
+  LiveTail::Start start;
+  if (parameters.count("from")) start.from = parameters["from"];
+  if (start.from != "LATEST" && start.from != "TRIM_HORIZON" && start.from != "AT_TIMESTAMP") {
+    return json_error(400, "from must be LATEST, TRIM_HORIZON or AT_TIMESTAMP");
+  }
+  if (start.from == "AT_TIMESTAMP") {
+    try {
+      start.timestamp_ms = std::stoll(parameters["timestamp"]);
+    } catch (const std::exception&) {
+      return json_error(400, "AT_TIMESTAMP needs timestamp=<epoch milliseconds>");
+    }
+  }
+  auto stream = kinesis_.catalog().find(key, clock_.now_ms());
+  if (!stream) return json_error(404, "no stream named " + key.name);
+  if (auto shard = parameters.find("shard"); shard != parameters.end() && !shard->second.empty()) {
+    start.shard = kinesis::parse_shard_id_leniently(shard->second);
+    if (!start.shard || !stream->find_shard(*start.shard)) {
+      return json_error(404, "no shard " + shard->second + " in stream " + key.name);
+    }
+  }
+  auto tail = std::make_shared<LiveTail>(kinesis_, clock_, std::move(key), start);
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return json_error(503, "the server is stopping");
+    // Forget the tails that ended (their threads have returned or are returning).
+    std::erase_if(tails_, [](const std::shared_ptr<LiveTail>& t) {
+      if (!t->finished()) return false;
+      t->join();
+      return true;
+    });
+    tails_.push_back(tail);
+  }
+  aws::HttpResponse response;
+  response.set_header("Content-Type", "text/event-stream");
+  response.set_header("Cache-Control", "no-cache");
+  response.streaming = std::move(tail);
+  return response;
+}
+
+}  // namespace trib::console

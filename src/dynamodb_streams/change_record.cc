@@ -1,0 +1,153 @@
+#include "dynamodb_streams/change_record.h"
+
+#include <cstdio>
+
+#include "dynamodb/items/item_keys.h"
+#include "dynamodb/values/item_codec.h"
+#include "storage/keys.h"
+
+namespace trib::dynamodb_streams {
+
+namespace {
+
+using dynamodb::items::ChangeKind;
+using dynamodb::items::WriteOrigin;
+
+constexpr uint8_t kRecordVersion = 1;
+constexpr uint32_t kAbsent = 0xffffffff;
+
+void put_u32(std::string& out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
+}
+
+void put_image(std::string& out, const std::optional<dynamodb::Item>& image) {
+  if (!image) {
+    put_u32(out, kAbsent);
+    return;
+  }
+  const std::string bytes = dynamodb::encode_item(*image);
+  put_u32(out, static_cast<uint32_t>(bytes.size()));
+  out += bytes;
+}
+
+bool get_image(storage::KeyReader& in, std::optional<dynamodb::Item>& image) {
+  uint32_t length = 0;
+  if (!in.u32(&length)) return false;
+  if (length == kAbsent) return true;
+  std::string_view rest = in.rest();
+  if (rest.size() < length) return false;
+  image = dynamodb::decode_item(rest.substr(0, length));
+  if (!image) return false;
+  in = storage::KeyReader(rest.substr(length));
+  return true;
+}
+
+bool shows_new(std::string_view view) {
+  return view == "NEW_IMAGE" || view == "NEW_AND_OLD_IMAGES";
+}
+bool shows_old(std::string_view view) {
+  return view == "OLD_IMAGE" || view == "NEW_AND_OLD_IMAGES";
+}
+
+std::string_view event_name(ChangeKind kind) {
+  switch (kind) {
+    case ChangeKind::kInsert:
+      return "INSERT";
+    case ChangeKind::kModify:
+      return "MODIFY";
+    default:
+      return "REMOVE";
+  }
+}
+
+}  // namespace
+
+ChangeRecord record_of(const dynamodb::items::ItemChange& change, std::string_view view_type) {
+  ChangeRecord record;
+  record.time_ms = change.time_ms;
+  record.kind = change.kind;
+  record.origin = change.origin;
+  const dynamodb::Item& any = change.new_image ? *change.new_image : *change.old_image;
+  record.keys = dynamodb::items::key_attributes(change.table.key_schema, any);
+  if (change.new_image && shows_new(view_type)) record.new_image = *change.new_image;
+  if (change.old_image && shows_old(view_type)) record.old_image = *change.old_image;
+  return record;
+}
+
+std::string encode_change_record(const ChangeRecord& record) {
+  std::string out = storage::KeyBuilder()
+                        .u8(kRecordVersion)
+                        .u8(static_cast<uint8_t>(record.kind))
+                        .u8(static_cast<uint8_t>(record.origin))
+                        .u64(static_cast<uint64_t>(record.time_ms))
+                        .take();
+  put_image(out, record.keys);
+  put_image(out, record.new_image);
+  put_image(out, record.old_image);
+  return out;
+}
+
+std::optional<ChangeRecord> decode_change_record(std::string_view bytes, uint64_t n) {
+  storage::KeyReader in(bytes);
+  uint8_t version = 0, kind = 0, origin = 0;
+  uint64_t time = 0;
+  if (!in.u8(&version) || version != kRecordVersion || !in.u8(&kind) || !in.u8(&origin) ||
+      !in.u64(&time)) {
+    return std::nullopt;
+  }
+  if (kind < static_cast<uint8_t>(ChangeKind::kInsert) ||
+      kind > static_cast<uint8_t>(ChangeKind::kRemove) ||
+      origin > static_cast<uint8_t>(WriteOrigin::kTimeToLive)) {
+    return std::nullopt;
+  }
+  ChangeRecord record;
+  record.n = n;
+  record.kind = static_cast<ChangeKind>(kind);
+  record.origin = static_cast<WriteOrigin>(origin);
+  record.time_ms = static_cast<int64_t>(time);
+  std::optional<dynamodb::Item> keys;
+  if (!get_image(in, keys) || !keys || !get_image(in, record.new_image) ||
+      !get_image(in, record.old_image) || !in.done()) {
+    return std::nullopt;
+  }
+  record.keys = std::move(*keys);
+  return record;
+}
+
+size_t record_size_bytes(const ChangeRecord& record) {
+  return dynamodb::items::change_size_bytes(record.keys,
+                                            record.new_image ? &*record.new_image : nullptr,
+                                            record.old_image ? &*record.old_image : nullptr);
+}
+
+aws::Value record_to_wire(const StreamInfo& stream, ShardPos shard, const ChangeRecord& record,
+                          std::string_view region, std::string_view event_id_seed) {
+  char event_id[40];
+  std::snprintf(event_id, sizeof event_id, "%016llx%016llx",
+                static_cast<unsigned long long>(dynamodb::xxhash64(event_id_seed, 0x4556454e54ULL)),
+                static_cast<unsigned long long>(dynamodb::xxhash64(event_id_seed, 0x49444944ULL)));
+  aws::Value out = aws::Value::map();
+  out.set("eventID", std::string(event_id));
+  out.set("eventName", event_name(record.kind));
+  out.set("eventVersion", "1.1");
+  out.set("eventSource", "aws:dynamodb");
+  out.set("awsRegion", region);
+  aws::Value body = aws::Value::map();
+  // [V] whole epoch seconds as a JSON number, never a fraction (§10: the KCL adapter's
+  // RecordObjectMapper fails on fractions).
+  body.set("ApproximateCreationDateTime", static_cast<int64_t>(record.time_ms / 1000));
+  body.set("Keys", dynamodb::item_to_wire(record.keys));
+  if (record.new_image) body.set("NewImage", dynamodb::item_to_wire(*record.new_image));
+  if (record.old_image) body.set("OldImage", dynamodb::item_to_wire(*record.old_image));
+  body.set("SequenceNumber", format_sequence_number(shard, record.n));
+  body.set("SizeBytes", static_cast<int64_t>(record_size_bytes(record)));
+  body.set("StreamViewType", stream.view_type);
+  out.set("dynamodb", std::move(body));
+  if (record.origin == WriteOrigin::kTimeToLive) {
+    // [V] §12: TTL deletes only, after `dynamodb` ([U] position).
+    out.set("userIdentity", dynamodb::items::time_to_live_user_identity());
+  }
+  return out;
+}
+
+}  // namespace trib::dynamodb_streams

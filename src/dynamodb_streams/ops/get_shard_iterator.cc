@@ -1,0 +1,65 @@
+// GetShardIterator: TRIM_HORIZON (the oldest record not trimmed), LATEST (just after the newest:
+// the exact end, facts §8), AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER. A SequenceNumber is
+// required with AT/AFTER and refused with TRIM_HORIZON/LATEST, must be numeric and of this
+// shard ([P, AWS-checked] ValidationException, texts [U]); one before the trim horizon is
+// TrimmedDataAccessException ([V] §8). An unknown ShardId is ResourceNotFoundException ([P]),
+// a shard past retention TrimmedDataAccessException (a guess).
+#include "dynamodb/errors.h"
+#include "dynamodb_streams/operations.h"
+
+namespace trib::dynamodb_streams::ops {
+
+Output get_shard_iterator(StreamsContext& ctx, const aws::RequestContext& request,
+                          const Input& input) {
+  auto found = find_stream(ctx, request, *input.string_member("StreamArn"), "StreamArn");
+  if (!found) return aws::fail(std::move(found.error()));
+  const StreamInfo& stream = **found;
+  const int64_t now = request.now_ms;
+  const std::string& shard_id = *input.string_member("ShardId");
+  const std::string& type = *input.string_member("ShardIteratorType");
+  const std::string* sequence = input.string_member("SequenceNumber");
+
+  const bool needs_sequence = type == "AT_SEQUENCE_NUMBER" || type == "AFTER_SEQUENCE_NUMBER";
+  if (needs_sequence && !sequence) {
+    return aws::fail(dynamodb::validation(  // text [U]
+        "Must specify a sequence number for iterator type " + type));
+  }
+  if (!needs_sequence && sequence) {
+    return aws::fail(dynamodb::validation(  // text [U]
+        "Sequence number must not be specified for iterator type " + type));
+  }
+  auto shard = stream.parse_shard_id(shard_id);
+  if (!shard || shard->epoch > stream.last_epoch(shard->partition, now)) {
+    return aws::fail(dynamodb::error(  // text [U], worded as the stream's ([V] §5)
+        dynamodb::Error::kResourceNotFound, "Requested resource not found: Shard: " + shard_id +
+                                                " in Stream: " + stream.arn() + " not found"));
+  }
+  if (!stream.shard_visible(*shard, now)) return aws::fail(trimmed_data());
+
+  uint64_t position = 0;
+  if (needs_sequence) {
+    auto parsed = parse_sequence_number(*sequence);
+    if (!is_sequence_number_shape(*sequence) || !parsed || parsed->shard != *shard) {
+      aws::Value value{*sequence};
+      return aws::fail(invalid_member(ctx, "SequenceNumber", &value,  // text [U]
+                                      "Member must be a sequence number of shard " + shard_id));
+    }
+    position = parsed->n + (type == "AFTER_SEQUENCE_NUMBER" ? 1 : 0);
+    if (position < ctx.streams.trim_position(stream, *shard) && parsed->n != 0) {
+      // Position 0 is the shard's StartingSequenceNumber: AT it reads every retained record
+      // ([P, AWS-checked] §8).
+      return aws::fail(trimmed_data());
+    }
+    position = std::max(position, ctx.streams.trim_position(stream, *shard));
+  } else if (type == "LATEST") {
+    position = ctx.streams.end_position(stream, *shard);
+  } else {
+    position = ctx.streams.trim_position(stream, *shard);
+  }
+  ShardIterator iterator{stream.key, stream.table_id, *shard, position, now};
+  aws::Value out = aws::Value::map();
+  out.set("ShardIterator", encode_shard_iterator(ctx.sealer, stream, iterator));
+  return out;
+}
+
+}  // namespace trib::dynamodb_streams::ops

@@ -1,0 +1,152 @@
+"""--init FILE / TRIBUTARY_INIT: streams and tables created at start-up when missing, before the
+health endpoint reports "serving"; a bad file stops the server naming the file, line and
+problem (issue 14)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from kinesis.kinesis_support import kinesis_client
+from support import TributaryServer, aws_client, free_port, raw_request
+
+
+def health(server):
+    return raw_request(server, method="GET", path="/_tributary/health", sign=False)
+
+
+def wait_serving(server, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response = health(server)
+        if response.status == 200:
+            return response.json
+        assert response.status == 503, response.describe()
+        assert response.json["status"] == "starting"
+        time.sleep(0.02)
+    pytest.fail("the server never reported serving")
+
+
+def wait_exit(server, timeout: float = 20.0) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        code = server.reap_if_dead()
+        if code is not None:
+            return code
+        time.sleep(0.05)
+    pytest.fail("the server did not stop after a bad init file")
+
+
+YAML_FILE = """\
+# streams and a table, in YAML
+streams:
+  - name: orders
+    shard_count: 2
+    retention_hours: 48
+    consumers: [audit, billing]
+    tags: {team: payments, tier: "1"}
+  - name: clicks
+    mode: ON_DEMAND
+tables:
+  - TableName: users
+    KeySchema: [{AttributeName: id, KeyType: HASH}]
+    AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+    BillingMode: PAY_PER_REQUEST
+"""
+
+
+def test_yaml_file_creates_streams_consumers_tags_and_tables_idempotently(start_server, tmp_path):
+    init = tmp_path / "init.yaml"
+    init.write_text(YAML_FILE)
+    data = tmp_path / "data"
+    # Slow creation so "starting" is visible while the file is applied.
+    server = start_server(data_dir=data, create_stream_ms=600, extra_args=["--init", str(init)])
+    first = health(server)
+    assert first.status == 503, first.describe()
+    assert first.json["status"] == "starting"
+    assert wait_serving(server)["status"] == "serving"
+
+    kinesis = kinesis_client(server)
+    summary = kinesis.describe_stream_summary(StreamName="orders")["StreamDescriptionSummary"]
+    assert summary["StreamStatus"] == "ACTIVE"
+    assert summary["OpenShardCount"] == 2
+    assert summary["RetentionPeriodHours"] == 48
+    consumers = kinesis.list_stream_consumers(StreamARN=summary["StreamARN"])["Consumers"]
+    assert sorted(c["ConsumerName"] for c in consumers) == ["audit", "billing"]
+    tags = kinesis.list_tags_for_stream(StreamName="orders")["Tags"]
+    assert sorted((t["Key"], t["Value"]) for t in tags) == [("team", "payments"), ("tier", "1")]
+    clicks = kinesis.describe_stream_summary(StreamName="clicks")["StreamDescriptionSummary"]
+    assert clicks["StreamModeDetails"]["StreamMode"] == "ON_DEMAND"
+    dynamodb = aws_client(server, "dynamodb")
+    table = dynamodb.describe_table(TableName="users")["Table"]
+    assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+    kinesis.put_record(StreamName="orders", PartitionKey="p", Data=b"kept")
+
+    # Again on the same data: nothing is re-created, nothing fails.
+    server.stop()
+    server.restart()
+    assert wait_serving(server)["status"] == "serving"
+    summary = kinesis_client(server).describe_stream_summary(
+        StreamName="orders")["StreamDescriptionSummary"]
+    assert summary["StreamCreationTimestamp"] is not None
+    shards = kinesis_client(server).list_shards(StreamName="orders")["Shards"]
+    assert len(shards) == 2
+
+
+def test_json_file_through_the_environment(start_server, tmp_path):
+    init = tmp_path / "init.json"
+    init.write_text(json.dumps({"streams": [{"name": "orders", "shard_count": 3}]}))
+    server = start_server(in_memory=True, extra_env={"TRIBUTARY_INIT": str(init)})
+    wait_serving(server)
+    summary = kinesis_client(server).describe_stream_summary(
+        StreamName="orders")["StreamDescriptionSummary"]
+    assert summary["OpenShardCount"] == 3
+
+
+def start_expecting_exit(tmp_path, text: str, name: str = "init.json"):
+    """Starts a server on a bad file: (the file, the exit code, the server's output)."""
+    init = tmp_path / name
+    init.write_text(text)
+    server = TributaryServer(data_dir=None, in_memory=True, extra_args=["--init", str(init)])
+    error = server._try_start(free_port())
+    if error:  # exited before listening (the file is read before the port opens)
+        return init, server.exit_code, error
+    return init, wait_exit(server), server.output_tail()
+
+
+@pytest.mark.parametrize(
+    "text, line, problem",
+    [
+        ('{"streams": [\n  {"name": "a", "shard_count": 1},\n  {"name": "b" "shard_count": 1}\n]}',
+         3, ""),
+        ('{"streams": [\n  {"name": "a",\n   "shards": 2}\n]}', 3,
+         'unknown stream member "shards"'),
+        ('{"streams": [\n  {"shard_count": 1}\n]}', 2, 'a stream needs a "name"'),
+        ('{"streams": [\n  {"name": "a"}\n]}', 2, 'needs shard_count (or mode: ON_DEMAND)'),
+        ('{"streams": [{"name": "a", "shard_count": "two"}]}', 1, "shard_count must be an integer"),
+        ('{"queues": []}', 1, 'unknown top-level member "queues"'),
+    ],
+)
+def test_bad_files_stop_start_up_naming_file_and_line(tmp_path, text, line, problem):
+    init, code, output = start_expecting_exit(tmp_path, text)
+    assert code == 1, output
+    assert f"{init}:{line}: " in output, output
+    assert problem in output, output
+
+
+def test_aws_validation_errors_name_the_entry(tmp_path):
+    text = ('{"streams": [\n  {"name": "fine", "shard_count": 1},\n'
+            '  {"name": "bad name!", "shard_count": 1}\n]}')
+    init, code, output = start_expecting_exit(tmp_path, text)
+    assert code == 1, output
+    assert f"{init}:3: CreateStream bad name!: ValidationException: 1 validation error detected: " \
+           "Value 'bad name!' at 'streamName' failed to satisfy constraint" in output, output
+
+
+def test_table_errors_carry_dynamodb_validation(tmp_path):
+    text = "tables:\n  - TableName: t\n    KeySchema: []\n"
+    init, code, output = start_expecting_exit(tmp_path, text, "init.yaml")
+    assert code == 1, output
+    assert f"{init}:2: CreateTable t: ValidationException" in output, output

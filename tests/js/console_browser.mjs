@@ -1,0 +1,155 @@
+// The web console in a real browser: Debian's chromium, headless, driven by puppeteer-core
+// (which uses that browser and never downloads one). Driven by
+// tests/integration/server/test_console_browser.py, which starts the server.
+//
+// Environment: TRIBUTARY_URL (http://127.0.0.1:PORT), CHROMIUM (the browser's path),
+// SCREENSHOT_DIR (where the screenshots go). Prints one JSON line with what it saw; exits
+// non-zero (with the reason) when a check fails.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import puppeteer from 'puppeteer-core';
+import kinesisAggregation from 'aws-kinesis-agg';
+import {
+  KinesisClient,
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  PutRecordCommand,
+  PutRecordsCommand,
+  SplitShardCommand,
+} from '@aws-sdk/client-kinesis';
+import { DynamoDBClient, CreateTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+
+const url = process.env.TRIBUTARY_URL;
+const screenshots = process.env.SCREENSHOT_DIR;
+const credentials = { accessKeyId: 'console-test', secretAccessKey: 'secret' };
+const kinesis = new KinesisClient({ endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 });
+const dynamodb = new DynamoDBClient({ endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 });
+fs.mkdirSync(screenshots, { recursive: true });
+
+const seen = {};
+const browser = await puppeteer.launch({
+  executablePath: process.env.CHROMIUM,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+});
+try {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 860 });
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+
+  // 1. The console opens at /.
+  await page.goto(`${url}/`, { waitUntil: 'networkidle0' });
+  await page.waitForFunction(() => document.querySelector('#health')?.textContent.startsWith('serving'));
+
+  // 2. A stream created through the API appears in the list.
+  const name = `console-${Date.now()}`;
+  await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 2 }));
+  for (;;) {
+    const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
+    if (summary.StreamDescriptionSummary.StreamStatus === 'ACTIVE') break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await page.waitForFunction((n) => [...document.querySelectorAll('#stream-list a')].some((a) => a.textContent === n),
+                             { timeout: 5000 }, name);
+  seen.listed = true;
+  await page.screenshot({ path: path.join(screenshots, 'console-streams.png') });
+
+  // 3. Records put after the tail is live appear within a second.
+  await page.click(`#stream-list a[href="#/stream/${name}"]`);
+  await page.waitForFunction(() => document.querySelector('#tail-state')?.textContent === 'live', { timeout: 5000 });
+  const started = Date.now();
+  await kinesis.send(new PutRecordCommand({
+    StreamName: name, PartitionKey: 'order-17', Data: new TextEncoder().encode('{"order":17,"total":42.5}'),
+  }));
+  await page.waitForFunction(() => [...document.querySelectorAll('#tail-records .pk')].some((e) => e.textContent === 'order-17'),
+                             { timeout: 1000, polling: 'mutation' });
+  seen.tail_latency_ms = Date.now() - started;
+  assert.ok(seen.tail_latency_ms < 1000, `record shown after ${seen.tail_latency_ms} ms`);
+
+  // 4. A KPL-aggregated record (made by awslabs' encoder) is shown de-aggregated.
+  const aggregator = new kinesisAggregation.RecordAggregator();
+  aggregator.addUserRecord({ partitionKey: 'user-a', data: Buffer.from('{"event":"signup"}') });
+  aggregator.addUserRecord({ partitionKey: 'user-b', data: Buffer.from('{"event":"login"}') });
+  aggregator.addUserRecord({ partitionKey: 'user-c', data: Buffer.from('plain text') });
+  const aggregated = aggregator.build();
+  await kinesis.send(new PutRecordsCommand({
+    StreamName: name,
+    Records: [
+      { PartitionKey: aggregated.partitionKey, Data: aggregated.data },
+      { PartitionKey: 'sensor-3', Data: new Uint8Array([0, 1, 2, 250]) },
+    ],
+  }));
+  await page.waitForFunction(() => document.querySelectorAll('#tail-records .user').length === 3, { timeout: 2000 });
+  seen.kpl = await page.$$eval('#tail-records .user', (users) => users.map((u) => ({
+    key: u.querySelector('b').textContent, data: u.querySelector('pre').textContent })));
+  assert.deepEqual(seen.kpl, [
+    { key: 'user-a', data: '{"event":"signup"}' },
+    { key: 'user-b', data: '{"event":"login"}' },
+    { key: 'user-c', data: 'plain text' },
+  ]);
+  await page.select('#tail-format', 'json');
+  assert.equal(await page.$eval('#tail-records pre.data', (e) => e.textContent), '00 01 02 fa  (not UTF-8: hex)');
+
+  // 5. After a split, the lineage graph shows the parent closed and its two children; the tail
+  //    follows the children (it keeps its records: the page is not reloaded for the tail).
+  await kinesis.send(new SplitShardCommand({
+    StreamName: name, ShardToSplit: 'shardId-000000000000', NewStartingHashKey: String(2n ** 126n) }));
+  for (;;) {
+    const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
+    if (summary.StreamDescriptionSummary.StreamStatus === 'ACTIVE') break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const child = await kinesis.send(new PutRecordCommand({
+    StreamName: name, PartitionKey: 'after-split', ExplicitHashKey: '1',
+    Data: new TextEncoder().encode('{"after":"split"}') }));
+  assert.equal(child.ShardId, 'shardId-000000000002');
+  await page.waitForFunction(() => [...document.querySelectorAll('#tail-records .rec')].some(
+    (e) => e.querySelector('.pk').textContent === 'after-split' && e.textContent.includes('shardId-000000000002')),
+                             { timeout: 2000 });
+  await page.evaluate(() => { location.hash = '#/streams'; });
+  await page.waitForSelector('#stream-list');
+  await page.evaluate((n) => { location.hash = `#/stream/${n}`; }, name);
+  await page.waitForFunction(() => document.querySelectorAll('svg.lineage rect').length === 4, { timeout: 5000 });
+  seen.lineage_lines = await page.$$eval('svg.lineage line', (lines) => lines.length);
+  assert.equal(seen.lineage_lines, 2);
+  await page.waitForFunction(() => document.querySelector('#tail-state')?.textContent === 'live', { timeout: 5000 });
+  await page.select('#tail-from', 'TRIM_HORIZON');
+  await page.waitForFunction(() => document.querySelectorAll('#tail-records .rec').length === 4, { timeout: 5000 });
+  await page.select('#tail-format', 'json');
+  await page.screenshot({ path: path.join(screenshots, 'console-stream.png'), fullPage: true });
+
+  // 6. Tables: a table and an item, browsed.
+  const table = `console-table-${Date.now()}`;
+  await dynamodb.send(new CreateTableCommand({
+    TableName: table,
+    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  }));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await dynamodb.send(new PutItemCommand({
+        TableName: table, Item: { id: { S: 'u1' }, name: { S: 'Ada' }, visits: { N: '3' } } }));
+      break;
+    } catch (error) {
+      if (attempt > 100) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  await page.goto(`${url}/#/table/${table}`, { waitUntil: 'networkidle0' });
+  await page.waitForFunction(() => document.querySelector('#items pre')?.textContent.includes('"Ada"'), { timeout: 5000 });
+  seen.item = JSON.parse(await page.$eval('#items pre', (e) => e.textContent));
+  assert.deepEqual(seen.item, { id: 'u1', name: 'Ada', visits: 3 });
+  await page.screenshot({ path: path.join(screenshots, 'console-table.png'), fullPage: true });
+  await page.goto(`${url}/#/tables`, { waitUntil: 'networkidle0' });
+  await page.waitForSelector('#table-list');
+  await page.screenshot({ path: path.join(screenshots, 'console-tables.png') });
+
+  assert.deepEqual(pageErrors, []);
+  console.log(JSON.stringify(seen));
+} finally {
+  await browser.close();
+}

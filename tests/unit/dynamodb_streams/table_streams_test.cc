@@ -1,0 +1,266 @@
+// DynamoDB Streams: identifiers and sequence numbers (dynamodb_streams/stream.h), the record
+// format, and the ordering guarantee of records written by concurrent item writes.
+#include "dynamodb_streams/table_streams.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "dynamodb/items/write_path.h"
+#include "dynamodb_streams/change_record.h"
+#include "storage/engine.h"
+
+namespace trib::dynamodb_streams {
+namespace {
+
+using dynamodb::AttributeValue;
+using dynamodb::Item;
+using dynamodb::items::ChangeKind;
+using dynamodb::items::WriteDecision;
+
+StreamInfo sample_stream() {
+  StreamInfo s;
+  s.key = {"123456789012", "us-west-1", "Music", 1571767321576};
+  s.table_id = 7;
+  s.view_type = "NEW_AND_OLD_IMAGES";
+  s.key_schema.hash = {"pk", 'S'};
+  s.partitions = 4;
+  s.rollover_ms = 4LL * 3600 * 1000;
+  return s;
+}
+
+TEST(DynamoDbStreams, ArnLabelAndShardIds) {
+  const StreamInfo s = sample_stream();
+  EXPECT_EQ(s.arn(),
+            "arn:aws:dynamodb:us-west-1:123456789012:table/Music/stream/2019-10-22T18:02:01.576");
+  auto key = parse_stream_arn(s.arn());
+  ASSERT_TRUE(key);
+  EXPECT_EQ(*key, s.key);
+  EXPECT_FALSE(parse_stream_arn("arn:aws:dynamodb:us-west-1:123456789012:table/Music"));
+  EXPECT_FALSE(parse_stream_arn(
+      "arn:aws:dynamodb:us-west-1:123456789012:table/Music/stream/2019-02-31T18:02:01.576"));
+  for (uint32_t p = 0; p < 4; ++p) {
+    for (uint32_t e = 0; e < 3; ++e) {
+      const std::string id = s.shard_id({p, e});
+      EXPECT_EQ(id.size(), 37u) << id;
+      EXPECT_EQ(id.substr(0, 8), "shardId-");
+      auto back = s.parse_shard_id(id);
+      ASSERT_TRUE(back) << id;
+      EXPECT_EQ(*back, (ShardPos{p, e}));
+      if (e > 0) {
+        EXPECT_LT(s.shard_id({p, e - 1}), id);  // lexical order is creation order
+      }
+    }
+  }
+  std::string forged = s.shard_id({1, 1});
+  forged.back() = forged.back() == '0' ? '1' : '0';
+  EXPECT_FALSE(s.parse_shard_id(forged));
+  EXPECT_FALSE(s.parse_shard_id("shardId-00000001571767321804-697ce3d2"));
+}
+
+TEST(DynamoDbStreams, SequenceNumbersRiseWithinAChainAndDecode) {
+  const std::string a = format_sequence_number({2, 0}, 5);
+  const std::string b = format_sequence_number({2, 0}, 6);
+  const std::string child = format_sequence_number({2, 1}, 0);
+  EXPECT_EQ(a.size(), 21u);
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, child);  // same width: string order is numeric order
+  auto parsed = parse_sequence_number(b);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->shard, (ShardPos{2, 0}));
+  EXPECT_EQ(parsed->n, 6u);
+  EXPECT_FALSE(parse_sequence_number("12345"));
+  EXPECT_FALSE(parse_sequence_number("0" + std::string(20, '1')));
+  EXPECT_TRUE(is_sequence_number_shape(std::string(40, '9')));
+  EXPECT_FALSE(is_sequence_number_shape(std::string(41, '9')));
+}
+
+TEST(DynamoDbStreams, RolloverAndDisableTimes) {
+  StreamInfo s = sample_stream();
+  const int64_t c = s.created_ms();
+  EXPECT_EQ(s.epoch_at(0, c), 0u);
+  EXPECT_EQ(s.epoch_at(0, c + s.rollover_ms), 1u);
+  EXPECT_EQ(s.epoch_at(3, c + s.rollover_ms), 0u);  // chain 3 rolls 3 ms later
+  EXPECT_FALSE(s.shard_closed({0, 0}, c + s.rollover_ms - 1));
+  EXPECT_TRUE(s.shard_closed({0, 0}, c + s.rollover_ms));
+  EXPECT_EQ(s.last_epoch(0, c + s.rollover_ms), 1u);  // the child exists when the parent closes
+  s.disabled_ms = c + 10;
+  EXPECT_TRUE(s.shard_closed({0, 0}, c + 10));
+  EXPECT_EQ(s.last_epoch(0, c + 5 * s.rollover_ms), 0u);
+  EXPECT_TRUE(s.shard_visible({0, 0}, c + 10 + kRetentionMs - 1));
+  EXPECT_FALSE(s.shard_visible({0, 0}, c + 10 + kRetentionMs));
+  EXPECT_TRUE(s.is_gone(c + 10 + kRetentionMs));
+}
+
+TEST(DynamoDbStreams, RecordCodecAndSizeBytes) {
+  ChangeRecord r;
+  r.n = 9;
+  r.time_ms = 1571849734123;
+  r.kind = ChangeKind::kModify;
+  dynamodb::put_attribute(r.keys, "Artist", AttributeValue::string("Acme Band"));
+  r.new_image = r.keys;
+  dynamodb::put_attribute(*r.new_image, "x", AttributeValue::string("abc"));
+  auto back = decode_change_record(encode_change_record(r), 9);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->keys, r.keys);
+  EXPECT_EQ(back->new_image, r.new_image);
+  EXPECT_FALSE(back->old_image);
+  EXPECT_EQ(record_size_bytes(*back), 15u + 15u + 4u);
+  EXPECT_FALSE(decode_change_record("garbage", 1));
+  const aws::Value wire = record_to_wire(sample_stream(), {0, 0}, *back, "us-west-1", "seed");
+  EXPECT_EQ(wire.find("dynamodb")->find("ApproximateCreationDateTime")->as_int(), 1571849734);
+  EXPECT_EQ(wire.find("eventID")->as_string().size(), 32u);
+  EXPECT_FALSE(wire.find("userIdentity"));
+  // [V] facts §12: a TTL delete is the service's.
+  r.origin = dynamodb::items::WriteOrigin::kTimeToLive;
+  r.kind = ChangeKind::kRemove;
+  const aws::Value ttl = record_to_wire(sample_stream(), {0, 0}, r, "us-west-1", "seed");
+  ASSERT_TRUE(ttl.find("userIdentity"));
+  EXPECT_EQ(*ttl.find("userIdentity")->string_member("Type"), "Service");
+  EXPECT_EQ(*ttl.find("userIdentity")->string_member("PrincipalId"), "dynamodb.amazonaws.com");
+  EXPECT_EQ(ttl.find("userIdentity")->as_map().size(), 2u);
+  EXPECT_EQ(ttl.find("eventName")->as_string(), "REMOVE");
+  EXPECT_EQ(ttl.as_map().back().first, "userIdentity");
+}
+
+dynamodb::Table stream_table() {
+  dynamodb::Table t;
+  t.id = 3;
+  t.key = {"123456789012", "us-east-1", "tbl"};
+  t.key_schema.hash = {"pk", 'S'};
+  t.stream_enabled = true;
+  t.stream_view_type = "KEYS_ONLY";
+  t.stream_label_ms = 1'000'000;
+  return t;
+}
+
+// Writers to different items commit in parallel; the records of one chain must still become
+// visible in sequence order: a reader following the chain never meets a gap (n + 1 before n),
+// and no record is lost or numbered twice.
+TEST(DynamoDbStreams, ConcurrentWritersNeverExposeAGap) {
+  auto engine = storage::make_memory_engine();
+  TableStreams streams(*engine, StreamsOptions{.rollover_ms = kDefaultRolloverMs, .partitions = 1});
+  const dynamodb::items::WritePath path{*engine, false, &streams};
+  const dynamodb::Table table = stream_table();
+  StreamInfo info;
+  info.key = {table.key.account, table.key.region, table.key.name, table.stream_label_ms};
+  info.table_id = table.id;
+  info.view_type = table.stream_view_type;
+  info.key_schema = table.key_schema;
+  info.partitions = 1;
+  const int64_t now = table.stream_label_ms + 1000;
+
+  constexpr int kWriters = 8;
+  constexpr int kWritesEach = 500;
+  std::atomic<bool> done{false};
+  std::atomic<bool> gap{false};
+  std::atomic<uint64_t> read_total{0};
+  std::thread reader([&] {
+    uint64_t next = 0;
+    for (;;) {
+      const bool finished = done.load();
+      TableStreams::Page page;
+      ASSERT_TRUE(streams.read(info, {0, 0}, next, 1000, 1 << 20, now, &page).is_ok());
+      for (const ChangeRecord& record : page.records) {
+        const uint64_t expected = next == 0 ? 1 : next;
+        if (record.n != expected) gap = true;
+        next = record.n + 1;
+        ++read_total;
+      }
+      if (finished && page.records.empty()) break;
+    }
+  });
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; i < kWritesEach; ++i) {
+        Item key;
+        dynamodb::put_attribute(
+            key, "pk", AttributeValue::string(std::to_string(w) + "-" + std::to_string(i)));
+        auto outcome = path.write(
+            table, key,
+            [&](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+              return WriteDecision::put(key);
+            },
+            now);
+        ASSERT_TRUE(static_cast<bool>(outcome));
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  done = true;
+  reader.join();
+  EXPECT_FALSE(gap.load());
+  EXPECT_EQ(read_total.load(), uint64_t{kWriters * kWritesEach});
+  EXPECT_EQ(streams.last_position(info, {0, 0}), uint64_t{kWriters * kWritesEach});
+}
+
+// A multi-item write (TransactWriteItems) with several items of one chain: one record per
+// changed item, numbered consecutively in action order (not all with the committed state's n),
+// none for an unchanged item; the next single write continues after them.
+TEST(DynamoDbStreams, MultiItemWriteNumbersEachItemOfAChain) {
+  auto engine = storage::make_memory_engine();
+  TableStreams streams(*engine, StreamsOptions{.rollover_ms = kDefaultRolloverMs, .partitions = 1});
+  const dynamodb::items::WritePath path{*engine, false, &streams};
+  const dynamodb::Table table = stream_table();
+  StreamInfo info;
+  info.key = {table.key.account, table.key.region, table.key.name, table.stream_label_ms};
+  info.table_id = table.id;
+  info.view_type = table.stream_view_type;
+  info.key_schema = table.key_schema;
+  info.partitions = 1;
+  const int64_t now = table.stream_label_ms + 1000;
+  auto key_of = [](const std::string& pk) {
+    Item key;
+    dynamodb::put_attribute(key, "pk", AttributeValue::string(pk));
+    return key;
+  };
+  const std::vector<Item> keys = {key_of("x"), key_of("y"), key_of("absent"), key_of("z")};
+  std::vector<dynamodb::items::ItemWrite> writes;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const Item& key = keys[i];
+    const bool keep = i == 2;
+    writes.push_back(
+        {table, key, [&key, keep](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+           return keep ? WriteDecision::keep() : WriteDecision::put(key);
+         }});
+  }
+  auto group = path.write_items(writes, now);
+  ASSERT_TRUE(static_cast<bool>(group));
+  ASSERT_TRUE(group->step_errors.empty());
+  auto single = path.write(
+      table, keys[0],
+      [&](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+        return WriteDecision::remove();
+      },
+      now);
+  ASSERT_TRUE(static_cast<bool>(single));
+
+  TableStreams::Page page;
+  ASSERT_TRUE(streams.read(info, {0, 0}, 0, 100, 1 << 20, now, &page).is_ok());
+  std::vector<std::pair<uint64_t, std::string>> got;
+  for (const ChangeRecord& record : page.records) {
+    got.emplace_back(record.n, dynamodb::find_attribute(record.keys, "pk")->as_string());
+  }
+  const std::vector<std::pair<uint64_t, std::string>> expected = {
+      {1, "x"}, {2, "y"}, {3, "z"}, {4, "x"}};
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(page.records.back().kind, ChangeKind::kRemove);
+}
+
+TEST(DynamoDbStreams, FanOutReachesEveryConsumer) {
+  auto engine = storage::make_memory_engine();
+  TableStreams first(*engine, {});
+  TableStreams second(*engine, {});
+  dynamodb::items::ChangeCaptureList list;
+  list.add(&first);
+  list.add(&second);
+  std::vector<std::string> keys;
+  list.lock_keys(stream_table(), 0, keys);
+  EXPECT_EQ(keys.size(), 2u);
+}
+
+}  // namespace
+}  // namespace trib::dynamodb_streams
