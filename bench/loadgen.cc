@@ -74,6 +74,9 @@ struct Options {
   std::string table = "bench-table";
   std::int64_t keys = 100000;  // DynamoDB scenarios: items k0 .. k<keys-1>
   std::int64_t first_key = 0;  // batch-write-item: the first batch written holds this key
+  // put-item: every request a new version of its item (a "version" attribute stamped per
+  // request), so no PutItem repeats the stored item (a no-op, which change capture skips)
+  bool put_versions = false;
   int record_size = 100;
   int batch = 500;
   int transact_items = 2;  // transact-write-items: Puts per transaction
@@ -297,6 +300,44 @@ class PoolGenerator final : public RequestGenerator {
   const std::vector<std::string>& pool_;
   std::size_t next_;
   const Tally& tally_;
+};
+
+// Cycles through a pool like PoolGenerator, but copies each request and writes a value unique to
+// the request (run start in microseconds, connection, counter: 32 digits) over a 32-digit
+// placeholder at a known offset; the length, hence Content-Length, stays the same.
+class StampingGenerator final : public RequestGenerator {
+ public:
+  StampingGenerator(const std::vector<std::string>& pool, const std::vector<std::size_t>& offsets,
+                    std::size_t first, std::uint64_t run_micros, int connection,
+                    const PoolGenerator::Tally& tally)
+      : pool_(pool),
+        offsets_(offsets),
+        next_(first % pool.size()),
+        run_micros_(run_micros),
+        connection_(connection),
+        tally_(tally) {}
+
+  std::string_view next_request() override {
+    buffer_ = pool_[next_];
+    const std::string stamp = fmt::format("{:016}{:04}{:012}", run_micros_ % 10000000000000000ULL,
+                                          connection_ % 10000, counter_++ % 1000000000000ULL);
+    buffer_.replace(offsets_[next_], stamp.size(), stamp);
+    next_ = next_ + 1 == pool_.size() ? 0 : next_ + 1;
+    return buffer_;
+  }
+  ResponseTally on_response(unsigned status, std::string_view body) override {
+    return tally_ ? tally_(status, body) : ResponseTally{};
+  }
+
+ private:
+  const std::vector<std::string>& pool_;
+  const std::vector<std::size_t>& offsets_;
+  std::size_t next_;
+  std::uint64_t run_micros_;
+  int connection_;
+  std::uint64_t counter_ = 0;
+  const PoolGenerator::Tally& tally_;
+  std::string buffer_;
 };
 
 // Sends the same target and body on every request.
@@ -528,7 +569,8 @@ class GetRecordsScenario final : public Scenario {
 // DynamoDB scenarios over a key space of --keys items in partitions of 100: item i has hash key
 // pk = "p<i / 100>" (S) and range key sk = i % 100 (N), and a "data" string attribute of
 // --record-size random hexadecimal characters (an item of about record size + 15 bytes).
-//   put-item           PutItem of random items
+//   put-item           PutItem of random items (--put-versions: each request also carries a
+//                      "version" string unique to the request, so none is a no-op)
 //   get-item           GetItem of random keys (strongly consistent; keys never written answer {})
 //   update-item        UpdateItem of random keys with a condition: SET counter =
 //                      if_not_exists(counter, 0) + 1 if attribute_exists(pk) (on a filled table
@@ -614,7 +656,7 @@ class ItemScenario final : public Scenario {
         switch (kind) {
           case Kind::kPut:
             body = fmt::format(R"({{"TableName":"{}","Item":)", table_);
-            append_item(body, i, random());
+            append_item(body, i, random(), options.put_versions);
             body += '}';
             break;
           case Kind::kGet:
@@ -652,8 +694,14 @@ class ItemScenario final : public Scenario {
             break;
         }
         pool_.push_back(serialize_request(headers, target_, body));
+        if (kind == Kind::kPut && options.put_versions) {
+          version_offsets_.push_back(pool_.back().find(kVersionMarker) + kVersionMarker.size());
+        }
       }
     }
+    run_micros_ = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                 std::chrono::system_clock::now().time_since_epoch())
+                                                 .count());
     tally_ = [this](unsigned status, std::string_view body) { return tally(status, body); };
     stride_ = std::max<std::size_t>(1, kPoolSize / static_cast<std::size_t>(options.connections));
   }
@@ -661,21 +709,33 @@ class ItemScenario final : public Scenario {
   std::unique_ptr<RequestGenerator> make_generator(int connection_index) override {
     if (kind_ == Kind::kBatchWrite) return std::make_unique<BatchWriteGenerator>(*this);
     if (kind_ == Kind::kScan) return std::make_unique<ScanGenerator>(*this, connection_index);
+    if (!version_offsets_.empty()) {
+      return std::make_unique<StampingGenerator>(
+          pool_, version_offsets_, static_cast<std::size_t>(connection_index) * stride_,
+          run_micros_, connection_index, tally_);
+    }
     return std::make_unique<PoolGenerator>(
         pool_, static_cast<std::size_t>(connection_index) * stride_, tally_);
   }
 
  private:
   static constexpr std::size_t kDataPool = 256;
+  static constexpr std::string_view kVersionMarker = R"("version":{"S":")";
 
-  // Item i with one of the data strings.
-  void append_item(std::string& out, std::uint64_t i, std::uint64_t data_choice) const {
+  // Item i with one of the data strings (and a version placeholder: 32 zeros).
+  void append_item(std::string& out, std::uint64_t i, std::uint64_t data_choice,
+                   bool version = false) const {
     out += R"({"pk":{"S":"p)";
     out += std::to_string(i / 100);
     out += R"("},"sk":{"N":")";
     out += std::to_string(i % 100);
     out += R"("},"data":{"S":")";
     out += data_[data_choice % kDataPool];
+    if (version) {
+      out += R"("},)";
+      out += kVersionMarker;
+      out += std::string(32, '0');
+    }
     out += R"("}})";
   }
 
@@ -788,6 +848,8 @@ class ItemScenario final : public Scenario {
   std::string target_;
   std::vector<std::string> data_;
   std::vector<std::string> pool_;
+  std::vector<std::size_t> version_offsets_;  // --put-versions: the placeholder of each request
+  std::uint64_t run_micros_ = 0;
   PoolGenerator::Tally tally_;
   std::size_t stride_ = 1;
   std::atomic<std::uint64_t> next_batch_;
@@ -1500,6 +1562,8 @@ int main(int argc, char** argv) {
   app.add_option("--table", options.table, "DynamoDB modes: table name (hash key pk S, range key sk N)");
   app.add_option("--keys", options.keys, "DynamoDB modes: items in the key space (partitions of 100)")
       ->check(CLI::PositiveNumber);
+  app.add_flag("--put-versions", options.put_versions,
+               "put-item: stamp each request with a version unique to it (no PutItem is a no-op)");
   app.add_option("--first-key", options.first_key,
                  "batch-write-item: start at the batch holding this key (a fill in steps)")
       ->check(CLI::NonNegativeNumber);
