@@ -17,12 +17,17 @@ namespace trib::dynamodb {
 namespace items {
 class ChangeCapture;
 }
+namespace destination {
+class KinesisSink;
+}
 
 struct DynamoDbOptions {
   int64_t create_table_ms = 500;  // a new table stays CREATING
   int64_t delete_table_ms = 500;  // a deleted table stays DELETING
   int64_t update_table_ms = 500;  // UPDATING after UpdateTable
   int64_t create_index_ms = 500;  // a new global index stays CREATING (Backfilling)
+  // A Kinesis streaming destination stays ENABLING, DISABLING or UPDATING this long.
+  int64_t kinesis_destination_ms = 500;
   int64_t table_limit = 2500;     // tables per account and region (AWS's 2023 default quota)
   // Bytes an item collection of a table with a local index may hold (facts §13: 10 GB); a
   // test flag, so tests can reach the limit with little data.
@@ -49,6 +54,8 @@ struct DynamoDbContext {
   // The change-capture hook of the item write path (items/change_capture.h): null without
   // consumers, else the service's ChangeCaptureList.
   items::ChangeCapture* change_capture = nullptr;
+  // Kinesis, for the streaming destination (null when not wired: no stream exists).
+  destination::KinesisSink* kinesis = nullptr;
 };
 
 using Input = aws::Value;

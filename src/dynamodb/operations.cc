@@ -20,10 +20,7 @@ const std::map<std::string_view, std::string_view>& unsupported_operations() {
       {"DescribeGlobalTable", "global tables (one region per server) are not served"},
       {"DescribeGlobalTableSettings", "global tables (one region per server) are not served"},
       {"DescribeImport", "S3 import and export are not served (no S3)"},
-      {"DescribeKinesisStreamingDestination", "issue 13 (Kinesis streaming destination)"},
       {"DescribeTableReplicaAutoScaling", "global tables (one region per server) are not served"},
-      {"DisableKinesisStreamingDestination", "issue 13 (Kinesis streaming destination)"},
-      {"EnableKinesisStreamingDestination", "issue 13 (Kinesis streaming destination)"},
       {"ExportTableToPointInTime", "backups and point-in-time recovery are not served"},
       {"ImportTable", "S3 import and export are not served (no S3)"},
       {"ListBackups", "backups and point-in-time recovery are not served"},
@@ -34,7 +31,6 @@ const std::map<std::string_view, std::string_view>& unsupported_operations() {
       {"RestoreTableToPointInTime", "backups and point-in-time recovery are not served"},
       {"UpdateGlobalTable", "global tables (one region per server) are not served"},
       {"UpdateGlobalTableSettings", "global tables (one region per server) are not served"},
-      {"UpdateKinesisStreamingDestination", "issue 13 (Kinesis streaming destination)"},
       {"UpdateTableReplicaAutoScaling", "global tables (one region per server) are not served"},
   };
   return table;

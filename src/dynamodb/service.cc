@@ -47,11 +47,25 @@ DynamoDbService::DynamoDbService(storage::Engine& engine, DynamoDbOptions option
   }
 }
 
+DynamoDbService::~DynamoDbService() { stop(); }
+
 storage::Status DynamoDbService::load() { return tables_.load(); }
 
 void DynamoDbService::add_change_capture(items::ChangeCapture* consumer) {
   change_capture_.add(consumer);
   context_.change_capture = &change_capture_;
+}
+
+void DynamoDbService::attach_kinesis(destination::KinesisSink& kinesis) {
+  context_.kinesis = &kinesis;
+  delivery_ = std::make_unique<destination::Delivery>(context_.engine, tables_, kinesis);
+  outbox_ = std::make_unique<destination::Outbox>(context_.engine, *delivery_);
+  add_change_capture(outbox_.get());
+  delivery_->start();
+}
+
+void DynamoDbService::stop() {
+  if (delivery_) delivery_->stop();
 }
 
 bool DynamoDbService::implements(std::string_view operation) const {

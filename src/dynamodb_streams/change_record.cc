@@ -115,10 +115,9 @@ std::optional<ChangeRecord> decode_change_record(std::string_view bytes, uint64_
 }
 
 size_t record_size_bytes(const ChangeRecord& record) {
-  size_t size = dynamodb::item_size(record.keys);
-  if (record.new_image) size += dynamodb::item_size(*record.new_image);
-  if (record.old_image) size += dynamodb::item_size(*record.old_image);
-  return size;
+  return dynamodb::items::change_size_bytes(record.keys,
+                                            record.new_image ? &*record.new_image : nullptr,
+                                            record.old_image ? &*record.old_image : nullptr);
 }
 
 aws::Value record_to_wire(const StreamInfo& stream, ShardPos shard, const ChangeRecord& record,
@@ -146,10 +145,7 @@ aws::Value record_to_wire(const StreamInfo& stream, ShardPos shard, const Change
   out.set("dynamodb", std::move(body));
   if (record.origin == WriteOrigin::kTimeToLive) {
     // [V] §12: TTL deletes only, after `dynamodb` ([U] position).
-    aws::Value identity = aws::Value::map();
-    identity.set("Type", "Service");
-    identity.set("PrincipalId", "dynamodb.amazonaws.com");
-    out.set("userIdentity", std::move(identity));
+    out.set("userIdentity", dynamodb::items::time_to_live_user_identity());
   }
   return out;
 }

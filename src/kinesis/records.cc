@@ -44,6 +44,15 @@ aws::AwsResult<AppendOutcome> route_and_append(KinesisContext& ctx,
                                                const aws::RequestContext& request,
                                                StreamCatalog::StreamPtr stream,
                                                std::span<const RecordToAppend> records) {
+  return route_and_append(ctx.catalog, ctx.records, ctx.options.sync_writes, request.now_ms,
+                          std::move(stream), records, nullptr);
+}
+
+aws::AwsResult<AppendOutcome> route_and_append(StreamCatalog& catalog, streams::RecordLog& log,
+                                               bool sync, int64_t now_ms,
+                                               StreamCatalog::StreamPtr stream,
+                                               std::span<const RecordToAppend> records,
+                                               const storage::WriteBatch* with) {
   // A reshard holds a closed shard's "closed" flag only for the moment between closing it in
   // the record log and publishing the new stream (one storage write), so short waits suffice;
   // the bound (of time, not attempts: a stalled disk can make that write slow) keeps a storage
@@ -67,8 +76,7 @@ aws::AwsResult<AppendOutcome> route_and_append(KinesisContext& ctx,
       appends.push_back({shard.value()->index, *record.partition_key, record.data,
                          static_cast<uint64_t>(shard.value()->created_ms)});
     }
-    auto status = ctx.records.append(stream->id, appends, request.now_ms, ctx.options.sync_writes,
-                                     &outcome.appended);
+    auto status = log.append(stream->id, appends, now_ms, sync, &outcome.appended, with);
     if (status.is_ok()) {
       outcome.stream = std::move(stream);
       return outcome;
@@ -78,7 +86,7 @@ aws::AwsResult<AppendOutcome> route_and_append(KinesisContext& ctx,
       return aws::fail(aws::errors::internal_failure());
     }
     std::this_thread::sleep_for(std::chrono::microseconds(200));
-    stream = ctx.catalog.find(key, request.now_ms);
+    stream = catalog.find(key, now_ms);
     if (!stream || stream->id != stream_id) {
       return aws::fail(errors::stream_not_found(key.name, key.account));
     }

@@ -52,6 +52,18 @@ aws::AwsResult<AppendOutcome> route_and_append(KinesisContext& ctx,
                                                StreamCatalog::StreamPtr stream,
                                                std::span<const RecordToAppend> records);
 
+// The same for a producer inside the server (the DynamoDB Kinesis streaming destination): the
+// records go where PutRecords would put them (MD5 of the partition key, the open shards of the
+// stream as it is when they are appended, following any reshard), and `with` (the producer's
+// own mutations, e.g. removing the outbox entries these records came from) commits in the same
+// atomic batch as the records: after a crash, both or neither are there.
+// ResourceNotFoundException when the stream incarnation is gone (nothing written).
+aws::AwsResult<AppendOutcome> route_and_append(StreamCatalog& catalog, streams::RecordLog& log,
+                                               bool sync, int64_t now_ms,
+                                               StreamCatalog::StreamPtr stream,
+                                               std::span<const RecordToAppend> records,
+                                               const storage::WriteBatch* with);
+
 // The record-log position a reader starts from, for GetShardIterator's ShardIteratorType and
 // SubscribeToShard's StartingPosition (streams/starting_position.h resolves it; this checks and
 // reads Kinesis's sequence numbers and timestamps, in AWS's texts): TRIM_HORIZON, LATEST (now),

@@ -168,6 +168,10 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
                  "How long a DynamoDB table stays UPDATING after UpdateTable")
       ->envname("TRIBUTARY_UPDATE_TABLE_MS")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--kinesis-destination-ms", config->dynamodb.kinesis_destination_ms,
+                 "How long a Kinesis streaming destination stays ENABLING, DISABLING or UPDATING")
+      ->envname("TRIBUTARY_KINESIS_DESTINATION_MS")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--create-index-ms", config->dynamodb.create_index_ms,
                  "How long a new global secondary index stays CREATING (backfilling)")
       ->envname("TRIBUTARY_CREATE_INDEX_MS")

@@ -22,6 +22,7 @@
 #include "server/admin.h"
 #include "server/health.h"
 #include "server/init_file.h"
+#include "server/kinesis_destination_sink.h"
 #include "server/local_routes.h"
 #include "server/logging.h"
 #include "server/metrics.h"
@@ -149,10 +150,13 @@ struct Server::Impl {
   // DynamoDB table streams: written by the DynamoDB service's write path, read by the DynamoDB
   // Streams service (declared before the services, so destroyed after them).
   std::unique_ptr<dynamodb_streams::TableStreams> table_streams;
+  // DynamoDB's Kinesis streaming destination's way into Kinesis (outlives the services).
+  std::unique_ptr<KinesisDestinationSink> destination_sink;
   // Every service served on the port, in registration order; each has a lifecycle job.
   std::vector<std::unique_ptr<aws::Service>> services;
   std::vector<std::unique_ptr<LifecycleJob>> lifecycle_jobs;
-  kinesis::KinesisService* kinesis = nullptr;  // in `services`
+  kinesis::KinesisService* kinesis = nullptr;     // in `services`
+  dynamodb::DynamoDbService* dynamodb = nullptr;  // in `services`
   std::unique_ptr<aws::Pipeline> pipeline;
   Metrics metrics;
   std::unique_ptr<Health> health;
@@ -241,7 +245,53 @@ struct Server::Impl {
       w.sample("tributary_kinesis_subscriptions", {},
                static_cast<double>(kinesis->subscriptions().open_count()));
       collect_kinesis_streams(w);
+      collect_kinesis_destinations(w);
     });
+  }
+
+  // DynamoDB's Kinesis streaming destinations, per table: records delivered, records that could
+  // not be (AWS's FailedToReplicateRecordCount, by reason), and the outbox backlog.
+  void collect_kinesis_destinations(PrometheusWriter& w) {
+    const dynamodb::destination::Delivery* delivery =
+        dynamodb ? dynamodb->destination_delivery() : nullptr;
+    if (!delivery) return;
+    const auto counts = delivery->counts();
+    const auto backlog = delivery->backlog();
+    std::map<uint64_t, dynamodb::TableKey> keys;
+    for (const auto& [id, c] : counts) keys.emplace(id, c.key);
+    for (const auto& table : dynamodb->tables().list_all(clock.now_ms())) {
+      if (backlog.count(table->id)) keys.emplace(table->id, table->key);
+    }
+    const auto labels = [&](uint64_t id) {
+      const dynamodb::TableKey& key = keys.at(id);
+      return std::vector<std::pair<std::string, std::string>>{
+          {"account", key.account}, {"region", key.region}, {"table", key.name}};
+    };
+    w.family("tributary_dynamodb_destination_replicated_records_total", "counter",
+             "Item changes delivered into the table's Kinesis streaming destination");
+    for (const auto& [id, c] : counts) {
+      w.sample("tributary_dynamodb_destination_replicated_records_total", labels(id),
+               static_cast<double>(c.replicated));
+    }
+    w.family("tributary_dynamodb_destination_failed_to_replicate_records_total", "counter",
+             "Item changes not delivered (AWS's FailedToReplicateRecordCount): reason "
+             "oversized (over the stream's maximum record size) or stream_gone");
+    for (const auto& [id, c] : counts) {
+      auto oversized = labels(id);
+      oversized.emplace_back("reason", "oversized");
+      w.sample("tributary_dynamodb_destination_failed_to_replicate_records_total", oversized,
+               static_cast<double>(c.oversized));
+      auto gone = labels(id);
+      gone.emplace_back("reason", "stream_gone");
+      w.sample("tributary_dynamodb_destination_failed_to_replicate_records_total", gone,
+               static_cast<double>(c.stream_gone));
+    }
+    w.family("tributary_dynamodb_destination_outbox_records", "gauge",
+             "Item changes committed but not yet delivered to the Kinesis stream");
+    for (const auto& [id, pending] : backlog) {
+      w.sample("tributary_dynamodb_destination_outbox_records", labels(id),
+               static_cast<double>(pending));
+    }
   }
 
   // Per stream: open shards; per shard: records and bytes in and out since start, and the
@@ -324,6 +374,8 @@ struct Server::Impl {
       return false;
     }
     this->kinesis = kinesis.get();
+    destination_sink =
+        std::make_unique<KinesisDestinationSink>(*kinesis, clock, config.kinesis.sync_writes);
     services.push_back(std::move(kinesis));
     auto dynamodb = std::make_unique<dynamodb::DynamoDbService>(*engine, config.dynamodb, *sealer);
     if (auto status = dynamodb->load(); !status.is_ok()) {
@@ -338,6 +390,8 @@ struct Server::Impl {
     }
     dynamodb->tables().set_observer(table_streams.get());
     dynamodb->add_change_capture(table_streams.get());
+    dynamodb->attach_kinesis(*destination_sink);
+    this->dynamodb = dynamodb.get();
     services.push_back(std::move(dynamodb));
     services.push_back(std::make_unique<dynamodb_streams::DynamoDbStreamsService>(
         *table_streams, *sealer, config.dynamodb.validation_wording));

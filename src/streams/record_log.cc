@@ -264,7 +264,8 @@ std::shared_ptr<RecordLog::ShardState> RecordLog::state(ShardRef shard) {
 }
 
 storage::Status RecordLog::append(uint64_t stream_id, std::span<const AppendRequest> requests,
-                                  int64_t now_ms, bool sync, std::vector<Appended>* out) {
+                                  int64_t now_ms, bool sync, std::vector<Appended>* out,
+                                  const storage::WriteBatch* with) {
   out->assign(requests.size(), Appended{});
   // Lock every shard involved, in index order (no deadlock between concurrent batches).
   std::vector<uint32_t> shard_indexes;
@@ -347,7 +348,8 @@ storage::Status RecordLog::append(uint64_t stream_id, std::span<const AppendRequ
     add_to_chunk(chunks[slot], arrival, request.partition_key, request.data);
   }
   storage::WriteBatch batch;
-  batch.reserve(shard_indexes.size());
+  if (with) batch = *with;  // the caller's mutations first, then the chunks
+  batch.reserve(batch.size() + shard_indexes.size());
   for (size_t i = 0; i < shard_indexes.size(); ++i) {
     batch.put_owned(storage::Keyspace::kRecords,
                     record_key(ShardRef{stream_id, shard_indexes[i]}, first_positions[i]),

@@ -106,8 +106,12 @@ class RecordLog {
   // `sync`: fsync before returning (durable mode). Arrival times are max(now, last arrival).
   // Status::aborted (nothing written) when a target shard was closed by close_shard: the
   // caller routes again with the stream's new shards.
+  // `with`: the caller's own mutations, committed in the same atomic batch as the records (the
+  // Kinesis streaming destination removes its outbox entries so: both or neither survive a
+  // crash). Nothing of it is written when the append is refused.
   storage::Status append(uint64_t stream_id, std::span<const AppendRequest> requests, int64_t now_ms,
-                         bool sync, std::vector<Appended>* out);
+                         bool sync, std::vector<Appended>* out,
+                         const storage::WriteBatch* with = nullptr);
 
   // Records of one shard from `from_position`, skipping any that arrived before
   // `not_before_ms` (retention), at most `max_records` and about `max_bytes` of data (at least

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "aws/value.h"
 #include "dynamodb/tables/table.h"
 #include "dynamodb/values/attribute_value.h"
 #include "storage/engine.h"
@@ -37,6 +38,21 @@ struct ItemChange {
   WriteOrigin origin = WriteOrigin::kRequest;
 };
 
+// What both change records (DynamoDB Streams' and the Kinesis destination's) show alike:
+// SizeBytes, the item sizes of Keys and of each image in the record (facts/dynamodb-streams-
+// and-destination §13 [D]); and the userIdentity of a TTL delete, {"Type": "Service",
+// "PrincipalId": "dynamodb.amazonaws.com"} (AWS's TTL documentation, facts §12).
+inline size_t change_size_bytes(const Item& keys, const Item* new_image, const Item* old_image) {
+  return item_size(keys) + (new_image ? item_size(*new_image) : 0) +
+         (old_image ? item_size(*old_image) : 0);
+}
+inline aws::Value time_to_live_user_identity() {
+  aws::Value identity = aws::Value::map();
+  identity.set("Type", "Service");
+  identity.set("PrincipalId", "dynamodb.amazonaws.com");
+  return identity;
+}
+
 class ChangeCapture {
  public:
   virtual ~ChangeCapture() = default;
@@ -55,6 +71,12 @@ class ChangeCapture {
   // to `table` of an item whose partition key hashes to `partition_hash`. None by default.
   virtual void lock_keys(const Table& table, uint64_t partition_hash,
                          std::vector<std::string>& keys) const {}
+  // Called on the writing thread after a write committed, once per table the write changed
+  // (an item change of kind other than kNone), after every item of a multi-item write: a
+  // consumer that works after the commit (the Kinesis destination's delivery job) is woken
+  // here, so it never looks for a record before it is stored. Not called when the write
+  // failed or changed nothing.
+  virtual void committed(const Table& /*table*/) {}
 };
 
 // Fan-out: every consumer, in the order added, sees each change in the same transaction.
@@ -73,6 +95,9 @@ class ChangeCaptureList final : public ChangeCapture {
                  std::vector<std::string>& keys) const override {
     for (const ChangeCapture* consumer : consumers_)
       consumer->lock_keys(table, partition_hash, keys);
+  }
+  void committed(const Table& table) override {
+    for (ChangeCapture* consumer : consumers_) consumer->committed(table);
   }
 
  private:

@@ -8,6 +8,7 @@
 //                (gpk...: 1-4 HASH attribute values, gsk...: 0-4 RANGE values, KeySchema order)
 //   counters     table | u32 ffffffff | u8 stripe
 //   collections  table | u32 fffffffe | u64 hash(pk) | pk    (tables with a local index)
+//   outbox       table | u32 fffffffd | u8 stripe | u64 sequence  (Kinesis destination)
 //
 // `table` is table_items_prefix(incarnation id) (8 bytes), so DeleteTable's range delete
 // removes all of them; pk/sk are key components (values/item_codec.h).
@@ -28,6 +29,8 @@ namespace trib::dynamodb::items {
 inline constexpr uint32_t kBaseTableIndexId = 0;            // SecondaryIndex::id starts at 1
 inline constexpr uint32_t kCounterRangeId = 0xffffffff;     // never a SecondaryIndex::id
 inline constexpr uint32_t kCollectionRangeId = 0xfffffffe;  // never a SecondaryIndex::id
+// The Kinesis streaming destination's outbox (dynamodb/destination/outbox.h).
+inline constexpr uint32_t kOutboxRangeId = 0xfffffffd;  // never a SecondaryIndex::id
 
 // Limits on key values (facts §4: the limit itself is accepted, one byte more is not).
 inline constexpr size_t kMaxHashKeyBytes = 2048;

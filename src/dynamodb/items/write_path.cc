@@ -356,6 +356,18 @@ aws::AwsResult<WriteGroupOutcome> WritePath::write_items(std::span<const ItemWri
                   writes.empty() ? std::string() : writes.front().table.key.name, status.message);
     return aws::fail(internal_error());
   }
+  if (change_capture && !group.stopped) {
+    // Once per table that changed, after the commit (a transaction may span tables; an
+    // item's table is a catalog snapshot, so one table may come as several objects).
+    std::vector<uint64_t> told;
+    for (size_t i = 0; i < group.outcomes.size(); ++i) {
+      if (group.outcomes[i].kind == ChangeKind::kNone) continue;
+      const Table& table = writes[i].table;
+      if (std::find(told.begin(), told.end(), table.id) != told.end()) continue;
+      told.push_back(table.id);
+      change_capture->committed(table);
+    }
+  }
   return group;
 }
 

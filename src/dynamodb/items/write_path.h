@@ -9,7 +9,9 @@
 //   -> counters (counters.h); for tables with a local index, the item collection's size
 //      (counters.h), checked against the collection limit
 //   -> the change-capture hook (change_capture.h), into the same batch
-//   -> commit, fsynced with --sync-writes.
+//   -> commit, fsynced with --sync-writes
+//   -> the hook's committed(table), once per table the write changed (wakes the Kinesis
+//      destination's delivery job).
 //
 // Writes to different items run in parallel (they share a lock stripe only by chance);
 // readers never wait. A write that changes nothing writes nothing but is still shown to the

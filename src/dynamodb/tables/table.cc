@@ -263,6 +263,9 @@ std::string encode_table(const Table& t) {
     doc.set("pitr_recovery_days", t.pitr_recovery_days);
   }
   doc.set("tags", aws::encode_stored_tags(t.tags));
+  if (!t.kinesis_destinations.empty()) {
+    doc.set("kinesis_destinations", encode_kinesis_destinations(t.kinesis_destinations));
+  }
   Value indexes = Value::list();
   for (const auto& index : t.indexes) {
     Value iv = Value::map();
@@ -346,6 +349,11 @@ std::optional<Table> decode_table(std::string_view bytes) {
     auto decoded_tags = aws::decode_stored_tags(*tags);
     if (!decoded_tags) return std::nullopt;
     t.tags = std::move(*decoded_tags);
+  }
+  if (const auto* destinations = doc.find("kinesis_destinations")) {
+    auto decoded_destinations = decode_kinesis_destinations(*destinations);
+    if (!decoded_destinations) return std::nullopt;
+    t.kinesis_destinations = std::move(*decoded_destinations);
   }
   if (const auto* indexes = doc.find("indexes"); indexes && indexes->is_list()) {
     for (const auto& iv : indexes->as_list()) {

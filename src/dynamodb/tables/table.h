@@ -18,6 +18,7 @@
 
 #include "aws/value.h"
 #include "dynamodb/tables/contributor_insights.h"
+#include "dynamodb/tables/kinesis_destination.h"
 #include "dynamodb/tables/time_to_live.h"
 
 namespace trib::dynamodb {
@@ -141,6 +142,8 @@ struct Table {
   int64_t pitr_recovery_days = 35;
   TimeToLive time_to_live;
   std::vector<ContributorInsights> contributor_insights;  // the table's and its indexes'
+  // Kinesis streaming destinations, one per stream ARN ever enabled (DISABLED ones stay listed).
+  std::vector<KinesisDestination> kinesis_destinations;
   std::vector<SecondaryIndex> indexes;  // local then global, in creation order
   uint32_t next_index_id = 1;           // 0 is the base table
 

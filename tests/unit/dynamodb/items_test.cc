@@ -16,19 +16,15 @@
 #include "dynamodb/items/write_path.h"
 #include "dynamodb/tables/table_catalog.h"
 #include "dynamodb/values/item_codec.h"
+#include "item_builders.h"
 #include "storage/keys.h"
 
 namespace trib::dynamodb::items {
 namespace {
 
-AttributeValue s(std::string v) { return AttributeValue::string(std::move(v)); }
-AttributeValue n(std::string_view v) { return AttributeValue::number(Number::parse(v).value()); }
-
-Item item(std::initializer_list<std::pair<std::string, AttributeValue>> entries) {
-  Item out;
-  for (const auto& [name, value] : entries) put_attribute(out, name, value);
-  return out;
-}
+using testing::item;
+using testing::n;
+using testing::s;
 
 // pk S, sk N; LSI "bylsi" on (pk, l) KEYS_ONLY (id 1); GSI "bygsi" on (g S, gs N) INCLUDE x
 // (id 2); GSI "byall" on (a S) ALL (id 3).
@@ -215,12 +211,14 @@ TEST(Counters, EncodeDecodeAndAdd) {
 
 struct RecordingCapture : ChangeCapture {
   std::vector<ChangeKind> kinds;
+  std::vector<uint64_t> committed_tables;  // committed(table) calls, by table id
   storage::Status capture(const ItemChange& change, storage::Transaction& txn) override {
     kinds.push_back(change.kind);
     txn.batch().put(storage::Keyspace::kItems, "~capture" + std::to_string(kinds.size()),
                     change.new_image ? encode_item(*change.new_image) : "");
     return storage::Status::ok();
   }
+  void committed(const Table& table) override { committed_tables.push_back(table.id); }
 };
 
 Item key_of(std::string pk, std::string_view sk) { return item({{"pk", s(pk)}, {"sk", n(sk)}}); }
@@ -294,6 +292,8 @@ TEST(WritePath, PutDeleteNoOpCountersIndexesAndCapture) {
   EXPECT_EQ(capture.kinds,
             (std::vector<ChangeKind>{ChangeKind::kInsert, ChangeKind::kNone, ChangeKind::kModify,
                                      ChangeKind::kRemove, ChangeKind::kNone}));
+  // Told after each commit that changed something (3 of the 5 writes), never for a no-op.
+  EXPECT_EQ(capture.committed_tables, (std::vector<uint64_t>(3, t.id)));
   // The hook's output was committed with the writes.
   EXPECT_TRUE(engine->get(storage::Keyspace::kItems, "~capture3", &stored).is_ok());
 }
@@ -313,6 +313,7 @@ TEST(WritePath, AStepErrorWritesNothing) {
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().type, "ConditionalCheckFailedException");
   EXPECT_TRUE(capture.kinds.empty());
+  EXPECT_TRUE(capture.committed_tables.empty());
   CountsByIndex c;
   EXPECT_TRUE(read_counts(*engine, t.id, &c).is_ok());
   EXPECT_TRUE(c.empty());
@@ -485,6 +486,38 @@ TEST(WriteItems, AllItemsCommitInOneBatchWithExactCounters) {
   EXPECT_EQ(counts, (CountsByIndex{{0, {1, static_cast<int64_t>(item_size(c))}}}));
 }
 
+// committed(table) after a multi-item write: once per table with a change (a transaction or a
+// batch over two tables, several items of one table), none for a table whose only write was a
+// no-op; the consumer of the Kinesis destination wakes its delivery job there.
+TEST(WriteItems, CommittedIsToldOncePerChangedTable) {
+  auto engine = storage::make_memory_engine();
+  RecordingCapture capture, second;
+  ChangeCaptureList fan_out;  // passes it on to every consumer
+  fan_out.add(&capture);
+  fan_out.add(&second);
+  const WritePath path{*engine, false, &fan_out};
+  const Table t1 = test_table();
+  Table t2 = test_table();
+  t2.id = t1.id + 1;
+  Table t3 = test_table();
+  t3.id = t1.id + 2;
+  const Item k1 = key_of("a", "1"), k2 = key_of("b", "1"), k3 = key_of("c", "1");
+  const auto put = [](const Item& value) -> WriteStep {
+    return [value](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+      return WriteDecision::put(value);
+    };
+  };
+  const auto keep = [](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+    return WriteDecision::keep();
+  };
+  const ItemWrite writes[] = {
+      {t1, k1, put(k1)}, {t2, k1, put(k1)}, {t1, k2, put(k2)}, {t3, k3, keep}, {t2, k3, put(k3)}};
+  ASSERT_TRUE(path.write_items(writes, 1));
+  EXPECT_EQ(capture.kinds.size(), 5u);
+  EXPECT_EQ(capture.committed_tables, (std::vector<uint64_t>{t1.id, t2.id}));
+  EXPECT_EQ(second.committed_tables, capture.committed_tables);
+}
+
 // One failing step: nothing is written (no item, no counter, no change record), and every
 // step ran, so every failure is reported in order.
 TEST(WriteItems, OneFailingStepWritesNothing) {
@@ -514,6 +547,7 @@ TEST(WriteItems, OneFailingStepWritesNothing) {
   EXPECT_TRUE(group->step_errors[2]);
   EXPECT_TRUE(group->outcomes.empty());
   EXPECT_TRUE(capture.kinds.empty());
+  EXPECT_TRUE(capture.committed_tables.empty());
   auto it = engine->iterate(storage::Keyspace::kItems);
   it->seek_to_first();
   EXPECT_FALSE(it->valid());  // not one key written

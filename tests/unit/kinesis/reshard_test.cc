@@ -13,6 +13,7 @@
 #include <set>
 
 #include "kinesis/stream_catalog.h"
+#include "pending_split.h"
 #include "storage/engine.h"
 #include "streams/record_log.h"
 
@@ -138,18 +139,7 @@ class PendingReshardTest : public ::testing::Test {
     ASSERT_TRUE(created);
     key_ = created.value()->key;
     // SplitShard of shard 0 with a 60 s UPDATING period, as apply_reshard stores it.
-    auto updated = catalog_.update(key_, kNow, [](Stream& stream) -> aws::AwsResult<Ok> {
-      const auto& range = stream.shards[0].hash_range;
-      const streams::uint128 middle = range.ending_hash_key / 2;
-      ReshardPlan plan;
-      plan.closing = {0};
-      plan.added.push_back(new_child_shard(1, {range.starting_hash_key, middle}, kNow, 0));
-      plan.added.push_back(new_child_shard(2, {middle + 1, range.ending_hash_key}, kNow, 0));
-      stream.start_update(kNow, kAt - kNow);
-      stream.pending_reshard = PendingReshard{kAt, std::move(plan)};
-      return Ok{};
-    });
-    ASSERT_TRUE(updated);
+    testing::store_split_of_shard_0(catalog_, key_, kNow, kAt);
   }
 
   storage::Status append_to_shard_0() {

@@ -1,0 +1,151 @@
+#include "dynamodb/destination/outbox.h"
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+#include "dynamodb/destination/delivery.h"
+#include "dynamodb/destination/record.h"
+#include "dynamodb/items/counters.h"
+#include "dynamodb/items/item_keys.h"
+#include "dynamodb/tables/schema.h"
+#include "dynamodb/tables/table_catalog.h"
+#include "dynamodb/values/item_codec.h"
+#include "storage/keys.h"
+
+namespace trib::dynamodb::destination {
+
+namespace {
+
+constexpr uint8_t kEntryVersion = 1;
+constexpr size_t kPartitionKeyBytes = 32;
+
+std::string outbox_prefix(uint64_t table_id) {
+  return storage::KeyBuilder().raw(table_items_prefix(table_id)).u32(items::kOutboxRangeId).take();
+}
+
+// The tables whose changes capture() put in the outbox on this thread since their last
+// committed() (the write path calls both on the writing thread): only writes that captured wake
+// the delivery job. A write that captured but then failed leaves its table here; its next
+// commit wakes the job once more than needed, which is harmless.
+thread_local std::vector<uint64_t> captured_on_this_thread;
+
+// Microseconds within the current millisecond, for MICROSECOND precision: the one clock counts
+// milliseconds; the system clock supplies the rest.
+int64_t sub_millisecond_micros() {
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  return micros % 1000;
+}
+
+}  // namespace
+
+std::string outbox_begin(uint64_t table_id) { return outbox_prefix(table_id); }
+std::string outbox_end(uint64_t table_id) {
+  return storage::KeyBuilder()
+      .raw(table_items_prefix(table_id))
+      .u32(items::kOutboxRangeId + 1)
+      .take();
+}
+
+std::string encode_outbox_entry(const OutboxEntry& entry) {
+  std::string out;
+  out.reserve(3 + entry.stream_arn.size() + kPartitionKeyBytes + entry.data.size());
+  out.push_back(static_cast<char>(kEntryVersion));
+  out.push_back(static_cast<char>((entry.stream_arn.size() >> 8) & 0xff));
+  out.push_back(static_cast<char>(entry.stream_arn.size() & 0xff));
+  out.append(entry.stream_arn);
+  out.append(entry.partition_key);
+  out.append(entry.data);
+  return out;
+}
+
+std::optional<OutboxEntry> decode_outbox_entry(std::string_view value) {
+  if (value.size() < 3 || static_cast<uint8_t>(value[0]) != kEntryVersion) return std::nullopt;
+  const size_t arn_length =
+      (static_cast<size_t>(static_cast<uint8_t>(value[1])) << 8) | static_cast<uint8_t>(value[2]);
+  if (value.size() < 3 + arn_length + kPartitionKeyBytes) return std::nullopt;
+  OutboxEntry entry;
+  entry.stream_arn = value.substr(3, arn_length);
+  entry.partition_key = value.substr(3 + arn_length, kPartitionKeyBytes);
+  entry.data = value.substr(3 + arn_length + kPartitionKeyBytes);
+  return entry;
+}
+
+storage::Status Outbox::next_sequence(uint64_t table_id, uint64_t* sequence) {
+  std::lock_guard lock(mutex_);
+  auto found = next_sequence_.find(table_id);
+  if (found == next_sequence_.end()) {
+    // One seek to the last entry of each stripe.
+    storage::IteratorOptions options;
+    options.lower_bound = outbox_begin(table_id);
+    options.upper_bound = outbox_end(table_id);
+    auto it = engine_.iterate(storage::Keyspace::kItems, options);
+    uint64_t next = 0;
+    const std::string prefix = outbox_prefix(table_id);
+    for (int stripe = 0; stripe < items::kCounterStripes; ++stripe) {
+      it->seek_for_prev(storage::KeyBuilder()
+                            .raw(prefix)
+                            .u8(static_cast<uint8_t>(stripe))
+                            .u64(~uint64_t{0})
+                            .take());
+      if (!it->valid()) continue;
+      storage::KeyReader reader(it->key().substr(prefix.size()));
+      uint8_t ignored = 0;
+      uint64_t stored = 0;
+      if (reader.u8(&ignored) && reader.u64(&stored)) next = std::max(next, stored + 1);
+    }
+    if (!it->status().is_ok()) return it->status();
+    found = next_sequence_.emplace(table_id, next).first;
+  }
+  *sequence = found->second++;
+  return storage::Status::ok();
+}
+
+storage::Status Outbox::capture(const items::ItemChange& change, storage::Transaction& txn) {
+  if (change.kind == items::ChangeKind::kNone) return storage::Status::ok();
+  const Table& table = change.table;
+  const KinesisDestination* destination = nullptr;
+  for (const KinesisDestination& d : table.kinesis_destinations) {
+    if (d.captures_at(change.time_ms)) {
+      destination = &d;
+      break;
+    }
+  }
+  if (!destination) return storage::Status::ok();
+
+  const bool microseconds = destination->microseconds();
+  const int64_t creation_time =
+      microseconds ? change.time_ms * 1000 + sub_millisecond_micros() : change.time_ms;
+  const std::string data = destination_record(change, random_uuid(), creation_time, microseconds);
+  const Item& image = change.new_image ? *change.new_image : *change.old_image;
+  const std::string partition_key = destination_partition_key(table, image);
+
+  uint64_t sequence = 0;
+  if (auto status = next_sequence(table.id, &sequence); !status.is_ok()) return status;
+  const AttributeValue* hash_key = find_attribute(image, table.key_schema.hash.name);
+  if (!hash_key) return storage::Status::invalid_argument("an item change without its key");
+  const int stripe = items::counter_stripe(partition_key_hash(*hash_key));
+  txn.batch().put_owned(storage::Keyspace::kItems,
+                        storage::KeyBuilder()
+                            .raw(outbox_prefix(table.id))
+                            .u8(static_cast<uint8_t>(stripe))
+                            .u64(sequence)
+                            .take(),
+                        encode_outbox_entry({destination->stream_arn, partition_key, data}));
+  if (std::find(captured_on_this_thread.begin(), captured_on_this_thread.end(), table.id) ==
+      captured_on_this_thread.end()) {
+    captured_on_this_thread.push_back(table.id);
+  }
+  return storage::Status::ok();
+}
+
+void Outbox::committed(const Table& table) {
+  auto it = std::find(captured_on_this_thread.begin(), captured_on_this_thread.end(), table.id);
+  if (it == captured_on_this_thread.end()) return;
+  captured_on_this_thread.erase(it);
+  delivery_.wake(table.id, table.key);
+}
+
+}  // namespace trib::dynamodb::destination

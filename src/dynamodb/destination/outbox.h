@@ -1,0 +1,57 @@
+// The Kinesis streaming destination's outbox: a ChangeCapture consumer that writes, for every
+// item change of a table with a capturing destination (KinesisDestination::captures_at), the
+// destination record into the item's own batch, so it commits atomically with the item; the
+// delivery job (delivery.h) moves entries into the Kinesis record log with their removal in one
+// batch. Layout (docs/storage-encoding.md, "Kinesis destination outbox"):
+//
+//   u64 table | u32 fffffffd | u8 stripe | u64 sequence
+//     -> 01 | u16 arn length | stream arn | 32-byte partition key | record JSON
+//
+// `stripe` is the item's counter stripe (its partition), `sequence` a per-table counter taken
+// under the item's lock: one item's entries are in write order.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "dynamodb/items/change_capture.h"
+#include "storage/engine.h"
+
+namespace trib::dynamodb::destination {
+
+class Delivery;
+
+struct OutboxEntry {
+  std::string_view stream_arn;
+  std::string_view partition_key;
+  std::string_view data;  // the record JSON
+};
+
+// The outbox keys of one table: [begin, end).
+std::string outbox_begin(uint64_t table_id);
+std::string outbox_end(uint64_t table_id);
+std::string encode_outbox_entry(const OutboxEntry& entry);
+// nullopt when `value` is not an entry (views into `value`).
+std::optional<OutboxEntry> decode_outbox_entry(std::string_view value);
+
+class Outbox final : public items::ChangeCapture {
+ public:
+  Outbox(storage::Engine& engine, Delivery& delivery) : engine_(engine), delivery_(delivery) {}
+  storage::Status capture(const items::ItemChange& change, storage::Transaction& txn) override;
+  void committed(const Table& table) override;
+
+ private:
+  // The next sequence of a table's outbox (set past the stored ones on first use).
+  storage::Status next_sequence(uint64_t table_id, uint64_t* sequence);
+
+  storage::Engine& engine_;
+  Delivery& delivery_;
+  std::mutex mutex_;
+  std::map<uint64_t, uint64_t> next_sequence_;  // by table incarnation
+};
+
+}  // namespace trib::dynamodb::destination
