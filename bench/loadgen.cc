@@ -685,9 +685,8 @@ class ItemScenario final : public Scenario {
 
   std::unique_ptr<RequestGenerator> make_generator(int connection_index) override {
     if (kind_ == Kind::kBatchWrite) return std::make_unique<BatchWriteGenerator>(*this);
-    if (kind_ == Kind::kPut) return std::make_unique<PutGenerator>(*this, connection_index);
-    if (kind_ == Kind::kTransactWrite) {
-      return std::make_unique<TransactWriteGenerator>(*this, connection_index);
+    if (kind_ == Kind::kPut || kind_ == Kind::kTransactWrite) {
+      return std::make_unique<VersionedWriteGenerator>(*this, connection_index);
     }
     if (kind_ == Kind::kScan) return std::make_unique<ScanGenerator>(*this, connection_index);
     return std::make_unique<PoolGenerator>(
@@ -772,62 +771,35 @@ class ItemScenario final : public Scenario {
     std::string request_;
   };
 
-  // PutItem of a random item carrying the next "version" of the scenario's shared counter, so
-  // no two PutItems of the run write the same item twice over.
-  class PutGenerator final : public RequestGenerator {
+  // PutItem of a random item, or TransactWriteItems of --transact-items Puts of distinct random
+  // items (a transaction may not name one twice); every item carries the next "version" of the
+  // scenario's shared counter, so no write of the run rewrites an item unchanged.
+  class VersionedWriteGenerator final : public RequestGenerator {
    public:
-    PutGenerator(ItemScenario& scenario, int connection_index)
+    VersionedWriteGenerator(ItemScenario& scenario, int connection_index)
         : scenario_(scenario),
+          transact_(scenario.kind_ == Kind::kTransactWrite),
           random_(scenario.options_.seed * 1000003 + static_cast<std::uint64_t>(connection_index)) {
     }
 
     std::string_view next_request() override {
-      const std::uint64_t i = random_() % scenario_.keys_;
-      body_.clear();
-      body_ += R"({"TableName":")";
-      body_ += scenario_.table_;
-      body_ += R"(","Item":)";
-      scenario_.append_versioned_item(body_, i, random_());
-      body_ += '}';
-      serialize_request(scenario_.headers_, scenario_.target_, body_, request_);
-      return request_;
-    }
-    ResponseTally on_response(unsigned status, std::string_view body) override {
-      return scenario_.tally(status, body);
-    }
-
-   private:
-    ItemScenario& scenario_;
-    std::mt19937_64 random_;
-    std::string body_;
-    std::string request_;
-  };
-
-  // TransactWriteItems of --transact-items Puts of distinct random items (a transaction may not
-  // name one twice), each carrying the next "version".
-  class TransactWriteGenerator final : public RequestGenerator {
-   public:
-    TransactWriteGenerator(ItemScenario& scenario, int connection_index)
-        : scenario_(scenario),
-          random_(scenario.options_.seed * 1000003 + static_cast<std::uint64_t>(connection_index)) {
-    }
-
-    std::string_view next_request() override {
+      const std::uint64_t items =
+          transact_ ? std::min<std::uint64_t>(scenario_.transact_items_, scenario_.keys_) : 1;
       chosen_.clear();
-      while (chosen_.size() < std::min<std::uint64_t>(scenario_.transact_items_, scenario_.keys_)) {
+      while (chosen_.size() < items) {
         const std::uint64_t i = random_() % scenario_.keys_;
         if (std::find(chosen_.begin(), chosen_.end(), i) == chosen_.end()) chosen_.push_back(i);
       }
-      body_.assign(R"({"TransactItems":[)");
+      body_.assign(transact_ ? R"({"TransactItems":[)" : "");
       for (std::size_t a = 0; a < chosen_.size(); ++a) {
         if (a != 0) body_ += ',';
-        body_ += R"({"Put":{"TableName":")";
+        body_ += transact_ ? R"({"Put":{"TableName":")" : R"({"TableName":")";
         body_ += scenario_.table_;
         body_ += R"(","Item":)";
         scenario_.append_versioned_item(body_, chosen_[a], random_());
-        body_ += "}}";
+        body_ += transact_ ? "}}" : "}";
       }
-      body_ += "]}";
+      if (transact_) body_ += "]}";
       serialize_request(scenario_.headers_, scenario_.target_, body_, request_);
       return request_;
     }
@@ -837,6 +809,7 @@ class ItemScenario final : public Scenario {
 
    private:
     ItemScenario& scenario_;
+    const bool transact_;
     std::mt19937_64 random_;
     std::vector<std::uint64_t> chosen_;
     std::string body_;
