@@ -48,6 +48,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 sys.path.insert(0, str(BENCH))
 from bench_helper import free_port, stop_process, write_report  # noqa: E402
+from run_dynamodb import AUTHORIZATION  # noqa: E402
 
 TRIBUTARY_BIN = os.environ.get("TRIBUTARY_BIN", str(ROOT / "build" / "tributary"))
 LOADGEN_BIN = os.environ.get("LOADGEN_BIN", str(ROOT / "build" / "bench" / "loadgen"))
@@ -66,10 +67,6 @@ LATENCY_RATE = float(os.environ.get("BENCH_LATENCY_RATE", "100"))
 OUTPUT = pathlib.Path(os.environ.get(
     "BENCH_OUTPUT", str(BENCH / "results" / "dynamodb-streams-latest.md")))
 TABLE = "bench-table"
-AUTHORIZATION = (
-    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/dynamodb/aws4_request, "
-    "SignedHeaders=host;x-amz-date, Signature=" + "0123456789abcdef" * 4
-)
 DYNAMODB = "DynamoDB_20120810."
 STREAMS = "DynamoDBStreams_20120810."
 
