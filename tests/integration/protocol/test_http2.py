@@ -184,6 +184,7 @@ def tls_client_context(version: ssl.TLSVersion | None = None) -> ssl.SSLContext:
     return context
 
 
+@pytest.mark.filterwarnings("ignore:ssl.TLSVersion.TLSv1:DeprecationWarning")
 @pytest.mark.parametrize(
     "version, accepted",
     [("TLSv1", False), ("TLSv1_1", False), ("TLSv1_2", True), ("TLSv1_3", True)],
