@@ -15,6 +15,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from support import LISTENING_BANNER, skip_under_url
 
 INTEGRATION_DIR = pathlib.Path(__file__).resolve().parents[1]
@@ -105,17 +107,19 @@ def test_clean_servers_pass(tmp_path):
     assert "2 passed" in result.stdout
 
 
-def test_leak_report_from_a_private_server_fails_its_test(tmp_path):
-    result = run_inner_suite(tmp_path, LEAK_REPORT, "private")
+# A leak report from a test's own server (stopped at the test's teardown), and a UBSan report
+# from the session server (stopped after the last test): each fails the test as a teardown error.
+@pytest.mark.parametrize(
+    "report, select, expected",
+    [
+        (LEAK_REPORT, "private", ["test_private_server", "Direct leak of 64 byte(s)"]),
+        (UBSAN_REPORT, "shared", ["test_shared_server", "runtime error: signed integer overflow"]),
+    ],
+)
+def test_a_report_fails_the_test_it_appeared_in(tmp_path, report, select, expected):
+    result = run_inner_suite(tmp_path, report, select)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "1 passed, 1 deselected, 1 error" in result.stdout
-    assert "ERROR at teardown of test_private_server" in result.stdout
+    assert f"ERROR at teardown of {expected[0]}" in result.stdout
     assert "1 sanitizer report(s)" in result.stdout
-    assert "Direct leak of 64 byte(s)" in result.stdout
-
-
-def test_report_from_the_session_server_at_exit_fails_the_last_test(tmp_path):
-    result = run_inner_suite(tmp_path, UBSAN_REPORT, "shared")
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "ERROR at teardown of test_shared_server" in result.stdout
-    assert "runtime error: signed integer overflow" in result.stdout
+    assert expected[1] in result.stdout
