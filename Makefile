@@ -1,7 +1,7 @@
 # Tributary developer entry points. On a fresh Debian 12 machine (root or sudo):
 #   make run     install build deps, build Release into build/, start the server on 127.0.0.1:4567
 #   make test    install build+test deps, build, run unit then integration tests
-# Other targets: build unit integration asan tsan fuzz bench format format-check clean
+# Other targets: build unit integration asan asan-integration tsan fuzz bench format format-check clean
 # (`make test` also runs the fuzz smoke run through ctest and the JavaScript SDK tests through
 # the integration suite; `make asan` runs the unit tests and the fuzz smoke run under ASan+UBSan)
 
@@ -103,6 +103,23 @@ asan: deps
 	echo "make asan: unit tests $$( ((unit_status)) && echo FAILED || echo passed)," \
 	  "fuzz smoke $$( ((fuzz_status)) && echo FAILED || echo passed)"; \
 	(( unit_status == 0 && fuzz_status == 0 ))
+
+# The whole integration suite against a `tributary` built with AddressSanitizer +
+# UndefinedBehaviorSanitizer (the same $(ASAN_BUILD_DIR) as `make asan`). Not part of `make test`
+# or CI (`make test` + `make asan` already use most of CI's 45 minutes): run it by hand or in a
+# nightly job. `make asan-integration PYTEST_ARGS="-k expr"` runs a part. Any sanitizer report a
+# server prints (ASan, UBSan, LeakSanitizer at exit) fails the test during or at the end of which
+# it appeared (tests/integration/conftest.py), so the run fails on a finding.
+.PHONY: asan-integration
+asan-integration: test-deps
+	@if [[ ! -f $(ASAN_BUILD_DIR)/build.ninja ]]; then \
+	  cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    -DTRIBUTARY_SANITIZE=ON -DTRIBUTARY_BENCH=OFF $(CMAKE_FLAGS); \
+	fi
+	cmake --build $(ASAN_BUILD_DIR) -j $(JOBS) --target tributary
+	ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1} \
+	  UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+	  TRIBUTARY_BIN=$(abspath $(ASAN_BUILD_DIR))/tributary tests/integration/run.sh $(PYTEST_ARGS)
 
 # ThreadSanitizer build of the unit tests (its own directory), running the tests that exercise
 # concurrency: the record log, resharding, consumers and subscriptions, the storage

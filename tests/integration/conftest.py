@@ -156,3 +156,30 @@ def fail_and_restart_crashed_shared_server(request):
             f"-11 is SIGSEGV); restarted it for the next tests. Last output:\n{tail}",
             pytrace=False,
         )
+
+
+# Sanitizer reports (make asan-integration; support.SANITIZER_REPORT_START). Runs after the
+# item's own teardown, so a report printed by a server stopped at that teardown (a
+# start_server server, or a module or session server stopped after its last test) fails the
+# item too, as a teardown error.
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    reports = support.take_sanitizer_reports()
+    if reports:
+        pytest.fail(
+            f"{len(reports)} sanitizer report(s) from a server during or at the end of this "
+            "test:\n" + "\n\n".join(report.text() for report in reports),
+            pytrace=False,
+        )
+
+
+def pytest_sessionfinish(session, exitstatus):
+    reports = support.take_sanitizer_reports()
+    if not reports:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_sep("=", f"{len(reports)} sanitizer report(s) after the last test", red=True)
+        for report in reports:
+            reporter.write_line(report.text())
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

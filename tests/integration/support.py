@@ -29,6 +29,7 @@ import http.client
 import json
 import os
 import pathlib
+import re
 import signal
 import socket
 import subprocess
@@ -68,6 +69,42 @@ SIGNING_NAMES = {"kinesis": "kinesis", "dynamodb": "dynamodb", "dynamodbstreams"
 STARTUP_DEADLINE_SECONDS = 10.0
 SHUTDOWN_DEADLINE_SECONDS = 10.0
 LISTENING_BANNER = "tributary listening on"
+
+# The first line of a sanitizer report in a server's output (stderr, which the fixtures merge
+# into stdout): AddressSanitizer, LeakSanitizer (at exit), UndefinedBehaviorSanitizer
+# ("file:line:col: runtime error: ..."), ThreadSanitizer, and a sanitizer that could not run
+# its check (LeakSanitizer without ptrace, say: a check that did not run must not pass).
+# `make asan-integration` runs the suite against a server built with them; every report a
+# server prints is kept in SANITIZER_REPORTS until conftest.py's pytest_runtest_teardown claims
+# it and fails the test during or at the end of which it appeared (pytest_sessionfinish fails
+# the session for any left over). A release build never prints these.
+SANITIZER_REPORT_START = re.compile(
+    r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|:\d+:\d+: runtime error: "
+    r"|WARNING: ThreadSanitizer|Sanitizer has encountered a fatal error"
+)
+# Lines kept per report (a LeakSanitizer report lists every leak; the first ones suffice).
+SANITIZER_REPORT_MAX_LINES = 400
+
+
+@dataclass
+class SanitizerReport:
+    server: str
+    lines: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        return f"[{self.server}]\n" + "\n".join(self.lines)
+
+
+SANITIZER_REPORTS: list[SanitizerReport] = []
+_sanitizer_reports_lock = threading.Lock()
+
+
+def take_sanitizer_reports() -> list[SanitizerReport]:
+    """The sanitizer reports printed since the last call (oldest first), removed from the list."""
+    with _sanitizer_reports_lock:
+        taken = list(SANITIZER_REPORTS)
+        SANITIZER_REPORTS.clear()
+    return taken
 
 
 def binary_path() -> pathlib.Path:
@@ -359,12 +396,22 @@ class TributaryServer:
 
     def _read_output(self) -> None:
         assert self.process is not None and self.process.stdout is not None
+        report: Optional[SanitizerReport] = None
         for line in self.process.stdout:
-            self.output_lines.append(line.rstrip("\n"))
+            line = line.rstrip("\n")
+            self.output_lines.append(line)
             if len(self.output_lines) > 5000:
                 del self.output_lines[:1000]
             if LISTENING_BANNER in line:
                 self._banner_seen.set()
+            # A report runs from its first line to the end of the output (ASan, LSan and UBSan
+            # as built here end the process) or to the next report.
+            if SANITIZER_REPORT_START.search(line):
+                report = SanitizerReport(server=" ".join(self.command(self.port or 0)[1:]))
+                with _sanitizer_reports_lock:
+                    SANITIZER_REPORTS.append(report)
+            if report is not None and len(report.lines) < SANITIZER_REPORT_MAX_LINES:
+                report.lines.append(line)
 
     def _accepts_connections(self) -> bool:
         try:

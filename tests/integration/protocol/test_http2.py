@@ -171,6 +171,53 @@ def test_tls_without_alpn_speaks_http1(server):
     assert answer.startswith(b"HTTP/1.1 "), answer
 
 
+def tls_client_context(version: ssl.TLSVersion | None = None) -> ssl.SSLContext:
+    """A client context that trusts anything and, at security level 0, may offer TLS 1.0 and
+    1.1 (Debian's OpenSSL refuses them on the client side too at its default level 2)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.set_ciphers("DEFAULT:@SECLEVEL=0")
+    if version is not None:
+        context.minimum_version = version
+        context.maximum_version = version
+    return context
+
+
+@pytest.mark.filterwarnings("ignore:ssl.TLSVersion.TLSv1:DeprecationWarning")
+@pytest.mark.parametrize(
+    "version, accepted",
+    [("TLSv1", False), ("TLSv1_1", False), ("TLSv1_2", True), ("TLSv1_3", True)],
+)
+def test_tls_versions_below_1_2_are_refused(server, version, accepted):
+    context = tls_client_context(getattr(ssl.TLSVersion, version))
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
+        if not accepted:
+            with pytest.raises((ssl.SSLError, ConnectionError)):
+                context.wrap_socket(raw, server_hostname="localhost")
+            return
+        with context.wrap_socket(raw, server_hostname="localhost") as connection:
+            assert connection.version() == version.replace("_", ".")
+    assert server_is_healthy(server)
+
+
+@pytest.mark.parametrize(
+    "offered, selected",
+    [(["http/1.1", "h2"], "h2"), (["http/1.1"], "http/1.1"), (["h3", "spdy/3"], None)],
+)
+def test_tls_alpn_follows_the_server_preference(server, offered, selected):
+    # h2 whenever offered, whatever the client's order; no common protocol: no ALPN (no alert),
+    # and the connection speaks HTTP/1.1.
+    context = tls_client_context()
+    context.set_alpn_protocols(offered)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
+        with context.wrap_socket(raw, server_hostname="localhost") as connection:
+            assert connection.selected_alpn_protocol() == selected
+            if selected != "h2":
+                connection.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                assert connection.recv(100).startswith(b"HTTP/1.1 ")
+
+
 def test_boto3_over_tls_verifies_the_self_signed_certificate(server):
     certificate = pathlib.Path(server.data_dir) / "tls" / "cert.pem"
     import boto3
