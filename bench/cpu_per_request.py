@@ -27,7 +27,10 @@ Environment: TRIBUTARY_BIN, LOADGEN_BIN, BENCH_KEYS (20000), BENCH_REQUESTS (400
 25 for batch-write-item and by 100 for query, so each mode moves about the same items; scan drains
 the table with 4 segments and is reported per item),
 BENCH_CONNECTIONS (16), BENCH_REPEATS (3: the median is printed), BENCH_PERF=1 (record each mode
-with `perf record` into bench/results/perf-MODE.data), BENCH_CALLGRIND=1 (below).
+with `perf record` into bench/results/perf-MODE.data), BENCH_CALLGRIND=1 (below),
+BENCH_DESTINATION=1 (after the fill, an ACTIVE Kinesis streaming destination on the table, to a
+4-shard stream; each run then also waits until the outbox is delivered, so the delivery
+thread's work is charged to the writes that caused it).
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ PERF = os.environ.get("BENCH_PERF") == "1"
 SERVER = os.environ.get("BENCH_SERVER", "tributary-rocksdb")
 ITEMS_PER_REQUEST = {"batch-write-item": 25, "batch-write-item-changed": 25, "query": 100}
 CALLGRIND = os.environ.get("BENCH_CALLGRIND") == "1"
+DESTINATION = os.environ.get("BENCH_DESTINATION") == "1"
 RESULTS = run_dynamodb.BENCH / "results"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -88,11 +92,32 @@ def callgrind_instructions(pid: int, mode: str) -> int:
     raise RuntimeError(f"no totals in {dump}")
 
 
+def enable_destination(server: run_dynamodb.Server) -> None:
+    """An ACTIVE Kinesis streaming destination on the bench table (run_destination.py's way)."""
+    import http.client
+
+    import run_destination
+    control = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    arn = run_destination.create_stream(control, "bench-destination", 4)
+    run_destination.enable_destination(server.port, run_dynamodb.TABLE, arn)
+
+
+def wait_until_delivered(server: run_dynamodb.Server) -> None:
+    import run_destination
+    while run_destination.destination_metrics(server.port, run_dynamodb.TABLE)["outbox"] > 0:
+        time.sleep(0.2)
+
+
 def main() -> int:
     modes = sys.argv[1:] or ["put-item", "get-item", "batch-write-item", "query", "update-item",
                              "scan"]
     run_dynamodb.KEYS = KEYS
     RESULTS.mkdir(parents=True, exist_ok=True)
+    if DESTINATION:
+        without = run_dynamodb.command_for
+        run_dynamodb.command_for = lambda name, port, data_dir: [
+            *without(name, port, data_dir), "--create-stream-ms", "0",
+            "--kinesis-destination-ms", "0"]
     if CALLGRIND:
         plain = run_dynamodb.command_for
         run_dynamodb.command_for = lambda name, port, data_dir: [
@@ -103,6 +128,8 @@ def main() -> int:
         server.start()
         server.load("batch-write-item", 1, total_requests=(KEYS + 24) // 25)
         pid = server.process.pid
+        if DESTINATION:
+            enable_destination(server)
         for mode in modes:
             per_item = ITEMS_PER_REQUEST.get(mode, 1)
             requests = max(1, REQUESTS // per_item)
@@ -128,6 +155,8 @@ def main() -> int:
                                          extra=("--seed", str(2 + repeat)))
                 else:
                     result = server.load(mode, CONNECTIONS, total_requests=requests)
+                if DESTINATION:
+                    wait_until_delivered(server)
                 after = cpu_seconds(pid)
                 if perf is not None:
                     perf.send_signal(2)

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <vector>
 
@@ -27,7 +28,9 @@ Delivery::~Delivery() { stop(); }
 void Delivery::start() {
   {
     std::lock_guard lock(mutex_);
-    for (const auto& table : tables_.list_all(sink_.now_ms())) pending_[table->id] = table->key;
+    for (const auto& table : tables_.list_all(sink_.now_ms())) {
+      pending_[table->id] = {table->key, kAllStripes};
+    }
   }
   thread_ = std::thread([this] { run(); });
 }
@@ -41,10 +44,10 @@ void Delivery::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void Delivery::wake(uint64_t table_id, const TableKey& key) {
+void Delivery::wake(uint64_t table_id, const TableKey& key, uint64_t stripes) {
   {
     std::lock_guard lock(mutex_);
-    pending_.try_emplace(table_id, key);
+    pending_.try_emplace(table_id, Pending{key, 0}).first->second.stripes |= stripes;
   }
   wake_.notify_one();
 }
@@ -60,16 +63,26 @@ std::map<uint64_t, Delivery::TableCounts> Delivery::counts() const {
   return counts_;
 }
 
+Delivery::Cursors Delivery::cursors(uint64_t table_id) const {
+  std::lock_guard lock(mutex_);
+  auto it = cursors_.find(table_id);
+  return it == cursors_.end() ? Cursors{} : it->second;
+}
+
 std::map<uint64_t, uint64_t> Delivery::backlog() const {
   std::map<uint64_t, uint64_t> out;
   for (const auto& table : tables_.list_all(sink_.now_ms())) {
     if (table->kinesis_destinations.empty()) continue;  // never had one: no outbox
-    storage::IteratorOptions options;
-    options.lower_bound = outbox_begin(table->id);
-    options.upper_bound = outbox_end(table->id);
-    auto it = engine_.iterate(storage::Keyspace::kItems, options);
+    // Each stripe from its cursor: what lies below it is delivered (deleted entries).
+    const Cursors from = cursors(table->id);
     uint64_t count = 0;
-    for (it->seek_to_first(); it->valid(); it->next()) ++count;
+    for (int stripe = 0; stripe < items::kCounterStripes; ++stripe) {
+      storage::IteratorOptions options;
+      options.lower_bound = outbox_key(table->id, stripe, from[stripe]);
+      options.upper_bound = outbox_key(table->id, stripe + 1, 0);
+      auto it = engine_.iterate(storage::Keyspace::kItems, options);
+      for (it->seek_to_first(); it->valid(); it->next()) ++count;
+    }
     out[table->id] = count;
   }
   return out;
@@ -80,58 +93,94 @@ void Delivery::run() {
   for (;;) {
     wake_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
     if (stopping_) return;
-    std::map<uint64_t, TableKey> tables;
+    std::map<uint64_t, Pending> tables;
     tables.swap(pending_);
     lock.unlock();
-    std::map<uint64_t, TableKey> retry;
-    for (const auto& [id, key] : tables) {
-      if (!drain(id, key)) retry.emplace(id, key);
+    std::map<uint64_t, Pending> retry;
+    for (auto& [id, pending] : tables) {
+      if (!drain(id, pending.key, pending.stripes)) retry.emplace(id, pending);
     }
     lock.lock();
     if (!retry.empty()) {
-      pending_.merge(retry);
+      for (const auto& [id, pending] : retry) {
+        pending_.try_emplace(id, Pending{pending.key, 0}).first->second.stripes |= pending.stripes;
+      }
       wake_.wait_for(lock, kRetryDelay, [&] { return stopping_; });
     }
   }
 }
 
-bool Delivery::drain(uint64_t table_id, const TableKey& key) {
+bool Delivery::drain(uint64_t table_id, const TableKey& key, uint64_t& stripes) {
   struct Entry {
     std::string key;
     std::string value;
+    int stripe = 0;
+    uint64_t sequence = 0;
+    bool keyed = false;  // stripe and sequence decoded from the key
     OutboxEntry entry;
   };
-  for (;;) {
+  // Marks entries [first, last) delivered or dropped: their stripes resume after them.
+  const auto advance = [&](const std::vector<Entry>& entries, size_t first, size_t last) {
+    std::lock_guard lock(mutex_);
+    Cursors& cursors = cursors_[table_id];
+    for (size_t i = first; i < last; ++i) {
+      if (!entries[i].keyed) continue;
+      cursors[entries[i].stripe] = std::max(cursors[entries[i].stripe], entries[i].sequence + 1);
+    }
+  };
+  while (stripes != 0) {
+    const Cursors from = cursors(table_id);
     std::vector<Entry> entries;
-    {
+    uint64_t more = 0;  // stripes with entries beyond this pass's limit
+    size_t bytes = 0;
+    for (int stripe = 0; stripe < items::kCounterStripes; ++stripe) {
+      const uint64_t bit = uint64_t{1} << stripe;
+      if ((stripes & bit) == 0) continue;
+      if (entries.size() >= kEntriesPerAppend || bytes >= kBytesPerAppend) {
+        more |= bit;
+        continue;
+      }
       storage::IteratorOptions options;
-      options.lower_bound = outbox_begin(table_id);
-      options.upper_bound = outbox_end(table_id);
+      options.lower_bound = outbox_key(table_id, stripe, from[stripe]);
+      options.upper_bound = outbox_key(table_id, stripe + 1, 0);
       auto it = engine_.iterate(storage::Keyspace::kItems, options);
-      size_t bytes = 0;
-      for (it->seek_to_first();
-           it->valid() && entries.size() < kEntriesPerAppend && bytes < kBytesPerAppend;
-           it->next()) {
-        bytes += it->value().size();
-        entries.push_back({std::string(it->key()), std::string(it->value()), {}});
+      for (it->seek_to_first(); it->valid(); it->next()) {
+        if (entries.size() >= kEntriesPerAppend || bytes >= kBytesPerAppend) {
+          more |= bit;
+          break;
+        }
+        Entry entry;
+        entry.key = it->key();
+        entry.value = it->value();
+        entry.keyed = decode_outbox_key(table_id, entry.key, &entry.stripe, &entry.sequence);
+        bytes += entry.value.size();
+        entries.push_back(std::move(entry));
       }
       if (!it->status().is_ok()) return false;
     }
-    if (entries.empty()) return true;
+    if (entries.empty()) {
+      stripes = 0;
+      return true;
+    }
     storage::WriteBatch undecodable;
+    std::vector<Entry> dropped;
     for (auto it = entries.begin(); it != entries.end();) {
-      auto decoded = decode_outbox_entry(it->value);
+      auto decoded = it->keyed ? decode_outbox_entry(it->value) : std::nullopt;
       if (!decoded) {
         spdlog::error("Kinesis destination of table {}: dropping an undecodable outbox entry",
                       key.name);
         undecodable.del(storage::Keyspace::kItems, it->key);
+        dropped.push_back(std::move(*it));
         it = entries.erase(it);
         continue;
       }
       it->entry = *decoded;
       ++it;
     }
-    if (!undecodable.empty() && !engine_.write(undecodable).is_ok()) return false;
+    if (!undecodable.empty()) {
+      if (!engine_.write(undecodable).is_ok()) return false;
+      advance(dropped, 0, dropped.size());
+    }
     // Runs of entries for one stream, in key order (a destination changed between writes).
     size_t start = 0;
     while (start < entries.size()) {
@@ -158,6 +207,7 @@ bool Delivery::drain(uint64_t table_id, const TableKey& key) {
                 "{} skipped (FailedToReplicateRecordCount)",
                 key.name, delivery.oversized, stream_arn);
           }
+          advance(entries, start, end);
           std::lock_guard lock(mutex_);
           TableCounts& counts = counts_.try_emplace(table_id, TableCounts{key}).first->second;
           counts.replicated += records.size() - delivery.oversized;
@@ -167,6 +217,7 @@ bool Delivery::drain(uint64_t table_id, const TableKey& key) {
         case KinesisSink::Delivery::Result::kStreamGone: {
           // AWS keeps such a destination ACTIVE (recorded); its records cannot go anywhere.
           if (!engine_.write(with).is_ok()) return false;
+          advance(entries, start, end);
           std::lock_guard lock(mutex_);
           uint64_t& gone =
               counts_.try_emplace(table_id, TableCounts{key}).first->second.stream_gone;
@@ -184,7 +235,9 @@ bool Delivery::drain(uint64_t table_id, const TableKey& key) {
       }
       start = end;
     }
+    stripes = more;
   }
+  return true;
 }
 
 }  // namespace trib::dynamodb::destination

@@ -8,8 +8,12 @@
 // change data capture with Kinesis Data Streams"), and those for a Kinesis stream that no longer
 // exists; the destination stays ACTIVE then, as AWS's did in a recording (docs/
 // kinesis-destination.md), and delivery goes on for other tables and streams.
+// Delivery looks only at the stripes a wake named, each from the sequence after the last one it
+// delivered there (a cursor kept in memory; from the start of the stripe after a restart): the
+// outbox's deleted entries are never walked again (outbox.h explains why that is safe).
 #pragma once
 
+#include <array>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -17,6 +21,7 @@
 #include <thread>
 
 #include "dynamodb/destination/kinesis_sink.h"
+#include "dynamodb/items/counters.h"
 #include "dynamodb/tables/table_catalog.h"
 #include "storage/engine.h"
 
@@ -29,8 +34,10 @@ class Delivery {
   // Starts the thread, with every table of the catalog to look at.
   void start();
   void stop();
-  // Something was committed to the outbox of this table.
-  void wake(uint64_t table_id, const TableKey& key);
+  // Every stripe of an outbox (bit i: stripe i).
+  static constexpr uint64_t kAllStripes = ~uint64_t{0};
+  // Something was committed to these stripes of the outbox of this table.
+  void wake(uint64_t table_id, const TableKey& key, uint64_t stripes = kAllStripes);
   // What delivery did for one table incarnation since the start.
   struct TableCounts {
     TableKey key;
@@ -48,17 +55,26 @@ class Delivery {
   std::map<uint64_t, uint64_t> backlog() const;
 
  private:
+  struct Pending {
+    TableKey key;
+    uint64_t stripes = 0;
+  };
+  // Per stripe of a table's outbox, the first sequence not yet delivered (or dropped).
+  using Cursors = std::array<uint64_t, items::kCounterStripes>;
   void run();
-  // Delivers the table's outbox; false when storage failed (try again later).
-  bool drain(uint64_t table_id, const TableKey& key);
+  // Delivers `stripes` of the table's outbox; false when storage failed (try again later; the
+  // stripes still to look at are left in `stripes`).
+  bool drain(uint64_t table_id, const TableKey& key, uint64_t& stripes);
+  Cursors cursors(uint64_t table_id) const;
 
   storage::Engine& engine_;
   TableCatalog& tables_;
   KinesisSink& sink_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::map<uint64_t, TableKey> pending_;    // guarded by mutex_
+  std::map<uint64_t, Pending> pending_;     // guarded by mutex_
   std::map<uint64_t, TableCounts> counts_;  // guarded by mutex_
+  std::map<uint64_t, Cursors> cursors_;     // guarded by mutex_; written by the thread only
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -25,10 +25,16 @@ std::string outbox_prefix(uint64_t table_id) {
 }
 
 // The tables whose changes capture() put in the outbox on this thread since their last
-// committed() (the write path calls both on the writing thread): only writes that captured wake
-// the delivery job. A write that captured but then failed leaves its table here; its next
-// commit wakes the job once more than needed, which is harmless.
-thread_local std::vector<uint64_t> captured_on_this_thread;
+// committed() (the write path calls both on the writing thread), with the stripes written (bit
+// i: stripe i): only writes that captured wake the delivery job, for those stripes. A write that
+// captured but then failed leaves its table here; its next commit wakes the job once more than
+// needed, which is harmless.
+struct Captured {
+  uint64_t table_id;
+  uint64_t stripes;
+};
+thread_local std::vector<Captured> captured_on_this_thread;
+static_assert(items::kCounterStripes <= 64, "a stripe set is one 64-bit mask");
 
 // Microseconds within the current millisecond, for MICROSECOND precision: the one clock counts
 // milliseconds; the system clock supplies the rest.
@@ -47,6 +53,25 @@ std::string outbox_end(uint64_t table_id) {
       .raw(table_items_prefix(table_id))
       .u32(items::kOutboxRangeId + 1)
       .take();
+}
+
+std::string outbox_key(uint64_t table_id, int stripe, uint64_t sequence) {
+  return storage::KeyBuilder()
+      .raw(outbox_prefix(table_id))
+      .u8(static_cast<uint8_t>(stripe))
+      .u64(sequence)
+      .take();
+}
+
+bool decode_outbox_key(uint64_t table_id, std::string_view key, int* stripe, uint64_t* sequence) {
+  const std::string prefix = outbox_prefix(table_id);
+  if (key.size() != prefix.size() + 9 || key.substr(0, prefix.size()) != prefix) return false;
+  storage::KeyReader reader(key.substr(prefix.size()));
+  uint8_t stored_stripe = 0;
+  if (!reader.u8(&stored_stripe) || !reader.u64(sequence)) return false;
+  if (stored_stripe >= items::kCounterStripes) return false;
+  *stripe = stored_stripe;
+  return true;
 }
 
 std::string encode_outbox_entry(const OutboxEntry& entry) {
@@ -127,25 +152,33 @@ storage::Status Outbox::capture(const items::ItemChange& change, storage::Transa
   const AttributeValue* hash_key = find_attribute(image, table.key_schema.hash.name);
   if (!hash_key) return storage::Status::invalid_argument("an item change without its key");
   const int stripe = items::counter_stripe(partition_key_hash(*hash_key));
-  txn.batch().put_owned(storage::Keyspace::kItems,
-                        storage::KeyBuilder()
-                            .raw(outbox_prefix(table.id))
-                            .u8(static_cast<uint8_t>(stripe))
-                            .u64(sequence)
-                            .take(),
+  txn.batch().put_owned(storage::Keyspace::kItems, outbox_key(table.id, stripe, sequence),
                         encode_outbox_entry({destination->stream_arn, partition_key, data}));
-  if (std::find(captured_on_this_thread.begin(), captured_on_this_thread.end(), table.id) ==
-      captured_on_this_thread.end()) {
-    captured_on_this_thread.push_back(table.id);
+  auto captured = std::find_if(captured_on_this_thread.begin(), captured_on_this_thread.end(),
+                               [&](const Captured& c) { return c.table_id == table.id; });
+  if (captured == captured_on_this_thread.end()) {
+    captured_on_this_thread.push_back({table.id, 0});
+    captured = captured_on_this_thread.end() - 1;
   }
+  captured->stripes |= uint64_t{1} << stripe;
   return storage::Status::ok();
 }
 
+void Outbox::lock_keys(const Table& table, uint64_t partition_hash,
+                       std::vector<std::string>& keys) const {
+  if (table.kinesis_destinations.empty()) return;
+  // The write path locks the counter stripe of every write already; named here because
+  // delivery's per-stripe resumption depends on it (outbox.h).
+  keys.push_back(items::counter_stripe_key(table.id, items::counter_stripe(partition_hash)));
+}
+
 void Outbox::committed(const Table& table) {
-  auto it = std::find(captured_on_this_thread.begin(), captured_on_this_thread.end(), table.id);
+  auto it = std::find_if(captured_on_this_thread.begin(), captured_on_this_thread.end(),
+                         [&](const Captured& c) { return c.table_id == table.id; });
   if (it == captured_on_this_thread.end()) return;
+  const uint64_t stripes = it->stripes;
   captured_on_this_thread.erase(it);
-  delivery_.wake(table.id, table.key);
+  delivery_.wake(table.id, table.key, stripes);
 }
 
 }  // namespace trib::dynamodb::destination

@@ -8,7 +8,11 @@
 //     -> 01 | u16 arn length | stream arn | 32-byte partition key | record JSON
 //
 // `stripe` is the item's counter stripe (its partition), `sequence` a per-table counter taken
-// under the item's lock: one item's entries are in write order.
+// under the item's lock: one item's entries are in write order. The write also locks the
+// stripe (lock_keys), so within one stripe sequences commit in increasing order: an entry
+// never appears below one the delivery job has already seen, which lets delivery resume each
+// stripe after the last sequence it delivered instead of walking the deleted entries (RocksDB
+// tombstones) from the start of the outbox on every pass.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dynamodb/items/change_capture.h"
 #include "storage/engine.h"
@@ -34,6 +39,11 @@ struct OutboxEntry {
 // The outbox keys of one table: [begin, end).
 std::string outbox_begin(uint64_t table_id);
 std::string outbox_end(uint64_t table_id);
+// The key of an entry (stripe < items::kCounterStripes; stripe kCounterStripes with sequence 0
+// is past the last stripe, still below outbox_end).
+std::string outbox_key(uint64_t table_id, int stripe, uint64_t sequence);
+// The stripe and sequence of an outbox key of this table; false when it is not one.
+bool decode_outbox_key(uint64_t table_id, std::string_view key, int* stripe, uint64_t* sequence);
 std::string encode_outbox_entry(const OutboxEntry& entry);
 // nullopt when `value` is not an entry (views into `value`).
 std::optional<OutboxEntry> decode_outbox_entry(std::string_view value);
@@ -42,6 +52,9 @@ class Outbox final : public items::ChangeCapture {
  public:
   Outbox(storage::Engine& engine, Delivery& delivery) : engine_(engine), delivery_(delivery) {}
   storage::Status capture(const items::ItemChange& change, storage::Transaction& txn) override;
+  // The item's counter stripe, for a table with a destination (see the layout above).
+  void lock_keys(const Table& table, uint64_t partition_hash,
+                 std::vector<std::string>& keys) const override;
   void committed(const Table& table) override;
 
  private:

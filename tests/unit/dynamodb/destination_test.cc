@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -13,6 +14,7 @@
 #include "dynamodb/destination/delivery.h"
 #include "dynamodb/destination/outbox.h"
 #include "dynamodb/destination/record.h"
+#include "dynamodb/items/counters.h"
 #include "dynamodb/items/item_keys.h"
 #include "dynamodb/items/write_path.h"
 #include "dynamodb/tables/table_catalog.h"
@@ -105,6 +107,22 @@ TEST(OutboxEntry, RoundTrip) {
   EXPECT_EQ(back->data, "{}");
   EXPECT_FALSE(decode_outbox_entry(value.substr(0, 20)));
   EXPECT_FALSE(decode_outbox_entry(""));
+}
+
+TEST(OutboxKey, RoundTripAndOnlyThisTablesOutbox) {
+  const std::string key = outbox_key(9, 63, 1234567);
+  int stripe = 0;
+  uint64_t sequence = 0;
+  ASSERT_TRUE(decode_outbox_key(9, key, &stripe, &sequence));
+  EXPECT_EQ(stripe, 63);
+  EXPECT_EQ(sequence, 1234567u);
+  EXPECT_FALSE(decode_outbox_key(10, key, &stripe, &sequence));
+  EXPECT_FALSE(decode_outbox_key(9, key.substr(0, key.size() - 1), &stripe, &sequence));
+  EXPECT_FALSE(decode_outbox_key(9, outbox_key(9, items::kCounterStripes, 0), &stripe, &sequence));
+  // Every stripe's keys lie inside the table's outbox range, in stripe order.
+  EXPECT_LE(outbox_begin(9), outbox_key(9, 0, 0));
+  EXPECT_LT(outbox_key(9, 0, ~uint64_t{0}), outbox_key(9, 1, 0));
+  EXPECT_LT(outbox_key(9, items::kCounterStripes, 0), outbox_end(9));
 }
 
 TEST(KinesisDestinationState, StatusByTheClockAndStoredWithTheTable) {
@@ -300,6 +318,52 @@ TEST_F(OutboxTest, EntriesCommitWithTheItemAndAreDeliveredOnceInOrder) {
   EXPECT_EQ(sink_.wait_for(4).size(), 4u);
   delivery_.stop();
   EXPECT_EQ(sink_.wait_for(5, std::chrono::milliseconds(300)).size(), 4u);  // nothing twice
+}
+
+// A write to a table with a destination locks its item's counter stripe (delivery resumes each
+// stripe after the last sequence it delivered, which needs one stripe's entries committed in
+// sequence order); a table without one gets no extra lock.
+TEST_F(OutboxTest, AWriteLocksItsStripeOnlyWhenTheTableHasADestination) {
+  const uint64_t hash = uint64_t{5} << 58;  // stripe 5
+  std::vector<std::string> keys;
+  outbox_.lock_keys(table_, hash, keys);
+  EXPECT_EQ(keys, std::vector<std::string>{items::counter_stripe_key(table_.id, 5)});
+  keys.clear();
+  Table plain = test_table();
+  outbox_.lock_keys(plain, hash, keys);
+  EXPECT_TRUE(keys.empty());
+}
+
+// More changes than one append takes (500), over many stripes, some waiting before the job
+// starts (as after a crash) and some written while it runs: every one is delivered once, each
+// item's changes in write order, and nothing stays in the outbox.
+TEST_F(OutboxTest, ManyStripesBeyondOneAppendAreDeliveredOnceInOrderPerItem) {
+  constexpr int kItems = 300;
+  const auto put_version = [&](int i, int version) {
+    put(item(
+        {{"pk", s("k" + std::to_string(i))}, {"sk", n("1")}, {"v", n(std::to_string(version))}}));
+  };
+  for (int version = 1; version <= 3; ++version) {
+    for (int i = 0; i < kItems; ++i) put_version(i, version);
+  }
+  EXPECT_EQ(outbox_size(), 3u * kItems);
+  delivery_.start();
+  for (int i = 0; i < kItems; ++i) put_version(i, 4);
+  auto records = sink_.wait_for(4 * kItems);
+  ASSERT_EQ(records.size(), 4u * kItems);
+  std::map<std::string, int> last_version;  // by partition key
+  for (const auto& r : records) {
+    const size_t at = r.data.find(R"("NewImage":)");
+    ASSERT_NE(at, std::string::npos);
+    const size_t v = r.data.find(R"("v":{"N":")", at);
+    ASSERT_NE(v, std::string::npos);
+    const int version = std::stoi(r.data.substr(v + 10));
+    EXPECT_EQ(version, last_version[r.partition_key] + 1) << r.data;
+    last_version[r.partition_key] = version;
+  }
+  EXPECT_EQ(last_version.size(), static_cast<size_t>(kItems));
+  delivery_.stop();
+  EXPECT_EQ(outbox_size(), 0u);
 }
 
 TEST_F(OutboxTest, NothingIsCapturedUnlessTheDestinationIsActiveOrUpdating) {
