@@ -86,6 +86,9 @@ class InfoLog final : public rocksdb::Logger {
     const int length = std::vsnprintf(message, sizeof message, format, copy);
     va_end(copy);
     if (length < 0) return;
+    // Some of RocksDB's lines end with a newline of their own.
+    size_t end = std::min(static_cast<size_t>(length), sizeof message - 1);
+    while (end > 0 && message[end - 1] == '\n') message[--end] = '\0';
     if (level >= rocksdb::InfoLogLevel::ERROR_LEVEL) spdlog::error("rocksdb: {}", message);
     const std::time_t now = std::time(nullptr);
     std::tm utc{};
