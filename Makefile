@@ -1,7 +1,7 @@
 # Tributary developer entry points. On a fresh Debian 12 machine (root or sudo):
 #   make run     install build deps, build Release into build/, start the server on 127.0.0.1:4567
 #   make test    install build+test deps, build, run unit then integration tests
-# Other targets: build unit integration asan asan-integration tsan fuzz bench format format-check clean
+# Other targets: build unit integration asan asan-integration tsan fuzz soak bench format format-check clean
 # (`make test` also runs the fuzz smoke run through ctest and the JavaScript SDK tests through
 # the integration suite; `make asan` runs the unit tests and the fuzz smoke run under ASan+UBSan)
 
@@ -146,6 +146,19 @@ fuzz:
 	fi
 	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) --target $(addsuffix _fuzz,$(FUZZ_TARGETS))
 	tests/fuzz/run_fuzz.sh $(FUZZ_BUILD_DIR) $(FUZZ_SECONDS) $(FUZZ_LOG) $(FUZZ_TARGETS)
+
+# Crash soak (tests/soak/test_soak.py): SOAK_KILLS SIGKILLs of a server under a mixed workload
+# of every API, everything checked after each restart. Not part of `make test` (minutes, not
+# seconds); bounded by SOAK_TIMEOUT_S. The figures go to $(BUILD_DIR)/soak-report.txt.
+SOAK_KILLS ?= 20
+SOAK_TIMEOUT_S ?= 3600
+.PHONY: soak
+soak: test-deps
+	@$(MAKE) --no-print-directory configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target tributary
+	SOAK_KILLS=$(SOAK_KILLS) SOAK_REPORT=$(abspath $(BUILD_DIR))/soak-report.txt \
+	  TRIBUTARY_TEST_PATH=tests/soak TRIBUTARY_BIN=$(abspath $(BUILD_DIR))/tributary \
+	  timeout --signal=INT $(SOAK_TIMEOUT_S) nice -n 19 tests/integration/run.sh -s
 
 bench: build
 	@if [[ -x bench/run.sh ]]; then bench/run.sh; \

@@ -93,7 +93,8 @@ if [[ ! -x "$TRIBUTARY_BIN" ]]; then
 fi
 
 status=0
-"$python_interpreter" -m pytest tests/integration -q -p no:cacheprovider "$@" || status=$?
+# TRIBUTARY_TEST_PATH: another test tree run the same way (tests/soak for `make soak`).
+"$python_interpreter" -m pytest "${TRIBUTARY_TEST_PATH:-tests/integration}" -q -p no:cacheprovider "$@" || status=$?
 if [[ $status -eq 5 ]]; then
   echo "integration tests: pytest collected no tests; treating that as a failure" >&2
   exit 1

@@ -1,20 +1,28 @@
 // The only file in the project that includes RocksDB headers (see rocksdb_engine.h).
 #include "storage/rocksdb/rocksdb_engine.h"
 
+#include <fcntl.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdarg>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -40,8 +48,73 @@ bool compression_supported(rocksdb::CompressionType type) {
   return std::find(supported.begin(), supported.end(), type) != supported.end();
 }
 
-rocksdb::DBOptions make_db_options() {
+// RocksDB's informational log (the LOG file in the data directory). RocksDB's own file logger
+// must not be used: once one of its writes fails (a full disk), the next log line trips an
+// assertion in its file writer, and Debian's librocksdb is built with assertions on — the
+// server aborted on the first full disk (tests/integration/server/test_disk_full.py). This one
+// writes with plain write(2), ignores failures (a lost log line is all a full disk costs
+// here), keeps LOG under kMaxBytes by renaming it to LOG.old, and repeats errors on the
+// server's own log (stderr), where an operator sees a background error.
+class InfoLog final : public rocksdb::Logger {
+ public:
+  explicit InfoLog(std::string path)
+      : rocksdb::Logger(rocksdb::InfoLogLevel::INFO_LEVEL), path_(std::move(path)) {
+    open_file();
+  }
+  ~InfoLog() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    write_line(rocksdb::InfoLogLevel::INFO_LEVEL, format, ap);
+  }
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    if (level < GetInfoLogLevel()) return;
+    write_line(level, format, ap);
+  }
+
+ private:
+  static constexpr off_t kMaxBytes = 4 << 20;
+
+  void open_file() { fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644); }
+
+  void write_line(rocksdb::InfoLogLevel level, const char* format, va_list ap) {
+    char message[2048];
+    va_list copy;
+    va_copy(copy, ap);
+    const int length = std::vsnprintf(message, sizeof message, format, copy);
+    va_end(copy);
+    if (length < 0) return;
+    // Some of RocksDB's lines end with a newline of their own.
+    size_t end = std::min(static_cast<size_t>(length), sizeof message - 1);
+    while (end > 0 && message[end - 1] == '\n') message[--end] = '\0';
+    if (level >= rocksdb::InfoLogLevel::ERROR_LEVEL) spdlog::error("rocksdb: {}", message);
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char line[2200];
+    const size_t prefix = std::strftime(line, sizeof line, "%Y/%m/%d-%H:%M:%S ", &utc);
+    const int body = std::snprintf(line + prefix, sizeof line - prefix, "%s\n", message);
+    if (body < 0) return;
+    const size_t size = std::min(sizeof line - 1, prefix + static_cast<size_t>(body));
+    std::lock_guard lock(mutex_);
+    if (fd_ >= 0 && ::lseek(fd_, 0, SEEK_END) > kMaxBytes) {
+      ::close(fd_);
+      std::rename(path_.c_str(), (path_ + ".old").c_str());
+      open_file();
+    }
+    if (fd_ >= 0 && ::write(fd_, line, size) < 0) return;  // a full disk: the line is lost
+  }
+
+  std::string path_;
+  std::mutex mutex_;
+  int fd_ = -1;
+};
+
+rocksdb::DBOptions make_db_options(const std::string& path) {
   rocksdb::DBOptions options;
+  options.info_log = std::make_shared<InfoLog>(path + "/LOG");
   options.create_if_missing = true;
   // Keyspaces added in later versions appear as new column families on the next open.
   options.create_missing_column_families = true;
@@ -52,9 +125,6 @@ rocksdb::DBOptions make_db_options() {
   options.max_total_wal_size = 64 * kMiB;
   // Caps memtable memory across all column families (three CFs x 3 x 16 MiB otherwise).
   options.db_write_buffer_size = 64 * kMiB;
-  // RocksDB's informational LOG: keep a few small files instead of up to 1000.
-  options.max_log_file_size = 4 * kMiB;
-  options.keep_log_file_num = 4;
   // Stated for clarity (the default): memtables not covered by the WAL are flushed on close.
   // With the WAL on, unflushed data is replayed from it on the next open.
   options.avoid_flush_during_shutdown = false;
@@ -262,7 +332,7 @@ std::unique_ptr<RocksDbEngine> RocksDbEngine::open(const std::string& path, Stat
   // Shared by every column family; small because the product promises a few MB idle RSS and
   // the OS page cache already holds recently read files.
   handle->block_cache = rocksdb::NewLRUCache(8 * kMiB);
-  const rocksdb::DBOptions db_options = make_db_options();
+  const rocksdb::DBOptions db_options = make_db_options(path);
   const rocksdb::ColumnFamilyOptions column_family_options =
       make_column_family_options(handle->block_cache);
 
@@ -336,7 +406,34 @@ Status RocksDbEngine::write(const WriteBatch& batch, const WriteOptions& options
   }
   rocksdb::WriteOptions write_options;
   write_options.sync = options.sync;  // the WAL is always on; sync adds an fsync
-  return from_rocksdb(handle_->db->Write(write_options, &rocksdb_batch));
+  if (write_failed_.load(std::memory_order_acquire)) resume_after_failed_write();
+  const rocksdb::Status written = handle_->db->Write(write_options, &rocksdb_batch);
+  if (!written.ok() && !write_failed_.exchange(true)) {
+    spdlog::error(
+        "storage: a write failed ({}); writes are refused until it is resolved, "
+        "reads go on",
+        written.ToString());
+  }
+  return from_rocksdb(written);
+}
+
+// A write that fails in RocksDB (no space left for the write-ahead log or a memtable flush,
+// an I/O error) puts the database in its background-error state: every later write fails
+// with that error, reads go on. For a full disk RocksDB recovers by itself: its SstFileManager
+// polls the free space (every few seconds) and resumes once enough is free (seen in the LOG of
+// tests/integration/server/test_disk_full.py: "free space ... is less than required disk
+// buffer", then the resume). For the other recoverable errors, or if that recovery gave up,
+// the first write after a failure asks for DB::Resume() itself (Busy while RocksDB's own
+// recovery runs; then the write just fails as before). Errors RocksDB cannot recover from (a
+// fatal I/O error, corruption) keep failing writes until a restart.
+void RocksDbEngine::resume_after_failed_write() {
+  std::unique_lock lock(resume_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return;  // another writer is resuming; this write just tries
+  if (!write_failed_.load(std::memory_order_acquire)) return;
+  const rocksdb::Status resumed = handle_->db->Resume();
+  if (!resumed.ok()) return;
+  write_failed_.store(false, std::memory_order_release);
+  spdlog::info("storage: writes resumed after the earlier failure");
 }
 
 Status RocksDbEngine::run_transaction(std::span<const LockKey> keys, const TransactionBody& body,

@@ -6,7 +6,9 @@
 // engine.h and never name this class.
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "storage/engine.h"
@@ -50,11 +52,16 @@ class RocksDbEngine final : public Engine {
  private:
   explicit RocksDbEngine(std::shared_ptr<RocksDbHandle> handle);
   rocksdb::ColumnFamilyHandle* column_family(Keyspace ks) const;
+  // After a failed write, RocksDB refuses every write (its background-error state) until
+  // DB::Resume() succeeds; see write().
+  void resume_after_failed_write();
 
   std::shared_ptr<RocksDbHandle> handle_;
   // Transactions lock stripes here, then read and write through the plain database (a
   // pessimistic TransactionDB would put its lock manager on every write, the record path too).
   KeyLocks key_locks_;
+  std::atomic<bool> write_failed_{false};
+  std::mutex resume_mutex_;  // one Resume() at a time; other writers do not wait for it
 };
 
 }  // namespace trib::storage
