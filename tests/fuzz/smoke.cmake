@@ -39,9 +39,6 @@ set_source_files_properties(${TRIBUTARY_FUZZ_DIR}/http2_fuzz.cc PROPERTIES
   COMPILE_DEFINITIONS LLVMFuzzerTestOneInput=tributary_fuzz_http2)
 target_compile_options(fuzz_smoke PRIVATE ${TRIBUTARY_WARNINGS})
 target_link_libraries(fuzz_smoke PRIVATE tributary_core)
-if(TRIBUTARY_PCH)
-  target_precompile_headers(fuzz_smoke REUSE_FROM tributary_core)
-endif()
 
 add_test(NAME fuzz_smoke
   COMMAND fuzz_smoke ${TRIBUTARY_FUZZ_DIR}/corpus)
