@@ -94,17 +94,7 @@ std::vector<uint32_t> Stream::apply_pending_reshard(int64_t switch_ms) {
   if (!pending_reshard) return {};
   ReshardPlan plan = std::move(pending_reshard->plan);
   pending_reshard.reset();
-  for (uint32_t index : plan.closing) {
-    for (auto& shard : shards) {
-      if (shard.index == index) shard.closed_ms = switch_ms;
-    }
-  }
-  for (auto& shard : plan.added) {
-    shard.created_ms = switch_ms;
-    if (shard.closed_ms) shard.closed_ms = switch_ms;  // short-lived (UpdateShardCount)
-    shards.push_back(std::move(shard));
-  }
-  return plan.closing;
+  return streams::apply_reshard_plan(shards, std::move(plan), switch_ms);
 }
 
 const Shard* Stream::shard_for_hash_key(streams::uint128 hash_key) const {

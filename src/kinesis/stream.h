@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "streams/hash_range.h"
+#include "streams/reshard.h"
 #include "streams/retention.h"
 #include "streams/sequence_number.h"
 #include "streams/shard_map.h"
@@ -33,20 +34,13 @@ struct Shard : streams::Shard {
   std::string shard_id() const;  // "shardId-000000000000"
 };
 
-// A reshard: which open shards close and which shards are added (children, and for
-// UpdateShardCount the short-lived shards between them, added with closed_ms set).
-struct ReshardPlan {
-  std::vector<uint32_t> closing;  // open shards that become parents
-  std::vector<Shard> added;       // new shards; those with closed_ms set are short-lived
-};
+// A reshard (streams/reshard.h): which open shards close and which shards are added.
+using ReshardPlan = streams::ReshardPlan<Shard>;
 
 // A reshard waiting for the end of its stream's UPDATING period: as on AWS, the old shards are
 // shown and take the records until then. The catalog applies it on the first access or
 // lifecycle tick at or after `at_ms` (StreamCatalog::find), exactly once.
-struct PendingReshard {
-  int64_t at_ms = 0;
-  ReshardPlan plan;
-};
+using PendingReshard = streams::PendingReshard<Shard>;
 
 std::string shard_id_for(uint32_t index);
 // Parses "shardId-000000000007" to 7 (strict: the form Tributary itself hands out).
