@@ -78,10 +78,15 @@ struct Stream {
   std::optional<PendingReshard> pending_reshard;
 
   StreamStatus status(int64_t now_ms) const;
+  // The stream's retention constants (streams/retention.h): its RetentionPeriodHours; a record
+  // can arrive in the millisecond a reshard closes its shard.
+  streams::RetentionRule retention_rule() const {
+    return {.period_ms = int64_t{retention_hours} * streams::kHourMs,
+            .closing_ms_holds_records = true};
+  }
   // Records that arrived before this time are past retention at `now_ms`.
   int64_t retention_cutoff_ms(int64_t now_ms) const {
-    return streams::retention_cutoff_ms(now_ms, int64_t{retention_hours} * streams::kHourMs,
-                                        expired_before_ms);
+    return retention_rule().cutoff_ms(now_ms, expired_before_ms);
   }
   // Whether records can be written and read (ACTIVE or UPDATING).
   bool accepts_records(int64_t now_ms) const;
@@ -92,10 +97,8 @@ struct Stream {
   const Shard* find_shard(uint32_t index) const;
   // A closed shard expires once every record it can hold is past retention: it is then left
   // out of DescribeStream and ListShards and cannot be read.
-  // (Kinesis counts the closing millisecond itself as a possible arrival time.)
   bool shard_expired(const Shard& shard, int64_t now_ms) const {
-    return shard.closed_ms &&
-           streams::shard_past_retention(*shard.closed_ms, retention_cutoff_ms(now_ms));
+    return retention_rule().shard_expired(shard, retention_cutoff_ms(now_ms));
   }
   // find_shard, without expired shards.
   const Shard* find_live_shard(uint32_t index, int64_t now_ms) const;
