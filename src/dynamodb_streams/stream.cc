@@ -67,8 +67,7 @@ int64_t StreamInfo::shard_closes_ms(ShardPos pos) const {
 bool StreamInfo::shard_visible(ShardPos pos, int64_t now_ms) const {
   if (pos.epoch > last_epoch(pos.partition, now_ms)) return false;
   if (pos.partition >= partitions) return false;
-  // Its newest record arrived before the millisecond it closed.
-  return !streams::shard_past_retention(shard_closes_ms(pos) - 1, retention_cutoff_ms(now_ms));
+  return !kRetention.closed_shard_expired(shard_closes_ms(pos), retention_cutoff_ms(now_ms));
 }
 
 uint32_t StreamInfo::last_epoch(uint32_t partition, int64_t now_ms) const {

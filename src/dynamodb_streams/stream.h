@@ -44,11 +44,12 @@ inline constexpr int64_t kMinRolloverMs = 1000;                        // keeps 
 inline constexpr uint32_t kDefaultPartitions = 4;                      // [P] §4
 inline constexpr uint64_t kMaxRecordsPerShard = 1'000'000'000'000ULL;  // 12 digits of n
 
-// Records that arrived before this are past retention at `now_ms` (streams/retention.h with
-// DynamoDB's 24 hours).
-inline int64_t retention_cutoff_ms(int64_t now_ms) {
-  return streams::retention_cutoff_ms(now_ms, kRetentionMs);
-}
+// DynamoDB Streams' retention constants (streams/retention.h): 24 hours; a shard's newest
+// record arrived before the millisecond it closed (a rollover's child takes that millisecond).
+inline constexpr streams::RetentionRule kRetention{.period_ms = kRetentionMs,
+                                                   .closing_ms_holds_records = false};
+// Records that arrived before this are past retention at `now_ms`.
+inline int64_t retention_cutoff_ms(int64_t now_ms) { return kRetention.cutoff_ms(now_ms); }
 
 struct StreamKey {
   std::string account;

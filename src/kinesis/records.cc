@@ -27,16 +27,18 @@ aws::AwsResult<const Shard*> route_record(const Stream& stream, const std::strin
   if (explicit_hash_key) {
     auto parsed = streams::parse_decimal(*explicit_hash_key);
     if (!parsed) {
-      return aws::fail(errors::invalid_argument(
-          "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was " +
-          *explicit_hash_key));
+      return aws::fail(
+          errors::invalid_argument("Invalid ExplicitHashKey. ExplicitHashKey must be in the range: "
+                                   "[0, 2^128-1]. Specified value was " +
+                                   *explicit_hash_key));
     }
     hash_key = *parsed;
   } else {
     hash_key = streams::hash_partition_key(partition_key);
   }
   const Shard* shard = stream.shard_for_hash_key(hash_key);
-  if (!shard) return aws::fail(aws::errors::internal_failure());  // open shards always tile the space
+  if (!shard)
+    return aws::fail(aws::errors::internal_failure());  // open shards always tile the space
   return shard;
 }
 
@@ -120,18 +122,18 @@ aws::AwsResult<uint64_t> resolve_starting_position(KinesisContext& ctx,
           " on shard " + shard.shard_id() + " in stream " + stream.key.name + " under account " +
           stream.key.account + " is invalid."));
     };
-    if (is_before_first_record(sequence_number, stream.id, shard)) {
+    if (streams::is_before_first_record(sequence_number, stream.id, shard)) {
       // The ContinuationSequenceNumber SubscribeToShard hands out before a shard's first record.
       number = streams::SequenceTarget{streams::SequenceTarget::Kind::kBeforeFirstRecord, 0};
     } else {
-      auto target = decode_sequence_number(sequence_number, request.now_ms);
+      auto target = streams::decode_sequence_number(sequence_number, request.now_ms);
       if (!target) return invalid();
       if (target->number.shard != static_cast<int32_t>(shard.index)) {
         return aws::fail(errors::invalid_argument(
             "Invalid StartingSequenceNumber. It encodes " + encoded_shard_id(*target) +
             ", while it was used in a call to a shard with " + shard.shard_id()));
       }
-      if (!belongs_to(*target, stream.id, shard)) return invalid();
+      if (!streams::belongs_to(*target, stream.id, shard)) return invalid();
       // The shard's EndingSequenceNumber: its end (an open shard has none, so no number).
       if (target->shard_end && !shard.closed_ms) return invalid();
       number = streams::SequenceTarget{target->shard_end ? streams::SequenceTarget::Kind::kShardEnd
@@ -198,7 +200,8 @@ std::string oversized_data_failure(const KinesisContext& ctx, const Stream& stre
 aws::Value record_value(const Stream& stream, const Shard& shard, streams::StoredRecord&& record) {
   aws::Value out = aws::Value::map();
   out.as_map().reserve(5);
-  out.set("SequenceNumber", record_sequence_number(stream.id, shard, record.position, record.arrival_ms));
+  out.set("SequenceNumber",
+          streams::record_sequence_number(stream.id, shard, record.position, record.arrival_ms));
   out.set("ApproximateArrivalTimestamp", aws::Timestamp{record.arrival_ms});
   out.set("Data", aws::Blob{std::move(record.data)});
   out.set("PartitionKey", std::move(record.partition_key));

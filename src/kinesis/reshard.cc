@@ -1,7 +1,5 @@
 #include "kinesis/reshard.h"
 
-#include <algorithm>
-
 #include "kinesis/errors.h"
 
 namespace trib::kinesis {
@@ -57,90 +55,6 @@ aws::AwsResult<const Shard*> shard_to_reshard(const Stream& stream, std::string_
                                                      stream.key.name, stream.key.account));
   }
   return shard;
-}
-
-Shard new_child_shard(uint32_t index, streams::HashKeyRange range, int64_t now_ms,
-                      std::optional<uint32_t> parent, std::optional<uint32_t> adjacent_parent) {
-  Shard shard;
-  shard.index = index;
-  shard.hash_range = range;
-  shard.created_ms = now_ms;
-  shard.parent_index = parent;
-  shard.adjacent_parent_index = adjacent_parent;
-  return shard;
-}
-
-ReshardPlan plan_uniform_scaling(const Stream& stream, uint32_t target_shard_count,
-                                 int64_t now_ms) {
-  ReshardPlan plan;
-  const auto targets = streams::split_hash_space(target_shard_count);
-  std::vector<const Shard*> open;
-  for (const auto& shard : stream.shards) {
-    if (shard.is_open()) open.push_back(&shard);
-  }
-  std::sort(open.begin(), open.end(), [](const Shard* a, const Shard* b) {
-    return a->hash_range.starting_hash_key < b->hash_range.starting_hash_key;
-  });
-  uint32_t next_index = stream.next_shard_index();
-
-  // A piece is a shard lying inside one target range: an untouched open shard or a split child.
-  struct Piece {
-    uint32_t index;
-    streams::HashKeyRange range;
-    bool added;  // a new shard (its position in plan.added is `added_slot`)
-    size_t added_slot;
-  };
-  std::vector<Piece> pieces;
-  auto add_shard = [&](Shard shard) {
-    plan.added.push_back(std::move(shard));
-    return plan.added.size() - 1;
-  };
-  size_t target_slot = 0;
-  for (const Shard* shard : open) {
-    Piece current{shard->index, shard->hash_range, false, 0};
-    // Target boundaries strictly inside the current piece split it.
-    while (target_slot < targets.size() &&
-           targets[target_slot].ending_hash_key < current.range.starting_hash_key) {
-      ++target_slot;
-    }
-    size_t slot = target_slot;
-    while (slot < targets.size() &&
-           targets[slot].ending_hash_key < current.range.ending_hash_key) {
-      const streams::uint128 boundary = targets[slot].ending_hash_key + 1;
-      if (!current.added) plan.closing.push_back(current.index);
-      else plan.added[current.added_slot].closed_ms = now_ms;  // split again: short-lived
-      const uint32_t left = next_index++, right = next_index++;
-      const size_t left_slot = add_shard(new_child_shard(
-          left, {current.range.starting_hash_key, boundary - 1}, now_ms, current.index));
-      const size_t right_slot = add_shard(new_child_shard(
-          right, {boundary, current.range.ending_hash_key}, now_ms, current.index));
-      pieces.push_back({left, plan.added[left_slot].hash_range, true, left_slot});
-      current = {right, plan.added[right_slot].hash_range, true, right_slot};
-      ++slot;
-    }
-    pieces.push_back(current);
-  }
-
-  // Merge the pieces of each target range, left to right.
-  size_t p = 0;
-  for (const auto& target : targets) {
-    const size_t first = p;
-    while (p < pieces.size() && pieces[p].range.ending_hash_key <= target.ending_hash_key) ++p;
-    if (p - first < 2) continue;  // one piece already is the target range
-    Piece merged = pieces[first];
-    for (size_t i = first + 1; i < p; ++i) {
-      for (const Piece* parent : {&merged, &pieces[i]}) {
-        if (parent->added) plan.added[parent->added_slot].closed_ms = now_ms;
-        else plan.closing.push_back(parent->index);
-      }
-      const uint32_t index = next_index++;
-      const size_t slot = add_shard(new_child_shard(
-          index, {merged.range.starting_hash_key, pieces[i].range.ending_hash_key}, now_ms,
-          merged.index, pieces[i].index));
-      merged = {index, plan.added[slot].hash_range, true, slot};
-    }
-  }
-  return plan;
 }
 
 }  // namespace trib::kinesis

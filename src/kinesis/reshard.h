@@ -1,7 +1,7 @@
-// Resharding shared by SplitShard, MergeShards and UpdateShardCount: a plan (kinesis/stream.h)
-// says which open shards close and which shards are added (children, and for UpdateShardCount
-// the short-lived shards between them); apply_reshard stores it as the stream's pending reshard,
-// which the catalog applies as one atomic change when the UPDATING period ends.
+// Resharding shared by SplitShard, MergeShards and UpdateShardCount: each builds a plan with the
+// shared lineage plans (streams/reshard.h: split, merge, uniform scaling) after its own checks;
+// apply_reshard stores it as the stream's pending reshard, which the catalog applies as one
+// atomic change when the UPDATING period ends.
 #pragma once
 
 #include <functional>
@@ -39,16 +39,5 @@ aws::AwsResult<Ok> check_shard_id_to_reshard(const StreamKey& key, std::string_v
 // ResourceNotFoundException with the resharding text.
 aws::AwsResult<const Shard*> shard_to_reshard(const Stream& stream, std::string_view shard_id,
                                               int64_t now_ms);
-
-// A new open shard covering `range`, created now, with its parents.
-Shard new_child_shard(uint32_t index, streams::HashKeyRange range, int64_t now_ms,
-                      std::optional<uint32_t> parent,
-                      std::optional<uint32_t> adjacent_parent = std::nullopt);
-
-// UpdateShardCount's UNIFORM_SCALING as AWS performs it: splits and merges of single shards.
-// Open shards are split at every boundary of the target's even ranges that falls inside them,
-// then the pieces of each target range are merged left to right. Every shard has at most two
-// parents, lineage covers every hash key, and the intermediate shards are created closed.
-ReshardPlan plan_uniform_scaling(const Stream& stream, uint32_t target_shard_count, int64_t now_ms);
 
 }  // namespace trib::kinesis

@@ -1,8 +1,8 @@
 #include "kinesis/service.h"
 
-#include <algorithm>
-
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 #include "kinesis/operations.h"
 #include "util/base64.h"
@@ -86,34 +86,29 @@ void KinesisService::run_lifecycle(int64_t now_ms) {
   if (!trim_due) return;
   for (const auto& stream : catalog_.list_all(now_ms)) {
     const int64_t cutoff = stream->retention_cutoff_ms(now_ms);
-    std::vector<uint32_t> expired;
-    for (const auto& shard : stream->shards) {
-      if (stream->shard_expired(shard, now_ms)) {
-        expired.push_back(shard.index);
-      } else {
-        records_.trim({stream->id, shard.index}, cutoff);
-      }
-    }
+    const auto expired = streams::retention_pass(
+        stream->shards, stream->retention_rule(), cutoff,
+        [&](const Shard& shard) {
+          records_.drop_shard({stream->id, shard.index});
+        },
+        [&](const Shard& shard) {
+          records_.trim({stream->id, shard.index}, cutoff);
+        });
     if (!expired.empty()) prune_expired_shards(*stream, expired, now_ms);
   }
 }
 
 void KinesisService::prune_expired_shards(const Stream& stream,
                                           const std::vector<uint32_t>& expired, int64_t now_ms) {
-  // Records first: a crash in between leaves an expired (hidden) shard without records, which
-  // the next pass removes. Indexes stay unique: the newest shard of a stream is never one that
-  // expires before it (children are created after their parents).
-  for (uint32_t index : expired) records_.drop_shard({stream.id, index});
-  auto pruned = catalog_.update(
-      stream.key, now_ms,
-              [&](Stream& copy) -> aws::AwsResult<Ok> {
-                if (copy.id != stream.id) return aws::fail(aws::errors::internal_failure());
-                std::erase_if(copy.shards, [&](const Shard& shard) {
-                  return copy.shard_expired(shard, now_ms) &&
-                         std::find(expired.begin(), expired.end(), shard.index) != expired.end();
-                });
-                return Ok{};
-              });
+  // Their records are gone (streams::retention_pass); now their place in the metadata.
+  auto pruned = catalog_.update(stream.key, now_ms, [&](Stream& copy) -> aws::AwsResult<Ok> {
+    if (copy.id != stream.id) return aws::fail(aws::errors::internal_failure());
+    std::erase_if(copy.shards, [&](const Shard& shard) {
+      return copy.shard_expired(shard, now_ms) &&
+             std::find(expired.begin(), expired.end(), shard.index) != expired.end();
+    });
+    return Ok{};
+  });
   if (!pruned) spdlog::warn("could not prune expired shards of stream {}", stream.key.name);
 }
 

@@ -44,7 +44,7 @@ class KinesisService final : public aws::Service {
   void finish_response(aws::HttpResponse& response) const override;
 
  private:
-  // Removes closed shards past retention: their records, then their place in the metadata.
+  // Removes closed shards past retention, whose records are gone, from the stream's metadata.
   void prune_expired_shards(const Stream& stream, const std::vector<uint32_t>& expired,
                             int64_t now_ms);
   const model::ServiceModel& model_;

@@ -54,85 +54,8 @@ std::optional<uint32_t> parse_shard_id_leniently(std::string_view shard_id) {
 
 std::string Shard::shard_id() const { return shard_id_for(index); }
 
-namespace {
-constexpr uint64_t kIncarnationMask = (uint64_t{1} << (63 - kSequenceCounterBits)) - 1;
-constexpr uint64_t kPositionMask = (uint64_t{1} << kSequenceCounterBits) - 1;
-constexpr uint64_t kShardEndCounter = 0x7fffffffffffffffULL;
-}  // namespace
-
-uint64_t sequence_counter_base(uint64_t stream_id) {
-  return (stream_id & kIncarnationMask) << kSequenceCounterBits;
-}
-
-std::string record_sequence_number(uint64_t stream_id, const Shard& shard, uint64_t position,
-                                   int64_t arrival_ms) {
-  streams::SequenceNumberParts parts;
-  parts.shard_created_seconds = shard.created_ms / 1000;
-  parts.record_seconds = arrival_ms / 1000;
-  parts.counter = sequence_counter_base(stream_id) + position;
-  parts.shard_index = shard.index;
-  return streams::format_sequence_number(parts);
-}
-
-std::optional<SequenceNumberTarget> decode_sequence_number(std::string_view sequence_number,
-                                                           int64_t now_ms) {
-  auto number = streams::read_client_sequence_number(sequence_number, now_ms / 1000);
-  if (!number) return std::nullopt;
-  SequenceNumberTarget target;
-  target.number = *number;
-  target.position = number->counter & kPositionMask;
-  target.shard_end = number->version == 2 && number->counter == kShardEndCounter;
-  return target;
-}
-
-bool belongs_to(const SequenceNumberTarget& target, uint64_t stream_id, const Shard& shard) {
-  const auto& n = target.number;
-  if (n.version != 2 || n.shard != static_cast<int32_t>(shard.index) ||
-      n.shard_created_seconds != shard.created_ms / 1000) {
-    return false;
-  }
-  return target.shard_end || (n.counter >> kSequenceCounterBits) == (stream_id & kIncarnationMask);
-}
-
-std::string encoded_shard_id(const SequenceNumberTarget& target) {
+std::string encoded_shard_id(const streams::SequenceNumberTarget& target) {
   return fmt::format("shardId-{:012d}", target.number.shard);
-}
-
-std::string Shard::ending_sequence_number() const {
-  streams::SequenceNumberParts parts;
-  parts.shard_created_seconds = created_ms / 1000;
-  parts.record_seconds = closed_ms.value_or(created_ms) / 1000;
-  parts.counter = kShardEndCounter;
-  parts.shard_index = index;
-  return streams::format_sequence_number(parts);
-}
-
-std::string continuation_sequence_number(uint64_t stream_id, const Shard& shard,
-                                         uint64_t position) {
-  streams::SequenceNumberParts parts;
-  parts.shard_created_seconds = shard.created_ms / 1000;
-  parts.shard_index = shard.index;
-  if (position == 0) {
-    parts.counter = sequence_counter_base(stream_id);
-    parts.record_seconds = parts.shard_created_seconds - 1;
-  } else {
-    parts.counter = sequence_counter_base(stream_id) + position - 1;
-    parts.record_seconds = parts.shard_created_seconds;
-  }
-  return streams::format_sequence_number(parts);
-}
-
-bool is_before_first_record(std::string_view sequence_number, uint64_t stream_id,
-                            const Shard& shard) {
-  auto parts = streams::parse_sequence_number(sequence_number);
-  return parts && parts->shard_index == shard.index &&
-         parts->counter == sequence_counter_base(stream_id) &&
-         parts->shard_created_seconds == shard.created_ms / 1000 &&
-         parts->record_seconds < parts->shard_created_seconds;
-}
-
-std::string Shard::starting_sequence_number(uint64_t stream_id) const {
-  return record_sequence_number(stream_id, *this, 0, created_ms);
 }
 
 StreamStatus Stream::status(int64_t now_ms) const {
@@ -171,17 +94,7 @@ std::vector<uint32_t> Stream::apply_pending_reshard(int64_t switch_ms) {
   if (!pending_reshard) return {};
   ReshardPlan plan = std::move(pending_reshard->plan);
   pending_reshard.reset();
-  for (uint32_t index : plan.closing) {
-    for (auto& shard : shards) {
-      if (shard.index == index) shard.closed_ms = switch_ms;
-    }
-  }
-  for (auto& shard : plan.added) {
-    shard.created_ms = switch_ms;
-    if (shard.closed_ms) shard.closed_ms = switch_ms;  // short-lived (UpdateShardCount)
-    shards.push_back(std::move(shard));
-  }
-  return plan.closing;
+  return streams::apply_reshard_plan(shards, std::move(plan), switch_ms);
 }
 
 const Shard* Stream::shard_for_hash_key(streams::uint128 hash_key) const {

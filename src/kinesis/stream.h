@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "streams/hash_range.h"
+#include "streams/reshard.h"
 #include "streams/retention.h"
 #include "streams/sequence_number.h"
 #include "streams/shard_map.h"
@@ -28,30 +29,18 @@ struct StreamKey {
 };
 
 // A Kinesis shard: the shared shard (streams/shard_map.h; a reshard sets closed_ms) with
-// Kinesis's shard id and sequence-number range.
+// Kinesis's shard id. Its sequence numbers are the record log's (streams/sequence_number.h).
 struct Shard : streams::Shard {
   std::string shard_id() const;  // "shardId-000000000000"
-  // The first sequence number of this shard in stream incarnation `stream_id`.
-  std::string starting_sequence_number(uint64_t stream_id) const;
-  // A closed shard's EndingSequenceNumber: as on AWS, the largest counter (greater than every
-  // record's number) with the closing time.
-  std::string ending_sequence_number() const;
 };
 
-// A reshard: which open shards close and which shards are added (children, and for
-// UpdateShardCount the short-lived shards between them, added with closed_ms set).
-struct ReshardPlan {
-  std::vector<uint32_t> closing;  // open shards that become parents
-  std::vector<Shard> added;       // new shards; those with closed_ms set are short-lived
-};
+// A reshard (streams/reshard.h): which open shards close and which shards are added.
+using ReshardPlan = streams::ReshardPlan<Shard>;
 
 // A reshard waiting for the end of its stream's UPDATING period: as on AWS, the old shards are
 // shown and take the records until then. The catalog applies it on the first access or
 // lifecycle tick at or after `at_ms` (StreamCatalog::find), exactly once.
-struct PendingReshard {
-  int64_t at_ms = 0;
-  ReshardPlan plan;
-};
+using PendingReshard = streams::PendingReshard<Shard>;
 
 std::string shard_id_for(uint32_t index);
 // Parses "shardId-000000000007" to 7 (strict: the form Tributary itself hands out).
@@ -89,10 +78,15 @@ struct Stream {
   std::optional<PendingReshard> pending_reshard;
 
   StreamStatus status(int64_t now_ms) const;
+  // The stream's retention constants (streams/retention.h): its RetentionPeriodHours; a record
+  // can arrive in the millisecond a reshard closes its shard.
+  streams::RetentionRule retention_rule() const {
+    return {.period_ms = int64_t{retention_hours} * streams::kHourMs,
+            .closing_ms_holds_records = true};
+  }
   // Records that arrived before this time are past retention at `now_ms`.
   int64_t retention_cutoff_ms(int64_t now_ms) const {
-    return streams::retention_cutoff_ms(now_ms, int64_t{retention_hours} * streams::kHourMs,
-                                        expired_before_ms);
+    return retention_rule().cutoff_ms(now_ms, expired_before_ms);
   }
   // Whether records can be written and read (ACTIVE or UPDATING).
   bool accepts_records(int64_t now_ms) const;
@@ -103,10 +97,8 @@ struct Stream {
   const Shard* find_shard(uint32_t index) const;
   // A closed shard expires once every record it can hold is past retention: it is then left
   // out of DescribeStream and ListShards and cannot be read.
-  // (Kinesis counts the closing millisecond itself as a possible arrival time.)
   bool shard_expired(const Shard& shard, int64_t now_ms) const {
-    return shard.closed_ms &&
-           streams::shard_past_retention(*shard.closed_ms, retention_cutoff_ms(now_ms));
+    return retention_rule().shard_expired(shard, retention_cutoff_ms(now_ms));
   }
   // find_shard, without expired shards.
   const Shard* find_live_shard(uint32_t index, int64_t now_ms) const;
@@ -156,41 +148,8 @@ KeyIdProblem key_id_problem(std::string_view key_id);
 // Every shard-level metric, in the model's order ("ALL" expands to these).
 const std::vector<std::string>& all_shard_level_metrics();
 
-// The 16-hex-digit index inside sequence numbers is the record's position in the record log,
-// offset by the stream incarnation's base, so a re-created stream (same name, same second) never
-// repeats an old stream's numbers: bits 40-62 carry the incarnation id, the low 40 bits the
-// position. Bit 63 stays clear: AWS reads the index as a Java long and refuses a negative one.
-// Positions come from one counter shared by the shards created together (RecordLog's counter
-// groups), as AWS's index does (issue 9, point 7).
-inline constexpr int kSequenceCounterBits = 40;
-uint64_t sequence_counter_base(uint64_t stream_id);
-
-// The sequence number of the record at `position` of `shard`, arrived at `arrival_ms`.
-std::string record_sequence_number(uint64_t stream_id, const Shard& shard, uint64_t position,
-                                   int64_t arrival_ms);
-
-// The ContinuationSequenceNumber of an event after which the subscriber's next record is at
-// `position`: a number that AFTER_SEQUENCE_NUMBER resumes from exactly there. When nothing was
-// delivered yet and `position` is 0 (an empty shard) the number is one no record can have: the
-// counter of position 0 with a record time one second before the shard was created.
-std::string continuation_sequence_number(uint64_t stream_id, const Shard& shard, uint64_t position);
-// Whether `sequence_number` is that "before the first record" number of this shard.
-bool is_before_first_record(std::string_view sequence_number, uint64_t stream_id,
-                            const Shard& shard);
-
-// What a sequence number from a client says, read by AWS's rule
-// (streams::read_client_sequence_number); nullopt when AWS would call it invalid.
-struct SequenceNumberTarget {
-  streams::ClientSequenceNumber number;
-  uint64_t position = 0;   // meaningful when belongs_to() holds
-  bool shard_end = false;  // a closed shard's EndingSequenceNumber (after every record)
-};
-std::optional<SequenceNumberTarget> decode_sequence_number(std::string_view sequence_number,
-                                                           int64_t now_ms);
-// Whether the number is one Tributary issued for `shard` of stream incarnation `stream_id`.
-bool belongs_to(const SequenceNumberTarget& target, uint64_t stream_id, const Shard& shard);
 // The shard a number names as AWS prints it: the shard field is a signed 32-bit int, so
 // 0x80000000 is "shardId--02147483648".
-std::string encoded_shard_id(const SequenceNumberTarget& target);
+std::string encoded_shard_id(const streams::SequenceNumberTarget& target);
 
 }  // namespace trib::kinesis

@@ -61,8 +61,8 @@ aws::Value describe_shard(const Stream& stream, const Shard& shard) {
   range.set("EndingHashKey", streams::to_decimal(shard.hash_range.ending_hash_key));
   out.set("HashKeyRange", std::move(range));
   aws::Value sequence = aws::Value::map();
-  sequence.set("StartingSequenceNumber", shard.starting_sequence_number(stream.id));
-  if (shard.closed_ms) sequence.set("EndingSequenceNumber", shard.ending_sequence_number());
+  sequence.set("StartingSequenceNumber", streams::starting_sequence_number(stream.id, shard));
+  if (shard.closed_ms) sequence.set("EndingSequenceNumber", streams::ending_sequence_number(shard));
   out.set("SequenceNumberRange", std::move(sequence));
   return out;
 }

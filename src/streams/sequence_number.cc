@@ -77,8 +77,8 @@ std::string format_sequence_number(const SequenceNumberParts& p) {
   //   80-143: counter | 72-79: 0 | 36-71: record seconds | 4-35: shard index | 0-3: 2
   const auto created = static_cast<uint64_t>(p.shard_created_seconds) & 0xfffffffffULL;
   const auto recorded = static_cast<uint64_t>(p.record_seconds) & 0xfffffffffULL;
-  const uint64_t top = (uint64_t{2} << 56) | (created << 20) | (uint64_t{p.shard_index & 0xfu} << 16) |
-                       (p.counter >> 48);
+  const uint64_t top = (uint64_t{2} << 56) | (created << 20) |
+                       (uint64_t{p.shard_index & 0xfu} << 16) | (p.counter >> 48);
   const uint64_t middle = (p.counter << 16) | (recorded >> 28);
   const uint64_t bottom = (recorded << 36) | (uint64_t{p.shard_index} << 4) | 2;
   // Repeated long division by 10^19 gives the decimal digits 19 at a time.
@@ -157,6 +157,83 @@ std::optional<ClientSequenceNumber> read_client_sequence_number(std::string_view
   if (out.shard_created_seconds > now_seconds || out.record_seconds > now_seconds)
     return std::nullopt;
   return out;
+}
+
+namespace {
+constexpr uint64_t kIncarnationMask = (uint64_t{1} << (63 - kSequenceCounterBits)) - 1;
+constexpr uint64_t kPositionMask = (uint64_t{1} << kSequenceCounterBits) - 1;
+constexpr uint64_t kShardEndCounter = 0x7fffffffffffffffULL;
+}  // namespace
+
+uint64_t sequence_counter_base(uint64_t stream_id) {
+  return (stream_id & kIncarnationMask) << kSequenceCounterBits;
+}
+
+std::string record_sequence_number(uint64_t stream_id, const Shard& shard, uint64_t position,
+                                   int64_t arrival_ms) {
+  SequenceNumberParts parts;
+  parts.shard_created_seconds = shard.created_ms / 1000;
+  parts.record_seconds = arrival_ms / 1000;
+  parts.counter = sequence_counter_base(stream_id) + position;
+  parts.shard_index = shard.index;
+  return format_sequence_number(parts);
+}
+
+std::string starting_sequence_number(uint64_t stream_id, const Shard& shard) {
+  return record_sequence_number(stream_id, shard, 0, shard.created_ms);
+}
+
+std::string ending_sequence_number(const Shard& shard) {
+  SequenceNumberParts parts;
+  parts.shard_created_seconds = shard.created_ms / 1000;
+  parts.record_seconds = shard.closed_ms.value_or(shard.created_ms) / 1000;
+  parts.counter = kShardEndCounter;
+  parts.shard_index = shard.index;
+  return format_sequence_number(parts);
+}
+
+std::string continuation_sequence_number(uint64_t stream_id, const Shard& shard,
+                                         uint64_t position) {
+  SequenceNumberParts parts;
+  parts.shard_created_seconds = shard.created_ms / 1000;
+  parts.shard_index = shard.index;
+  if (position == 0) {
+    parts.counter = sequence_counter_base(stream_id);
+    parts.record_seconds = parts.shard_created_seconds - 1;
+  } else {
+    parts.counter = sequence_counter_base(stream_id) + position - 1;
+    parts.record_seconds = parts.shard_created_seconds;
+  }
+  return format_sequence_number(parts);
+}
+
+bool is_before_first_record(std::string_view sequence_number, uint64_t stream_id,
+                            const Shard& shard) {
+  auto parts = parse_sequence_number(sequence_number);
+  return parts && parts->shard_index == shard.index &&
+         parts->counter == sequence_counter_base(stream_id) &&
+         parts->shard_created_seconds == shard.created_ms / 1000 &&
+         parts->record_seconds < parts->shard_created_seconds;
+}
+
+std::optional<SequenceNumberTarget> decode_sequence_number(std::string_view sequence_number,
+                                                           int64_t now_ms) {
+  auto number = read_client_sequence_number(sequence_number, now_ms / 1000);
+  if (!number) return std::nullopt;
+  SequenceNumberTarget target;
+  target.number = *number;
+  target.position = number->counter & kPositionMask;
+  target.shard_end = number->version == 2 && number->counter == kShardEndCounter;
+  return target;
+}
+
+bool belongs_to(const SequenceNumberTarget& target, uint64_t stream_id, const Shard& shard) {
+  const auto& n = target.number;
+  if (n.version != 2 || n.shard != static_cast<int32_t>(shard.index) ||
+      n.shard_created_seconds != shard.created_ms / 1000) {
+    return false;
+  }
+  return target.shard_end || (n.counter >> kSequenceCounterBits) == (stream_id & kIncarnationMask);
 }
 
 }  // namespace trib::streams

@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "streams/shard_map.h"
+
 namespace trib::streams {
 
 struct SequenceNumberParts {
@@ -48,6 +50,51 @@ struct ClientSequenceNumber {
 };
 std::optional<ClientSequenceNumber> read_client_sequence_number(std::string_view decimal,
                                                                 int64_t now_seconds);
+
+// The sequence numbers of records kept in the record log (streams/record_log.h), in the layout
+// above: Kinesis's numbers, and so those of the Kinesis streaming destination, which writes
+// through Kinesis streams. (DynamoDB Streams numbers its own storage positions in its 21-digit
+// layout, dynamodb_streams/stream.h; both services hand the shared starting-position rules a
+// SequenceTarget, streams/starting_position.h.)
+//
+// The 16-hex-digit index inside a number is the record's position in the record log, offset by
+// the stream incarnation's base, so a re-created stream (same name, same second) never repeats
+// an old stream's numbers: bits 40-62 carry the incarnation id, the low 40 bits the position.
+// Bit 63 stays clear: AWS reads the index as a Java long and refuses a negative one. Positions
+// come from one counter shared by the shards created together (RecordLog's counter groups), as
+// AWS's index does (issue 9, point 7).
+inline constexpr int kSequenceCounterBits = 40;
+uint64_t sequence_counter_base(uint64_t stream_id);
+
+// The sequence number of the record at `position` of `shard`, arrived at `arrival_ms`.
+std::string record_sequence_number(uint64_t stream_id, const Shard& shard, uint64_t position,
+                                   int64_t arrival_ms);
+// The shard's StartingSequenceNumber in stream incarnation `stream_id`.
+std::string starting_sequence_number(uint64_t stream_id, const Shard& shard);
+// A closed shard's EndingSequenceNumber: as on AWS, the largest counter (greater than every
+// record's number) with the closing time.
+std::string ending_sequence_number(const Shard& shard);
+
+// The ContinuationSequenceNumber of an event after which the subscriber's next record is at
+// `position`: a number that AFTER_SEQUENCE_NUMBER resumes from exactly there. When nothing was
+// delivered yet and `position` is 0 (an empty shard) the number is one no record can have: the
+// counter of position 0 with a record time one second before the shard was created.
+std::string continuation_sequence_number(uint64_t stream_id, const Shard& shard, uint64_t position);
+// Whether `sequence_number` is that "before the first record" number of this shard.
+bool is_before_first_record(std::string_view sequence_number, uint64_t stream_id,
+                            const Shard& shard);
+
+// What a sequence number from a client says, read by AWS's rule (read_client_sequence_number);
+// nullopt when AWS would call it invalid.
+struct SequenceNumberTarget {
+  ClientSequenceNumber number;
+  uint64_t position = 0;   // meaningful when belongs_to() holds
+  bool shard_end = false;  // a closed shard's EndingSequenceNumber (after every record)
+};
+std::optional<SequenceNumberTarget> decode_sequence_number(std::string_view sequence_number,
+                                                           int64_t now_ms);
+// Whether the number is one issued for `shard` of stream incarnation `stream_id`.
+bool belongs_to(const SequenceNumberTarget& target, uint64_t stream_id, const Shard& shard);
 
 // Converts between a hexadecimal string and its decimal spelling (arbitrary length).
 std::string hex_to_decimal(std::string_view hex);

@@ -6,28 +6,17 @@
 // Value is encoded again and must survive a second round trip byte for byte (encode, parse, decode,
 // encode). Errors are rendered as CBOR error bodies, which must parse too. Anything else than a
 // clean result or a SerializationException is a crash (sanitizers) or an abort (broken invariant).
+// The check is the one json_fuzz.cc makes too (codec_round_trip.h).
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <memory>
-#include <string>
 #include <string_view>
-#include <vector>
 
 #include "aws/codec.h"
+#include "codec_round_trip.h"
 #include "model/model.h"
 
 namespace {
-
-using trib::aws::AwsError;
-using trib::aws::Codec;
-
-[[noreturn]] void broken(const char* what, std::string_view operation) {
-  std::fprintf(stderr, "invariant broken: %s (%.*s)\n", what, static_cast<int>(operation.size()),
-               operation.data());
-  std::abort();
-}
 
 // Kinesis has no double or float members: this small model adds them (and a recursive
 // structure) so the fuzzer reaches those paths too.
@@ -47,55 +36,22 @@ constexpr std::string_view kEverythingModel = R"({
     "Labels": {"type": "map", "key": {"shape": "Text"}, "value": {"shape": "Ratio"}}}})";
 
 struct Target {
-  std::unique_ptr<Codec> codec = trib::aws::make_cbor_codec();
+  std::unique_ptr<trib::aws::Codec> codec = trib::aws::make_cbor_codec();
   std::unique_ptr<trib::model::ServiceModel> everything =
       trib::model::ServiceModel::parse(kEverythingModel);
-  std::vector<const trib::model::Operation*> operations;
+  trib::fuzz::CodecRoundTrip check{*codec, {}, nullptr, false};
 
   Target() {
-    const auto& kinesis = trib::model::ServiceModel::embedded("kinesis-2013-12-02");
-    for (const auto* model :
-         {&kinesis, static_cast<const trib::model::ServiceModel*>(everything.get())}) {
-      for (const auto& [name, operation] : model->operations()) {
-        if (operation.input) operations.push_back(&operation);
-      }
-    }
+    trib::fuzz::add_operations_with_input(trib::model::ServiceModel::embedded("kinesis-2013-12-02"),
+                                          check.operations);
+    trib::fuzz::add_operations_with_input(*everything, check.operations);
   }
 };
-
-void check_error(const Target& target, const AwsError& error, std::string_view operation) {
-  if (error.type != "SerializationException") broken("unexpected error type", operation);
-  const std::string body = target.codec->encode_error(error, error.type);
-  if (!target.codec->parse(body)) broken("error body does not parse", operation);
-}
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const Target target;
-  const std::string_view body(reinterpret_cast<const char*>(data), size);
-  auto parsed = target.codec->parse(body);
-  if (!parsed) {
-    if (parsed.error().message_key != AwsError::MessageKey::kNone) {
-      broken("parse error with a message", "parse");
-    }
-    check_error(target, parsed.error(), "parse");
-    return 0;
-  }
-  for (const auto* operation : target.operations) {
-    auto decoded = parsed.value()->to_value(operation->input);
-    if (!decoded) {
-      check_error(target, decoded.error(), operation->name);
-      continue;
-    }
-    const std::string once = target.codec->encode(decoded.value());
-    auto reparsed = target.codec->parse(once);
-    if (!reparsed) broken("encoded value does not parse", operation->name);
-    auto redecoded = reparsed.value()->to_value(operation->input);
-    if (!redecoded) broken("encoded value does not decode", operation->name);
-    if (target.codec->encode(redecoded.value()) != once) {
-      broken("second round trip differs", operation->name);
-    }
-  }
+  target.check.run(std::string_view(reinterpret_cast<const char*>(data), size));
   return 0;
 }

@@ -4,39 +4,18 @@
 # Included from the top-level CMakeLists.txt (needs the tributary_core library).
 set(TRIBUTARY_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
 
-add_executable(fuzz_smoke
-  ${TRIBUTARY_FUZZ_DIR}/smoke_driver.cc
-  ${TRIBUTARY_FUZZ_DIR}/cbor_fuzz.cc
-  ${TRIBUTARY_FUZZ_DIR}/eventstream_fuzz.cc
-  ${TRIBUTARY_FUZZ_DIR}/expression_fuzz.cc
-  ${TRIBUTARY_FUZZ_DIR}/partiql_fuzz.cc
-  ${TRIBUTARY_FUZZ_DIR}/sigv4_fuzz.cc
-  ${TRIBUTARY_FUZZ_DIR}/json_fuzz.cc
-  ${TRIBUTARY_FUZZ_DIR}/values_fuzz.cc
-  ${TRIBUTARY_FUZZ_DIR}/tokens_fuzz.cc
-  ${TRIBUTARY_FUZZ_DIR}/http1_fuzz.cc
-  ${TRIBUTARY_FUZZ_DIR}/http2_fuzz.cc)
-# Each target defines LLVMFuzzerTestOneInput; here each gets a name of its own.
-set_source_files_properties(${TRIBUTARY_FUZZ_DIR}/cbor_fuzz.cc PROPERTIES
-  COMPILE_DEFINITIONS LLVMFuzzerTestOneInput=tributary_fuzz_cbor)
-set_source_files_properties(${TRIBUTARY_FUZZ_DIR}/eventstream_fuzz.cc PROPERTIES
-  COMPILE_DEFINITIONS LLVMFuzzerTestOneInput=tributary_fuzz_eventstream)
-set_source_files_properties(${TRIBUTARY_FUZZ_DIR}/expression_fuzz.cc PROPERTIES
-  COMPILE_DEFINITIONS LLVMFuzzerTestOneInput=tributary_fuzz_expression)
-set_source_files_properties(${TRIBUTARY_FUZZ_DIR}/partiql_fuzz.cc PROPERTIES
-  COMPILE_DEFINITIONS LLVMFuzzerTestOneInput=tributary_fuzz_partiql)
-set_source_files_properties(${TRIBUTARY_FUZZ_DIR}/sigv4_fuzz.cc PROPERTIES
-  COMPILE_DEFINITIONS LLVMFuzzerTestOneInput=tributary_fuzz_sigv4)
-set_source_files_properties(${TRIBUTARY_FUZZ_DIR}/json_fuzz.cc PROPERTIES
-  COMPILE_DEFINITIONS LLVMFuzzerTestOneInput=tributary_fuzz_json)
-set_source_files_properties(${TRIBUTARY_FUZZ_DIR}/values_fuzz.cc PROPERTIES
-  COMPILE_DEFINITIONS LLVMFuzzerTestOneInput=tributary_fuzz_values)
-set_source_files_properties(${TRIBUTARY_FUZZ_DIR}/tokens_fuzz.cc PROPERTIES
-  COMPILE_DEFINITIONS LLVMFuzzerTestOneInput=tributary_fuzz_tokens)
-set_source_files_properties(${TRIBUTARY_FUZZ_DIR}/http1_fuzz.cc PROPERTIES
-  COMPILE_DEFINITIONS LLVMFuzzerTestOneInput=tributary_fuzz_http1)
-set_source_files_properties(${TRIBUTARY_FUZZ_DIR}/http2_fuzz.cc PROPERTIES
-  COMPILE_DEFINITIONS LLVMFuzzerTestOneInput=tributary_fuzz_http2)
+# The targets, <name>_fuzz.cc each; smoke_driver.cc lists them too.
+set(TRIBUTARY_FUZZ_TARGETS
+  cbor eventstream expression partiql sigv4 json values tokens http1 http2)
+set(TRIBUTARY_FUZZ_SOURCES ${TRIBUTARY_FUZZ_DIR}/smoke_driver.cc)
+foreach(target IN LISTS TRIBUTARY_FUZZ_TARGETS)
+  # Each target defines LLVMFuzzerTestOneInput; here each gets a name of its own.
+  set(source ${TRIBUTARY_FUZZ_DIR}/${target}_fuzz.cc)
+  list(APPEND TRIBUTARY_FUZZ_SOURCES ${source})
+  set_source_files_properties(${source} PROPERTIES
+    COMPILE_DEFINITIONS LLVMFuzzerTestOneInput=tributary_fuzz_${target})
+endforeach()
+add_executable(fuzz_smoke ${TRIBUTARY_FUZZ_SOURCES})
 target_compile_options(fuzz_smoke PRIVATE ${TRIBUTARY_WARNINGS})
 target_link_libraries(fuzz_smoke PRIVATE tributary_core)
 

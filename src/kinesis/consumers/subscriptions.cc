@@ -389,7 +389,7 @@ bool SubscriptionHub::pump(const std::shared_ptr<Subscription>& sub) {
   if (has_records) {
     const auto& last = read.records.back();
     sub->last_sequence_number =
-        record_sequence_number(stream->id, *shard, last.position, last.arrival_ms);
+        streams::record_sequence_number(stream->id, *shard, last.position, last.arrival_ms);
     sub->last_delivered_position = last.position;
   }
   sub->position = read.next_position;
@@ -408,7 +408,7 @@ bool SubscriptionHub::pump(const std::shared_ptr<Subscription>& sub) {
       event.set("ContinuationSequenceNumber",
                 resume_after_last
                     ? *sub->last_sequence_number
-                    : continuation_sequence_number(stream->id, *shard, sub->position));
+                    : streams::continuation_sequence_number(stream->id, *shard, sub->position));
     }
     event.set("MillisBehindLatest", behind);
     if (shard_end) event.set("ChildShards", child_shards_value(*stream, *shard));

@@ -44,12 +44,7 @@ Output merge_shards(KinesisContext& ctx, const aws::RequestContext& request, con
                                                       stream.key.account, "merging"));
       }
     }
-    const streams::HashKeyRange range{a.starting_hash_key, b.ending_hash_key};
-    ReshardPlan plan;
-    plan.closing = {shard.index, adjacent.index};
-    plan.added.push_back(new_child_shard(stream.next_shard_index(), range, request.now_ms,
-                                         shard.index, adjacent.index));
-    return plan;
+    return streams::plan_merge(shard, adjacent, stream.next_shard_index(), request.now_ms);
   };
   auto updated = apply_reshard(ctx, request, *key, planner);
   if (!updated) return aws::fail(std::move(updated.error()));

@@ -26,10 +26,10 @@ Output put_record(KinesisContext& ctx, const aws::RequestContext& request, const
     if (auto routed = route_record(stream, *partition_key, explicit_hash_key); !routed) {
       return aws::fail(std::move(routed.error()));
     }
-    if (!decode_sequence_number(*ordering, request.now_ms)) {
+    if (!streams::decode_sequence_number(*ordering, request.now_ms)) {
       return aws::fail(errors::invalid_argument(
-          "ExclusiveMinimumSequenceNumber " + *ordering + " used in PutRecord on stream " + stream.key.name +
-          " under account " + stream.key.account + " is invalid."));
+          "ExclusiveMinimumSequenceNumber " + *ordering + " used in PutRecord on stream " +
+          stream.key.name + " under account " + stream.key.account + " is invalid."));
     }
   }
   const RecordToAppend record{partition_key, explicit_hash_key, data};
@@ -41,8 +41,10 @@ Output put_record(KinesisContext& ctx, const aws::RequestContext& request, const
   aws::Value out = aws::Value::map();
   out.set("ShardId", shard.shard_id());
   out.set("SequenceNumber",
-          record_sequence_number(appended->stream->id, shard, position.position, position.arrival_ms));
-  if (appended->stream->encryption_type != "NONE") out.set("EncryptionType", appended->stream->encryption_type);
+          streams::record_sequence_number(appended->stream->id, shard, position.position,
+                                          position.arrival_ms));
+  if (appended->stream->encryption_type != "NONE")
+    out.set("EncryptionType", appended->stream->encryption_type);
   return out;
 }
 

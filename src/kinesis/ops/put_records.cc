@@ -56,9 +56,9 @@ Output put_records(KinesisContext& ctx, const aws::RequestContext& request, cons
   for (size_t i = 0; i < records.size(); ++i) {
     aws::Value result = aws::Value::map();
     result.as_map().reserve(2);
-    result.set("SequenceNumber",
-               record_sequence_number(stream_id, *shards[i], appended->appended[i].position,
-                                      appended->appended[i].arrival_ms));
+    result.set("SequenceNumber", streams::record_sequence_number(stream_id, *shards[i],
+                                                                 appended->appended[i].position,
+                                                                 appended->appended[i].arrival_ms));
     auto [id, inserted] = shard_ids.try_emplace(shards[i]->index);
     if (inserted) id->second = shards[i]->shard_id();
     result.set("ShardId", id->second);

@@ -36,14 +36,7 @@ Output split_shard(KinesisContext& ctx, const aws::RequestContext& request, cons
       return aws::fail(errors::shard_already_closed(shard.shard_id(), stream.key.name,
                                                     stream.key.account, "splitting"));
     }
-    const uint32_t first = stream.next_shard_index();
-    ReshardPlan plan;
-    plan.closing.push_back(shard.index);
-    plan.added.push_back(new_child_shard(first, {range.starting_hash_key, *split_at - 1},
-                                         request.now_ms, shard.index));
-    plan.added.push_back(new_child_shard(first + 1, {*split_at, range.ending_hash_key},
-                                         request.now_ms, shard.index));
-    return plan;
+    return streams::plan_split(shard, *split_at, stream.next_shard_index(), request.now_ms);
   };
   auto updated = apply_reshard(ctx, request, *key, planner);
   if (!updated) return aws::fail(std::move(updated.error()));

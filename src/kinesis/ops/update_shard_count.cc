@@ -44,7 +44,8 @@ Output update_shard_count(KinesisContext& ctx, const aws::RequestContext& reques
     }
     unchanged = target == current;
     if (unchanged) return ReshardPlan{};
-    return plan_uniform_scaling(stream, static_cast<uint32_t>(target), request.now_ms);
+    return streams::plan_uniform_scaling(stream.shards, stream.next_shard_index(),
+                                         static_cast<uint32_t>(target), request.now_ms);
   };
   auto record_update = [&](Stream& stream) -> aws::AwsResult<Ok> {
     if (unchanged) return Ok{};

@@ -13,14 +13,10 @@ namespace trib::kinesis::testing {
 inline void store_split_of_shard_0(StreamCatalog& catalog, const StreamKey& key, int64_t now_ms,
                                    int64_t at_ms) {
   auto updated = catalog.update(key, now_ms, [&](Stream& stream) -> aws::AwsResult<Ok> {
-    const auto& range = stream.shards[0].hash_range;
-    const streams::uint128 middle = range.ending_hash_key / 2;
-    ReshardPlan plan;
-    plan.closing = {0};
-    plan.added.push_back(new_child_shard(1, {range.starting_hash_key, middle}, now_ms, 0));
-    plan.added.push_back(new_child_shard(2, {middle + 1, range.ending_hash_key}, now_ms, 0));
+    const streams::uint128 middle = stream.shards[0].hash_range.ending_hash_key / 2;
     stream.start_update(now_ms, at_ms - now_ms);
-    stream.pending_reshard = PendingReshard{at_ms, std::move(plan)};
+    stream.pending_reshard =
+        PendingReshard{at_ms, streams::plan_split(stream.shards[0], middle + 1, 1, now_ms)};
     return Ok{};
   });
   ASSERT_TRUE(updated);

@@ -1,8 +1,7 @@
-// Shard iterators and record sequence numbers.
+// Kinesis shard iterators (record sequence numbers: tests/unit/streams/sequence_number_test.cc).
 #include <gtest/gtest.h>
 
 #include "kinesis/shard_iterator.h"
-#include "kinesis/stream.h"
 #include "util/base64.h"
 
 namespace trib::kinesis {
@@ -51,57 +50,6 @@ TEST(ShardIterator, RejectsForgeries) {
 TEST(ShardIterator, JavaDateFormat) {
   EXPECT_EQ(java_date(1449712779000), "Thu Dec 10 01:59:39 UTC 2015");
   EXPECT_EQ(java_date(1704067200123), "Mon Jan 01 00:00:00 UTC 2024");
-}
-
-TEST(RecordSequenceNumber, DecodesToShardIncarnationAndPosition) {
-  Shard shard;
-  shard.index = 5;
-  shard.created_ms = 1700000000000;
-  const std::string s = record_sequence_number(0x123456789ULL, shard, 987654, 1700000123456);
-  EXPECT_EQ(s.size(), 56u);
-  auto target = decode_sequence_number(s, 1700000123456);
-  ASSERT_TRUE(target);
-  EXPECT_EQ(target->number.shard, 5);
-  EXPECT_EQ(target->position, 987654u);
-  EXPECT_TRUE(belongs_to(*target, 0x123456789ULL, shard));
-  EXPECT_FALSE(belongs_to(*target, 0x123456788ULL, shard));
-  Shard other = shard;
-  other.created_ms += 1000;  // same index, another creation (another stream)
-  EXPECT_FALSE(belongs_to(*target, 0x123456789ULL, other));
-  // AWS reads the record time: a number from the future is invalid.
-  EXPECT_FALSE(decode_sequence_number(s, 1700000122999));
-}
-
-TEST(RecordSequenceNumber, IndexNeverHasItsTopBitSet) {
-  Shard shard;
-  shard.created_ms = 1700000000000;
-  const auto s =
-      record_sequence_number(0xffffffffffULL, shard, (uint64_t{1} << 40) - 2, shard.created_ms);
-  auto target = decode_sequence_number(s, shard.created_ms);
-  ASSERT_TRUE(target);
-  EXPECT_FALSE(target->shard_end);
-  EXPECT_TRUE(belongs_to(*target, 0xffffffffffULL, shard));
-}
-
-TEST(RecordSequenceNumber, EndingSequenceNumberIsTheShardsEnd) {
-  Shard shard;
-  shard.index = 2;
-  shard.created_ms = 1700000000000;
-  shard.closed_ms = 1700000005000;
-  auto target = decode_sequence_number(shard.ending_sequence_number(), 1700000005000);
-  ASSERT_TRUE(target);
-  EXPECT_TRUE(target->shard_end);
-  EXPECT_TRUE(belongs_to(*target, 9, shard));
-}
-
-TEST(RecordSequenceNumber, IncreasesWithPositionWhateverTheTime) {
-  Shard shard;
-  shard.created_ms = 1700000000000;
-  const auto earlier = record_sequence_number(1, shard, 1, 1800000000000);
-  const auto later = record_sequence_number(1, shard, 2, 1700000000000);
-  ASSERT_EQ(earlier.size(), later.size());
-  EXPECT_LT(earlier, later);
-  EXPECT_LE(shard.starting_sequence_number(1), record_sequence_number(1, shard, 0, shard.created_ms));
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// UpdateShardCount's plan (kinesis/reshard.h): for many start and target counts, the open
+// UpdateShardCount's plan (streams/reshard.h): for many start and target counts, the open
 // shards afterwards are the target's even ranges, every shard has at most two parents whose
 // ranges it lies in (or exactly joins), every closed shard's range is covered by its children,
 // and shard indexes are new and unique.
@@ -88,7 +88,9 @@ TEST(UniformScalingPlan, EndsWithEvenRangesAndSoundLineage) {
     for (uint32_t target = (start + 1) / 2; target <= 2 * start; ++target) {
       SCOPED_TRACE(std::to_string(start) + " -> " + std::to_string(target));
       Stream stream = stream_with_shards(start);
-      apply(stream, plan_uniform_scaling(stream, target, 1000), 1000);
+      apply(stream,
+            streams::plan_uniform_scaling(stream.shards, stream.next_shard_index(), target, 1000),
+            1000);
       std::vector<streams::HashKeyRange> open;
       for (const auto& shard : stream.shards) {
         if (shard.is_open()) open.push_back(shard.hash_range);
@@ -111,7 +113,9 @@ TEST(UniformScalingPlan, RepeatedScalingKeepsLineageSound) {
   Stream stream = stream_with_shards(3);
   int64_t now = 1000;
   for (uint32_t target : {5u, 7u, 4u, 8u, 5u, 3u, 6u}) {
-    apply(stream, plan_uniform_scaling(stream, target, now), now);
+    apply(stream,
+          streams::plan_uniform_scaling(stream.shards, stream.next_shard_index(), target, now),
+          now);
     now += 1000;
     EXPECT_EQ(stream.open_shard_count(), target);
   }
@@ -120,7 +124,8 @@ TEST(UniformScalingPlan, RepeatedScalingKeepsLineageSound) {
 
 TEST(UniformScalingPlan, SameCountChangesNothing) {
   Stream stream = stream_with_shards(4);
-  const auto plan = plan_uniform_scaling(stream, 4, 1000);
+  const auto plan =
+      streams::plan_uniform_scaling(stream.shards, stream.next_shard_index(), 4, 1000);
   EXPECT_TRUE(plan.closing.empty());
   EXPECT_TRUE(plan.added.empty());
 }

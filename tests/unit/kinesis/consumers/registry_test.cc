@@ -1,5 +1,6 @@
 // Enhanced fan-out consumers: ARNs, the stored form, the registry (registration rules, states,
-// persistence, purging) and the continuation numbers SubscribeToShard hands out.
+// persistence, purging). The continuation numbers SubscribeToShard hands out are tested with the
+// record log's sequence numbers (tests/unit/streams/sequence_number_test.cc).
 #include "kinesis/consumers/registry.h"
 
 #include <gtest/gtest.h>
@@ -227,34 +228,6 @@ TEST(ConsumerRegistry, PersistsEveryChange) {
   EXPECT_EQ(c->resource_policy, "{}");
   EXPECT_EQ(c->status(1499), ConsumerStatus::kCreating);
   EXPECT_EQ(c->status(1500), ConsumerStatus::kActive);
-}
-
-TEST(ContinuationSequenceNumber, ResumesWhereTheSubscriberStands) {
-  Shard shard;
-  shard.index = 3;
-  shard.created_ms = 1700000000500;
-  const uint64_t stream_id = 77;
-  // After position 41 was delivered: AFTER_SEQUENCE_NUMBER resumes at 42.
-  auto target =
-      decode_sequence_number(continuation_sequence_number(stream_id, shard, 42), shard.created_ms);
-  ASSERT_TRUE(target);
-  EXPECT_EQ(target->number.shard, 3);
-  EXPECT_TRUE(belongs_to(*target, stream_id, shard));
-  EXPECT_EQ(target->position, 41u);
-  // Before the first record: a number no record has, recognised as "start at 0".
-  const std::string before = continuation_sequence_number(stream_id, shard, 0);
-  EXPECT_TRUE(is_before_first_record(before, stream_id, shard));
-  EXPECT_LT(before, shard.starting_sequence_number(stream_id));
-  EXPECT_EQ(before.size(), shard.starting_sequence_number(stream_id).size());
-  // The real first record, even in the shard's first second, is not.
-  EXPECT_FALSE(is_before_first_record(record_sequence_number(stream_id, shard, 0, shard.created_ms),
-                                      stream_id, shard));
-  EXPECT_FALSE(is_before_first_record(shard.starting_sequence_number(stream_id), stream_id, shard));
-  EXPECT_FALSE(is_before_first_record(before, stream_id + 1, shard));
-  Shard other = shard;
-  other.index = 4;
-  EXPECT_FALSE(is_before_first_record(before, stream_id, other));
-  EXPECT_FALSE(is_before_first_record("garbage", stream_id, shard));
 }
 
 }  // namespace
