@@ -27,11 +27,14 @@ Environment: TRIBUTARY_BIN, LOADGEN_BIN, BENCH_KEYS (20000), BENCH_REQUESTS (400
 25 for batch-write-item and by 100 for query, so each mode moves about the same items; scan drains
 the table with 4 segments and is reported per item),
 BENCH_CONNECTIONS (16), BENCH_REPEATS (3: the median is printed), BENCH_PERF=1 (record each mode
-with `perf record` into bench/results/perf-MODE.data), BENCH_CALLGRIND=1 (below).
+with `perf record` into bench/results/perf-MODE.data), BENCH_CALLGRIND=1 (below), BENCH_STREAM
+(a StreamViewType, e.g. NEW_AND_OLD_IMAGES: the bench table gets a DynamoDB stream of that view
+type after the fill, so the modes measure writes that also write stream records).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -49,6 +52,7 @@ PERF = os.environ.get("BENCH_PERF") == "1"
 SERVER = os.environ.get("BENCH_SERVER", "tributary-rocksdb")
 ITEMS_PER_REQUEST = {"batch-write-item": 25, "batch-write-item-changed": 25, "query": 100}
 CALLGRIND = os.environ.get("BENCH_CALLGRIND") == "1"
+STREAM = os.environ.get("BENCH_STREAM", "")
 RESULTS = run_dynamodb.BENCH / "results"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -88,6 +92,21 @@ def callgrind_instructions(pid: int, mode: str) -> int:
     raise RuntimeError(f"no totals in {dump}")
 
 
+def enable_stream(port: int, view_type: str) -> None:
+    """Gives the bench table a DynamoDB stream (UpdateTable) and waits until it is ACTIVE."""
+    status, body = run_dynamodb.call(port, "UpdateTable", {
+        "TableName": run_dynamodb.TABLE,
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": view_type}})
+    if status != 200:
+        raise RuntimeError(f"UpdateTable (stream) answered {status}: {body[:200]}")
+    for _ in range(400):
+        status, body = run_dynamodb.call(port, "DescribeTable", {"TableName": run_dynamodb.TABLE})
+        if status == 200 and json.loads(body)["Table"]["TableStatus"] == "ACTIVE":
+            return
+        time.sleep(0.05)
+    raise RuntimeError("the table did not become ACTIVE after enabling its stream")
+
+
 def main() -> int:
     modes = sys.argv[1:] or ["put-item", "get-item", "batch-write-item", "query", "update-item",
                              "scan"]
@@ -103,6 +122,8 @@ def main() -> int:
         server.start()
         server.load("batch-write-item", 1, total_requests=(KEYS + 24) // 25)
         pid = server.process.pid
+        if STREAM:
+            enable_stream(server.port, STREAM)
         for mode in modes:
             per_item = ITEMS_PER_REQUEST.get(mode, 1)
             requests = max(1, REQUESTS // per_item)
