@@ -30,11 +30,15 @@ BENCH_CONNECTIONS (16), BENCH_REPEATS (3: the median is printed), BENCH_PERF=1 (
 with `perf record` into bench/results/perf-MODE.data), BENCH_CALLGRIND=1 (below),
 BENCH_DESTINATION=1 (after the fill, an ACTIVE Kinesis streaming destination on the table, to a
 4-shard stream; each run then also waits until the outbox is delivered, so the delivery
-thread's work is charged to the writes that caused it).
+thread's work is charged to the writes that caused it),
+BENCH_STREAM
+(a StreamViewType, e.g. NEW_AND_OLD_IMAGES: the bench table gets a DynamoDB stream of that view
+type after the fill, so the modes measure writes that also write stream records).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -53,6 +57,7 @@ SERVER = os.environ.get("BENCH_SERVER", "tributary-rocksdb")
 ITEMS_PER_REQUEST = {"batch-write-item": 25, "batch-write-item-changed": 25, "query": 100}
 CALLGRIND = os.environ.get("BENCH_CALLGRIND") == "1"
 DESTINATION = os.environ.get("BENCH_DESTINATION") == "1"
+STREAM = os.environ.get("BENCH_STREAM", "")
 RESULTS = run_dynamodb.BENCH / "results"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -106,6 +111,19 @@ def wait_until_delivered(server: run_dynamodb.Server) -> None:
     import run_destination
     while run_destination.destination_metrics(server.port, run_dynamodb.TABLE)["outbox"] > 0:
         time.sleep(0.2)
+def enable_stream(port: int, view_type: str) -> None:
+    """Gives the bench table a DynamoDB stream (UpdateTable) and waits until it is ACTIVE."""
+    status, body = run_dynamodb.call(port, "UpdateTable", {
+        "TableName": run_dynamodb.TABLE,
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": view_type}})
+    if status != 200:
+        raise RuntimeError(f"UpdateTable (stream) answered {status}: {body[:200]}")
+    for _ in range(400):
+        status, body = run_dynamodb.call(port, "DescribeTable", {"TableName": run_dynamodb.TABLE})
+        if status == 200 and json.loads(body)["Table"]["TableStatus"] == "ACTIVE":
+            return
+        time.sleep(0.05)
+    raise RuntimeError("the table did not become ACTIVE after enabling its stream")
 
 
 def main() -> int:
@@ -130,6 +148,8 @@ def main() -> int:
         pid = server.process.pid
         if DESTINATION:
             enable_destination(server)
+        if STREAM:
+            enable_stream(server.port, STREAM)
         for mode in modes:
             per_item = ITEMS_PER_REQUEST.get(mode, 1)
             requests = max(1, REQUESTS // per_item)

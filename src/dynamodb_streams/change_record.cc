@@ -20,14 +20,26 @@ void put_u32(std::string& out, uint32_t v) {
   for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
 }
 
-void put_image(std::string& out, const std::optional<dynamodb::Item>& image) {
+// The image's length is written after its bytes (it is only known then), in place.
+void put_image(std::string& out, const dynamodb::Item* image) {
   if (!image) {
     put_u32(out, kAbsent);
     return;
   }
-  const std::string bytes = dynamodb::encode_item(*image);
-  put_u32(out, static_cast<uint32_t>(bytes.size()));
-  out += bytes;
+  const size_t at = out.size();
+  put_u32(out, 0);
+  dynamodb::encode_item(*image, out);
+  const auto length = static_cast<uint32_t>(out.size() - at - 4);
+  for (int i = 0; i < 4; ++i) out[at + i] = static_cast<char>(length >> (24 - 8 * i));
+}
+
+std::string record_header(const ChangeRecord& record) {
+  return storage::KeyBuilder()
+      .u8(kRecordVersion)
+      .u8(static_cast<uint8_t>(record.kind))
+      .u8(static_cast<uint8_t>(record.origin))
+      .u64(static_cast<uint64_t>(record.time_ms))
+      .take();
 }
 
 bool get_image(storage::KeyReader& in, std::optional<dynamodb::Item>& image) {
@@ -75,15 +87,31 @@ ChangeRecord record_of(const dynamodb::items::ItemChange& change, std::string_vi
 }
 
 std::string encode_change_record(const ChangeRecord& record) {
-  std::string out = storage::KeyBuilder()
-                        .u8(kRecordVersion)
-                        .u8(static_cast<uint8_t>(record.kind))
-                        .u8(static_cast<uint8_t>(record.origin))
-                        .u64(static_cast<uint64_t>(record.time_ms))
-                        .take();
-  put_image(out, record.keys);
-  put_image(out, record.new_image);
-  put_image(out, record.old_image);
+  std::string out = record_header(record);
+  put_image(out, &record.keys);
+  put_image(out, record.new_image ? &*record.new_image : nullptr);
+  put_image(out, record.old_image ? &*record.old_image : nullptr);
+  return out;
+}
+
+std::string encode_change(const dynamodb::items::ItemChange& change, std::string_view view_type) {
+  ChangeRecord header;
+  header.time_ms = change.time_ms;
+  header.kind = change.kind;
+  header.origin = change.origin;
+  std::string out = record_header(header);
+  const dynamodb::Item* new_image = shows_new(view_type) ? change.new_image : nullptr;
+  const dynamodb::Item* old_image = shows_old(view_type) ? change.old_image : nullptr;
+  const dynamodb::Item& any = change.new_image ? *change.new_image : *change.old_image;
+  size_t images = 0;
+  for (const dynamodb::Item* image : {new_image, old_image}) {
+    if (image) images += dynamodb::item_size(*image);
+  }
+  out.reserve(out.size() + 3 * 4 + 64 + images + images / 4);
+  const dynamodb::Item keys = dynamodb::items::key_attributes(change.table.key_schema, any);
+  put_image(out, &keys);
+  put_image(out, new_image);
+  put_image(out, old_image);
   return out;
 }
 

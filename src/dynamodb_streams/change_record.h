@@ -31,6 +31,9 @@ ChangeRecord record_of(const dynamodb::items::ItemChange& change, std::string_vi
 // 0x01 | kind u8 | origin u8 | time i64 | keys, new, old images (u32 length + item codec, length
 // 0xffffffff for an absent image).
 std::string encode_change_record(const ChangeRecord& record);
+// The stored form of record_of(change, view_type) with n = 0, encoded straight from the
+// change's images (the write path's hot path: no copy of either image).
+std::string encode_change(const dynamodb::items::ItemChange& change, std::string_view view_type);
 std::optional<ChangeRecord> decode_change_record(std::string_view bytes, uint64_t n);
 
 // [D] §13: the item size of Keys plus those of the images present.

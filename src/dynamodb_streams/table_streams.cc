@@ -277,10 +277,9 @@ storage::Status TableStreams::capture(const dynamodb::items::ItemChange& change,
     return storage::Status::invalid_argument("stream shard is full");
   }
   const ShardPos shard{partition, state->epoch};
-  ChangeRecord record = record_of(change, stream.view_type);
   storage::WriteBatch& batch = txn.batch();
   batch.put_owned(storage::Keyspace::kRecords, record_key(stream, shard, state->next_n),
-                  encode_change_record(record));
+                  encode_change(change, stream.view_type));
   ++state->next_n;
   batch.put_owned(storage::Keyspace::kItems, std::string(state_key), encode_state(*state));
   return storage::Status::ok();
