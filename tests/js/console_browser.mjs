@@ -19,7 +19,13 @@ import {
   PutRecordsCommand,
   SplitShardCommand,
 } from '@aws-sdk/client-kinesis';
-import { DynamoDBClient, CreateTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  CreateTableCommand,
+  DescribeTableCommand,
+  EnableKinesisStreamingDestinationCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 
 const url = process.env.TRIBUTARY_URL;
 const screenshots = process.env.SCREENSHOT_DIR;
@@ -121,8 +127,7 @@ try {
   await page.select('#tail-format', 'json');
   await page.screenshot({ path: path.join(screenshots, 'console-stream.png'), fullPage: true });
 
-  // 6. Tables: a table with a stream and an item, browsed; the item's two writes are the
-  //    table's stream records (read through the DynamoDB Streams API).
+  // 6. Tables: a table with a stream, shown with no Kinesis streaming destination yet.
   const table = `console-table-${Date.now()}`;
   await dynamodb.send(new CreateTableCommand({
     TableName: table,
@@ -131,19 +136,48 @@ try {
     BillingMode: 'PAY_PER_REQUEST',
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
   }));
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await dynamodb.send(new PutItemCommand({
-        TableName: table, Item: { id: { S: 'u1' }, name: { S: 'Ada' }, visits: { N: '2' } } }));
-      break;
-    } catch (error) {
-      if (attempt > 100) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  while ((await dynamodb.send(new DescribeTableCommand({ TableName: table }))).Table.TableStatus !== 'ACTIVE') {
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  await page.goto(`${url}/#/table/${table}`, { waitUntil: 'networkidle0' });
+  await page.waitForFunction(() => document.querySelector('#destination')?.textContent
+    .startsWith('No Kinesis streaming destination'), { timeout: 5000 });
+
+  // 7. A Kinesis streaming destination to the stream above (which holds other records too):
+  //    the page (refreshing itself) shows it ACTIVE, with a link to the stream's page.
+  const streamArn = (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name })))
+    .StreamDescriptionSummary.StreamARN;
+  await dynamodb.send(new EnableKinesisStreamingDestinationCommand({ TableName: table, StreamArn: streamArn }));
+  await page.waitForFunction(() => document.querySelector('#destination-status tr.destination .badge')
+    ?.textContent === 'ACTIVE', { timeout: 10000 });
+  seen.destination = await page.$eval('#destination-status tr.destination', (row) => ({
+    link: row.querySelector('a.destination-stream').getAttribute('href'),
+    cells: [...row.querySelectorAll('td')].map((cell) => cell.textContent),
+  }));
+  assert.deepEqual(seen.destination, {
+    link: `#/stream/${name}`,
+    cells: [name, 'ACTIVE', '—', 'MILLISECOND (not set)', streamArn],
+  });
+
+  // 8. An item written twice: its two changes are the recent deliveries (only this table's
+  //    records of that stream), and after a refresh the item and the table's stream records.
+  await dynamodb.send(new PutItemCommand({
+    TableName: table, Item: { id: { S: 'u1' }, name: { S: 'Ada' }, visits: { N: '2' } } }));
   await dynamodb.send(new PutItemCommand({
     TableName: table, Item: { id: { S: 'u1' }, name: { S: 'Ada' }, visits: { N: '3' } } }));
-  await page.goto(`${url}/#/table/${table}`, { waitUntil: 'networkidle0' });
+  await page.waitForFunction(() => document.querySelectorAll('#destination tr.delivery').length === 2,
+                             { timeout: 10000 });
+  seen.deliveries = await page.$$eval('#destination tr.delivery', (rows) => rows.map((row) => ({
+    event: row.querySelector('.badge').textContent,
+    keys: JSON.parse(row.querySelector('td.keys').textContent),
+    record: JSON.parse(row.querySelector('details pre').textContent),
+  })));
+  assert.deepEqual(seen.deliveries.map((d) => [d.event, d.keys, d.record.tableName, d.record.dynamodb.NewImage.visits]), [
+    ['INSERT', { id: 'u1' }, table, { N: '2' }],
+    ['MODIFY', { id: 'u1' }, table, { N: '3' }],
+  ]);
+  await page.click('#item-run');
+  await page.click('#stream-refresh');
   await page.waitForFunction(() => document.querySelector('#items pre')?.textContent.includes('"Ada"'), { timeout: 5000 });
   seen.item = JSON.parse(await page.$eval('#items pre', (e) => e.textContent));
   assert.deepEqual(seen.item, { id: 'u1', name: 'Ada', visits: 3 });
