@@ -162,6 +162,16 @@ def test_table_errors_carry_dynamodb_validation(tmp_path):
     assert f"{init}:2: CreateTable t: ValidationException" in output, output
 
 
+def start_serving_with(start_server, tmp_path, text: str, *extra_args: str):
+    """A server on a data directory with `text` as its init.yaml, once serving: (file, server)."""
+    init = tmp_path / "init.yaml"
+    init.write_text(text)
+    server = start_server(data_dir=tmp_path / "data",
+                          extra_args=["--init", str(init), *extra_args])
+    wait_serving(server)
+    return init, server
+
+
 TTL_FILE = """\
 tables:
   - TableName: sessions
@@ -173,12 +183,8 @@ tables:
 
 
 def test_table_with_time_to_live_attribute(start_server, tmp_path):
-    init = tmp_path / "init.yaml"
-    init.write_text(TTL_FILE.format(attribute="expires_at"))
-    data = tmp_path / "data"
-    server = start_server(data_dir=data, extra_args=["--init", str(init),
-                                                     "--ttl-sweep-interval-ms", "100"])
-    wait_serving(server)
+    init, server = start_serving_with(start_server, tmp_path, TTL_FILE.format(
+        attribute="expires_at"), "--ttl-sweep-interval-ms", "100")
     dynamodb = aws_client(server, "dynamodb")
     assert dynamodb.describe_time_to_live(TableName="sessions")["TimeToLiveDescription"] == {
         "TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"}
@@ -241,13 +247,9 @@ def enable_requests(server) -> float:
 
 
 def test_table_with_kinesis_streaming_destination(start_server, tmp_path):
-    init = tmp_path / "init.yaml"
-    init.write_text(DESTINATION_FILE.format(stream="order-changes"))
-    data = tmp_path / "data"
     # A slow ENABLING: "serving" must wait for ACTIVE, when changes start to be delivered.
-    server = start_server(data_dir=data, extra_args=["--init", str(init),
-                                                     "--kinesis-destination-ms", "800"])
-    wait_serving(server)
+    init, server = start_serving_with(start_server, tmp_path, DESTINATION_FILE.format(
+        stream="order-changes"), "--kinesis-destination-ms", "800")
     arn = kinesis_client(server).describe_stream_summary(
         StreamName="order-changes")["StreamDescriptionSummary"]["StreamARN"]
     assert destinations(server, "orders-table") == [
