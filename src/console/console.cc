@@ -85,6 +85,15 @@ bool destination_record_of(simdjson::dom::parser& parser, std::string_view data,
          !record["tableName"].get(record_table) && record_table == table;
 }
 
+// A JSON answer of the console's API.
+aws::HttpResponse json_response(const aws::Value& body) {
+  aws::HttpResponse response;
+  response.set_header("Content-Type", "application/json");
+  response.set_header("Cache-Control", "no-cache");
+  response.body = aws::to_json(body);
+  return response;
+}
+
 }  // namespace
 
 // One live tail: a delivery thread that reads what the record log's wake-ups announce and
@@ -328,6 +337,7 @@ aws::HttpResponse Console::serve(const aws::HttpRequest& request, std::string_vi
   const std::string_view name = path.substr(kPrefix.size());
   if (name == "api/tail") return start_tail(request);
   if (name == "api/recent") return recent_records(request);
+  if (name == "api/subscriptions") return subscriptions(request);
   return serve_file(name);
 }
 
@@ -480,11 +490,32 @@ aws::HttpResponse Console::recent_records(const aws::HttpRequest& request) {
       .set("StreamARN", stream->arn())
       .set("Records", std::move(records));
   if (scan_limited) body.set("ScanLimited", true);
-  aws::HttpResponse response;
-  response.set_header("Content-Type", "application/json");
-  response.set_header("Cache-Control", "no-cache");
-  response.body = aws::to_json(body);
-  return response;
+  return json_response(body);
+}
+
+// The stream's open SubscribeToShard subscriptions, from the subscription hub (a copy taken
+// under its lock; nothing on the delivery path changes).
+aws::HttpResponse Console::subscriptions(const aws::HttpRequest& request) {
+  auto parameters = query_parameters(request.query());
+  const kinesis::StreamKey key = stream_key(parameters, options_);
+  auto stream = kinesis_.catalog().find(key, clock_.now_ms());
+  if (!stream) return json_error(404, "no stream named " + key.name);
+  aws::Value list = aws::Value::list();
+  for (const auto& open : kinesis_.subscriptions().open_subscriptions(stream->id)) {
+    aws::Value value = aws::Value::map();
+    value.set("ConsumerName", open.consumer_name)
+        .set("ConsumerARN", open.consumer_arn)
+        .set("ShardId", open.shard_id)
+        .set("StartedMs", open.started_ms)
+        .set("RecordsPushed", static_cast<int64_t>(open.records_pushed))
+        .set("BytesPushed", static_cast<int64_t>(open.bytes_pushed));
+    list.push(std::move(value));
+  }
+  aws::Value body = aws::Value::map();
+  body.set("StreamName", key.name)
+      .set("StreamARN", stream->arn())
+      .set("Subscriptions", std::move(list));
+  return json_response(body);
 }
 
 }  // namespace trib::console

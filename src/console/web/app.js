@@ -240,7 +240,8 @@ async function streamPage(name) {
     if (!page.NextToken) break;
     input = { NextToken: page.NextToken };
   }
-  const consumers = (await aws('kinesis', 'ListStreamConsumers', { StreamARN: summary.StreamARN })).Consumers;
+  const consumers = h('div', { id: 'consumers' });
+  const drawConsumers = async () => consumers.replaceChildren(await consumerTable(name, summary.StreamARN));
   const fact = (label, value) => h('div', {}, h('b', {}, label), value);
   const rates = h('tbody');
   main.replaceChildren(
@@ -259,10 +260,7 @@ async function streamPage(name) {
         .map((t) => h('th', {}, t))),
       rates),
     h('h2', {}, 'Consumers'),
-    consumers.length === 0 ? h('p', { class: 'empty' }, 'No registered consumers.')
-      : h('table', {}, h('tr', {}, ['Name', 'Status', 'Registered', 'ARN'].map((t) => h('th', {}, t))),
-          consumers.map((c) => h('tr', {}, h('td', {}, c.ConsumerName), h('td', {}, badge(c.ConsumerStatus)),
-            h('td', {}, time(c.ConsumerCreationTimestamp)), h('td', { class: 'mono' }, c.ConsumerARN)))),
+    consumers,
     h('h2', {}, 'Live tail'),
     liveTail(name, shards));
   const track = rateTracker(name);
@@ -282,9 +280,40 @@ async function streamPage(name) {
         h('td', {}, sparkline(list.map((r) => r.records))));
     }));
   };
-  await drawRates();
-  const timer = setInterval(() => drawRates().catch(() => {}), 2000);
+  await Promise.all([drawRates(), drawConsumers()]);
+  const timer = setInterval(() => {
+    drawRates().catch(() => {});
+    drawConsumers().catch(() => {});
+  }, 2000);
   cleanup.push(() => clearInterval(timer));
+}
+
+// The registered consumers (ListStreamConsumers) with their open SubscribeToShard subscriptions
+// (the server's subscription hub, through /_tributary/console/api/subscriptions).
+async function consumerTable(streamName, streamArn) {
+  const [listed, open] = await Promise.all([
+    aws('kinesis', 'ListStreamConsumers', { StreamARN: streamArn }),
+    fetch(`/_tributary/console/api/subscriptions?stream=${encodeURIComponent(streamName)}&region=${region}`)
+      .then((r) => r.json()),
+  ]);
+  if (listed.Consumers.length === 0) return h('p', { class: 'empty' }, 'No registered consumers.');
+  const subscriptions = open.Subscriptions || [];
+  return h('table', {},
+    h('tr', {}, ['Name', 'Status', 'Registered', 'Subscriptions', 'ARN'].map((t) => h('th', {}, t))),
+    listed.Consumers.map((c) => {
+      const mine = subscriptions.filter((s) => s.ConsumerARN === c.ConsumerARN);
+      return h('tr', { class: 'consumer' },
+        h('td', { class: 'consumer-name' }, c.ConsumerName),
+        h('td', {}, badge(c.ConsumerStatus)),
+        h('td', {}, time(c.ConsumerCreationTimestamp)),
+        h('td', {}, mine.length === 0 ? h('span', { class: 'empty' }, 'none open')
+          : mine.map((s) => h('div', { class: 'subscription' },
+            h('span', { class: 'mono sub-shard' }, s.ShardId), ' since ',
+            h('span', { class: 'sub-since' }, time(s.StartedMs / 1000)), ': ',
+            h('span', { class: 'sub-records' }, s.RecordsPushed), ' records, ',
+            h('span', { class: 'sub-bytes' }, s.BytesPushed), ' bytes pushed'))),
+        h('td', { class: 'mono' }, c.ConsumerARN));
+    }));
 }
 
 // The live tail: an EventSource on the server's push endpoint.

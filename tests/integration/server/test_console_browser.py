@@ -1,7 +1,8 @@
 """The web console in headless Chromium (Debian's `chromium`) driven by puppeteer-core from
 tests/js (issue 14): open the console, create a stream through the API and see it listed, put
 records and see them in the live tail within a second, see a KPL-aggregated record
-de-aggregated, browse a table and its DynamoDB stream records, enable its Kinesis streaming destination and
+de-aggregated, see a registered consumer and its open SubscribeToShard subscription (shard,
+start, records and bytes pushed), browse a table and its DynamoDB stream records, enable its Kinesis streaming destination and
 see it ACTIVE and the item's changes among its recent deliveries; screenshots are kept as
 artefacts. Also the console's own endpoints without a browser (files, api/tail's refusals,
 api/recent).
@@ -57,6 +58,9 @@ def test_console_pages_and_static_files(start_server):
     no_stream = raw_request(server, method="GET", path="/_tributary/console/api/tail?stream=x",
                             sign=False)
     assert no_stream.status == 404 and no_stream.json["message"] == "no stream named x"
+    no_stream = raw_request(server, method="GET", sign=False,
+                            path="/_tributary/console/api/subscriptions?stream=x")
+    assert no_stream.status == 404 and no_stream.json["message"] == "no stream named x"
 
 
 def test_console_in_headless_chromium(start_server):
@@ -65,7 +69,8 @@ def test_console_in_headless_chromium(start_server):
         if not (JS_DIR / "node_modules" / package).exists():
             pytest.fail(f"{package} is not installed in tests/js: run "
                         "`scripts/install-deps.sh --test --npm` (or `make test-deps`)")
-    server = start_server(in_memory=True, extra_args=["--create-table-ms", "0"])
+    server = start_server(in_memory=True, extra_args=["--create-table-ms", "0",
+                                                      "--register-consumer-ms", "0"])
     artifacts = os.environ.get("TRIBUTARY_ARTIFACTS",
                                str(REPO_ROOT / "build" / "test-artifacts" / "console"))
     environment = dict(os.environ, TRIBUTARY_URL=server.url, CHROMIUM=browser,
@@ -77,6 +82,8 @@ def test_console_in_headless_chromium(start_server):
     assert seen["listed"] is True
     assert seen["tail_latency_ms"] < 1000
     assert [record["key"] for record in seen["kpl"]] == ["user-a", "user-b", "user-c"]
+    assert seen["consumers"] == [{"name": "efo-reader", "status": "ACTIVE", "subscriptions": [
+        {"shard": "shardId-000000000002", "records": "1", "bytes": "9"}]}]
     assert [record["event"] for record in seen["stream_records"]] == ["INSERT", "MODIFY"]
     assert seen["destination"]["cells"][1] == "ACTIVE"
     assert [delivery["event"] for delivery in seen["deliveries"]] == ["INSERT", "MODIFY"]
