@@ -1,7 +1,9 @@
 #include "console/console.h"
 
+#include <simdjson.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <map>
 #include <thread>
@@ -22,6 +24,9 @@ namespace {
 constexpr auto kKeepalive = std::chrono::seconds(15);
 constexpr size_t kReadRecords = 500;
 constexpr size_t kReadBytes = 1 << 20;
+// api/recent: records returned at most, and records looked at per shard at most.
+constexpr int64_t kRecentMaxLimit = 1000;
+constexpr size_t kRecentScanRecords = 20000;
 
 aws::HttpResponse json_error(int status, std::string_view message) {
   aws::HttpResponse response;
@@ -57,6 +62,36 @@ std::map<std::string, std::string> query_parameters(std::string_view query) {
         eq == std::string_view::npos ? std::string() : aws::url_decode(pair.substr(eq + 1));
   }
   return out;
+}
+
+// The stream a console request names: `stream`, with `account` and `region` or the defaults.
+kinesis::StreamKey stream_key(std::map<std::string, std::string>& parameters,
+                              const ConsoleOptions& options) {
+  return kinesis::StreamKey{
+      parameters.count("account") ? parameters["account"] : options.default_account,
+      parameters.count("region") ? parameters["region"] : options.default_region,
+      parameters["stream"]};
+}
+
+// Whether `data` is a record the Kinesis streaming destination wrote for the table `table` of
+// `region` (facts/dynamodb-streams-and-destination §15.5: eventSource, awsRegion, tableName).
+bool destination_record_of(simdjson::dom::parser& parser, std::string_view data,
+                           std::string_view table, std::string_view region) {
+  simdjson::dom::object record;
+  if (parser.parse(data.data(), data.size()).get(record)) return false;
+  std::string_view source, record_region, record_table;
+  return !record["eventSource"].get(source) && source == "aws:dynamodb" &&
+         !record["awsRegion"].get(record_region) && record_region == region &&
+         !record["tableName"].get(record_table) && record_table == table;
+}
+
+// A JSON answer of the console's API.
+aws::HttpResponse json_response(const aws::Value& body) {
+  aws::HttpResponse response;
+  response.set_header("Content-Type", "application/json");
+  response.set_header("Cache-Control", "no-cache");
+  response.body = aws::to_json(body);
+  return response;
 }
 
 }  // namespace
@@ -301,6 +336,8 @@ aws::HttpResponse Console::serve(const aws::HttpRequest& request, std::string_vi
   }
   const std::string_view name = path.substr(kPrefix.size());
   if (name == "api/tail") return start_tail(request);
+  if (name == "api/recent") return recent_records(request);
+  if (name == "api/subscriptions") return subscriptions(request);
   return serve_file(name);
 }
 
@@ -318,10 +355,7 @@ aws::HttpResponse Console::serve_file(std::string_view name) const {
 
 aws::HttpResponse Console::start_tail(const aws::HttpRequest& request) {
   auto parameters = query_parameters(request.query());
-  kinesis::StreamKey key{
-      parameters.count("account") ? parameters["account"] : options_.default_account,
-      parameters.count("region") ? parameters["region"] : options_.default_region,
-      parameters["stream"]};
+  kinesis::StreamKey key = stream_key(parameters, options_);
   LiveTail::Start start;
   if (parameters.count("from")) start.from = parameters["from"];
   if (start.from != "LATEST" && start.from != "TRIM_HORIZON" && start.from != "AT_TIMESTAMP") {
@@ -359,6 +393,129 @@ aws::HttpResponse Console::start_tail(const aws::HttpRequest& request) {
   response.set_header("Cache-Control", "no-cache");
   response.streaming = std::move(tail);
   return response;
+}
+
+// The newest records of each shard, read backwards in growing position windows (positions
+// increase within a shard but may have gaps, so a window may hold fewer records than positions)
+// until a shard has given `limit` matching records, reached its start or records older than
+// `since`, or `kRecentScanRecords` were looked at. Reads use RecordLog::inspect: not traffic out.
+aws::HttpResponse Console::recent_records(const aws::HttpRequest& request) {
+  auto parameters = query_parameters(request.query());
+  const kinesis::StreamKey key = stream_key(parameters, options_);
+  int64_t limit = 25;
+  int64_t since_ms = 0;
+  try {
+    if (parameters.count("limit")) limit = std::stoll(parameters["limit"]);
+    if (parameters.count("since")) since_ms = std::stoll(parameters["since"]);
+  } catch (const std::exception&) {
+    return json_error(400, "limit and since must be integers");
+  }
+  if (limit < 1 || limit > kRecentMaxLimit) {
+    return json_error(400, "limit must be from 1 to " + std::to_string(kRecentMaxLimit));
+  }
+  const std::string table = parameters["table"];
+  const int64_t now_ms = clock_.now_ms();
+  auto stream = kinesis_.catalog().find(key, now_ms);
+  if (!stream) return json_error(404, "no stream named " + key.name);
+  const int64_t cutoff_ms = stream->retention_cutoff_ms(now_ms);
+
+  struct Found {
+    const kinesis::Shard* shard;
+    streams::StoredRecord record;
+  };
+  std::vector<Found> found;
+  simdjson::dom::parser parser;
+  bool scan_limited = false;
+  for (const auto& shard : stream->shards) {
+    if (stream->shard_expired(shard, now_ms)) continue;
+    const streams::ShardRef ref{stream->id, shard.index};
+    uint64_t top = kinesis_.records().next_position(ref);  // the window ends before this
+    uint64_t window = 64;
+    size_t matched = 0, scanned = 0;
+    bool older_seen = false;
+    while (top > 0 && matched < static_cast<size_t>(limit) && !older_seen) {
+      if (scanned >= kRecentScanRecords) {
+        scan_limited = true;
+        break;
+      }
+      const uint64_t start = top > window ? top - window : 0;
+      std::vector<Found> in_window;
+      for (uint64_t position = start; position < top;) {
+        streams::ReadResult result;
+        auto status =
+            kinesis_.records().inspect(ref, position, cutoff_ms, kReadRecords, kReadBytes, &result);
+        if (!status.is_ok()) return json_error(500, "reading " + key.name + ": " + status.message);
+        for (auto& record : result.records) {
+          if (record.position >= top) break;
+          ++scanned;
+          if (record.arrival_ms < since_ms) {
+            older_seen = true;
+            continue;
+          }
+          if (!table.empty() &&
+              !destination_record_of(parser, record.data, table, stream->key.region)) {
+            continue;
+          }
+          in_window.push_back(Found{&shard, std::move(record)});
+        }
+        if (result.reached_end || result.next_position <= position) break;
+        position = result.next_position;
+        // A sparse shard (positions shared with other shards) grows windows fast: bound the
+        // window itself too.
+        if (scanned >= 2 * kRecentScanRecords) {
+          scan_limited = true;
+          break;
+        }
+      }
+      matched += in_window.size();
+      std::move(in_window.begin(), in_window.end(), std::back_inserter(found));
+      top = start;
+      window *= 4;
+    }
+  }
+  // Oldest first; the newest `limit` of all shards.
+  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
+    return std::tie(a.record.arrival_ms, a.shard->index, a.record.position) <
+           std::tie(b.record.arrival_ms, b.shard->index, b.record.position);
+  });
+  const size_t skip = found.size() > static_cast<size_t>(limit) ? found.size() - limit : 0;
+  aws::Value records = aws::Value::list();
+  for (size_t i = skip; i < found.size(); ++i) {
+    aws::Value value = kinesis::record_value(*stream, *found[i].shard, std::move(found[i].record));
+    value.set("ShardId", found[i].shard->shard_id());
+    records.push(std::move(value));
+  }
+  aws::Value body = aws::Value::map();
+  body.set("StreamName", key.name)
+      .set("StreamARN", stream->arn())
+      .set("Records", std::move(records));
+  if (scan_limited) body.set("ScanLimited", true);
+  return json_response(body);
+}
+
+// The stream's open SubscribeToShard subscriptions, from the subscription hub (a copy taken
+// under its lock; nothing on the delivery path changes).
+aws::HttpResponse Console::subscriptions(const aws::HttpRequest& request) {
+  auto parameters = query_parameters(request.query());
+  const kinesis::StreamKey key = stream_key(parameters, options_);
+  auto stream = kinesis_.catalog().find(key, clock_.now_ms());
+  if (!stream) return json_error(404, "no stream named " + key.name);
+  aws::Value list = aws::Value::list();
+  for (const auto& open : kinesis_.subscriptions().open_subscriptions(stream->id)) {
+    aws::Value value = aws::Value::map();
+    value.set("ConsumerName", open.consumer_name)
+        .set("ConsumerARN", open.consumer_arn)
+        .set("ShardId", open.shard_id)
+        .set("StartedMs", open.started_ms)
+        .set("RecordsPushed", static_cast<int64_t>(open.records_pushed))
+        .set("BytesPushed", static_cast<int64_t>(open.bytes_pushed));
+    list.push(std::move(value));
+  }
+  aws::Value body = aws::Value::map();
+  body.set("StreamName", key.name)
+      .set("StreamARN", stream->arn())
+      .set("Subscriptions", std::move(list));
+  return json_response(body);
 }
 
 }  // namespace trib::console

@@ -10,6 +10,17 @@
 //                                         followed, then one "record" event per record, pushed
 //                                         by the record log's append wake-ups (not polled);
 //                                         KPL-aggregated records carry their user records.
+//   GET /_tributary/console/api/recent?stream=NAME[&limit=N][&table=TABLE&since=EPOCH_MS]
+//       [&account=ID][&region=NAME]
+//                                         JSON: the stream's newest records (at most N, default
+//                                         25, oldest first), or with `table` only the Kinesis
+//                                         streaming destination's records of that DynamoDB table
+//                                         (region and table name in the record) that arrived at
+//                                         or after `since` (the table's creation).
+//   GET /_tributary/console/api/subscriptions?stream=NAME[&account=ID][&region=NAME]
+//                                         JSON: the stream's open SubscribeToShard
+//                                         subscriptions (consumer, shard, start in epoch ms,
+//                                         records and data bytes pushed so far).
 //
 // Everything else the page shows it asks the AWS APIs for, as any SDK would (same port).
 #pragma once
@@ -53,6 +64,8 @@ class Console {
  private:
   aws::HttpResponse serve_file(std::string_view name) const;
   aws::HttpResponse start_tail(const aws::HttpRequest& request);
+  aws::HttpResponse recent_records(const aws::HttpRequest& request);
+  aws::HttpResponse subscriptions(const aws::HttpRequest& request);
 
   kinesis::KinesisService& kinesis_;
   const Clock& clock_;

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <regex>
@@ -63,6 +64,12 @@ class Reader {
   std::string string_member(const YAML::Node& node, const std::string& what) const {
     if (!node.IsScalar()) fail(node, what + " must be a string");
     return node.Scalar();
+  }
+  // A non-empty string.
+  std::string name_member(const YAML::Node& node, const std::string& what) const {
+    std::string name = string_member(node, what);
+    if (name.empty()) fail(node, what + " must not be empty");
+    return name;
   }
   int64_t integer_member(const YAML::Node& node, const std::string& what) const {
     const aws::Value value = node.IsScalar() ? to_value(node) : aws::Value();
@@ -153,9 +160,10 @@ class Reader {
       const std::string key = member.first.Scalar();
       if (key == "region" || key == "account") continue;
       if (key == "TimeToLiveAttribute") {
-        out.ttl_attribute = string_member(member.second, key);
+        out.ttl_attribute = name_member(member.second, key + " (an attribute name)");
       } else if (key == "KinesisStreamingDestination") {
-        out.kinesis_destination = string_member(member.second, key + " (a stream name)");
+        out.kinesis_destination = name_member(member.second, key + " (a stream name)");
+        out.kinesis_destination_where = where(member.second);
       } else {
         create.set(key, to_value(member.second));
       }
@@ -181,6 +189,8 @@ class Reader {
         plan.entries.push_back(key == "streams" ? read_stream(entry) : read_table(entry));
       }
     }
+    std::stable_partition(plan.entries.begin(), plan.entries.end(),
+                          [](const InitEntry& e) { return e.kind == InitEntry::Kind::kStream; });
     return plan;
   }
 
@@ -239,15 +249,20 @@ class Applier {
     return answer;
   }
 
+  // "ErrorType: message" of a failed answer.
+  static std::string describe_failure(const Answer& answer) {
+    return (answer.error_type.empty() ? "HTTP " + std::to_string(answer.status)
+                                      : answer.error_type) +
+           (answer.message.empty() ? "" : ": " + answer.message);
+  }
+
   // Fails unless the answer succeeded (or is the tolerated "already exists").
   void expect(const Answer& answer, std::string_view operation,
               std::string_view tolerated = std::string_view()) const {
     if (answer.status == 200) return;
     if (!tolerated.empty() && answer.error_type == tolerated) return;
-    throw FileError{
-        entry_.where + ": " + std::string(operation) + " " + entry_.name + ": " +
-        (answer.error_type.empty() ? "HTTP " + std::to_string(answer.status) : answer.error_type) +
-        (answer.message.empty() ? "" : ": " + answer.message)};
+    throw FileError{entry_.where + ": " + std::string(operation) + " " + entry_.name + ": " +
+                    describe_failure(answer)};
   }
 
   // Polls a Describe call until `status_of` says ACTIVE.
@@ -329,36 +344,70 @@ class Applier {
         expect(call("dynamodb", "UpdateTimeToLive", aws::to_json(body)), "UpdateTimeToLive");
       }
     }
-    if (!entry_.kinesis_destination.empty()) {
-      Answer stream =
-          call("kinesis", "DescribeStreamSummary",
-               aws::to_json(aws::Value::map().set("StreamName", entry_.kinesis_destination)));
-      expect(stream, "DescribeStreamSummary (KinesisStreamingDestination)");
-      std::string_view stream_arn;
-      if (stream.document["StreamDescriptionSummary"]["StreamARN"].get(stream_arn)) {
-        throw FileError{entry_.where + ": no ARN for stream " + entry_.kinesis_destination};
-      }
-      const std::string arn(stream_arn);
-      Answer current = call("dynamodb", "DescribeKinesisStreamingDestination", name_body);
+    if (!entry_.kinesis_destination.empty()) apply_kinesis_destination(name_body);
+  }
+
+  // Enables the Kinesis streaming destination unless it is already ACTIVE, and waits until it
+  // is ACTIVE: only then are the table's changes delivered (KinesisDestination::captures_at).
+  void apply_kinesis_destination(const std::string& table_body) {
+    const std::string& where = entry_.kinesis_destination_where;
+    const std::string stream_body =
+        aws::to_json(aws::Value::map().set("StreamName", entry_.kinesis_destination));
+    Answer stream = call("kinesis", "DescribeStreamSummary", stream_body);
+    if (stream.status != 200) {
+      throw FileError{where + ": KinesisStreamingDestination " + entry_.kinesis_destination +
+                      " of table " + entry_.name + ": " + describe_failure(stream)};
+    }
+    std::string arn;
+    wait_active("kinesis", "DescribeStreamSummary", stream_body,
+                [&](simdjson::dom::element document) {
+                  auto summary = document["StreamDescriptionSummary"];
+                  std::string_view status, stream_arn;
+                  if (summary["StreamStatus"].get(status) || summary["StreamARN"].get(stream_arn)) {
+                    return std::string_view();
+                  }
+                  arn = std::string(stream_arn);
+                  return status;
+                });
+    bool enabled = false;
+    const auto deadline = std::chrono::steady_clock::now() + kActiveTimeout;
+    while (true) {
+      Answer current = call("dynamodb", "DescribeKinesisStreamingDestination", table_body);
       expect(current, "DescribeKinesisStreamingDestination");
-      bool present = false;
+      std::string_view status = "DISABLED", description;
       simdjson::dom::array destinations;
       if (!current.document["KinesisDataStreamDestinations"].get(destinations)) {
         for (auto destination : destinations) {
-          std::string_view destination_arn, status;
-          if (!destination["StreamArn"].get(destination_arn) &&
-              !destination["DestinationStatus"].get(status) && destination_arn == arn &&
-              (status == "ACTIVE" || status == "ENABLING")) {
-            present = true;
+          std::string_view destination_arn;
+          if (!destination["StreamArn"].get(destination_arn) && destination_arn == arn) {
+            if (destination["DestinationStatus"].get(status)) status = "DISABLED";
+            if (destination["DestinationStatusDescription"].get(description)) description = {};
           }
         }
       }
-      if (!present) {
+      if (status == "ACTIVE" || status == "UPDATING") return;  // UPDATING delivers too
+      if (status == "ENABLE_FAILED" && enabled) {
+        throw FileError{where + ": EnableKinesisStreamingDestination " + entry_.name + " to " +
+                        entry_.kinesis_destination +
+                        ": ENABLE_FAILED: " + std::string(description)};
+      }
+      if ((status == "DISABLED" || status == "ENABLE_FAILED") && !enabled) {
         aws::Value body = aws::Value::map();
         body.set("TableName", entry_.name).set("StreamArn", arn);
-        expect(call("dynamodb", "EnableKinesisStreamingDestination", aws::to_json(body)),
-               "EnableKinesisStreamingDestination");
+        Answer answer = call("dynamodb", "EnableKinesisStreamingDestination", aws::to_json(body));
+        if (answer.status != 200) {
+          throw FileError{where + ": EnableKinesisStreamingDestination " + entry_.name + " to " +
+                          entry_.kinesis_destination + ": " + describe_failure(answer)};
+        }
+        enabled = true;
+        continue;
       }
+      // ENABLING or DISABLING: wait for it to settle.
+      if (std::chrono::steady_clock::now() > deadline) {
+        throw FileError{where + ": the Kinesis streaming destination of " + entry_.name +
+                        " did not become ACTIVE"};
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
 

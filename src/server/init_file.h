@@ -12,15 +12,19 @@
 //       account: "111122223333"    # optional (default: the server's --account)
 //   tables:                        # DynamoDB tables: CreateTable's own members, plus
 //     - TableName: users           #   TimeToLiveAttribute (an attribute name) and
-//       KeySchema: [...]           #   KinesisStreamingDestination (a stream name), region,
-//       AttributeDefinitions: [...]#   account
+//       KeySchema: [...]           #   KinesisStreamingDestination (the name of a stream of
+//       AttributeDefinitions: [...]#   the table's account and region), region, account
 //       BillingMode: PAY_PER_REQUEST
 //
+// Streams are created before tables, whatever the order in the file, so a table's
+// KinesisStreamingDestination may name a stream of the same file.
 // Everything goes through the AWS request pipeline as ordinary requests (CreateStream,
-// AddTagsToStream, RegisterStreamConsumer, CreateTable, ...), so a bad member gets AWS's own
-// validation text. What exists already is left as it is (ResourceInUseException is expected),
-// so applying the same file twice is a no-op. A problem stops start-up with a message naming the
-// file, the line and the problem.
+// AddTagsToStream, RegisterStreamConsumer, CreateTable, EnableKinesisStreamingDestination, ...),
+// so a bad member gets AWS's own validation text. What exists already is left as it is
+// (ResourceInUseException is expected; a destination already ACTIVE is not enabled again), so
+// applying the same file twice is a no-op. A destination is ACTIVE (changes are delivered) before
+// the server reports "serving". A problem stops start-up with a message naming the file, the
+// line and the problem.
 #pragma once
 
 #include <functional>
@@ -49,6 +53,7 @@ struct InitEntry {
   // Tables: TTL attribute and the Kinesis stream receiving its changes (empty: none).
   std::string ttl_attribute;
   std::string kinesis_destination;
+  std::string kinesis_destination_where;  // "init.yaml:7": the line of that member
 };
 
 struct InitPlan {
@@ -56,7 +61,8 @@ struct InitPlan {
   std::vector<InitEntry> entries;
 };
 
-// Reads and checks the file: the plan, or nullopt with `error` set to "FILE:LINE: problem".
+// Reads and checks the file: the plan (streams first, then tables, each in file order), or
+// nullopt with `error` set to "FILE:LINE: problem".
 std::optional<InitPlan> load_init_file(const std::string& path, std::string* error);
 // The same for text already read (`file` names it in messages).
 std::optional<InitPlan> parse_init_text(std::string_view text, const std::string& file,

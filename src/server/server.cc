@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "aws/pipeline.h"
@@ -319,6 +320,20 @@ struct Server::Impl {
       if (it == by_id.end()) continue;  // not a live Kinesis stream (a table's stream, gone)
       rows.push_back({it->second, kinesis::shard_id_for(traffic.shard.shard_index), traffic});
     }
+    // A shard without traffic since start still reports the shard-level metrics enabled for it
+    // when it is open (all zero; IteratorAgeMilliseconds stays absent until a read).
+    std::set<std::pair<uint64_t, uint32_t>> seen;
+    for (const auto& row : rows)
+      seen.emplace(row.traffic.shard.stream_id, row.traffic.shard.shard_index);
+    for (const auto& stream : streams) {
+      if (stream->shard_level_metrics.empty()) continue;
+      for (const auto& shard : stream->shards) {
+        if (shard.closed_ms || seen.count({stream->id, shard.index})) continue;
+        streams::ShardTraffic idle;
+        idle.shard = streams::ShardRef{stream->id, shard.index};
+        rows.push_back({stream.get(), shard.shard_id(), idle});
+      }
+    }
     const auto labels = [](const Row& row) {
       return std::vector<std::pair<std::string, std::string>>{{"account", row.stream->key.account},
                                                               {"region", row.stream->key.region},
@@ -446,8 +461,8 @@ bool Server::start(std::string* error) {
   if (!c.auth_file.empty()) {
     auto credentials = aws::sigv4::CredentialStore::load(c.auth_file, error);
     if (!credentials) return false;
-    spdlog::info("--auth: SigV4 signatures verified against {} key(s) from {}",
-                 credentials->size(), c.auth_file);
+    spdlog::info("--auth: SigV4 signatures verified against {} key(s) from {}", credentials->size(),
+                 c.auth_file);
     pipeline_options.credentials =
         std::make_shared<const aws::sigv4::CredentialStore>(std::move(*credentials));
     pipeline_options.max_clock_skew_minutes = c.auth_clock_skew_minutes;

@@ -17,14 +17,28 @@ import {
   DescribeStreamSummaryCommand,
   PutRecordCommand,
   PutRecordsCommand,
+  RegisterStreamConsumerCommand,
+  DescribeStreamConsumerCommand,
   SplitShardCommand,
+  SubscribeToShardCommand,
 } from '@aws-sdk/client-kinesis';
-import { DynamoDBClient, CreateTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { NodeHttp2Handler } from '@smithy/node-http-handler';
+import {
+  DynamoDBClient,
+  CreateTableCommand,
+  DescribeTableCommand,
+  EnableKinesisStreamingDestinationCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 
 const url = process.env.TRIBUTARY_URL;
 const screenshots = process.env.SCREENSHOT_DIR;
 const credentials = { accessKeyId: 'console-test', secretAccessKey: 'secret' };
 const kinesis = new KinesisClient({ endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 });
+// SubscribeToShard needs HTTP/2 (as with AWS).
+const http2 = new NodeHttp2Handler({ requestTimeout: 10_000, sessionTimeout: 20_000 });
+const fanOut = new KinesisClient({
+  endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1, requestHandler: http2 });
 const dynamodb = new DynamoDBClient({ endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 });
 fs.mkdirSync(screenshots, { recursive: true });
 
@@ -115,14 +129,53 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('svg.lineage rect').length === 4, { timeout: 5000 });
   seen.lineage_lines = await page.$$eval('svg.lineage line', (lines) => lines.length);
   assert.equal(seen.lineage_lines, 2);
+
+  // 6. A registered consumer with a SubscribeToShard open on the child shard: the page
+  //    (refreshing itself) shows the consumer and its subscription with what it pushed.
+  const streamArn = (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name })))
+    .StreamDescriptionSummary.StreamARN;
+  const consumer = (await kinesis.send(new RegisterStreamConsumerCommand({
+    StreamARN: streamArn, ConsumerName: 'efo-reader' }))).Consumer;
+  while ((await kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: consumer.ConsumerARN })))
+    .ConsumerDescription.ConsumerStatus !== 'ACTIVE') {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const subscription = new AbortController();
+  const subscribed = await fanOut.send(new SubscribeToShardCommand({
+    ConsumerARN: consumer.ConsumerARN, ShardId: 'shardId-000000000002', StartingPosition: { Type: 'LATEST' },
+  }), { abortSignal: subscription.signal });
+  const events = subscribed.EventStream[Symbol.asyncIterator]();
+  await events.next();  // the first event: the subscription is delivering
+  await kinesis.send(new PutRecordCommand({
+    StreamName: name, PartitionKey: 'via-efo', ExplicitHashKey: '1', Data: new TextEncoder().encode('{"efo":1}') }));
+  for (let pushed = 0; pushed < 1;) {
+    pushed += (await events.next()).value.SubscribeToShardEvent.Records.length;
+  }
+  await page.waitForFunction(() => document.querySelector('#consumers .sub-records')?.textContent === '1',
+                             { timeout: 5000 });
+  seen.consumers = await page.$$eval('#consumers tr.consumer', (rows) => rows.map((row) => ({
+    name: row.querySelector('.consumer-name').textContent,
+    status: row.querySelector('.badge').textContent,
+    subscriptions: [...row.querySelectorAll('.subscription')].map((s) => ({
+      shard: s.querySelector('.sub-shard').textContent,
+      since: s.querySelector('.sub-since').textContent,
+      records: s.querySelector('.sub-records').textContent,
+      bytes: s.querySelector('.sub-bytes').textContent,
+    })),
+  })));
+  assert.equal(seen.consumers.length, 1);
+  assert.match(seen.consumers[0].subscriptions[0]?.since ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
+  delete seen.consumers[0].subscriptions[0].since;
+  assert.deepEqual(seen.consumers, [{ name: 'efo-reader', status: 'ACTIVE',
+    subscriptions: [{ shard: 'shardId-000000000002', records: '1', bytes: '9' }] }]);
   await page.waitForFunction(() => document.querySelector('#tail-state')?.textContent === 'live', { timeout: 5000 });
   await page.select('#tail-from', 'TRIM_HORIZON');
-  await page.waitForFunction(() => document.querySelectorAll('#tail-records .rec').length === 4, { timeout: 5000 });
+  await page.waitForFunction(() => document.querySelectorAll('#tail-records .rec').length === 5, { timeout: 5000 });
   await page.select('#tail-format', 'json');
   await page.screenshot({ path: path.join(screenshots, 'console-stream.png'), fullPage: true });
+  subscription.abort();
 
-  // 6. Tables: a table with a stream and an item, browsed; the item's two writes are the
-  //    table's stream records (read through the DynamoDB Streams API).
+  // 7. Tables: a table with a stream, shown with no Kinesis streaming destination yet.
   const table = `console-table-${Date.now()}`;
   await dynamodb.send(new CreateTableCommand({
     TableName: table,
@@ -131,19 +184,46 @@ try {
     BillingMode: 'PAY_PER_REQUEST',
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
   }));
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await dynamodb.send(new PutItemCommand({
-        TableName: table, Item: { id: { S: 'u1' }, name: { S: 'Ada' }, visits: { N: '2' } } }));
-      break;
-    } catch (error) {
-      if (attempt > 100) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  while ((await dynamodb.send(new DescribeTableCommand({ TableName: table }))).Table.TableStatus !== 'ACTIVE') {
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  await page.goto(`${url}/#/table/${table}`, { waitUntil: 'networkidle0' });
+  await page.waitForFunction(() => document.querySelector('#destination')?.textContent
+    .startsWith('No Kinesis streaming destination'), { timeout: 5000 });
+
+  // 8. A Kinesis streaming destination to the stream above (which holds other records too):
+  //    the page (refreshing itself) shows it ACTIVE, with a link to the stream's page.
+  await dynamodb.send(new EnableKinesisStreamingDestinationCommand({ TableName: table, StreamArn: streamArn }));
+  await page.waitForFunction(() => document.querySelector('#destination-status tr.destination .badge')
+    ?.textContent === 'ACTIVE', { timeout: 10000 });
+  seen.destination = await page.$eval('#destination-status tr.destination', (row) => ({
+    link: row.querySelector('a.destination-stream').getAttribute('href'),
+    cells: [...row.querySelectorAll('td')].map((cell) => cell.textContent),
+  }));
+  assert.deepEqual(seen.destination, {
+    link: `#/stream/${name}`,
+    cells: [name, 'ACTIVE', '—', 'MILLISECOND (not set)', streamArn],
+  });
+
+  // 9. An item written twice: its two changes are the recent deliveries (only this table's
+  //    records of that stream), and after a refresh the item and the table's stream records.
+  await dynamodb.send(new PutItemCommand({
+    TableName: table, Item: { id: { S: 'u1' }, name: { S: 'Ada' }, visits: { N: '2' } } }));
   await dynamodb.send(new PutItemCommand({
     TableName: table, Item: { id: { S: 'u1' }, name: { S: 'Ada' }, visits: { N: '3' } } }));
-  await page.goto(`${url}/#/table/${table}`, { waitUntil: 'networkidle0' });
+  await page.waitForFunction(() => document.querySelectorAll('#destination tr.delivery').length === 2,
+                             { timeout: 10000 });
+  seen.deliveries = await page.$$eval('#destination tr.delivery', (rows) => rows.map((row) => ({
+    event: row.querySelector('.badge').textContent,
+    keys: JSON.parse(row.querySelector('td.keys').textContent),
+    record: JSON.parse(row.querySelector('details pre').textContent),
+  })));
+  assert.deepEqual(seen.deliveries.map((d) => [d.event, d.keys, d.record.tableName, d.record.dynamodb.NewImage.visits]), [
+    ['INSERT', { id: 'u1' }, table, { N: '2' }],
+    ['MODIFY', { id: 'u1' }, table, { N: '3' }],
+  ]);
+  await page.click('#item-run');
+  await page.click('#stream-refresh');
   await page.waitForFunction(() => document.querySelector('#items pre')?.textContent.includes('"Ada"'), { timeout: 5000 });
   seen.item = JSON.parse(await page.$eval('#items pre', (e) => e.textContent));
   assert.deepEqual(seen.item, { id: 'u1', name: 'Ada', visits: 3 });
@@ -168,4 +248,5 @@ try {
   console.log(JSON.stringify(seen));
 } finally {
   await browser.close();
+  http2.destroy();
 }

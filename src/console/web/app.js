@@ -240,7 +240,8 @@ async function streamPage(name) {
     if (!page.NextToken) break;
     input = { NextToken: page.NextToken };
   }
-  const consumers = (await aws('kinesis', 'ListStreamConsumers', { StreamARN: summary.StreamARN })).Consumers;
+  const consumers = h('div', { id: 'consumers' });
+  const drawConsumers = async () => consumers.replaceChildren(await consumerTable(name, summary.StreamARN));
   const fact = (label, value) => h('div', {}, h('b', {}, label), value);
   const rates = h('tbody');
   main.replaceChildren(
@@ -259,10 +260,7 @@ async function streamPage(name) {
         .map((t) => h('th', {}, t))),
       rates),
     h('h2', {}, 'Consumers'),
-    consumers.length === 0 ? h('p', { class: 'empty' }, 'No registered consumers.')
-      : h('table', {}, h('tr', {}, ['Name', 'Status', 'Registered', 'ARN'].map((t) => h('th', {}, t))),
-          consumers.map((c) => h('tr', {}, h('td', {}, c.ConsumerName), h('td', {}, badge(c.ConsumerStatus)),
-            h('td', {}, time(c.ConsumerCreationTimestamp)), h('td', { class: 'mono' }, c.ConsumerARN)))),
+    consumers,
     h('h2', {}, 'Live tail'),
     liveTail(name, shards));
   const track = rateTracker(name);
@@ -282,9 +280,40 @@ async function streamPage(name) {
         h('td', {}, sparkline(list.map((r) => r.records))));
     }));
   };
-  await drawRates();
-  const timer = setInterval(() => drawRates().catch(() => {}), 2000);
+  await Promise.all([drawRates(), drawConsumers()]);
+  const timer = setInterval(() => {
+    drawRates().catch(() => {});
+    drawConsumers().catch(() => {});
+  }, 2000);
   cleanup.push(() => clearInterval(timer));
+}
+
+// The registered consumers (ListStreamConsumers) with their open SubscribeToShard subscriptions
+// (the server's subscription hub, through /_tributary/console/api/subscriptions).
+async function consumerTable(streamName, streamArn) {
+  const [listed, open] = await Promise.all([
+    aws('kinesis', 'ListStreamConsumers', { StreamARN: streamArn }),
+    fetch(`/_tributary/console/api/subscriptions?stream=${encodeURIComponent(streamName)}&region=${region}`)
+      .then((r) => r.json()),
+  ]);
+  if (listed.Consumers.length === 0) return h('p', { class: 'empty' }, 'No registered consumers.');
+  const subscriptions = open.Subscriptions || [];
+  return h('table', {},
+    h('tr', {}, ['Name', 'Status', 'Registered', 'Subscriptions', 'ARN'].map((t) => h('th', {}, t))),
+    listed.Consumers.map((c) => {
+      const mine = subscriptions.filter((s) => s.ConsumerARN === c.ConsumerARN);
+      return h('tr', { class: 'consumer' },
+        h('td', { class: 'consumer-name' }, c.ConsumerName),
+        h('td', {}, badge(c.ConsumerStatus)),
+        h('td', {}, time(c.ConsumerCreationTimestamp)),
+        h('td', {}, mine.length === 0 ? h('span', { class: 'empty' }, 'none open')
+          : mine.map((s) => h('div', { class: 'subscription' },
+            h('span', { class: 'mono sub-shard' }, s.ShardId), ' since ',
+            h('span', { class: 'sub-since' }, time(s.StartedMs / 1000)), ': ',
+            h('span', { class: 'sub-records' }, s.RecordsPushed), ' records, ',
+            h('span', { class: 'sub-bytes' }, s.BytesPushed), ' bytes pushed'))),
+        h('td', { class: 'mono' }, c.ConsumerARN));
+    }));
 }
 
 // The live tail: an EventSource on the server's push endpoint.
@@ -463,6 +492,100 @@ function streamRecordsSection(table, view) {
   return section;
 }
 
+// A Kinesis stream ARN's parts: arn:aws:kinesis:<region>:<account>:stream/<name>.
+function kinesisStreamOfArn(arn) {
+  const match = /^arn:[^:]+:kinesis:([^:]*):([^:]*):stream\/(.+)$/.exec(arn);
+  return match ? { region: match[1], account: match[2], name: match[3] } : null;
+}
+
+// The table's Kinesis streaming destinations: their status (DescribeKinesisStreamingDestination)
+// and the newest records delivered for this table, read back from each Kinesis stream by the
+// console's api/recent (the records whose tableName and awsRegion are this table's, arrived
+// since the table was created; these reads are not counted as traffic out in /metrics).
+// Refreshed every 2 s while the page is open.
+function destinationSection(table, view) {
+  const section = h('div', { id: 'destination' }, 'Loading…');
+  const since = String(Math.floor(table.CreationDateTime * 1000));
+  let drawn = null;  // what is on screen, to redraw only on a change
+  const load = async () => {
+    const { KinesisDataStreamDestinations: destinations } =
+      await aws('dynamodb', 'DescribeKinesisStreamingDestination', { TableName: table.TableName });
+    const deliveries = await Promise.all(destinations.map(async (d) => {
+      const stream = kinesisStreamOfArn(d.StreamArn);
+      if (!stream) return { error: `not a Kinesis stream ARN: ${d.StreamArn}` };
+      const params = new URLSearchParams({ stream: stream.name, region: stream.region, account: stream.account,
+                                           table: table.TableName, since, limit: '25' });
+      const response = await fetch(`/_tributary/console/api/recent?${params}`);
+      const body = await response.json();
+      return response.ok ? body : { error: body.message };
+    }));
+    const state = JSON.stringify([destinations, deliveries, view.value]);
+    if (state === drawn) return;
+    drawn = state;
+    if (destinations.length === 0) {
+      section.replaceChildren(h('p', { class: 'empty' },
+        'No Kinesis streaming destination: enable one with EnableKinesisStreamingDestination ' +
+        '(or KinesisStreamingDestination in an --init file).'));
+      return;
+    }
+    const streamLink = (arn) => {
+      const stream = kinesisStreamOfArn(arn);
+      return stream && stream.region === region
+        ? h('a', { href: `#/stream/${encodeURIComponent(stream.name)}`, class: 'destination-stream' }, stream.name)
+        : h('span', { class: 'destination-stream' }, stream?.name ?? arn);
+    };
+    const keys = (record) => JSON.stringify(view.value === 'plain' ? plainItem(record.dynamodb.Keys) : record.dynamodb.Keys);
+    const parts = [h('table', { id: 'destination-status' },
+      h('tr', {}, ['Kinesis stream', 'Status', 'Status description', 'Creation time precision', 'ARN'].map((t) => h('th', {}, t))),
+      destinations.map((d) => h('tr', { class: 'destination' },
+        h('td', {}, streamLink(d.StreamArn)),
+        h('td', {}, badge(d.DestinationStatus)),
+        h('td', {}, d.DestinationStatusDescription ?? '—'),
+        h('td', {}, d.ApproximateCreationDateTimePrecision ?? 'MILLISECOND (not set)'),
+        h('td', { class: 'mono' }, d.StreamArn))))];
+    destinations.forEach((d, i) => {
+      const delivered = deliveries[i];
+      parts.push(h('h3', {}, 'Recent deliveries to ', streamLink(d.StreamArn)));
+      if (delivered.error) {
+        parts.push(h('p', { class: 'error' }, delivered.error));
+        return;
+      }
+      const rows = delivered.Records.map((r) => {
+        let record;
+        try {
+          record = JSON.parse(new TextDecoder().decode(decodeBase64(r.Data)));
+        } catch {
+          return null;
+        }
+        return h('tr', { class: 'delivery' },
+          h('td', {}, time(r.ApproximateArrivalTimestamp)),
+          h('td', {}, badge(record.eventName, `event ${record.eventName}`)),
+          h('td', { class: 'mono keys' }, keys(record)),
+          h('td', { class: 'mono' }, r.ShardId, h('br'), r.SequenceNumber),
+          h('td', { class: 'mono' }, r.PartitionKey),
+          h('td', {}, h('details', {}, h('summary', {}, 'record'),
+            h('pre', { class: 'item' }, JSON.stringify(record, null, 2)))));
+      }).filter(Boolean);
+      parts.push(rows.length === 0 ? h('p', { class: 'empty' }, 'Nothing delivered yet.')
+        : h('table', { class: 'deliveries' },
+            h('tr', {}, ['Arrival', 'Event', 'Keys', 'Shard / sequence number', 'Partition key', 'Record']
+              .map((t) => h('th', {}, t))),
+            rows));
+      if (delivered.ScanLimited) parts.push(h('p', { class: 'empty' }, 'Only the newest records of the stream were searched.'));
+    });
+    section.replaceChildren(...parts);
+  };
+  const refresh = () => load().catch((error) => {
+    drawn = null;
+    section.replaceChildren(h('p', { class: 'error' }, error.message));
+  });
+  view.addEventListener('change', refresh);
+  refresh();
+  const timer = setInterval(refresh, 2000);
+  cleanup.push(() => clearInterval(timer));
+  return section;
+}
+
 async function tablesPage() {
   main.replaceChildren(h('h1', {}, 'DynamoDB tables'), h('div', { id: 'tables' }, 'Loading…'));
   const names = [];
@@ -552,7 +675,9 @@ async function tablePage(name) {
       h('button', { class: 'primary', id: 'item-run', onclick: () => run(false) }, 'Run'), next, view),
     results,
     h('h2', {}, 'Stream records'),
-    streamRecordsSection(table, view));
+    streamRecordsSection(table, view),
+    h('h2', {}, 'Kinesis streaming destination'),
+    destinationSection(table, view));
   keyValue.placeholder = `${hashKey} value (Query)`;
   await run(false);
 }

@@ -53,7 +53,11 @@ struct SubscriptionHub::Subscription {
   std::string shard_id;
   const aws::Codec* codec = nullptr;
   std::string content_type;  // of the documents inside events
+  int64_t started_ms = 0;
   int64_t ends_at_ms = 0;
+  // Pushed so far (read by open_subscriptions).
+  std::atomic<uint64_t> records_pushed{0};
+  std::atomic<uint64_t> bytes_pushed{0};
 
   // Scheduling, guarded by the hub's mutex_.
   bool started = false;  // start() ran: the initial response is out
@@ -124,6 +128,26 @@ size_t SubscriptionHub::open_count() const {
   return open_.size();
 }
 
+std::vector<SubscriptionHub::OpenSubscription> SubscriptionHub::open_subscriptions(
+    uint64_t stream_id) const {
+  std::vector<OpenSubscription> found;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& sub : open_) {
+      if (sub->stream_id != stream_id || sub->ended) continue;
+      found.push_back(OpenSubscription{sub->consumer->name, sub->consumer->arn(), sub->shard_id,
+                                       sub->started_ms,
+                                       sub->records_pushed.load(std::memory_order_relaxed),
+                                       sub->bytes_pushed.load(std::memory_order_relaxed)});
+    }
+  }
+  std::sort(found.begin(), found.end(), [](const OpenSubscription& a, const OpenSubscription& b) {
+    return std::tie(a.consumer_name, a.shard_id, a.started_ms) <
+           std::tie(b.consumer_name, b.shard_id, b.started_ms);
+  });
+  return found;
+}
+
 aws::AwsResult<std::shared_ptr<aws::StreamingBody>> SubscriptionHub::subscribe(
     const aws::RequestContext& request, Target target) {
   if (request.clock) clock_.store(request.clock);
@@ -140,6 +164,7 @@ aws::AwsResult<std::shared_ptr<aws::StreamingBody>> SubscriptionHub::subscribe(
   const bool cbor = target.content_type == kCborContentType;
   sub->codec = cbor ? cbor_codec_.get() : json_codec_.get();
   sub->content_type = cbor ? kCborContentType : kJsonContentType;
+  sub->started_ms = now;
   sub->ends_at_ms = now + kSubscriptionLifetimeMs;
   sub->last_event_ms = now;
   sub->position = target.position;
@@ -398,7 +423,9 @@ bool SubscriptionHub::pump(const std::shared_ptr<Subscription>& sub) {
     aws::Value event = aws::Value::map();
     aws::Value records = aws::Value::list();
     records.as_list().reserve(read.records.size());
+    uint64_t data_bytes = 0;
     for (auto& record : read.records) {
+      data_bytes += record.data.size();
       records.push(record_value(*stream, *shard, std::move(record)));
     }
     event.set("Records", std::move(records));
@@ -420,6 +447,8 @@ bool SubscriptionHub::pump(const std::shared_ptr<Subscription>& sub) {
       return false;
     }
     sub->first_event_sent = true;
+    sub->records_pushed.fetch_add(read.records.size(), std::memory_order_relaxed);
+    sub->bytes_pushed.fetch_add(data_bytes, std::memory_order_relaxed);
     std::lock_guard lock(mutex_);
     sub->last_event_ms = now;
   }

@@ -76,6 +76,18 @@ class SubscriptionHub {
   void stop();
   // Subscriptions currently delivering (for tests and metrics).
   size_t open_count() const;
+  // What the console shows of one open subscription.
+  struct OpenSubscription {
+    std::string consumer_name;
+    std::string consumer_arn;
+    std::string shard_id;
+    int64_t started_ms = 0;
+    uint64_t records_pushed = 0;  // records in the events written to the transport so far
+    uint64_t bytes_pushed = 0;    // their data bytes (as OutgoingBytes counts them)
+  };
+  // The open subscriptions of a stream incarnation, by consumer name, shard and start. A copy
+  // under the hub's lock; delivery only adds two relaxed counter updates per event.
+  std::vector<OpenSubscription> open_subscriptions(uint64_t stream_id) const;
 
   struct Subscription;
 

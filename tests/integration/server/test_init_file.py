@@ -1,6 +1,6 @@
-"""--init FILE / TRIBUTARY_INIT: streams and tables created at start-up when missing, before the
-health endpoint reports "serving"; a bad file stops the server naming the file, line and
-problem (issue 14)."""
+"""--init FILE / TRIBUTARY_INIT: streams and tables (with TTL and a Kinesis streaming
+destination) created at start-up when missing, before the health endpoint reports "serving"; a
+bad file stops the server naming the file, line and problem (issue 14)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from dynamodb.kinesis_destination_support import wait_for_records
 from kinesis.kinesis_support import kinesis_client
 from support import TributaryServer, aws_client, free_port, raw_request
 
@@ -105,15 +106,20 @@ def test_json_file_through_the_environment(start_server, tmp_path):
     assert summary["OpenShardCount"] == 3
 
 
+def start_on_stopped(server):
+    """Starts a stopped server expected to exit on its init file: (exit code, output)."""
+    error = server._try_start(free_port())
+    if error:  # exited before listening (the file is read before the port opens)
+        return server.exit_code, error
+    return wait_exit(server), server.output_tail()
+
+
 def start_expecting_exit(tmp_path, text: str, name: str = "init.json"):
     """Starts a server on a bad file: (the file, the exit code, the server's output)."""
     init = tmp_path / name
     init.write_text(text)
     server = TributaryServer(data_dir=None, in_memory=True, extra_args=["--init", str(init)])
-    error = server._try_start(free_port())
-    if error:  # exited before listening (the file is read before the port opens)
-        return init, server.exit_code, error
-    return init, wait_exit(server), server.output_tail()
+    return (init, *start_on_stopped(server))
 
 
 @pytest.mark.parametrize(
@@ -127,6 +133,10 @@ def start_expecting_exit(tmp_path, text: str, name: str = "init.json"):
         ('{"streams": [\n  {"name": "a"}\n]}', 2, 'needs shard_count (or mode: ON_DEMAND)'),
         ('{"streams": [{"name": "a", "shard_count": "two"}]}', 1, "shard_count must be an integer"),
         ('{"queues": []}', 1, 'unknown top-level member "queues"'),
+        ('{"tables": [\n  {"TableName": "t",\n   "KinesisStreamingDestination": ["orders"]}\n]}', 3,
+         "KinesisStreamingDestination (a stream name) must be a string"),
+        ('{"tables": [{"TableName": "t", "KinesisStreamingDestination": ""}]}', 1,
+         "KinesisStreamingDestination (a stream name) must not be empty"),
     ],
 )
 def test_bad_files_stop_start_up_naming_file_and_line(tmp_path, text, line, problem):
@@ -152,6 +162,16 @@ def test_table_errors_carry_dynamodb_validation(tmp_path):
     assert f"{init}:2: CreateTable t: ValidationException" in output, output
 
 
+def start_serving_with(start_server, tmp_path, text: str, *extra_args: str):
+    """A server on a data directory with `text` as its init.yaml, once serving: (file, server)."""
+    init = tmp_path / "init.yaml"
+    init.write_text(text)
+    server = start_server(data_dir=tmp_path / "data",
+                          extra_args=["--init", str(init), *extra_args])
+    wait_serving(server)
+    return init, server
+
+
 TTL_FILE = """\
 tables:
   - TableName: sessions
@@ -163,12 +183,8 @@ tables:
 
 
 def test_table_with_time_to_live_attribute(start_server, tmp_path):
-    init = tmp_path / "init.yaml"
-    init.write_text(TTL_FILE.format(attribute="expires_at"))
-    data = tmp_path / "data"
-    server = start_server(data_dir=data, extra_args=["--init", str(init),
-                                                     "--ttl-sweep-interval-ms", "100"])
-    wait_serving(server)
+    init, server = start_serving_with(start_server, tmp_path, TTL_FILE.format(
+        attribute="expires_at"), "--ttl-sweep-interval-ms", "100")
     dynamodb = aws_client(server, "dynamodb")
     assert dynamodb.describe_time_to_live(TableName="sessions")["TimeToLiveDescription"] == {
         "TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"}
@@ -195,12 +211,87 @@ def test_table_with_time_to_live_attribute(start_server, tmp_path):
     # entry's line.
     server.stop()
     init.write_text(TTL_FILE.format(attribute="valid_until"))
-    error = server._try_start(free_port())
-    if error:  # exited before listening
-        code, output = server.exit_code, error
-    else:
-        code = wait_exit(server)
-        output = server.output_tail()
+    code, output = start_on_stopped(server)
     assert code == 1, output
     assert f"{init}:2: UpdateTimeToLive sessions: ValidationException: TimeToLive is active on " \
            "a different AttributeName" in output, output
+
+
+DESTINATION_FILE = """\
+# tables first: streams are created before tables all the same
+tables:
+  - TableName: orders-table
+    KeySchema: [{{AttributeName: id, KeyType: HASH}}]
+    AttributeDefinitions: [{{AttributeName: id, AttributeType: S}}]
+    BillingMode: PAY_PER_REQUEST
+    KinesisStreamingDestination: {stream}
+streams:
+  - name: order-changes
+    shard_count: 2
+  - name: other-changes
+    shard_count: 1
+"""
+
+
+def destinations(server, table: str) -> list[dict]:
+    return aws_client(server, "dynamodb").describe_kinesis_streaming_destination(
+        TableName=table)["KinesisDataStreamDestinations"]
+
+
+def enable_requests(server) -> float:
+    """EnableKinesisStreamingDestination requests counted by /metrics since the start."""
+    body = raw_request(server, method="GET", path="/metrics", sign=False).body.decode()
+    return sum(float(line.rpartition(" ")[2]) for line in body.splitlines()
+               if line.startswith("tributary_requests_total{")
+               and 'operation="EnableKinesisStreamingDestination"' in line)
+
+
+def test_table_with_kinesis_streaming_destination(start_server, tmp_path):
+    # A slow ENABLING: "serving" must wait for ACTIVE, when changes start to be delivered.
+    init, server = start_serving_with(start_server, tmp_path, DESTINATION_FILE.format(
+        stream="order-changes"), "--kinesis-destination-ms", "800")
+    arn = kinesis_client(server).describe_stream_summary(
+        StreamName="order-changes")["StreamDescriptionSummary"]["StreamARN"]
+    assert destinations(server, "orders-table") == [
+        {"StreamArn": arn, "DestinationStatus": "ACTIVE"}]
+    assert enable_requests(server) == 1
+    # The first write after "serving" is delivered.
+    dynamodb = aws_client(server, "dynamodb")
+    dynamodb.put_item(TableName="orders-table", Item={"id": {"S": "o-1"}, "total": {"N": "5"}})
+    [record] = wait_for_records(kinesis_client(server), "order-changes", 1)
+    assert record["json"]["tableName"] == "orders-table"
+    assert record["json"]["eventName"] == "INSERT"
+    assert record["json"]["dynamodb"]["Keys"] == {"id": {"S": "o-1"}}
+
+    # Again on the same data: the destination is ACTIVE already, nothing is enabled again.
+    server.stop()
+    server.restart()
+    wait_serving(server)
+    assert destinations(server, "orders-table") == [
+        {"StreamArn": arn, "DestinationStatus": "ACTIVE"}]
+    assert enable_requests(server) == 0
+    aws_client(server, "dynamodb").put_item(TableName="orders-table",
+                                            Item={"id": {"S": "o-2"}, "total": {"N": "6"}})
+    records = wait_for_records(kinesis_client(server), "order-changes", 2)
+    assert [r["json"]["dynamodb"]["Keys"]["id"]["S"] for r in records] in (
+        ["o-1", "o-2"], ["o-2", "o-1"])  # two shards: read back shard by shard
+
+    # Another stream while this one is ACTIVE (one live destination a table): Enable's refusal
+    # stops start-up, naming the line of KinesisStreamingDestination.
+    server.stop()
+    init.write_text(DESTINATION_FILE.format(stream="other-changes"))
+    code, output = start_on_stopped(server)
+    assert code == 1, output
+    assert f"{init}:7: EnableKinesisStreamingDestination orders-table to other-changes: " \
+           "ValidationException: Table is not in a valid state to enable Kinesis Streaming " \
+           "Destination" in output, output
+
+
+def test_destination_to_an_unknown_stream_stops_start_up(tmp_path):
+    text = ("tables:\n  - TableName: users\n    KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+            "    AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n"
+            "    BillingMode: PAY_PER_REQUEST\n    KinesisStreamingDestination: nowhere\n")
+    init, code, output = start_expecting_exit(tmp_path, text, "init.yaml")
+    assert code == 1, output
+    assert f"{init}:6: KinesisStreamingDestination nowhere of table users: " \
+           "ResourceNotFoundException: Stream nowhere under account" in output, output

@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from dynamodb.dynamodb_support import dynamodb_client, hash_table_arguments
 from kinesis.kinesis_support import create_active_stream, kinesis_client
 from support import advance_test_clock, raw_request
 
@@ -171,6 +172,68 @@ def test_metrics_count_a_known_workload_exactly(start_server):
     enhanced = families["tributary_kinesis_enhanced_shard_metric"].samples
     assert {s.labels["metric"] for s in enhanced} == {"IncomingRecords", "OutgoingBytes"}
     assert sum(s.value for s in enhanced if s.labels["metric"] == "IncomingRecords") == 5
+
+
+def test_metrics_count_a_known_dynamodb_workload_exactly(start_server):
+    """Requests by service="dynamodb", operation and status, and errors by their type, after
+    a workload whose every request is known (the table is ACTIVE at once: no DescribeTable
+    polling)."""
+    server = start_server(in_memory=True, extra_args=["--create-table-ms", "0"])
+    client = dynamodb_client(server)
+    client.create_table(**hash_table_arguments("metered"))
+    for i in range(3):
+        client.put_item(TableName="metered", Item={"pk": {"S": f"k{i}"}, "n": {"N": str(i)}})
+    with pytest.raises(client.exceptions.ConditionalCheckFailedException):
+        client.put_item(TableName="metered", Item={"pk": {"S": "k0"}},
+                        ConditionExpression="attribute_not_exists(pk)")
+    for key in ("k1", "absent"):
+        client.get_item(TableName="metered", Key={"pk": {"S": key}})
+    for _ in range(2):
+        with pytest.raises(client.exceptions.ResourceNotFoundException):
+            client.get_item(TableName="no-such-table", Key={"pk": {"S": "k1"}})
+    assert len(client.scan(TableName="metered")["Items"]) == 3
+
+    families = scrape(server)
+    requests = "tributary_requests"
+    dynamodb = [s for s in families[requests].samples if s.labels["service"] == "dynamodb"]
+    assert {(s.labels["operation"], s.labels["status"]): s.value for s in dynamodb} == {
+        ("CreateTable", "200"): 1,
+        ("PutItem", "200"): 3,
+        ("PutItem", "400"): 1,
+        ("GetItem", "200"): 2,
+        ("GetItem", "400"): 2,
+        ("Scan", "200"): 1,
+    }
+    errors = "tributary_request_errors"
+    assert sample_value(families, errors, errors + "_total", operation="PutItem",
+                        error="ConditionalCheckFailedException") == 1
+    assert sample_value(families, errors, errors + "_total", operation="GetItem",
+                        error="ResourceNotFoundException") == 2
+    duration = "tributary_request_duration_seconds"
+    assert sample_value(families, duration, duration + "_count", operation="PutItem") == 4
+
+
+def test_enhanced_monitoring_exports_the_throughput_exceeded_metrics(start_server):
+    """The two ...ProvisionedThroughputExceeded shard-level metrics appear for each shard once
+    enabled, at 0 (Tributary never throttles), and go away when disabled."""
+    server = start_server(in_memory=True)
+    client = kinesis_client(server)
+    name = create_active_stream(client, "throttled", shard_count=2)
+    client.put_record(StreamName=name, PartitionKey="k", Data=b"x")
+    exceeded = {"ReadProvisionedThroughputExceeded", "WriteProvisionedThroughputExceeded"}
+    enhanced = "tributary_kinesis_enhanced_shard_metric"
+    assert scrape(server)[enhanced].samples == []
+    client.enable_enhanced_monitoring(StreamName=name, ShardLevelMetrics=sorted(exceeded))
+    samples = scrape(server)[enhanced].samples
+    assert sorted((s.labels["shard"], s.labels["metric"], s.value) for s in samples) == [
+        (shard, metric, 0.0)
+        for shard in ("shardId-000000000000", "shardId-000000000001")
+        for metric in sorted(exceeded)]
+    assert {s.labels["stream"] for s in samples} == {name}
+    client.disable_enhanced_monitoring(StreamName=name,
+                                       ShardLevelMetrics=["WriteProvisionedThroughputExceeded"])
+    samples = scrape(server)[enhanced].samples
+    assert {s.labels["metric"] for s in samples} == {"ReadProvisionedThroughputExceeded"}
 
 
 def test_iterator_age_is_the_age_of_the_last_record_read(start_server):
