@@ -1,9 +1,11 @@
 #include "dynamodb_streams/change_record.h"
 
-#include <cstdio>
+#include <memory>
 
+#include "aws/codec.h"
 #include "dynamodb/items/item_keys.h"
 #include "dynamodb/values/item_codec.h"
+#include "dynamodb/values/item_json.h"
 #include "storage/keys.h"
 
 namespace trib::dynamodb_streams {
@@ -148,14 +150,97 @@ size_t record_size_bytes(const ChangeRecord& record) {
                                             record.old_image ? &*record.old_image : nullptr);
 }
 
+namespace {
+
+// 32 lowercase hex digits of two hashes of the seed.
+std::string event_id(std::string_view event_id_seed) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(32, '0');
+  const uint64_t halves[2] = {dynamodb::xxhash64(event_id_seed, 0x4556454e54ULL),
+                              dynamodb::xxhash64(event_id_seed, 0x49444944ULL)};
+  for (int h = 0; h < 2; ++h) {
+    for (int i = 0; i < 16; ++i) out[h * 16 + i] = kHex[(halves[h] >> (60 - 4 * i)) & 0xf];
+  }
+  return out;
+}
+
+// The JSON text of record_to_wire(...), written directly (members in its order).
+void write_record_json(std::string& out, const StreamInfo& stream, ShardPos shard,
+                       const ChangeRecord& record, std::string_view region,
+                       std::string_view event_id_seed) {
+  out.append("{\"eventID\":\"");
+  out.append(event_id(event_id_seed));  // hex digits: nothing to escape
+  out.append("\",\"eventName\":\"");
+  out.append(event_name(record.kind));
+  out.append("\",\"eventVersion\":\"1.1\",\"eventSource\":\"aws:dynamodb\",\"awsRegion\":");
+  aws::append_json_string(out, region);
+  out.append(",\"dynamodb\":{\"ApproximateCreationDateTime\":");
+  out.append(std::to_string(record.time_ms / 1000));
+  out.append(",\"Keys\":");
+  dynamodb::write_item_json(out, record.keys);
+  if (record.new_image) {
+    out.append(",\"NewImage\":");
+    dynamodb::write_item_json(out, *record.new_image);
+  }
+  if (record.old_image) {
+    out.append(",\"OldImage\":");
+    dynamodb::write_item_json(out, *record.old_image);
+  }
+  out.append(",\"SequenceNumber\":\"");
+  out.append(format_sequence_number(shard, record.n));  // digits
+  out.append("\",\"SizeBytes\":");
+  out.append(std::to_string(record_size_bytes(record)));
+  out.append(",\"StreamViewType\":");
+  aws::append_json_string(out, stream.view_type);
+  out.push_back('}');
+  if (record.origin == WriteOrigin::kTimeToLive) {
+    out.append(",\"userIdentity\":");
+    out.append(aws::to_json(dynamodb::items::time_to_live_user_identity()));
+  }
+  out.push_back('}');
+}
+
+class RecordsFragment final : public aws::Fragment {
+ public:
+  RecordsFragment(const StreamInfo& stream, ShardPos shard, std::vector<ChangeRecord> records,
+                  std::string_view region, std::vector<std::string> seeds)
+      : stream_(stream),
+        shard_(shard),
+        records_(std::move(records)),
+        region_(region),
+        seeds_(std::move(seeds)) {}
+
+  void write_json(std::string& out) const override {
+    out.push_back('[');
+    for (size_t i = 0; i < records_.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      write_record_json(out, stream_, shard_, records_[i], region_, seeds_[i]);
+    }
+    out.push_back(']');
+  }
+
+  aws::Value to_value() const override {
+    aws::Value list = aws::Value::list();
+    for (size_t i = 0; i < records_.size(); ++i) {
+      list.push(record_to_wire(stream_, shard_, records_[i], region_, seeds_[i]));
+    }
+    return list;
+  }
+
+ private:
+  StreamInfo stream_;
+  ShardPos shard_;
+  std::vector<ChangeRecord> records_;
+  std::string region_;
+  std::vector<std::string> seeds_;
+};
+
+}  // namespace
+
 aws::Value record_to_wire(const StreamInfo& stream, ShardPos shard, const ChangeRecord& record,
                           std::string_view region, std::string_view event_id_seed) {
-  char event_id[40];
-  std::snprintf(event_id, sizeof event_id, "%016llx%016llx",
-                static_cast<unsigned long long>(dynamodb::xxhash64(event_id_seed, 0x4556454e54ULL)),
-                static_cast<unsigned long long>(dynamodb::xxhash64(event_id_seed, 0x49444944ULL)));
   aws::Value out = aws::Value::map();
-  out.set("eventID", std::string(event_id));
+  out.set("eventID", event_id(event_id_seed));
   out.set("eventName", event_name(record.kind));
   out.set("eventVersion", "1.1");
   out.set("eventSource", "aws:dynamodb");
@@ -176,6 +261,13 @@ aws::Value record_to_wire(const StreamInfo& stream, ShardPos shard, const Change
     out.set("userIdentity", dynamodb::items::time_to_live_user_identity());
   }
   return out;
+}
+
+aws::Value records_to_wire(const StreamInfo& stream, ShardPos shard,
+                           std::vector<ChangeRecord> records, std::string_view region,
+                           std::vector<std::string> event_id_seeds) {
+  return aws::Value(std::make_shared<const RecordsFragment>(stream, shard, std::move(records),
+                                                            region, std::move(event_id_seeds)));
 }
 
 }  // namespace trib::dynamodb_streams

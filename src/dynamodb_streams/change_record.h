@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "aws/value.h"
 #include "dynamodb/items/change_capture.h"
@@ -43,5 +44,12 @@ size_t record_size_bytes(const ChangeRecord& record);
 // storage key), hashed into the 32-hex eventID.
 aws::Value record_to_wire(const StreamInfo& stream, ShardPos shard, const ChangeRecord& record,
                           std::string_view region, std::string_view event_id_seed);
+
+// GetRecords' Records list of `records` (seeds: their storage keys) as one aws::Fragment: the
+// JSON codec writes it straight from the records (exactly the bytes of a list of record_to_wire
+// Values, without a Value tree per record or a copy of each image); other codecs get that list.
+aws::Value records_to_wire(const StreamInfo& stream, ShardPos shard,
+                           std::vector<ChangeRecord> records, std::string_view region,
+                           std::vector<std::string> event_id_seeds);
 
 }  // namespace trib::dynamodb_streams

@@ -7,6 +7,7 @@
 
 #include "aws/codec.h"
 #include "dynamodb/errors.h"
+#include "dynamodb/values/item_json.h"
 #include "util/base64.h"
 
 namespace trib::dynamodb {
@@ -453,10 +454,6 @@ aws::Value item_tree(const Item& item) {
   return aws::Value(std::move(map));
 }
 
-// The JSON text of item_tree(), written directly (aws/json_codec.cc's forms: strings escaped
-// by aws::append_json_string, blobs as base64, members in the item's order).
-void write_item_json(std::string& out, const Item& item);
-
 void write_number_json(std::string& out, const Number& n) {
   out.push_back('"');
   n.append_to(out);  // digits, '-', '.', 'E': nothing to escape
@@ -520,6 +517,10 @@ void write_value_json(std::string& out, const AttributeValue& value) {
   out.push_back('}');
 }
 
+}  // namespace
+
+// The JSON text of item_tree(), written directly (aws/json_codec.cc's forms: strings escaped
+// by aws::append_json_string, blobs as base64, members in the item's order).
 void write_item_json(std::string& out, const Item& item) {
   out.push_back('{');
   bool first = true;
@@ -532,6 +533,8 @@ void write_item_json(std::string& out, const Item& item) {
   }
   out.push_back('}');
 }
+
+namespace {
 
 class ItemFragment final : public aws::Fragment {
  public:

@@ -44,13 +44,9 @@ Output get_records(StreamsContext& ctx, const aws::RequestContext& request, cons
     return aws::fail(
         dynamodb::error(dynamodb::Error::kInternalServerError, "Internal server error"));
   }
-  aws::Value records = aws::Value::list();
-  for (size_t i = 0; i < page.records.size(); ++i) {
-    records.push(record_to_wire(*stream, iterator->shard, page.records[i], request.region,
-                                page.record_keys[i]));
-  }
   aws::Value out = aws::Value::map();
-  out.set("Records", std::move(records));
+  out.set("Records", records_to_wire(*stream, iterator->shard, std::move(page.records),
+                                     request.region, std::move(page.record_keys)));
   if (!page.shard_ended) {
     ShardIterator next = *iterator;
     next.n = page.next_n;

@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <thread>
 #include <vector>
 
+#include "aws/codec.h"
 #include "dynamodb/items/write_path.h"
 #include "dynamodb/values/item_codec.h"
 #include "dynamodb_streams/change_record.h"
@@ -174,6 +176,76 @@ TEST(DynamoDbStreams, EncodeChangeStoresTheRecordCodecsBytes) {
   ASSERT_TRUE(old);
   EXPECT_EQ(old->keys, r.keys);
   EXPECT_FALSE(old->new_image);
+}
+
+// GetRecords' Records fragment writes JSON straight from the records: byte for byte what the
+// JSON codec makes of the list of record_to_wire Values (the old path), for every view type,
+// event kind, the TTL identity, and every attribute type; other codecs get that same list.
+TEST(DynamoDbStreams, RecordsFragmentWritesTheValueTreesJson) {
+  using dynamodb::Number;
+  Item keys;
+  dynamodb::put_attribute(keys, "pk", AttributeValue::string("a\"b\\c\n\x01é"));
+  dynamodb::put_attribute(keys, "sk", AttributeValue::number(*Number::parse("-12.5E3")));
+  Item full = keys;
+  dynamodb::put_attribute(full, "b", AttributeValue::binary(std::string("\0\xff\x10", 3)));
+  dynamodb::put_attribute(full, "t", AttributeValue::boolean(true));
+  dynamodb::put_attribute(full, "n", AttributeValue::null());
+  dynamodb::put_attribute(full, "ss", AttributeValue::string_set({"x", "y\""}));
+  dynamodb::put_attribute(
+      full, "ns", AttributeValue::number_set({*Number::parse("0.25"), *Number::parse("1")}));
+  dynamodb::put_attribute(full, "bs", AttributeValue::binary_set({"p", "q"}));
+  Item inner;
+  dynamodb::put_attribute(inner, "k", AttributeValue::list({AttributeValue::string("v")}));
+  dynamodb::put_attribute(full, "m", AttributeValue::map(inner));
+  dynamodb::put_attribute(full, "l", AttributeValue::list({}));
+  std::vector<ChangeRecord> records;
+  std::vector<std::string> seeds;
+  for (const char* view : {"KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"}) {
+    for (ChangeKind kind : {ChangeKind::kInsert, ChangeKind::kModify, ChangeKind::kRemove}) {
+      for (auto origin :
+           {dynamodb::items::WriteOrigin::kRequest, dynamodb::items::WriteOrigin::kTimeToLive}) {
+        ChangeRecord r;
+        r.n = records.size() * 977;
+        r.time_ms = 1571849734123 + static_cast<int64_t>(records.size()) * 1001;
+        r.kind = kind;
+        r.origin = origin;
+        r.keys = keys;
+        const std::string_view v(view);
+        if (kind != ChangeKind::kRemove && v.find("NEW") != std::string_view::npos) {
+          r.new_image = full;
+        }
+        if (kind != ChangeKind::kInsert && v.find("OLD") != std::string_view::npos) {
+          r.old_image = full;
+        }
+        records.push_back(std::move(r));
+        seeds.push_back("seed-" + std::to_string(records.size()));
+      }
+    }
+    StreamInfo stream = sample_stream();
+    stream.view_type = view;
+    const ShardPos shard{2, 5};
+    aws::Value expected = aws::Value::list();
+    for (size_t i = 0; i < records.size(); ++i) {
+      expected.push(record_to_wire(stream, shard, records[i], "eu-west-3", seeds[i]));
+    }
+    const aws::Value fragment = records_to_wire(stream, shard, records, "eu-west-3", seeds);
+    ASSERT_EQ(fragment.kind(), aws::Value::Kind::kFragment);
+    EXPECT_EQ(aws::to_json(fragment), aws::to_json(expected)) << view;
+    EXPECT_EQ(aws::to_json(fragment.as_fragment().to_value()), aws::to_json(expected)) << view;
+    records.clear();
+    seeds.clear();
+  }
+  // The eventID is the two seed hashes as 32 lowercase hex digits (as snprintf "%016llx%016llx"
+  // wrote it before).
+  char id[40];
+  std::snprintf(id, sizeof id, "%016llx%016llx",
+                static_cast<unsigned long long>(dynamodb::xxhash64("seed", 0x4556454e54ULL)),
+                static_cast<unsigned long long>(dynamodb::xxhash64("seed", 0x49444944ULL)));
+  ChangeRecord r;
+  dynamodb::put_attribute(r.keys, "pk", AttributeValue::string("a"));
+  EXPECT_EQ(
+      record_to_wire(sample_stream(), {0, 0}, r, "us-west-1", "seed").find("eventID")->as_string(),
+      id);
 }
 
 dynamodb::Table stream_table() {
