@@ -53,6 +53,18 @@ try {
   await page.setViewport({ width: 1280, height: 860 });
   const pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(String(error)));
+  // A spy on the page's EventSource: every live-tail record event the page receives, in order,
+  // so that a check can wait until a record has reached the page before asserting that the
+  // page does not show it (paused, filtered out).
+  await page.evaluateOnNewDocument(() => {
+    window.tailReceived = [];
+    window.EventSource = class extends window.EventSource {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('record', (event) => window.tailReceived.push(JSON.parse(event.data)));
+      }
+    };
+  });
 
   // 1. The console opens at /.
   await page.goto(`${url}/`, { waitUntil: 'networkidle0' });
@@ -175,6 +187,89 @@ try {
   await page.screenshot({ path: path.join(screenshots, 'console-stream.png'), fullPage: true });
   subscription.abort();
 
+  // 6a. Data formats: a JSON record in pretty JSON (indented), a KPL user record too; text that
+  //     is not JSON stays as it is; back in UTF-8 text the record is as put; in hex its bytes.
+  const dataOf = (key) => page.$$eval('#tail-records .rec', (records, k) => records
+    .filter((r) => r.querySelector('.pk').textContent === k).map((r) => r.querySelector('pre.data').textContent), key);
+  const userData = () => page.$$eval('#tail-records .user pre.data', (pres) => pres.map((p) => p.textContent));
+  seen.pretty = { record: await dataOf('order-17'), users: await userData() };
+  assert.deepEqual(seen.pretty, {
+    record: ['{\n  "order": 17,\n  "total": 42.5\n}'],
+    users: ['{\n  "event": "signup"\n}', '{\n  "event": "login"\n}', 'plain text'],
+  });
+  await page.select('#tail-format', 'text');
+  assert.deepEqual(await dataOf('order-17'), ['{"order":17,"total":42.5}']);
+  await page.select('#tail-format', 'hex');
+  assert.deepEqual(await dataOf('order-17'),
+                   [Buffer.from('{"order":17,"total":42.5}').toString('hex').match(/../g).join(' ')]);
+  await page.select('#tail-format', 'text');
+
+  // The tail's partition keys, newest first; waits (generously) until they are `expected`.
+  const tailKeys = () => page.$$eval('#tail-records .rec .pk', (keys) => keys.map((k) => k.textContent));
+  const waitForTail = async (expected) => {
+    try {
+      await page.waitForFunction((e) => JSON.stringify([...document.querySelectorAll('#tail-records .rec .pk')]
+        .map((k) => k.textContent)) === e, { timeout: 5000 }, JSON.stringify(expected));
+    } catch {
+      assert.deepEqual(await tailKeys(), expected);
+    }
+  };
+  // Waits until the page has received the record with this key (shown or not).
+  const received = (key) => page.waitForFunction(
+    (k) => window.tailReceived.some((r) => r.PartitionKey === k), { timeout: 5000 }, key);
+  // All on the child shardId-000000000002, so that they reach the page in this order.
+  const put = (key) => kinesis.send(new PutRecordCommand({
+    StreamName: name, PartitionKey: key, ExplicitHashKey: '1', Data: new TextEncoder().encode(`{"key":"${key}"}`) }));
+  const everything = await tailKeys();
+  assert.equal(everything.length, 5);
+
+  // 6b. The partition-key filter (a substring): only matching records, of those on screen and
+  //     of those arriving; cleared, the records it hid are shown again.
+  await page.type('#tail-filter', 'split');
+  await waitForTail(['after-split']);
+  await put('filtered-out');
+  await put('split-2');
+  await received('split-2');
+  await waitForTail(['split-2', 'after-split']);
+  seen.filtered = await tailKeys();
+  await page.click('#tail-filter', { clickCount: 3 });
+  await page.keyboard.press('Backspace');
+  await waitForTail(['split-2', 'filtered-out', ...everything]);
+
+  // 6c. Pause: records put while paused reach the page but are not shown; Resume shows them,
+  //     and records put after it appear as they arrive.
+  await page.click('#tail-pause');
+  assert.equal(await page.$eval('#tail-pause', (b) => b.textContent), 'Resume');
+  await put('while-paused-1');
+  await put('while-paused-2');
+  await received('while-paused-2');
+  assert.deepEqual(await tailKeys(), ['split-2', 'filtered-out', ...everything]);
+  await page.click('#tail-pause');
+  assert.equal(await page.$eval('#tail-pause', (b) => b.textContent), 'Pause');
+  await waitForTail(['while-paused-2', 'while-paused-1', 'split-2', 'filtered-out', ...everything]);
+  await put('after-resume');
+  await waitForTail(['after-resume', 'while-paused-2', 'while-paused-1', 'split-2', 'filtered-out', ...everything]);
+  seen.paused = (await tailKeys()).slice(0, 3);
+
+  // 6d. From a timestamp (AT_TIMESTAMP): the records that arrived at or after it (one put before
+  //     the tail starts from there), then new ones live; none of the earlier records. The time
+  //     is entered in the page's local time, as a datetime-local input takes it.
+  await new Promise((resolve) => setTimeout(resolve, 5));  // the clock moves past every record above
+  const from = Date.now();
+  await put('since-1');
+  await page.$eval('#tail-timestamp', (input, ms) => {
+    const d = new Date(ms);
+    const pad = (n, width = 2) => String(n).padStart(width, '0');
+    input.value = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T` +
+      `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+  }, from);
+  await page.select('#tail-from', 'AT_TIMESTAMP');
+  await page.waitForFunction(() => document.querySelector('#tail-state')?.textContent === 'live', { timeout: 5000 });
+  await waitForTail(['since-1']);
+  await put('since-2');
+  await waitForTail(['since-2', 'since-1']);
+  seen.at_timestamp = await tailKeys();
+
   // 7. Tables: a table with a stream, shown with no Kinesis streaming destination yet.
   const table = `console-table-${Date.now()}`;
   await dynamodb.send(new CreateTableCommand({
@@ -243,6 +338,92 @@ try {
   await page.goto(`${url}/#/tables`, { waitUntil: 'networkidle0' });
   await page.waitForSelector('#table-list');
   await page.screenshot({ path: path.join(screenshots, 'console-tables.png') });
+
+  // 10. The item browser on a table with a sort key: the Query form (partition key equality),
+  //     the next-page control with a small page size, and items in plain and DynamoDB JSON.
+  const sorted = `console-sorted-${Date.now()}`;
+  await dynamodb.send(new CreateTableCommand({
+    TableName: sorted,
+    KeySchema: [{ AttributeName: 'user', KeyType: 'HASH' }, { AttributeName: 'n', KeyType: 'RANGE' }],
+    AttributeDefinitions: [{ AttributeName: 'user', AttributeType: 'S' }, { AttributeName: 'n', AttributeType: 'N' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  }));
+  while ((await dynamodb.send(new DescribeTableCommand({ TableName: sorted }))).Table.TableStatus !== 'ACTIVE') {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const rich = {
+    user: { S: 'ada' }, n: { N: '1' }, tags: { SS: ['x'] },
+    info: { M: { ok: { BOOL: true }, none: { NULL: true }, list: { L: [{ N: '1.5' }, { S: 's' }] } } },
+  };
+  for (const item of [rich, { user: { S: 'ada' }, n: { N: '2' } }, { user: { S: 'ada' }, n: { N: '3' } },
+                      { user: { S: 'bob' }, n: { N: '1' } }]) {
+    await dynamodb.send(new PutItemCommand({ TableName: sorted, Item: item }));
+  }
+  await page.goto(`${url}/#/table/${sorted}`, { waitUntil: 'networkidle0' });
+  // The items shown, and their keys as "user/n" (in either view).
+  const shownItems = () => page.$$eval('#items pre', (pres) => pres.map((p) => JSON.parse(p.textContent)));
+  const itemKeys = () => [...document.querySelectorAll('#items pre')].map((p) => {
+    const item = JSON.parse(p.textContent);
+    return `${item.user.S ?? item.user}/${item.n.N ?? item.n}`;
+  });
+  const waitForItems = async (expected) => {
+    try {
+      await page.waitForFunction(`JSON.stringify((${itemKeys})()) === ${JSON.stringify(JSON.stringify(expected))}`,
+                                 { timeout: 5000 });
+    } catch {
+      assert.deepEqual(await page.evaluate(itemKeys), expected);
+    }
+  };
+  const nextDisabled = () => page.$eval('#item-next', (b) => b.disabled);
+  const setInput = async (selector, value) => {
+    await page.$eval(selector, (e) => { e.value = ''; });
+    await page.type(selector, value);
+  };
+  // The page opens with a Scan of the first 25.
+  await page.waitForFunction(() => document.querySelectorAll('#items pre').length === 4, { timeout: 5000 });
+  assert.deepEqual((await page.evaluate(itemKeys)).sort(), ['ada/1', 'ada/2', 'ada/3', 'bob/1']);
+
+  // Query user = "ada", two items a page: ada/1 and ada/2, then (Next page) ada/3 and no next.
+  await page.select('#item-mode', 'Query');
+  await setInput('#item-key', 'ada');
+  await setInput('#item-limit', '2');
+  await page.click('#item-run');
+  await waitForItems(['ada/1', 'ada/2']);
+  assert.equal(await nextDisabled(), false);
+  const plainRich = { user: 'ada', n: 1, tags: ['x'], info: { ok: true, none: null, list: [1.5, 's'] } };
+  assert.deepEqual(await shownItems(), [plainRich, { user: 'ada', n: 2 }]);
+  await page.click('#item-next');
+  await waitForItems(['ada/3']);
+  assert.equal(await nextDisabled(), true);
+  seen.query_pages = [['ada/1', 'ada/2'], await page.evaluate(itemKeys)];
+
+  // The same first page in DynamoDB JSON (as stored), then in plain JSON again.
+  await page.click('#item-run');
+  await waitForItems(['ada/1', 'ada/2']);
+  await page.select('#item-view', 'dynamodb');
+  seen.dynamodb_json = await shownItems();
+  assert.deepEqual(seen.dynamodb_json, [rich, { user: { S: 'ada' }, n: { N: '2' } }]);
+  await page.select('#item-view', 'plain');
+  assert.deepEqual(await shownItems(), [plainRich, { user: 'ada', n: 2 }]);
+
+  // Another partition key: only its item.
+  await setInput('#item-key', 'bob');
+  await page.click('#item-run');
+  await waitForItems(['bob/1']);
+  assert.equal(await nextDisabled(), true);
+
+  // Scan, three a page: every item once over two pages.
+  await page.select('#item-mode', 'Scan');
+  await setInput('#item-limit', '3');
+  await page.click('#item-run');
+  await page.waitForFunction(() => document.querySelectorAll('#items pre').length === 3, { timeout: 5000 });
+  assert.equal(await nextDisabled(), false);
+  const firstPage = await page.evaluate(itemKeys);
+  await page.click('#item-next');
+  await page.waitForFunction(() => document.querySelectorAll('#items pre').length === 1, { timeout: 5000 });
+  assert.equal(await nextDisabled(), true);
+  seen.scan_pages = [firstPage, await page.evaluate(itemKeys)];
+  assert.deepEqual(seen.scan_pages.flat().sort(), ['ada/1', 'ada/2', 'ada/3', 'bob/1']);
 
   assert.deepEqual(pageErrors, []);
   console.log(JSON.stringify(seen));

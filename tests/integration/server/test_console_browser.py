@@ -1,9 +1,11 @@
 """The web console in headless Chromium (Debian's `chromium`) driven by puppeteer-core from
 tests/js (issue 14): open the console, create a stream through the API and see it listed, put
 records and see them in the live tail within a second, see a KPL-aggregated record
-de-aggregated, see a registered consumer and its open SubscribeToShard subscription (shard,
+de-aggregated, the tail's pretty-JSON view, partition-key filter, pause and resume and start
+from a timestamp, see a registered consumer and its open SubscribeToShard subscription (shard,
 start, records and bytes pushed), browse a table and its DynamoDB stream records, enable its Kinesis streaming destination and
-see it ACTIVE and the item's changes among its recent deliveries; screenshots are kept as
+see it ACTIVE and the item's changes among its recent deliveries, use the item browser's Query
+form and next-page control and see items in plain and DynamoDB JSON; screenshots are kept as
 artefacts. Also the console's own endpoints without a browser (files, api/tail's refusals,
 api/recent).
 
@@ -87,6 +89,13 @@ def test_console_in_headless_chromium(start_server):
     assert [record["event"] for record in seen["stream_records"]] == ["INSERT", "MODIFY"]
     assert seen["destination"]["cells"][1] == "ACTIVE"
     assert [delivery["event"] for delivery in seen["deliveries"]] == ["INSERT", "MODIFY"]
+    assert seen["pretty"]["record"] == ['{\n  "order": 17,\n  "total": 42.5\n}']
+    assert seen["filtered"] == ["split-2", "after-split"]
+    assert seen["paused"] == ["after-resume", "while-paused-2", "while-paused-1"]
+    assert seen["at_timestamp"] == ["since-2", "since-1"]
+    assert seen["query_pages"] == [["ada/1", "ada/2"], ["ada/3"]]
+    assert seen["dynamodb_json"][1] == {"user": {"S": "ada"}, "n": {"N": "2"}}
+    assert sorted(sum(seen["scan_pages"], [])) == ["ada/1", "ada/2", "ada/3", "bob/1"]
     for name in ("console-streams.png", "console-stream.png", "console-table.png",
                  "console-tables.png"):
         assert (os.path.getsize(os.path.join(artifacts, name)) > 10_000), name
