@@ -249,6 +249,11 @@ try {
   await waitForTail(['while-paused-2', 'while-paused-1', 'split-2', 'filtered-out', ...everything]);
   await put('after-resume');
   await waitForTail(['after-resume', 'while-paused-2', 'while-paused-1', 'split-2', 'filtered-out', ...everything]);
+  // A redraw (another format, and back) keeps every record shown after Resume (app.js once kept
+  // only the first held record in its list, so the others vanished on the next redraw).
+  await page.select('#tail-format', 'json');
+  await page.select('#tail-format', 'text');
+  await waitForTail(['after-resume', 'while-paused-2', 'while-paused-1', 'split-2', 'filtered-out', ...everything]);
   seen.paused = (await tailKeys()).slice(0, 3);
 
   // 6d. From a timestamp (AT_TIMESTAMP): the records that arrived at or after it (one put before

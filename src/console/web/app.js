@@ -372,6 +372,7 @@ function liveTail(streamName, shards) {
   const connect = () => {
     source?.close();
     shown = [];
+    held = [];
     count = 0;
     list.replaceChildren(h('p', { class: 'empty' }, 'Waiting for records…'));
     const params = new URLSearchParams({ stream: streamName, region, from: fromSelect.value });
@@ -393,7 +394,7 @@ function liveTail(streamName, shards) {
   pause.addEventListener('click', () => {
     paused = !paused;
     pause.textContent = paused ? `Resume` : 'Pause';
-    if (!paused) { held.forEach(show); held = []; }
+    if (!paused) { held.forEach((record) => show(record)); held = []; }
   });
   for (const control of [shardSelect, fromSelect, timestamp]) control.addEventListener('change', connect);
   cleanup.push(() => source?.close());
