@@ -23,8 +23,12 @@ def test_acknowledged_writes_have_exactly_one_record_after_sigkill(start_server)
     acknowledged = {f"w{i}": 0 for i in range(4)}
     stop = threading.Event()
 
+    # Clients made here, one a writer: making four boto3 clients inside the threads took longer
+    # than the whole write phase on a loaded machine, so a key could end with no acknowledgement.
+    clients = {key: dynamodb_client(server) for key in acknowledged}
+
     def writer(key: str) -> None:
-        client = dynamodb_client(server)
+        client = clients[key]
         while not stop.is_set():
             try:
                 client.update_item(TableName="crash", Key={"pk": {"S": key}},
@@ -37,7 +41,11 @@ def test_acknowledged_writes_have_exactly_one_record_after_sigkill(start_server)
     threads = [threading.Thread(target=writer, args=(key,)) for key in acknowledged]
     for thread in threads:
         thread.start()
-    time.sleep(1.5)
+    # Kill once every writer has been acknowledged at least once (bounded), then a little later.
+    deadline = time.monotonic() + 30
+    while min(acknowledged.values()) == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
     server.kill()
     stop.set()
     for thread in threads:
