@@ -138,14 +138,14 @@ Output transact_write_items(DynamoDbContext& ctx, const aws::RequestContext& req
     static constexpr std::string_view kNotFingerprinted[] = {"ClientRequestToken"};
     fingerprint = transactions::request_fingerprint(input, kNotFingerprinted);
     token_key = transactions::token_key(request.account, request.region, *token);
-    const auto state = [&](storage::Status read, const std::string& stored) {
-      return transactions::token_state(read.is_ok(), stored, fingerprint, request.now_ms);
-    };
+    // The guard's functions run after this block: they capture only what outlives it.
     guard = items::WriteGuard{
         {{storage::Keyspace::kMeta, token_key}},
         [&](storage::Transaction& txn) -> aws::AwsResult<bool> {
           std::string stored;
-          const auto s = state(txn.get(storage::Keyspace::kMeta, token_key, &stored), stored);
+          const auto read = txn.get(storage::Keyspace::kMeta, token_key, &stored);
+          const auto s =
+              transactions::token_state(read.is_ok(), stored, fingerprint, request.now_ms);
           if (s == transactions::TokenState::kMismatch) {
             return aws::fail(
                 error(Error::kIdempotentParameterMismatch, std::string(kTokenMismatch)));
