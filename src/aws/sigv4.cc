@@ -12,6 +12,8 @@
 #include <sstream>
 #include <utility>
 
+#include "util/ascii.h"
+
 namespace trib::aws::sigv4 {
 
 namespace {
@@ -44,12 +46,6 @@ std::string_view trim(std::string_view s) {
     s.remove_suffix(1);
   }
   return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 bool is_unreserved(unsigned char c) {
@@ -198,7 +194,7 @@ std::optional<CredentialStore> CredentialStore::parse(std::string_view text, std
       *error = "line " + std::to_string(line_number) + ": a setting before any [section]";
       return std::nullopt;
     }
-    const std::string name = lower(trim(line.substr(0, eq)));
+    const std::string name = ascii_lower(trim(line.substr(0, eq)));
     const std::string value(trim(line.substr(eq + 1)));
     if (name == "aws_access_key_id") {
       current.access_key_id = value;
@@ -239,23 +235,30 @@ const Credential* CredentialStore::find(std::string_view access_key_id) const {
 // --- The Authorization header ---------------------------------------------------------------
 
 AuthorizationHeader parse_authorization(std::string_view header) {
+  // One pass over the bytes: tokens end at ',' or ' ' (empty ones skipped); the first is the
+  // algorithm, the others name=value (a later parameter of one name replaces an earlier one).
   AuthorizationHeader out;
-  std::string_view rest = header;
   bool first_token = true;
-  while (!rest.empty()) {
-    const auto sep = rest.find_first_of(", ");
-    const std::string_view token = rest.substr(0, sep);
-    rest = sep == std::string_view::npos ? std::string_view() : rest.substr(sep + 1);
+  const size_t size = header.size();
+  size_t i = 0;
+  while (i < size) {
+    const size_t start = i;
+    size_t eq = std::string_view::npos;
+    for (; i < size && header[i] != ',' && header[i] != ' '; ++i) {
+      if (header[i] == '=' && eq == std::string_view::npos) eq = i;
+    }
+    const size_t end = i++;  // i goes past the separator
+    const std::string_view token = header.substr(start, end - start);
     if (token.empty()) continue;
     if (first_token) {
       first_token = false;
       out.algorithm = token;
       continue;
     }
-    const auto eq = token.find('=');
-    const std::string_view name = token.substr(0, eq);
+    const std::string_view name =
+        eq == std::string_view::npos ? token : header.substr(start, eq - start);
     const std::string_view value =
-        eq == std::string_view::npos ? std::string_view() : token.substr(eq + 1);
+        eq == std::string_view::npos ? std::string_view() : header.substr(eq + 1, end - eq - 1);
     if (name == "Credential") {
       out.credential = value;
     } else if (name == "Signature") {
@@ -371,7 +374,7 @@ std::string canonical_headers(const HttpRequest& request, std::string_view signe
   std::string out;
   while (true) {
     const auto semicolon = signed_headers.find(';');
-    const std::string name = lower(signed_headers.substr(0, semicolon));
+    const std::string name = ascii_lower(signed_headers.substr(0, semicolon));
     out.append(name).push_back(':');
     // HTTP/2 requests of the JavaScript SDK sign the pseudo-header ":authority" instead of host;
     // the transport hands it over as "host".
@@ -452,7 +455,7 @@ void sign(HttpRequest& request, const Credential& credential, std::string_view r
     request.headers.emplace_back("x-amz-security-token", credential.session_token);
     names.push_back("x-amz-security-token");
   }
-  for (const auto& name : extra_signed) names.push_back(lower(name));
+  for (const auto& name : extra_signed) names.push_back(ascii_lower(name));
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   std::string signed_headers;
@@ -592,7 +595,7 @@ AwsResult<Verified> verify(const HttpRequest& request, const VerifyOptions& opti
     std::string_view rest = signed_headers;
     while (true) {
       const auto semicolon = rest.find(';');
-      const std::string name = lower(rest.substr(0, semicolon));
+      const std::string name = ascii_lower(rest.substr(0, semicolon));
       if (name == "host" || name == ":authority") host_signed = true;
       if (semicolon == std::string_view::npos) break;
       rest.remove_prefix(semicolon + 1);

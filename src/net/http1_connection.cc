@@ -17,6 +17,7 @@
 
 #include "net/connection.h"
 #include "net/memory_stream.h"
+#include "util/ascii.h"
 
 namespace trib::net::detail {
 
@@ -179,9 +180,7 @@ class Http1Connection : public Connection,
     request.target = std::string(message.target());
     request.headers.reserve(8);
     for (const auto& field : message) {
-      std::string name(field.name_string());
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      request.headers.emplace_back(std::move(name), std::string(field.value()));
+      request.headers.emplace_back(ascii_lower(field.name_string()), std::string(field.value()));
     }
     request.body = std::move(message.body());
     const bool keep_alive = message.keep_alive();

@@ -22,6 +22,7 @@
 
 #include "net/connection.h"
 #include "net/memory_stream.h"
+#include "util/ascii.h"
 
 namespace trib::net::detail {
 
@@ -50,12 +51,6 @@ bool is_connection_specific(const std::string& lower_name) {
   return lower_name == "connection" || lower_name == "keep-alive" ||
          lower_name == "transfer-encoding" || lower_name == "upgrade" ||
          lower_name == "proxy-connection";
-}
-
-std::string lower_case(std::string_view text) {
-  std::string lower(text);
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
 }
 
 nghttp2_nv make_header(const std::string& name, const std::string& value) {
@@ -455,7 +450,7 @@ class Http2Connection : public Connection,
     fields.emplace_back(":status", std::to_string(response.status));
     bool has_length = false;
     for (auto& [name, value] : response.headers) {
-      std::string lower = lower_case(name);
+      std::string lower = ascii_lower(name);
       if (is_connection_specific(lower)) continue;
       if (lower == "content-length") {
         if (response.streaming) continue;
@@ -541,7 +536,7 @@ class Http2Connection : public Connection,
       }
       return 0;
     }
-    std::string lower = lower_case(header_name);
+    std::string lower = ascii_lower(header_name);
     if (lower == "host") stream->has_host = true;
     stream->request.headers.emplace_back(std::move(lower), std::move(header_value));
     return 0;

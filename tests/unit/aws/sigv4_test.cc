@@ -6,7 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "aws/auth.h"
+#include "util/ascii.h"
 
 namespace trib::aws::sigv4 {
 namespace {
@@ -663,6 +666,50 @@ TEST(Canonicalisation, Pieces) {
   EXPECT_FALSE(parse_amz_date("20230230T000000Z"));
   EXPECT_FALSE(parse_amz_date("2023023T000000Z"));
   EXPECT_EQ(format_amz_date(*parse_amz_date("20240229T235959Z")), "20240229T235959Z");
+}
+
+TEST(AuthorizationHeader, SeparatorsAndMissingParts) {
+  // Commas and spaces both separate, in any number; empty tokens are skipped.
+  auto h = parse_authorization(
+      "  AWS4-HMAC-SHA256 ,, Credential=a/b/c/d/e ,,SignedHeaders=host;x-amz-date,,,  "
+      "Signature=ff  ");
+  EXPECT_EQ(h.algorithm, "AWS4-HMAC-SHA256");
+  EXPECT_EQ(h.credential, "a/b/c/d/e");
+  EXPECT_EQ(h.signed_headers, "host;x-amz-date");
+  EXPECT_EQ(h.signature, "ff");
+  // Only the algorithm; nothing at all.
+  h = parse_authorization("AWS4-HMAC-SHA256");
+  EXPECT_EQ(h.algorithm, "AWS4-HMAC-SHA256");
+  EXPECT_TRUE(h.credential.empty() && h.signed_headers.empty() && h.signature.empty());
+  h = parse_authorization(", ,");
+  EXPECT_TRUE(h.algorithm.empty() && h.credential.empty());
+  EXPECT_TRUE(parse_authorization("").algorithm.empty());
+  // A parameter without '=' or with an empty value is empty; a later one of the same name wins
+  // (also when empty); '=' inside a value stays; unknown names and other case are ignored.
+  h = parse_authorization(
+      "AWS4-HMAC-SHA256 Credential=k/d/r/s/t Credential Signature=a=b signature=zz "
+      "SignedHeaders= Foo=bar");
+  EXPECT_TRUE(h.credential.empty());
+  EXPECT_EQ(h.signature, "a=b");
+  EXPECT_TRUE(h.signed_headers.empty());
+  // Tabs do not separate: the tab stays in the token.
+  h = parse_authorization("AWS4-HMAC-SHA256\tCredential=x,Signature=s\t");
+  EXPECT_EQ(h.algorithm, "AWS4-HMAC-SHA256\tCredential=x");
+  EXPECT_TRUE(h.credential.empty());
+  EXPECT_EQ(h.signature, "s\t");
+  // The views point into the header.
+  const std::string header = "AWS4-HMAC-SHA256 Credential=c, SignedHeaders=host, Signature=9";
+  h = parse_authorization(header);
+  EXPECT_EQ(h.credential.data(), header.data() + header.find("=c") + 1);
+  EXPECT_EQ(h.signature.data() + h.signature.size(), header.data() + header.size());
+}
+
+TEST(AsciiLower, OnlyAsciiLettersChange) {
+  EXPECT_EQ(ascii_lower(std::string_view("X-Amz-Date:@[`{\xc3\x84")), "x-amz-date:@[`{\xc3\x84");
+  for (int c = 0; c < 256; ++c) {
+    const char ch = static_cast<char>(c);
+    EXPECT_EQ(ascii_lower(ch), static_cast<char>(std::tolower(c))) << c;  // the "C" locale's
+  }
 }
 
 }  // namespace
