@@ -108,10 +108,20 @@ size_t length_of(const Value& v) {
 // Whether a string's length in UTF-16 units is certainly within the shape's bounds, judged
 // from its byte count alone (each unit takes 1 to 3 bytes, so bytes / 3 <= units <= bytes):
 // spares counting the characters of every long attribute value and attribute name.
-bool string_within_bounds(const Value& v, const Shape& shape) {
-  if (!v.is_string()) return false;
-  const double bytes = static_cast<double>(v.as_string().size());
+bool text_within_bounds(std::string_view text, const Shape& shape) {
+  const double bytes = static_cast<double>(text.size());
   return (!shape.min || bytes / 3 >= *shape.min) && (!shape.max || bytes <= *shape.max);
+}
+
+bool string_within_bounds(const Value& v, const Shape& shape) {
+  return v.is_string() && text_within_bounds(v.as_string(), shape);
+}
+
+// Whether a map key certainly satisfies its string shape (no pattern or enum, length within
+// bounds by its byte count), so it need not be made a Value to be checked.
+bool key_certainly_valid(std::string_view key, const Shape& shape) {
+  return shape.type == ShapeType::kString && !shape.pattern && shape.enum_values.empty() &&
+         text_within_bounds(key, shape);
 }
 
 bool has_length(ShapeType t) {
@@ -250,6 +260,7 @@ class Validator {
   }
 
   void check_member(const Value& v, const model::Member& m, const PathNode* parent) {
+    if (!m.checked) return;  // neither required nor able to fail
     const PathNode path{PathNode::Kind::kMember, parent, m.name};
     const Value* child = v.find(m.name);
     if (!child || child->is_null()) {
@@ -260,13 +271,15 @@ class Validator {
   }
 
   void check_value(const Value& v, const Shape& shape, const PathNode& path) {
-    if (failures_.size() >= limit_) return;
+    if (!shape.may_fail_validation || failures_.size() >= limit_) return;
     for (const auto& text : scalar_violations(v, shape, style_)) add(path, &v, &shape, text);
     if (shape.type == ShapeType::kStructure && v.is_map()) {
       check_structure(v, shape, &path);
     } else if (shape.type == ShapeType::kList && v.is_list() && shape.member) {
       const Shape& element = *shape.member;
-      if (is_scalar(element)) {
+      if (!element.may_fail_validation) {
+        // nothing in the elements can fail
+      } else if (is_scalar(element)) {
         for (const auto& item : v.as_list()) {
           if (!item.is_null() && !scalar_violations(item, element, style_).empty()) {
             add(path, &v, &shape,
@@ -283,8 +296,9 @@ class Validator {
         }
       }
     } else if (shape.type == ShapeType::kMap && v.is_map()) {
-      if (shape.key) {
+      if (shape.key && shape.key->may_fail_validation) {
         for (const auto& [key, _] : v.as_map()) {
+          if (key_certainly_valid(key, *shape.key)) continue;
           if (!scalar_violations(Value(key), *shape.key, style_).empty()) {
             add(path, &v, &shape,
                 "Map keys must satisfy constraint: " + element_constraint_list(*shape.key, style_));
@@ -292,7 +306,9 @@ class Validator {
           }
         }
       }
-      if (shape.value && is_scalar(*shape.value)) {
+      if (!shape.value || !shape.value->may_fail_validation) {
+        // nothing in the values can fail
+      } else if (is_scalar(*shape.value)) {
         for (const auto& [key, item] : v.as_map()) {
           if (!item.is_null() && !scalar_violations(item, *shape.value, style_).empty()) {
             add(path, &v, &shape,
@@ -301,7 +317,7 @@ class Validator {
             break;
           }
         }
-      } else if (shape.value) {
+      } else {
         for (const auto& [key, item] : v.as_map()) {
           if (!item.is_null())
             check_value(item, *shape.value, PathNode{PathNode::Kind::kMapEntry, &path, key});

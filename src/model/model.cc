@@ -60,6 +60,34 @@ bool parse_simple_class(std::string_view body, bool* allowed) {
   return true;
 }
 
+// Shape::may_fail_validation and Member::checked for every shape. Starts from "cannot fail"
+// and marks the shapes that can until nothing changes: the least fixed point, so a recursive
+// shape (DynamoDB's AttributeValue) is marked only when something in its cycle has a
+// constraint.
+void mark_validation(const std::map<std::string, std::unique_ptr<Shape>, std::less<>>& shapes) {
+  for (const auto& [_, shape] : shapes) shape->may_fail_validation = false;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const auto& [_, shape] : shapes) {
+      if (shape->may_fail_validation) continue;
+      bool fails = shape->min || shape->max || shape->pattern || !shape->enum_values.empty();
+      for (const Member& m : shape->members) {
+        fails = fails || m.required || m.shape->may_fail_validation;
+      }
+      for (const Shape* below : {shape->member, shape->key, shape->value}) {
+        fails = fails || (below && below->may_fail_validation);
+      }
+      if (fails) {
+        shape->may_fail_validation = true;
+        changed = true;
+      }
+    }
+  }
+  for (const auto& [_, shape] : shapes) {
+    for (Member& m : shape->members) m.checked = m.required || m.shape->may_fail_validation;
+  }
+}
+
 }  // namespace
 
 Pattern::Pattern(std::string source) : source_(std::move(source)) {
@@ -180,6 +208,7 @@ std::unique_ptr<ServiceModel> ServiceModel::parse(std::string_view json_text) {
       }
     }
   }
+  mark_validation(model->shapes_);
   for (auto [name, element] : operations) {
     Operation op;
     op.name = std::string(name);

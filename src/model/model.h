@@ -34,6 +34,9 @@ struct Member {
   std::string name;  // as on the wire, e.g. "StreamName"
   const Shape* shape = nullptr;
   bool required = false;
+  // False when validation may pass this member by: not required, and no value of its shape
+  // can fail (Shape::may_fail_validation).
+  bool checked = true;
 };
 
 // A compiled `pattern`: Java regex semantics, whole-value match. Simple character-class
@@ -66,6 +69,10 @@ struct Shape {
   bool is_exception = false;
   bool is_eventstream = false;
   bool is_event = false;
+  // False when no value of this shape can fail model validation: no min, max, pattern or
+  // enum on it, no required member, and no such shape below it (members, list member, map
+  // key and value). Computed by ServiceModel::parse; shapes built by hand keep true (checked).
+  bool may_fail_validation = true;
   std::optional<int> error_http_status;
 
   const Member* find_member(std::string_view member_name) const;

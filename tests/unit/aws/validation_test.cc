@@ -197,6 +197,90 @@ TEST(Validation, Utf16Length) {
   EXPECT_EQ(utf16_length("\xf0\x9f\x98\x80"), 2u);  // U+1F600, a surrogate pair in UTF-16
 }
 
+// Shapes no value of which can fail are marked at model load, so validation passes them by;
+// a recursive shape is marked only when something in its cycle has a constraint.
+TEST(Validation, ShapesThatCannotFailAreMarked) {
+  const auto parsed = model::ServiceModel::parse(R"({"metadata": {}, "operations": {},
+    "shapes": {
+      "Doc": {"type": "structure", "members": {"S": {"shape": "Str"}, "M": {"shape": "DocMap"},
+                                               "L": {"shape": "DocList"}}},
+      "DocMap": {"type": "map", "key": {"shape": "Str"}, "value": {"shape": "Doc"}},
+      "DocList": {"type": "list", "member": {"shape": "Doc"}},
+      "Str": {"type": "string"},
+      "Name": {"type": "string", "max": 3},
+      "Kind": {"type": "string", "enum": ["A"]},
+      "Named": {"type": "structure", "members": {"N": {"shape": "Name"}, "D": {"shape": "Doc"}}},
+      "Needs": {"type": "structure", "required": ["D"], "members": {"D": {"shape": "Doc"}}},
+      "Loop": {"type": "structure", "members": {"Next": {"shape": "Loop"},
+                                                "K": {"shape": "Kind"}}},
+      "Kinds": {"type": "list", "member": {"shape": "Kind"}}}})");
+  const auto fails = [&](std::string_view name) {
+    return parsed->find_shape(name)->may_fail_validation;
+  };
+  EXPECT_FALSE(fails("Doc"));
+  EXPECT_FALSE(fails("DocMap"));
+  EXPECT_FALSE(fails("DocList"));
+  EXPECT_FALSE(fails("Str"));
+  EXPECT_TRUE(fails("Name"));
+  EXPECT_TRUE(fails("Kind"));
+  EXPECT_TRUE(fails("Named"));
+  EXPECT_TRUE(fails("Needs"));
+  EXPECT_TRUE(fails("Loop"));
+  EXPECT_TRUE(fails("Kinds"));
+  const model::Shape& named = *parsed->find_shape("Named");
+  EXPECT_TRUE(named.find_member("N")->checked);
+  EXPECT_FALSE(named.find_member("D")->checked);
+  EXPECT_TRUE(parsed->find_shape("Needs")->find_member("D")->checked);  // required
+
+  // Passed by, yet the member beside it is still checked, in the same words.
+  Value doc = Value::map();
+  doc.set("S", Value(std::string(100, 'x')));
+  Value input = Value::map();
+  input.set("D", std::move(doc));
+  EXPECT_EQ(validate(input, named), std::nullopt);
+  input.set("N", Value("abcd"));
+  EXPECT_EQ(validate(input, named).value(),
+            "1 validation error detected: Value 'abcd' at 'n' failed to satisfy constraint: "
+            "Member must have length less than or equal to 3");
+  // A shape built by hand keeps the default: checked.
+  EXPECT_TRUE(model::Shape{}.may_fail_validation);
+}
+
+// DynamoDB's attribute values: only what can fail is looked at (AttributeName's maximum
+// length, on map keys at any depth); a key is measured in UTF-16 units, not bytes.
+TEST(Validation, DynamoDbAttributeNamesAtAnyDepth) {
+  const auto& dynamodb = model::ServiceModel::embedded("dynamodb-2012-08-10");
+  EXPECT_TRUE(dynamodb.find_shape("AttributeValue")->may_fail_validation);
+  EXPECT_FALSE(dynamodb.find_shape("StringAttributeValue")->may_fail_validation);
+  EXPECT_FALSE(dynamodb.find_shape("StringSetAttributeValue")->may_fail_validation);
+  const model::Shape& input = *dynamodb.find_operation("PutItem")->input;
+  const auto put = [&](std::string name) {
+    Value s = Value::map();
+    s.set("S", Value("v"));
+    Value nested = Value::map();
+    nested.set(std::move(name), std::move(s));
+    Value m = Value::map();
+    m.set("M", std::move(nested));
+    Value item = Value::map();
+    item.set("a", std::move(m));
+    Value request = Value::map();
+    request.set("TableName", Value("t"));
+    request.set("Item", std::move(item));
+    return validate(request, input);
+  };
+  EXPECT_EQ(put(std::string(65535, 'k')), std::nullopt);
+  std::string three_byte_units;  // 30000 units of U+20AC, 90000 bytes: within 65535 units
+  for (int i = 0; i < 30000; ++i) three_byte_units += "\xe2\x82\xac";
+  EXPECT_EQ(put(three_byte_units), std::nullopt);
+  const auto too_long = put(std::string(65536, 'k'));
+  ASSERT_TRUE(too_long.has_value());
+  EXPECT_TRUE(too_long->starts_with("1 validation error detected: Value '{"));
+  EXPECT_NE(too_long->find("' at 'item.a.member.m' failed to satisfy constraint: Map keys must "
+                           "satisfy constraint: [Member must have length less than or equal to "
+                           "65535]"),
+            std::string::npos);
+}
+
 TEST(Validation, LowerFirst) {
   EXPECT_EQ(lower_first("StreamARN"), "streamARN");
   EXPECT_EQ(lower_first(""), "");
