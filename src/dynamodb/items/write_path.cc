@@ -60,10 +60,12 @@ struct ItemSlot {
   std::string collection_key;
 };
 
-ItemSlot item_slot(const Table& table, const Item& key) {
-  const AttributeValue& partition_key = *find_attribute(key, table.key_schema.hash.name);
+ItemSlot item_slot(const ItemWrite& write) {
+  const Table& table = write.table;
+  const AttributeValue& partition_key = *find_attribute(write.key, table.key_schema.hash.name);
   const uint64_t hash = partition_key_hash(partition_key);
-  return {base_item_key(table, key), counter_stripe_key(table.id, counter_stripe(hash)),
+  return {write.item_key ? *write.item_key : base_item_key(table, write.key),
+          counter_stripe_key(table.id, counter_stripe(hash)),
           has_local_index(table) ? collection_size_key(table, partition_key) : std::string()};
 }
 
@@ -170,7 +172,7 @@ aws::AwsResult<WriteGroupOutcome> WritePath::write_items(std::span<const ItemWri
   std::vector<storage::LockKey> locks;
   locks.reserve(writes.size() * 3 + (guard ? guard->locks.size() : 0));
   for (const ItemWrite& w : writes) {
-    slots.push_back(item_slot(w.table, w.key));
+    slots.push_back(item_slot(w));
   }
   for (const ItemSlot& slot : slots) {
     locks.push_back({storage::Keyspace::kItems, slot.item_key});

@@ -88,11 +88,13 @@ struct WriteOutcome {
 };
 
 // One item of a multi-item write: the table, the item's key attributes (checked against the
-// schema by the caller) and the step deciding its fate.
+// schema by the caller) and the step deciding its fate; `item_key`, when the caller computed it
+// already, is base_item_key(table, key) (else the write path computes it).
 struct ItemWrite {
   const Table& table;
   const Item& key;
   WriteStep step;
+  const std::string* item_key = nullptr;
 };
 
 // Something committed with a multi-item write under its own locks (the transaction's

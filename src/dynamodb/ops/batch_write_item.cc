@@ -28,6 +28,7 @@ struct PlannedWrite {
   bool put = false;
   Item item;  // put: the item; delete: the key
   Item key;
+  std::string item_key;  // base_item_key of `key`, computed once for both uses
 };
 
 struct TableWrites {
@@ -82,7 +83,7 @@ Output batch_write_item(DynamoDbContext& ctx, const aws::RequestContext& request
         if (put && item_size(*item) > items::kMaxItemBytes) {
           return aws::fail(validation(std::string(items::kItemTooLarge)));
         }
-        writes.push_back(PlannedWrite{put != nullptr, std::move(*item), {}});
+        writes.push_back(PlannedWrite{put != nullptr, std::move(*item), {}, {}});
       }
     }
     count += writes.size();
@@ -99,7 +100,7 @@ Output batch_write_item(DynamoDbContext& ctx, const aws::RequestContext& request
     tables.push_back(TableWrites{std::move(*table), std::move(writes)});
   }
   for (TableWrites& t : tables) {
-    std::set<std::string> seen;
+    std::set<std::string_view> seen;
     for (PlannedWrite& w : t.writes) {
       if (w.put) {
         auto key = items::check_item_keys(*t.table, w.item);
@@ -113,7 +114,8 @@ Output batch_write_item(DynamoDbContext& ctx, const aws::RequestContext& request
           return aws::fail(std::move(ok.error()));
         w.key = w.item;
       }
-      if (!seen.insert(items::base_item_key(*t.table, w.key)).second) {
+      w.item_key = items::base_item_key(*t.table, w.key);
+      if (!seen.insert(w.item_key).second) {
         return aws::fail(validation("Provided list of item keys contains duplicates"));
       }
     }
@@ -137,7 +139,8 @@ Output batch_write_item(DynamoDbContext& ctx, const aws::RequestContext& request
             *t.table, w.key,
             [&w](const std::optional<Item>&) -> aws::AwsResult<items::WriteDecision> {
               return w.put ? items::WriteDecision::put(w.item) : items::WriteDecision::remove();
-            }});
+            },
+            &w.item_key});
       }
       auto written = path.write_items(group_writes, request.now_ms);
       if (!written) return aws::fail(std::move(written.error()));
