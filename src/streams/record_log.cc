@@ -141,7 +141,10 @@ bool seek_value_at(storage::Iterator& it, ShardRef shard, uint64_t position) {
 
 struct RecordLog::ShardState {
   std::mutex append_mutex;
-  bool loaded = false;  // guarded by append_mutex
+  // Written with append_mutex held; read without it by state() (double-checked), hence atomic.
+  std::atomic<bool> loaded{false};
+  // Why the last load failed (a read error: a damaged table file); guarded by append_mutex.
+  storage::Status load_status;
   bool closed = false;  // guarded by append_mutex
   std::atomic<uint64_t> next_position{0};
   std::atomic<int64_t> latest_arrival_ms{0};
@@ -175,7 +178,7 @@ std::string RecordLog::stream_prefix(uint64_t stream_id) {
 
 void RecordLog::load_state(ShardRef shard, ShardState& state) {
   // Called with state.append_mutex held.
-  if (state.loaded) return;
+  if (state.loaded.load(std::memory_order_acquire)) return;
   const std::string prefix = shard_prefix(shard);
   storage::IteratorOptions options;
   options.lower_bound = prefix;
@@ -200,7 +203,11 @@ void RecordLog::load_state(ShardRef shard, ShardState& state) {
       if (reader.next(&first)) state.first_position.store(first.position);
     }
   }
-  state.loaded = true;
+  // A read error (a damaged block) looks like no record at all: the shard's end is unknown, and
+  // appending from position 0 would overwrite stored records. It stays unloaded (the next use
+  // tries again) and append() refuses with this status.
+  state.load_status = it->status();
+  state.loaded.store(state.load_status.is_ok(), std::memory_order_release);
 }
 
 std::shared_ptr<RecordLog::ShardState> RecordLog::find_state(ShardRef shard) {
@@ -210,17 +217,24 @@ std::shared_ptr<RecordLog::ShardState> RecordLog::find_state(ShardRef shard) {
 }
 
 std::shared_ptr<RecordLog::Counter> RecordLog::counter_for(ShardRef shard, uint64_t group,
-                                                           const ShardState& state) {
+                                                           const ShardState& state,
+                                                           storage::Status* status) {
+  *status = storage::Status::ok();
   if (group == kOwnCounter) return std::make_shared<Counter>(state.next_position.load());
   std::lock_guard lock(counters_mutex_);
   auto& counter = counters_[{shard.stream_id, group}];
   // Past every stored position of the stream, hence of every shard of the group (which can have
   // appended nothing since: its appends need this counter).
-  if (!counter) counter = std::make_shared<Counter>(stream_end_position(shard.stream_id));
+  if (!counter) {
+    uint64_t end = 0;
+    *status = stream_end_position(shard.stream_id, &end);
+    if (!status->is_ok()) return nullptr;  // a read error: no counter rather than a low one
+    counter = std::make_shared<Counter>(end);
+  }
   return counter;
 }
 
-uint64_t RecordLog::stream_end_position(uint64_t stream_id) {
+storage::Status RecordLog::stream_end_position(uint64_t stream_id, uint64_t* out) {
   const std::string prefix = stream_prefix(stream_id);
   storage::IteratorOptions options;
   options.lower_bound = prefix;
@@ -240,7 +254,8 @@ uint64_t RecordLog::stream_end_position(uint64_t stream_id) {
       end = std::max(end, reader.end_position());
     it->seek(shard_end);
   }
-  return end;
+  *out = end;
+  return it->status();
 }
 
 std::shared_ptr<RecordLog::ShardState> RecordLog::state(ShardRef shard) {
@@ -256,7 +271,7 @@ std::shared_ptr<RecordLog::ShardState> RecordLog::state(ShardRef shard) {
     if (!slot) slot = std::make_shared<ShardState>();
     found = slot;
   }
-  if (!found->loaded) {
+  if (!found->loaded.load(std::memory_order_acquire)) {
     std::lock_guard lock(found->append_mutex);
     load_state(shard, *found);
   }
@@ -282,6 +297,8 @@ storage::Status RecordLog::append(uint64_t stream_id, std::span<const AppendRequ
     locks.emplace_back(states.back()->append_mutex);
   }
   for (const auto& s : states) {
+    if (!s->loaded.load(std::memory_order_relaxed))
+      return s->load_status;  // the shard's end could not be read (load_state)
     if (s->closed) return storage::Status::aborted("shard closed by a reshard");
   }
   auto state_of = [&](uint32_t index) -> ShardState& {
@@ -302,8 +319,10 @@ storage::Status RecordLog::append(uint64_t stream_id, std::span<const AppendRequ
     slots[r] = slot;
     ++counts[slot];
     if (!states[slot]->counter) {
+      storage::Status counted;
       states[slot]->counter = counter_for(ShardRef{stream_id, shard_indexes[slot]},
-                                          requests[r].counter_group, *states[slot]);
+                                          requests[r].counter_group, *states[slot], &counted);
+      if (!counted.is_ok()) return counted;
     }
   }
   std::vector<uint64_t> next(shard_indexes.size());

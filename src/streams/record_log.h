@@ -172,10 +172,12 @@ class RecordLog {
   std::shared_ptr<ShardState> state(ShardRef shard);       // created (and loaded) on first use
   std::shared_ptr<ShardState> find_state(ShardRef shard);  // nullptr when not in memory
   void load_state(ShardRef shard, ShardState& state);
-  // The counter a shard takes positions from (called with the shard's append mutex held).
-  std::shared_ptr<Counter> counter_for(ShardRef shard, uint64_t group, const ShardState& state);
+  // The counter a shard takes positions from (called with the shard's append mutex held);
+  // nullptr with the status when the stored positions could not be read.
+  std::shared_ptr<Counter> counter_for(ShardRef shard, uint64_t group, const ShardState& state,
+                                       storage::Status* status);
   // One past the highest position stored in any shard of the stream.
-  uint64_t stream_end_position(uint64_t stream_id);
+  storage::Status stream_end_position(uint64_t stream_id, uint64_t* end);
 
   storage::Engine& engine_;
   std::shared_mutex states_mutex_;

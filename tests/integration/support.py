@@ -19,6 +19,7 @@ Helpers:
     told not to, returning status, headers (lower-case names) and the parsed body.
   * `unique_name()`: a fresh resource name so tests never collide.
   * `poll_until(...)`: bounded polling.
+  * `kill_during_writes(...)`: one round of the crash tests (writers, SIGKILL, restart).
   * `skip_under_url(reason)`: skips the calling test when the suite targets --url.
 """
 
@@ -29,6 +30,7 @@ import http.client
 import json
 import os
 import pathlib
+import random
 import re
 import signal
 import socket
@@ -38,7 +40,7 @@ import time
 import urllib.parse
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Sequence
 
 import boto3
 import botocore.auth
@@ -701,6 +703,45 @@ def poll_until(
         if time.monotonic() >= deadline:
             pytest.fail(f"timed out after {timeout}s waiting for {what or probe}; last={last!r}")
         time.sleep(interval)
+
+
+def kill_during_writes(
+    server: "TributaryServer",
+    workers: Sequence[Callable[[threading.Event], None]],
+    *,
+    writing: Callable[[], Any],
+    kill_after: tuple[float, float],
+    rng: random.Random,
+    context: str,
+    writing_timeout: float = 30.0,
+    join_timeout: float = 30.0,
+) -> None:
+    """One round of the crash tests' shape: SIGKILL a server at a random moment while writers
+    run, then start it again on the same data directory.
+
+    Each worker is called in its own (daemon) thread with a `stop` event; it writes until the
+    server stops answering or `stop` is set, recording what was acknowledged. The round waits
+    (at most `writing_timeout` s, failing otherwise) until `writing()` is truthy, which is
+    meant to say the first writes have been acknowledged (making boto3 clients takes a while
+    on a busy machine), then sleeps a random `rng.uniform(*kill_after)` seconds (the kill
+    moment, not a wait for anything), SIGKILLs the server, sets `stop`, fails if a worker
+    has not returned within `join_timeout` s (a client hung on a dead server), and restarts
+    the server. `context` (the test's seed, the round) goes into the failure messages."""
+    stop = threading.Event()
+    threads = [threading.Thread(target=worker, args=(stop,), daemon=True) for worker in workers]
+    for thread in threads:
+        thread.start()
+    try:
+        poll_until(writing, timeout=writing_timeout,
+                   what=f"the first acknowledged writes ({context})")
+        time.sleep(rng.uniform(*kill_after))
+        server.kill()
+    finally:
+        stop.set()
+    for thread in threads:
+        thread.join(timeout=join_timeout)
+        assert not thread.is_alive(), f"a writer hung after the kill ({context})"
+    server.restart()
 
 
 def utc_now() -> datetime.datetime:

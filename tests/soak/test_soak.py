@@ -24,6 +24,7 @@ random choices (not the timing)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import pathlib
@@ -37,7 +38,7 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "integration"))
 
-from support import TributaryServer, poll_until  # noqa: E402
+from support import TributaryServer, kill_during_writes, poll_until  # noqa: E402
 
 from dynamodb.dynamodb_support import dynamodb_client, hash_table_arguments, wait_for_table  # noqa: E402
 from dynamodb.kinesis_destination_support import read_destination_records  # noqa: E402
@@ -325,33 +326,24 @@ def test_soak(tmp_path_factory):
         ledger = Ledger()
         floors: dict[tuple[str, str], int] = {}
         for round_number in range(KILLS):
-            stop = threading.Event()
-            workers = [threading.Thread(target=produce, args=(
-                server, stream, round_number, ledger, stop, random.Random(rng.getrandbits(64))))
-                for stream in PRODUCED]
-            workers.append(threading.Thread(target=reshard, args=(
-                server, ledger, stop, random.Random(rng.getrandbits(64)))))
-            workers.append(threading.Thread(target=subscribe, args=(server, consumer_arn, stop)))
-            workers += [threading.Thread(target=write_items, args=(
-                server, w, round_number, ledger, stop, random.Random(rng.getrandbits(64))))
-                for w in range(ITEM_WRITERS)]
-            workers.append(threading.Thread(target=write_transactions, args=(
-                server, round_number, ledger, stop, random.Random(rng.getrandbits(64)))))
+            workers = [functools.partial(produce, server, stream, round_number, ledger,
+                                         rng=random.Random(rng.getrandbits(64)))
+                       for stream in PRODUCED]
+            workers.append(functools.partial(reshard, server, ledger,
+                                             rng=random.Random(rng.getrandbits(64))))
+            workers.append(functools.partial(subscribe, server, consumer_arn))
+            workers += [functools.partial(write_items, server, w, round_number, ledger,
+                                          rng=random.Random(rng.getrandbits(64)))
+                        for w in range(ITEM_WRITERS)]
+            workers.append(functools.partial(write_transactions, server, round_number, ledger,
+                                             rng=random.Random(rng.getrandbits(64))))
             acknowledged = (len(ledger.records), len(ledger.writes))
-            for worker in workers:
-                worker.daemon = True
-                worker.start()
-            # Writing has begun (clients take a moment to make), then the random kill moment.
-            poll_until(lambda: len(ledger.records) > acknowledged[0] + 50
-                       and len(ledger.writes) > acknowledged[1] + 10, timeout=60,
-                       what="the round's first acknowledged writes")
-            time.sleep(rng.uniform(0.5, 2.5))
-            server.kill()
-            stop.set()
-            for worker in workers:
-                worker.join(timeout=30)
-                assert not worker.is_alive(), f"seed {seed}: a worker hung after the kill"
-            server.restart()
+            kill_during_writes(
+                server, workers,
+                writing=lambda: len(ledger.records) > acknowledged[0] + 50
+                and len(ledger.writes) > acknowledged[1] + 10,
+                kill_after=(0.5, 2.5), rng=rng, context=f"seed {seed}, kill {round_number + 1}",
+                writing_timeout=60)
             floors = check(server, ledger, consumer_arn, table_stream, floors, seed, round_number)
             print(f"soak: kill {round_number + 1}: {len(ledger.records)} records, "
                   f"{len(ledger.writes)} item writes acknowledged, {ledger.reshards} reshards")

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <cstdarg>
 #include <cstdio>
@@ -23,6 +24,8 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -36,7 +39,16 @@ constexpr size_t kMiB = size_t{1} << 20;
 Status from_rocksdb(const rocksdb::Status& status) {
   if (status.ok()) return Status::ok();
   if (status.IsNotFound()) return Status::not_found();
-  if (status.IsCorruption()) return Status::corruption(status.ToString());
+  if (status.IsCorruption()) {
+    // A damaged block (RocksDB names the table file and offset): the request fails with a 500,
+    // the operator learns which file from this log. The first few only, so that a client
+    // retrying a read of the same block cannot fill the log.
+    static std::atomic<int> logged{0};
+    if (logged.fetch_add(1, std::memory_order_relaxed) < 10) {
+      spdlog::error("storage: a read failed: {}", status.ToString());
+    }
+    return Status::corruption(status.ToString());
+  }
   if (status.IsInvalidArgument()) return Status::invalid_argument(status.ToString());
   return Status::io_error(status.ToString());
 }
@@ -187,6 +199,84 @@ std::string describe_open_failure(const std::string& path, const rocksdb::Status
   return "cannot open RocksDB database in '" + path + "': " + detail;
 }
 
+// The sequence mark (docs/storage-encoding.md, "Sequence mark"): RocksDB's last sequence number
+// at the last open and at the last clean shutdown, each a point known to be on stable storage,
+// kept in a file of its own beside RocksDB's. RocksDB alone cannot tell a MANIFEST cut short,
+// or write-ahead log files lost, from a directory that never held more: its MANIFEST reader
+// takes a cut tail for an unfinished last write and ignores it, and the open then deletes the
+// table files the lost part named as obsolete. A database that recovers to a lower sequence
+// number than the mark has lost acknowledged data; the open refuses it (open() below).
+constexpr const char* kSequenceMarkFile = "TRIBUTARY-SEQUENCE";
+constexpr const char* kSequenceMarkVersion = "1";
+
+std::optional<uint64_t> read_sequence_mark(const std::string& path, std::string* error) {
+  std::FILE* file = std::fopen((path + "/" + kSequenceMarkFile).c_str(), "r");
+  if (file == nullptr) return std::nullopt;  // none yet (a new directory, or an older version)
+  char version[8] = {};
+  unsigned long long sequence = 0;
+  const int read = std::fscanf(file, "%7s %llu", version, &sequence);
+  std::fclose(file);
+  if (read != 2 || std::string_view(version) != kSequenceMarkVersion) {
+    *error = "unreadable " + path + "/" + kSequenceMarkFile;
+    return std::nullopt;
+  }
+  return sequence;
+}
+
+// Replaces the mark atomically (a new file, fsynced, renamed over the old one, then the
+// directory fsynced). A failure (a full disk) only loses this check for the next open.
+void write_sequence_mark(const std::string& path, uint64_t sequence) {
+  const std::string target = path + "/" + kSequenceMarkFile;
+  const std::string temporary = target + ".tmp";
+  const std::string text =
+      std::string(kSequenceMarkVersion) + " " + std::to_string(sequence) + "\n";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  bool written = fd >= 0 &&
+                 ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                 ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  written = written && std::rename(temporary.c_str(), target.c_str()) == 0;
+  const int directory = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (directory >= 0) {
+    written = ::fsync(directory) == 0 && written;
+    ::close(directory);
+  }
+  if (!written)
+    spdlog::warn("storage: could not write {} (the damage check of the next open is weaker)",
+                 target);
+}
+
+std::string current_manifest(const std::string& path) {
+  std::FILE* file = std::fopen((path + "/CURRENT").c_str(), "r");
+  if (file == nullptr) return "MANIFEST-*";
+  char name[256] = {};
+  const bool read = std::fscanf(file, "%255s", name) == 1;
+  std::fclose(file);
+  return read ? name : "MANIFEST-*";
+}
+
+// The last sequence number RocksDB recovers from the directory, with a read-only open that
+// changes nothing (no WAL replay into table files, no deletion of obsolete files) and opens
+// table files lazily (their data is not needed for the number).
+rocksdb::Status recovered_sequence(rocksdb::DBOptions options, const std::string& path,
+                                   const std::vector<std::string>& column_families,
+                                   uint64_t* sequence) {
+  options.max_open_files = 16;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : column_families)
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status status = rocksdb::DB::OpenForReadOnly(options, path, descriptors, &handles, &db);
+  if (!status.ok()) return status;
+  *sequence = db->GetLatestSequenceNumber();
+  for (rocksdb::ColumnFamilyHandle* handle : handles)
+    db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+  status = db->Close();
+  delete db;
+  return status;
+}
+
 }  // namespace
 
 struct RocksDbHandle {
@@ -197,6 +287,7 @@ struct RocksDbHandle {
   // disk, which RocksDB requires us to open), destroyed before the database is closed.
   std::vector<rocksdb::ColumnFamilyHandle*> all_column_families;
   std::shared_ptr<rocksdb::Cache> block_cache;
+  std::string path;
 
   RocksDbHandle() = default;
   RocksDbHandle(const RocksDbHandle&) = delete;
@@ -204,8 +295,10 @@ struct RocksDbHandle {
 
   ~RocksDbHandle() {
     if (db == nullptr) return;
-    // A clean shutdown leaves every acknowledged write on stable storage, sync or not.
-    db->SyncWAL().PermitUncheckedError();
+    // A clean shutdown leaves every acknowledged write on stable storage, sync or not; the
+    // sequence mark then records how far that is.
+    const uint64_t sequence = db->GetLatestSequenceNumber();
+    if (db->SyncWAL().ok()) write_sequence_mark(path, sequence);
     for (rocksdb::ColumnFamilyHandle* column_family : all_column_families) {
       db->DestroyColumnFamilyHandle(column_family).PermitUncheckedError();
     }
@@ -356,6 +449,36 @@ std::unique_ptr<RocksDbEngine> RocksDbEngine::open(const std::string& path, Stat
         name, name == keyspace_name(Keyspace::kRecords) ? records_options : column_family_options);
   }
 
+  // A directory that recovers to less than its sequence mark has lost data: refused before
+  // the read-write open below could delete the table files a damaged MANIFEST no longer names.
+  std::string mark_error;
+  const std::optional<uint64_t> mark = read_sequence_mark(path, &mark_error);
+  if (!mark_error.empty()) {
+    *status = Status::corruption("data directory '" + path + "' is damaged: " + mark_error +
+                                 "; if it is the only damage, delete that file and start again");
+    return nullptr;
+  }
+  if (mark && !existing.empty()) {
+    uint64_t recovered = 0;
+    const rocksdb::Status probed = recovered_sequence(db_options, path, existing, &recovered);
+    if (probed.ok() && recovered < *mark) {
+      const std::string manifest = path + "/" + current_manifest(path);
+      *status = Status::corruption(
+          "data directory '" + path +
+          "' is damaged: RocksDB recovers it only up to sequence "
+          "number " +
+          std::to_string(recovered) + ", but it held data up to " + std::to_string(*mark) +
+          " when the server last opened or stopped (" + path + "/" + kSequenceMarkFile +
+          "); the MANIFEST (" + manifest +
+          ") or a write-ahead log file (*.log) is damaged or cut short. Nothing was changed. "
+          "Restore the directory from a backup; or, to start on what is left and lose the "
+          "newer data, copy the directory aside and delete " +
+          kSequenceMarkFile);
+      return nullptr;
+    }
+    // A probe that fails is left to the open below, whose error names the damage.
+  }
+
   rocksdb::DB* db = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> column_families;
   const rocksdb::Status open_status =
@@ -366,8 +489,11 @@ std::unique_ptr<RocksDbEngine> RocksDbEngine::open(const std::string& path, Stat
     return nullptr;
   }
   handle->db = db;
+  handle->path = path;
   handle->all_column_families = column_families;
   for (int i = 0; i < kKeyspaceCount; ++i) handle->keyspaces[i] = column_families[i + 1];
+  // What the open recovered is on stable storage now (replayed logs are flushed to table files).
+  write_sequence_mark(path, db->GetLatestSequenceNumber());
 
   *status = Status::ok();
   return std::unique_ptr<RocksDbEngine>(new RocksDbEngine(std::move(handle)));

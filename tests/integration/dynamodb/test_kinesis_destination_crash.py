@@ -10,11 +10,12 @@ same data directory; the seed is printed on failure."""
 
 from __future__ import annotations
 
+import functools
 import random
 import threading
 import time
 
-from support import poll_until, unique_name
+from support import kill_during_writes, unique_name
 
 from kinesis.kinesis_support import create_active_stream, kinesis_client, stream_arn
 
@@ -26,7 +27,7 @@ WRITERS = 3
 
 
 def write_until_killed(server, table: str, writer: int, round_number: int, acknowledged: set,
-                       attempted: set, stop: threading.Event, failures: list) -> None:
+                       attempted: set, stop: threading.Event, *, failures: list) -> None:
     client = dynamodb_client(server)
     version = 0
     while not stop.is_set():
@@ -57,26 +58,15 @@ def test_kill_during_writes_delivers_each_acknowledged_change_exactly_once(start
     attempted: set[str] = set()
 
     for round_number in range(ROUNDS):
-        stop = threading.Event()
         failures: list[Exception] = []
-        writers = [threading.Thread(target=write_until_killed,
-                                    args=(server, table, w, round_number, acknowledged,
-                                          attempted, stop, failures), daemon=True)
-                   for w in range(WRITERS)]
         before = len(acknowledged)
-        for thread in writers:
-            thread.start()
-        # Writing has begun (boto3 clients take a while to make on a busy machine), then the
-        # random kill moment.
-        poll_until(lambda: len(acknowledged) > before + 10 or failures, timeout=30,
-                   what="the first acknowledged writes")
-        time.sleep(generator.uniform(0.2, 1.0))
-        server.kill()
-        stop.set()
-        for thread in writers:
-            thread.join(timeout=20)
-            assert not thread.is_alive(), f"writer hung after the kill (seed {seed})"
-        server.restart()
+        kill_during_writes(
+            server,
+            [functools.partial(write_until_killed, server, table, w, round_number, acknowledged,
+                               attempted, failures=failures) for w in range(WRITERS)],
+            writing=lambda: len(acknowledged) > before + 10 or failures,
+            kill_after=(0.2, 1.0), rng=generator, context=f"seed {seed}, round {round_number}",
+            join_timeout=20)
         kinesis = kinesis_client(server)
 
         # Delivery resumes by itself after the restart; wait until every acknowledged change

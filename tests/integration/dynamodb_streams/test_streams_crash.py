@@ -4,8 +4,12 @@ item write has exactly one stream record, and there is none for a write that did
 
 from __future__ import annotations
 
+import functools
+import random
 import threading
 import time
+
+from support import kill_during_writes
 
 from dynamodb.dynamodb_support import dynamodb_client, hash_table_arguments, wait_for_table
 
@@ -21,13 +25,12 @@ def test_acknowledged_writes_have_exactly_one_record_after_sigkill(start_server)
     arn = ddb.create_table(**arguments)["TableDescription"]["LatestStreamArn"]
     wait_for_table(ddb, "crash")
     acknowledged = {f"w{i}": 0 for i in range(4)}
-    stop = threading.Event()
 
     # Clients made here, one a writer: making four boto3 clients inside the threads took longer
     # than the whole write phase on a loaded machine, so a key could end with no acknowledgement.
     clients = {key: dynamodb_client(server) for key in acknowledged}
 
-    def writer(key: str) -> None:
+    def writer(key: str, stop: threading.Event) -> None:
         client = clients[key]
         while not stop.is_set():
             try:
@@ -38,19 +41,11 @@ def test_acknowledged_writes_have_exactly_one_record_after_sigkill(start_server)
                 return
             acknowledged[key] += 1
 
-    threads = [threading.Thread(target=writer, args=(key,)) for key in acknowledged]
-    for thread in threads:
-        thread.start()
-    # Kill once every writer has been acknowledged at least once (bounded), then a little later.
-    deadline = time.monotonic() + 30
-    while min(acknowledged.values()) == 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.5)
-    server.kill()
-    stop.set()
-    for thread in threads:
-        thread.join()
-    server.restart()
+    # Killed once every writer has been acknowledged at least once, a random moment later.
+    seed = time.time_ns()
+    kill_during_writes(server, [functools.partial(writer, key) for key in acknowledged],
+                       writing=lambda: min(acknowledged.values()) > 0, kill_after=(0.2, 1.0),
+                       rng=random.Random(seed), context=f"seed {seed}")
 
     ddb = dynamodb_client(server)
     records = read_stream(streams_client(server), arn)
