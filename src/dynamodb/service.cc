@@ -89,7 +89,11 @@ void DynamoDbFrontEnd::finish_response(aws::HttpResponse& response) const {
 }
 
 void DynamoDbService::run_lifecycle(int64_t now_ms) {
-  tables_.purge_gone(now_ms);
+  for (uint64_t purged : tables_.purge_gone(now_ms)) {
+    // The outbox went with the table's items; what the destination keeps in memory goes too.
+    if (outbox_) outbox_->forget(purged);
+    if (delivery_) delivery_->forget(purged);
+  }
   ttl_sweeper_.tick(now_ms);
 }
 

@@ -17,6 +17,12 @@ constexpr size_t kEntriesPerAppend = 500;
 constexpr size_t kBytesPerAppend = 5 << 20;
 // After a storage failure, the table is tried again after this long.
 constexpr auto kRetryDelay = std::chrono::milliseconds(100);
+// Under sustained writes (changes committed while the last pass ran), the next pass starts
+// this long after the last one ended, so one pass takes the changes of about this long: per
+// change, fewer passes, storage writes, chunks and wake-ups (each pass costs about as much as
+// delivering several entries; docs/kinesis-destination.md "Throughput"). A change written
+// after a quiet moment is delivered at once.
+constexpr auto kGatherDelay = std::chrono::milliseconds(1);
 
 }  // namespace
 
@@ -41,15 +47,36 @@ void Delivery::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
+  stop_requested_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
 void Delivery::wake(uint64_t table_id, const TableKey& key, uint64_t stripes) {
   {
     std::lock_guard lock(mutex_);
-    pending_.try_emplace(table_id, Pending{key, 0}).first->second.stripes |= stripes;
+    mark_pending(table_id, key, stripes);
   }
   wake_.notify_one();
+}
+
+void Delivery::mark_pending(uint64_t table_id, const TableKey& key, uint64_t stripes) {
+  pending_.try_emplace(table_id, Pending{key, 0}).first->second.stripes |= stripes;
+}
+
+void Delivery::forget(uint64_t table_id) {
+  {
+    std::lock_guard lock(mutex_);
+    cursors_.erase(table_id);
+    // Again after the thread's current pass: a drain of the table in flight may advance its
+    // cursors once more (it finds nothing on later passes: the outbox went with the table).
+    forgotten_.push_back(table_id);
+  }
+  wake_.notify_one();
+}
+
+size_t Delivery::tables_with_cursors() const {
+  std::lock_guard lock(mutex_);
+  return cursors_.size();
 }
 
 uint64_t Delivery::failed_to_replicate(uint64_t table_id) const {
@@ -90,8 +117,13 @@ std::map<uint64_t, uint64_t> Delivery::backlog() const {
 
 void Delivery::run() {
   std::unique_lock lock(mutex_);
+  bool gather = false;
   for (;;) {
-    wake_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+    if (gather) {
+      // Not on wake_: the writers' wake-ups meanwhile find no one waiting (no system call).
+      stop_requested_.wait_for(lock, kGatherDelay, [&] { return stopping_; });
+    }
+    wake_.wait(lock, [&] { return stopping_ || !pending_.empty() || !forgotten_.empty(); });
     if (stopping_) return;
     std::map<uint64_t, Pending> tables;
     tables.swap(pending_);
@@ -101,11 +133,18 @@ void Delivery::run() {
       if (!drain(id, pending.key, pending.stripes)) retry.emplace(id, pending);
     }
     lock.lock();
+    // Purged tables, after any drain of this pass: a later wake for one finds nothing and
+    // leaves no cursors behind.
+    for (uint64_t id : forgotten_) {
+      cursors_.erase(id);
+      retry.erase(id);
+    }
+    forgotten_.clear();
+    gather = !pending_.empty();
     if (!retry.empty()) {
-      for (const auto& [id, pending] : retry) {
-        pending_.try_emplace(id, Pending{pending.key, 0}).first->second.stripes |= pending.stripes;
-      }
-      wake_.wait_for(lock, kRetryDelay, [&] { return stopping_; });
+      for (const auto& [id, pending] : retry) mark_pending(id, pending.key, pending.stripes);
+      stop_requested_.wait_for(lock, kRetryDelay, [&] { return stopping_; });
+      gather = false;
     }
   }
 }

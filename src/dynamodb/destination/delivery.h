@@ -19,6 +19,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "dynamodb/destination/kinesis_sink.h"
 #include "dynamodb/items/counters.h"
@@ -38,6 +39,11 @@ class Delivery {
   static constexpr uint64_t kAllStripes = ~uint64_t{0};
   // Something was committed to these stripes of the outbox of this table.
   void wake(uint64_t table_id, const TableKey& key, uint64_t stripes = kAllStripes);
+  // The table incarnation was purged (DeleteTable, its outbox gone with its items): the
+  // delivery thread drops what it keeps in memory for it.
+  void forget(uint64_t table_id);
+  // Table incarnations whose per-stripe cursors are kept in memory (tests).
+  size_t tables_with_cursors() const;
   // What delivery did for one table incarnation since the start.
   struct TableCounts {
     TableKey key;
@@ -62,6 +68,8 @@ class Delivery {
   // Per stripe of a table's outbox, the first sequence not yet delivered (or dropped).
   using Cursors = std::array<uint64_t, items::kCounterStripes>;
   void run();
+  // Adds stripes to look at for a table (called with mutex_ held).
+  void mark_pending(uint64_t table_id, const TableKey& key, uint64_t stripes);
   // Delivers `stripes` of the table's outbox; false when storage failed (try again later; the
   // stripes still to look at are left in `stripes`).
   bool drain(uint64_t table_id, const TableKey& key, uint64_t& stripes);
@@ -72,9 +80,11 @@ class Delivery {
   KinesisSink& sink_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
+  std::condition_variable stop_requested_;  // the thread's timed waits (stop ends them)
   std::map<uint64_t, Pending> pending_;     // guarded by mutex_
   std::map<uint64_t, TableCounts> counts_;  // guarded by mutex_
-  std::map<uint64_t, Cursors> cursors_;     // guarded by mutex_; written by the thread only
+  std::map<uint64_t, Cursors> cursors_;     // guarded by mutex_; advanced by the thread only
+  std::vector<uint64_t> forgotten_;         // guarded by mutex_: purged tables (forget)
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -143,7 +143,8 @@ storage::Status Outbox::capture(const items::ItemChange& change, storage::Transa
   const bool microseconds = destination->microseconds();
   const int64_t creation_time =
       microseconds ? change.time_ms * 1000 + sub_millisecond_micros() : change.time_ms;
-  const std::string data = destination_record(change, random_uuid(), creation_time, microseconds);
+  const std::string data =
+      destination_record(change, destination_event_id(), creation_time, microseconds);
   const Item& image = change.new_image ? *change.new_image : *change.old_image;
   const std::string partition_key = destination_partition_key(table, image);
 
@@ -170,6 +171,11 @@ void Outbox::lock_keys(const Table& table, uint64_t partition_hash,
   // The write path locks the counter stripe of every write already; named here because
   // delivery's per-stripe resumption depends on it (outbox.h).
   keys.push_back(items::counter_stripe_key(table.id, items::counter_stripe(partition_hash)));
+}
+
+void Outbox::forget(uint64_t table_id) {
+  std::lock_guard lock(mutex_);
+  next_sequence_.erase(table_id);
 }
 
 void Outbox::committed(const Table& table) {

@@ -56,6 +56,8 @@ class Outbox final : public items::ChangeCapture {
   void lock_keys(const Table& table, uint64_t partition_hash,
                  std::vector<std::string>& keys) const override;
   void committed(const Table& table) override;
+  // The table incarnation was purged: its sequence counter is dropped.
+  void forget(uint64_t table_id);
 
  private:
   // The next sequence of a table's outbox (set past the stored ones on first use).

@@ -3,8 +3,10 @@
 #include <openssl/evp.h>
 
 #include "aws/codec.h"
+#include "aws/request_id.h"
 #include "dynamodb/items/item_keys.h"
 #include "dynamodb/values/item_codec.h"
+#include "dynamodb/values/item_json.h"
 
 namespace trib::dynamodb::destination {
 
@@ -25,35 +27,67 @@ std::string_view event_name(items::ChangeKind kind) {
 
 }  // namespace
 
-std::string destination_record(const items::ItemChange& change, const std::string& event_id,
+// Written straight to JSON text (as DynamoDB Streams' change_record.cc writes its records):
+// building an aws::Value tree first (item_to_wire copies each image) cost about twice as much
+// (callgrind, docs/kinesis-destination.md "Throughput").
+std::string destination_record(const items::ItemChange& change, std::string_view event_id,
                                int64_t creation_time, bool microseconds) {
   const Table& table = change.table;
   const Item& any_image = change.new_image ? *change.new_image : *change.old_image;
   const Item keys = items::key_attributes(table.key_schema, any_image);
-  aws::Value dynamodb = aws::Value::map();
-  dynamodb.set("ApproximateCreationDateTime", creation_time);
-  dynamodb.set("Keys", item_to_wire(keys));
-  if (change.new_image) dynamodb.set("NewImage", item_to_wire(*change.new_image));
-  if (change.old_image) dynamodb.set("OldImage", item_to_wire(*change.old_image));
-  // SizeBytes as DynamoDB Streams computes it: Keys and both images (both always present here).
-  dynamodb.set("SizeBytes", static_cast<int64_t>(items::change_size_bytes(keys, change.new_image,
-                                                                          change.old_image)));
-  if (microseconds) dynamodb.set("ApproximateCreationDateTimePrecision", "MICROSECOND");
-
-  aws::Value record = aws::Value::map();
-  record.set("awsRegion", table.key.region);
-  record.set("eventID", event_id);
-  record.set("eventName", std::string(event_name(change.kind)));
+  std::string out;
+  out.reserve(256 + 2 * item_size(any_image));
+  out.append("{\"awsRegion\":");
+  aws::append_json_string(out, table.key.region);
+  out.append(",\"eventID\":");
+  aws::append_json_string(out, event_id);
+  out.append(",\"eventName\":\"");
+  out.append(event_name(change.kind));
+  out.append("\",\"userIdentity\":");
   if (change.origin == items::WriteOrigin::kTimeToLive) {
-    record.set("userIdentity", items::time_to_live_user_identity());
+    out.append(aws::to_json(items::time_to_live_user_identity()));
   } else {
-    record.set("userIdentity", aws::Value());  // an explicit null (facts §15.5)
+    out.append("null");  // an explicit null (facts §15.5)
   }
-  record.set("recordFormat", "application/json");
-  record.set("tableName", table.key.name);
-  record.set("dynamodb", std::move(dynamodb));
-  record.set("eventSource", "aws:dynamodb");
-  return aws::to_json(record);
+  out.append(",\"recordFormat\":\"application/json\",\"tableName\":");
+  aws::append_json_string(out, table.key.name);
+  out.append(",\"dynamodb\":{\"ApproximateCreationDateTime\":");
+  out.append(std::to_string(creation_time));
+  out.append(",\"Keys\":");
+  write_item_json(out, keys);
+  if (change.new_image) {
+    out.append(",\"NewImage\":");
+    write_item_json(out, *change.new_image);
+  }
+  if (change.old_image) {
+    out.append(",\"OldImage\":");
+    write_item_json(out, *change.old_image);
+  }
+  // SizeBytes as DynamoDB Streams computes it: Keys and both images (both always present here).
+  out.append(",\"SizeBytes\":");
+  out.append(std::to_string(items::change_size_bytes(keys, change.new_image, change.old_image)));
+  if (microseconds) out.append(",\"ApproximateCreationDateTimePrecision\":\"MICROSECOND\"");
+  out.append("},\"eventSource\":\"aws:dynamodb\"}");
+  return out;
+}
+
+std::string destination_event_id() {
+  // From the per-thread generator of request ids (unique, not secret), formatted by hand:
+  // RAND_bytes and snprintf (random_uuid) cost about 13k instructions per change, a tenth of a
+  // whole PutItem without a destination (callgrind).
+  std::string bytes = aws::random_bytes(16);
+  bytes[6] = static_cast<char>((static_cast<uint8_t>(bytes[6]) & 0x0f) | 0x40);  // version 4
+  bytes[8] = static_cast<char>((static_cast<uint8_t>(bytes[8]) & 0x3f) | 0x80);  // variant 10
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    const auto byte = static_cast<uint8_t>(bytes[i]);
+    out.push_back(kHex[byte >> 4]);
+    out.push_back(kHex[byte & 0xf]);
+  }
+  return out;
 }
 
 std::string destination_partition_key(const Table& table, const Item& item) {
@@ -66,9 +100,12 @@ std::string destination_partition_key(const Table& table, const Item& item) {
       append_key_component(key, *range);
     }
   }
+  // Fetched once: with EVP_md5() every EVP_Digest fetches the algorithm from the provider
+  // again (OpenSSL 3's crypto(7), "Performance": prefetch an algorithm used many times).
+  static EVP_MD* const fetched = EVP_MD_fetch(nullptr, "MD5", nullptr);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_Digest(key.data(), key.size(), digest, &length, EVP_md5(), nullptr);
+  EVP_Digest(key.data(), key.size(), digest, &length, fetched ? fetched : EVP_md5(), nullptr);
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(32);

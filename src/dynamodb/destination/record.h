@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "dynamodb/items/change_capture.h"
 
@@ -14,8 +15,11 @@ namespace trib::dynamodb::destination {
 
 // The record JSON of `change` (kind not kNone). `event_id` is a dashed UUID v4;
 // `creation_time` is epoch milliseconds, or epoch microseconds when `microseconds`.
-std::string destination_record(const items::ItemChange& change, const std::string& event_id,
+std::string destination_record(const items::ItemChange& change, std::string_view event_id,
                                int64_t creation_time, bool microseconds);
+
+// A new eventID: a random (version 4) UUID, lowercase with dashes.
+std::string destination_event_id();
 
 // The Kinesis PartitionKey of an item's records: 32 uppercase hex digits, the MD5 of the item's
 // primary key (its key components, as stored: equal numbers such as 1000 and 1e3 give one key),

@@ -19,6 +19,7 @@
 #include "dynamodb/items/write_path.h"
 #include "dynamodb/tables/table_catalog.h"
 #include "item_builders.h"
+#include "storage/keys.h"
 
 namespace trib::dynamodb::destination {
 namespace {
@@ -82,6 +83,20 @@ TEST(DestinationRecord, TimeToLiveRemoveShowsTheServiceIdentity) {
             std::string::npos)
       << json;
   EXPECT_EQ(json.find("NewImage"), std::string::npos);
+}
+
+TEST(DestinationRecord, EventIdsAreDistinctVersion4Uuids) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string id = destination_event_id();
+    ASSERT_EQ(id.size(), 36u) << id;
+    for (size_t at : {8u, 13u, 18u, 23u}) EXPECT_EQ(id[at], '-') << id;
+    EXPECT_EQ(id[14], '4') << id;                                          // version 4
+    EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos) << id;  // RFC 4122 variant
+    for (char c : id) EXPECT_TRUE(c == '-' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 1000u);
 }
 
 TEST(DestinationPartitionKey, Md5HexOfTheKeyStablePerItem) {
@@ -460,6 +475,23 @@ TEST_F(OutboxTest, RecordsForADeletedStreamAreDroppedAndCounted) {
   EXPECT_EQ(outbox_size(), 0u);
   EXPECT_EQ(delivery_.backlog().size(), 0u);  // the catalog knows no table here
   delivery_.stop();
+}
+
+// A purged table (DeleteTable: DynamoDbService::run_lifecycle calls forget for every table
+// purge_gone removed) leaves no delivery cursors behind.
+TEST_F(OutboxTest, APurgedTableLeavesNoCursorsBehind) {
+  delivery_.start();
+  put(item({{"pk", s("a")}, {"sk", n("1")}}));
+  ASSERT_EQ(sink_.wait_for(1).size(), 1u);
+  delivery_.stop();  // joined: the cursor past the delivered entry is kept
+  EXPECT_EQ(delivery_.tables_with_cursors(), 1u);
+  storage::WriteBatch purge;  // what TableCatalog::purge_gone deletes
+  purge.delete_range(storage::Keyspace::kItems, table_items_prefix(table_.id),
+                     storage::prefix_successor(table_items_prefix(table_.id)));
+  ASSERT_TRUE(engine_->write(purge).is_ok());
+  delivery_.forget(table_.id);
+  outbox_.forget(table_.id);
+  EXPECT_EQ(delivery_.tables_with_cursors(), 0u);
 }
 
 // A multi-item write (a transaction, a BatchWriteItem) over two tables with destinations
