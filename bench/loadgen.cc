@@ -595,9 +595,9 @@ class GetRecordsScenario final : public Scenario {
 //   scan               a drain: connection i scans segment i of TotalSegments = --connections,
 //                      following LastEvaluatedKey until an answer has none, then stops (pages of
 //                      DynamoDB's 1 MB, or --limit items when --limit is given)
-// GetItem, UpdateItem and Query requests come from a pool built before the run (seeded). Records: items written, read
-// (GetItem: 1 when found) or returned (Query's and Scan's Count); record bytes: request data
-// written or response bytes read.
+// GetItem, UpdateItem and Query requests come from a pool built before the run (seeded). Records:
+// items written, read (GetItem: 1 when found) or returned (Query's and Scan's Count); record bytes:
+// request data written or response bytes read.
 constexpr std::string_view kDynamoDbPrefix = "DynamoDB_20120810.";
 
 // The text of the member value starting at `start` (an object, array, string or scalar), by
@@ -820,8 +820,7 @@ class ItemScenario final : public Scenario {
   // is repeated unchanged.
   class ScanGenerator final : public RequestGenerator {
    public:
-    ScanGenerator(ItemScenario& scenario, int segment)
-        : scenario_(scenario), segment_(segment) {
+    ScanGenerator(ItemScenario& scenario, int segment) : scenario_(scenario), segment_(segment) {
       set_start_key({});
     }
 
@@ -842,9 +841,10 @@ class ItemScenario final : public Scenario {
 
    private:
     void set_start_key(std::string_view key) {
-      body_ = fmt::format(R"({{"TableName":"{}","Segment":{},"TotalSegments":{})",
-                          scenario_.table_, segment_, scenario_.options_.connections);
-      if (scenario_.options_.limit_given) body_ += fmt::format(R"(,"Limit":{})", scenario_.options_.limit);
+      body_ = fmt::format(R"({{"TableName":"{}","Segment":{},"TotalSegments":{})", scenario_.table_,
+                          segment_, scenario_.options_.connections);
+      if (scenario_.options_.limit_given)
+        body_ += fmt::format(R"(,"Limit":{})", scenario_.options_.limit);
       if (!key.empty()) {
         body_ += R"(,"ExclusiveStartKey":)";
         body_ += key;
@@ -1624,8 +1624,10 @@ int main(int argc, char** argv) {
   app.add_option("--body-file", options.body_file, "fixed: read the request body from this file")
       ->check(CLI::ExistingFile)
       ->excludes(body_option);
-  app.add_option("--table", options.table, "DynamoDB modes: table name (hash key pk S, range key sk N)");
-  app.add_option("--keys", options.keys, "DynamoDB modes: items in the key space (partitions of 100)")
+  app.add_option("--table", options.table,
+                 "DynamoDB modes: table name (hash key pk S, range key sk N)");
+  app.add_option("--keys", options.keys,
+                 "DynamoDB modes: items in the key space (partitions of 100)")
       ->check(CLI::PositiveNumber);
   app.add_option("--first-key", options.first_key,
                  "batch-write-item: start at the batch holding this key (a fill in steps)")
@@ -1646,7 +1648,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
   auto* limit_option =
-      app.add_option("--limit", options.limit, "get-records: Limit of each GetRecords; scan: Limit of each Scan (none if not given)")
+      app.add_option(
+             "--limit", options.limit,
+             "get-records: Limit of each GetRecords; scan: Limit of each Scan (none if not given)")
           ->check(CLI::Range(1, 1000000))
           ->capture_default_str();
   app.add_option("--shard-iterator-type", options.shard_iterator_type,

@@ -76,8 +76,9 @@ AwsResult<Caller> authenticate(const HttpRequest& request, const std::string& de
   const bool query_auth = query.count("X-Amz-Algorithm") > 0;
 
   if (auth_header && query_auth) {
-    return fail(errors::invalid_signature(
-        "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header."));
+    return fail(
+        errors::invalid_signature("Found both 'X-Amz-Algorithm' as a query-string param and "
+                                  "'Authorization' as HTTP header."));
   }
   if (!auth_header && !query_auth) return fail(errors::missing_authentication_token());
 
@@ -90,22 +91,27 @@ AwsResult<Caller> authenticate(const HttpRequest& request, const std::string& de
     const std::pair<const char*, std::string_view> required[] = {
         {"Credential", credential}, {"Signature", signature}, {"SignedHeaders", signed_headers}};
     for (const auto& [name, value] : required) {
-      if (value.empty()) message += std::string("Authorization header requires '") + name + "' parameter. ";
+      if (value.empty())
+        message += std::string("Authorization header requires '") + name + "' parameter. ";
     }
     if (!request.header("x-amz-date") && !request.header("date")) {
-      message += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+      message +=
+          "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
     }
-    if (!message.empty()) return fail(errors::incomplete_signature(message + "Authorization=" + *auth_header));
+    if (!message.empty())
+      return fail(errors::incomplete_signature(message + "Authorization=" + *auth_header));
     apply_credential(credential, &caller);
   } else {
-    for (const char* name :
-         {"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date"}) {
+    for (const char* name : {"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature",
+                             "X-Amz-SignedHeaders", "X-Amz-Date"}) {
       auto it = query.find(name);
       if (it == query.end() || it->second.empty()) {
         message += std::string("AWS query-string parameters must include '") + name + "'. ";
       }
     }
-    if (!message.empty()) return fail(errors::incomplete_signature(message + "Re-examine the query-string parameters."));
+    if (!message.empty())
+      return fail(
+          errors::incomplete_signature(message + "Re-examine the query-string parameters."));
     apply_credential(query.find("X-Amz-Credential")->second, &caller);
   }
   return caller;

@@ -12,7 +12,8 @@ constexpr size_t kMaximumMessage = 16 * 1024 * 1024;
 constexpr uint8_t kStringType = 7;
 
 void put_u32(std::string& out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((v >> shift) & 0xff));
 }
 
 uint32_t get_u32(std::string_view in, size_t at) {
@@ -39,7 +40,8 @@ std::string encode(const Message& message) {
     headers.push_back(static_cast<char>(h.value.size() & 0xff));
     headers.append(h.value);
   }
-  const auto total = static_cast<uint32_t>(kMinimumMessage + headers.size() + message.payload.size());
+  const auto total =
+      static_cast<uint32_t>(kMinimumMessage + headers.size() + message.payload.size());
   std::string out;
   out.reserve(total);
   put_u32(out, total);
@@ -51,7 +53,8 @@ std::string encode(const Message& message) {
   return out;
 }
 
-std::string encode_event(std::string_view event_type, std::string_view content_type, std::string payload) {
+std::string encode_event(std::string_view event_type, std::string_view content_type,
+                         std::string payload) {
   Message m;
   m.headers = {{":event-type", std::string(event_type)},
                {":content-type", std::string(content_type)},
@@ -60,7 +63,8 @@ std::string encode_event(std::string_view event_type, std::string_view content_t
   return encode(m);
 }
 
-std::string encode_exception(std::string_view exception_type, std::string_view content_type, std::string payload) {
+std::string encode_exception(std::string_view exception_type, std::string_view content_type,
+                             std::string payload) {
   Message m;
   m.headers = {{":exception-type", std::string(exception_type)},
                {":content-type", std::string(content_type)},
@@ -79,7 +83,9 @@ std::optional<Message> decode(std::string_view bytes, size_t* consumed, bool* co
   const uint32_t total = get_u32(bytes, 0);
   const uint32_t headers_length = get_u32(bytes, 4);
   if (crc32(bytes.substr(0, 8)) != get_u32(bytes, 8)) return bad();
-  if (total < kMinimumMessage || total > kMaximumMessage || headers_length > total - kMinimumMessage) return bad();
+  if (total < kMinimumMessage || total > kMaximumMessage ||
+      headers_length > total - kMinimumMessage)
+    return bad();
   if (bytes.size() < total) return std::nullopt;
   if (crc32(bytes.substr(0, total - 4)) != get_u32(bytes, total - 4)) return bad();
 
@@ -94,16 +100,25 @@ std::optional<Message> decode(std::string_view bytes, size_t* consumed, bool* co
     const uint8_t type = static_cast<uint8_t>(headers[at++]);
     auto need = [&](size_t n) { return at + n <= headers.size(); };
     switch (type) {
-      case 0: h.value = "true"; break;
-      case 1: h.value = "false"; break;
-      case 2: case 3: case 4: case 5: case 8: {
+      case 0:
+        h.value = "true";
+        break;
+      case 1:
+        h.value = "false";
+        break;
+      case 2:
+      case 3:
+      case 4:
+      case 5:
+      case 8: {
         const size_t width = type == 2 ? 1 : type == 3 ? 2 : type == 4 ? 4 : 8;
         if (!need(width)) return bad();
         h.value = std::to_string(get_be(headers, at, width));
         at += width;
         break;
       }
-      case 6: case 7: {
+      case 6:
+      case 7: {
         if (!need(2)) return bad();
         const size_t length = get_be(headers, at, 2);
         at += 2;
@@ -123,7 +138,8 @@ std::optional<Message> decode(std::string_view bytes, size_t* consumed, bool* co
     }
     message.headers.push_back(std::move(h));
   }
-  message.payload = std::string(bytes.substr(kPreludeBytes + headers_length, total - kMinimumMessage - headers_length));
+  message.payload = std::string(
+      bytes.substr(kPreludeBytes + headers_length, total - kMinimumMessage - headers_length));
   *consumed = total;
   return message;
 }

@@ -36,9 +36,11 @@ struct Message {
 std::string encode(const Message& message);
 
 // An event: :message-type event, :event-type, :content-type.
-std::string encode_event(std::string_view event_type, std::string_view content_type, std::string payload);
+std::string encode_event(std::string_view event_type, std::string_view content_type,
+                         std::string payload);
 // An exception after the stream started: :message-type exception, :exception-type.
-std::string encode_exception(std::string_view exception_type, std::string_view content_type, std::string payload);
+std::string encode_exception(std::string_view exception_type, std::string_view content_type,
+                             std::string payload);
 
 // Decodes one message from the front of `bytes`; `consumed` receives its length. nullopt when
 // the bytes are incomplete, malformed, or a CRC does not match (`corrupt` tells which).

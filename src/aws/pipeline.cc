@@ -257,8 +257,8 @@ struct Pipeline::Impl {
       }
     }
     const std::string* host = x.request.header("host");
-    RequestContext context{caller->account, caller->region, x.request_id, clock.now_ms(), &clock,
-                           host ? *host : std::string()};
+    RequestContext context{caller->account, caller->region, x.request_id,
+                           clock.now_ms(),  &clock,         host ? *host : std::string()};
     return std::make_pair(std::move(input.value()), std::move(context));
   }
 

@@ -1,6 +1,7 @@
 // The request pipeline, in one fixed order (AWS's, as observed):
 //   method -> content type -> empty body -> JSON syntax -> X-Amz-Target (service, operation)
-//   -> SigV4 shape and caller -> SigV4 signature (with --auth) -> decode against the input shape (SerializationException)
+//   -> SigV4 shape and caller -> SigV4 signature (with --auth) -> decode against the input shape
+//   (SerializationException)
 //   -> model validation (ValidationException) -> operation -> encode in the request's codec.
 // Every response carries x-amzn-RequestId and its front end's own headers (Service::
 // finish_response: Kinesis x-amz-id-2, DynamoDB x-amz-crc32). A failure of ours is

@@ -24,7 +24,6 @@ std::string random_bytes(size_t n) {
   return out;
 }
 
-
 std::string new_request_id() {
   std::string bytes = random_bytes(16);
   auto* b = reinterpret_cast<unsigned char*>(bytes.data());

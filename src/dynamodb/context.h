@@ -28,7 +28,7 @@ struct DynamoDbOptions {
   int64_t create_index_ms = 500;  // a new global index stays CREATING (Backfilling)
   // A Kinesis streaming destination stays ENABLING, DISABLING or UPDATING this long.
   int64_t kinesis_destination_ms = 500;
-  int64_t table_limit = 2500;     // tables per account and region (AWS's 2023 default quota)
+  int64_t table_limit = 2500;  // tables per account and region (AWS's 2023 default quota)
   // Bytes an item collection of a table with a local index may hold (facts §13: 10 GB); a
   // test flag, so tests can reach the limit with little data.
   uint64_t item_collection_limit_bytes = 10ULL << 30;

@@ -11,8 +11,8 @@
 namespace trib::dynamodb {
 
 enum class Error : uint8_t {
-  kValidation,              // com.amazon.coral.validate#ValidationException
-  kResourceNotFound,        // the rest: com.amazonaws.dynamodb.v20120810#<Name>
+  kValidation,        // com.amazon.coral.validate#ValidationException
+  kResourceNotFound,  // the rest: com.amazonaws.dynamodb.v20120810#<Name>
   kResourceInUse,
   kLimitExceeded,
   kConditionalCheckFailed,
@@ -26,8 +26,8 @@ enum class Error : uint8_t {
   kPolicyNotFound,
   kProvisionedThroughputExceeded,
   kRequestLimitExceeded,
-  kExpiredIterator,     // DynamoDB Streams
-  kTrimmedDataAccess,   // DynamoDB Streams
+  kExpiredIterator,      // DynamoDB Streams
+  kTrimmedDataAccess,    // DynamoDB Streams
   kInternalServerError,  // HTTP 500
 };
 

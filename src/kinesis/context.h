@@ -21,17 +21,17 @@ class SubscriptionHub;   // kinesis/consumers/subscriptions.h
 struct KinesisOptions {
   int64_t create_stream_ms = 500;
   int64_t delete_stream_ms = 500;
-  int64_t update_stream_ms = 500;       // UPDATING after a change or a reshard
-  int64_t encryption_ms = 500;          // UPDATING after Start/StopStreamEncryption
-  int64_t register_consumer_ms = 500;   // a new consumer stays CREATING
-  int64_t deregister_consumer_ms = 500; // a deregistered consumer stays DELETING
-  int64_t consumer_limit = 20;          // registered consumers per stream
-  int64_t max_shards_per_stream = 10'000;       // UpdateShardCount's per-stream cap
-  int64_t shard_count_updates_per_day = 10;     // UpdateShardCount calls per stream per 24 h
-  int64_t shard_limit = 500;            // open shards per account and region
-  uint32_t on_demand_shard_count = 4;   // shards of a new ON_DEMAND stream
-  int64_t on_demand_stream_limit = 50;  // ON_DEMAND streams per account and region
-  bool sync_writes = false;             // fsync every acknowledged write (durable mode)
+  int64_t update_stream_ms = 500;            // UPDATING after a change or a reshard
+  int64_t encryption_ms = 500;               // UPDATING after Start/StopStreamEncryption
+  int64_t register_consumer_ms = 500;        // a new consumer stays CREATING
+  int64_t deregister_consumer_ms = 500;      // a deregistered consumer stays DELETING
+  int64_t consumer_limit = 20;               // registered consumers per stream
+  int64_t max_shards_per_stream = 10'000;    // UpdateShardCount's per-stream cap
+  int64_t shard_count_updates_per_day = 10;  // UpdateShardCount calls per stream per 24 h
+  int64_t shard_limit = 500;                 // open shards per account and region
+  uint32_t on_demand_shard_count = 4;        // shards of a new ON_DEMAND stream
+  int64_t on_demand_stream_limit = 50;       // ON_DEMAND streams per account and region
+  bool sync_writes = false;                  // fsync every acknowledged write (durable mode)
 };
 
 struct KinesisContext {

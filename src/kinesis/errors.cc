@@ -150,9 +150,9 @@ AwsError warm_throughput_needs_on_demand(std::string_view stream) {
 
 AwsError reshard_shard_not_found(std::string_view shard_id, std::string_view stream,
                                  std::string_view account) {
-  return AwsError::client(
-      "ResourceNotFoundException",
-      fmt::format("Could not find shard {} in stream {} under account {}.", shard_id, stream, account));
+  return AwsError::client("ResourceNotFoundException",
+                          fmt::format("Could not find shard {} in stream {} under account {}.",
+                                      shard_id, stream, account));
 }
 
 AwsError split_hash_key_outside_shard(std::string_view new_starting_hash_key, const Shard& shard,
@@ -212,8 +212,8 @@ AwsError too_many_shard_count_updates(std::string_view stream, std::string_view 
 }
 
 AwsError reshard_on_demand(std::string_view operation, std::string_view stream) {
-  return invalid_argument(fmt::format(
-      "{} is not supported for stream {} in ON_DEMAND mode.", operation, stream));
+  return invalid_argument(
+      fmt::format("{} is not supported for stream {} in ON_DEMAND mode.", operation, stream));
 }
 
 }  // namespace trib::kinesis::errors

@@ -60,8 +60,7 @@ aws::AwsError shard_already_closed(std::string_view shard_id, std::string_view s
                                    std::string_view account, std::string_view action);
 aws::AwsError shard_count_over_double(int64_t current, int64_t target);
 aws::AwsError shard_count_below_half(int64_t current, int64_t target);
-aws::AwsError shard_count_over_stream_limit(std::string_view stream, int64_t target,
-                                            int64_t limit);
+aws::AwsError shard_count_over_stream_limit(std::string_view stream, int64_t target, int64_t limit);
 aws::AwsError too_many_shard_count_updates(std::string_view stream, std::string_view account,
                                            int64_t limit);
 aws::AwsError reshard_on_demand(std::string_view operation, std::string_view stream);

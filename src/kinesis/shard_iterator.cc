@@ -14,7 +14,8 @@ std::string encode_shard_iterator(const TokenSealer& sealer, const ShardIterator
   return streams::encode_shard_iterator(sealer, kShardIteratorFormat, it);
 }
 
-std::optional<ShardIteratorState> decode_shard_iterator(const TokenSealer& sealer, std::string_view token) {
+std::optional<ShardIteratorState> decode_shard_iterator(const TokenSealer& sealer,
+                                                        std::string_view token) {
   auto it = streams::decode_shard_iterator(sealer, kShardIteratorFormat, token);
   if (!it || it->shard > std::numeric_limits<uint32_t>::max()) return std::nullopt;
   ShardIteratorState s;

@@ -36,7 +36,8 @@ struct ShardIteratorState {
 std::string encode_shard_iterator(const TokenSealer& sealer, const ShardIteratorState& state);
 // nullopt for anything malformed or forged. A token wrapped in literal double quotes is
 // accepted, as AWS accepts it.
-std::optional<ShardIteratorState> decode_shard_iterator(const TokenSealer& sealer, std::string_view token);
+std::optional<ShardIteratorState> decode_shard_iterator(const TokenSealer& sealer,
+                                                        std::string_view token);
 
 // "Sat Nov 22 07:52:21 UTC 2026", the date format of AWS's ExpiredIteratorException.
 std::string java_date(int64_t epoch_ms);

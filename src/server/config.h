@@ -22,7 +22,7 @@ struct Config {
   std::string account = "000000000000";
   std::string log_level = "info";
   std::string log_format = "text";  // or "json": one JSON object a line
-  int threads = 0;  // 0: one per core
+  int threads = 0;                  // 0: one per core
   uint64_t max_request_bytes = 14 * 1024 * 1024;
   // Connection limits on the port (timeouts, header bytes, connections, HTTP/2 streams,
   // buffered response bytes; docs/security.md, "Limits").

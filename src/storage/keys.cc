@@ -15,9 +15,9 @@ std::string prefix_successor(std::string_view prefix) {
   return successor;
 }
 
-Status for_each_with_prefix(Engine& engine, Keyspace keyspace, std::string_view prefix,
-                            const std::function<Status(std::string_view key,
-                                                       std::string_view value)>& visit) {
+Status for_each_with_prefix(
+    Engine& engine, Keyspace keyspace, std::string_view prefix,
+    const std::function<Status(std::string_view key, std::string_view value)>& visit) {
   IteratorOptions options;
   options.lower_bound = std::string(prefix);
   options.upper_bound = prefix_successor(prefix);

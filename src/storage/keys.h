@@ -95,9 +95,9 @@ struct Status;
 // Calls `visit(key, value)` for every key of `keyspace` starting with `prefix`, in key order, over
 // one consistent view; stops at the first non-ok Status `visit` returns and returns it, else the
 // iteration's status. (How catalogs load their documents.)
-Status for_each_with_prefix(Engine& engine, Keyspace keyspace, std::string_view prefix,
-                            const std::function<Status(std::string_view key,
-                                                       std::string_view value)>& visit);
+Status for_each_with_prefix(
+    Engine& engine, Keyspace keyspace, std::string_view prefix,
+    const std::function<Status(std::string_view key, std::string_view value)>& visit);
 
 // Reads a big-endian u64 stored under `key` (a catalog's next-id counter) into `value`; leaves
 // `value` unchanged when the key is absent.

@@ -23,7 +23,8 @@ std::string shard_prefix(ShardRef shard) {
 }
 
 void put_u64(std::string& out, uint64_t u) {
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((u >> shift) & 0xff));
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((u >> shift) & 0xff));
 }
 
 uint64_t get_be(std::string_view in, size_t bytes) {
@@ -39,7 +40,8 @@ constexpr size_t kChunkRecordHeader = 14;
 
 void start_chunk(std::string& out, uint32_t count) {
   out.push_back(static_cast<char>(kChunkVersion));
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((count >> shift) & 0xff));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((count >> shift) & 0xff));
 }
 
 void add_to_chunk(std::string& out, int64_t arrival_ms, std::string_view partition_key,
@@ -48,7 +50,8 @@ void add_to_chunk(std::string& out, int64_t arrival_ms, std::string_view partiti
   out.push_back(static_cast<char>((partition_key.size() >> 8) & 0xff));
   out.push_back(static_cast<char>(partition_key.size() & 0xff));
   const auto length = static_cast<uint32_t>(data.size());
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((length >> shift) & 0xff));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((length >> shift) & 0xff));
   out.append(partition_key);
   out.append(data);
 }
@@ -98,7 +101,8 @@ class ValueReader {
       const size_t body = offset_ + kChunkRecordHeader;
       if (value_.size() < body + key_length + data_length) return fail();
       *out = RecordView{position_, static_cast<int64_t>(get_be(header, 8)),
-                        value_.substr(body, key_length), value_.substr(body + key_length, data_length)};
+                        value_.substr(body, key_length),
+                        value_.substr(body + key_length, data_length)};
       offset_ = body + key_length + data_length;
     }
     ++position_;
@@ -503,7 +507,9 @@ void RecordLog::reopen_shard(ShardRef shard) {
 
 uint64_t RecordLog::next_position(ShardRef shard) { return state(shard)->next_position.load(); }
 
-int64_t RecordLog::latest_arrival_ms(ShardRef shard) { return state(shard)->latest_arrival_ms.load(); }
+int64_t RecordLog::latest_arrival_ms(ShardRef shard) {
+  return state(shard)->latest_arrival_ms.load();
+}
 
 uint64_t RecordLog::position_at_time(ShardRef shard, int64_t time_ms) {
   auto s = state(shard);

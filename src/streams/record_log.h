@@ -109,8 +109,8 @@ class RecordLog {
   // `with`: the caller's own mutations, committed in the same atomic batch as the records (the
   // Kinesis streaming destination removes its outbox entries so: both or neither survive a
   // crash). Nothing of it is written when the append is refused.
-  storage::Status append(uint64_t stream_id, std::span<const AppendRequest> requests, int64_t now_ms,
-                         bool sync, std::vector<Appended>* out,
+  storage::Status append(uint64_t stream_id, std::span<const AppendRequest> requests,
+                         int64_t now_ms, bool sync, std::vector<Appended>* out,
                          const storage::WriteBatch* with = nullptr);
 
   // Records of one shard from `from_position`, skipping any that arrived before

@@ -144,7 +144,8 @@ std::optional<std::string> decode(std::string_view text, DecodeError* error) {
   const size_t data_len = text.size() - padding;
   for (size_t i = 0; i < data_len; ++i) {
     if (kReverse[static_cast<unsigned char>(text[i])] < 0) {
-      const size_t width = std::min(utf8_width(static_cast<unsigned char>(text[i])), text.size() - i);
+      const size_t width =
+          std::min(utf8_width(static_cast<unsigned char>(text[i])), text.size() - i);
       return fail(DecodeError::Kind::kCharacter, std::string(text.substr(i, width)));
     }
   }
@@ -153,10 +154,11 @@ std::optional<std::string> decode(std::string_view text, DecodeError* error) {
   size_t i = 0;
   // Whole groups of four characters (all valid: checked above) make three bytes.
   for (; i + 4 <= data_len; i += 4) {
-    const uint32_t n = (static_cast<uint32_t>(kReverse[static_cast<unsigned char>(text[i])]) << 18) |
-                       (static_cast<uint32_t>(kReverse[static_cast<unsigned char>(text[i + 1])]) << 12) |
-                       (static_cast<uint32_t>(kReverse[static_cast<unsigned char>(text[i + 2])]) << 6) |
-                       static_cast<uint32_t>(kReverse[static_cast<unsigned char>(text[i + 3])]);
+    const uint32_t n =
+        (static_cast<uint32_t>(kReverse[static_cast<unsigned char>(text[i])]) << 18) |
+        (static_cast<uint32_t>(kReverse[static_cast<unsigned char>(text[i + 1])]) << 12) |
+        (static_cast<uint32_t>(kReverse[static_cast<unsigned char>(text[i + 2])]) << 6) |
+        static_cast<uint32_t>(kReverse[static_cast<unsigned char>(text[i + 3])]);
     out[written++] = static_cast<char>(n >> 16);
     out[written++] = static_cast<char>((n >> 8) & 0xff);
     out[written++] = static_cast<char>(n & 0xff);

@@ -44,9 +44,9 @@ struct HttpHarness {
   boost::asio::thread_pool workers{1};
   std::atomic<bool> stopping{false};
   net::detail::LimitCounters limits;
-  net::detail::ServerContext context{options,  handler,
-                                     workers,  [](const std::shared_ptr<net::detail::Connection>&) {},
-                                     stopping, limits};
+  net::detail::ServerContext context{
+      options,  handler, workers, [](const std::shared_ptr<net::detail::Connection>&) {},
+      stopping, limits};
 };
 
 // With TRIBUTARY_FUZZ_PRINT set, what the server wrote goes to stderr (for looking at a seed).

@@ -56,8 +56,8 @@ aws::AwsResult<AttributeUpdates> parse_attribute_updates(const aws::Value& attri
             invalid_parameter("DELETE action with value is not supported for the type " +
                               std::string(type_name(type))));
       }
-      if (parsed.action == AttributeAction::kAdd && !is_set_type(type) && type != AttributeType::kN &&
-          type != AttributeType::kL) {
+      if (parsed.action == AttributeAction::kAdd && !is_set_type(type) &&
+          type != AttributeType::kN && type != AttributeType::kL) {
         return aws::fail(invalid_parameter("ADD action is not supported for the type " +
                                            std::string(type_name(type))));
       }

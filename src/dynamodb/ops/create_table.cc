@@ -20,8 +20,8 @@ Output create_table(DynamoDbContext& ctx, const aws::RequestContext& request, co
   // KeySchema and AttributeDefinitions are optional in today's model but required by AWS.
   std::vector<std::string> missing;
   if (!input.find("AttributeDefinitions")) {
-    missing.push_back(aws::validation_failure("AttributeDefinitions", nullptr,
-                                              "Member must not be null", style));
+    missing.push_back(
+        aws::validation_failure("AttributeDefinitions", nullptr, "Member must not be null", style));
   }
   if (!input.find("KeySchema")) {
     missing.push_back(
@@ -40,10 +40,10 @@ Output create_table(DynamoDbContext& ctx, const aws::RequestContext& request, co
     const std::string* name = d.string_member("AttributeName");
     const std::string* type = d.string_member("AttributeType");
     if (!name || !type || type->empty()) {
-      return aws::fail(validation(aws::validation_message(
-          {aws::validation_failure("AttributeDefinitions", nullptr, "Member must not be null",
-                                   style)},
-          style)));
+      return aws::fail(validation(
+          aws::validation_message({aws::validation_failure("AttributeDefinitions", nullptr,
+                                                           "Member must not be null", style)},
+                                  style)));
     }
     table.attribute_definitions.push_back({*name, (*type)[0]});
   }
@@ -91,7 +91,8 @@ Output create_table(DynamoDbContext& ctx, const aws::RequestContext& request, co
         "in AttributeDefinitions"));
   }
   std::set<std::string> index_names;
-  for (const auto& [list, is_global] : {std::make_pair(local, false), std::make_pair(global, true)}) {
+  for (const auto& [list, is_global] :
+       {std::make_pair(local, false), std::make_pair(global, true)}) {
     if (!list) continue;
     const char* kind = is_global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes";
     if (list->as_list().empty()) {
@@ -104,8 +105,8 @@ Output create_table(DynamoDbContext& ctx, const aws::RequestContext& request, co
     }
     size_t position = 0;
     for (const auto& spec : list->as_list()) {
-      const std::string path = std::string(kind) + "." + std::to_string(++position) +
-                               ".member.KeySchema";
+      const std::string path =
+          std::string(kind) + "." + std::to_string(++position) + ".member.KeySchema";
       // A global index may have a multi-attribute key (build_key_schema checks it).
       if (auto bad = is_global ? std::nullopt
                                : too_many_key_elements(spec.find("KeySchema"), path, style)) {
@@ -149,8 +150,8 @@ Output create_table(DynamoDbContext& ctx, const aws::RequestContext& request, co
     const std::string* view = stream->string_member("StreamViewType");
     if (table.stream_enabled && !view) {
       // [P] dynalite; AWS's text for an enabled stream without a view type.
-      return aws::fail(invalid_parameter(
-          "You must specify a StreamViewType when enabling a stream"));
+      return aws::fail(
+          invalid_parameter("You must specify a StreamViewType when enabling a stream"));
     }
     if (table.stream_enabled) {
       table.stream_view_type = *view;
@@ -163,9 +164,9 @@ Output create_table(DynamoDbContext& ctx, const aws::RequestContext& request, co
       const std::string* type = sse->string_member("SSEType");
       table.sse_type = type ? *type : "KMS";
       const std::string* key_id = sse->string_member("KMSMasterKeyId");
-      table.kms_master_key_id =
-          key_id ? *key_id
-                 : "arn:aws:kms:" + request.region + ":" + request.account + ":key/" + random_uuid();
+      table.kms_master_key_id = key_id ? *key_id
+                                       : "arn:aws:kms:" + request.region + ":" + request.account +
+                                             ":key/" + random_uuid();
     }
   }
   // AWS's tag rules and 50-tag limit apply to CreateTable's Tags too (tables/tags.h).
@@ -196,14 +197,14 @@ Output create_table(DynamoDbContext& ctx, const aws::RequestContext& request, co
   table.active_at_ms = request.now_ms + ctx.options.create_table_ms;
   auto created = ctx.tables.create(
       std::move(table), request.now_ms, [&](const TableCatalog& catalog) -> aws::AwsResult<Ok> {
-        const auto count =
-            static_cast<int64_t>(catalog.list(request.account, request.region, request.now_ms).size());
+        const auto count = static_cast<int64_t>(
+            catalog.list(request.account, request.region, request.now_ms).size());
         if (count >= ctx.options.table_limit) {
           // Guess at AWS's wording (not captured).
-          return aws::fail(error(Error::kLimitExceeded,
-                                 "Subscriber limit exceeded: Tables count limit of " +
-                                     std::to_string(ctx.options.table_limit) +
-                                     " has been reached"));
+          return aws::fail(
+              error(Error::kLimitExceeded, "Subscriber limit exceeded: Tables count limit of " +
+                                               std::to_string(ctx.options.table_limit) +
+                                               " has been reached"));
         }
         return Ok{};
       });

@@ -18,12 +18,14 @@ Output delete_table(DynamoDbContext& ctx, const aws::RequestContext& request, co
         // [P] dynalite's reading of AWS.
         return aws::fail(error(Error::kResourceInUse,
                                "Attempt to change a resource which is still in use: Table is being "
-                               "created: " + table.key.name));
+                               "created: " +
+                                   table.key.name));
       case TableStatus::kDeleting:
         // Guess, worded like the CREATING case (not captured).
         return aws::fail(error(Error::kResourceInUse,
                                "Attempt to change a resource which is still in use: Table is being "
-                               "deleted: " + table.key.name));
+                               "deleted: " +
+                                   table.key.name));
       default:
         break;
     }

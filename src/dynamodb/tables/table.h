@@ -90,7 +90,7 @@ struct SecondaryIndex {
   std::optional<int64_t> max_read_request_units;
   std::optional<int64_t> max_write_request_units;
   int64_t created_ms = 0;
-  int64_t active_at_ms = 0;  // CREATING (Backfilling) before this time
+  int64_t active_at_ms = 0;       // CREATING (Backfilling) before this time
   int64_t updating_until_ms = 0;  // UPDATING (UpdateTable changed its throughput) before this
   std::optional<int64_t> deleting_since_ms;
   std::optional<int64_t> gone_at_ms;  // a deleted index is DELETING until this time, then gone

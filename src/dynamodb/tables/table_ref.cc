@@ -22,8 +22,7 @@ std::vector<std::string> table_name_failures(std::string_view name, std::string_
   const aws::Value value{std::string(name)};
   std::vector<std::string> failures;
   const auto add = [&](std::string constraint) {
-    failures.push_back(
-        aws::validation_failure(member_path, &value, constraint, style));
+    failures.push_back(aws::validation_failure(member_path, &value, constraint, style));
   };
   if (shape->pattern && !shape->pattern->matches(name)) {
     add("Member must satisfy regular expression pattern: " + shape->pattern->source());
@@ -80,7 +79,8 @@ aws::AwsResult<TableKey> resolve_resource_arn(const DynamoDbContext&,
     if (resource.substr(slash, 7) == "/index/") {
       return aws::fail(invalid_parameter(
           "Invalid resource arn provided, only table or stream is accepted. Provided resource "
-          "arn: " + text));
+          "arn: " +
+          text));
     }
     // Stream ARNs: AWS tags streams too; Tributary does not (its text here is a guess).
     return aws::fail(invalid_table_arn);

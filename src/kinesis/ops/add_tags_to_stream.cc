@@ -28,7 +28,8 @@ Output add_tags_to_stream(KinesisContext& ctx, const aws::RequestContext& reques
           texts.push_back(tag_key);
           texts.push_back(tag_value.is_string() ? std::string_view(tag_value.as_string()) : "");
         }
-        if (const TagTextProblem problem = worst_tag_problem(texts); problem != TagTextProblem::kNone) {
+        if (const TagTextProblem problem = worst_tag_problem(texts);
+            problem != TagTextProblem::kNone) {
           return aws::fail(errors::tag_problem(problem, "add tags to", key->name, key->account));
         }
         size_t new_keys = 0;

@@ -2,8 +2,8 @@
 // stream is CREATING or DELETING, matching DescribeStream's empty shard list. WarmThroughput
 // appears once a target was set (ON_DEMAND streams), MaxRecordSizeInKiB once it differs from
 // the default 1024 (whether AWS always shows it was not captured).
-#include "kinesis/errors.h"
 #include "kinesis/consumers/registry.h"
+#include "kinesis/errors.h"
 #include "kinesis/operations.h"
 #include "kinesis/output.h"
 #include "kinesis/stream_ref.h"
@@ -29,7 +29,8 @@ Output describe_stream_summary(KinesisContext& ctx, const aws::RequestContext& r
   summary.set("EncryptionType", stream->encryption_type);
   if (!stream->key_id.empty()) summary.set("KeyId", stream->key_id);
   summary.set("OpenShardCount", has_shards ? stream->open_shard_count() : int64_t{0});
-  summary.set("ConsumerCount", static_cast<int64_t>(ctx.consumers.count(stream->id, request.now_ms)));
+  summary.set("ConsumerCount",
+              static_cast<int64_t>(ctx.consumers.count(stream->id, request.now_ms)));
   if (stream->warm_throughput_mibps) {
     summary.set("WarmThroughput", warm_throughput(*stream, request.now_ms));
   }

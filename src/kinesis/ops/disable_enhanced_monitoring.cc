@@ -6,7 +6,7 @@
 namespace trib::kinesis::ops {
 
 Output disable_enhanced_monitoring(KinesisContext& ctx, const aws::RequestContext& request,
-                                  const Input& input) {
+                                   const Input& input) {
   return change_enhanced_monitoring(ctx, request, input, /*enable=*/false);
 }
 

@@ -28,7 +28,8 @@ Output get_records(KinesisContext& ctx, const aws::RequestContext& request, cons
   }
   const Shard* shard = stream->find_live_shard(state->shard_index, request.now_ms);
   if (!shard) {
-    return aws::fail(errors::shard_not_found(shard_id_for(state->shard_index), stream->key.name, stream->key.account));
+    return aws::fail(errors::shard_not_found(shard_id_for(state->shard_index), stream->key.name,
+                                             stream->key.account));
   }
 
   const size_t limit = static_cast<size_t>(input.int_member("Limit").value_or(10000));

@@ -15,31 +15,38 @@
 
 namespace trib::kinesis::ops {
 
-Output get_shard_iterator(KinesisContext& ctx, const aws::RequestContext& request, const Input& input) {
+Output get_shard_iterator(KinesisContext& ctx, const aws::RequestContext& request,
+                          const Input& input) {
   const std::string& shard_id = *input.string_member("ShardId");
   auto found = find_stream_for_records(ctx.catalog, request, input);
   if (!found) {
     // As on AWS, a missing stream is reported as a missing shard of it.
-    if (found.error().type != "ResourceNotFoundException") return aws::fail(std::move(found.error()));
+    if (found.error().type != "ResourceNotFoundException")
+      return aws::fail(std::move(found.error()));
     auto key = resolve_stream(request, input);
     return aws::fail(errors::shard_not_found(shard_id, key->name, key->account));
   }
   const Stream& stream = *found.value();
   const auto shard_index = parse_shard_id_leniently(shard_id);
   const Shard* shard = shard_index ? stream.find_live_shard(*shard_index, request.now_ms) : nullptr;
-  if (!shard) return aws::fail(errors::shard_not_found(shard_id, stream.key.name, stream.key.account));
+  if (!shard)
+    return aws::fail(errors::shard_not_found(shard_id, stream.key.name, stream.key.account));
   const std::string& type = *input.string_member("ShardIteratorType");
   const std::string* sequence_number = input.string_member("StartingSequenceNumber");
   const bool by_sequence_number = type == "AT_SEQUENCE_NUMBER" || type == "AFTER_SEQUENCE_NUMBER";
   if (sequence_number ? !by_sequence_number && type != "AT_TIMESTAMP" : by_sequence_number) {
     return aws::fail(errors::invalid_argument(
-        "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) "
-        "TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified " + type +
-        (sequence_number ? " and also a StartingSequenceNumber." : " and no StartingSequenceNumber.")));
+        "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and "
+        "StartingSequenceNumber or (2) "
+        "TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified " +
+        type +
+        (sequence_number ? " and also a StartingSequenceNumber."
+                         : " and no StartingSequenceNumber.")));
   }
   auto position = resolve_starting_position(
       ctx, request, stream, *shard,
-      StartingPosition{type, sequence_number, input.timestamp_member("Timestamp")}, "GetShardIterator");
+      StartingPosition{type, sequence_number, input.timestamp_member("Timestamp")},
+      "GetShardIterator");
   if (!position) return aws::fail(std::move(position.error()));
 
   ShardIteratorState state{stream.key, stream.id, shard->index, *position, request.now_ms};

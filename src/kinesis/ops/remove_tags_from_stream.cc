@@ -25,7 +25,8 @@ Output remove_tags_from_stream(KinesisContext& ctx, const aws::RequestContext& r
         for (const auto& tag_key : tag_keys) {
           texts.push_back(tag_key.is_string() ? std::string_view(tag_key.as_string()) : "");
         }
-        if (const TagTextProblem problem = worst_tag_problem(texts); problem != TagTextProblem::kNone) {
+        if (const TagTextProblem problem = worst_tag_problem(texts);
+            problem != TagTextProblem::kNone) {
           return aws::fail(
               errors::tag_problem(problem, "remove tags from", key->name, key->account));
         }

@@ -52,7 +52,8 @@ aws::AwsResult<std::shared_ptr<aws::StreamingBody>> subscribe_to_shard_stream(
   start.type = *starting.string_member("Type");
   start.sequence_number = starting.string_member("SequenceNumber");
   start.timestamp_ms = starting.timestamp_member("Timestamp");
-  auto resolved = resolve_starting_position(ctx, request, stream, *shard, start, "SubscribeToShard");
+  auto resolved =
+      resolve_starting_position(ctx, request, stream, *shard, start, "SubscribeToShard");
   if (!resolved) return aws::fail(std::move(resolved.error()));
   const uint64_t position = *resolved;
 

@@ -117,11 +117,16 @@ TEST(JsonCodec, EscapesAtEveryOffset) {
   auto reference = [](std::string_view s) {
     std::string out = "\"";
     for (unsigned char c : s) {
-      if (c == '"') out += "\\\"";
-      else if (c == '\\') out += "\\\\";
-      else if (c == '\n') out += "\\n";
-      else if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-      else out.push_back(static_cast<char>(c));
+      if (c == '"')
+        out += "\\\"";
+      else if (c == '\\')
+        out += "\\\\";
+      else if (c == '\n')
+        out += "\\n";
+      else if (c < 0x20)
+        out += fmt::format("\\u{:04x}", c);
+      else
+        out.push_back(static_cast<char>(c));
     }
     return out + "\"";
   };

@@ -81,7 +81,8 @@ TEST_P(RecordLogTest, ArrivalTimesNeverDecrease) {
 }
 
 TEST_P(RecordLogTest, ReadsFromAPositionWithLimits) {
-  for (int i = 0; i < 10; ++i) append(1, {{0, "k" + std::to_string(i), std::string(100, 'a' + i)}}, 1000 + i);
+  for (int i = 0; i < 10; ++i)
+    append(1, {{0, "k" + std::to_string(i), std::string(100, 'a' + i)}}, 1000 + i);
   auto all = read({1, 0}, 0);
   ASSERT_EQ(all.records.size(), 10u);
   EXPECT_TRUE(all.reached_end);
@@ -173,7 +174,8 @@ TEST_P(RecordLogTest, ReadsSingleRecordValues) {
   for (uint64_t position = 0; position < 3; ++position) {
     std::string value(1, '\x01');
     const int64_t arrival = 1000 + static_cast<int64_t>(position);
-    for (int shift = 56; shift >= 0; shift -= 8) value.push_back(static_cast<char>((arrival >> shift) & 0xff));
+    for (int shift = 56; shift >= 0; shift -= 8)
+      value.push_back(static_cast<char>((arrival >> shift) & 0xff));
     value += std::string("\x00\x02", 2) + "pk" + "old" + std::to_string(position);
     batch.put(storage::Keyspace::kRecords, RecordLog::record_key({9, 0}, position), value);
   }

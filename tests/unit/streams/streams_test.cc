@@ -99,8 +99,8 @@ TEST(SequenceNumber, FastFormatAgreesWithTheLayout) {
     if (i % 3 == 0) parts.counter = random() % 1000;
     char hex[64];
     std::snprintf(hex, sizeof hex, "2%09llx%01x%016llx00%09llx%08x2",
-                  static_cast<unsigned long long>(parts.shard_created_seconds), parts.shard_index & 0xf,
-                  static_cast<unsigned long long>(parts.counter),
+                  static_cast<unsigned long long>(parts.shard_created_seconds),
+                  parts.shard_index & 0xf, static_cast<unsigned long long>(parts.counter),
                   static_cast<unsigned long long>(parts.record_seconds), parts.shard_index);
     ASSERT_EQ(format_sequence_number(parts), hex_to_decimal(hex)) << hex;
     auto back = parse_sequence_number(format_sequence_number(parts));
