@@ -228,14 +228,12 @@ Item every_attribute_type_item() {
 std::string records_json(const StreamInfo& stream, ShardPos shard,
                          const std::vector<std::string>& values,
                          const std::vector<uint64_t>& positions, std::vector<std::string> seeds) {
-  std::vector<ChangeRecord> records;
+  std::vector<StoredRecord> records;
   for (size_t i = 0; i < values.size(); ++i) {
-    auto record = decode_change_record(values[i], positions[i]);
-    if (!record) return "undecodable";
-    records.push_back(std::move(*record));
+    records.push_back({positions[i], std::move(seeds[i]), values[i]});
   }
-  return aws::to_json(
-      records_to_wire(stream, shard, std::move(records), "eu-west-3", std::move(seeds)));
+  auto list = records_to_wire(stream, shard, std::move(records), "eu-west-3");
+  return list ? aws::to_json(*list) : "undecodable";
 }
 
 std::string hex(std::string_view bytes) {
@@ -338,9 +336,10 @@ TEST(DynamoDbStreams, RecordBytesOfEveryAttributeTypeArePinned) {
       "ynamodb.amazonaws.com\"}}]");
 }
 
-// GetRecords' Records fragment writes JSON straight from the records: byte for byte what the
-// JSON codec makes of the list of record_to_wire Values (the old path), for every view type,
-// event kind, the TTL identity, and every attribute type; other codecs get that same list.
+// GetRecords' Records fragment writes JSON straight from the stored records: byte for byte what
+// the JSON codec makes of the list of record_to_wire Values of the decoded records, for every
+// view type, event kind, the TTL identity, and every attribute type; other codecs get that
+// same list.
 TEST(DynamoDbStreams, RecordsFragmentWritesTheValueTreesJson) {
   using dynamodb::Number;
   Item keys;
@@ -388,7 +387,13 @@ TEST(DynamoDbStreams, RecordsFragmentWritesTheValueTreesJson) {
     for (size_t i = 0; i < records.size(); ++i) {
       expected.push(record_to_wire(stream, shard, records[i], "eu-west-3", seeds[i]));
     }
-    const aws::Value fragment = records_to_wire(stream, shard, records, "eu-west-3", seeds);
+    std::vector<StoredRecord> stored;
+    for (size_t i = 0; i < records.size(); ++i) {
+      stored.push_back({records[i].n, seeds[i], encode_change_record(records[i])});
+    }
+    const auto list = records_to_wire(stream, shard, std::move(stored), "eu-west-3");
+    ASSERT_TRUE(list);
+    const aws::Value& fragment = *list;
     ASSERT_EQ(fragment.kind(), aws::Value::Kind::kFragment);
     EXPECT_EQ(aws::to_json(fragment), aws::to_json(expected)) << view;
     EXPECT_EQ(aws::to_json(fragment.as_fragment().to_value()), aws::to_json(expected)) << view;
@@ -446,7 +451,7 @@ TEST(DynamoDbStreams, ConcurrentWritersNeverExposeAGap) {
       const bool finished = done.load();
       TableStreams::Page page;
       ASSERT_TRUE(streams.read(info, {0, 0}, next, 1000, 1 << 20, now, &page).is_ok());
-      for (const ChangeRecord& record : page.records) {
+      for (const StoredRecord& record : page.records) {
         const uint64_t expected = next == 0 ? 1 : next;
         if (record.n != expected) gap = true;
         next = record.n + 1;
@@ -524,13 +529,19 @@ TEST(DynamoDbStreams, MultiItemWriteNumbersEachItemOfAChain) {
   TableStreams::Page page;
   ASSERT_TRUE(streams.read(info, {0, 0}, 0, 100, 1 << 20, now, &page).is_ok());
   std::vector<std::pair<uint64_t, std::string>> got;
-  for (const ChangeRecord& record : page.records) {
+  std::vector<ChangeRecord> records;
+  for (const StoredRecord& stored : page.records) {
+    auto record = decode_change_record(stored.value, stored.n);
+    ASSERT_TRUE(record);
+    records.push_back(std::move(*record));
+  }
+  for (const ChangeRecord& record : records) {
     got.emplace_back(record.n, dynamodb::find_attribute(record.keys, "pk")->as_string());
   }
   const std::vector<std::pair<uint64_t, std::string>> expected = {
       {1, "x"}, {2, "y"}, {3, "z"}, {4, "x"}};
   EXPECT_EQ(got, expected);
-  EXPECT_EQ(page.records.back().kind, ChangeKind::kRemove);
+  EXPECT_EQ(records.back().kind, ChangeKind::kRemove);
 }
 
 TEST(DynamoDbStreams, FanOutReachesEveryConsumer) {
