@@ -77,6 +77,17 @@ TEST(DynamoDbStreams, SequenceNumbersRiseWithinAChainAndDecode) {
   EXPECT_FALSE(parse_sequence_number("12345"));
   EXPECT_FALSE(parse_sequence_number("0" + std::string(20, '1')));
   EXPECT_TRUE(is_sequence_number_shape(std::string(40, '9')));
+  // The format is printf's "%u%08u%012llu" (what it was written with), wide values included.
+  for (const ShardPos pos : {ShardPos{0, 0}, ShardPos{8, 99999999}, ShardPos{41, 123456789},
+                             ShardPos{UINT32_MAX, UINT32_MAX}}) {
+    for (const uint64_t n :
+         {uint64_t{0}, uint64_t{7}, uint64_t{999999999999}, uint64_t{1000000000000}, UINT64_MAX}) {
+      char expected[64];
+      std::snprintf(expected, sizeof expected, "%u%08u%012llu", pos.partition + 1, pos.epoch,
+                    static_cast<unsigned long long>(n));
+      EXPECT_EQ(format_sequence_number(pos, n), expected);
+    }
+  }
   EXPECT_FALSE(is_sequence_number_shape(std::string(41, '9')));
 }
 
