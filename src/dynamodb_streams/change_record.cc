@@ -35,12 +35,12 @@ void put_image(std::string& out, const dynamodb::Item* image) {
   for (int i = 0; i < 4; ++i) out[at + i] = static_cast<char>(length >> (24 - 8 * i));
 }
 
-std::string record_header(const ChangeRecord& record) {
+std::string record_header(ChangeKind kind, WriteOrigin origin, int64_t time_ms) {
   return storage::KeyBuilder()
       .u8(kRecordVersion)
-      .u8(static_cast<uint8_t>(record.kind))
-      .u8(static_cast<uint8_t>(record.origin))
-      .u64(static_cast<uint64_t>(record.time_ms))
+      .u8(static_cast<uint8_t>(kind))
+      .u8(static_cast<uint8_t>(origin))
+      .u64(static_cast<uint64_t>(time_ms))
       .take();
 }
 
@@ -121,7 +121,7 @@ ChangeRecord record_of(const dynamodb::items::ItemChange& change, std::string_vi
 }
 
 std::string encode_change_record(const ChangeRecord& record) {
-  std::string out = record_header(record);
+  std::string out = record_header(record.kind, record.origin, record.time_ms);
   put_image(out, &record.keys);
   put_image(out, record.new_image ? &*record.new_image : nullptr);
   put_image(out, record.old_image ? &*record.old_image : nullptr);
@@ -129,11 +129,7 @@ std::string encode_change_record(const ChangeRecord& record) {
 }
 
 std::string encode_change(const dynamodb::items::ItemChange& change, std::string_view view_type) {
-  ChangeRecord header;
-  header.time_ms = change.time_ms;
-  header.kind = change.kind;
-  header.origin = change.origin;
-  std::string out = record_header(header);
+  std::string out = record_header(change.kind, change.origin, change.time_ms);
   const dynamodb::Item* new_image = shows_new(view_type) ? change.new_image : nullptr;
   const dynamodb::Item* old_image = shows_old(view_type) ? change.old_image : nullptr;
   const dynamodb::Item& any = change.new_image ? *change.new_image : *change.old_image;
