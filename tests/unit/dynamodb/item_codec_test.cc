@@ -128,6 +128,17 @@ TEST(ItemCodec, EqualItemsEncodeEqually) {
                                             20));
 }
 
+// An item whose attribute nests 70 lists deep (the codec allows 64).
+std::string nested_70_lists() {
+  std::string deep(
+      "\x01\x01\x01"
+      "a",
+      4);
+  for (int i = 0; i < 70; ++i) deep += std::string("\x06\x01", 2);
+  deep += std::string("\x04", 1);
+  return deep;
+}
+
 TEST(ItemCodec, RefusesWhatItDidNotWrite) {
   EXPECT_FALSE(decode_item(""));
   EXPECT_FALSE(decode_item(std::string("\x02\x00", 2)));  // unknown version
@@ -153,14 +164,7 @@ TEST(ItemCodec, RefusesWhatItDidNotWrite) {
       decode_item(std::string("\x01\x01\x01"
                               "a\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f",
                               15)));
-  // Nesting deeper than 64 lists.
-  std::string deep(
-      "\x01\x01\x01"
-      "a",
-      4);
-  for (int i = 0; i < 70; ++i) deep += std::string("\x06\x01", 2);
-  deep += std::string("\x04", 1);
-  EXPECT_FALSE(decode_item(deep));
+  EXPECT_FALSE(decode_item(nested_70_lists()));  // nesting deeper than 64 lists
 }
 
 // append_item_json writes, from the encoding alone, what write_item_json writes for the
@@ -210,13 +214,7 @@ TEST(ItemCodec, JsonStraightFromTheEncodingIsTheDecodedItemsJson) {
                                                  "a\x07\x02\x01x\x01x",
                                                  10)));
   EXPECT_TRUE(out.empty());
-  std::string deep(
-      "\x01\x01\x01"
-      "a",
-      4);
-  for (int i = 0; i < 70; ++i) deep += std::string("\x06\x01", 2);
-  deep += std::string("\x04", 1);
-  EXPECT_FALSE(append_item_json(out, deep));
+  EXPECT_FALSE(append_item_json(out, nested_70_lists()));
 }
 
 std::string component(const AttributeValue& v) {
