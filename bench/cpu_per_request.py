@@ -34,6 +34,13 @@ thread's work is charged to the writes that caused it),
 BENCH_STREAM
 (a StreamViewType, e.g. NEW_AND_OLD_IMAGES: the bench table gets a DynamoDB stream of that view
 type after the fill, so the modes measure writes that also write stream records).
+
+Mode streams-get-records (not in the default list): a GetRecords drain of the table's DynamoDB
+stream (issue 12's drain). Before its first run the table gets a stream (BENCH_STREAM, or
+NEW_AND_OLD_IMAGES) if it has none, and BENCH_REQUESTS PutItems (loadgen put-item over the
+filled keys, so MODIFY records with both images of BENCH_ITEM_BYTES-byte items) fill it; each
+run then reads every shard from TRIM_HORIZON to its end (loadgen streams-get-records, Limit
+1000, one connection per shard), the same records every time. Reported per record.
 """
 
 from __future__ import annotations
@@ -55,6 +62,8 @@ REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 PERF = os.environ.get("BENCH_PERF") == "1"
 SERVER = os.environ.get("BENCH_SERVER", "tributary-rocksdb")
 ITEMS_PER_REQUEST = {"batch-write-item": 25, "batch-write-item-changed": 25, "query": 100}
+# Modes reported per item (or record) read by a drain, not per request.
+PER_RECORD = {"scan", "streams-get-records"}
 CALLGRIND = os.environ.get("BENCH_CALLGRIND") == "1"
 DESTINATION = os.environ.get("BENCH_DESTINATION") == "1"
 STREAM = os.environ.get("BENCH_STREAM", "")
@@ -126,6 +135,32 @@ def enable_stream(port: int, view_type: str) -> None:
     raise RuntimeError("the table did not become ACTIVE after enabling its stream")
 
 
+def latest_stream_arn(port: int) -> str | None:
+    _, body = run_dynamodb.call(port, "DescribeTable", {"TableName": run_dynamodb.TABLE})
+    return json.loads(body)["Table"].get("LatestStreamArn")
+
+
+def fill_stream(server: run_dynamodb.Server) -> tuple[str, int]:
+    """The table's stream (made if missing) filled by BENCH_REQUESTS PutItems: its ARN and
+    shard count, for streams-get-records."""
+    import run_dynamodb_streams
+    if latest_stream_arn(server.port) is None:
+        enable_stream(server.port, STREAM or "NEW_AND_OLD_IMAGES")
+    server.load("put-item", CONNECTIONS, total_requests=REQUESTS)
+    arn = latest_stream_arn(server.port)
+    connection = run_dynamodb_streams.Connection(server.port)
+    shards, request = 0, {"StreamArn": arn}
+    while True:
+        page = connection.call(run_dynamodb_streams.STREAMS + "DescribeStream",
+                               request)["StreamDescription"]
+        shards += len(page["Shards"])
+        if "LastEvaluatedShardId" not in page:
+            break
+        request = {"StreamArn": arn, "ExclusiveStartShardId": page["LastEvaluatedShardId"]}
+    connection.close()
+    return arn, shards
+
+
 def main() -> int:
     modes = sys.argv[1:] or ["put-item", "get-item", "batch-write-item", "query", "update-item",
                              "scan"]
@@ -150,7 +185,10 @@ def main() -> int:
             enable_destination(server)
         if STREAM:
             enable_stream(server.port, STREAM)
+        stream_arn, stream_shards = "", 0
         for mode in modes:
+            if mode == "streams-get-records" and not stream_arn:
+                stream_arn, stream_shards = fill_stream(server)
             per_item = ITEMS_PER_REQUEST.get(mode, 1)
             requests = max(1, REQUESTS // per_item)
             samples = []
@@ -170,6 +208,9 @@ def main() -> int:
                 before = cpu_seconds(pid)
                 if mode == "scan":  # a drain of the table, 4 segments
                     result = server.load(mode, 4, drain=True)
+                elif mode == "streams-get-records":  # a drain of the stream, all shards
+                    result = server.load(mode, stream_shards, drain=True,
+                                         extra=("--stream-arn", stream_arn, "--limit", "1000"))
                 elif mode == "batch-write-item-changed":  # new data on every repeat
                     result = server.load("batch-write-item", CONNECTIONS, total_requests=requests,
                                          extra=("--seed", str(2 + repeat)))
@@ -182,7 +223,7 @@ def main() -> int:
                     perf.send_signal(2)
                     perf.wait()
                 done = result["requests"] or 1
-                if mode == "scan":  # per item, not per page
+                if mode in PER_RECORD:  # per item or record, not per page
                     done = result["records"] or 1
                 samples.append((after - before) / done * 1e6)
                 if CALLGRIND:
@@ -191,7 +232,7 @@ def main() -> int:
                 if result.get("errors"):
                     print(f"{mode}: {result['errors']} errors", file=sys.stderr)
             cpu = statistics.median(samples)
-            unit = "item" if mode == "scan" else "request"
+            unit = {"scan": "item", "streams-get-records": "record"}.get(mode, "request")
             line = (f"{mode}: {cpu:.2f} us server CPU per {unit}"
                     f" (runs {', '.join(f'{s:.1f}' for s in samples)})")
             if per_item > 1:

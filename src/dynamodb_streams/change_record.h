@@ -37,6 +37,16 @@ std::string encode_change_record(const ChangeRecord& record);
 std::string encode_change(const dynamodb::items::ItemChange& change, std::string_view view_type);
 std::optional<ChangeRecord> decode_change_record(std::string_view bytes, uint64_t n);
 
+// A record as read from its shard: position, storage key and stored bytes.
+struct StoredRecord {
+  uint64_t n = 0;
+  std::string key;    // the eventID seed
+  std::string value;  // encode_change_record's form
+};
+// The time of a stored record, from its header alone; nullopt when the header is not one this
+// version writes.
+std::optional<int64_t> stored_record_time_ms(std::string_view bytes);
+
 // [D] §13: the item size of Keys plus those of the images present.
 size_t record_size_bytes(const ChangeRecord& record);
 
@@ -45,11 +55,12 @@ size_t record_size_bytes(const ChangeRecord& record);
 aws::Value record_to_wire(const StreamInfo& stream, ShardPos shard, const ChangeRecord& record,
                           std::string_view region, std::string_view event_id_seed);
 
-// GetRecords' Records list of `records` (seeds: their storage keys) as one aws::Fragment: the
-// JSON codec writes it straight from the records (exactly the bytes of a list of record_to_wire
-// Values, without a Value tree per record or a copy of each image); other codecs get that list.
-aws::Value records_to_wire(const StreamInfo& stream, ShardPos shard,
-                           std::vector<ChangeRecord> records, std::string_view region,
-                           std::vector<std::string> event_id_seeds);
+// GetRecords' Records list of `records` as one aws::Fragment. Its JSON is written straight
+// from the stored bytes, images from their item encodings (exactly the bytes of a list of
+// record_to_wire Values of the decoded records, without an Item or a Value tree per record);
+// other codecs get that list. nullopt when a record does not decode.
+std::optional<aws::Value> records_to_wire(const StreamInfo& stream, ShardPos shard,
+                                          std::vector<StoredRecord> records,
+                                          std::string_view region);
 
 }  // namespace trib::dynamodb_streams

@@ -161,11 +161,29 @@ std::optional<StreamKey> parse_stream_arn(std::string_view arn) {
   return StreamKey{table->account, table->region, table->name, *label};
 }
 
+namespace {
+// `v` in decimal, zero-padded to at least `width` digits (printf's "%0*llu").
+void append_padded(std::string& out, uint64_t v, size_t width) {
+  char digits[20];
+  size_t count = 0;
+  do {
+    digits[count++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  if (count < width) out.append(width - count, '0');
+  while (count > 0) out.push_back(digits[--count]);
+}
+}  // namespace
+
+// printf's "%u%08u%012llu" of (partition + 1, epoch, n), without printf (GetRecords formats one
+// per record).
 std::string format_sequence_number(ShardPos pos, uint64_t n) {
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%u%08u%012llu", pos.partition + 1, pos.epoch,
-                static_cast<unsigned long long>(n));
-  return buffer;
+  std::string out;
+  out.reserve(kSequenceDigits);
+  append_padded(out, static_cast<uint32_t>(pos.partition + 1), 1);
+  append_padded(out, pos.epoch, 8);
+  append_padded(out, n, 12);
+  return out;
 }
 
 bool is_sequence_number_shape(std::string_view text) {

@@ -409,13 +409,12 @@ storage::Status TableStreams::read(const StreamInfo& stream, ShardPos shard, uin
     storage::KeyReader key(it->key().substr(prefix.size()));
     uint64_t n = 0;
     if (!key.u64(&n)) return storage::Status::corruption("bad stream record key");
-    auto record = decode_change_record(it->value(), n);
-    if (!record) return storage::Status::corruption("undecodable stream record");
+    auto time_ms = stored_record_time_ms(it->value());
+    if (!time_ms) return storage::Status::corruption("undecodable stream record");
     page->next_n = n + 1;
-    if (record->time_ms < cutoff) continue;  // past retention, not yet deleted
+    if (*time_ms < cutoff) continue;  // past retention, not yet deleted
     bytes += it->value().size();
-    page->record_keys.emplace_back(it->key());
-    page->records.push_back(std::move(*record));
+    page->records.push_back({n, std::string(it->key()), std::string(it->value())});
   }
   if (!it->status().is_ok()) return it->status();
   page->shard_ended = closed && !more;

@@ -71,8 +71,7 @@ class TableStreams final : public dynamodb::items::ChangeCapture, public dynamod
                               std::string_view table, int64_t now_ms) const;
 
   struct Page {
-    std::vector<ChangeRecord> records;
-    std::vector<std::string> record_keys;  // storage keys (eventID seeds)
+    std::vector<StoredRecord> records;  // decoded when written out (records_to_wire)
     uint64_t next_n = 0;
     bool shard_ended = false;  // closed and read to its end
   };

@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+#include "aws/codec.h"
+#include "dynamodb/values/item_json.h"
+#include "util/base64.h"
+
 namespace trib::dynamodb {
 
 namespace {
@@ -107,9 +111,15 @@ class Reader {
     return true;
   }
   bool bytes(std::string* out) {
+    std::string_view view;
+    if (!bytes(&view)) return false;
+    out->assign(view);
+    return true;
+  }
+  bool bytes(std::string_view* out) {
     uint64_t n = 0;
     if (!varint(&n) || n > in_.size()) return false;
-    out->assign(in_.data(), static_cast<size_t>(n));
+    *out = in_.substr(0, static_cast<size_t>(n));
     in_.remove_prefix(static_cast<size_t>(n));
     return true;
   }
@@ -117,6 +127,13 @@ class Reader {
     auto n = Number::decode_order_key(in_);
     if (!n) return false;
     *out = *n;
+    return true;
+  }
+  // A number and its encoding (which orders as the number does).
+  bool number(Number* out, std::string_view* encoding) {
+    const char* start = in_.data();
+    if (!number(out)) return false;
+    *encoding = std::string_view(start, static_cast<size_t>(in_.data() - start));
     return true;
   }
 
@@ -211,6 +228,164 @@ bool decode_value(Reader& r, int depth, AttributeValue* out) {
   return false;
 }
 
+// ---- Encoding -> JSON (append_item_json) ----
+// Mirrors decode_value's checks (so it accepts no bytes decode_item refuses) and refuses, in
+// addition, the non-canonical forms decode_item would reorder, so its JSON is always that of
+// the decoded Item. Each function returns the attribute_size of what it wrote, or nullopt.
+
+std::optional<size_t> json_entries(Reader& r, int depth, size_t entry_overhead, std::string& out);
+
+void append_number_json(std::string& out, const Number& n) {
+  out.push_back('"');
+  n.append_to(out);  // digits, '-', '.': nothing to escape
+  out.push_back('"');
+}
+
+void append_binary_json(std::string& out, std::string_view bytes) {
+  out.push_back('"');
+  base64::encode_append(out, bytes);  // the base64 alphabet needs no escaping
+  out.push_back('"');
+}
+
+// SS and BS: `n` >= 1 byte strings in strictly increasing unsigned byte order.
+std::optional<size_t> json_byte_set(Reader& r, bool binary, std::string& out) {
+  size_t n = 0;
+  if (!r.count(&n) || n == 0) return std::nullopt;
+  size_t size = 0;
+  std::string_view previous;
+  out.push_back('[');
+  for (size_t i = 0; i < n; ++i) {
+    std::string_view element;
+    if (!r.bytes(&element) || (i > 0 && !(previous < element))) return std::nullopt;
+    previous = element;
+    if (i > 0) out.push_back(',');
+    if (binary) {
+      append_binary_json(out, element);
+    } else {
+      aws::append_json_string(out, element);
+    }
+    size += element.size();
+  }
+  out.push_back(']');
+  return size;
+}
+
+std::optional<size_t> json_value(Reader& r, int depth, std::string& out) {
+  if (depth > kMaxDecodeDepth) return std::nullopt;
+  uint8_t tag = 0;
+  if (!r.byte(&tag) || tag > static_cast<uint8_t>(AttributeType::kBS)) return std::nullopt;
+  const auto type = static_cast<AttributeType>(tag);
+  out.append("{\"");
+  out.append(type_name(type));
+  out.append("\":");
+  std::optional<size_t> size;
+  switch (type) {
+    case AttributeType::kS:
+    case AttributeType::kB: {
+      std::string_view bytes;
+      if (!r.bytes(&bytes)) return std::nullopt;
+      if (type == AttributeType::kS) {
+        aws::append_json_string(out, bytes);
+      } else {
+        append_binary_json(out, bytes);
+      }
+      size = bytes.size();
+      break;
+    }
+    case AttributeType::kN: {
+      Number n;
+      if (!r.number(&n)) return std::nullopt;
+      append_number_json(out, n);
+      size = n.storage_size();
+      break;
+    }
+    case AttributeType::kBool: {
+      uint8_t b = 0;
+      if (!r.byte(&b) || b > 1) return std::nullopt;
+      out.append(b == 1 ? "true" : "false");
+      size = 1;
+      break;
+    }
+    case AttributeType::kNull:
+      out.append("true");
+      size = 1;
+      break;
+    case AttributeType::kM:
+      size = json_entries(r, depth + 1, 1, out);
+      if (!size) return std::nullopt;
+      *size += 3;
+      break;
+    case AttributeType::kL: {
+      size_t n = 0;
+      if (!r.count(&n)) return std::nullopt;
+      size_t total = 3;
+      out.push_back('[');
+      for (size_t i = 0; i < n; ++i) {
+        if (i > 0) out.push_back(',');
+        auto element = json_value(r, depth + 1, out);
+        if (!element) return std::nullopt;
+        total += 1 + *element;
+      }
+      out.push_back(']');
+      size = total;
+      break;
+    }
+    case AttributeType::kSS:
+    case AttributeType::kBS:
+      size = json_byte_set(r, type == AttributeType::kBS, out);
+      if (!size) return std::nullopt;
+      break;
+    case AttributeType::kNS: {
+      size_t n = 0;
+      if (!r.count(&n) || n == 0) return std::nullopt;
+      size_t total = 0;
+      std::string_view previous;
+      out.push_back('[');
+      for (size_t i = 0; i < n; ++i) {
+        Number number;
+        std::string_view encoding;
+        // Encodings order as their numbers: increasing encodings are increasing numbers.
+        if (!r.number(&number, &encoding) || (i > 0 && !(previous < encoding))) {
+          return std::nullopt;
+        }
+        previous = encoding;
+        if (i > 0) out.push_back(',');
+        append_number_json(out, number);
+        total += number.storage_size();
+      }
+      out.push_back(']');
+      size = total;
+      break;
+    }
+  }
+  out.push_back('}');
+  return size;
+}
+
+// A map's entries as a JSON object (names strictly increasing); the sum over its entries of
+// `entry_overhead` + name size + attribute_size (an item: overhead 0, so item_size; a map
+// attribute: 1 per entry, and json_value adds its 3).
+std::optional<size_t> json_entries(Reader& r, int depth, size_t entry_overhead, std::string& out) {
+  size_t n = 0;
+  if (!r.count(&n)) return std::nullopt;
+  size_t size = 0;
+  std::string_view previous;
+  out.push_back('{');
+  for (size_t i = 0; i < n; ++i) {
+    std::string_view name;
+    if (!r.bytes(&name) || (i > 0 && !(previous < name))) return std::nullopt;
+    previous = name;
+    if (i > 0) out.push_back(',');
+    aws::append_json_string(out, name);
+    out.push_back(':');
+    auto value = json_value(r, depth, out);
+    if (!value) return std::nullopt;
+    size += entry_overhead + name.size() + *value;
+  }
+  out.push_back('}');
+  return size;
+}
+
 // ---- XXH64 ----
 constexpr uint64_t kPrime1 = 0x9E3779B185EBCA87ULL;
 constexpr uint64_t kPrime2 = 0xC2B2AE3D27D4EB4FULL;
@@ -260,6 +435,19 @@ std::optional<Item> decode_item(std::string_view bytes) {
   if (!decode_entries(r, 1, &entries) || !r.empty()) return std::nullopt;
   AttributeValue map = AttributeValue::map(std::move(entries));
   return std::move(map.as_map());
+}
+
+std::optional<size_t> append_item_json(std::string& out, std::string_view bytes) {
+  const size_t start = out.size();
+  Reader r(bytes);
+  uint8_t version = 0;
+  std::optional<size_t> size;
+  if (r.byte(&version) && version == kItemEncodingVersion) size = json_entries(r, 1, 0, out);
+  if (!size || !r.empty()) {
+    out.resize(start);
+    return std::nullopt;
+  }
+  return size;
 }
 
 bool append_key_component(std::string& out, const AttributeValue& value) {

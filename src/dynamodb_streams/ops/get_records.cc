@@ -10,7 +10,11 @@ namespace trib::dynamodb_streams::ops {
 
 namespace {
 constexpr size_t kMaxResponseBytes = 1 << 20;  // [V] §9
+
+Output internal_error() {  // an unreadable record (storage, or bytes that do not decode)
+  return aws::fail(dynamodb::error(dynamodb::Error::kInternalServerError, "Internal server error"));
 }
+}  // namespace
 
 Output get_records(StreamsContext& ctx, const aws::RequestContext& request, const Input& input) {
   if (auto bad = check_limit(ctx, input, 1000)) return aws::fail(std::move(*bad));
@@ -41,12 +45,12 @@ Output get_records(StreamsContext& ctx, const aws::RequestContext& request, cons
   if (auto status = ctx.streams.read(*stream, iterator->shard, iterator->n, limit,
                                      kMaxResponseBytes, now, &page);
       !status.is_ok()) {
-    return aws::fail(
-        dynamodb::error(dynamodb::Error::kInternalServerError, "Internal server error"));
+    return internal_error();
   }
+  auto records = records_to_wire(*stream, iterator->shard, std::move(page.records), request.region);
+  if (!records) return internal_error();
   aws::Value out = aws::Value::map();
-  out.set("Records", records_to_wire(*stream, iterator->shard, std::move(page.records),
-                                     request.region, std::move(page.record_keys)));
+  out.set("Records", std::move(*records));
   if (!page.shard_ended) {
     ShardIterator next = *iterator;
     next.n = page.next_n;

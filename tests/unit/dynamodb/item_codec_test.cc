@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "dynamodb/values/item_json.h"
+
 namespace trib::dynamodb {
 namespace {
 
@@ -126,6 +128,17 @@ TEST(ItemCodec, EqualItemsEncodeEqually) {
                                             20));
 }
 
+// An item whose attribute nests 70 lists deep (the codec allows 64).
+std::string nested_70_lists() {
+  std::string deep(
+      "\x01\x01\x01"
+      "a",
+      4);
+  for (int i = 0; i < 70; ++i) deep += std::string("\x06\x01", 2);
+  deep += std::string("\x04", 1);
+  return deep;
+}
+
 TEST(ItemCodec, RefusesWhatItDidNotWrite) {
   EXPECT_FALSE(decode_item(""));
   EXPECT_FALSE(decode_item(std::string("\x02\x00", 2)));  // unknown version
@@ -151,14 +164,57 @@ TEST(ItemCodec, RefusesWhatItDidNotWrite) {
       decode_item(std::string("\x01\x01\x01"
                               "a\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f",
                               15)));
-  // Nesting deeper than 64 lists.
-  std::string deep(
-      "\x01\x01\x01"
-      "a",
-      4);
-  for (int i = 0; i < 70; ++i) deep += std::string("\x06\x01", 2);
-  deep += std::string("\x04", 1);
-  EXPECT_FALSE(decode_item(deep));
+  EXPECT_FALSE(decode_item(nested_70_lists()));  // nesting deeper than 64 lists
+}
+
+// append_item_json writes, from the encoding alone, what write_item_json writes for the
+// decoded item, and returns its item_size; it accepts no bytes decode_item refuses, and refuses
+// the non-canonical bytes decode_item reorders (leaving `out` as it was).
+TEST(ItemCodec, JsonStraightFromTheEncodingIsTheDecodedItemsJson) {
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 3000; ++i) {
+    const Item item = random_item(rng);
+    const std::string bytes = encode_item(item);
+    std::string expected = "prefix";
+    write_item_json(expected, item);
+    std::string out = "prefix";
+    auto size = append_item_json(out, bytes);
+    ASSERT_TRUE(size) << i;
+    EXPECT_EQ(out, expected) << i;
+    EXPECT_EQ(*size, item_size(item)) << i;
+    for (int d = 0; d < 4; ++d) {
+      std::string damaged = bytes;
+      damaged[rng() % damaged.size()] = static_cast<char>(rng());
+      if (rng() % 2) damaged.resize(rng() % damaged.size());
+      std::string json = "p";
+      auto decoded = decode_item(damaged);
+      if (auto damaged_size = append_item_json(json, damaged)) {
+        ASSERT_TRUE(decoded) << i;
+        std::string decoded_json = "p";
+        write_item_json(decoded_json, *decoded);
+        EXPECT_EQ(json, decoded_json) << i;
+        EXPECT_EQ(*damaged_size, item_size(*decoded)) << i;
+      } else {
+        EXPECT_EQ(json, "p");
+      }
+    }
+  }
+  // Names out of order, a repeated set element: decode_item sorts and merges, this refuses.
+  std::string out;
+  EXPECT_FALSE(append_item_json(out, std::string("\x01\x02\x01"
+                                                 "b\x04\x01"
+                                                 "a\x04",
+                                                 8)));
+  EXPECT_TRUE(
+      decode_item(std::string("\x01\x02\x01"
+                              "b\x04\x01"
+                              "a\x04",
+                              8)));
+  EXPECT_FALSE(append_item_json(out, std::string("\x01\x01\x01"
+                                                 "a\x07\x02\x01x\x01x",
+                                                 10)));
+  EXPECT_TRUE(out.empty());
+  EXPECT_FALSE(append_item_json(out, nested_70_lists()));
 }
 
 std::string component(const AttributeValue& v) {

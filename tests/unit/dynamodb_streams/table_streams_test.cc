@@ -77,6 +77,17 @@ TEST(DynamoDbStreams, SequenceNumbersRiseWithinAChainAndDecode) {
   EXPECT_FALSE(parse_sequence_number("12345"));
   EXPECT_FALSE(parse_sequence_number("0" + std::string(20, '1')));
   EXPECT_TRUE(is_sequence_number_shape(std::string(40, '9')));
+  // The format is printf's "%u%08u%012llu" (what it was written with), wide values included.
+  for (const ShardPos pos : {ShardPos{0, 0}, ShardPos{8, 99999999}, ShardPos{41, 123456789},
+                             ShardPos{UINT32_MAX, UINT32_MAX}}) {
+    for (const uint64_t n :
+         {uint64_t{0}, uint64_t{7}, uint64_t{999999999999}, uint64_t{1000000000000}, UINT64_MAX}) {
+      char expected[64];
+      std::snprintf(expected, sizeof expected, "%u%08u%012llu", pos.partition + 1, pos.epoch,
+                    static_cast<unsigned long long>(n));
+      EXPECT_EQ(format_sequence_number(pos, n), expected);
+    }
+  }
   EXPECT_FALSE(is_sequence_number_shape(std::string(41, '9')));
 }
 
@@ -178,9 +189,168 @@ TEST(DynamoDbStreams, EncodeChangeStoresTheRecordCodecsBytes) {
   EXPECT_FALSE(old->new_image);
 }
 
-// GetRecords' Records fragment writes JSON straight from the records: byte for byte what the
-// JSON codec makes of the list of record_to_wire Values (the old path), for every view type,
-// event kind, the TTL identity, and every attribute type; other codecs get that same list.
+// A MODIFY with both images holding every attribute type (nested, empty, escaped, numbers of
+// every shape), and a TTL REMOVE: their stored bytes and GetRecords JSON, pinned as literals
+// taken from the build before the drain work (git 6f46964), so a faster encoder must give
+// exactly these bytes.
+Item every_attribute_type_item() {
+  using dynamodb::Number;
+  auto number = [](const char* text) { return AttributeValue::number(*Number::parse(text)); };
+  Item item;
+  dynamodb::put_attribute(item, "pk", AttributeValue::string("k\"\\\n\x01\x7f\xc3\xa9/"));
+  dynamodb::put_attribute(item, "sk", number("-12.5E3"));
+  dynamodb::put_attribute(item, "s", AttributeValue::string(""));
+  dynamodb::put_attribute(item, "b", AttributeValue::binary(std::string("\0\xff\x10\xfb", 4)));
+  dynamodb::put_attribute(item, "b0", AttributeValue::binary(""));
+  dynamodb::put_attribute(item, "t", AttributeValue::boolean(true));
+  dynamodb::put_attribute(item, "f", AttributeValue::boolean(false));
+  dynamodb::put_attribute(item, "z", AttributeValue::null());
+  dynamodb::put_attribute(item, "n0", number("0"));
+  dynamodb::put_attribute(item, "n1", number("12000"));
+  dynamodb::put_attribute(item, "n2", number("0.0025"));
+  dynamodb::put_attribute(item, "n3", number("-3.14159"));
+  dynamodb::put_attribute(item, "n4", number("9.9999999999999999999999999999999999999E+125"));
+  dynamodb::put_attribute(item, "n5", number("-1E-130"));
+  dynamodb::put_attribute(item, "ss", AttributeValue::string_set({"y\"", "x", "\xe2\x82\xac"}));
+  dynamodb::put_attribute(item, "ns",
+                          AttributeValue::number_set({*Number::parse("1"), *Number::parse("-0.5"),
+                                                      *Number::parse("0"), *Number::parse("1e3")}));
+  dynamodb::put_attribute(item, "bs",
+                          AttributeValue::binary_set({"q", std::string(1, '\0'), "pq"}));
+  Item inner;
+  dynamodb::put_attribute(inner, "k",
+                          AttributeValue::list({AttributeValue::string("v"), number("7"),
+                                                AttributeValue::null(), AttributeValue::map({})}));
+  dynamodb::put_attribute(inner, "\t", AttributeValue::boolean(false));
+  dynamodb::put_attribute(item, "m", AttributeValue::map(inner));
+  dynamodb::put_attribute(item, "m0", AttributeValue::map({}));
+  dynamodb::put_attribute(item, "l0", AttributeValue::list({}));
+  dynamodb::put_attribute(
+      item, "l",
+      AttributeValue::list({AttributeValue::binary("x"), AttributeValue::string_set({"a"}),
+                            AttributeValue::list({AttributeValue::boolean(true)}),
+                            AttributeValue::map(inner)}));
+  dynamodb::put_attribute(item, "na\"me\xc3\xa9", AttributeValue::string("\x1f"));
+  return item;
+}
+
+// What GetRecords answers (its Records member as JSON) for stored records `values` at
+// positions `positions`, their storage keys `seeds`.
+std::string records_json(const StreamInfo& stream, ShardPos shard,
+                         const std::vector<std::string>& values,
+                         const std::vector<uint64_t>& positions, std::vector<std::string> seeds) {
+  std::vector<StoredRecord> records;
+  for (size_t i = 0; i < values.size(); ++i) {
+    records.push_back({positions[i], std::move(seeds[i]), values[i]});
+  }
+  auto list = records_to_wire(stream, shard, std::move(records), "eu-west-3");
+  return list ? aws::to_json(*list) : "undecodable";
+}
+
+std::string hex(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out;
+}
+
+TEST(DynamoDbStreams, RecordBytesOfEveryAttributeTypeArePinned) {
+  dynamodb::Table table;
+  table.key_schema.hash = {"pk", 'S'};
+  table.key_schema.range = dynamodb::KeyAttribute{"sk", 'N'};
+  const Item new_item = every_attribute_type_item();
+  Item old_item = new_item;
+  dynamodb::put_attribute(old_item, "s", AttributeValue::string("old"));
+  using dynamodb::items::ItemChange;
+  using dynamodb::items::WriteOrigin;
+  const ItemChange modify{table, &old_item, &new_item, 1571849734123, ChangeKind::kModify};
+  const ItemChange ttl{table,         &old_item,           nullptr,
+                       1571849799999, ChangeKind::kRemove, WriteOrigin::kTimeToLive};
+  const std::vector<std::string> values = {encode_change(modify, "NEW_AND_OLD_IMAGES"),
+                                           encode_change(ttl, "NEW_AND_OLD_IMAGES")};
+  EXPECT_EQ(
+      hex(values[0]),
+      "0102000000016df98b87eb00000019010202706b00096b225c0a017fc3a92f02736b010179f2ccff000000f20116"
+      "0162020400ff10fb026230020002627309030100027071017101660300016c060402017807010161060103010502"
+      "01090300016b06040001760103824700040500026c300600016d050201090300016b060400017601038247000405"
+      "00026d300500026e300102026e310103860d00026e3201037f1a00026e3301017ddfd5c3ff026e340103ff646464"
+      "6464646464646464646464646464646400026e350101fff4ff076e61226d65c3a900011f026e730804017eccff02"
+      "03820b0003850b0002706b00096b225c0a017fc3a92f0173000002736b010179f2ccff0273730703017802792203"
+      "e282ac01740301017a04000000f501160162020400ff10fb02623002000262730903010002707101710166030001"
+      "6c06040201780701016106010301050201090300016b06040001760103824700040500026c300600016d05020109"
+      "0300016b06040001760103824700040500026d300500026e300102026e310103860d00026e3201037f1a00026e33"
+      "01017ddfd5c3ff026e340103ff6464646464646464646464646464646464646400026e350101fff4ff076e61226d"
+      "65c3a900011f026e730804017eccff0203820b0003850b0002706b00096b225c0a017fc3a92f017300036f6c6402"
+      "736b010179f2ccff0273730703017802792203e282ac01740301017a04");
+  EXPECT_EQ(
+      hex(values[1]),
+      "0103010000016df98c893f00000019010202706b00096b225c0a017fc3a92f02736b010179f2ccffffffffff0000"
+      "00f501160162020400ff10fb026230020002627309030100027071017101660300016c0604020178070101610601"
+      "0301050201090300016b06040001760103824700040500026c300600016d050201090300016b0604000176010382"
+      "4700040500026d300500026e300102026e310103860d00026e3201037f1a00026e3301017ddfd5c3ff026e340103"
+      "ff6464646464646464646464646464646464646400026e350101fff4ff076e61226d65c3a900011f026e73080401"
+      "7eccff0203820b0003850b0002706b00096b225c0a017fc3a92f017300036f6c6402736b010179f2ccff02737307"
+      "03017802792203e282ac01740301017a04");
+  StreamInfo stream = sample_stream();
+  EXPECT_EQ(
+      records_json(stream, {2, 5}, values, {0, 123456789012}, {"seed-a", "seed-b"}),
+      "[{\"eventID\":\"9d748567e453c1da5e4b2893390d79f5\",\"eventName\":\"MODIFY\",\"eventVersion\""
+      ":\"1.1\",\"eventSource\":\"aws:dynamodb\",\"awsRegion\":\"eu-west-3\",\"dynamodb\":{\"Approx"
+      "imateCreationDateTime\":1571849734,\"Keys\":{\"pk\":{\"S\":\"k\\\"\\\\\\n\\u0001\x7F\xC3\xA9"
+      "/\"},\"sk\":{\"N\":\"-12500\"}},\"NewImage\":{\"b\":{\"B\":\"AP8Q+w==\"},\"b0\":{\"B\":\"\"}"
+      ",\"bs\":{\"BS\":[\"AA==\",\"cHE=\",\"cQ==\"]},\"f\":{\"BOOL\":false},\"l\":{\"L\":[{\"B\":\""
+      "eA==\"},{\"SS\":[\"a\"]},{\"L\":[{\"BOOL\":true}]},{\"M\":{\"\\t\":{\"BOOL\":false},\"k\":{"
+      "\"L\":[{\"S\":\"v\"},{\"N\":\"7\"},{\"NULL\":true},{\"M\":{}}]}}}]},\"l0\":{\"L\":[]},\"m\":"
+      "{\"M\":{\"\\t\":{\"BOOL\":false},\"k\":{\"L\":[{\"S\":\"v\"},{\"N\":\"7\"},{\"NULL\":true},{"
+      "\"M\":{}}]}}},\"m0\":{\"M\":{}},\"n0\":{\"N\":\"0\"},\"n1\":{\"N\":\"12000\"},\"n2\":{\"N\":"
+      "\"0.0025\"},\"n3\":{\"N\":\"-3.14159\"},\"n4\":{\"N\":\"999999999999999999999999999999999999"
+      "990000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\""
+      "},\"n5\":{\"N\":\"-0.00000000000000000000000000000000000000000000000000000000000000000000000"
+      "00000000000000000000000000000000000000000000000000000000001\"},\"na\\\"me\xC3\xA9\":{\"S\":"
+      "\"\\u001f\"},\"ns\":{\"NS\":[\"-0.5\",\"0\",\"1\",\"1000\"]},\"pk\":{\"S\":\"k\\\"\\\\\\n\\u"
+      "0001\x7F\xC3\xA9/\"},\"s\":{\"S\":\"\"},\"sk\":{\"N\":\"-12500\"},\"ss\":{\"SS\":[\"x\",\"y"
+      "\\\"\",\"\xE2\x82\xAC\"]},\"t\":{\"BOOL\":true},\"z\":{\"NULL\":true}},\"OldImage\":{\"b\":{"
+      "\"B\":\"AP8Q+w==\"},\"b0\":{\"B\":\"\"},\"bs\":{\"BS\":[\"AA==\",\"cHE=\",\"cQ==\"]},\"f\":{"
+      "\"BOOL\":false},\"l\":{\"L\":[{\"B\":\"eA==\"},{\"SS\":[\"a\"]},{\"L\":[{\"BOOL\":true}]},{"
+      "\"M\":{\"\\t\":{\"BOOL\":false},\"k\":{\"L\":[{\"S\":\"v\"},{\"N\":\"7\"},{\"NULL\":true},{"
+      "\"M\":{}}]}}}]},\"l0\":{\"L\":[]},\"m\":{\"M\":{\"\\t\":{\"BOOL\":false},\"k\":{\"L\":[{\"S"
+      "\":\"v\"},{\"N\":\"7\"},{\"NULL\":true},{\"M\":{}}]}}},\"m0\":{\"M\":{}},\"n0\":{\"N\":\"0\""
+      "},\"n1\":{\"N\":\"12000\"},\"n2\":{\"N\":\"0.0025\"},\"n3\":{\"N\":\"-3.14159\"},\"n4\":{\"N"
+      "\":\"999999999999999999999999999999999999990000000000000000000000000000000000000000000000000"
+      "000000000000000000000000000000000000000\"},\"n5\":{\"N\":\"-0.000000000000000000000000000000"
+      "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+      "00000001\"},\"na\\\"me\xC3\xA9\":{\"S\":\"\\u001f\"},\"ns\":{\"NS\":[\"-0.5\",\"0\",\"1\",\""
+      "1000\"]},\"pk\":{\"S\":\"k\\\"\\\\\\n\\u0001\x7F\xC3\xA9/\"},\"s\":{\"S\":\"old\"},\"sk\":{"
+      "\"N\":\"-12500\"},\"ss\":{\"SS\":[\"x\",\"y\\\"\",\"\xE2\x82\xAC\"]},\"t\":{\"BOOL\":true},"
+      "\"z\":{\"NULL\":true}},\"SequenceNumber\":\"300000005000000000000\",\"SizeBytes\":380,\"Stre"
+      "amViewType\":\"NEW_AND_OLD_IMAGES\"}},{\"eventID\":\"3b38dd52523f80e0671ee0af099b13d6\",\"ev"
+      "entName\":\"REMOVE\",\"eventVersion\":\"1.1\",\"eventSource\":\"aws:dynamodb\",\"awsRegion\""
+      ":\"eu-west-3\",\"dynamodb\":{\"ApproximateCreationDateTime\":1571849799,\"Keys\":{\"pk\":{\""
+      "S\":\"k\\\"\\\\\\n\\u0001\x7F\xC3\xA9/\"},\"sk\":{\"N\":\"-12500\"}},\"OldImage\":{\"b\":{\""
+      "B\":\"AP8Q+w==\"},\"b0\":{\"B\":\"\"},\"bs\":{\"BS\":[\"AA==\",\"cHE=\",\"cQ==\"]},\"f\":{\""
+      "BOOL\":false},\"l\":{\"L\":[{\"B\":\"eA==\"},{\"SS\":[\"a\"]},{\"L\":[{\"BOOL\":true}]},{\"M"
+      "\":{\"\\t\":{\"BOOL\":false},\"k\":{\"L\":[{\"S\":\"v\"},{\"N\":\"7\"},{\"NULL\":true},{\"M"
+      "\":{}}]}}}]},\"l0\":{\"L\":[]},\"m\":{\"M\":{\"\\t\":{\"BOOL\":false},\"k\":{\"L\":[{\"S\":"
+      "\"v\"},{\"N\":\"7\"},{\"NULL\":true},{\"M\":{}}]}}},\"m0\":{\"M\":{}},\"n0\":{\"N\":\"0\"},"
+      "\"n1\":{\"N\":\"12000\"},\"n2\":{\"N\":\"0.0025\"},\"n3\":{\"N\":\"-3.14159\"},\"n4\":{\"N\""
+      ":\"99999999999999999999999999999999999999000000000000000000000000000000000000000000000000000"
+      "0000000000000000000000000000000000000\"},\"n5\":{\"N\":\"-0.00000000000000000000000000000000"
+      "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+      "000001\"},\"na\\\"me\xC3\xA9\":{\"S\":\"\\u001f\"},\"ns\":{\"NS\":[\"-0.5\",\"0\",\"1\",\"10"
+      "00\"]},\"pk\":{\"S\":\"k\\\"\\\\\\n\\u0001\x7F\xC3\xA9/\"},\"s\":{\"S\":\"old\"},\"sk\":{\"N"
+      "\":\"-12500\"},\"ss\":{\"SS\":[\"x\",\"y\\\"\",\"\xE2\x82\xAC\"]},\"t\":{\"BOOL\":true},\"z"
+      "\":{\"NULL\":true}},\"SequenceNumber\":\"300000005123456789012\",\"SizeBytes\":200,\"StreamV"
+      "iewType\":\"NEW_AND_OLD_IMAGES\"},\"userIdentity\":{\"Type\":\"Service\",\"PrincipalId\":\"d"
+      "ynamodb.amazonaws.com\"}}]");
+}
+
+// GetRecords' Records fragment writes JSON straight from the stored records: byte for byte what
+// the JSON codec makes of the list of record_to_wire Values of the decoded records, for every
+// view type, event kind, the TTL identity, and every attribute type; other codecs get that
+// same list.
 TEST(DynamoDbStreams, RecordsFragmentWritesTheValueTreesJson) {
   using dynamodb::Number;
   Item keys;
@@ -228,7 +398,13 @@ TEST(DynamoDbStreams, RecordsFragmentWritesTheValueTreesJson) {
     for (size_t i = 0; i < records.size(); ++i) {
       expected.push(record_to_wire(stream, shard, records[i], "eu-west-3", seeds[i]));
     }
-    const aws::Value fragment = records_to_wire(stream, shard, records, "eu-west-3", seeds);
+    std::vector<StoredRecord> stored;
+    for (size_t i = 0; i < records.size(); ++i) {
+      stored.push_back({records[i].n, seeds[i], encode_change_record(records[i])});
+    }
+    const auto list = records_to_wire(stream, shard, std::move(stored), "eu-west-3");
+    ASSERT_TRUE(list);
+    const aws::Value& fragment = *list;
     ASSERT_EQ(fragment.kind(), aws::Value::Kind::kFragment);
     EXPECT_EQ(aws::to_json(fragment), aws::to_json(expected)) << view;
     EXPECT_EQ(aws::to_json(fragment.as_fragment().to_value()), aws::to_json(expected)) << view;
@@ -286,7 +462,7 @@ TEST(DynamoDbStreams, ConcurrentWritersNeverExposeAGap) {
       const bool finished = done.load();
       TableStreams::Page page;
       ASSERT_TRUE(streams.read(info, {0, 0}, next, 1000, 1 << 20, now, &page).is_ok());
-      for (const ChangeRecord& record : page.records) {
+      for (const StoredRecord& record : page.records) {
         const uint64_t expected = next == 0 ? 1 : next;
         if (record.n != expected) gap = true;
         next = record.n + 1;
@@ -364,13 +540,19 @@ TEST(DynamoDbStreams, MultiItemWriteNumbersEachItemOfAChain) {
   TableStreams::Page page;
   ASSERT_TRUE(streams.read(info, {0, 0}, 0, 100, 1 << 20, now, &page).is_ok());
   std::vector<std::pair<uint64_t, std::string>> got;
-  for (const ChangeRecord& record : page.records) {
+  std::vector<ChangeRecord> records;
+  for (const StoredRecord& stored : page.records) {
+    auto record = decode_change_record(stored.value, stored.n);
+    ASSERT_TRUE(record);
+    records.push_back(std::move(*record));
+  }
+  for (const ChangeRecord& record : records) {
     got.emplace_back(record.n, dynamodb::find_attribute(record.keys, "pk")->as_string());
   }
   const std::vector<std::pair<uint64_t, std::string>> expected = {
       {1, "x"}, {2, "y"}, {3, "z"}, {4, "x"}};
   EXPECT_EQ(got, expected);
-  EXPECT_EQ(page.records.back().kind, ChangeKind::kRemove);
+  EXPECT_EQ(records.back().kind, ChangeKind::kRemove);
 }
 
 TEST(DynamoDbStreams, FanOutReachesEveryConsumer) {
