@@ -141,7 +141,7 @@ tsan: deps
 	    -DTRIBUTARY_TSAN=ON -DTRIBUTARY_BENCH=OFF $(CMAKE_FLAGS); \
 	fi
 	cmake --build $(TSAN_BUILD_DIR) -j $(JOBS) --target unit_tests
-	TSAN_OPTIONS=$${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1} \
+	TSAN_OPTIONS=$${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$(abspath tests/tsan.supp)} \
 	  $(TSAN_BUILD_DIR)/unit_tests --gtest_filter='$(TSAN_FILTER)'
 
 # libFuzzer runs (tests/fuzz/README.md): builds the clang project in $(FUZZ_BUILD_DIR), then runs
