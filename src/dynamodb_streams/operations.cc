@@ -23,6 +23,10 @@ aws::AwsError trimmed_data() {
                          "The data you are trying to access has been trimmed.");
 }
 
+aws::AwsError internal_error() {
+  return dynamodb::error(dynamodb::Error::kInternalServerError, "Internal server error");
+}
+
 aws::AwsError invalid_member(StreamsContext& ctx, std::string_view member, const aws::Value* value,
                              std::string_view constraint) {
   return dynamodb::validation(aws::validation_message(

@@ -29,6 +29,9 @@ aws::AwsResult<TableStreams::StreamPtr> find_stream(StreamsContext& ctx,
 aws::AwsError stream_not_found(std::string_view arn);
 // TrimmedDataAccessException with the model's text ([V]; wire text [U], facts §14).
 aws::AwsError trimmed_data();
+// InternalServerError (HTTP 500, retried by the SDKs): storage could not be read (a damaged
+// block) or stored bytes do not decode.
+aws::AwsError internal_error();
 // A ValidationException in the front end's wording for one member.
 aws::AwsError invalid_member(StreamsContext& ctx, std::string_view member, const aws::Value* value,
                              std::string_view constraint);

@@ -421,33 +421,44 @@ storage::Status TableStreams::read(const StreamInfo& stream, ShardPos shard, uin
   return storage::Status::ok();
 }
 
-std::optional<uint64_t> TableStreams::last_position(const StreamInfo& stream, ShardPos shard) {
+storage::Status TableStreams::last_position(const StreamInfo& stream, ShardPos shard,
+                                            std::optional<uint64_t>* out) {
+  *out = std::nullopt;
   const std::string prefix = shard_prefix(stream, shard, kRecordKeyTag);
   storage::IteratorOptions options;
   options.lower_bound = prefix;
   options.upper_bound = storage::prefix_successor(prefix);
   auto it = engine_.iterate(storage::Keyspace::kRecords, options);
   it->seek_to_last();
-  if (!it->valid()) return std::nullopt;
+  // A read error (a damaged block) must not look like an empty shard.
+  if (!it->valid()) return it->status();
   storage::KeyReader key(it->key().substr(prefix.size()));
   uint64_t n = 0;
-  if (!key.u64(&n)) return std::nullopt;
-  return n;
+  if (!key.u64(&n)) return storage::Status::corruption("bad stream record key");
+  *out = n;
+  return storage::Status::ok();
 }
 
-uint64_t TableStreams::end_position(const StreamInfo& stream, ShardPos shard) {
-  auto last = last_position(stream, shard);
-  return std::max(last ? *last + 1 : 0, trim_position(stream, shard));
+storage::Status TableStreams::end_position(const StreamInfo& stream, ShardPos shard,
+                                           uint64_t* out) {
+  std::optional<uint64_t> last;
+  uint64_t trimmed = 0;
+  if (auto status = last_position(stream, shard, &last); !status.is_ok()) return status;
+  if (auto status = trim_position(stream, shard, &trimmed); !status.is_ok()) return status;
+  *out = std::max(last ? *last + 1 : 0, trimmed);
+  return storage::Status::ok();
 }
 
-uint64_t TableStreams::trim_position(const StreamInfo& stream, ShardPos shard) {
+storage::Status TableStreams::trim_position(const StreamInfo& stream, ShardPos shard,
+                                            uint64_t* out) {
+  *out = 0;
   std::string value;
-  if (!engine_.get(storage::Keyspace::kRecords, marker_key(stream, shard), &value).is_ok()) {
-    return 0;
-  }
+  auto status = engine_.get(storage::Keyspace::kRecords, marker_key(stream, shard), &value);
+  if (status.is_not_found()) return storage::Status::ok();  // never trimmed
+  if (!status.is_ok()) return status;
   storage::KeyReader in(value);
-  uint64_t n = 0;
-  return in.u64(&n) ? n : 0;
+  if (!in.u64(out)) return storage::Status::corruption("bad stream trim marker");
+  return storage::Status::ok();
 }
 
 void TableStreams::trim(const StreamInfo& stream, int64_t now_ms) {

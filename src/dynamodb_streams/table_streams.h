@@ -79,14 +79,16 @@ class TableStreams final : public dynamodb::items::ChangeCapture, public dynamod
   // least one record when any is available), hiding records past retention.
   storage::Status read(const StreamInfo& stream, ShardPos shard, uint64_t from_n, size_t limit,
                        size_t max_bytes, int64_t now_ms, Page* page);
-  // The position after the shard's newest record (LATEST).
-  uint64_t end_position(const StreamInfo& stream, ShardPos shard);
+  // The position after the shard's newest record (LATEST). Read errors are returned, never
+  // taken for an empty shard.
+  storage::Status end_position(const StreamInfo& stream, ShardPos shard, uint64_t* out);
   // The first position not trimmed (TRIM_HORIZON; earlier ones are TrimmedDataAccess).
-  uint64_t trim_position(const StreamInfo& stream, ShardPos shard);
+  storage::Status trim_position(const StreamInfo& stream, ShardPos shard, uint64_t* out);
   // For a closed shard: no write can reach it (nor any earlier shard of its chain) any more.
   storage::Status ensure_sealed(const StreamInfo& stream, ShardPos shard, int64_t now_ms);
   // The n of the shard's last record (nullopt when it has none).
-  std::optional<uint64_t> last_position(const StreamInfo& stream, ShardPos shard);
+  storage::Status last_position(const StreamInfo& stream, ShardPos shard,
+                                std::optional<uint64_t>* out);
 
   // Purges streams 24 h after their disable and records past retention.
   void run_lifecycle(int64_t now_ms);

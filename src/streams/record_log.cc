@@ -253,6 +253,8 @@ storage::Status RecordLog::stream_end_position(uint64_t stream_id, uint64_t* out
     const std::string shard_end =
         storage::prefix_successor(shard_prefix(ShardRef{stream_id, index}));
     it->seek_for_prev(shard_end);
+    // Each seek starts afresh: a read error must be seen before the next one hides it.
+    if (!it->valid() && !it->status().is_ok()) return it->status();
     ValueReader reader;
     if (it->valid() && reader.open(it->key(), it->value()))
       end = std::max(end, reader.end_position());

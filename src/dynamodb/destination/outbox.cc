@@ -115,7 +115,11 @@ storage::Status Outbox::next_sequence(uint64_t table_id, uint64_t* sequence) {
                             .u8(static_cast<uint8_t>(stripe))
                             .u64(~uint64_t{0})
                             .take());
-      if (!it->valid()) continue;
+      if (!it->valid()) {
+        // Each seek starts afresh: a read error must be seen before the next one hides it.
+        if (!it->status().is_ok()) return it->status();
+        continue;
+      }
       storage::KeyReader reader(it->key().substr(prefix.size()));
       uint8_t ignored = 0;
       uint64_t stored = 0;

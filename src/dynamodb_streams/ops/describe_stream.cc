@@ -93,11 +93,11 @@ Output describe_stream(StreamsContext& ctx, const aws::RequestContext& request,
     const std::string starting = format_sequence_number(shard, 0);
     range.set("StartingSequenceNumber", starting);
     if (shards[i]->closed_ms) {
-      if (auto status = ctx.streams.ensure_sealed(stream, shard, now); !status.is_ok()) {
-        return aws::fail(
-            dynamodb::error(dynamodb::Error::kInternalServerError, "Internal server error"));
+      std::optional<uint64_t> last;
+      if (!ctx.streams.ensure_sealed(stream, shard, now).is_ok() ||
+          !ctx.streams.last_position(stream, shard, &last).is_ok()) {
+        return aws::fail(internal_error());
       }
-      auto last = ctx.streams.last_position(stream, shard);
       range.set("EndingSequenceNumber", last ? format_sequence_number(shard, *last) : starting);
     }
     entry.set("SequenceNumberRange", std::move(range));

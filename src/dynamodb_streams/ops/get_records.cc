@@ -10,10 +10,6 @@ namespace trib::dynamodb_streams::ops {
 
 namespace {
 constexpr size_t kMaxResponseBytes = 1 << 20;  // [V] §9
-
-Output internal_error() {  // an unreadable record (storage, or bytes that do not decode)
-  return aws::fail(dynamodb::error(dynamodb::Error::kInternalServerError, "Internal server error"));
-}
 }  // namespace
 
 Output get_records(StreamsContext& ctx, const aws::RequestContext& request, const Input& input) {
@@ -37,18 +33,21 @@ Output get_records(StreamsContext& ctx, const aws::RequestContext& request, cons
   if (!stream || stream->table_id != iterator->table_id) {
     return aws::fail(stream_not_found(token.substr(0, token.find('|'))));
   }
-  if (!stream->shard_visible(iterator->shard, now) ||
-      iterator->n < ctx.streams.trim_position(*stream, iterator->shard)) {
+  uint64_t trimmed = 0;
+  if (!ctx.streams.trim_position(*stream, iterator->shard, &trimmed).is_ok()) {
+    return aws::fail(internal_error());
+  }
+  if (!stream->shard_visible(iterator->shard, now) || iterator->n < trimmed) {
     return aws::fail(trimmed_data());
   }
   TableStreams::Page page;
   if (auto status = ctx.streams.read(*stream, iterator->shard, iterator->n, limit,
                                      kMaxResponseBytes, now, &page);
       !status.is_ok()) {
-    return internal_error();
+    return aws::fail(internal_error());
   }
   auto records = records_to_wire(*stream, iterator->shard, std::move(page.records), request.region);
-  if (!records) return internal_error();
+  if (!records) return aws::fail(internal_error());
   aws::Value out = aws::Value::map();
   out.set("Records", std::move(*records));
   if (!page.shard_ended) {

@@ -57,13 +57,27 @@ Output get_shard_iterator(StreamsContext& ctx, const aws::RequestContext& reques
                  ? streams::SequenceTarget{streams::SequenceTarget::Kind::kBeforeFirstRecord, 0}
                  : streams::SequenceTarget{streams::SequenceTarget::Kind::kRecord, parsed->n};
   }
+  // A bound that cannot be read (a damaged block) fails the call rather than passing for an
+  // empty shard.
+  storage::Status read = storage::Status::ok();
+  auto checked = [&read](storage::Status status, uint64_t value) {
+    if (!status.is_ok()) read = std::move(status);
+    return value;
+  };
   const streams::ShardBounds bounds{
-      [&] { return ctx.streams.trim_position(stream, *shard); },
-      [&] { return ctx.streams.end_position(stream, *shard); },
+      [&] {
+        uint64_t n = 0;
+        return checked(ctx.streams.trim_position(stream, *shard, &n), n);
+      },
+      [&] {
+        uint64_t n = 0;
+        return checked(ctx.streams.end_position(stream, *shard, &n), n);
+      },
       nullptr,  // no AT_TIMESTAMP
   };
   const auto resolved =
       streams::resolve_starting_position(*kind, bounds, number ? &*number : nullptr, 0);
+  if (!read.is_ok()) return aws::fail(internal_error());
   if (resolved.trimmed) return aws::fail(trimmed_data());
   const uint64_t position = resolved.position;
   ShardIterator iterator{stream.key, stream.table_id, *shard, position, now};

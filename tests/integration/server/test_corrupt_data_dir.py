@@ -9,6 +9,7 @@ into one), stops the server cleanly, damages one file and starts the server agai
 
 from __future__ import annotations
 
+import os
 import pathlib
 import subprocess
 
@@ -16,6 +17,8 @@ import botocore.exceptions
 
 import pytest
 
+from dynamodb.dynamodb_support import dynamodb_client, hash_table_arguments, wait_for_table
+from dynamodb_streams.streams_support import all_shards, streams_client
 from kinesis.kinesis_support import create_active_stream, drain_shard, kinesis_client, shard_iterator
 from support import TributaryServer, free_port, poll_until
 
@@ -148,5 +151,70 @@ def test_damaged_data_block_fails_its_reads_with_500(data_dir):
         # The operator learns which file is damaged from the server's log.
         poll_until(lambda: any(table.name in line and "storage: a read failed" in line
                                for line in server.output_lines), what="the damaged file logged")
+    finally:
+        server.stop()
+
+
+ITEMS = 40
+
+
+def test_damaged_blocks_fail_dynamodb_and_streams_reads_with_500(tmp_path):
+    """The same for DynamoDB and DynamoDB Streams: every table-file block holding an item or a
+    stream record is damaged. GetItem of a damaged item answers DynamoDB's 500
+    InternalServerError; so does GetShardIterator LATEST on every shard (the shard's last record
+    cannot be read, and before this an unread end passed for an empty shard: LATEST pointed at
+    its first position). The server stays up."""
+    directory = tmp_path / "data"
+    server = TributaryServer(data_dir=directory).start()
+    ddb = dynamodb_client(server)
+    arguments = hash_table_arguments("kept")
+    arguments["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
+    arn = ddb.create_table(**arguments)["TableDescription"]["LatestStreamArn"]
+    wait_for_table(ddb, "kept")
+    # Random hex tokens: stored verbatim even in the LZ4-compressed items keyspace.
+    tokens = [os.urandom(16).hex() for _ in range(ITEMS)]
+    for i, token in enumerate(tokens):
+        ddb.put_item(TableName="kept", Item={"pk": {"S": f"item-{i}"}, "v": {"S": token}})
+    server.stop()
+    server.restart()  # replays the log into level-0 table files
+    server.stop()
+    damaged = 0
+    for table in sorted(directory.glob("*.sst")):
+        content = bytearray(table.read_bytes())
+        for token in tokens:
+            at = content.find(token.encode())
+            while at >= 0:
+                content[at:at + 16] = b"\xff" * 16
+                damaged += 1
+                at = content.find(token.encode(), at + 1)
+        table.write_bytes(bytes(content))
+    # Every stream record (stored uncompressed) and most items (LZ4 keeps most tokens whole).
+    assert damaged > ITEMS, damaged
+
+    server = TributaryServer(data_dir=directory).start()
+    try:
+        ddb = dynamodb_client(server)
+        streams = streams_client(server)
+        failures = 0
+        for i in range(ITEMS):
+            try:
+                ddb.get_item(TableName="kept", Key={"pk": {"S": f"item-{i}"}})
+            except botocore.exceptions.ClientError as raised:
+                error = raised.response
+                assert error["ResponseMetadata"]["HTTPStatusCode"] == 500, error
+                assert error["Error"]["Code"] == "InternalServerError", error
+                failures += 1
+        assert failures > 0, "no GetItem met a damaged block"
+        shards = all_shards(streams, arn)
+        assert shards
+        for shard in shards:
+            with pytest.raises(botocore.exceptions.ClientError) as raised:
+                streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"],
+                                           ShardIteratorType="LATEST")
+            error = raised.value.response
+            assert error["ResponseMetadata"]["HTTPStatusCode"] == 500, error
+            assert error["Error"]["Code"] == "InternalServerError", error
+        assert ddb.describe_table(TableName="kept")["Table"]["TableStatus"] == "ACTIVE"
+        assert server.process.poll() is None, server.output_tail()
     finally:
         server.stop()
