@@ -15,6 +15,8 @@ TSAN_BUILD_DIR ?= build-tsan
 FUZZ_BUILD_DIR ?= build-fuzz
 # make fuzz: seconds per libFuzzer target, the targets, and where the run's report goes.
 FUZZ_SECONDS ?= 300
+# Executions per target (empty: none; the run stops at FUZZ_SECONDS or after FUZZ_RUNS).
+FUZZ_RUNS ?=
 FUZZ_TARGETS ?= cbor eventstream expression partiql sigv4 json values tokens http1 http2
 FUZZ_LOG ?= $(FUZZ_BUILD_DIR)/fuzz-report.log
 BUILD_TYPE ?= Release
@@ -153,7 +155,7 @@ fuzz:
 	  cmake -S tests/fuzz -B $(FUZZ_BUILD_DIR) -G Ninja -DCMAKE_CXX_COMPILER=clang++ $(CMAKE_FLAGS); \
 	fi
 	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) --target $(addsuffix _fuzz,$(FUZZ_TARGETS))
-	tests/fuzz/run_fuzz.sh $(FUZZ_BUILD_DIR) $(FUZZ_SECONDS) $(FUZZ_LOG) $(FUZZ_TARGETS)
+	FUZZ_RUNS=$(FUZZ_RUNS) tests/fuzz/run_fuzz.sh $(FUZZ_BUILD_DIR) $(FUZZ_SECONDS) $(FUZZ_LOG) $(FUZZ_TARGETS)
 
 # Crash soak (tests/soak/test_soak.py): SOAK_KILLS SIGKILLs of a server under a mixed workload
 # of every API, everything checked after each restart. Not part of `make test` (minutes, not
