@@ -66,7 +66,8 @@ void Delivery::mark_pending(uint64_t table_id, const TableKey& key, uint64_t str
 void Delivery::forget(uint64_t table_id) {
   {
     std::lock_guard lock(mutex_);
-    cursors_.erase(table_id);
+    cursors_.erase(table_id);  // now, for a delivery job not running
+    counts_.erase(table_id);
     // Again after the thread's current pass: a drain of the table in flight may advance its
     // cursors once more (it finds nothing on later passes: the outbox went with the table).
     forgotten_.push_back(table_id);
@@ -137,6 +138,7 @@ void Delivery::run() {
     // leaves no cursors behind.
     for (uint64_t id : forgotten_) {
       cursors_.erase(id);
+      counts_.erase(id);
       retry.erase(id);
     }
     forgotten_.clear();

@@ -118,10 +118,16 @@ Output transact_write_items(DynamoDbContext& ctx, const aws::RequestContext& req
   for (const auto& write : writes) {
     if (auto ok = write->check_local_index_size(); !ok) return aws::fail(std::move(ok.error()));
   }
+  // Each item's storage key, computed once: for the duplicate check and for the write path.
+  std::vector<std::string> item_keys;
+  item_keys.reserve(writes.size());
   {
-    std::set<std::string> seen;
+    std::set<std::string_view> seen;
     for (const auto& write : writes) {
-      if (!seen.insert(items::base_item_key(write->table(), write->key())).second) {
+      item_keys.push_back(items::base_item_key(write->table(), write->key()));
+    }
+    for (const std::string& key : item_keys) {
+      if (!seen.insert(key).second) {
         return aws::fail(validation(std::string(transactions::kMultipleOperationsOnOneItem)));
       }
     }
@@ -160,8 +166,8 @@ Output transact_write_items(DynamoDbContext& ctx, const aws::RequestContext& req
 
   std::vector<items::ItemWrite> item_writes;
   item_writes.reserve(writes.size());
-  for (const auto& write : writes) {
-    item_writes.push_back({write->table(), write->key(), write->step()});
+  for (size_t i = 0; i < writes.size(); ++i) {
+    item_writes.push_back({writes[i]->table(), writes[i]->key(), writes[i]->step(), &item_keys[i]});
   }
   auto group = items::write_path(ctx).write_items(
       item_writes, request.now_ms, items::WriteOrigin::kRequest, guard ? &*guard : nullptr);

@@ -247,6 +247,14 @@ void append_binary_json(std::string& out, std::string_view bytes) {
   out.push_back('"');
 }
 
+// Reads the `i`th of a run of byte strings that must be strictly increasing (set elements, map
+// names; `previous` carries the last one read): false when it cannot be read or is out of order.
+bool next_increasing(Reader& r, size_t i, std::string_view& previous, std::string_view* element) {
+  if (!r.bytes(element) || (i > 0 && !(previous < *element))) return false;
+  previous = *element;
+  return true;
+}
+
 // SS and BS: `n` >= 1 byte strings in strictly increasing unsigned byte order.
 std::optional<size_t> json_byte_set(Reader& r, bool binary, std::string& out) {
   size_t n = 0;
@@ -256,8 +264,7 @@ std::optional<size_t> json_byte_set(Reader& r, bool binary, std::string& out) {
   out.push_back('[');
   for (size_t i = 0; i < n; ++i) {
     std::string_view element;
-    if (!r.bytes(&element) || (i > 0 && !(previous < element))) return std::nullopt;
-    previous = element;
+    if (!next_increasing(r, i, previous, &element)) return std::nullopt;
     if (i > 0) out.push_back(',');
     if (binary) {
       append_binary_json(out, element);
@@ -373,8 +380,7 @@ std::optional<size_t> json_entries(Reader& r, int depth, size_t entry_overhead, 
   out.push_back('{');
   for (size_t i = 0; i < n; ++i) {
     std::string_view name;
-    if (!r.bytes(&name) || (i > 0 && !(previous < name))) return std::nullopt;
-    previous = name;
+    if (!next_increasing(r, i, previous, &name)) return std::nullopt;
     if (i > 0) out.push_back(',');
     aws::append_json_string(out, name);
     out.push_back(':');

@@ -485,6 +485,7 @@ TEST_F(OutboxTest, APurgedTableLeavesNoCursorsBehind) {
   ASSERT_EQ(sink_.wait_for(1).size(), 1u);
   delivery_.stop();  // joined: the cursor past the delivered entry is kept
   EXPECT_EQ(delivery_.tables_with_cursors(), 1u);
+  EXPECT_EQ(delivery_.counts().count(table_.id), 1u);
   storage::WriteBatch purge;  // what TableCatalog::purge_gone deletes
   purge.delete_range(storage::Keyspace::kItems, table_items_prefix(table_.id),
                      storage::prefix_successor(table_items_prefix(table_.id)));
@@ -492,6 +493,7 @@ TEST_F(OutboxTest, APurgedTableLeavesNoCursorsBehind) {
   delivery_.forget(table_.id);
   outbox_.forget(table_.id);
   EXPECT_EQ(delivery_.tables_with_cursors(), 0u);
+  EXPECT_EQ(delivery_.counts().count(table_.id), 0u);  // nor its metric counts
 }
 
 // A multi-item write (a transaction, a BatchWriteItem) over two tables with destinations
