@@ -60,18 +60,20 @@ Output get_shard_iterator(StreamsContext& ctx, const aws::RequestContext& reques
   // A bound that cannot be read (a damaged block) fails the call rather than passing for an
   // empty shard.
   storage::Status read = storage::Status::ok();
-  auto checked = [&read](storage::Status status, uint64_t value) {
-    if (!status.is_ok()) read = std::move(status);
-    return value;
-  };
   const streams::ShardBounds bounds{
       [&] {
         uint64_t n = 0;
-        return checked(ctx.streams.trim_position(stream, *shard, &n), n);
+        if (auto status = ctx.streams.trim_position(stream, *shard, &n); !status.is_ok()) {
+          read = std::move(status);
+        }
+        return n;
       },
       [&] {
         uint64_t n = 0;
-        return checked(ctx.streams.end_position(stream, *shard, &n), n);
+        if (auto status = ctx.streams.end_position(stream, *shard, &n); !status.is_ok()) {
+          read = std::move(status);
+        }
+        return n;
       },
       nullptr,  // no AT_TIMESTAMP
   };
