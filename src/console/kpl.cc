@@ -1,6 +1,6 @@
 #include "console/kpl.h"
 
-#include <openssl/evp.h>
+#include "util/md5.h"
 
 namespace trib::console {
 
@@ -107,11 +107,9 @@ std::optional<std::vector<UserRecord>> deaggregate(std::string_view data) {
   }
   const std::string_view message =
       data.substr(kKplMagic.size(), data.size() - kKplMagic.size() - kDigestBytes);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(message.data(), message.size(), digest, &length, EVP_md5(), nullptr);
+  const util::Md5Digest digest = util::md5(message);
   if (data.substr(data.size() - kDigestBytes) !=
-      std::string_view(reinterpret_cast<const char*>(digest), kDigestBytes)) {
+      std::string_view(reinterpret_cast<const char*>(digest.data()), kDigestBytes)) {
     return std::nullopt;
   }
   std::vector<std::string_view> partition_keys, explicit_hash_keys;

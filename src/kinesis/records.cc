@@ -95,6 +95,24 @@ aws::AwsResult<AppendOutcome> route_and_append(StreamCatalog& catalog, streams::
   }
 }
 
+storage::Status route_and_stage(streams::RecordLog& log, int64_t now_ms, const Stream& stream,
+                                std::span<const RecordToAppend> records, storage::WriteBatch& batch,
+                                streams::RecordLog::Staged* staged) {
+  std::vector<streams::AppendRequest> appends;
+  appends.reserve(records.size());
+  for (const auto& record : records) {
+    auto shard = route_record(stream, *record.partition_key, record.explicit_hash_key);
+    if (!shard) return storage::Status::aborted("not routable");
+    // As route_and_append: the shards created together share one position counter.
+    appends.push_back({shard.value()->index, *record.partition_key, record.data,
+                       static_cast<uint64_t>(shard.value()->created_ms)});
+  }
+  std::vector<streams::Appended> appended;
+  // Never waits for another append's shard: the item write must not wait on Kinesis.
+  return log.stage(stream.id, appends, now_ms, batch, &appended, staged,
+                   streams::RecordLog::Locking::kIfFree);
+}
+
 aws::AwsResult<uint64_t> resolve_starting_position(KinesisContext& ctx,
                                                    const aws::RequestContext& request,
                                                    const Stream& stream, const Shard& shard,

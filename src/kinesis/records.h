@@ -64,6 +64,16 @@ aws::AwsResult<AppendOutcome> route_and_append(StreamCatalog& catalog, streams::
                                                std::span<const RecordToAppend> records,
                                                const storage::WriteBatch* with);
 
+// For a producer that commits the records in its own batch (the DynamoDB Kinesis streaming
+// destination's direct path): routes `records` against `stream` as it is now and stages them in
+// `batch` (streams::RecordLog::stage; `staged` holds the target shards until the caller
+// publishes or abandons). Status::aborted, nothing staged, when a target shard was closed by a
+// reshard, is busy with another append (it never waits for one), or a record cannot be routed:
+// the caller takes its other path.
+storage::Status route_and_stage(streams::RecordLog& log, int64_t now_ms, const Stream& stream,
+                                std::span<const RecordToAppend> records, storage::WriteBatch& batch,
+                                streams::RecordLog::Staged* staged);
+
 // The record-log position a reader starts from, for GetShardIterator's ShardIteratorType and
 // SubscribeToShard's StartingPosition (streams/starting_position.h resolves it; this checks and
 // reads Kinesis's sequence numbers and timestamps, in AWS's texts): TRIM_HORIZON, LATEST (now),

@@ -70,4 +70,30 @@ KinesisDestinationSink::Delivery KinesisDestinationSink::deliver(
   return delivery;
 }
 
+KinesisDestinationSink::Finish KinesisDestinationSink::stage(
+    std::string_view stream_arn, const dynamodb::destination::SinkRecord& record,
+    storage::WriteBatch& batch) {
+  const int64_t now = clock_.now_ms();
+  auto key = kinesis::parse_stream_arn(stream_arn);
+  auto stream = key ? kinesis_.catalog().find(*key, now) : nullptr;
+  if (!stream || !stream->accepts_records(now) ||
+      !kinesis::data_fits(*stream, record.data.size())) {
+    return {};
+  }
+  const std::string partition_key(record.partition_key);
+  const kinesis::RecordToAppend append{&partition_key, nullptr, record.data};
+  auto staged = std::make_shared<streams::RecordLog::Staged>();
+  if (!kinesis::route_and_stage(kinesis_.records(), now, *stream, {&append, 1}, batch, staged.get())
+           .is_ok()) {
+    return {};
+  }
+  return [staged = std::move(staged)](bool committed) {
+    if (committed) {
+      staged->publish();
+    } else {
+      staged->abandon();
+    }
+  };
+}
+
 }  // namespace trib::server

@@ -20,6 +20,8 @@ class KinesisDestinationSink final : public dynamodb::destination::KinesisSink {
   Delivery deliver(std::string_view stream_arn,
                    std::span<const dynamodb::destination::SinkRecord> records,
                    const storage::WriteBatch& with) override;
+  Finish stage(std::string_view stream_arn, const dynamodb::destination::SinkRecord& record,
+               storage::WriteBatch& batch) override;
 
  private:
   kinesis::KinesisService& kinesis_;

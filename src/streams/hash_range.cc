@@ -1,8 +1,8 @@
 #include "streams/hash_range.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
+
+#include "util/md5.h"
 
 namespace trib::streams {
 
@@ -47,9 +47,7 @@ std::optional<uint128> parse_decimal(std::string_view text) {
 }
 
 uint128 hash_partition_key(std::string_view partition_key) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(partition_key.data(), partition_key.size(), digest, &length, EVP_md5(), nullptr);
+  const util::Md5Digest digest = util::md5(partition_key);
   uint128 value = 0;
   for (int i = 0; i < 16; ++i) value = (value << 8) | digest[i];
   return value;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 #include "storage/keys.h"
 
@@ -287,6 +288,21 @@ std::shared_ptr<RecordLog::ShardState> RecordLog::state(ShardRef shard) {
 storage::Status RecordLog::append(uint64_t stream_id, std::span<const AppendRequest> requests,
                                   int64_t now_ms, bool sync, std::vector<Appended>* out,
                                   const storage::WriteBatch* with) {
+  storage::WriteBatch batch;
+  if (with) batch = *with;  // the caller's mutations first, then the chunks
+  Staged staged;
+  auto status = stage(stream_id, requests, now_ms, batch, out, &staged);
+  if (!status.is_ok()) return status;
+  status = engine_.write(batch, storage::WriteOptions{sync});
+  if (!status.is_ok()) return status;  // `staged` abandons: its positions stay unused
+  staged.publish();
+  return status;
+}
+
+storage::Status RecordLog::stage(uint64_t stream_id, std::span<const AppendRequest> requests,
+                                 int64_t now_ms, storage::WriteBatch& batch,
+                                 std::vector<Appended>* out, Staged* staged, Locking locking) {
+  staged->abandon();
   out->assign(requests.size(), Appended{});
   // Lock every shard involved, in index order (no deadlock between concurrent batches).
   std::vector<uint32_t> shard_indexes;
@@ -300,17 +316,18 @@ storage::Status RecordLog::append(uint64_t stream_id, std::span<const AppendRequ
   locks.reserve(shard_indexes.size());
   for (uint32_t index : shard_indexes) {
     states.push_back(state(ShardRef{stream_id, index}));
-    locks.emplace_back(states.back()->append_mutex);
+    if (locking == Locking::kIfFree) {
+      locks.emplace_back(states.back()->append_mutex, std::try_to_lock);
+      if (!locks.back().owns_lock()) return storage::Status::aborted("shard busy");
+    } else {
+      locks.emplace_back(states.back()->append_mutex);
+    }
   }
   for (const auto& s : states) {
     if (!s->loaded.load(std::memory_order_relaxed))
       return s->load_status;  // the shard's end could not be read (load_state)
     if (s->closed) return storage::Status::aborted("shard closed by a reshard");
   }
-  auto state_of = [&](uint32_t index) -> ShardState& {
-    auto pos = std::lower_bound(shard_indexes.begin(), shard_indexes.end(), index);
-    return *states[static_cast<size_t>(pos - shard_indexes.begin())];
-  };
 
   // Positions: each shard's records of this call take consecutive values from its counter,
   // reserved while the shard is locked, so a shard's positions only grow. Shards sharing a
@@ -372,35 +389,68 @@ storage::Status RecordLog::append(uint64_t stream_id, std::span<const AppendRequ
     (*out)[r] = Appended{position, arrival};
     add_to_chunk(chunks[slot], arrival, request.partition_key, request.data);
   }
-  storage::WriteBatch batch;
-  if (with) batch = *with;  // the caller's mutations first, then the chunks
   batch.reserve(batch.size() + shard_indexes.size());
   for (size_t i = 0; i < shard_indexes.size(); ++i) {
     batch.put_owned(storage::Keyspace::kRecords,
                     record_key(ShardRef{stream_id, shard_indexes[i]}, first_positions[i]),
                     std::move(chunks[i]));
   }
-  auto status = engine_.write(batch, storage::WriteOptions{sync});
-  if (!status.is_ok()) return status;
-  for (size_t i = 0; i < shard_indexes.size(); ++i) {
-    states[i]->latest_arrival_ms.store(latest[i]);
-    states[i]->next_position.store(next[i]);
-    states[i]->records_in.fetch_add(counts[i], std::memory_order_relaxed);
-    states[i]->bytes_in.fetch_add(sizes[i] - kChunkHeader - counts[i] * kChunkRecordHeader,
-                                  std::memory_order_relaxed);
+  staged->log_ = this;
+  staged->states_ = std::move(states);
+  staged->locks_ = std::move(locks);
+  staged->next_ = std::move(next);
+  staged->latest_ = std::move(latest);
+  staged->counts_ = std::move(counts);
+  staged->bytes_.resize(sizes.size());
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    staged->bytes_[i] = sizes[i] - kChunkHeader - staged->counts_[i] * kChunkRecordHeader;
   }
-  locks.clear();
+  return storage::Status::ok();
+}
+
+RecordLog::Staged& RecordLog::Staged::operator=(Staged&& other) noexcept {
+  if (this != &other) {
+    abandon();
+    log_ = std::exchange(other.log_, nullptr);
+    states_ = std::move(other.states_);
+    locks_ = std::move(other.locks_);
+    next_ = std::move(other.next_);
+    latest_ = std::move(other.latest_);
+    counts_ = std::move(other.counts_);
+    bytes_ = std::move(other.bytes_);
+  }
+  return *this;
+}
+
+RecordLog::Staged::~Staged() { abandon(); }
+
+void RecordLog::Staged::abandon() {
+  // The reserved positions stay unused: a gap, as a group sibling's positions leave one.
+  locks_.clear();
+  states_.clear();
+  log_ = nullptr;
+}
+
+void RecordLog::Staged::publish() {
+  if (!log_) return;
+  for (size_t i = 0; i < states_.size(); ++i) {
+    states_[i]->latest_arrival_ms.store(latest_[i]);
+    states_[i]->next_position.store(next_[i]);
+    states_[i]->records_in.fetch_add(counts_[i], std::memory_order_relaxed);
+    states_[i]->bytes_in.fetch_add(bytes_[i], std::memory_order_relaxed);
+  }
+  locks_.clear();
   // Wake push subscribers of every shard that received records.
-  for (uint32_t index : shard_indexes) {
-    ShardState& s = state_of(index);
+  for (const auto& s : states_) {
     std::map<uint64_t, WaitCallback> callbacks;
     {
-      std::lock_guard lock(s.waiters_mutex);
-      callbacks.swap(s.waiters);
+      std::lock_guard lock(s->waiters_mutex);
+      callbacks.swap(s->waiters);
     }
     for (auto& [id, callback] : callbacks) callback();
   }
-  return status;
+  states_.clear();
+  log_ = nullptr;
 }
 
 storage::Status RecordLog::read(ShardRef shard, uint64_t from_position, int64_t not_before_ms,

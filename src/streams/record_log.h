@@ -97,6 +97,8 @@ struct ShardTraffic {
 int64_t iterator_age_ms(const ReadResult& read, int64_t now_ms);
 
 class RecordLog {
+  struct ShardState;
+
  public:
   explicit RecordLog(storage::Engine& engine);
   ~RecordLog();
@@ -112,6 +114,44 @@ class RecordLog {
   storage::Status append(uint64_t stream_id, std::span<const AppendRequest> requests,
                          int64_t now_ms, bool sync, std::vector<Appended>* out,
                          const storage::WriteBatch* with = nullptr);
+
+  // An append whose records commit in the caller's own batch (append() is stage, write,
+  // publish). Holds the target shards' append mutexes from stage() until publish() or
+  // abandon() (or its destruction): so a shard's records still commit in position order, and the
+  // caller must commit or give up its batch promptly, never waiting for anything that could
+  // wait on one of those shards.
+  class Staged {
+   public:
+    Staged() = default;
+    Staged(Staged&& other) noexcept { *this = std::move(other); }
+    Staged& operator=(Staged&& other) noexcept;
+    ~Staged();
+    explicit operator bool() const { return log_ != nullptr; }
+    // After the caller's batch committed: the records become visible to LATEST and to push
+    // subscribers (woken here), and the shards are released.
+    void publish();
+    // The batch was not committed: the shards are released; the positions reserved stay unused
+    // (a gap, which readers already meet where group siblings took positions).
+    void abandon();
+
+   private:
+    friend class RecordLog;
+    RecordLog* log_ = nullptr;
+    std::vector<std::shared_ptr<ShardState>> states_;
+    std::vector<std::unique_lock<std::mutex>> locks_;
+    std::vector<uint64_t> next_;
+    std::vector<int64_t> latest_;
+    std::vector<uint32_t> counts_;
+    std::vector<size_t> bytes_;
+  };
+  // The first half of append(): reserves positions and adds one chunk per shard to `batch`
+  // (after what it holds); `staged` then holds the shards. Refused as append() refuses (nothing
+  // added, nothing held). kWait waits for the shards' mutexes as append() does; kIfFree refuses
+  // with Status::aborted when one is held by another append (a producer that must not wait).
+  enum class Locking : uint8_t { kWait, kIfFree };
+  storage::Status stage(uint64_t stream_id, std::span<const AppendRequest> requests, int64_t now_ms,
+                        storage::WriteBatch& batch, std::vector<Appended>* out, Staged* staged,
+                        Locking locking = Locking::kWait);
 
   // Records of one shard from `from_position`, skipping any that arrived before
   // `not_before_ms` (retention), at most `max_records` and about `max_bytes` of data (at least
@@ -167,7 +207,6 @@ class RecordLog {
   static std::string stream_prefix(uint64_t stream_id);
 
  private:
-  struct ShardState;
   using Counter = std::atomic<uint64_t>;
   std::shared_ptr<ShardState> state(ShardRef shard);       // created (and loaded) on first use
   std::shared_ptr<ShardState> find_state(ShardRef shard);  // nullptr when not in memory

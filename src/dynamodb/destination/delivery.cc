@@ -75,6 +75,17 @@ void Delivery::forget(uint64_t table_id) {
   wake_.notify_one();
 }
 
+bool Delivery::delivered_below(uint64_t table_id, int stripe, uint64_t end) const {
+  std::lock_guard lock(mutex_);
+  auto it = cursors_.find(table_id);
+  return it != cursors_.end() && it->second[stripe] >= end;
+}
+
+void Delivery::count_direct(uint64_t table_id, const TableKey& key) {
+  std::lock_guard lock(mutex_);
+  ++counts_.try_emplace(table_id, TableCounts{key}).first->second.replicated;
+}
+
 size_t Delivery::tables_with_cursors() const {
   std::lock_guard lock(mutex_);
   return cursors_.size();

@@ -42,6 +42,13 @@ class Delivery {
   // The table incarnation was purged (DeleteTable, its outbox gone with its items): the
   // delivery thread drops what it keeps in memory for it.
   void forget(uint64_t table_id);
+  // Whether delivery has passed (delivered or dropped) every outbox entry of the table's
+  // stripe below sequence `end`.
+  bool delivered_below(uint64_t table_id, int stripe, uint64_t end) const;
+  // A record the outbox appended in the item's own batch (the direct path): counted as
+  // replicated.
+  void count_direct(uint64_t table_id, const TableKey& key);
+  KinesisSink& sink() { return sink_; }
   // Table incarnations whose per-stripe cursors are kept in memory (tests).
   size_t tables_with_cursors() const;
   // What delivery did for one table incarnation since the start.

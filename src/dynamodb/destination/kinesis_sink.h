@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -49,6 +50,18 @@ class KinesisSink {
   // stream's maximum record size are left out and counted.
   virtual Delivery deliver(std::string_view stream_arn, std::span<const SinkRecord> records,
                            const storage::WriteBatch& with) = 0;
+
+  // The direct path (docs/kinesis-destination.md, "Appending in the item's batch"): adds
+  // `record`, routed as deliver() routes it, to `batch` (the item's own batch) and returns what
+  // to call once that batch committed (true) or did not (false); until then the target shard is
+  // held (appends to it wait). An empty function, nothing added, when the record cannot go this
+  // way now (no usable stream, over its maximum record size, the shard closed by a reshard, a
+  // storage error): the caller writes an outbox entry instead. The default never can.
+  using Finish = std::function<void(bool committed)>;
+  virtual Finish stage(std::string_view /*stream_arn*/, const SinkRecord& /*record*/,
+                       storage::WriteBatch& /*batch*/) {
+    return {};
+  }
 };
 
 }  // namespace trib::dynamodb::destination

@@ -34,6 +34,15 @@ struct Captured {
   uint64_t stripes;
 };
 thread_local std::vector<Captured> captured_on_this_thread;
+
+// Records this thread's current write appended straight to the Kinesis record log (the direct
+// path): each holds its target shard until finished() publishes or abandons it.
+struct Direct {
+  uint64_t table_id;
+  TableKey key;
+  KinesisSink::Finish finish;
+};
+thread_local std::vector<Direct> direct_on_this_thread;
 static_assert(items::kCounterStripes <= 64, "a stripe set is one 64-bit mask");
 
 // Microseconds within the current millisecond, for MICROSECOND precision: the one clock counts
@@ -98,16 +107,17 @@ std::optional<OutboxEntry> decode_outbox_entry(std::string_view value) {
   return entry;
 }
 
-storage::Status Outbox::next_sequence(uint64_t table_id, uint64_t* sequence) {
-  std::lock_guard lock(mutex_);
-  auto found = next_sequence_.find(table_id);
-  if (found == next_sequence_.end()) {
-    // One seek to the last entry of each stripe.
+storage::Status Outbox::table_state(uint64_t table_id, TableState** out) {
+  // Called with mutex_ held.
+  auto found = tables_.find(table_id);
+  if (found == tables_.end()) {
+    // One seek to the last entry of each stripe: the table's next sequence, and where each
+    // stripe's stored entries end.
     storage::IteratorOptions options;
     options.lower_bound = outbox_begin(table_id);
     options.upper_bound = outbox_end(table_id);
     auto it = engine_.iterate(storage::Keyspace::kItems, options);
-    uint64_t next = 0;
+    TableState state;
     const std::string prefix = outbox_prefix(table_id);
     for (int stripe = 0; stripe < items::kCounterStripes; ++stripe) {
       it->seek_for_prev(storage::KeyBuilder()
@@ -121,14 +131,39 @@ storage::Status Outbox::next_sequence(uint64_t table_id, uint64_t* sequence) {
         continue;
       }
       storage::KeyReader reader(it->key().substr(prefix.size()));
-      uint8_t ignored = 0;
+      uint8_t at_stripe = 0;
       uint64_t stored = 0;
-      if (reader.u8(&ignored) && reader.u64(&stored)) next = std::max(next, stored + 1);
+      if (reader.u8(&at_stripe) && reader.u64(&stored) && at_stripe == stripe) {
+        state.next_sequence = std::max(state.next_sequence, stored + 1);
+        state.stripe_end[stripe] = stored + 1;
+      }
     }
     if (!it->status().is_ok()) return it->status();
-    found = next_sequence_.emplace(table_id, next).first;
+    found = tables_.emplace(table_id, state).first;
   }
-  *sequence = found->second++;
+  *out = &found->second;
+  return storage::Status::ok();
+}
+
+bool Outbox::stripe_delivered(uint64_t table_id, int stripe) {
+  uint64_t end = 0;
+  {
+    std::lock_guard lock(mutex_);
+    TableState* state = nullptr;
+    if (!table_state(table_id, &state).is_ok()) return false;
+    end = state->stripe_end[stripe];
+  }
+  return end == 0 || delivery_.delivered_below(table_id, stripe, end);
+}
+
+storage::Status Outbox::next_sequence(uint64_t table_id, int stripe, uint64_t* sequence) {
+  std::lock_guard lock(mutex_);
+  TableState* state = nullptr;
+  if (auto status = table_state(table_id, &state); !status.is_ok()) return status;
+  *sequence = state->next_sequence++;
+  // Set before the commit, under the stripe's lock: a direct append of the same stripe waits
+  // until delivery has passed this entry (or a later one, should this write fail).
+  state->stripe_end[stripe] = *sequence + 1;
   return storage::Status::ok();
 }
 
@@ -151,12 +186,27 @@ storage::Status Outbox::capture(const items::ItemChange& change, storage::Transa
       destination_record(change, destination_event_id(), creation_time, microseconds);
   const Item& image = change.new_image ? *change.new_image : *change.old_image;
   const std::string partition_key = destination_partition_key(table, image);
-
-  uint64_t sequence = 0;
-  if (auto status = next_sequence(table.id, &sequence); !status.is_ok()) return status;
   const AttributeValue* hash_key = find_attribute(image, table.key_schema.hash.name);
   if (!hash_key) return storage::Status::invalid_argument("an item change without its key");
   const int stripe = items::counter_stripe(partition_key_hash(*hash_key));
+
+  // The direct path (docs/kinesis-destination.md, "Appending in the item's batch"): the Kinesis
+  // record commits in the item's own batch. Only for a write of one item to an ACTIVE
+  // destination whose stripe has nothing left in the outbox (this change must not overtake an
+  // earlier one of the same item still there); anything the sink cannot take now (no usable
+  // stream, a record too large, a shard closed by a reshard) goes through the outbox.
+  if (change.single_item && destination->status_at(change.time_ms) == "ACTIVE" &&
+      stripe_delivered(table.id, stripe)) {
+    KinesisSink::Finish finish =
+        delivery_.sink().stage(destination->stream_arn, {partition_key, data}, txn.batch());
+    if (finish) {
+      direct_on_this_thread.push_back({table.id, table.key, std::move(finish)});
+      return storage::Status::ok();
+    }
+  }
+
+  uint64_t sequence = 0;
+  if (auto status = next_sequence(table.id, stripe, &sequence); !status.is_ok()) return status;
   txn.batch().put_owned(storage::Keyspace::kItems, outbox_key(table.id, stripe, sequence),
                         encode_outbox_entry({destination->stream_arn, partition_key, data}));
   auto captured = std::find_if(captured_on_this_thread.begin(), captured_on_this_thread.end(),
@@ -169,6 +219,16 @@ storage::Status Outbox::capture(const items::ItemChange& change, storage::Transa
   return storage::Status::ok();
 }
 
+void Outbox::finished(bool committed) {
+  if (direct_on_this_thread.empty()) return;
+  std::vector<Direct> direct;
+  direct.swap(direct_on_this_thread);
+  for (Direct& d : direct) {
+    d.finish(committed);
+    if (committed) delivery_.count_direct(d.table_id, d.key);
+  }
+}
+
 void Outbox::lock_keys(const Table& table, uint64_t partition_hash,
                        std::vector<std::string>& keys) const {
   if (table.kinesis_destinations.empty()) return;
@@ -179,7 +239,7 @@ void Outbox::lock_keys(const Table& table, uint64_t partition_hash,
 
 void Outbox::forget(uint64_t table_id) {
   std::lock_guard lock(mutex_);
-  next_sequence_.erase(table_id);
+  tables_.erase(table_id);
 }
 
 void Outbox::committed(const Table& table) {

@@ -15,6 +15,7 @@
 // tombstones) from the start of the outbox on every pass.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "dynamodb/items/change_capture.h"
+#include "dynamodb/items/counters.h"
 #include "storage/engine.h"
 
 namespace trib::dynamodb::destination {
@@ -55,18 +57,30 @@ class Outbox final : public items::ChangeCapture {
   // The item's counter stripe, for a table with a destination (see the layout above).
   void lock_keys(const Table& table, uint64_t partition_hash,
                  std::vector<std::string>& keys) const override;
+  // Publishes (committed) or abandons the records this thread's write appended directly.
+  void finished(bool committed) override;
   void committed(const Table& table) override;
-  // The table incarnation was purged: its sequence counter is dropped.
+  // The table incarnation was purged: what is kept for it in memory is dropped.
   void forget(uint64_t table_id);
 
  private:
-  // The next sequence of a table's outbox (set past the stored ones on first use).
-  storage::Status next_sequence(uint64_t table_id, uint64_t* sequence);
+  struct TableState {
+    uint64_t next_sequence = 0;
+    // Per stripe, one past the highest sequence written to the outbox (0: none since the
+    // start and none stored): set before the entry commits, under the stripe's lock.
+    std::array<uint64_t, items::kCounterStripes> stripe_end{};
+  };
+  // A table's state, read from storage on first use (called with mutex_ held).
+  storage::Status table_state(uint64_t table_id, TableState** out);
+  // The next sequence of a table's outbox, for an entry of `stripe`.
+  storage::Status next_sequence(uint64_t table_id, int stripe, uint64_t* sequence);
+  // Whether delivery has passed every outbox entry of the stripe (the direct path is open).
+  bool stripe_delivered(uint64_t table_id, int stripe);
 
   storage::Engine& engine_;
   Delivery& delivery_;
   std::mutex mutex_;
-  std::map<uint64_t, uint64_t> next_sequence_;  // by table incarnation
+  std::map<uint64_t, TableState> tables_;  // by table incarnation
 };
 
 }  // namespace trib::dynamodb::destination

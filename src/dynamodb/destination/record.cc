@@ -1,12 +1,11 @@
 #include "dynamodb/destination/record.h"
 
-#include <openssl/evp.h>
-
 #include "aws/codec.h"
 #include "aws/request_id.h"
 #include "dynamodb/items/item_keys.h"
 #include "dynamodb/values/item_codec.h"
 #include "dynamodb/values/item_json.h"
+#include "util/md5.h"
 
 namespace trib::dynamodb::destination {
 
@@ -100,16 +99,11 @@ std::string destination_partition_key(const Table& table, const Item& item) {
       append_key_component(key, *range);
     }
   }
-  // Fetched once: with EVP_md5() every EVP_Digest fetches the algorithm from the provider
-  // again (OpenSSL 3's crypto(7), "Performance": prefetch an algorithm used many times).
-  static EVP_MD* const fetched = EVP_MD_fetch(nullptr, "MD5", nullptr);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(key.data(), key.size(), digest, &length, fetched ? fetched : EVP_md5(), nullptr);
+  const util::Md5Digest digest = util::md5(key);
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(32);
-  for (unsigned int i = 0; i < length; ++i) {
+  for (size_t i = 0; i < digest.size(); ++i) {
     out.push_back(kHex[digest[i] >> 4]);
     out.push_back(kHex[digest[i] & 0xf]);
   }

@@ -36,6 +36,8 @@ struct ItemChange {
   int64_t time_ms;        // the request's time (the one clock)
   ChangeKind kind;
   WriteOrigin origin = WriteOrigin::kRequest;
+  // The write changes this item only (not one item of a transaction or of a multi-item write).
+  bool single_item = false;
 };
 
 // What both change records (DynamoDB Streams' and the Kinesis destination's) show alike:
@@ -77,6 +79,10 @@ class ChangeCapture {
   // here, so it never looks for a record before it is stored. Not called when the write
   // failed or changed nothing.
   virtual void committed(const Table& /*table*/) {}
+  // Called on the writing thread right after every write that called capture(), committed or
+  // not, before committed(): a consumer that staged something beside the batch (the Kinesis
+  // destination's direct append, which holds its shard until then) completes or undoes it.
+  virtual void finished(bool /*committed*/) {}
 };
 
 // Fan-out: every consumer, in the order added, sees each change in the same transaction.
@@ -98,6 +104,9 @@ class ChangeCaptureList final : public ChangeCapture {
   }
   void committed(const Table& table) override {
     for (ChangeCapture* consumer : consumers_) consumer->committed(table);
+  }
+  void finished(bool committed) override {
+    for (ChangeCapture* consumer : consumers_) consumer->finished(committed);
   }
 
  private:

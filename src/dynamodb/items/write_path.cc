@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <string_view>
+#include <utility>
 
 #include "dynamodb/errors.h"
 #include "dynamodb/items/counters.h"
@@ -213,6 +214,15 @@ aws::AwsResult<WriteGroupOutcome> WritePath::write_items(std::span<const ItemWri
 
   WriteGroupOutcome group;
   std::optional<aws::AwsError> guard_error;
+  // finished() runs after every transaction, even one left by an exception: a consumer may
+  // hold something until then (the destination's direct append holds its Kinesis shard).
+  struct Finish {
+    ChangeCapture* capture;
+    void run(bool committed) {
+      if (capture) std::exchange(capture, nullptr)->finished(committed);
+    }
+    ~Finish() { run(false); }
+  } finish{change_capture};
   const storage::Status status = engine.transact(
       locks,
       [&](storage::Transaction& txn) -> storage::Status {
@@ -291,9 +301,10 @@ aws::AwsResult<WriteGroupOutcome> WritePath::write_items(std::span<const ItemWri
           if (change_capture) {
             const Item* old_image = outcome.old_item ? &*outcome.old_item : nullptr;
             const Item* new_image = outcome.new_item ? &*outcome.new_item : nullptr;
-            storage::Status captured = change_capture->capture(
-                ItemChange{writes[i].table, old_image, new_image, now_ms, outcome.kind, origin},
-                txn);
+            storage::Status captured =
+                change_capture->capture(ItemChange{writes[i].table, old_image, new_image, now_ms,
+                                                   outcome.kind, origin, writes.size() == 1},
+                                        txn);
             if (!captured.is_ok()) return captured;
           }
         }
@@ -351,6 +362,7 @@ aws::AwsResult<WriteGroupOutcome> WritePath::write_items(std::span<const ItemWri
         return storage::Status::ok();
       },
       storage::WriteOptions{.sync = sync_writes});
+  finish.run(status.is_ok());
   if (guard_error) return aws::fail(std::move(*guard_error));
   if (!group.step_errors.empty()) return group;
   if (!status.is_ok()) {

@@ -18,6 +18,7 @@
 #include "dynamodb/items/item_keys.h"
 #include "dynamodb/items/write_path.h"
 #include "dynamodb/tables/table_catalog.h"
+#include "dynamodb/values/item_codec.h"
 #include "item_builders.h"
 #include "storage/keys.h"
 
@@ -246,8 +247,47 @@ class FakeSink final : public KinesisSink {
     std::lock_guard lock(mutex_);
     fail_next_ = true;
   }
+  // The direct path: stage() adds the record to the item's batch (under a key of its own in the
+  // records keyspace) and makes it visible when told the batch committed.
+  Finish stage(std::string_view stream_arn, const SinkRecord& record,
+               storage::WriteBatch& batch) override {
+    std::lock_guard lock(mutex_);
+    if (!direct_) return {};
+    batch.put(storage::Keyspace::kRecords, "direct-" + std::to_string(staged_++), record.data);
+    Record staged{std::string(stream_arn), std::string(record.partition_key),
+                  std::string(record.data)};
+    return [this, staged = std::move(staged)](bool committed) {
+      std::lock_guard finish_lock(mutex_);
+      if (!committed) {
+        ++abandoned_;
+        return;
+      }
+      ++published_;
+      delivered_.push_back(staged);
+      changed_.notify_all();
+    };
+  }
+  void set_direct(bool direct) {
+    std::lock_guard lock(mutex_);
+    direct_ = direct;
+  }
+  int published() {
+    std::lock_guard lock(mutex_);
+    return published_;
+  }
+  int abandoned() {
+    std::lock_guard lock(mutex_);
+    return abandoned_;
+  }
+  // Whether the record staged as the n-th direct one is stored.
+  bool stored_direct(int n) {
+    std::string value;
+    return engine_.get(storage::Keyspace::kRecords, "direct-" + std::to_string(n), &value).is_ok();
+  }
 
  private:
+  bool direct_ = false;
+  int staged_ = 0, published_ = 0, abandoned_ = 0;
   storage::Engine& engine_;
   std::mutex mutex_;
   std::condition_variable changed_;
@@ -521,6 +561,102 @@ TEST_F(OutboxTest, AMultiItemWriteOverTwoTablesIsDeliveredForBoth) {
     in_other += r.data.find(R"("tableName":"other")") != std::string::npos;
   EXPECT_EQ(in_other, 1u);
   delivery_.stop();
+}
+
+// The direct path (docs/kinesis-destination.md, "Appending in the item's batch"): a write of one
+// item to an ACTIVE destination whose stripe has nothing in the outbox puts the Kinesis record
+// in the item's own batch; no outbox entry, and the record is visible once the write returns.
+TEST_F(OutboxTest, ASingleItemWriteAppendsInTheItemsOwnBatch) {
+  sink_.set_direct(true);
+  put(item({{"pk", s("a")}, {"sk", n("1")}, {"v", n("1")}}));
+  EXPECT_EQ(outbox_size(), 0u);
+  EXPECT_TRUE(sink_.stored_direct(0));
+  EXPECT_EQ(sink_.published(), 1);
+  ASSERT_EQ(sink_.wait_for(1, std::chrono::milliseconds(0)).size(), 1u);
+  EXPECT_EQ(delivery_.counts().at(table_.id).replicated, 1u);
+  EXPECT_EQ(sink_.calls(), 0);  // delivery did nothing
+}
+
+// A change must not overtake an earlier change of its item still in the outbox: while the
+// item's stripe has an undelivered entry, later changes of the stripe go there too; other
+// stripes stay direct; once delivery has passed the stripe's entries, it is direct again.
+TEST_F(OutboxTest, AStripeWithUndeliveredEntriesKeepsUsingTheOutbox) {
+  const Item v1 = item({{"pk", s("a")}, {"sk", n("1")}, {"v", n("1")}});
+  const Item v2 = item({{"pk", s("a")}, {"sk", n("1")}, {"v", n("2")}});
+  const Item v3 = item({{"pk", s("a")}, {"sk", n("1")}, {"v", n("3")}});
+  const int stripe = items::counter_stripe(partition_key_hash(s("a")));
+  std::string other_pk = "b";
+  while (items::counter_stripe(partition_key_hash(s(other_pk))) == stripe) other_pk += "b";
+  put(v1);  // the sink cannot take it directly: the outbox
+  EXPECT_EQ(outbox_size(), 1u);
+  sink_.set_direct(true);
+  put(v2);  // same stripe: behind v1, in the outbox
+  EXPECT_EQ(outbox_size(), 2u);
+  EXPECT_EQ(sink_.published(), 0);
+  put(item({{"pk", s(other_pk)}, {"sk", n("1")}}));  // another stripe: direct
+  EXPECT_EQ(outbox_size(), 2u);
+  EXPECT_EQ(sink_.published(), 1);
+  delivery_.start();
+  auto records = sink_.wait_for(3);
+  delivery_.stop();  // joined: its cursors are past the entries
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_NE(records[1].data.find(R"("eventName":"INSERT")"), std::string::npos);
+  EXPECT_NE(records[2].data.find(R"("eventName":"MODIFY")"), std::string::npos);
+  EXPECT_NE(records[2].data.find(R"("v":{"N":"2"})"), std::string::npos);
+  EXPECT_EQ(outbox_size(), 0u);
+  put(v3);  // the stripe is delivered: direct again
+  EXPECT_EQ(outbox_size(), 0u);
+  EXPECT_EQ(sink_.published(), 2);
+  records = sink_.wait_for(4, std::chrono::milliseconds(0));
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_NE(records[3].data.find(R"("v":{"N":"3"})"), std::string::npos);
+}
+
+// Not direct: a write of several items (a transaction, BatchWriteItem's group) and a destination
+// that is UPDATING (its precision changing).
+TEST_F(OutboxTest, MultiItemWritesAndAnUpdatingDestinationUseTheOutbox) {
+  sink_.set_direct(true);
+  const Item a = item({{"pk", s("a")}, {"sk", n("1")}});
+  const Item b = item({{"pk", s("b")}, {"sk", n("1")}});
+  const auto put_step = [](const Item& value) -> items::WriteStep {
+    return [value](const std::optional<Item>&) -> aws::AwsResult<items::WriteDecision> {
+      return items::WriteDecision::put(value);
+    };
+  };
+  const Item ka = key_of(a), kb = key_of(b);
+  const items::ItemWrite writes[] = {{table_, ka, put_step(a)}, {table_, kb, put_step(b)}};
+  ASSERT_TRUE(path_.write_items(writes, 4000));
+  EXPECT_EQ(outbox_size(), 2u);
+  table_.kinesis_destinations[0].pending = "UPDATING";
+  table_.kinesis_destinations[0].until_ms = 1'000'000;
+  put(item({{"pk", s("c")}, {"sk", n("1")}}));
+  EXPECT_EQ(outbox_size(), 3u);
+  EXPECT_EQ(sink_.published(), 0);
+}
+
+// A write that fails after its record was staged commits nothing: the staged append is
+// abandoned (its shard released), and the next write goes on.
+TEST_F(OutboxTest, AFailedWriteAbandonsItsDirectAppend) {
+  sink_.set_direct(true);
+  const Item a = item({{"pk", s("a")}, {"sk", n("1")}});
+  const Item ka = key_of(a);
+  const items::ItemWrite writes[] = {
+      {table_, ka, [a](const std::optional<Item>&) -> aws::AwsResult<items::WriteDecision> {
+         return items::WriteDecision::put(a);
+       }}};
+  items::WriteGuard failing{{}, nullptr, [](storage::WriteBatch&) {
+                              return storage::Status::io_error("the guard's write failed");
+                            }};
+  EXPECT_FALSE(path_.write_items(writes, 4000, items::WriteOrigin::kRequest, &failing));
+  EXPECT_EQ(sink_.abandoned(), 1);
+  EXPECT_EQ(sink_.published(), 0);
+  EXPECT_FALSE(sink_.stored_direct(0));
+  std::string stored;
+  EXPECT_TRUE(engine_->get(storage::Keyspace::kItems, items::base_item_key(table_, ka), &stored)
+                  .is_not_found());
+  put(a);
+  EXPECT_EQ(sink_.published(), 1);
+  EXPECT_TRUE(sink_.stored_direct(1));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <random>
 #include <thread>
@@ -324,6 +325,87 @@ TEST_P(RecordLogTest, ClosedShardRefusesAppendsWithoutWritingAnything) {
   EXPECT_EQ(append(4, {{1, "k", "open shard"}}, 3)[0].position, 0u);
   log_->reopen_shard({4, 0});
   EXPECT_EQ(append(4, {{0, "k", "c"}}, 4)[0].position, 2u);
+}
+
+// stage() + the caller's own write + publish(): the records commit in the caller's batch with
+// its other mutations, become visible (LATEST, push waiters) at publish, and the shard is held
+// in between: another append to it waits and takes the next position.
+TEST_P(RecordLogTest, AStagedAppendCommitsInTheCallersBatchAndHoldsItsShard) {
+  append(9, {{0, "k", "a"}}, 1);
+  std::atomic<int> woken{0};
+  log_->notify_on_append({9, 0}, [&] { woken++; });
+  storage::WriteBatch batch;
+  batch.put(storage::Keyspace::kMeta, "the caller's own", "mutation");
+  std::vector<Appended> out;
+  RecordLog::Staged staged;
+  std::vector<AppendRequest> one = {{0, "k", "b"}};
+  ASSERT_TRUE(log_->stage(9, one, 2, batch, &out, &staged).is_ok());
+  ASSERT_TRUE(static_cast<bool>(staged));
+  EXPECT_EQ(out[0].position, 1u);
+  std::atomic<bool> appended{false};
+  std::thread other([&] {
+    append(9, {{0, "k", "c"}}, 3);
+    appended = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(appended.load());                  // waits for the staged append's shard
+  EXPECT_EQ(read({9, 0}, 0).records.size(), 1u);  // nothing committed yet
+  ASSERT_TRUE(engine_->write(batch).is_ok());
+  EXPECT_EQ(log_->next_position({9, 0}), 1u);  // committed, not yet published
+  EXPECT_EQ(woken.load(), 0);
+  staged.publish();
+  EXPECT_FALSE(static_cast<bool>(staged));
+  other.join();
+  EXPECT_TRUE(appended.load());
+  EXPECT_EQ(woken.load(), 1);
+  const auto records = read({9, 0}, 0).records;
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[1].data, "b");
+  EXPECT_EQ(records[2].data, "c");
+  EXPECT_EQ(records[2].position, 2u);
+  std::string value;
+  EXPECT_TRUE(engine_->get(storage::Keyspace::kMeta, "the caller's own", &value).is_ok());
+}
+
+// Locking::kIfFree: a producer that must not wait is refused while another append holds the
+// shard, and nothing is staged.
+TEST_P(RecordLogTest, StagingIfFreeIsRefusedWhileTheShardIsHeld) {
+  storage::WriteBatch first_batch, second_batch;
+  std::vector<Appended> out;
+  std::vector<AppendRequest> one = {{0, "k", "x"}};
+  RecordLog::Staged holder;
+  ASSERT_TRUE(log_->stage(6, one, 1, first_batch, &out, &holder).is_ok());
+  RecordLog::Staged refused;
+  EXPECT_TRUE(log_->stage(6, one, 1, second_batch, &out, &refused, RecordLog::Locking::kIfFree)
+                  .is_aborted());
+  EXPECT_FALSE(static_cast<bool>(refused));
+  EXPECT_EQ(second_batch.size(), 0u);
+  holder.abandon();
+  EXPECT_TRUE(
+      log_->stage(6, one, 1, second_batch, &out, &refused, RecordLog::Locking::kIfFree).is_ok());
+  EXPECT_TRUE(static_cast<bool>(refused));
+}
+
+// A staged append whose batch is not committed releases its shard; its position is never used
+// (a gap), and nothing of it is stored.
+TEST_P(RecordLogTest, AnAbandonedStagedAppendLeavesAGap) {
+  storage::WriteBatch batch;
+  std::vector<Appended> out;
+  std::vector<AppendRequest> one = {{0, "k", "never"}};
+  {
+    RecordLog::Staged staged;
+    ASSERT_TRUE(log_->stage(5, one, 1, batch, &out, &staged).is_ok());
+    EXPECT_EQ(out[0].position, 0u);
+  }  // destroyed: abandoned
+  EXPECT_EQ(append(5, {{0, "k", "next"}}, 2)[0].position, 1u);
+  const auto records = read({5, 0}, 0).records;
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].data, "next");
+  // A closed shard refuses to stage, holding nothing.
+  log_->close_shard({5, 0});
+  RecordLog::Staged refused;
+  EXPECT_TRUE(log_->stage(5, one, 3, batch, &out, &refused).is_aborted());
+  EXPECT_FALSE(static_cast<bool>(refused));
 }
 
 TEST_P(RecordLogTest, ConcurrentAppendsKeepEveryRecordOnce) {
