@@ -31,14 +31,20 @@ KinesisDestinationSink::StreamCheck KinesisDestinationSink::check_stream(
   return stream && stream->accepts_records(now) ? StreamCheck::kUsable : StreamCheck::kNotUsable;
 }
 
+kinesis::StreamCatalog::StreamPtr KinesisDestinationSink::usable_stream(std::string_view stream_arn,
+                                                                        int64_t now_ms) const {
+  auto key = kinesis::parse_stream_arn(stream_arn);
+  auto stream = key ? kinesis_.catalog().find(*key, now_ms) : nullptr;
+  return stream && stream->accepts_records(now_ms) ? stream : nullptr;
+}
+
 KinesisDestinationSink::Delivery KinesisDestinationSink::deliver(
     std::string_view stream_arn, std::span<const dynamodb::destination::SinkRecord> records,
     const storage::WriteBatch& with) {
   Delivery delivery;
   const int64_t now = clock_.now_ms();
-  auto key = kinesis::parse_stream_arn(stream_arn);
-  auto stream = key ? kinesis_.catalog().find(*key, now) : nullptr;
-  if (!stream || !stream->accepts_records(now)) {
+  auto stream = usable_stream(stream_arn, now);
+  if (!stream) {
     delivery.result = Delivery::Result::kStreamGone;
     return delivery;
   }
@@ -74,10 +80,8 @@ KinesisDestinationSink::Finish KinesisDestinationSink::stage(
     std::string_view stream_arn, const dynamodb::destination::SinkRecord& record,
     storage::WriteBatch& batch) {
   const int64_t now = clock_.now_ms();
-  auto key = kinesis::parse_stream_arn(stream_arn);
-  auto stream = key ? kinesis_.catalog().find(*key, now) : nullptr;
-  if (!stream || !stream->accepts_records(now) ||
-      !kinesis::data_fits(*stream, record.data.size())) {
+  auto stream = usable_stream(stream_arn, now);
+  if (!stream || !kinesis::data_fits(*stream, record.data.size())) {
     return {};
   }
   const std::string partition_key(record.partition_key);

@@ -24,6 +24,10 @@ class KinesisDestinationSink final : public dynamodb::destination::KinesisSink {
                storage::WriteBatch& batch) override;
 
  private:
+  // The stream `stream_arn` names, when it exists and takes records now; nullptr otherwise.
+  kinesis::StreamCatalog::StreamPtr usable_stream(std::string_view stream_arn,
+                                                  int64_t now_ms) const;
+
   kinesis::KinesisService& kinesis_;
   const Clock& clock_;
   bool sync_writes_;

@@ -327,6 +327,12 @@ class OutboxTest : public ::testing::Test {
         .value();
   }
   Item key_of(const Item& value) { return items::key_attributes(table_.key_schema, value); }
+  // A step that puts `value` whatever was there (a write of a multi-item group).
+  static items::WriteStep put_step(const Item& value) {
+    return [value](const std::optional<Item>&) -> aws::AwsResult<items::WriteDecision> {
+      return items::WriteDecision::put(value);
+    };
+  }
   size_t outbox_size() {
     storage::IteratorOptions options;
     options.lower_bound = outbox_begin(table_.id);
@@ -545,11 +551,6 @@ TEST_F(OutboxTest, AMultiItemWriteOverTwoTablesIsDeliveredForBoth) {
   delivery_.start();
   const Item a = item({{"pk", s("a")}, {"sk", n("1")}});
   const Item b = item({{"pk", s("b")}, {"sk", n("1")}});
-  const auto put_step = [](const Item& value) -> items::WriteStep {
-    return [value](const std::optional<Item>&) -> aws::AwsResult<items::WriteDecision> {
-      return items::WriteDecision::put(value);
-    };
-  };
   const Item ka = key_of(a), kb = key_of(b);
   const items::ItemWrite writes[] = {
       {table_, ka, put_step(a)}, {other, ka, put_step(a)}, {table_, kb, put_step(b)}};
@@ -618,11 +619,6 @@ TEST_F(OutboxTest, MultiItemWritesAndAnUpdatingDestinationUseTheOutbox) {
   sink_.set_direct(true);
   const Item a = item({{"pk", s("a")}, {"sk", n("1")}});
   const Item b = item({{"pk", s("b")}, {"sk", n("1")}});
-  const auto put_step = [](const Item& value) -> items::WriteStep {
-    return [value](const std::optional<Item>&) -> aws::AwsResult<items::WriteDecision> {
-      return items::WriteDecision::put(value);
-    };
-  };
   const Item ka = key_of(a), kb = key_of(b);
   const items::ItemWrite writes[] = {{table_, ka, put_step(a)}, {table_, kb, put_step(b)}};
   ASSERT_TRUE(path_.write_items(writes, 4000));
@@ -640,10 +636,7 @@ TEST_F(OutboxTest, AFailedWriteAbandonsItsDirectAppend) {
   sink_.set_direct(true);
   const Item a = item({{"pk", s("a")}, {"sk", n("1")}});
   const Item ka = key_of(a);
-  const items::ItemWrite writes[] = {
-      {table_, ka, [a](const std::optional<Item>&) -> aws::AwsResult<items::WriteDecision> {
-         return items::WriteDecision::put(a);
-       }}};
+  const items::ItemWrite writes[] = {{table_, ka, put_step(a)}};
   items::WriteGuard failing{{}, nullptr, [](storage::WriteBatch&) {
                               return storage::Status::io_error("the guard's write failed");
                             }};
