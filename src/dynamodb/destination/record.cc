@@ -1,5 +1,7 @@
 #include "dynamodb/destination/record.h"
 
+#include <boost/container/small_vector.hpp>
+
 #include "aws/codec.h"
 #include "aws/request_id.h"
 #include "dynamodb/items/item_keys.h"
@@ -35,7 +37,8 @@ std::string destination_record(const items::ItemChange& change, std::string_view
                                int64_t creation_time, bool microseconds) {
   const Table& table = change.table;
   const Item& any_image = change.new_image ? *change.new_image : *change.old_image;
-  const Item keys = items::key_attributes(table.key_schema, any_image);
+  boost::container::small_vector<const std::string*, 2> key_names;
+  table.key_schema.for_each([&](const KeyAttribute& key) { key_names.push_back(&key.name); });
   std::string out;
   out.reserve(256 + 2 * item_size(any_image));
   out.append("{\"awsRegion\":"sv);
@@ -55,7 +58,8 @@ std::string destination_record(const items::ItemChange& change, std::string_view
   out.append(",\"dynamodb\":{\"ApproximateCreationDateTime\":"sv);
   out.append(std::to_string(creation_time));
   out.append(",\"Keys\":"sv);
-  write_item_json(out, keys);
+  const size_t keys_size =
+      write_attributes_json(out, any_image, {key_names.data(), key_names.size()});
   if (change.new_image) {
     out.append(",\"NewImage\":"sv);
     write_item_json(out, *change.new_image);
@@ -66,7 +70,8 @@ std::string destination_record(const items::ItemChange& change, std::string_view
   }
   // SizeBytes as DynamoDB Streams computes it: Keys and both images (both always present here).
   out.append(",\"SizeBytes\":"sv);
-  out.append(std::to_string(items::change_size_bytes(keys, change.new_image, change.old_image)));
+  out.append(std::to_string(keys_size +
+                            items::change_size_bytes(Item{}, change.new_image, change.old_image)));
   if (microseconds) out.append(",\"ApproximateCreationDateTimePrecision\":\"MICROSECOND\""sv);
   out.append("},\"eventSource\":\"aws:dynamodb\"}"sv);
   return out;

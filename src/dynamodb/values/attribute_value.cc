@@ -1,6 +1,7 @@
 #include "dynamodb/values/attribute_value.h"
 
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -536,6 +537,28 @@ void write_item_json(std::string& out, const Item& item) {
     write_value_json(out, value);
   }
   out.push_back('}');
+}
+
+size_t write_attributes_json(std::string& out, const Item& item,
+                             std::span<const std::string* const> names) {
+  boost::container::small_vector<const std::string*, 4> sorted(names.begin(), names.end());
+  std::sort(sorted.begin(), sorted.end(),
+            [](const std::string* a, const std::string* b) { return *a < *b; });
+  size_t size = 0;
+  out.push_back('{');
+  bool first = true;
+  for (const std::string* name : sorted) {
+    const AttributeValue* value = find_attribute(item, *name);
+    if (!value) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    aws::append_json_string(out, *name);
+    out.push_back(':');
+    write_value_json(out, *value);
+    size += name->size() + attribute_size(*value);
+  }
+  out.push_back('}');
+  return size;
 }
 
 namespace {
