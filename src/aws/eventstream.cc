@@ -1,5 +1,6 @@
 #include "aws/eventstream.h"
 
+#include "util/big_endian.h"
 #include "util/crc32.h"
 
 namespace trib::aws::eventstream {
@@ -10,11 +11,6 @@ constexpr size_t kPreludeBytes = 12;
 constexpr size_t kMinimumMessage = kPreludeBytes + 4;
 constexpr size_t kMaximumMessage = 16 * 1024 * 1024;
 constexpr uint8_t kStringType = 7;
-
-void put_u32(std::string& out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8)
-    out.push_back(static_cast<char>((v >> shift) & 0xff));
-}
 
 uint32_t get_u32(std::string_view in, size_t at) {
   uint32_t v = 0;
@@ -44,12 +40,12 @@ std::string encode(const Message& message) {
       static_cast<uint32_t>(kMinimumMessage + headers.size() + message.payload.size());
   std::string out;
   out.reserve(total);
-  put_u32(out, total);
-  put_u32(out, static_cast<uint32_t>(headers.size()));
-  put_u32(out, crc32(out));
+  util::append_big_endian<4>(out, total);
+  util::append_big_endian<4>(out, static_cast<uint32_t>(headers.size()));
+  util::append_big_endian<4>(out, crc32(out));
   out.append(headers);
   out.append(message.payload);
-  put_u32(out, crc32(out));
+  util::append_big_endian<4>(out, crc32(out));
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include "dynamodb/values/item_codec.h"
 #include "dynamodb/values/item_json.h"
 #include "storage/keys.h"
+#include "util/big_endian.h"
 
 namespace trib::dynamodb_streams {
 
@@ -18,18 +19,14 @@ using dynamodb::items::WriteOrigin;
 constexpr uint8_t kRecordVersion = 1;
 constexpr uint32_t kAbsent = 0xffffffff;
 
-void put_u32(std::string& out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
-}
-
 // The image's length is written after its bytes (it is only known then), in place.
 void put_image(std::string& out, const dynamodb::Item* image) {
   if (!image) {
-    put_u32(out, kAbsent);
+    util::append_big_endian<4>(out, kAbsent);
     return;
   }
   const size_t at = out.size();
-  put_u32(out, 0);
+  util::append_big_endian<4>(out, 0);
   dynamodb::encode_item(*image, out);
   const auto length = static_cast<uint32_t>(out.size() - at - 4);
   for (int i = 0; i < 4; ++i) out[at + i] = static_cast<char>(length >> (24 - 8 * i));

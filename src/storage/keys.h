@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/big_endian.h"
+
 namespace trib::storage {
 
 class KeyBuilder {
@@ -16,13 +18,11 @@ class KeyBuilder {
     return *this;
   }
   KeyBuilder& u32(uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8)
-      out_.push_back(static_cast<char>((v >> shift) & 0xff));
+    util::append_big_endian<4>(out_, v);
     return *this;
   }
   KeyBuilder& u64(uint64_t v) {
-    for (int shift = 56; shift >= 0; shift -= 8)
-      out_.push_back(static_cast<char>((v >> shift) & 0xff));
+    util::append_big_endian<8>(out_, v);
     return *this;
   }
   // A string of at most 255 bytes, prefixed by its length. Keys with the same prefix and

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "storage/keys.h"
+#include "util/big_endian.h"
 
 namespace trib::streams {
 
@@ -23,11 +24,6 @@ std::string shard_prefix(ShardRef shard) {
   return storage::KeyBuilder().u8(kRecordTag).u64(shard.stream_id).u32(shard.shard_index).take();
 }
 
-void put_u64(std::string& out, uint64_t u) {
-  for (int shift = 56; shift >= 0; shift -= 8)
-    out.push_back(static_cast<char>((u >> shift) & 0xff));
-}
-
 uint64_t get_be(std::string_view in, size_t bytes) {
   uint64_t u = 0;
   for (size_t i = 0; i < bytes; ++i) u = (u << 8) | static_cast<uint8_t>(in[i]);
@@ -40,19 +36,19 @@ constexpr size_t kChunkHeader = 5;
 constexpr size_t kChunkRecordHeader = 14;
 
 void start_chunk(std::string& out, uint32_t count) {
-  out.push_back(static_cast<char>(kChunkVersion));
-  for (int shift = 24; shift >= 0; shift -= 8)
-    out.push_back(static_cast<char>((count >> shift) & 0xff));
+  char header[kChunkHeader];
+  header[0] = static_cast<char>(kChunkVersion);
+  util::store_big_endian<4>(header + 1, count);
+  out.append(header, sizeof header);
 }
 
 void add_to_chunk(std::string& out, int64_t arrival_ms, std::string_view partition_key,
                   std::string_view data) {
-  put_u64(out, static_cast<uint64_t>(arrival_ms));
-  out.push_back(static_cast<char>((partition_key.size() >> 8) & 0xff));
-  out.push_back(static_cast<char>(partition_key.size() & 0xff));
-  const auto length = static_cast<uint32_t>(data.size());
-  for (int shift = 24; shift >= 0; shift -= 8)
-    out.push_back(static_cast<char>((length >> shift) & 0xff));
+  char header[kChunkRecordHeader];  // arrival (8), key length (2), data length (4)
+  util::store_big_endian<8>(header, static_cast<uint64_t>(arrival_ms));
+  util::store_big_endian<2>(header + 8, partition_key.size());
+  util::store_big_endian<4>(header + 10, data.size());
+  out.append(header, sizeof header);
   out.append(partition_key);
   out.append(data);
 }
@@ -305,13 +301,13 @@ storage::Status RecordLog::stage(uint64_t stream_id, std::span<const AppendReque
   staged->abandon();
   out->assign(requests.size(), Appended{});
   // Lock every shard involved, in index order (no deadlock between concurrent batches).
-  std::vector<uint32_t> shard_indexes;
+  Staged::PerShard<uint32_t> shard_indexes;
   shard_indexes.reserve(requests.size());
   for (const auto& r : requests) shard_indexes.push_back(r.shard_index);
   std::sort(shard_indexes.begin(), shard_indexes.end());
   shard_indexes.erase(std::unique(shard_indexes.begin(), shard_indexes.end()), shard_indexes.end());
-  std::vector<std::shared_ptr<ShardState>> states;
-  std::vector<std::unique_lock<std::mutex>> locks;
+  Staged::PerShard<std::shared_ptr<ShardState>> states;
+  Staged::PerShard<std::unique_lock<std::mutex>> locks;
   states.reserve(shard_indexes.size());
   locks.reserve(shard_indexes.size());
   for (uint32_t index : shard_indexes) {
@@ -333,8 +329,8 @@ storage::Status RecordLog::stage(uint64_t stream_id, std::span<const AppendReque
   // reserved while the shard is locked, so a shard's positions only grow. Shards sharing a
   // counter reserve their values together (one atomic add per counter and call). Arrival times
   // are assigned on local copies; both are published only after the commit.
-  std::vector<uint32_t> counts(shard_indexes.size(), 0);
-  std::vector<size_t> slots(requests.size());
+  Staged::PerShard<uint32_t> counts(shard_indexes.size(), 0);
+  Staged::PerShard<size_t> slots(requests.size());
   for (size_t r = 0; r < requests.size(); ++r) {
     const size_t slot = static_cast<size_t>(
         std::lower_bound(shard_indexes.begin(), shard_indexes.end(), requests[r].shard_index) -
@@ -348,8 +344,8 @@ storage::Status RecordLog::stage(uint64_t stream_id, std::span<const AppendReque
       if (!counted.is_ok()) return counted;
     }
   }
-  std::vector<uint64_t> next(shard_indexes.size());
-  std::vector<bool> reserved(shard_indexes.size(), false);
+  Staged::PerShard<uint64_t> next(shard_indexes.size());
+  Staged::PerShard<bool> reserved(shard_indexes.size(), false);
   for (size_t i = 0; i < shard_indexes.size(); ++i) {
     if (reserved[i]) continue;
     const Counter* counter = states[i]->counter.get();
@@ -365,12 +361,12 @@ storage::Status RecordLog::stage(uint64_t stream_id, std::span<const AppendReque
       reserved[j] = true;
     }
   }
-  std::vector<int64_t> latest(shard_indexes.size());
+  Staged::PerShard<int64_t> latest(shard_indexes.size());
   for (size_t i = 0; i < shard_indexes.size(); ++i) latest[i] = states[i]->latest_arrival_ms.load();
   // One chunk per shard, its records in request order, keyed by its first position.
-  std::vector<std::string> chunks(shard_indexes.size());
-  std::vector<uint64_t> first_positions(next);
-  std::vector<size_t> sizes(shard_indexes.size(), kChunkHeader);
+  Staged::PerShard<std::string> chunks(shard_indexes.size());
+  Staged::PerShard<uint64_t> first_positions(next);
+  Staged::PerShard<size_t> sizes(shard_indexes.size(), kChunkHeader);
   for (size_t r = 0; r < requests.size(); ++r) {
     sizes[slots[r]] +=
         kChunkRecordHeader + requests[r].partition_key.size() + requests[r].data.size();

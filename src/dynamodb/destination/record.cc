@@ -1,5 +1,7 @@
 #include "dynamodb/destination/record.h"
 
+#include <boost/container/small_vector.hpp>
+
 #include "aws/codec.h"
 #include "aws/request_id.h"
 #include "dynamodb/items/item_keys.h"
@@ -8,6 +10,8 @@
 #include "util/md5.h"
 
 namespace trib::dynamodb::destination {
+
+using namespace std::string_view_literals;
 
 namespace {
 
@@ -33,40 +37,43 @@ std::string destination_record(const items::ItemChange& change, std::string_view
                                int64_t creation_time, bool microseconds) {
   const Table& table = change.table;
   const Item& any_image = change.new_image ? *change.new_image : *change.old_image;
-  const Item keys = items::key_attributes(table.key_schema, any_image);
+  boost::container::small_vector<const std::string*, 2> key_names;
+  table.key_schema.for_each([&](const KeyAttribute& key) { key_names.push_back(&key.name); });
   std::string out;
   out.reserve(256 + 2 * item_size(any_image));
-  out.append("{\"awsRegion\":");
+  out.append("{\"awsRegion\":"sv);
   aws::append_json_string(out, table.key.region);
-  out.append(",\"eventID\":");
+  out.append(",\"eventID\":"sv);
   aws::append_json_string(out, event_id);
-  out.append(",\"eventName\":\"");
+  out.append(",\"eventName\":\""sv);
   out.append(event_name(change.kind));
-  out.append("\",\"userIdentity\":");
+  out.append("\",\"userIdentity\":"sv);
   if (change.origin == items::WriteOrigin::kTimeToLive) {
     out.append(aws::to_json(items::time_to_live_user_identity()));
   } else {
-    out.append("null");  // an explicit null (facts §15.5)
+    out.append("null"sv);  // an explicit null (facts §15.5)
   }
-  out.append(",\"recordFormat\":\"application/json\",\"tableName\":");
+  out.append(",\"recordFormat\":\"application/json\",\"tableName\":"sv);
   aws::append_json_string(out, table.key.name);
-  out.append(",\"dynamodb\":{\"ApproximateCreationDateTime\":");
+  out.append(",\"dynamodb\":{\"ApproximateCreationDateTime\":"sv);
   out.append(std::to_string(creation_time));
-  out.append(",\"Keys\":");
-  write_item_json(out, keys);
+  out.append(",\"Keys\":"sv);
+  const size_t keys_size =
+      write_attributes_json(out, any_image, {key_names.data(), key_names.size()});
   if (change.new_image) {
-    out.append(",\"NewImage\":");
+    out.append(",\"NewImage\":"sv);
     write_item_json(out, *change.new_image);
   }
   if (change.old_image) {
-    out.append(",\"OldImage\":");
+    out.append(",\"OldImage\":"sv);
     write_item_json(out, *change.old_image);
   }
   // SizeBytes as DynamoDB Streams computes it: Keys and both images (both always present here).
-  out.append(",\"SizeBytes\":");
-  out.append(std::to_string(items::change_size_bytes(keys, change.new_image, change.old_image)));
-  if (microseconds) out.append(",\"ApproximateCreationDateTimePrecision\":\"MICROSECOND\"");
-  out.append("},\"eventSource\":\"aws:dynamodb\"}");
+  out.append(",\"SizeBytes\":"sv);
+  out.append(std::to_string(keys_size +
+                            items::change_size_bytes(Item{}, change.new_image, change.old_image)));
+  if (microseconds) out.append(",\"ApproximateCreationDateTimePrecision\":\"MICROSECOND\""sv);
+  out.append("},\"eventSource\":\"aws:dynamodb\"}"sv);
   return out;
 }
 

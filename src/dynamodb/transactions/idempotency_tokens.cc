@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "storage/keys.h"
+#include "util/big_endian.h"
 
 namespace trib::dynamodb::transactions {
 
@@ -16,11 +17,6 @@ constexpr uint8_t kTokenKeyTag = 'X';   // meta: the token's record
 constexpr uint8_t kExpiryKeyTag = 'x';  // meta: expiry order, for the sweep
 constexpr char kRecordVersion = 0x01;
 constexpr size_t kFingerprintBytes = SHA256_DIGEST_LENGTH;
-
-void put_u64(std::string& out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8)
-    out.push_back(static_cast<char>((v >> shift) & 0xff));
-}
 
 uint64_t get_u64(std::string_view in) {
   uint64_t v = 0;
@@ -32,7 +28,7 @@ uint64_t get_u64(std::string_view in) {
 void canonical(const aws::Value& value, std::string& out) {
   out.push_back(static_cast<char>('0' + static_cast<int>(value.kind())));
   const auto text = [&](std::string_view s) {
-    put_u64(out, s.size());
+    util::append_big_endian<8>(out, s.size());
     out.append(s);
   };
   switch (value.kind()) {
@@ -42,13 +38,13 @@ void canonical(const aws::Value& value, std::string& out) {
       out.push_back(value.as_bool() ? 1 : 0);
       break;
     case aws::Value::Kind::kInteger:
-      put_u64(out, static_cast<uint64_t>(value.as_int()));
+      util::append_big_endian<8>(out, static_cast<uint64_t>(value.as_int()));
       break;
     case aws::Value::Kind::kDouble: {
       uint64_t bits = 0;
       const double d = value.as_double();
       std::memcpy(&bits, &d, sizeof bits);
-      put_u64(out, bits);
+      util::append_big_endian<8>(out, bits);
       break;
     }
     case aws::Value::Kind::kString:
@@ -58,10 +54,10 @@ void canonical(const aws::Value& value, std::string& out) {
       text(value.as_blob().bytes);
       break;
     case aws::Value::Kind::kTimestamp:
-      put_u64(out, static_cast<uint64_t>(value.as_timestamp().epoch_ms));
+      util::append_big_endian<8>(out, static_cast<uint64_t>(value.as_timestamp().epoch_ms));
       break;
     case aws::Value::Kind::kList:
-      put_u64(out, value.as_list().size());
+      util::append_big_endian<8>(out, value.as_list().size());
       for (const aws::Value& member : value.as_list()) canonical(member, out);
       break;
     case aws::Value::Kind::kMap: {
@@ -69,7 +65,7 @@ void canonical(const aws::Value& value, std::string& out) {
       for (const auto& member : value.as_map()) members.push_back(&member);
       std::sort(members.begin(), members.end(),
                 [](const auto* a, const auto* b) { return a->first < b->first; });
-      put_u64(out, members.size());
+      util::append_big_endian<8>(out, members.size());
       for (const auto* member : members) {
         text(member->first);
         canonical(member->second, out);
@@ -129,7 +125,7 @@ TokenState token_state(bool found, std::string_view stored, std::string_view fin
 void record_token(storage::WriteBatch& batch, std::string_view key, std::string_view fingerprint,
                   int64_t now_ms) {
   std::string value(1, kRecordVersion);
-  put_u64(value, static_cast<uint64_t>(now_ms));
+  util::append_big_endian<8>(value, static_cast<uint64_t>(now_ms));
   value.append(fingerprint);
   batch.put(storage::Keyspace::kMeta, key, value);
   batch.put(storage::Keyspace::kMeta,

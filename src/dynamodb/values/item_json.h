@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,12 @@
 namespace trib::dynamodb {
 
 void write_item_json(std::string& out, const Item& item);
+
+// What write_item_json writes for the item made of these attributes of `item` (those it has;
+// `names` in any order, none twice), without copying them into an Item: a change record's
+// Keys. Returns that item's item_size.
+size_t write_attributes_json(std::string& out, const Item& item,
+                             std::span<const std::string* const> names);
 
 // Appends to `out` the JSON text of the item encoded in `bytes` (item_codec.h), exactly what
 // write_item_json(out, *decode_item(bytes)) appends, and returns its item_size, without

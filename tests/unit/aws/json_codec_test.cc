@@ -111,8 +111,9 @@ TEST(JsonCodec, EncodesTimestampsAsPlainDecimalSeconds) {
             R"({"T":1480000000.123,"Z":1480000000.000,"B":"aGVsbG8=","S":"q\"\\\n\u0001"})");
 }
 
-// Strings are copied eight bytes at a time until a byte may need escaping: put the escaped
-// byte at every offset of strings of many lengths and compare with a byte-at-a-time escaper.
+// Strings are scanned sixteen bytes at a time (SSE2), then eight, then single bytes, until a
+// byte needs escaping: put the escaped byte at every offset of strings of many lengths, with a
+// second one further on, and compare with a byte-at-a-time escaper.
 TEST(JsonCodec, EscapesAtEveryOffset) {
   auto reference = [](std::string_view s) {
     std::string out = "\"";
@@ -130,13 +131,16 @@ TEST(JsonCodec, EscapesAtEveryOffset) {
     }
     return out + "\"";
   };
-  for (size_t length = 1; length <= 40; ++length) {
+  for (size_t length = 1; length <= 70; ++length) {
     for (size_t at = 0; at < length; ++at) {
-      for (char special : {'"', '\\', '\n', '\x01', '\x1f'}) {
+      for (char special : {'"', '\\', '\n', '\x01', '\x1f', '\0'}) {
         std::string s(length, 'a');
         s[at] = special;
-        if (at + 3 < length) s[at + 3] = '\x7f';  // DEL and high bytes pass through
+        if (at + 3 < length) s[at + 3] = '\x7f';  // DEL, space and high bytes pass through
         if (at + 5 < length) s[at + 5] = '\xe2';
+        if (at + 6 < length) s[at + 6] = ' ';
+        if (at + 7 < length) s[at + 7] = '\xff';
+        if (at + 19 < length) s[at + 19] = '"';  // a second escape in a later block
         Value doc = Value::list();
         doc.push(s);
         EXPECT_EQ(to_json(doc), "[" + reference(s) + "]") << length << " " << at;

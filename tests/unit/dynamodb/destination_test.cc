@@ -2,6 +2,7 @@
 // images, SizeBytes, timestamp unit, TTL identity), the partition key, the outbox written with
 // the item in the write path's batch, and the delivery job moving entries out exactly once, in
 // order, retrying after a failure.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -68,6 +69,23 @@ TEST(DestinationRecord, ModifyHasBothImagesAndMicrosecondPrecisionLast) {
       R"("NewImage":{"pk":{"S":"p1"},"sk":{"N":"10"},"v":{"S":"yy"}},)"
       R"("OldImage":{"pk":{"S":"p1"},"sk":{"N":"10"},"v":{"S":"x"}},"SizeBytes":29,)"
       R"("ApproximateCreationDateTimePrecision":"MICROSECOND"},"eventSource":"aws:dynamodb"})");
+}
+
+// Keys are written from the image without building an item of them: in name order (as an Item
+// keeps its attributes) whatever the schema's order, and counted in SizeBytes as an item.
+TEST(DestinationRecord, KeysInNameOrderWhateverTheSchemaOrder) {
+  Table t = test_table();
+  t.key_schema.hash = {"zk", 'S'};
+  t.key_schema.range = KeyAttribute{"ak", 'N'};
+  const Item added = item({{"ak", n("12.5")}, {"v", s("x")}, {"zk", s("p\"1")}});
+  const items::ItemChange change{t, nullptr, &added, 1000, items::ChangeKind::kInsert};
+  const std::string json = destination_record(change, kEventId, 1000, false);
+  EXPECT_NE(json.find(R"("Keys":{"ak":{"N":"12.5"},"zk":{"S":"p\"1"}},"NewImage")"),
+            std::string::npos)
+      << json;
+  const size_t size_bytes =
+      items::change_size_bytes(items::key_attributes(t.key_schema, added), &added, nullptr);
+  EXPECT_NE(json.find(fmt::format(R"("SizeBytes":{}}})", size_bytes)), std::string::npos) << json;
 }
 
 TEST(DestinationRecord, TimeToLiveRemoveShowsTheServiceIdentity) {

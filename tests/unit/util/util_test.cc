@@ -1,8 +1,14 @@
-// base64, sealed tokens, SigV4 shape checks.
+// base64, sealed tokens, SigV4 shape checks, MD5.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+#include <random>
+#include <string>
 
 #include "aws/auth.h"
 #include "util/base64.h"
+#include "util/md5.h"
 #include "util/sealed_token.h"
 
 namespace trib {
@@ -157,3 +163,42 @@ TEST(Auth, AwsMessages) {
 
 }  // namespace
 }  // namespace trib
+
+namespace {
+
+std::string hex(const trib::util::Md5Digest& digest) {
+  return fmt::format("{:02x}", fmt::join(digest, ""));
+}
+
+}  // namespace
+
+TEST(Md5, Rfc1321TestSuite) {
+  // RFC 1321, appendix A.5.
+  EXPECT_EQ(hex(trib::util::md5("")), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(hex(trib::util::md5("a")), "0cc175b9c0f1b6a831c399e269772661");
+  EXPECT_EQ(hex(trib::util::md5("abc")), "900150983cd24fb0d6963f7d28e17f72");
+  EXPECT_EQ(hex(trib::util::md5("message digest")), "f96b697d7cb7938d525a2f31aaf161d0");
+  EXPECT_EQ(hex(trib::util::md5("abcdefghijklmnopqrstuvwxyz")), "c3fcd3d76192e4007dfb496cca67e13b");
+  EXPECT_EQ(hex(trib::util::md5("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")),
+            "d174ab98d277d9f5a5611c2c9f419d9f");
+  EXPECT_EQ(hex(trib::util::md5("1234567890123456789012345678901234567890123456789012345678901234"
+                                "5678901234567890")),
+            "57edf4a22be3c955ac49da2e2107b67a");
+}
+
+TEST(Md5, AgreesWithOpenSslAtEveryLengthAroundTheBlockBoundaries) {
+  // Every length from 0 to 300 (the padding takes one or two blocks: lengths 55, 56, 63, 64,
+  // 119, 120 are the edges) and random bytes, including the high bit.
+  std::mt19937 random(20261203);
+  for (size_t length = 0; length <= 300; ++length) {
+    for (int round = 0; round < 3; ++round) {
+      std::string bytes(length, '\0');
+      for (char& c : bytes) c = static_cast<char>(random());
+      trib::util::Md5Digest expected{};
+      unsigned int size = 0;
+      ASSERT_EQ(EVP_Digest(bytes.data(), bytes.size(), expected.data(), &size, EVP_md5(), nullptr),
+                1);
+      ASSERT_EQ(trib::util::md5(bytes), expected) << "length " << length;
+    }
+  }
+}
