@@ -29,7 +29,7 @@ void put_image(std::string& out, const dynamodb::Item* image) {
   util::append_big_endian<4>(out, 0);
   dynamodb::encode_item(*image, out);
   const auto length = static_cast<uint32_t>(out.size() - at - 4);
-  for (int i = 0; i < 4; ++i) out[at + i] = static_cast<char>(length >> (24 - 8 * i));
+  util::store_big_endian<4>(out.data() + at, length);
 }
 
 std::string record_header(ChangeKind kind, WriteOrigin origin, int64_t time_ms) {

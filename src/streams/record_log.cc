@@ -330,7 +330,8 @@ storage::Status RecordLog::stage(uint64_t stream_id, std::span<const AppendReque
   // counter reserve their values together (one atomic add per counter and call). Arrival times
   // are assigned on local copies; both are published only after the commit.
   Staged::PerShard<uint32_t> counts(shard_indexes.size(), 0);
-  Staged::PerShard<size_t> slots(requests.size());
+  boost::container::small_vector<size_t, 2> slots(
+      requests.size());  // per request: its shard's slot
   for (size_t r = 0; r < requests.size(); ++r) {
     const size_t slot = static_cast<size_t>(
         std::lower_bound(shard_indexes.begin(), shard_indexes.end(), requests[r].shard_index) -

@@ -4,7 +4,6 @@
 
 #include "aws/codec.h"
 #include "aws/request_id.h"
-#include "dynamodb/items/item_keys.h"
 #include "dynamodb/values/item_codec.h"
 #include "dynamodb/values/item_json.h"
 #include "util/md5.h"
