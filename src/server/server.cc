@@ -442,7 +442,8 @@ bool Server::start(std::string* error) {
       return false;
     }
     storage::Status status;
-    impl_->engine = storage::open_rocksdb_engine(c.data_dir, &status);
+    impl_->engine = storage::open_rocksdb_engine(
+        c.data_dir, &status, storage::EngineOptions{.sync_every_write = c.kinesis.sync_writes});
     if (!impl_->engine || !status.is_ok()) {
       *error = "cannot open data directory " + c.data_dir + ": " + status.message;
       return false;

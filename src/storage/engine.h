@@ -226,8 +226,15 @@ class Engine {
                                  const WriteOptions& options) = 0;
 };
 
+struct EngineOptions {
+  // Every write is on stable storage before write() returns, whatever its WriteOptions say
+  // (--sync-writes: the control plane and housekeeping as well as the data writes).
+  bool sync_every_write = false;
+};
+
 // Opens (creating if needed) a RocksDB database in `path`.
-std::unique_ptr<Engine> open_rocksdb_engine(const std::string& path, Status* status);
+std::unique_ptr<Engine> open_rocksdb_engine(const std::string& path, Status* status,
+                                            const EngineOptions& options = {});
 // A process-local engine with the same semantics, for --in-memory and tests.
 std::unique_ptr<Engine> make_memory_engine();
 

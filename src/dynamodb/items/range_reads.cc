@@ -5,13 +5,18 @@
 #include "dynamodb/errors.h"
 #include "dynamodb/items/item_keys.h"
 #include "dynamodb/values/item_codec.h"
+#include "dynamodb/values/item_json.h"
 #include "storage/keys.h"
 
 namespace trib::dynamodb::items {
 
-aws::AwsResult<RangeReadResult> read_range(storage::Engine& engine, const Table& table,
-                                           const RangeRead& read,
-                                           const std::function<void(Item&)>& visit) {
+namespace {
+
+// The range's stored items in order: `take(bytes)` uses one item's encoding and returns its
+// item_size (nullopt: undecodable). The page stops at Limit items or once 1 MB is read.
+template <class Take>
+aws::AwsResult<RangeReadResult> read_stored_range(storage::Engine& engine, const Table& table,
+                                                  const RangeRead& read, Take&& take) {
   storage::IteratorOptions options;
   options.lower_bound = read.lower;
   options.upper_bound = read.upper;
@@ -26,6 +31,10 @@ aws::AwsResult<RangeReadResult> read_range(storage::Engine& engine, const Table&
   }
   RangeReadResult result;
   if (*options.lower_bound >= *options.upper_bound) return result;
+  const auto undecodable = [&] {
+    spdlog::error("range read of table {}: undecodable item", table.key.name);
+    return aws::fail(error(Error::kInternalServerError, "Internal server error"));
+  };
   auto it = engine.iterate(storage::Keyspace::kItems, options);
   if (read.forward) {
     it->seek(*options.lower_bound);
@@ -33,27 +42,56 @@ aws::AwsResult<RangeReadResult> read_range(storage::Engine& engine, const Table&
     it->seek_to_last();
   }
   for (; it->valid(); read.forward ? it->next() : it->prev()) {
-    std::optional<Item> item = decode_item(it->value());
-    if (!item) {
-      spdlog::error("range read of table {}: undecodable item", table.key.name);
-      return aws::fail(error(Error::kInternalServerError, "Internal server error"));
-    }
+    const std::optional<size_t> size = take(it->value());
+    if (!size) return undecodable();
     ++result.scanned;
-    result.bytes += item_size(*item);
+    result.bytes += *size;
     if ((read.limit != 0 && result.scanned >= read.limit) || result.bytes >= kMaxPageBytes) {
       // Stopped with the range perhaps unfinished: AWS returns LastEvaluatedKey then, even when
       // nothing follows (facts §10 [P]).
-      result.last = *item;
-      visit(*item);
+      result.last = decode_item(it->value());
+      if (!result.last) return undecodable();
       return result;
     }
-    visit(*item);
   }
   if (!it->status().is_ok()) {
     spdlog::error("range read of table {} failed: {}", table.key.name, it->status().message);
     return aws::fail(error(Error::kInternalServerError, "Internal server error"));
   }
   return result;
+}
+
+}  // namespace
+
+aws::AwsResult<RangeReadResult> read_range(storage::Engine& engine, const Table& table,
+                                           const RangeRead& read,
+                                           const std::function<void(Item&)>& visit) {
+  return read_stored_range(engine, table, read,
+                           [&](std::string_view bytes) -> std::optional<size_t> {
+                             std::optional<Item> item = decode_item(bytes);
+                             if (!item) return std::nullopt;
+                             const size_t size = item_size(*item);
+                             visit(*item);
+                             return size;
+                           });
+}
+
+aws::AwsResult<RangeReadResult> read_range_to_wire(storage::Engine& engine, const Table& table,
+                                                   const RangeRead& read, aws::Value& items) {
+  return read_stored_range(
+      engine, table, read, [&](std::string_view bytes) -> std::optional<size_t> {
+        std::string json;
+        json.reserve(bytes.size() + bytes.size() / 2);
+        if (const std::optional<size_t> size = append_item_json(json, bytes)) {
+          items.push(stored_item_to_wire(std::move(json), std::string(bytes)));
+          return size;
+        }
+        std::optional<Item> item = decode_item(bytes);  // not canonical: decoded in order
+        if (!item) return std::nullopt;
+        const size_t size = item_size(*item);
+        items.push(item_to_wire(std::move(*item)));
+        return size;
+      });
 }
 
 std::string partition_prefix(const Table& table, uint32_t index_id, const AttributeValue& hash) {

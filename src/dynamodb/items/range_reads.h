@@ -42,6 +42,13 @@ aws::AwsResult<RangeReadResult> read_range(storage::Engine& engine, const Table&
                                            const RangeRead& read,
                                            const std::function<void(Item&)>& visit);
 
+// The same read for a page that returns every item evaluated as it is stored (no filter, no
+// projection): each item is appended to `items` (a list) as stored_item_to_wire, its JSON
+// written straight from its encoding without decoding it (append_item_json; an item that
+// function refuses is decoded instead). Query's cost per item, bench/README.md "Session 10".
+aws::AwsResult<RangeReadResult> read_range_to_wire(storage::Engine& engine, const Table& table,
+                                                   const RangeRead& read, aws::Value& items);
+
 // The storage-key range of one partition of the table (index_id 0) or of an index:
 // table | u32 index id | u64 hash(pk) | pk.
 std::string partition_prefix(const Table& table, uint32_t index_id, const AttributeValue& hash);

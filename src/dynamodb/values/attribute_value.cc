@@ -8,6 +8,7 @@
 
 #include "aws/codec.h"
 #include "dynamodb/errors.h"
+#include "dynamodb/values/item_codec.h"
 #include "dynamodb/values/item_json.h"
 #include "util/base64.h"
 
@@ -573,10 +574,29 @@ class ItemFragment final : public aws::Fragment {
   Item item_;
 };
 
+class StoredItemFragment final : public aws::Fragment {
+ public:
+  StoredItemFragment(std::string json, std::string bytes)
+      : json_(std::move(json)), bytes_(std::move(bytes)) {}
+  void write_json(std::string& out) const override { out.append(json_); }
+  aws::Value to_value() const override {
+    const std::optional<Item> item = decode_item(bytes_);
+    return item ? item_tree(*item) : aws::Value::map();  // json_ came from bytes_ that decode
+  }
+
+ private:
+  std::string json_;
+  std::string bytes_;
+};
+
 }  // namespace
 
 aws::Value item_to_wire(Item item) {
   return aws::Value(std::make_shared<const ItemFragment>(std::move(item)));
+}
+
+aws::Value stored_item_to_wire(std::string json, std::string bytes) {
+  return aws::Value(std::make_shared<const StoredItemFragment>(std::move(json), std::move(bytes)));
 }
 
 size_t attribute_size(const AttributeValue& value) {

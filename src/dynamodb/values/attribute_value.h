@@ -144,6 +144,11 @@ aws::AwsResult<Item> item_from_wire(aws::Value&& map);
 // NULL as true.
 aws::Value item_to_wire(Item item);
 
+// The same for an item read from storage and written straight from its encoding: `json` is
+// what append_item_json (item_json.h) wrote for `bytes`. Any other reader of the Value gets
+// the tree of decode_item(bytes).
+aws::Value stored_item_to_wire(std::string json, std::string bytes);
+
 // ---- Item size (facts §8) ----
 // Names are UTF-8 bytes; S its UTF-8 bytes; B its raw bytes; N Number::storage_size();
 // BOOL and NULL 1; sets the sum of their elements; L and M 3 + 1 per element + the elements

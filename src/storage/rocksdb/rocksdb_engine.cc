@@ -413,7 +413,8 @@ class RocksDbIterator final : public Iterator {
 
 }  // namespace
 
-std::unique_ptr<RocksDbEngine> RocksDbEngine::open(const std::string& path, Status* status) {
+std::unique_ptr<RocksDbEngine> RocksDbEngine::open(const std::string& path, Status* status,
+                                                   const EngineOptions& options) {
   std::error_code error;
   std::filesystem::create_directories(path, error);
   if (error) {
@@ -496,10 +497,11 @@ std::unique_ptr<RocksDbEngine> RocksDbEngine::open(const std::string& path, Stat
   write_sequence_mark(path, db->GetLatestSequenceNumber());
 
   *status = Status::ok();
-  return std::unique_ptr<RocksDbEngine>(new RocksDbEngine(std::move(handle)));
+  return std::unique_ptr<RocksDbEngine>(new RocksDbEngine(std::move(handle), options));
 }
 
-RocksDbEngine::RocksDbEngine(std::shared_ptr<RocksDbHandle> handle) : handle_(std::move(handle)) {}
+RocksDbEngine::RocksDbEngine(std::shared_ptr<RocksDbHandle> handle, const EngineOptions& options)
+    : handle_(std::move(handle)), options_(options) {}
 
 RocksDbEngine::~RocksDbEngine() = default;
 
@@ -531,7 +533,8 @@ Status RocksDbEngine::write(const WriteBatch& batch, const WriteOptions& options
     if (!added.ok()) return from_rocksdb(added);
   }
   rocksdb::WriteOptions write_options;
-  write_options.sync = options.sync;  // the WAL is always on; sync adds an fsync
+  // The WAL is always on; sync adds an fsync.
+  write_options.sync = options.sync || options_.sync_every_write;
   if (write_failed_.load(std::memory_order_acquire)) resume_after_failed_write();
   const rocksdb::Status written = handle_->db->Write(write_options, &rocksdb_batch);
   if (!written.ok() && !write_failed_.exchange(true)) {
@@ -540,6 +543,7 @@ Status RocksDbEngine::write(const WriteBatch& batch, const WriteOptions& options
         "reads go on",
         written.ToString());
   }
+  if (written.ok() && write_options.sync) synced_writes_.fetch_add(1, std::memory_order_relaxed);
   return from_rocksdb(written);
 }
 
@@ -677,11 +681,15 @@ std::vector<Engine::Statistic> RocksDbEngine::statistics() {
       stops);
   add("rocksdb_write_slowdowns_total", "counter",
       "Writes slowed down by RocksDB (io_stalls.total_slowdown)", slowdowns);
+  add("synced_writes_total", "counter",
+      "Writes fsynced before they were acknowledged (--sync-writes: every write)",
+      synced_writes_.load(std::memory_order_relaxed));
   return out;
 }
 
-std::unique_ptr<Engine> open_rocksdb_engine(const std::string& path, Status* status) {
-  return RocksDbEngine::open(path, status);
+std::unique_ptr<Engine> open_rocksdb_engine(const std::string& path, Status* status,
+                                            const EngineOptions& options) {
+  return RocksDbEngine::open(path, status, options);
 }
 
 }  // namespace trib::storage

@@ -28,7 +28,8 @@ struct RocksDbHandle;
 class RocksDbEngine final : public Engine {
  public:
   // Opens (creating if needed) the database in `path`; nullptr with a non-ok status on failure.
-  static std::unique_ptr<RocksDbEngine> open(const std::string& path, Status* status);
+  static std::unique_ptr<RocksDbEngine> open(const std::string& path, Status* status,
+                                             const EngineOptions& options = {});
   ~RocksDbEngine() override;
 
   Status write(const WriteBatch& batch, const WriteOptions& options) override;
@@ -50,13 +51,15 @@ class RocksDbEngine final : public Engine {
                          const WriteOptions& options) override;
 
  private:
-  explicit RocksDbEngine(std::shared_ptr<RocksDbHandle> handle);
+  RocksDbEngine(std::shared_ptr<RocksDbHandle> handle, const EngineOptions& options);
   rocksdb::ColumnFamilyHandle* column_family(Keyspace ks) const;
   // After a failed write, RocksDB refuses every write (its background-error state) until
   // DB::Resume() succeeds; see write().
   void resume_after_failed_write();
 
   std::shared_ptr<RocksDbHandle> handle_;
+  const EngineOptions options_;
+  std::atomic<uint64_t> synced_writes_{0};  // acknowledged after an fsync (statistics())
   // Transactions lock stripes here, then read and write through the plain database (a
   // pessimistic TransactionDB would put its lock manager on every write, the record path too).
   KeyLocks key_locks_;

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from dynamodb.dynamodb_support import dynamodb_client, hash_table_arguments
+from dynamodb.dynamodb_support import dynamodb_client, hash_table_arguments, wait_for_table
 from kinesis.kinesis_support import create_active_stream, kinesis_client
 from support import advance_test_clock, raw_request
 
@@ -289,3 +289,37 @@ def test_rocksdb_compaction_and_stall_figures(start_server, tmp_path):
                         engine="rocksdb", keyspace="meta") > 0
     memory = scrape(start_server(in_memory=True))
     assert not [name for name in memory if name.startswith("tributary_storage_rocksdb")]
+
+
+def synced_writes(server) -> float:
+    # The parser names a counter's family without _total.
+    return sample_value(scrape(server), "tributary_storage_synced_writes",
+                        "tributary_storage_synced_writes_total")
+
+
+def test_sync_writes_fsyncs_the_control_plane_too(start_server, tmp_path):
+    """--sync-writes: every write is fsynced before it is acknowledged, the control plane's
+    (CreateTable, CreateStream, tags) as well as records and items; without the flag only the
+    server's own always-synced writes are (docs/reliability.md, "Durability")."""
+    durable = start_server(data_dir=tmp_path / "durable", extra_args=["--sync-writes"])
+    dynamodb = dynamodb_client(durable)
+    before = synced_writes(durable)
+    dynamodb.create_table(**hash_table_arguments("synced"))
+    after_create = synced_writes(durable)
+    assert after_create > before
+    create_active_stream(kinesis_client(durable), "synced-stream", shard_count=1)
+    after_stream = synced_writes(durable)
+    assert after_stream > after_create
+    wait_for_table(dynamodb, "synced")
+    after_active = synced_writes(durable)
+    dynamodb.put_item(TableName="synced", Item={"pk": {"S": "a"}})
+    assert synced_writes(durable) > after_active
+
+    default = start_server(data_dir=tmp_path / "default")
+    dynamodb = dynamodb_client(default)
+    before = synced_writes(default)
+    dynamodb.create_table(**hash_table_arguments("plain"))
+    create_active_stream(kinesis_client(default), "plain-stream", shard_count=1)
+    wait_for_table(dynamodb, "plain")
+    dynamodb.put_item(TableName="plain", Item={"pk": {"S": "a"}})
+    assert synced_writes(default) == before

@@ -13,9 +13,11 @@
 #include "dynamodb/items/item_keys.h"
 #include "dynamodb/items/item_reads.h"
 #include "dynamodb/items/item_requests.h"
+#include "dynamodb/items/range_reads.h"
 #include "dynamodb/items/write_path.h"
 #include "dynamodb/tables/table_catalog.h"
 #include "dynamodb/values/item_codec.h"
+#include "dynamodb/values/item_json.h"
 #include "item_builders.h"
 #include "storage/keys.h"
 
@@ -761,6 +763,76 @@ void expect_index_matches_items(storage::Engine& engine, const Table& table,
   CountsByIndex counts;
   ASSERT_TRUE(read_counts(engine, table.id, &counts).is_ok());
   EXPECT_EQ(counts[index.id], (Counts{static_cast<int64_t>(actual.size()), bytes}));
+}
+
+// A page returned as stored (Query and Scan without a filter or projection) is the page of the
+// decoding read: the same items' JSON in the same order, ScannedCount, bytes and last item,
+// for Limit stops both ways; a stored item append_item_json refuses (not canonical) is
+// decoded instead, and the Value form of a stored item is its decoded tree.
+TEST(RangeReads, PageAsStoredIsThePageOfTheDecodingRead) {
+  auto engine = storage::make_memory_engine();
+  const Table t = test_table();
+  storage::WriteBatch batch;
+  for (int i = 1; i <= 12; ++i) {
+    Item stored = item({{"pk", s("p")},
+                        {"sk", n(std::to_string(i))},
+                        {"text", s("caf\xc3\xa9 \"" + std::string(static_cast<size_t>(i), '\n'))},
+                        {"m", AttributeValue::map({{"z", n("-1.50")}, {"a", s("")}})},
+                        {"ss", AttributeValue::string_set({"b", "a"})}});
+    batch.put(storage::Keyspace::kItems, base_item_key(t, stored), encode_item(stored));
+  }
+  // sk 13: two attributes stored out of name order ("b" before "a"), which decode_item sorts
+  // and append_item_json refuses.
+  Item last = item({{"a", AttributeValue::null()},
+                    {"b", AttributeValue::null()},
+                    {"pk", s("p")},
+                    {"sk", n("13")}});
+  std::string unsorted = encode_item(last);
+  const std::string in_order(
+      "\x01"
+      "a\x04\x01"
+      "b\x04",
+      6);
+  const size_t at = unsorted.find(in_order);
+  ASSERT_NE(at, std::string::npos);
+  unsorted.replace(at, in_order.size(),
+                   std::string("\x01"
+                               "b\x04\x01"
+                               "a\x04",
+                               6));
+  std::string refused;
+  ASSERT_FALSE(append_item_json(refused, unsorted));
+  ASSERT_TRUE(decode_item(unsorted));
+  batch.put(storage::Keyspace::kItems, base_item_key(t, last), unsorted);
+  ASSERT_TRUE(engine->write(batch, {}).is_ok());
+
+  const std::string prefix = partition_prefix(t, 0, s("p"));
+  const auto json_of = [](const aws::Value& items) {
+    std::string out;
+    for (const aws::Value& v : items.as_list()) v.as_fragment().write_json(out);
+    return out;
+  };
+  for (const bool forward : {true, false}) {
+    for (const size_t limit : {size_t{0}, size_t{1}, size_t{5}, size_t{13}}) {
+      RangeRead read{prefix, storage::prefix_successor(prefix), forward, std::nullopt, limit};
+      aws::Value decoded = aws::Value::list();
+      auto by_decoding =
+          read_range(*engine, t, read, [&](Item& i) { decoded.push(item_to_wire(std::move(i))); });
+      aws::Value as_stored = aws::Value::list();
+      auto straight = read_range_to_wire(*engine, t, read, as_stored);
+      ASSERT_TRUE(by_decoding && straight);
+      EXPECT_EQ(straight->scanned, limit == 0 ? 13u : limit);
+      EXPECT_EQ(straight->scanned, by_decoding->scanned);
+      EXPECT_EQ(straight->bytes, by_decoding->bytes);
+      EXPECT_EQ(straight->last, by_decoding->last);
+      EXPECT_EQ(straight->last.has_value(), limit != 0);
+      EXPECT_EQ(json_of(as_stored), json_of(decoded)) << forward << limit;
+      for (size_t i = 0; i < as_stored.as_list().size(); ++i) {
+        EXPECT_EQ(item_from_wire(as_stored.as_list()[i].as_fragment().to_value()).value(),
+                  item_from_wire(decoded.as_list()[i].as_fragment().to_value()).value());
+      }
+    }
+  }
 }
 
 TEST(IndexMaintenance, BackfillRacingWritersThenDrop) {

@@ -641,6 +641,38 @@ TEST_P(RocksDbEngineTest, ReopenKeepsData) {
   EXPECT_EQ(get(Keyspace::kMeta, "second"), "2");
 }
 
+double synced_writes(Engine& engine) {
+  for (const Engine::Statistic& statistic : engine.statistics()) {
+    if (statistic.name == "synced_writes_total") return statistic.value;
+  }
+  ADD_FAILURE() << "no synced_writes_total statistic";
+  return -1;
+}
+
+// --sync-writes: the engine fsyncs every write, also those whose caller did not ask (the
+// control plane's catalog writes, housekeeping); without it only the writes that ask.
+TEST_P(RocksDbEngineTest, SyncEveryWriteSyncsWritesThatDoNotAsk) {
+  WriteBatch plain;
+  plain.put(Keyspace::kMeta, "catalog", "c");
+  WriteBatch synced;
+  synced.put(Keyspace::kItems, "item", "i");
+
+  write(plain, WriteOptions{});
+  EXPECT_EQ(synced_writes(*engine_), 0);
+  write(synced, WriteOptions{.sync = true});
+  EXPECT_EQ(synced_writes(*engine_), 1);
+
+  engine_.reset();
+  Status status;
+  engine_ = open_rocksdb_engine(directory_, &status, EngineOptions{.sync_every_write = true});
+  ASSERT_NE(engine_, nullptr) << status.message;
+  write(plain, WriteOptions{});
+  write(plain, WriteOptions{});
+  write(synced, WriteOptions{.sync = true});
+  EXPECT_EQ(synced_writes(*engine_), 3);
+  EXPECT_EQ(get(Keyspace::kMeta, "catalog"), "c");
+}
+
 TEST_P(RocksDbEngineTest, SecondOpenOfSameDirectoryFails) {
   Status status;
   auto second = open_rocksdb_engine(directory_, &status);
