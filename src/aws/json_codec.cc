@@ -382,15 +382,14 @@ void write_value(std::string& out, const Value& v) {
       out.push_back('"');
       return;
     case Value::Kind::kTimestamp: {
-      // Epoch seconds with a millisecond fraction, never in exponent form.
+      // Epoch seconds with a millisecond fraction, never in exponent form; a time before 1970
+      // is its sign and then its magnitude (-700 ms is -0.700: json_fuzz found it written as
+      // -1.300, which reads back as -1,300 ms).
       const int64_t ms = v.as_timestamp().epoch_ms;
-      int64_t seconds = ms / 1000;
-      int64_t millis = ms % 1000;
-      if (millis < 0) {
-        millis += 1000;
-        seconds -= 1;
-      }
-      out.append(std::to_string(seconds));
+      const uint64_t magnitude = ms < 0 ? 0 - static_cast<uint64_t>(ms) : static_cast<uint64_t>(ms);
+      const uint64_t millis = magnitude % 1000;
+      if (ms < 0) out.push_back('-');
+      out.append(std::to_string(magnitude / 1000));
       out.push_back('.');
       out.push_back(static_cast<char>('0' + millis / 100));
       out.push_back(static_cast<char>('0' + millis / 10 % 10));

@@ -111,6 +111,27 @@ TEST(JsonCodec, EncodesTimestampsAsPlainDecimalSeconds) {
             R"({"T":1480000000.123,"Z":1480000000.000,"B":"aGVsbG8=","S":"q\"\\\n\u0001"})");
 }
 
+// Before 1970: the sign, then the magnitude (json_fuzz, 2026-12-03: -700 ms was written as
+// -1.300, which decodes to -1,300 ms; inputs in tests/fuzz/corpus/json/regression-negative-*).
+TEST(JsonCodec, EncodesTimesBefore1970AsSignedSeconds) {
+  const std::pair<int64_t, const char*> cases[] = {
+      {-700, "-0.700"}, {-1, "-0.001"}, {-1000, "-1.000"},        {-1300, "-1.300"},
+      {0, "0.000"},     {999, "0.999"}, {-86400123, "-86400.123"}};
+  for (const auto& [ms, text] : cases) {
+    Value doc = Value::map();
+    doc.set("T", Timestamp{ms});
+    EXPECT_EQ(to_json(doc), std::string(R"({"T":)") + text + "}") << ms;
+  }
+  auto v = decode("ListShards", R"({"StreamCreationTimestamp":-0.7})");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->timestamp_member("StreamCreationTimestamp"), -700);
+  Value doc = Value::map();
+  doc.set("StreamCreationTimestamp", Timestamp{-700});
+  auto again = decode("ListShards", to_json(doc));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->timestamp_member("StreamCreationTimestamp"), -700);
+}
+
 // Strings are scanned sixteen bytes at a time (SSE2), then eight, then single bytes, until a
 // byte needs escaping: put the escaped byte at every offset of strings of many lengths, with a
 // second one further on, and compare with a byte-at-a-time escaper.
