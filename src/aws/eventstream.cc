@@ -12,16 +12,12 @@ constexpr size_t kMinimumMessage = kPreludeBytes + 4;
 constexpr size_t kMaximumMessage = 16 * 1024 * 1024;
 constexpr uint8_t kStringType = 7;
 
-uint32_t get_u32(std::string_view in, size_t at) {
-  uint32_t v = 0;
-  for (size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(in[at + i]);
-  return v;
+uint64_t get_be(std::string_view in, size_t at, size_t width) {
+  return util::load_big_endian(in.data() + at, width);
 }
 
-uint64_t get_be(std::string_view in, size_t at, size_t width) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < width; ++i) v = (v << 8) | static_cast<uint8_t>(in[at + i]);
-  return v;
+uint32_t get_u32(std::string_view in, size_t at) {
+  return static_cast<uint32_t>(get_be(in, at, 4));
 }
 
 }  // namespace

@@ -25,9 +25,7 @@ std::string shard_prefix(ShardRef shard) {
 }
 
 uint64_t get_be(std::string_view in, size_t bytes) {
-  uint64_t u = 0;
-  for (size_t i = 0; i < bytes; ++i) u = (u << 8) | static_cast<uint8_t>(in[i]);
-  return u;
+  return util::load_big_endian(in.data(), bytes);
 }
 
 // Chunk: 0x02 | count (u32 BE) | per record: arrival ms (i64 BE) | partition key length

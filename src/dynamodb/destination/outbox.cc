@@ -12,6 +12,7 @@
 #include "dynamodb/tables/table_catalog.h"
 #include "dynamodb/values/item_codec.h"
 #include "storage/keys.h"
+#include "util/big_endian.h"
 
 namespace trib::dynamodb::destination {
 
@@ -87,8 +88,7 @@ std::string encode_outbox_entry(const OutboxEntry& entry) {
   std::string out;
   out.reserve(3 + entry.stream_arn.size() + kPartitionKeyBytes + entry.data.size());
   out.push_back(static_cast<char>(kEntryVersion));
-  out.push_back(static_cast<char>((entry.stream_arn.size() >> 8) & 0xff));
-  out.push_back(static_cast<char>(entry.stream_arn.size() & 0xff));
+  util::append_big_endian<2>(out, entry.stream_arn.size());
   out.append(entry.stream_arn);
   out.append(entry.partition_key);
   out.append(entry.data);
@@ -97,8 +97,7 @@ std::string encode_outbox_entry(const OutboxEntry& entry) {
 
 std::optional<OutboxEntry> decode_outbox_entry(std::string_view value) {
   if (value.size() < 3 || static_cast<uint8_t>(value[0]) != kEntryVersion) return std::nullopt;
-  const size_t arn_length =
-      (static_cast<size_t>(static_cast<uint8_t>(value[1])) << 8) | static_cast<uint8_t>(value[2]);
+  const size_t arn_length = util::load_big_endian(value.data() + 1, 2);
   if (value.size() < 3 + arn_length + kPartitionKeyBytes) return std::nullopt;
   OutboxEntry entry;
   entry.stream_arn = value.substr(3, arn_length);

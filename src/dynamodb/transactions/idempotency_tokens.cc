@@ -18,11 +18,7 @@ constexpr uint8_t kExpiryKeyTag = 'x';  // meta: expiry order, for the sweep
 constexpr char kRecordVersion = 0x01;
 constexpr size_t kFingerprintBytes = SHA256_DIGEST_LENGTH;
 
-uint64_t get_u64(std::string_view in) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
-  return v;
-}
+uint64_t get_u64(std::string_view in) { return util::load_big_endian(in.data(), 8); }
 
 // Type tag, then the content; strings and blobs length-prefixed, so no two values share a form.
 void canonical(const aws::Value& value, std::string& out) {

@@ -8,6 +8,7 @@
 
 #include "aws/auth.h"
 #include "util/base64.h"
+#include "util/big_endian.h"
 #include "util/md5.h"
 #include "util/sealed_token.h"
 
@@ -201,4 +202,32 @@ TEST(Md5, AgreesWithOpenSslAtEveryLengthAroundTheBlockBoundaries) {
       ASSERT_EQ(trib::util::md5(bytes), expected) << "length " << length;
     }
   }
+}
+
+// Every width 1-8: store then load gives the value's low bytes back, most significant byte
+// first, bytes with the high bit set included (no sign extension).
+TEST(BigEndian, StoreAppendAndLoadAgree) {
+  std::mt19937_64 rng(3);
+  const auto check = [](auto width_constant, uint64_t v) {
+    constexpr size_t kWidth = decltype(width_constant)::value;
+    const uint64_t low = kWidth == 8 ? v : v & ((uint64_t{1} << (8 * kWidth)) - 1);
+    std::string out = "x";
+    trib::util::append_big_endian<kWidth>(out, v);
+    ASSERT_EQ(out.size(), 1 + kWidth);
+    EXPECT_EQ(static_cast<uint8_t>(out[1]), static_cast<uint8_t>(low >> (8 * (kWidth - 1))));
+    EXPECT_EQ(trib::util::load_big_endian(out.data() + 1, kWidth), low) << kWidth;
+  };
+  for (int i = 0; i < 1000; ++i) {
+    const uint64_t v = i == 0 ? ~uint64_t{0} : i == 1 ? 0 : rng();
+    check(std::integral_constant<size_t, 1>{}, v);
+    check(std::integral_constant<size_t, 2>{}, v);
+    check(std::integral_constant<size_t, 3>{}, v);
+    check(std::integral_constant<size_t, 4>{}, v);
+    check(std::integral_constant<size_t, 5>{}, v);
+    check(std::integral_constant<size_t, 6>{}, v);
+    check(std::integral_constant<size_t, 7>{}, v);
+    check(std::integral_constant<size_t, 8>{}, v);
+  }
+  EXPECT_EQ(trib::util::load_big_endian("\x80\x01\xff", 3), 0x8001ffu);
+  EXPECT_EQ(trib::util::load_big_endian("", 0), 0u);
 }
