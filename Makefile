@@ -107,9 +107,9 @@ asan: deps
 	(( unit_status == 0 && fuzz_status == 0 ))
 
 # The whole integration suite against a `tributary` built with AddressSanitizer +
-# UndefinedBehaviorSanitizer (the same $(ASAN_BUILD_DIR) as `make asan`). Not part of `make test`
-# or CI (`make test` + `make asan` already use most of CI's 45 minutes): run it by hand or in a
-# nightly job. `make asan-integration PYTEST_ARGS="-k expr"` runs a part. Any sanitizer report a
+# UndefinedBehaviorSanitizer (the same $(ASAN_BUILD_DIR) as `make asan`). Not part of `make test`;
+# CI (.ci/run) runs it after `make asan` (about 6.5 minutes on 2 cores, docs/reliability.md).
+# `make asan-integration PYTEST_ARGS="-k expr"` runs a part. Any sanitizer report a
 # server prints (ASan, UBSan, LeakSanitizer at exit) fails the test during or at the end of which
 # it appeared (tests/integration/conftest.py), so the run fails on a finding.
 .PHONY: asan-integration
