@@ -12,12 +12,8 @@ constexpr size_t kMinimumMessage = kPreludeBytes + 4;
 constexpr size_t kMaximumMessage = 16 * 1024 * 1024;
 constexpr uint8_t kStringType = 7;
 
-uint64_t get_be(std::string_view in, size_t at, size_t width) {
-  return util::load_big_endian(in.data() + at, width);
-}
-
 uint32_t get_u32(std::string_view in, size_t at) {
-  return static_cast<uint32_t>(get_be(in, at, 4));
+  return static_cast<uint32_t>(util::load_big_endian(in.data() + at, 4));
 }
 
 }  // namespace
@@ -105,14 +101,14 @@ std::optional<Message> decode(std::string_view bytes, size_t* consumed, bool* co
       case 8: {
         const size_t width = type == 2 ? 1 : type == 3 ? 2 : type == 4 ? 4 : 8;
         if (!need(width)) return bad();
-        h.value = std::to_string(get_be(headers, at, width));
+        h.value = std::to_string(util::load_big_endian(headers.data() + at, width));
         at += width;
         break;
       }
       case 6:
       case 7: {
         if (!need(2)) return bad();
-        const size_t length = get_be(headers, at, 2);
+        const size_t length = util::load_big_endian(headers.data() + at, 2);
         at += 2;
         if (!need(length)) return bad();
         h.value = std::string(headers.substr(at, length));

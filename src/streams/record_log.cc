@@ -24,10 +24,6 @@ std::string shard_prefix(ShardRef shard) {
   return storage::KeyBuilder().u8(kRecordTag).u64(shard.stream_id).u32(shard.shard_index).take();
 }
 
-uint64_t get_be(std::string_view in, size_t bytes) {
-  return util::load_big_endian(in.data(), bytes);
-}
-
 // Chunk: 0x02 | count (u32 BE) | per record: arrival ms (i64 BE) | partition key length
 // (u16 BE) | data length (u32 BE) | partition key | data.
 constexpr size_t kChunkHeader = 5;
@@ -64,7 +60,7 @@ class ValueReader {
   // False when the key or value is malformed.
   bool open(std::string_view key, std::string_view value) {
     if (key.size() < 8 || value.empty()) return false;
-    position_ = get_be(key.substr(key.size() - 8), 8);
+    position_ = util::load_big_endian(key.data() + key.size() - 8, 8);
     value_ = value;
     const auto version = static_cast<uint8_t>(value[0]);
     if (version == kSingleRecordVersion) {
@@ -75,7 +71,7 @@ class ValueReader {
     }
     if (version != kChunkVersion || value.size() < kChunkHeader) return false;
     single_ = false;
-    left_ = static_cast<uint32_t>(get_be(value.substr(1), 4));
+    left_ = static_cast<uint32_t>(util::load_big_endian(value.data() + 1, 4));
     offset_ = kChunkHeader;
     return left_ > 0;
   }
@@ -84,18 +80,19 @@ class ValueReader {
   bool next(RecordView* out) {
     if (left_ == 0) return false;
     if (single_) {
-      const size_t key_length = get_be(value_.substr(9), 2);
+      const size_t key_length = util::load_big_endian(value_.data() + 9, 2);
       if (value_.size() < 11 + key_length) return fail();
-      *out = RecordView{position_, static_cast<int64_t>(get_be(value_.substr(1), 8)),
-                        value_.substr(11, key_length), value_.substr(11 + key_length)};
+      *out =
+          RecordView{position_, static_cast<int64_t>(util::load_big_endian(value_.data() + 1, 8)),
+                     value_.substr(11, key_length), value_.substr(11 + key_length)};
     } else {
       if (value_.size() < offset_ + kChunkRecordHeader) return fail();
       const std::string_view header = value_.substr(offset_, kChunkRecordHeader);
-      const size_t key_length = get_be(header.substr(8), 2);
-      const size_t data_length = get_be(header.substr(10), 4);
+      const size_t key_length = util::load_big_endian(header.data() + 8, 2);
+      const size_t data_length = util::load_big_endian(header.data() + 10, 4);
       const size_t body = offset_ + kChunkRecordHeader;
       if (value_.size() < body + key_length + data_length) return fail();
-      *out = RecordView{position_, static_cast<int64_t>(get_be(header, 8)),
+      *out = RecordView{position_, static_cast<int64_t>(util::load_big_endian(header.data(), 8)),
                         value_.substr(body, key_length),
                         value_.substr(body + key_length, data_length)};
       offset_ = body + key_length + data_length;
@@ -244,7 +241,7 @@ storage::Status RecordLog::stream_end_position(uint64_t stream_id, uint64_t* out
   for (it->seek(prefix); it->valid();) {
     const std::string_view key = it->key();
     if (key.size() < prefix.size() + 4) break;
-    const auto index = static_cast<uint32_t>(get_be(key.substr(prefix.size()), 4));
+    const auto index = static_cast<uint32_t>(util::load_big_endian(key.data() + prefix.size(), 4));
     const std::string shard_end =
         storage::prefix_successor(shard_prefix(ShardRef{stream_id, index}));
     it->seek_for_prev(shard_end);
@@ -328,8 +325,8 @@ storage::Status RecordLog::stage(uint64_t stream_id, std::span<const AppendReque
   // counter reserve their values together (one atomic add per counter and call). Arrival times
   // are assigned on local copies; both are published only after the commit.
   Staged::PerShard<uint32_t> counts(shard_indexes.size(), 0);
-  boost::container::small_vector<size_t, 2> slots(
-      requests.size());  // per request: its shard's slot
+  // Per request: its shard's slot.
+  boost::container::small_vector<size_t, 2> slots(requests.size());
   for (size_t r = 0; r < requests.size(); ++r) {
     const size_t slot = static_cast<size_t>(
         std::lower_bound(shard_indexes.begin(), shard_indexes.end(), requests[r].shard_index) -

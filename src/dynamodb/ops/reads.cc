@@ -247,47 +247,45 @@ Output read_page(DynamoDbContext& ctx, const ReadRequest& read, const Input& inp
   aws::Value found = aws::Value::list();
   size_t count = 0;
   std::optional<aws::AwsError> failure;
+  const auto visit = [&](Item& stored) {
+    if (failure) return;
+    Item* item = &stored;
+    std::optional<Item> base;
+    if (fetch_base) {
+      auto fetched = items::read_item(ctx.engine, *read.table,
+                                      items::key_attributes(read.table->key_schema, stored));
+      if (!fetched) {
+        failure = std::move(fetched.error());
+        return;
+      }
+      if (!*fetched) return;  // deleted since the snapshot: not counted
+      base = std::move(**fetched);
+      item = &*base;
+    }
+    if (read.parsed.filter && !documents::evaluate(*read.parsed.filter, item, *read.values)) {
+      return;
+    }
+    if (read.legacy_filter && !documents::matches(*read.legacy_filter, item)) return;
+    ++count;
+    if (count_only) return;
+    std::optional<Item> projected;
+    if (base && read.select == "ALL_PROJECTED_ATTRIBUTES") {
+      projected = items::project(*read.table, *read.index, *base);
+      item = &*projected;
+    }
+    if (read.parsed.projection) {
+      found.push(item_to_wire(documents::project(*item, *read.parsed.projection)));
+    } else if (read.attributes_to_get) {
+      found.push(item_to_wire(documents::project_attributes(*item, attribute_names)));
+    } else {
+      found.push(item_to_wire(std::move(*item)));
+    }
+  };
   // Every item evaluated is returned as stored: written to JSON from its encoding, undecoded.
   const bool as_stored = !fetch_base && !count_only && !read.parsed.filter && !read.legacy_filter &&
                          !read.parsed.projection && !read.attributes_to_get;
-  auto result =
-      as_stored
-          ? items::read_range_to_wire(ctx.engine, *read.table, range, found)
-          : items::read_range(ctx.engine, *read.table, range, [&](Item& stored) {
-              if (failure) return;
-              Item* item = &stored;
-              std::optional<Item> base;
-              if (fetch_base) {
-                auto fetched = items::read_item(
-                    ctx.engine, *read.table, items::key_attributes(read.table->key_schema, stored));
-                if (!fetched) {
-                  failure = std::move(fetched.error());
-                  return;
-                }
-                if (!*fetched) return;  // deleted since the snapshot: not counted
-                base = std::move(**fetched);
-                item = &*base;
-              }
-              if (read.parsed.filter &&
-                  !documents::evaluate(*read.parsed.filter, item, *read.values)) {
-                return;
-              }
-              if (read.legacy_filter && !documents::matches(*read.legacy_filter, item)) return;
-              ++count;
-              if (count_only) return;
-              std::optional<Item> projected;
-              if (base && read.select == "ALL_PROJECTED_ATTRIBUTES") {
-                projected = items::project(*read.table, *read.index, *base);
-                item = &*projected;
-              }
-              if (read.parsed.projection) {
-                found.push(item_to_wire(documents::project(*item, *read.parsed.projection)));
-              } else if (read.attributes_to_get) {
-                found.push(item_to_wire(documents::project_attributes(*item, attribute_names)));
-              } else {
-                found.push(item_to_wire(std::move(*item)));
-              }
-            });
+  auto result = as_stored ? items::read_range_to_wire(ctx.engine, *read.table, range, found)
+                          : items::read_range(ctx.engine, *read.table, range, visit);
   if (!result) return aws::fail(std::move(result.error()));
   if (failure) return aws::fail(std::move(*failure));
   if (as_stored) count = result->scanned;

@@ -18,8 +18,6 @@ constexpr uint8_t kExpiryKeyTag = 'x';  // meta: expiry order, for the sweep
 constexpr char kRecordVersion = 0x01;
 constexpr size_t kFingerprintBytes = SHA256_DIGEST_LENGTH;
 
-uint64_t get_u64(std::string_view in) { return util::load_big_endian(in.data(), 8); }
-
 // Type tag, then the content; strings and blobs length-prefixed, so no two values share a form.
 void canonical(const aws::Value& value, std::string& out) {
   out.push_back(static_cast<char>('0' + static_cast<int>(value.kind())));
@@ -113,7 +111,7 @@ TokenState token_state(bool found, std::string_view stored, std::string_view fin
   if (!found || stored.size() != 1 + 8 + kFingerprintBytes || stored[0] != kRecordVersion) {
     return TokenState::kNew;
   }
-  const auto completed_ms = static_cast<int64_t>(get_u64(stored.substr(1)));
+  const auto completed_ms = static_cast<int64_t>(util::load_big_endian(stored.data() + 1, 8));
   if (now_ms >= completed_ms + kTokenLifetimeMs) return TokenState::kNew;
   return stored.substr(9) == fingerprint ? TokenState::kReplay : TokenState::kMismatch;
 }
@@ -151,7 +149,7 @@ storage::Status sweep_expired_tokens(storage::Engine& engine, int64_t now_ms, si
           if (!read.is_ok() && !read.is_not_found()) return read;
           // A token recorded again (after expiring) has a later expiry entry of its own.
           if (read.is_ok() && stored.size() >= 9 &&
-              static_cast<int64_t>(get_u64(std::string_view(stored).substr(1))) +
+              static_cast<int64_t>(util::load_big_endian(stored.data() + 1, 8)) +
                       kTokenLifetimeMs <=
                   now_ms) {
             txn.batch().del(storage::Keyspace::kMeta, token);
