@@ -7,15 +7,18 @@
 // timeout; from its first byte to the end of its header block, the header timeout; reading
 // its body and writing the response, the stall timeout (no bytes moved for that long). The
 // request is read with the parser fed by hand (not http::async_read) and the response written
-// with async_write_some, so that each byte that moves is seen.
+// with async_write_some, so that each byte that moves is seen; a whole response's head is
+// written by hand (http1_response.h), a streaming one's by Beast.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <optional>
 
 #include "net/connection.h"
+#include "net/http1_response.h"
 #include "net/memory_stream.h"
 #include "util/ascii.h"
 
@@ -194,38 +197,41 @@ class Http1Connection : public Connection,
 
   // --- writing a response -----------------------------------------------------------------
 
+  // A whole response: its head (http1_response.h) and body, sent with async_write_some until
+  // all of it has gone.
   struct Outgoing {
-    http::response<http::string_body> message;
-    std::optional<http::response_serializer<http::string_body>> serializer;
+    std::string head;
+    std::string body;
+    size_t sent = 0;
+    bool keep_alive = false;
   };
 
   void send(aws::HttpResponse response, bool keep_alive) {
     auto out = std::make_shared<Outgoing>();
-    auto& message = out->message;
-    message.result(static_cast<unsigned>(response.status));
-    message.version(11);
-    for (auto& [name, value] : response.headers) message.set(name, value);
-    message.body() = std::move(response.body);
-    message.keep_alive(keep_alive && !response.close && !shutting_down_);
-    message.prepare_payload();
-    out->serializer.emplace(message);
+    out->keep_alive = keep_alive && !response.close && !shutting_down_;
+    out->head = http1_response_head(response, out->keep_alive);
+    if (!http1_status_has_no_body(response.status)) out->body = std::move(response.body);
     set_phase(Phase::kWriting, SteadyClock::now());
     write_some(std::move(out));
   }
 
   void write_some(std::shared_ptr<Outgoing> out) {
-    auto& serializer = *out->serializer;
-    http::async_write_some(*stream_, serializer,
-                           [self = this->shared_from_this(), out = std::move(out)](
-                               beast::error_code ec, size_t) mutable {
-                             if (ec || self->closed_) return self->close();
-                             self->last_progress_ = SteadyClock::now();
-                             if (!out->serializer->is_done())
-                               return self->write_some(std::move(out));
-                             if (!out->message.keep_alive()) return self->close();
-                             out.reset();
-                             self->read_request();
-                           });
+    std::array<asio::const_buffer, 2> buffers;
+    if (out->sent < out->head.size()) {
+      buffers = {asio::buffer(out->head) + out->sent, asio::buffer(out->body)};
+    } else {
+      buffers = {asio::buffer(out->body) + (out->sent - out->head.size()), asio::const_buffer()};
+    }
+    stream_->async_write_some(buffers, [self = this->shared_from_this(), out = std::move(out)](
+                                           beast::error_code ec, size_t n) mutable {
+      if (ec || self->closed_) return self->close();
+      self->last_progress_ = SteadyClock::now();
+      out->sent += n;
+      if (out->sent < out->head.size() + out->body.size()) return self->write_some(std::move(out));
+      if (!out->keep_alive) return self->close();
+      out.reset();
+      self->read_request();
+    });
   }
 
   // --- streaming bodies ---------------------------------------------------------------
