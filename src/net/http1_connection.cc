@@ -42,6 +42,51 @@ void close_lowest_layer(tcp::socket& socket) {
 }
 void close_lowest_layer(TlsStream& stream) { close_lowest_layer(stream.next_layer()); }
 
+// Parses one request straight into an aws::HttpRequest: header names lower-cased, values as
+// Beast gives them (trimmed, folded lines joined), in their order; the body appended as it
+// comes, chunked or not. Beast's request_parser<string_body> kept every header in a
+// basic_fields (an allocated element per field, in a tree) that was then copied into the
+// HttpRequest. Limits, keep-alive and errors are basic_parser's, as before.
+class RequestParser final : public http::basic_parser<true> {
+ public:
+  aws::HttpRequest& request() { return request_; }
+  int version() const { return version_; }
+
+ private:
+  void on_request_impl(http::verb, beast::string_view method, beast::string_view target,
+                       int version, beast::error_code&) override {
+    request_.method.assign(method.data(), method.size());
+    request_.target.assign(target.data(), target.size());
+    request_.headers.reserve(8);
+    version_ = version;
+  }
+  void on_response_impl(int, beast::string_view, int, beast::error_code&) override {}
+  void on_field_impl(http::field, beast::string_view name, beast::string_view value,
+                     beast::error_code&) override {
+    request_.headers.emplace_back(ascii_lower(std::string_view(name.data(), name.size())),
+                                  std::string(value.data(), value.size()));
+  }
+  void on_header_impl(beast::error_code&) override {}
+  // The length was checked against the body limit before this is called.
+  void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
+                         beast::error_code&) override {
+    if (content_length) request_.body.reserve(static_cast<size_t>(*content_length));
+  }
+  size_t on_body_impl(beast::string_view body, beast::error_code&) override {
+    request_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+  size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, beast::error_code&) override {
+    request_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_finish_impl(beast::error_code&) override {}
+
+  aws::HttpRequest request_;
+  int version_ = 11;
+};
+
 template <class Stream>
 class Http1Connection : public Connection,
                         public StreamOwner,
@@ -177,17 +222,9 @@ class Http1Connection : public Connection,
       bad.close = true;
       return send(std::move(bad), false);
     }
-    auto& message = parser_->get();
-    aws::HttpRequest request;
-    request.method = std::string(message.method_string());
-    request.target = std::string(message.target());
-    request.headers.reserve(8);
-    for (const auto& field : message) {
-      request.headers.emplace_back(ascii_lower(field.name_string()), std::string(field.value()));
-    }
-    request.body = std::move(message.body());
-    const bool keep_alive = message.keep_alive();
-    const bool client_takes_chunks = message.version() >= 11;
+    const aws::HttpRequest request = std::move(parser_->request());
+    const bool keep_alive = parser_->keep_alive();
+    const bool client_takes_chunks = parser_->version() >= 11;
     aws::HttpResponse response = call_handler(context_.handler, request);
     if (response.streaming) {
       return start_streaming(std::move(response), keep_alive, client_takes_chunks);
@@ -430,7 +467,7 @@ class Http1Connection : public Connection,
   SteadyClock::time_point phase_since_{};
   SteadyClock::time_point last_progress_{};
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   bool closed_ = false;
   bool shutting_down_ = false;
   bool reading_request_ = false;
