@@ -15,6 +15,7 @@
 #include "dynamodb/items/item_requests.h"
 #include "dynamodb/items/range_reads.h"
 #include "dynamodb/items/write_path.h"
+#include "dynamodb/requests/projected_reads.h"
 #include "dynamodb/tables/table_catalog.h"
 #include "dynamodb/values/item_codec.h"
 #include "dynamodb/values/item_json.h"
@@ -827,6 +828,52 @@ TEST(ItemReads, WireItemIsTheItemOfTheDecodingRead) {
   EXPECT_FALSE(*absent);
   EXPECT_FALSE(read_item(*engine, t, key_of("p", "3")));
   EXPECT_FALSE(read_item_to_wire(*engine, t, key_of("p", "3")));
+}
+
+// The read GetItem and BatchGetItem answer with: the whole item as read_item_to_wire gives it,
+// or the projection of the decoded item, with the whole item's size (charged) and the
+// returned one's.
+TEST(ItemReads, ProjectedItemIsTheProjectionOfTheItem) {
+  auto engine = storage::make_memory_engine();
+  const Table t = test_table();
+  const Item whole = item({{"pk", s("p")},
+                           {"sk", n("1")},
+                           {"text", s(std::string(300, 'x'))},
+                           {"m", AttributeValue::map({{"z", n("-1.50")}, {"a", s("")}})}});
+  storage::WriteBatch batch;
+  batch.put(storage::Keyspace::kItems, base_item_key(t, whole), encode_item(whole));
+  ASSERT_TRUE(engine->write(batch, {}).is_ok());
+  const auto json = [](const aws::Value& wire) {
+    std::string out;
+    wire.as_fragment().write_json(out);
+    return out;
+  };
+
+  const aws::Value no_projection = aws::Value::map();
+  const auto everything = requests::read_projection(no_projection);
+  ASSERT_TRUE(everything);
+  auto read = requests::read_projected_item(*engine, t, key_of("p", "1"), *everything);
+  ASSERT_TRUE(read && *read);
+  EXPECT_EQ(json((*read)->item), json(item_to_wire(whole)));
+  EXPECT_EQ((*read)->size, item_size(whole));
+  EXPECT_EQ((*read)->projected_size, item_size(whole));
+
+  aws::Value input = aws::Value::map();
+  input.set("ProjectionExpression", "pk, m.z");
+  const auto some = requests::read_projection(input);
+  ASSERT_TRUE(some);
+  read = requests::read_projected_item(*engine, t, key_of("p", "1"), *some);
+  ASSERT_TRUE(read && *read);
+  const Item projected = item({{"pk", s("p")}, {"m", AttributeValue::map({{"z", n("-1.50")}})}});
+  EXPECT_EQ(json((*read)->item), json(item_to_wire(projected)));
+  EXPECT_EQ((*read)->size, item_size(whole));
+  EXPECT_EQ((*read)->projected_size, item_size(projected));
+
+  for (const auto* projection : {&*everything, &*some}) {
+    auto absent = requests::read_projected_item(*engine, t, key_of("p", "2"), *projection);
+    ASSERT_TRUE(absent);
+    EXPECT_FALSE(*absent);
+  }
 }
 
 // A page returned as stored (Query and Scan without a filter or projection) is the page of the
