@@ -71,10 +71,15 @@ RESULTS = run_dynamodb.BENCH / "results"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pid: int) -> float:
+def cpu_times(pid: int) -> tuple[float, float]:
+    """The server's user and system CPU seconds so far."""
     with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+    return int(fields[11]) / CLOCK_TICKS, int(fields[12]) / CLOCK_TICKS  # utime, stime
+
+
+def cpu_seconds(pid: int) -> float:
+    return sum(cpu_times(pid))
 
 
 def wait_until_idle(pid: int, limit_s: float = 120.0) -> None:
@@ -192,6 +197,7 @@ def main() -> int:
             per_item = ITEMS_PER_REQUEST.get(mode, 1)
             requests = max(1, REQUESTS // per_item)
             samples = []
+            system = []  # the kernel's part of samples
             instructions = []  # thousands of user-space instructions per request
             rates = []
             for repeat in range(REPEATS):
@@ -205,7 +211,7 @@ def main() -> int:
                 if CALLGRIND:
                     subprocess.run(["callgrind_control", "-z", str(pid)], check=True,
                                    stdout=subprocess.DEVNULL)
-                before = cpu_seconds(pid)
+                before = cpu_times(pid)
                 if mode == "scan":  # a drain of the table, 4 segments
                     result = server.load(mode, 4, drain=True)
                 elif mode == "streams-get-records":  # a drain of the stream, all shards
@@ -218,14 +224,15 @@ def main() -> int:
                     result = server.load(mode, CONNECTIONS, total_requests=requests)
                 if DESTINATION:
                     wait_until_delivered(server)
-                after = cpu_seconds(pid)
+                after = cpu_times(pid)
                 if perf is not None:
                     perf.send_signal(2)
                     perf.wait()
                 done = result["requests"] or 1
                 if mode in PER_RECORD:  # per item or record, not per page
                     done = result["records"] or 1
-                samples.append((after - before) / done * 1e6)
+                samples.append((sum(after) - sum(before)) / done * 1e6)
+                system.append((after[1] - before[1]) / done * 1e6)
                 if CALLGRIND:
                     instructions.append(callgrind_instructions(pid, mode) / done / 1000)
                 rates.append(result["requests_per_second"])
@@ -234,7 +241,8 @@ def main() -> int:
             cpu = statistics.median(samples)
             unit = {"scan": "item", "streams-get-records": "record"}.get(mode, "request")
             line = (f"{mode}: {cpu:.2f} us server CPU per {unit}"
-                    f" (runs {', '.join(f'{s:.1f}' for s in samples)})")
+                    f" (runs {', '.join(f'{s:.1f}' for s in samples)};"
+                    f" {statistics.median(system):.2f} of it in the kernel)")
             if per_item > 1:
                 line += f", {cpu / per_item:.2f} us per item"
             if instructions:

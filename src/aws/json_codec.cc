@@ -9,6 +9,7 @@
 #endif
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -85,28 +86,40 @@ AwsResult<Value> convert_structure(element e, const Shape* shape) {
       return fail(errors::serialization("Expected null"));
   }
   simdjson::dom::object object = e.get_object().value_unsafe();
-  // Which members are present, from one pass over the object's fields, so that only those
-  // are looked up by key (DynamoDB's AttributeValue has ten members and one field; a lookup
-  // per member scanned the fields ten times). Members past the 64th are always looked up.
+  // Which members are present and where, from one pass over the object's fields, so that no
+  // member is looked up by key (DynamoDB's AttributeValue has ten members and one field; a
+  // lookup per member scanned the fields ten times). A repeated field counts once, its first
+  // occurrence, as a lookup by key finds it. Members past the 64th are looked up.
   const size_t count = shape->members.size();
   const size_t tracked = std::min<size_t>(count, 64);
+  union Slot {
+    Slot() {}  // not initialised: a slot is read only when its bit in `present` is set
+    element child;
+  };
+  Slot found[64];
   uint64_t present = 0;
   for (auto field : object) {
     const std::string_view key = field.key;
     for (size_t i = 0; i < tracked; ++i) {
       if (shape->members[i].name == key) {
+        if ((present & (uint64_t{1} << i)) == 0) found[i].child = field.value;
         present |= uint64_t{1} << i;
         break;
       }
     }
   }
   Value out = Value::map();
+  out.as_map().reserve(static_cast<size_t>(std::popcount(present)));
   for (size_t i = 0; i < count; ++i) {
-    if (i < tracked && (present & (uint64_t{1} << i)) == 0) continue;  // absent
-    const model::Member& member = shape->members[i];
     element child;
-    if (object.at_key(member.name).get(child)) continue;  // absent
+    if (i < tracked) {
+      if ((present & (uint64_t{1} << i)) == 0) continue;  // absent
+      child = found[i].child;
+    } else if (object.at_key(shape->members[i].name).get(child)) {
+      continue;  // absent
+    }
     if (child.is_null()) continue;
+    const model::Member& member = shape->members[i];
     auto converted = convert(child, member.shape);
     if (!converted) return converted;
     out.set(member.name, std::move(converted.value()));

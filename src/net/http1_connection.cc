@@ -7,15 +7,18 @@
 // timeout; from its first byte to the end of its header block, the header timeout; reading
 // its body and writing the response, the stall timeout (no bytes moved for that long). The
 // request is read with the parser fed by hand (not http::async_read) and the response written
-// with async_write_some, so that each byte that moves is seen.
+// with async_write_some, so that each byte that moves is seen; a whole response's head is
+// written by hand (http1_response.h), a streaming one's by Beast.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <optional>
 
 #include "net/connection.h"
+#include "net/http1_response.h"
 #include "net/memory_stream.h"
 #include "util/ascii.h"
 
@@ -38,6 +41,51 @@ void close_lowest_layer(tcp::socket& socket) {
   socket.close(ignored);
 }
 void close_lowest_layer(TlsStream& stream) { close_lowest_layer(stream.next_layer()); }
+
+// Parses one request straight into an aws::HttpRequest: header names lower-cased, values as
+// Beast gives them (trimmed, folded lines joined), in their order; the body appended as it
+// comes, chunked or not. Beast's request_parser<string_body> kept every header in a
+// basic_fields (an allocated element per field, in a tree) that was then copied into the
+// HttpRequest. Limits, keep-alive and errors are basic_parser's, as before.
+class RequestParser final : public http::basic_parser<true> {
+ public:
+  aws::HttpRequest& request() { return request_; }
+  int version() const { return version_; }
+
+ private:
+  void on_request_impl(http::verb, beast::string_view method, beast::string_view target,
+                       int version, beast::error_code&) override {
+    request_.method.assign(method.data(), method.size());
+    request_.target.assign(target.data(), target.size());
+    request_.headers.reserve(8);
+    version_ = version;
+  }
+  void on_response_impl(int, beast::string_view, int, beast::error_code&) override {}
+  void on_field_impl(http::field, beast::string_view name, beast::string_view value,
+                     beast::error_code&) override {
+    request_.headers.emplace_back(ascii_lower(std::string_view(name.data(), name.size())),
+                                  std::string(value.data(), value.size()));
+  }
+  void on_header_impl(beast::error_code&) override {}
+  // The length was checked against the body limit before this is called.
+  void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
+                         beast::error_code&) override {
+    if (content_length) request_.body.reserve(static_cast<size_t>(*content_length));
+  }
+  size_t on_body_impl(beast::string_view body, beast::error_code&) override {
+    request_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+  size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, beast::error_code&) override {
+    request_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_finish_impl(beast::error_code&) override {}
+
+  aws::HttpRequest request_;
+  int version_ = 11;
+};
 
 template <class Stream>
 class Http1Connection : public Connection,
@@ -174,17 +222,9 @@ class Http1Connection : public Connection,
       bad.close = true;
       return send(std::move(bad), false);
     }
-    auto& message = parser_->get();
-    aws::HttpRequest request;
-    request.method = std::string(message.method_string());
-    request.target = std::string(message.target());
-    request.headers.reserve(8);
-    for (const auto& field : message) {
-      request.headers.emplace_back(ascii_lower(field.name_string()), std::string(field.value()));
-    }
-    request.body = std::move(message.body());
-    const bool keep_alive = message.keep_alive();
-    const bool client_takes_chunks = message.version() >= 11;
+    const aws::HttpRequest request = std::move(parser_->request());
+    const bool keep_alive = parser_->keep_alive();
+    const bool client_takes_chunks = parser_->version() >= 11;
     aws::HttpResponse response = call_handler(context_.handler, request);
     if (response.streaming) {
       return start_streaming(std::move(response), keep_alive, client_takes_chunks);
@@ -194,38 +234,41 @@ class Http1Connection : public Connection,
 
   // --- writing a response -----------------------------------------------------------------
 
+  // A whole response: its head (http1_response.h) and body, sent with async_write_some until
+  // all of it has gone.
   struct Outgoing {
-    http::response<http::string_body> message;
-    std::optional<http::response_serializer<http::string_body>> serializer;
+    std::string head;
+    std::string body;
+    size_t sent = 0;
+    bool keep_alive = false;
   };
 
   void send(aws::HttpResponse response, bool keep_alive) {
     auto out = std::make_shared<Outgoing>();
-    auto& message = out->message;
-    message.result(static_cast<unsigned>(response.status));
-    message.version(11);
-    for (auto& [name, value] : response.headers) message.set(name, value);
-    message.body() = std::move(response.body);
-    message.keep_alive(keep_alive && !response.close && !shutting_down_);
-    message.prepare_payload();
-    out->serializer.emplace(message);
+    out->keep_alive = keep_alive && !response.close && !shutting_down_;
+    out->head = http1_response_head(response, out->keep_alive);
+    if (!http1_status_has_no_body(response.status)) out->body = std::move(response.body);
     set_phase(Phase::kWriting, SteadyClock::now());
     write_some(std::move(out));
   }
 
   void write_some(std::shared_ptr<Outgoing> out) {
-    auto& serializer = *out->serializer;
-    http::async_write_some(*stream_, serializer,
-                           [self = this->shared_from_this(), out = std::move(out)](
-                               beast::error_code ec, size_t) mutable {
-                             if (ec || self->closed_) return self->close();
-                             self->last_progress_ = SteadyClock::now();
-                             if (!out->serializer->is_done())
-                               return self->write_some(std::move(out));
-                             if (!out->message.keep_alive()) return self->close();
-                             out.reset();
-                             self->read_request();
-                           });
+    std::array<asio::const_buffer, 2> buffers;
+    if (out->sent < out->head.size()) {
+      buffers = {asio::buffer(out->head) + out->sent, asio::buffer(out->body)};
+    } else {
+      buffers = {asio::buffer(out->body) + (out->sent - out->head.size()), asio::const_buffer()};
+    }
+    stream_->async_write_some(buffers, [self = this->shared_from_this(), out = std::move(out)](
+                                           beast::error_code ec, size_t n) mutable {
+      if (ec || self->closed_) return self->close();
+      self->last_progress_ = SteadyClock::now();
+      out->sent += n;
+      if (out->sent < out->head.size() + out->body.size()) return self->write_some(std::move(out));
+      if (!out->keep_alive) return self->close();
+      out.reset();
+      self->read_request();
+    });
   }
 
   // --- streaming bodies ---------------------------------------------------------------
@@ -424,7 +467,7 @@ class Http1Connection : public Connection,
   SteadyClock::time_point phase_since_{};
   SteadyClock::time_point last_progress_{};
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   bool closed_ = false;
   bool shutting_down_ = false;
   bool reading_request_ = false;

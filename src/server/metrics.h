@@ -73,6 +73,9 @@ class Metrics {
                    std::string_view error_type);
   Histogram& histogram(std::string_view service, std::string_view operation);
 
+  // Distinguishes this object in the per-thread cache of observe() (never reused, unlike an
+  // address).
+  const uint64_t id_;
   mutable std::shared_mutex mutex_;
   // (service, operation, status, error type) -> count
   std::map<std::tuple<std::string, std::string, int, std::string>, std::unique_ptr<Counter>,

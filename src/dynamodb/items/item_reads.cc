@@ -5,8 +5,19 @@
 #include "dynamodb/errors.h"
 #include "dynamodb/items/item_keys.h"
 #include "dynamodb/values/item_codec.h"
+#include "dynamodb/values/item_json.h"
 
 namespace trib::dynamodb::items {
+
+namespace {
+
+aws::AwsError read_failed(const Table& table, const storage::Status& status) {
+  spdlog::error("item read from table {} failed: {}", table.key.name,
+                status.is_ok() ? "undecodable item" : status.message);
+  return error(Error::kInternalServerError, "Internal server error");
+}
+
+}  // namespace
 
 aws::AwsResult<std::optional<Item>> read_item(storage::Engine& engine, const Table& table,
                                               const Item& key, const storage::Snapshot* snapshot) {
@@ -16,12 +27,27 @@ aws::AwsResult<std::optional<Item>> read_item(storage::Engine& engine, const Tab
   if (status.is_not_found()) return std::optional<Item>();
   std::optional<Item> item;
   if (status.is_ok()) item = decode_item(stored);
-  if (!item) {
-    spdlog::error("item read from table {} failed: {}", table.key.name,
-                  status.is_ok() ? "undecodable item" : status.message);
-    return aws::fail(error(Error::kInternalServerError, "Internal server error"));
-  }
+  if (!item) return aws::fail(read_failed(table, status));
   return std::optional<Item>(std::move(*item));
+}
+
+aws::AwsResult<std::optional<WireItem>> read_item_to_wire(storage::Engine& engine,
+                                                          const Table& table, const Item& key) {
+  std::string stored;
+  const storage::Status status =
+      engine.get(storage::Keyspace::kItems, base_item_key(table, key), &stored);
+  if (status.is_not_found()) return std::optional<WireItem>();
+  if (!status.is_ok()) return aws::fail(read_failed(table, status));
+  std::string json;
+  json.reserve(stored.size() + stored.size() / 2);
+  if (const std::optional<size_t> size = append_item_json(json, stored)) {
+    return std::optional<WireItem>(
+        WireItem{stored_item_to_wire(std::move(json), std::move(stored)), *size});
+  }
+  std::optional<Item> item = decode_item(stored);  // not canonical: decoded in order
+  if (!item) return aws::fail(read_failed(table, status));
+  const size_t size = item_size(*item);
+  return std::optional<WireItem>(WireItem{item_to_wire(std::move(*item)), size});
 }
 
 }  // namespace trib::dynamodb::items

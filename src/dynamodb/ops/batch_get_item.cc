@@ -6,10 +6,10 @@
 
 #include "dynamodb/errors.h"
 #include "dynamodb/items/item_keys.h"
-#include "dynamodb/items/item_reads.h"
 #include "dynamodb/items/item_requests.h"
 #include "dynamodb/operations.h"
 #include "dynamodb/requests/item_expressions.h"
+#include "dynamodb/requests/projected_reads.h"
 
 namespace trib::dynamodb::ops {
 
@@ -89,20 +89,17 @@ Output batch_get_item(DynamoDbContext& ctx, const aws::RequestContext& request,
         left.push(*r.wire_keys[i]);
         continue;
       }
-      auto item = items::read_item(ctx.engine, *r.table, r.keys[i]);
+      auto item = requests::read_projected_item(ctx.engine, *r.table, r.keys[i], r.projection);
       if (!item) return aws::fail(std::move(item.error()));
-      const size_t size = *item ? item_size(**item) : 0;
-      capacity.table_units += items::read_units(size, consistent);
+      capacity.table_units += items::read_units(*item ? (*item)->size : 0, consistent);
       if (!*item) continue;
-      Item projected = r.projection.apply(std::move(**item));
-      const size_t projected_size = item_size(projected);
-      if (response_bytes + projected_size > kMaxResponseBytes) {
+      if (response_bytes + (*item)->projected_size > kMaxResponseBytes) {
         response_bytes = kMaxResponseBytes + 1;  // the rest is unprocessed
         left.push(*r.wire_keys[i]);
         continue;
       }
-      response_bytes += projected_size;
-      found.push(item_to_wire(std::move(projected)));
+      response_bytes += (*item)->projected_size;
+      found.push(std::move((*item)->item));
     }
     responses.set(r.name, std::move(found));
     if (!left.as_list().empty()) {

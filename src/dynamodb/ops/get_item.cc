@@ -2,10 +2,10 @@
 // decides the capacity charged (facts §12).
 #include "dynamodb/errors.h"
 #include "dynamodb/items/item_keys.h"
-#include "dynamodb/items/item_reads.h"
 #include "dynamodb/items/item_requests.h"
 #include "dynamodb/operations.h"
 #include "dynamodb/requests/item_expressions.h"
+#include "dynamodb/requests/projected_reads.h"
 
 namespace trib::dynamodb::ops {
 
@@ -20,11 +20,11 @@ Output get_item(DynamoDbContext& ctx, const aws::RequestContext& request, const 
   if (!table) return aws::fail(std::move(table.error()));
   if (auto ok = items::check_key(**table, *key); !ok) return aws::fail(std::move(ok.error()));
 
-  auto item = items::read_item(ctx.engine, **table, *key);
+  auto item = requests::read_projected_item(ctx.engine, **table, *key, *projection);
   if (!item) return aws::fail(std::move(item.error()));
   aws::Value out = aws::Value::map();
-  const size_t size = *item ? item_size(**item) : 0;
-  if (*item) out.set("Item", item_to_wire(projection->apply(std::move(**item))));
+  const size_t size = *item ? (*item)->size : 0;
+  if (*item) out.set("Item", std::move((*item)->item));
   if (const auto detail = items::capacity_detail(input); detail != items::CapacityDetail::kNone) {
     const bool consistent = input.bool_member("ConsistentRead").value_or(false);
     items::TableCapacity capacity{(*table)->key.name};

@@ -36,6 +36,24 @@ TEST(JsonCodec, MalformedBodyIsSerializationWithoutMessage) {
   }
 }
 
+// Members are converted in the shape's order whatever the fields' order, a repeated field
+// counts once (its first occurrence), and unknown and null fields are ignored.
+TEST(JsonCodec, MembersInShapeOrderFirstOccurrenceOfARepeatedField) {
+  auto decoded = decode(
+      "CreateStream", R"({"Tags":{"k":"v"},"x":1,"ShardCount":2,"StreamName":"first",)"
+                      R"("StreamName":"second","ShardCount":"not read","StreamModeDetails":null})");
+  ASSERT_TRUE(decoded.ok());
+  std::vector<std::string> names;
+  for (const auto& [name, value] : decoded.value().as_map()) names.push_back(name);
+  EXPECT_EQ(names, (std::vector<std::string>{"StreamName", "ShardCount", "Tags"}));
+  EXPECT_EQ(*decoded.value().string_member("StreamName"), "first");
+  EXPECT_EQ(decoded.value().int_member("ShardCount"), 2);
+  // The first error in the shape's order is the one reported, not the first in the text.
+  EXPECT_EQ(serialization_message("CreateStream", R"({"ShardCount":"1","StreamName":12})"),
+            "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to "
+            "an String");
+}
+
 TEST(JsonCodec, WrongTypeTexts) {
   EXPECT_EQ(serialization_message("CreateStream", R"({"StreamName":true})"),
             "class java.lang.Boolean can not be converted to an String");

@@ -15,6 +15,7 @@
 #include "dynamodb/items/item_requests.h"
 #include "dynamodb/items/range_reads.h"
 #include "dynamodb/items/write_path.h"
+#include "dynamodb/requests/projected_reads.h"
 #include "dynamodb/tables/table_catalog.h"
 #include "dynamodb/values/item_codec.h"
 #include "dynamodb/values/item_json.h"
@@ -765,6 +766,116 @@ void expect_index_matches_items(storage::Engine& engine, const Table& table,
   EXPECT_EQ(counts[index.id], (Counts{static_cast<int64_t>(actual.size()), bytes}));
 }
 
+// The encoding of `with_a_and_b` (which has null attributes "a" and "b") with "b" stored before
+// "a": decode_item puts them in order, append_item_json refuses it (not canonical).
+std::string not_canonical_encoding(const Item& with_a_and_b) {
+  std::string unsorted = encode_item(with_a_and_b);
+  const std::string in_order(
+      "\x01"
+      "a\x04\x01"
+      "b\x04",
+      6);
+  const size_t at = unsorted.find(in_order);
+  EXPECT_NE(at, std::string::npos);
+  if (at == std::string::npos) return unsorted;
+  unsorted.replace(at, in_order.size(),
+                   std::string("\x01"
+                               "b\x04\x01"
+                               "a\x04",
+                               6));
+  std::string refused;
+  EXPECT_FALSE(append_item_json(refused, unsorted));
+  EXPECT_TRUE(decode_item(unsorted));
+  return unsorted;
+}
+
+// An item read for the wire (GetItem without a projection) is the item of the decoding read:
+// the same JSON, item_size and Value form, written from the stored bytes, or decoded when they
+// are not canonical; absent is absent and undecodable bytes are an internal error either way.
+TEST(ItemReads, WireItemIsTheItemOfTheDecodingRead) {
+  auto engine = storage::make_memory_engine();
+  const Table t = test_table();
+  const Item canonical = item({{"pk", s("p")},
+                               {"sk", n("1")},
+                               {"text", s("caf\xc3\xa9 \"\n")},
+                               {"m", AttributeValue::map({{"z", n("-1.50")}, {"a", s("")}})},
+                               {"ss", AttributeValue::string_set({"b", "a"})}});
+  const Item unsorted = item({{"a", AttributeValue::null()},
+                              {"b", AttributeValue::null()},
+                              {"pk", s("p")},
+                              {"sk", n("2")}});
+  storage::WriteBatch batch;
+  batch.put(storage::Keyspace::kItems, base_item_key(t, canonical), encode_item(canonical));
+  batch.put(storage::Keyspace::kItems, base_item_key(t, unsorted),
+            not_canonical_encoding(unsorted));
+  batch.put(storage::Keyspace::kItems, base_item_key(t, key_of("p", "3")), "\x7f damaged");
+  ASSERT_TRUE(engine->write(batch, {}).is_ok());
+
+  for (const char* sk : {"1", "2"}) {
+    auto decoded = read_item(*engine, t, key_of("p", sk));
+    auto wire = read_item_to_wire(*engine, t, key_of("p", sk));
+    ASSERT_TRUE(decoded && *decoded && wire && *wire) << sk;
+    std::string expected;
+    item_to_wire(**decoded).as_fragment().write_json(expected);
+    std::string actual;
+    (*wire)->item.as_fragment().write_json(actual);
+    EXPECT_EQ(actual, expected) << sk;
+    EXPECT_EQ((*wire)->size, item_size(**decoded)) << sk;
+    EXPECT_EQ(item_from_wire((*wire)->item.as_fragment().to_value()).value(), **decoded) << sk;
+  }
+  auto absent = read_item_to_wire(*engine, t, key_of("p", "4"));
+  ASSERT_TRUE(absent);
+  EXPECT_FALSE(*absent);
+  EXPECT_FALSE(read_item(*engine, t, key_of("p", "3")));
+  EXPECT_FALSE(read_item_to_wire(*engine, t, key_of("p", "3")));
+}
+
+// The read GetItem and BatchGetItem answer with: the whole item as read_item_to_wire gives it,
+// or the projection of the decoded item, with the whole item's size (charged) and the
+// returned one's.
+TEST(ItemReads, ProjectedItemIsTheProjectionOfTheItem) {
+  auto engine = storage::make_memory_engine();
+  const Table t = test_table();
+  const Item whole = item({{"pk", s("p")},
+                           {"sk", n("1")},
+                           {"text", s(std::string(300, 'x'))},
+                           {"m", AttributeValue::map({{"z", n("-1.50")}, {"a", s("")}})}});
+  storage::WriteBatch batch;
+  batch.put(storage::Keyspace::kItems, base_item_key(t, whole), encode_item(whole));
+  ASSERT_TRUE(engine->write(batch, {}).is_ok());
+  const auto json = [](const aws::Value& wire) {
+    std::string out;
+    wire.as_fragment().write_json(out);
+    return out;
+  };
+
+  const aws::Value no_projection = aws::Value::map();
+  const auto everything = requests::read_projection(no_projection);
+  ASSERT_TRUE(everything);
+  auto read = requests::read_projected_item(*engine, t, key_of("p", "1"), *everything);
+  ASSERT_TRUE(read && *read);
+  EXPECT_EQ(json((*read)->item), json(item_to_wire(whole)));
+  EXPECT_EQ((*read)->size, item_size(whole));
+  EXPECT_EQ((*read)->projected_size, item_size(whole));
+
+  aws::Value input = aws::Value::map();
+  input.set("ProjectionExpression", "pk, m.z");
+  const auto some = requests::read_projection(input);
+  ASSERT_TRUE(some);
+  read = requests::read_projected_item(*engine, t, key_of("p", "1"), *some);
+  ASSERT_TRUE(read && *read);
+  const Item projected = item({{"pk", s("p")}, {"m", AttributeValue::map({{"z", n("-1.50")}})}});
+  EXPECT_EQ(json((*read)->item), json(item_to_wire(projected)));
+  EXPECT_EQ((*read)->size, item_size(whole));
+  EXPECT_EQ((*read)->projected_size, item_size(projected));
+
+  for (const auto* projection : {&*everything, &*some}) {
+    auto absent = requests::read_projected_item(*engine, t, key_of("p", "2"), *projection);
+    ASSERT_TRUE(absent);
+    EXPECT_FALSE(*absent);
+  }
+}
+
 // A page returned as stored (Query and Scan without a filter or projection) is the page of the
 // decoding read: the same items' JSON in the same order, ScannedCount, bytes and last item,
 // for Limit stops both ways; a stored item append_item_json refuses (not canonical) is
@@ -781,29 +892,12 @@ TEST(RangeReads, PageAsStoredIsThePageOfTheDecodingRead) {
                         {"ss", AttributeValue::string_set({"b", "a"})}});
     batch.put(storage::Keyspace::kItems, base_item_key(t, stored), encode_item(stored));
   }
-  // sk 13: two attributes stored out of name order ("b" before "a"), which decode_item sorts
-  // and append_item_json refuses.
-  Item last = item({{"a", AttributeValue::null()},
-                    {"b", AttributeValue::null()},
-                    {"pk", s("p")},
-                    {"sk", n("13")}});
-  std::string unsorted = encode_item(last);
-  const std::string in_order(
-      "\x01"
-      "a\x04\x01"
-      "b\x04",
-      6);
-  const size_t at = unsorted.find(in_order);
-  ASSERT_NE(at, std::string::npos);
-  unsorted.replace(at, in_order.size(),
-                   std::string("\x01"
-                               "b\x04\x01"
-                               "a\x04",
-                               6));
-  std::string refused;
-  ASSERT_FALSE(append_item_json(refused, unsorted));
-  ASSERT_TRUE(decode_item(unsorted));
-  batch.put(storage::Keyspace::kItems, base_item_key(t, last), unsorted);
+  // sk 13: two attributes stored out of name order, which append_item_json refuses.
+  const Item last = item({{"a", AttributeValue::null()},
+                          {"b", AttributeValue::null()},
+                          {"pk", s("p")},
+                          {"sk", n("13")}});
+  batch.put(storage::Keyspace::kItems, base_item_key(t, last), not_canonical_encoding(last));
   ASSERT_TRUE(engine->write(batch, {}).is_ok());
 
   const std::string prefix = partition_prefix(t, 0, s("p"));

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <string>
+
 namespace trib::server {
 namespace {
 
@@ -48,6 +51,39 @@ TEST(Metrics, CountsOutcomesAndBucketsLatencyCumulatively) {
   EXPECT_NE(page.find(bucket + "le=\"0.005\"} 2\n"), std::string::npos);
   EXPECT_NE(page.find(bucket + "le=\"10\"} 2\n"), std::string::npos);
   EXPECT_NE(page.find(bucket + "le=\"+Inf\"} 3\n"), std::string::npos);
+}
+
+// observe() remembers series per thread: each Metrics object still counts only what it
+// observed, a series seen again after others (of the same operation, another status or error,
+// another service) is counted in its own line, and a Metrics made where a destroyed one was
+// starts from nothing.
+TEST(Metrics, EachObjectCountsItsOwnSeries) {
+  const auto line = [](std::string_view service, std::string_view operation, int status,
+                       int count) {
+    return "tributary_requests_total{service=\"" + std::string(service) + "\",operation=\"" +
+           std::string(operation) + "\",status=\"" + std::to_string(status) + "\"} " +
+           std::to_string(count) + "\n";
+  };
+  {
+    auto first = std::make_unique<Metrics>();
+    Metrics second;
+    for (int i = 0; i < 3; ++i) {
+      first->observe({"DynamoDB_20120810", "GetItem", "id", "", 200, 0.001});
+      second.observe({"DynamoDB_20120810", "GetItem", "id", "", 200, 0.001});
+      first->observe({"DynamoDB_20120810", "GetItem", "id", "ValidationException", 400, 0.001});
+      first->observe({"Kinesis_20131202", "GetItem", "id", "", 200, 0.001});
+    }
+    second.observe({"DynamoDB_20120810", "GetItem", "id", "", 200, 0.001});
+    const std::string page = first->render();
+    EXPECT_NE(page.find(line("dynamodb", "GetItem", 200, 3)), std::string::npos) << page;
+    EXPECT_NE(page.find(line("dynamodb", "GetItem", 400, 3)), std::string::npos) << page;
+    EXPECT_NE(page.find(line("kinesis", "GetItem", 200, 3)), std::string::npos) << page;
+    EXPECT_NE(second.render().find(line("dynamodb", "GetItem", 200, 4)), std::string::npos);
+    first.reset();
+    auto third = std::make_unique<Metrics>();  // quite possibly where `first` was
+    third->observe({"DynamoDB_20120810", "GetItem", "id", "", 200, 0.001});
+    EXPECT_NE(third->render().find(line("dynamodb", "GetItem", 200, 1)), std::string::npos);
+  }
 }
 
 TEST(Metrics, ServiceLabels) {
