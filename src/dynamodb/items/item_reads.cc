@@ -5,7 +5,6 @@
 #include "dynamodb/errors.h"
 #include "dynamodb/items/item_keys.h"
 #include "dynamodb/values/item_codec.h"
-#include "dynamodb/values/item_json.h"
 
 namespace trib::dynamodb::items {
 
@@ -38,16 +37,9 @@ aws::AwsResult<std::optional<WireItem>> read_item_to_wire(storage::Engine& engin
       engine.get(storage::Keyspace::kItems, base_item_key(table, key), &stored);
   if (status.is_not_found()) return std::optional<WireItem>();
   if (!status.is_ok()) return aws::fail(read_failed(table, status));
-  std::string json;
-  json.reserve(stored.size() + stored.size() / 2);
-  if (const std::optional<size_t> size = append_item_json(json, stored)) {
-    return std::optional<WireItem>(
-        WireItem{stored_item_to_wire(std::move(json), std::move(stored)), *size});
-  }
-  std::optional<Item> item = decode_item(stored);  // not canonical: decoded in order
-  if (!item) return aws::fail(read_failed(table, status));
-  const size_t size = item_size(*item);
-  return std::optional<WireItem>(WireItem{item_to_wire(std::move(*item)), size});
+  std::optional<WireItem> wire = stored_item_to_wire(std::move(stored));
+  if (!wire) return aws::fail(read_failed(table, status));
+  return wire;
 }
 
 }  // namespace trib::dynamodb::items

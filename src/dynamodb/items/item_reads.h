@@ -18,12 +18,7 @@ aws::AwsResult<std::optional<Item>> read_item(storage::Engine& engine, const Tab
                                               const storage::Snapshot* snapshot = nullptr);
 
 // The same read for an answer that carries the whole item (GetItem without a projection): the
-// item as item_to_wire would put it on the wire, written straight from its stored encoding
-// (stored_item_to_wire) unless that encoding is not canonical, with its item_size.
-struct WireItem {
-  aws::Value item;
-  size_t size = 0;
-};
+// item as stored_item_to_wire puts it on the wire, with its item_size.
 aws::AwsResult<std::optional<WireItem>> read_item_to_wire(storage::Engine& engine,
                                                           const Table& table, const Item& key);
 

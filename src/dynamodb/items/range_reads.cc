@@ -5,7 +5,6 @@
 #include "dynamodb/errors.h"
 #include "dynamodb/items/item_keys.h"
 #include "dynamodb/values/item_codec.h"
-#include "dynamodb/values/item_json.h"
 #include "storage/keys.h"
 
 namespace trib::dynamodb::items {
@@ -78,20 +77,13 @@ aws::AwsResult<RangeReadResult> read_range(storage::Engine& engine, const Table&
 
 aws::AwsResult<RangeReadResult> read_range_to_wire(storage::Engine& engine, const Table& table,
                                                    const RangeRead& read, aws::Value& items) {
-  return read_stored_range(
-      engine, table, read, [&](std::string_view bytes) -> std::optional<size_t> {
-        std::string json;
-        json.reserve(bytes.size() + bytes.size() / 2);
-        if (const std::optional<size_t> size = append_item_json(json, bytes)) {
-          items.push(stored_item_to_wire(std::move(json), std::string(bytes)));
-          return size;
-        }
-        std::optional<Item> item = decode_item(bytes);  // not canonical: decoded in order
-        if (!item) return std::nullopt;
-        const size_t size = item_size(*item);
-        items.push(item_to_wire(std::move(*item)));
-        return size;
-      });
+  return read_stored_range(engine, table, read,
+                           [&](std::string_view bytes) -> std::optional<size_t> {
+                             std::optional<WireItem> wire = stored_item_to_wire(std::string(bytes));
+                             if (!wire) return std::nullopt;
+                             items.push(std::move(wire->item));
+                             return wire->size;
+                           });
 }
 
 std::string partition_prefix(const Table& table, uint32_t index_id, const AttributeValue& hash) {

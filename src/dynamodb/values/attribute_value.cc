@@ -595,8 +595,18 @@ aws::Value item_to_wire(Item item) {
   return aws::Value(std::make_shared<const ItemFragment>(std::move(item)));
 }
 
-aws::Value stored_item_to_wire(std::string json, std::string bytes) {
-  return aws::Value(std::make_shared<const StoredItemFragment>(std::move(json), std::move(bytes)));
+std::optional<WireItem> stored_item_to_wire(std::string bytes) {
+  std::string json;
+  json.reserve(bytes.size() + bytes.size() / 2);
+  if (const std::optional<size_t> size = append_item_json(json, bytes)) {
+    return WireItem{
+        aws::Value(std::make_shared<const StoredItemFragment>(std::move(json), std::move(bytes))),
+        *size};
+  }
+  std::optional<Item> item = decode_item(bytes);  // not canonical: decoded in order
+  if (!item) return std::nullopt;
+  const size_t size = item_size(*item);
+  return WireItem{item_to_wire(std::move(*item)), size};
 }
 
 size_t attribute_size(const AttributeValue& value) {

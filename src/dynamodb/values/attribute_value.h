@@ -144,10 +144,16 @@ aws::AwsResult<Item> item_from_wire(aws::Value&& map);
 // NULL as true.
 aws::Value item_to_wire(Item item);
 
-// The same for an item read from storage and written straight from its encoding: `json` is
-// what append_item_json (item_json.h) wrote for `bytes`. Any other reader of the Value gets
-// the tree of decode_item(bytes).
-aws::Value stored_item_to_wire(std::string json, std::string bytes);
+// The same for an item read from storage, with its item_size: the item encoded in `bytes`
+// (item_codec.h) as item_to_wire(*decode_item(bytes)) puts it on the wire, its JSON written
+// straight from the encoding (append_item_json, item_json.h; any other reader of the Value gets
+// the decoded tree), or decoded first when the encoding is not canonical. nullopt when
+// decode_item refuses the bytes.
+struct WireItem {
+  aws::Value item;
+  size_t size = 0;
+};
+std::optional<WireItem> stored_item_to_wire(std::string bytes);
 
 // ---- Item size (facts §8) ----
 // Names are UTF-8 bytes; S its UTF-8 bytes; B its raw bytes; N Number::storage_size();
