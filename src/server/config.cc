@@ -105,6 +105,11 @@ std::optional<int> parse_config(int argc, char** argv, Config* config) {
          "--sync-writes", config->kinesis.sync_writes,
          "Durable mode: fsync every acknowledged write (survives power loss, not just a crash)")
       ->envname("TRIBUTARY_SYNC_WRITES");
+  app.add_flag("--recover-damaged-wal", config->recover_damaged_wal,
+               "Start even if a write-ahead log file has a damaged record with writes after it: "
+               "keep what precedes the damage and drop those writes (without it, start-up "
+               "refuses such a directory)")
+      ->envname("TRIBUTARY_RECOVER_DAMAGED_WAL");
   app.add_flag("--test-clock", config->test_clock,
                "Tests only: serve /_tributary/clock to move the server's clock forward")
       ->envname("TRIBUTARY_TEST_CLOCK");

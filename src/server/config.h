@@ -18,6 +18,9 @@ struct Config {
   uint16_t port = 4567;
   std::string data_dir = "./tributary-data";
   bool in_memory = false;
+  // Start on a data directory whose write-ahead log has a damaged record with writes after it,
+  // dropping those writes (storage::EngineOptions::recover_damaged_wal).
+  bool recover_damaged_wal = false;
   std::string region = "us-east-1";
   std::string account = "000000000000";
   std::string log_level = "info";

@@ -443,7 +443,9 @@ bool Server::start(std::string* error) {
     }
     storage::Status status;
     impl_->engine = storage::open_rocksdb_engine(
-        c.data_dir, &status, storage::EngineOptions{.sync_every_write = c.kinesis.sync_writes});
+        c.data_dir, &status,
+        storage::EngineOptions{.sync_every_write = c.kinesis.sync_writes,
+                               .recover_damaged_wal = c.recover_damaged_wal});
     if (!impl_->engine || !status.is_ok()) {
       *error = "cannot open data directory " + c.data_dir + ": " + status.message;
       return false;

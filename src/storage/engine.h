@@ -230,6 +230,9 @@ struct EngineOptions {
   // Every write is on stable storage before write() returns, whatever its WriteOptions say
   // (--sync-writes: the control plane and housekeeping as well as the data writes).
   bool sync_every_write = false;
+  // Start on a directory whose write-ahead log has a damaged record with intact writes after
+  // it, keeping what precedes the damage (--recover-damaged-wal). Without it the open refuses.
+  bool recover_damaged_wal = false;
 };
 
 // Opens (creating if needed) a RocksDB database in `path`.

@@ -257,11 +257,15 @@ std::string current_manifest(const std::string& path) {
 
 // The last sequence number RocksDB recovers from the directory, with a read-only open that
 // changes nothing (no WAL replay into table files, no deletion of obsolete files) and opens
-// table files lazily (their data is not needed for the number).
+// table files lazily (their data is not needed for the number). `mode` is how the replay of
+// the write-ahead log treats a damaged record. With `wal_files`, also the live WAL files, by
+// number.
 rocksdb::Status recovered_sequence(rocksdb::DBOptions options, const std::string& path,
                                    const std::vector<std::string>& column_families,
-                                   uint64_t* sequence) {
+                                   rocksdb::WALRecoveryMode mode, uint64_t* sequence,
+                                   rocksdb::VectorLogPtr* wal_files = nullptr) {
   options.max_open_files = 16;
+  options.wal_recovery_mode = mode;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : column_families)
     descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
@@ -270,10 +274,58 @@ rocksdb::Status recovered_sequence(rocksdb::DBOptions options, const std::string
   rocksdb::Status status = rocksdb::DB::OpenForReadOnly(options, path, descriptors, &handles, &db);
   if (!status.ok()) return status;
   *sequence = db->GetLatestSequenceNumber();
+  if (wal_files != nullptr) db->GetSortedWalFiles(*wal_files).PermitUncheckedError();
   for (rocksdb::ColumnFamilyHandle* handle : handles)
     db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
   status = db->Close();
   delete db;
+  return status;
+}
+
+// What a probe of the directory found (RocksDbEngine::open).
+struct Recovery {
+  // The last sequence number the read-write open will recover (RocksDB's default
+  // point-in-time replay of the write-ahead log, which stops at the first damaged record).
+  uint64_t sequence = 0;
+  // Above `sequence` when a damaged WAL record has intact writes after it: the last sequence
+  // number of those (the replay that skips damaged records). 0 otherwise.
+  uint64_t beyond_damage = 0;
+  // The WAL file the point-in-time replay stopped in, when `beyond_damage` is set.
+  std::string damaged_wal;
+};
+
+// Probes how far the directory recovers. Most directories have no damaged WAL record: one
+// read-only open that refuses any damage but an unfinished last record (the tail a crash can
+// leave) says so. Otherwise two more opens tell a damaged tail (a torn, unsynced write after a
+// power loss: nothing intact follows it, so the point-in-time replay loses nothing acknowledged
+// that a crash would not) from a damaged record in the middle of the log with acknowledged
+// writes after it, which the point-in-time replay would drop silently.
+rocksdb::Status probe_recovery(const rocksdb::DBOptions& options, const std::string& path,
+                               const std::vector<std::string>& column_families,
+                               Recovery* recovery) {
+  rocksdb::Status status = recovered_sequence(
+      options, path, column_families, rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords,
+      &recovery->sequence);
+  if (!status.IsCorruption()) return status;
+  rocksdb::VectorLogPtr wal_files;
+  status = recovered_sequence(options, path, column_families,
+                              rocksdb::WALRecoveryMode::kPointInTimeRecovery, &recovery->sequence,
+                              &wal_files);
+  if (!status.ok()) return status;
+  uint64_t skipping = 0;
+  status = recovered_sequence(options, path, column_families,
+                              rocksdb::WALRecoveryMode::kSkipAnyCorruptedRecords, &skipping);
+  if (!status.ok()) return status;
+  if (skipping <= recovery->sequence) return status;
+  recovery->beyond_damage = skipping;
+  // The replay stopped in the last WAL file that starts at or before the first write it lost.
+  for (const std::unique_ptr<rocksdb::LogFile>& file : wal_files) {
+    if (file->Type() == rocksdb::kAliveLogFile &&
+        (recovery->damaged_wal.empty() || file->StartSequence() <= recovery->sequence + 1)) {
+      recovery->damaged_wal = path + file->PathName();
+    }
+  }
+  if (recovery->damaged_wal.empty()) recovery->damaged_wal = path + "/*.log";
   return status;
 }
 
@@ -459,16 +511,17 @@ std::unique_ptr<RocksDbEngine> RocksDbEngine::open(const std::string& path, Stat
                                  "; if it is the only damage, delete that file and start again");
     return nullptr;
   }
-  if (mark && !existing.empty()) {
-    uint64_t recovered = 0;
-    const rocksdb::Status probed = recovered_sequence(db_options, path, existing, &recovered);
-    if (probed.ok() && recovered < *mark) {
+  if (!existing.empty()) {
+    Recovery recovery;
+    const rocksdb::Status probed = probe_recovery(db_options, path, existing, &recovery);
+    // A probe that fails is left to the open below, whose error names the damage.
+    if (probed.ok() && mark && recovery.sequence < *mark) {
       const std::string manifest = path + "/" + current_manifest(path);
       *status = Status::corruption(
           "data directory '" + path +
           "' is damaged: RocksDB recovers it only up to sequence "
           "number " +
-          std::to_string(recovered) + ", but it held data up to " + std::to_string(*mark) +
+          std::to_string(recovery.sequence) + ", but it held data up to " + std::to_string(*mark) +
           " when the server last opened or stopped (" + path + "/" + kSequenceMarkFile +
           "); the MANIFEST (" + manifest +
           ") or a write-ahead log file (*.log) is damaged or cut short. Nothing was changed. "
@@ -477,7 +530,27 @@ std::unique_ptr<RocksDbEngine> RocksDbEngine::open(const std::string& path, Stat
           kSequenceMarkFile);
       return nullptr;
     }
-    // A probe that fails is left to the open below, whose error names the damage.
+    if (probed.ok() && recovery.beyond_damage > 0) {
+      const std::string lost = std::to_string(recovery.beyond_damage - recovery.sequence);
+      if (!options.recover_damaged_wal) {
+        *status = Status::corruption(
+            "data directory '" + path + "' is damaged: the write-ahead log file " +
+            recovery.damaged_wal + " has a damaged record after sequence number " +
+            std::to_string(recovery.sequence) + " and intact writes after it, up to " +
+            std::to_string(recovery.beyond_damage) +
+            "; starting would drop those silently. Nothing was changed. Restore the directory "
+            "from a backup; or, to start on what precedes the damage and lose up to " +
+            lost +
+            " newer writes, copy the directory aside and start with "
+            "--recover-damaged-wal");
+        return nullptr;
+      }
+      spdlog::warn(
+          "storage: the write-ahead log file {} has a damaged record after sequence number {}; "
+          "--recover-damaged-wal: starting on what precedes it, dropping up to {} newer writes "
+          "(to {})",
+          recovery.damaged_wal, recovery.sequence, lost, recovery.beyond_damage);
+    }
   }
 
   rocksdb::DB* db = nullptr;

@@ -124,13 +124,18 @@ def assert_recent(timestamp: datetime.datetime, slack_seconds: float = 60.0) -> 
     assert abs((now - timestamp).total_seconds()) < slack_seconds, timestamp
 
 
+SLOW_MS = 1500
+
+
 @pytest.fixture(scope="module")
 def slow_server(tmp_path_factory):
-    """Its own server with 300 ms create/delete delays, to observe CREATING/DELETING."""
+    """Its own server with create/delete delays, to observe CREATING/DELETING. Each test makes
+    up to four calls inside one such window; 300 ms was once too short for that on a busy
+    machine (test_deleting_then_gone found the stream already gone)."""
     instance = TributaryServer(
         data_dir=tmp_path_factory.mktemp("slow-data"),
-        create_stream_ms=300,
-        delete_stream_ms=300,
+        create_stream_ms=SLOW_MS,
+        delete_stream_ms=SLOW_MS,
     ).start()
     yield instance
     instance.stop()
@@ -432,7 +437,7 @@ def test_creating_then_active(slow_server):
     with expect_error("ResourceInUseException", in_use_message(name, account)):
         client.create_stream(StreamName=name, ShardCount=1)
     wait_for_status(client, name, "ACTIVE", timeout=10)
-    assert time.monotonic() - started >= 0.25
+    assert time.monotonic() - started >= SLOW_MS / 1000 - 0.05
     assert len(client.describe_stream(StreamName=name)["StreamDescription"]["Shards"]) == 2
 
 
@@ -453,7 +458,7 @@ def test_deleting_then_gone(slow_server):
     with expect_error("ResourceInUseException", in_use_message(name, account)):
         client.create_stream(StreamName=name, ShardCount=1)
     wait_until_gone(client, name, timeout=10)
-    assert time.monotonic() - started >= 0.25
+    assert time.monotonic() - started >= SLOW_MS / 1000 - 0.05
     with expect_error("ResourceNotFoundException", not_found_message(name, account)):
         client.describe_stream(StreamName=name)
 
