@@ -27,7 +27,9 @@ Environment: TRIBUTARY_BIN, LOADGEN_BIN, BENCH_KEYS (20000), BENCH_REQUESTS (400
 25 for batch-write-item and by 100 for query, so each mode moves about the same items; scan drains
 the table with 4 segments and is reported per item),
 BENCH_CONNECTIONS (16), BENCH_REPEATS (3: the median is printed), BENCH_PERF=1 (record each mode
-with `perf record` into bench/results/perf-MODE.data), BENCH_CALLGRIND=1 (below),
+with `perf record` into bench/results/perf-MODE.data), BENCH_STRACE=1 (count the server's system
+calls with `strace -c` into bench/results/strace-MODE.txt; strace slows the server, so the CPU
+figures of such a run are not comparable), BENCH_CALLGRIND=1 (below),
 BENCH_DESTINATION=1 (after the fill, an ACTIVE Kinesis streaming destination on the table, to a
 4-shard stream; each run then also waits until the outbox is delivered, so the delivery
 thread's work is charged to the writes that caused it),
@@ -60,6 +62,7 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40000"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 PERF = os.environ.get("BENCH_PERF") == "1"
+STRACE = os.environ.get("BENCH_STRACE") == "1"
 SERVER = os.environ.get("BENCH_SERVER", "tributary-rocksdb")
 ITEMS_PER_REQUEST = {"batch-write-item": 25, "batch-write-item-changed": 25, "query": 100}
 # Modes reported per item (or record) read by a drain, not per request.
@@ -207,6 +210,13 @@ def main() -> int:
                         ["perf", "record", "-q", "-p", str(pid), "-o",
                          str(RESULTS / f"perf-{mode}.data")],
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                if STRACE:  # every thread of the server; a summary of system calls at the end
+                    threads = sorted(os.listdir(f"/proc/{pid}/task"))
+                    perf = subprocess.Popen(
+                        ["strace", "-c", "-q", "-o", str(RESULTS / f"strace-{mode}.txt"),
+                         *[arg for tid in threads for arg in ("-p", tid)]],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                    time.sleep(0.5)  # attached
                 wait_until_idle(pid)
                 if CALLGRIND:
                     subprocess.run(["callgrind_control", "-z", str(pid)], check=True,

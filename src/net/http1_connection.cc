@@ -33,6 +33,11 @@ constexpr size_t kProbeBytes = 4096;
 // Reads start small and grow with the buffer, as Beast's own read loop does.
 constexpr size_t kMinReadBytes = 512;
 constexpr size_t kMaxReadBytes = 64 * 1024;
+// Between requests a connection keeps a read buffer of this size, so that the next request of
+// a typical size is read with one system call. (Released between requests, the next read was
+// of kMinReadBytes again, and a PutItem, about 1,000 bytes from boto3, took two reads;
+// bench/README.md, "Session 12".)
+constexpr size_t kKeptReadBytes = 4096;
 constexpr size_t kMaxPipelinedBytesWhileStreaming = 64 * 1024;
 
 void close_lowest_layer(tcp::socket& socket) {
@@ -153,7 +158,9 @@ class Http1Connection : public Connection,
     } else if (buffer_.size() > 0) {
       set_phase(Phase::kHeader, SteadyClock::now());
     } else {
-      buffer_.shrink_to_fit();  // an idle keep-alive connection holds no buffer
+      // An idle keep-alive connection holds no more than a small buffer.
+      if (buffer_.capacity() > kKeptReadBytes) buffer_.shrink_to_fit();
+      buffer_.reserve(kKeptReadBytes);
       set_phase(Phase::kIdle, SteadyClock::now());
     }
     parse_buffered();

@@ -531,25 +531,25 @@ std::unique_ptr<RocksDbEngine> RocksDbEngine::open(const std::string& path, Stat
       return nullptr;
     }
     if (probed.ok() && recovery.beyond_damage > 0) {
-      const std::string lost = std::to_string(recovery.beyond_damage - recovery.sequence);
+      // Sequence numbers count stored keys: a write of several keys (a batch, an item and its
+      // index entries) has several.
+      const std::string lost = "sequence numbers " + std::to_string(recovery.sequence + 1) +
+                               " to " + std::to_string(recovery.beyond_damage);
       if (!options.recover_damaged_wal) {
         *status = Status::corruption(
             "data directory '" + path + "' is damaged: the write-ahead log file " +
             recovery.damaged_wal + " has a damaged record after sequence number " +
-            std::to_string(recovery.sequence) + " and intact writes after it, up to " +
-            std::to_string(recovery.beyond_damage) +
-            "; starting would drop those silently. Nothing was changed. Restore the directory "
-            "from a backup; or, to start on what precedes the damage and lose up to " +
-            lost +
-            " newer writes, copy the directory aside and start with "
-            "--recover-damaged-wal");
+            std::to_string(recovery.sequence) + " and intact writes after it (" + lost +
+            "); starting would drop those silently. Nothing was changed. Restore the directory "
+            "from a backup; or, to start on what precedes the damage and lose the writes after "
+            "it, copy the directory aside and start with --recover-damaged-wal");
         return nullptr;
       }
       spdlog::warn(
           "storage: the write-ahead log file {} has a damaged record after sequence number {}; "
-          "--recover-damaged-wal: starting on what precedes it, dropping up to {} newer writes "
-          "(to {})",
-          recovery.damaged_wal, recovery.sequence, lost, recovery.beyond_damage);
+          "--recover-damaged-wal: starting on what precedes it and dropping the writes after it "
+          "({})",
+          recovery.damaged_wal, recovery.sequence, lost);
     }
   }
 
