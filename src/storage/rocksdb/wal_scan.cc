@@ -49,8 +49,11 @@ Record check_record(std::string_view log, size_t at, size_t block_end, size_t* n
   if (type == 0 || type > kMaxRecordType) return Record::kDamaged;
   const size_t header = type >= 5 && type <= 8 ? kRecyclableHeaderBytes : kHeaderBytes;
   const size_t end = at + header + length;
-  if (end > log.size() && log.size() <= block_end) return Record::kCut;
+  // A writer never lets a record cross its block's end, so a length that does is damage even
+  // at the end of the file; a record within its block that the end of the file cuts short is
+  // an unfinished last write.
   if (end > block_end) return Record::kDamaged;
+  if (end > log.size()) return Record::kCut;
   if (masked_crc32c(log.substr(at + 6, end - at - 6)) != stored) return Record::kDamaged;
   *next = end;
   return Record::kIntact;
