@@ -119,5 +119,26 @@ TEST(WalScan, ADamagedOrCutEndIsNotDamageInTheMiddle) {
   EXPECT_FALSE(find_wal_damage(zeros_after).intact_after);
 }
 
+// Found by wal_fuzz's first run: a length that crosses the block's end is damage even where
+// the file ends (a writer never writes such a record), not an unfinished write; whether the
+// file goes on past the block must not matter.
+TEST(WalScan, ALengthPastTheBlockIsDamageEvenAtTheEnd) {
+  std::string log = numbered_log(3, 100);
+  const size_t at = log.size();
+  append_record(&log, "the last write");
+  log[at + 4] = static_cast<char>(0xff);  // length 0x..ff: past the block's end
+  log[at + 5] = static_cast<char>(0xff);
+  const WalDamage at_the_end = find_wal_damage(log);
+  EXPECT_TRUE(at_the_end.found);
+  EXPECT_EQ(at_the_end.offset, at);
+  EXPECT_FALSE(at_the_end.intact_after);
+  log.append(kBlock - log.size() % kBlock, '\0');
+  append_record(&log, "a later write");
+  const WalDamage later = find_wal_damage(log);
+  EXPECT_TRUE(later.found);
+  EXPECT_EQ(later.offset, at);
+  EXPECT_TRUE(later.intact_after);
+}
+
 }  // namespace
 }  // namespace trib::storage::detail
