@@ -11,8 +11,9 @@ namespace {
 constexpr size_t kBlockBytes = 32 * 1024;
 constexpr size_t kHeaderBytes = 7;
 constexpr size_t kRecyclableHeaderBytes = 11;  // types 5-8 add the log number
-// The highest record type RocksDB 7 writes (9: the WAL compression setting; 10 is reserved by
-// later versions for timestamp sizes and accepted here too).
+// Record types (RocksDB 7's db/log_format.h): 1-4 whole, first, middle and last fragment;
+// 5-8 the same in recycled log files; 9 the WAL compression setting. 10 is accepted too (a
+// later version's type, from memory: timestamp sizes; not written by the RocksDB we link).
 constexpr uint8_t kMaxRecordType = 10;
 // RocksDB's util/crc32c.h: stored CRCs are rotated and offset, so that a CRC of data holding
 // CRCs is not itself trivially a CRC.
