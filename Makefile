@@ -17,7 +17,7 @@ FUZZ_BUILD_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 300
 # Executions per target (empty: none; the run stops at FUZZ_SECONDS or after FUZZ_RUNS).
 FUZZ_RUNS ?=
-FUZZ_TARGETS ?= cbor eventstream expression partiql sigv4 json values tokens http1 http2
+FUZZ_TARGETS ?= cbor eventstream expression partiql sigv4 json values tokens http1 http2 wal
 FUZZ_LOG ?= $(FUZZ_BUILD_DIR)/fuzz-report.log
 BUILD_TYPE ?= Release
 HOST ?= 127.0.0.1

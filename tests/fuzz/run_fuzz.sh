@@ -13,7 +13,7 @@ build_dir=$1 seconds=$2 log=$3
 shift 3
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$build_dir/corpus" "$(dirname "$log")"
-declare -A max_len=([cbor]=4096 [eventstream]=4096 [expression]=8192 [partiql]=8192
+declare -A max_len=([wal]=70000 [cbor]=4096 [eventstream]=4096 [expression]=8192 [partiql]=8192
                     [json]=8192 [values]=4096 [tokens]=1024 [http1]=16384 [http2]=16384)
 status=0
 {

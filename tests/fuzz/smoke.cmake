@@ -6,7 +6,7 @@ set(TRIBUTARY_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
 
 # The targets, <name>_fuzz.cc each; smoke_driver.cc lists them too.
 set(TRIBUTARY_FUZZ_TARGETS
-  cbor eventstream expression partiql sigv4 json values tokens http1 http2)
+  cbor eventstream expression partiql sigv4 json values tokens http1 http2 wal)
 set(TRIBUTARY_FUZZ_SOURCES ${TRIBUTARY_FUZZ_DIR}/smoke_driver.cc)
 foreach(target IN LISTS TRIBUTARY_FUZZ_TARGETS)
   # Each target defines LLVMFuzzerTestOneInput; here each gets a name of its own.

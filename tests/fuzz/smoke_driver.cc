@@ -42,6 +42,7 @@ extern "C" int tributary_fuzz_values(const uint8_t* data, size_t size);
 extern "C" int tributary_fuzz_tokens(const uint8_t* data, size_t size);
 extern "C" int tributary_fuzz_http1(const uint8_t* data, size_t size);
 extern "C" int tributary_fuzz_http2(const uint8_t* data, size_t size);
+extern "C" int tributary_fuzz_wal(const uint8_t* data, size_t size);
 
 // Present only in sanitizer builds.
 extern "C" void __sanitizer_set_death_callback(void (*callback)()) __attribute__((weak));
@@ -54,7 +55,7 @@ struct Target {
   uint64_t default_iterations;  // about half a second each in a Release build
 };
 
-constexpr std::array<Target, 10> kTargets = {{
+constexpr std::array<Target, 11> kTargets = {{
     {"cbor", &tributary_fuzz_cbor, 1'000'000},
     {"eventstream", &tributary_fuzz_eventstream, 200'000},
     {"expression", &tributary_fuzz_expression, 100'000},
@@ -65,6 +66,7 @@ constexpr std::array<Target, 10> kTargets = {{
     {"tokens", &tributary_fuzz_tokens, 100'000},
     {"http1", &tributary_fuzz_http1, 20'000},
     {"http2", &tributary_fuzz_http2, 20'000},
+    {"wal", &tributary_fuzz_wal, 5'000},
 }};
 
 constexpr size_t kMaxInputBytes = 64 * 1024;

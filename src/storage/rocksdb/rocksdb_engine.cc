@@ -30,6 +30,8 @@
 #include <utility>
 #include <vector>
 
+#include "storage/rocksdb/wal_scan.h"
+
 namespace trib::storage {
 
 namespace {
@@ -287,19 +289,33 @@ struct Recovery {
   // The last sequence number the read-write open will recover (RocksDB's default
   // point-in-time replay of the write-ahead log, which stops at the first damaged record).
   uint64_t sequence = 0;
-  // Above `sequence` when a damaged WAL record has intact writes after it: the last sequence
-  // number of those (the replay that skips damaged records). 0 otherwise.
+  // A damaged WAL record with intact records after it, which that replay would drop.
+  bool damaged_mid_log = false;
+  std::string damaged_wal;  // the file
+  // What the replay that skips damaged records recovers (above `sequence`), when it sees the
+  // intact records; 0 when only our own reader sees them (in the damaged record's block).
   uint64_t beyond_damage = 0;
-  // The WAL file the point-in-time replay stopped in, when `beyond_damage` is set.
-  std::string damaged_wal;
+  uint64_t damaged_offset = 0;  // with beyond_damage 0: the damaged record's byte offset
 };
+
+std::string read_whole_file(const std::string& path) {
+  std::string bytes;
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return bytes;
+  char buffer[1 << 16];
+  size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) bytes.append(buffer, n);
+  std::fclose(file);
+  return bytes;
+}
 
 // Probes how far the directory recovers. Most directories have no damaged WAL record: one
 // read-only open that refuses any damage but an unfinished last record (the tail a crash can
-// leave) says so. Otherwise two more opens tell a damaged tail (a torn, unsynced write after a
-// power loss: nothing intact follows it, so the point-in-time replay loses nothing acknowledged
-// that a crash would not) from a damaged record in the middle of the log with acknowledged
-// writes after it, which the point-in-time replay would drop silently.
+// leave) says so. Otherwise two more opens and a read of the log files tell a damaged tail (a
+// torn, unsynced write after a power loss: nothing intact follows it, so the point-in-time
+// replay loses nothing acknowledged that a crash would not) from a damaged record in the
+// middle of the log with acknowledged writes after it, which the point-in-time replay would
+// drop silently.
 rocksdb::Status probe_recovery(const rocksdb::DBOptions& options, const std::string& path,
                                const std::vector<std::string>& column_families,
                                Recovery* recovery) {
@@ -316,16 +332,32 @@ rocksdb::Status probe_recovery(const rocksdb::DBOptions& options, const std::str
   status = recovered_sequence(options, path, column_families,
                               rocksdb::WALRecoveryMode::kSkipAnyCorruptedRecords, &skipping);
   if (!status.ok()) return status;
-  if (skipping <= recovery->sequence) return status;
-  recovery->beyond_damage = skipping;
-  // The replay stopped in the last WAL file that starts at or before the first write it lost.
+  if (skipping > recovery->sequence) {
+    recovery->damaged_mid_log = true;
+    recovery->beyond_damage = skipping;
+    // The replay stopped in the last WAL file that starts at or before the first write it lost.
+    for (const std::unique_ptr<rocksdb::LogFile>& file : wal_files) {
+      if (file->Type() == rocksdb::kAliveLogFile &&
+          (recovery->damaged_wal.empty() || file->StartSequence() <= recovery->sequence + 1)) {
+        recovery->damaged_wal = path + file->PathName();
+      }
+    }
+    if (recovery->damaged_wal.empty()) recovery->damaged_wal = path + "/*.log";
+    return status;
+  }
+  // RocksDB's replay drops the rest of a block after a damaged record, so intact records in
+  // the same block are seen only by reading the files (storage/rocksdb/wal_scan.h).
   for (const std::unique_ptr<rocksdb::LogFile>& file : wal_files) {
-    if (file->Type() == rocksdb::kAliveLogFile &&
-        (recovery->damaged_wal.empty() || file->StartSequence() <= recovery->sequence + 1)) {
-      recovery->damaged_wal = path + file->PathName();
+    if (file->Type() != rocksdb::kAliveLogFile) continue;
+    const std::string name = path + file->PathName();
+    const detail::WalDamage damage = detail::find_wal_damage(read_whole_file(name));
+    if (damage.found && damage.intact_after) {
+      recovery->damaged_mid_log = true;
+      recovery->damaged_wal = name;
+      recovery->damaged_offset = damage.offset;
+      return status;
     }
   }
-  if (recovery->damaged_wal.empty()) recovery->damaged_wal = path + "/*.log";
   return status;
 }
 
@@ -530,11 +562,14 @@ std::unique_ptr<RocksDbEngine> RocksDbEngine::open(const std::string& path, Stat
           kSequenceMarkFile);
       return nullptr;
     }
-    if (probed.ok() && recovery.beyond_damage > 0) {
+    if (probed.ok() && recovery.damaged_mid_log) {
       // Sequence numbers count stored keys: a write of several keys (a batch, an item and its
       // index entries) has several.
-      const std::string lost = "sequence numbers " + std::to_string(recovery.sequence + 1) +
-                               " to " + std::to_string(recovery.beyond_damage);
+      const std::string lost = recovery.beyond_damage > 0
+                                   ? "sequence numbers " + std::to_string(recovery.sequence + 1) +
+                                         " to " + std::to_string(recovery.beyond_damage)
+                                   : "in the damaged record's 32 KiB block, at byte offset " +
+                                         std::to_string(recovery.damaged_offset) + " of the file";
       if (!options.recover_damaged_wal) {
         *status = Status::corruption(
             "data directory '" + path + "' is damaged: the write-ahead log file " +

@@ -21,6 +21,7 @@
 
 #include "storage/engine.h"
 #include "storage/keys.h"
+#include "storage/rocksdb/wal_scan.h"
 #include "storage_engine_fixture.h"
 
 namespace trib::storage {
@@ -853,10 +854,10 @@ TEST_P(RocksDbEngineTest, ALogDamagedOrCutAtItsEndOpens) {
   EXPECT_EQ(get(Keyspace::kItems, "w0199"), std::nullopt);
 }
 
-// Known limit (docs/reliability.md): RocksDB's reader drops the rest of a 32 KiB log block
-// after a damaged record, so damage followed by intact writes only in the same, last block
-// looks like a damaged end. The open takes it for one and starts on what precedes the damage.
-TEST_P(RocksDbEngineTest, DamageInTheLastLogBlockLooksLikeADamagedEnd) {
+// RocksDB's reader drops the rest of a 32 KiB log block after a damaged record, so damage
+// followed by intact writes only in the same, last block looks to RocksDB like a damaged end;
+// the open reads the log itself (storage/rocksdb/wal_scan.h) and refuses it too.
+TEST_P(RocksDbEngineTest, ADamagedRecordInTheLastLogBlockIsRefusedToo) {
   write_numbered(200);
   const std::string log = crash_copy(&directory_, &engine_);
   ASSERT_FALSE(log.empty());
@@ -866,9 +867,47 @@ TEST_P(RocksDbEngineTest, DamageInTheLastLogBlockLooksLikeADamagedEnd) {
   ASSERT_EQ(at / 32768, (bytes.size() - 1) / 32768) << "w0196 is not in the last block";
   bytes[at + 100] ^= 0x5a;
   write_file(log, bytes);
-  open();
+
+  Status status;
+  EXPECT_EQ(open_rocksdb_engine(directory_, &status), nullptr);
+  EXPECT_EQ(status.code, Status::Code::kCorruption) << status.message;
+  EXPECT_NE(status.message.find(log), std::string::npos) << status.message;
+  EXPECT_NE(status.message.find("byte offset"), std::string::npos) << status.message;
+  EXPECT_EQ(read_file(log), bytes) << "the refused open changed the log";
+
+  engine_ = open_rocksdb_engine(directory_, &status, EngineOptions{.recover_damaged_wal = true});
+  ASSERT_NE(engine_, nullptr) << status.message;
   EXPECT_TRUE(get(Keyspace::kItems, "w0195").has_value());
   EXPECT_EQ(get(Keyspace::kItems, "w0199"), std::nullopt);
+}
+
+// The log reader of the open agrees with RocksDB's writer: a log RocksDB wrote reads intact
+// (every record's checksum as RocksDB computed it), and the damage above is found as such.
+TEST_P(RocksDbEngineTest, TheLogReaderReadsWhatRocksDbWrote) {
+  write_numbered(200);
+  put(Keyspace::kItems, "large", std::string(100000, 'L'));  // fragments over 4 blocks
+  write_numbered(3);
+  const std::string log = crash_copy(&directory_, &engine_);
+  ASSERT_FALSE(log.empty());
+  const std::string bytes = read_file(log);
+  ASSERT_GT(bytes.size(), 300000u);
+  EXPECT_FALSE(detail::find_wal_damage(bytes).found);
+
+  std::string middle = bytes;
+  middle[middle.find("w0050") + 100] ^= 0x5a;
+  detail::WalDamage damage = detail::find_wal_damage(middle);
+  EXPECT_TRUE(damage.found);
+  EXPECT_TRUE(damage.intact_after);
+  EXPECT_LT(damage.offset, middle.find("w0050"));
+
+  std::string last = bytes;
+  last[last.rfind("w0002") + 100] ^= 0x5a;
+  damage = detail::find_wal_damage(last);
+  EXPECT_TRUE(damage.found);
+  EXPECT_FALSE(damage.intact_after);
+
+  EXPECT_FALSE(detail::find_wal_damage(bytes.substr(0, bytes.rfind("w0002") + 100)).found)
+      << "a record cut by the end of the file is an unfinished write, not damage";
 }
 
 TEST_P(RocksDbEngineTest, AnUnreadableSequenceMarkIsRefusedByName) {

@@ -1,0 +1,112 @@
+#include "storage/rocksdb/wal_scan.h"
+
+#include <algorithm>
+#include <boost/crc.hpp>
+#include <cstddef>
+
+namespace trib::storage::detail {
+
+namespace {
+
+constexpr size_t kBlockBytes = 32 * 1024;
+constexpr size_t kHeaderBytes = 7;
+constexpr size_t kRecyclableHeaderBytes = 11;  // types 5-8 add the log number
+// Record types (RocksDB 7's db/log_format.h): 1-4 whole, first, middle and last fragment;
+// 5-8 the same in recycled log files; 9 the WAL compression setting. 10 is accepted too (a
+// later version's type, from memory: timestamp sizes; not written by the RocksDB we link).
+constexpr uint8_t kMaxRecordType = 10;
+// RocksDB's util/crc32c.h: stored CRCs are rotated and offset, so that a CRC of data holding
+// CRCs is not itself trivially a CRC.
+constexpr uint32_t kMaskDelta = 0xa282ead8u;
+
+enum class Record { kIntact, kDamaged, kCut, kPadding };
+
+// A record that begins a write (a whole one, or the first fragment of one): only these count as
+// intact writes after a damaged record. A lone later fragment of a write whose first fragment
+// is damaged (the torn last write of a power loss, its pages written back out of order) is no
+// write that the damage hides.
+bool begins_a_write(std::string_view log, size_t at) {
+  const auto type = static_cast<uint8_t>(log[at + 6]);
+  return type == 1 || type == 2 || type == 5 || type == 6;
+}
+
+// The record at `at`, in the block that ends at `block_end`; for an intact record or padding,
+// `*next` is where the next record starts.
+Record check_record(std::string_view log, size_t at, size_t block_end, size_t* next) {
+  if (block_end - at < kHeaderBytes) {  // a block's zero trailer
+    *next = block_end;
+    return Record::kPadding;
+  }
+  if (at + kHeaderBytes > log.size()) return Record::kCut;
+  const auto* p = reinterpret_cast<const unsigned char*>(log.data() + at);
+  const uint32_t stored =
+      uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+  const size_t length = size_t{p[4]} | size_t{p[5]} << 8;
+  const uint8_t type = p[6];
+  if (type == 0 && length == 0) {  // zeros (a preallocated region): RocksDB skips the block
+    *next = block_end;
+    return Record::kPadding;
+  }
+  if (type == 0 || type > kMaxRecordType) return Record::kDamaged;
+  const size_t header = type >= 5 && type <= 8 ? kRecyclableHeaderBytes : kHeaderBytes;
+  const size_t end = at + header + length;
+  // A writer never lets a record cross its block's end, so a length that does is damage even
+  // at the end of the file; a record within its block that the end of the file cuts short is
+  // an unfinished last write.
+  if (end > block_end) return Record::kDamaged;
+  if (end > log.size()) return Record::kCut;
+  if (masked_crc32c(log.substr(at + 6, end - at - 6)) != stored) return Record::kDamaged;
+  *next = end;
+  return Record::kIntact;
+}
+
+}  // namespace
+
+uint32_t masked_crc32c(std::string_view bytes) {
+  boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true> crc;
+  crc.process_bytes(bytes.data(), bytes.size());
+  const uint32_t value = crc.checksum();
+  return ((value >> 15) | (value << 17)) + kMaskDelta;
+}
+
+WalDamage find_wal_damage(std::string_view log) {
+  WalDamage damage;
+  size_t at = 0;
+  size_t next = 0;
+  while (at < log.size()) {
+    const size_t block_end = (at / kBlockBytes + 1) * kBlockBytes;
+    const Record record = check_record(log, at, block_end, &next);
+    if (record == Record::kCut) return damage;
+    if (record != Record::kDamaged) {
+      at = next;
+      continue;
+    }
+    damage.found = true;
+    damage.offset = at;
+    for (size_t probe = at + 1; probe < std::min(block_end, log.size()); ++probe) {
+      if (check_record(log, probe, block_end, &next) == Record::kIntact &&
+          begins_a_write(log, probe)) {
+        damage.intact_after = true;
+        return damage;
+      }
+    }
+    // Every later block starts with a record (perhaps a later fragment of a write begun in an
+    // earlier block): walk each block's chain of intact records.
+    for (size_t block = block_end; block < log.size(); block += kBlockBytes) {
+      for (size_t in_block = block; in_block < log.size();) {
+        const Record found = check_record(log, in_block, block + kBlockBytes, &next);
+        if (found != Record::kIntact && found != Record::kPadding) break;
+        if (found == Record::kIntact && begins_a_write(log, in_block)) {
+          damage.intact_after = true;
+          return damage;
+        }
+        if (next >= block + kBlockBytes) break;
+        in_block = next;
+      }
+    }
+    return damage;
+  }
+  return damage;
+}
+
+}  // namespace trib::storage::detail
