@@ -627,7 +627,7 @@ class RocksDbEngineTest : public StorageEngineTest {
   // log spans many of RocksDB's 32 KiB log blocks).
   void write_numbered(int count) {
     for (int i = 0; i < count; ++i) {
-      char key[8];
+      char key[16];
       std::snprintf(key, sizeof key, "w%04d", i);
       put(Keyspace::kItems, key, std::string(1000, static_cast<char>('a' + i % 26)));
     }
