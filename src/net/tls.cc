@@ -14,9 +14,9 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
+
+#include "util/file.h"
 
 namespace trib::net {
 
@@ -78,18 +78,6 @@ bool add_extension(X509* certificate, X509V3_CTX* context, int nid, const char* 
   std::unique_ptr<X509_EXTENSION, ExtensionFree> extension(
       X509V3_EXT_conf_nid(nullptr, context, nid, value));
   return extension && X509_add_ext(certificate, extension.get(), -1) == 1;
-}
-
-bool read_whole_file(const std::string& path, std::string* contents, std::string* error) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    *error = "cannot read " + path + ": " + std::strerror(errno);
-    return false;
-  }
-  std::ostringstream buffer;
-  buffer << file.rdbuf();
-  *contents = buffer.str();
-  return true;
 }
 
 // Writes through a temporary file and a rename, so a crash never leaves half a file.

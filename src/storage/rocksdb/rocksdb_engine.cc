@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "storage/rocksdb/wal_scan.h"
+#include "util/file.h"
 
 namespace trib::storage {
 
@@ -298,17 +299,6 @@ struct Recovery {
   uint64_t damaged_offset = 0;  // with beyond_damage 0: the damaged record's byte offset
 };
 
-std::string read_whole_file(const std::string& path) {
-  std::string bytes;
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) return bytes;
-  char buffer[1 << 16];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) bytes.append(buffer, n);
-  std::fclose(file);
-  return bytes;
-}
-
 // Probes how far the directory recovers. Most directories have no damaged WAL record: one
 // read-only open that refuses any damage but an unfinished last record (the tail a crash can
 // leave) says so. Otherwise two more opens and a read of the log files tell a damaged tail (a
@@ -350,7 +340,10 @@ rocksdb::Status probe_recovery(const rocksdb::DBOptions& options, const std::str
   for (const std::unique_ptr<rocksdb::LogFile>& file : wal_files) {
     if (file->Type() != rocksdb::kAliveLogFile) continue;
     const std::string name = path + file->PathName();
-    const detail::WalDamage damage = detail::find_wal_damage(read_whole_file(name));
+    std::string log;
+    std::string unread;
+    if (!read_whole_file(name, &log, &unread)) continue;  // gone since the listing
+    const detail::WalDamage damage = detail::find_wal_damage(log);
     if (damage.found && damage.intact_after) {
       recovery->damaged_mid_log = true;
       recovery->damaged_wal = name;

@@ -790,6 +790,15 @@ std::string crash_copy(std::string* directory, std::unique_ptr<Engine>* engine) 
   return logs.empty() ? std::string() : copy + "/" + logs.back();
 }
 
+// Damages one byte of the value written after `key` in a log's bytes (the first occurrence, or
+// the last with `last`), so that record's checksum no longer matches. Returns where the key is,
+// npos if it is not there (nothing damaged).
+size_t damage_value_of(std::string* bytes, std::string_view key, bool last = false) {
+  const size_t at = last ? bytes->rfind(key) : bytes->find(key);
+  if (at != std::string::npos) (*bytes)[at + 100] ^= 0x5a;
+  return at;
+}
+
 // A damaged record in the middle of the write-ahead log, with writes after it that a kill -9
 // left intact: RocksDB's point-in-time replay would stop at the damage and start on what
 // precedes it, dropping the rest silently. The open refuses, naming the log file, and changes
@@ -799,9 +808,7 @@ TEST_P(RocksDbEngineTest, ADamagedRecordInTheMiddleOfTheLogIsRefusedByName) {
   const std::string log = crash_copy(&directory_, &engine_);
   ASSERT_FALSE(log.empty());
   std::string bytes = read_file(log);
-  const size_t at = bytes.find("w0050");
-  ASSERT_NE(at, std::string::npos);
-  bytes[at + 100] ^= 0x5a;  // in the value: the record's checksum no longer matches
+  ASSERT_NE(damage_value_of(&bytes, "w0050"), std::string::npos);
   write_file(log, bytes);
 
   Status status;
@@ -829,12 +836,8 @@ TEST_P(RocksDbEngineTest, ALogDamagedOrCutAtItsEndOpens) {
   write_numbered(200);
   const std::string log = crash_copy(&directory_, &engine_);
   ASSERT_FALSE(log.empty());
-  const std::string whole = read_file(log);
-  const size_t last = whole.rfind("w0199");
-  ASSERT_NE(last, std::string::npos);
-
-  std::string damaged = whole;
-  damaged[last + 100] ^= 0x5a;
+  std::string damaged = read_file(log);
+  ASSERT_NE(damage_value_of(&damaged, "w0199", /*last=*/true), std::string::npos);
   write_file(log, damaged);
   open();
   EXPECT_TRUE(get(Keyspace::kItems, "w0198").has_value());
@@ -862,10 +865,9 @@ TEST_P(RocksDbEngineTest, ADamagedRecordInTheLastLogBlockIsRefusedToo) {
   const std::string log = crash_copy(&directory_, &engine_);
   ASSERT_FALSE(log.empty());
   std::string bytes = read_file(log);
-  const size_t at = bytes.find("w0196");
+  const size_t at = damage_value_of(&bytes, "w0196");
   ASSERT_NE(at, std::string::npos);
   ASSERT_EQ(at / 32768, (bytes.size() - 1) / 32768) << "w0196 is not in the last block";
-  bytes[at + 100] ^= 0x5a;
   write_file(log, bytes);
 
   Status status;
@@ -894,14 +896,14 @@ TEST_P(RocksDbEngineTest, TheLogReaderReadsWhatRocksDbWrote) {
   EXPECT_FALSE(detail::find_wal_damage(bytes).found);
 
   std::string middle = bytes;
-  middle[middle.find("w0050") + 100] ^= 0x5a;
+  damage_value_of(&middle, "w0050");
   detail::WalDamage damage = detail::find_wal_damage(middle);
   EXPECT_TRUE(damage.found);
   EXPECT_TRUE(damage.intact_after);
   EXPECT_LT(damage.offset, middle.find("w0050"));
 
   std::string last = bytes;
-  last[last.rfind("w0002") + 100] ^= 0x5a;
+  damage_value_of(&last, "w0002", /*last=*/true);
   damage = detail::find_wal_damage(last);
   EXPECT_TRUE(damage.found);
   EXPECT_FALSE(damage.intact_after);
