@@ -687,9 +687,9 @@ TEST_P(RocksDbEngineTest, SyncEveryWriteSyncsWritesThatDoNotAsk) {
 }
 
 // The items keyspace's memtables carry a whole-key Bloom filter (the old-item read of every
-// write and GetItem skip memtables without the key); the other keyspaces do not. Read from
-// the options file RocksDB writes on open.
-TEST_P(RocksDbEngineTest, ItemMemtablesHaveAWholeKeyFilter) {
+// write and GetItem skip memtables without the key); the other keyspaces do not. Level 0 is
+// not compressed. Read from the options file RocksDB writes on open.
+TEST_P(RocksDbEngineTest, ItemMemtablesHaveAWholeKeyFilterAndLevelZeroIsNotCompressed) {
   std::map<std::string, std::map<std::string, std::string>> sections;
   std::string newest;
   for (const auto& entry : std::filesystem::directory_iterator(directory_)) {
@@ -712,6 +712,14 @@ TEST_P(RocksDbEngineTest, ItemMemtablesHaveAWholeKeyFilter) {
   EXPECT_EQ(std::stod(items.at("memtable_prefix_bloom_size_ratio")), 0.02);
   EXPECT_EQ(sections["[CFOptions \"records\"]"].at("memtable_whole_key_filtering"), "false");
   EXPECT_EQ(sections["[CFOptions \"meta\"]"].at("memtable_whole_key_filtering"), "false");
+  // Level 0 (flush output) uncompressed, LZ4 below where the library has it.
+  const std::string per_level = items.at("compression_per_level");
+  EXPECT_TRUE(per_level == "kNoCompression:kLZ4Compression" ||
+              per_level == "kNoCompression:kNoCompression")
+      << per_level;
+  // Records are not compressed at any level.
+  EXPECT_EQ(sections["[CFOptions \"records\"]"].at("compression"), "kNoCompression");
+  EXPECT_EQ(sections["[CFOptions \"records\"]"]["compression_per_level"], "");  // or absent
 }
 
 TEST_P(RocksDbEngineTest, SecondOpenOfSameDirectoryFails) {
