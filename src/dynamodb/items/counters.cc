@@ -1,15 +1,25 @@
 #include "dynamodb/items/counters.h"
 
+#include <atomic>
+
 #include "dynamodb/items/item_keys.h"
 #include "dynamodb/values/item_codec.h"
 #include "storage/keys.h"
 
 namespace trib::dynamodb::items {
 
-std::string counter_stripe_key(uint64_t table_id, int stripe) {
+std::string counter_stripe_key(uint64_t table_id, int stripe, int sub_stripe) {
   std::string out = index_range_prefix(table_id, kCounterRangeId);
   out.push_back(static_cast<char>(stripe));
+  if (sub_stripe != 0) out.push_back(static_cast<char>(sub_stripe));
   return out;
+}
+
+int counter_sub_stripe() {
+  static std::atomic<unsigned> next{0};
+  thread_local const int mine =
+      static_cast<int>(next.fetch_add(1, std::memory_order_relaxed) % kCounterSubStripes);
+  return mine;
 }
 
 std::string encode_counts(const CountsByIndex& counts) {
@@ -59,19 +69,43 @@ storage::Status add_to_stripe(storage::Transaction& txn, const std::string& stri
   return storage::Status::ok();
 }
 
-storage::Status read_counts(storage::Engine& engine, uint64_t table_id, CountsByIndex* out) {
-  out->clear();
+namespace {
+
+// Calls `visit(key, value)` for every counter key of the table, in key order, over one
+// snapshot.
+template <typename Visit>
+storage::Status for_each_counter(storage::Engine& engine, uint64_t table_id, Visit visit) {
   const std::string prefix = index_range_prefix(table_id, kCounterRangeId);
   storage::IteratorOptions options;
   options.lower_bound = prefix;
   options.upper_bound = storage::prefix_successor(prefix);
   auto it = engine.iterate(storage::Keyspace::kItems, options);
   for (it->seek(prefix); it->valid(); it->next()) {
-    auto stripe = decode_counts(it->value());
-    if (!stripe) return storage::Status::corruption("undecodable item counter stripe");
-    add_counts(*out, *stripe);
+    storage::Status status = visit(it->key(), it->value());
+    if (!status.is_ok()) return status;
   }
   return it->status();
+}
+
+}  // namespace
+
+storage::Status read_counts(storage::Engine& engine, uint64_t table_id, CountsByIndex* out) {
+  out->clear();
+  return for_each_counter(engine, table_id, [&](std::string_view, std::string_view value) {
+    auto stripe = decode_counts(value);
+    if (!stripe) return storage::Status::corruption("undecodable item counter stripe");
+    add_counts(*out, *stripe);
+    return storage::Status::ok();
+  });
+}
+
+storage::Status counter_keys(storage::Engine& engine, uint64_t table_id,
+                             std::vector<std::string>* out) {
+  out->clear();
+  return for_each_counter(engine, table_id, [&](std::string_view key, std::string_view) {
+    out->emplace_back(key);
+    return storage::Status::ok();
+  });
 }
 
 std::string collection_size_key(const Table& table, const AttributeValue& partition_key) {

@@ -7,6 +7,13 @@
 // share a counter key (no hot key serialising a table's writes), and a stripe covers one
 // contiguous range of partition hashes: the same range a hash-partitioned backend would keep
 // the item in (DESIGN.md scale-out rule 1). Readers sum the stripes.
+//
+// Each stripe is further split into kCounterSubStripes keys, one per writing thread (a
+// thread's sub-stripe is fixed when it first writes): any key of a stripe may take any delta
+// of that stripe, since only sums are read, and a thread runs one transaction at a time, so
+// two threads writing to one partition (or to partitions sharing a stripe) do not wait for
+// each other's counter lock. Sub-stripe 0 is the stripe's own key, the only one before
+// sub-stripes existed.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dynamodb/tables/table.h"
 #include "dynamodb/values/attribute_value.h"
@@ -36,7 +44,13 @@ using CountsByIndex = std::map<uint32_t, Counts>;
 inline int counter_stripe(uint64_t partition_hash) {
   return static_cast<int>(partition_hash >> (64 - kCounterStripeBits));
 }
-std::string counter_stripe_key(uint64_t table_id, int stripe);
+inline constexpr int kCounterSubStripes = 16;
+// The counter key of (stripe, sub_stripe): sub-stripe 0 is the stripe's key; others append
+// the sub-stripe's number, so every counter key of a table shares one prefix.
+std::string counter_stripe_key(uint64_t table_id, int stripe, int sub_stripe = 0);
+// The calling thread's sub-stripe (threads take 0, 1, ... in the order they first ask, modulo
+// kCounterSubStripes).
+int counter_sub_stripe();
 
 // A stripe's value: (u32 index id | i64 items | i64 bytes)*, big-endian, by index id; entries
 // at zero are dropped. nullopt when `bytes` is not such a value.
@@ -55,6 +69,9 @@ storage::Status add_to_stripe(storage::Transaction& txn, const std::string& stri
 
 // The table's counts: every stripe summed (a consistent snapshot of them).
 storage::Status read_counts(storage::Engine& engine, uint64_t table_id, CountsByIndex* out);
+// Every counter key of the table stored now (every stripe and sub-stripe that holds counts).
+storage::Status counter_keys(storage::Engine& engine, uint64_t table_id,
+                             std::vector<std::string>* out);
 
 // Item collections (tables with a local index, facts §13): the bytes of the items with one
 // partition-key value plus their local index entries, one key per partition-key value,

@@ -74,8 +74,9 @@ storage::Status drop_index(storage::Engine& engine, uint64_t table_id, uint32_t 
   storage::WriteBatch batch;
   batch.delete_range(storage::Keyspace::kItems, begin, storage::prefix_successor(begin));
   if (auto status = engine.write(batch); !status.is_ok()) return status;
-  for (int stripe = 0; stripe < kCounterStripes; ++stripe) {
-    const std::string stripe_key = counter_stripe_key(table_id, stripe);
+  std::vector<std::string> stripe_keys;
+  if (auto status = counter_keys(engine, table_id, &stripe_keys); !status.is_ok()) return status;
+  for (const std::string& stripe_key : stripe_keys) {
     storage::Status status = engine.transact(
         {{storage::Keyspace::kItems, stripe_key}},
         [&](storage::Transaction& txn) -> storage::Status {

@@ -66,7 +66,7 @@ ItemSlot item_slot(const ItemWrite& write) {
   const AttributeValue& partition_key = *find_attribute(write.key, table.key_schema.hash.name);
   const uint64_t hash = partition_key_hash(partition_key);
   return {write.item_key ? *write.item_key : base_item_key(table, write.key),
-          counter_stripe_key(table.id, counter_stripe(hash)),
+          counter_stripe_key(table.id, counter_stripe(hash), counter_sub_stripe()),
           has_local_index(table) ? collection_size_key(table, partition_key) : std::string()};
 }
 

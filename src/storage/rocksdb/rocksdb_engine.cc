@@ -163,6 +163,12 @@ rocksdb::ColumnFamilyOptions make_column_family_options(
   // than failing to open on a build without it.
   options.compression = compression_supported(rocksdb::kLZ4Compression) ? rocksdb::kLZ4Compression
                                                                         : rocksdb::kNoCompression;
+  // Except level 0, what a memtable flush writes: those files live only until the next
+  // compaction merges them down (four at most before it starts), so compressing them spent the
+  // flush's CPU, beside the request threads, on space kept for seconds (BatchWriteItem of
+  // existing items: about 3.5 % more items/s without it, bench/README.md "Session 13"). With
+  // dynamic level sizes, entry 0 is level 0 and the last entry applies to every level below.
+  options.compression_per_level = {rocksdb::kNoCompression, options.compression};
 
   rocksdb::BlockBasedTableOptions table_options;
   // One small block cache shared by all column families instead of an 8 MiB cache each.
@@ -521,10 +527,22 @@ std::unique_ptr<RocksDbEngine> RocksDbEngine::open(const std::string& path, Stat
   // PutRecords showed ~7% in LZ4), so the records keyspace is stored uncompressed.
   rocksdb::ColumnFamilyOptions records_options = column_family_options;
   records_options.compression = rocksdb::kNoCompression;
+  records_options.compression_per_level.clear();  // it would override `compression`
+  // Items: a Bloom filter over the whole keys of each memtable. Every item write first reads
+  // the old item (and GetItem reads one), usually missing the newest memtable and often the
+  // others; without the filter each miss walked the memtable's skip list to the bottom
+  // (BatchWriteItem of existing items: about 7 % more items/s with it, bench/README.md
+  // "Session 13"). 2 % of the 16 MiB write buffer: 328 KiB a memtable, at 250-byte entries
+  // about 40 bits a key.
+  rocksdb::ColumnFamilyOptions items_options = column_family_options;
+  items_options.memtable_prefix_bloom_size_ratio = 0.02;
+  items_options.memtable_whole_key_filtering = true;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : names) {
-    descriptors.emplace_back(
-        name, name == keyspace_name(Keyspace::kRecords) ? records_options : column_family_options);
+    descriptors.emplace_back(name, name == keyspace_name(Keyspace::kRecords) ? records_options
+                                   : name == keyspace_name(Keyspace::kItems)
+                                       ? items_options
+                                       : column_family_options);
   }
 
   // A directory that recovers to less than its sequence mark has lost data: refused before

@@ -2,6 +2,7 @@
 // counters and the write path (dynamodb/items/).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <thread>
@@ -446,6 +447,43 @@ TEST(WritePath, ConcurrentWritersKeepCountsExact) {
   EXPECT_EQ(c[0], (Counts{items, bytes}));
   EXPECT_EQ(c[2], (Counts{gsi_items, gsi_bytes}));
   EXPECT_EQ(gsi_items, items);  // every item has g and gs
+}
+
+// Threads add their counts to their own sub-stripe of the item's stripe (so two threads writing
+// to one partition do not wait for one counter lock); readers sum every key.
+TEST(WritePath, EachThreadCountsInItsOwnSubStripe) {
+  auto engine = storage::make_memory_engine();
+  const WritePath path{*engine, false, nullptr};
+  const Table t = test_table();
+  std::vector<int> sub_stripes(3, -1);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 3; ++w) {
+    threads.emplace_back([&, w] {
+      sub_stripes[w] = counter_sub_stripe();
+      EXPECT_EQ(counter_sub_stripe(), sub_stripes[w]);  // fixed per thread
+      const Item value = item({{"pk", s("one")}, {"sk", n(std::to_string(w))}});
+      EXPECT_TRUE(path.write(
+          t, key_of("one", std::to_string(w)),
+          [&](const std::optional<Item>&) -> aws::AwsResult<WriteDecision> {
+            return WriteDecision::put(value);
+          },
+          1));
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  std::sort(sub_stripes.begin(), sub_stripes.end());
+  EXPECT_EQ(std::unique(sub_stripes.begin(), sub_stripes.end()), sub_stripes.end());
+  std::vector<std::string> keys;
+  ASSERT_TRUE(counter_keys(*engine, t.id, &keys).is_ok());
+  ASSERT_EQ(keys.size(), 3u);
+  const int stripe = counter_stripe(partition_key_hash(s("one")));
+  for (size_t i = 0; i < keys.size(); ++i) {
+    EXPECT_EQ(keys[i], counter_stripe_key(t.id, stripe, sub_stripes[i]));
+  }
+  EXPECT_EQ(counter_stripe_key(t.id, stripe, 0), counter_stripe_key(t.id, stripe));
+  CountsByIndex c;
+  ASSERT_TRUE(read_counts(*engine, t.id, &c).is_ok());
+  EXPECT_EQ(c[kBaseTableIndexId].items, 3);
 }
 
 // A multi-item write whose steps all pass commits every item, and counters of items sharing a

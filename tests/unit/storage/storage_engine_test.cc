@@ -686,6 +686,42 @@ TEST_P(RocksDbEngineTest, SyncEveryWriteSyncsWritesThatDoNotAsk) {
   EXPECT_EQ(get(Keyspace::kMeta, "catalog"), "c");
 }
 
+// The items keyspace's memtables carry a whole-key Bloom filter (the old-item read of every
+// write and GetItem skip memtables without the key); the other keyspaces do not. Level 0 is
+// not compressed. Read from the options file RocksDB writes on open.
+TEST_P(RocksDbEngineTest, ItemMemtablesHaveAWholeKeyFilterAndLevelZeroIsNotCompressed) {
+  std::map<std::string, std::map<std::string, std::string>> sections;
+  std::string newest;
+  for (const auto& entry : std::filesystem::directory_iterator(directory_)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("OPTIONS-", 0) == 0 && name > newest) newest = name;
+  }
+  ASSERT_FALSE(newest.empty());
+  std::ifstream in(directory_ + "/" + newest);
+  std::string line, section;
+  while (std::getline(in, line)) {
+    line.erase(0, line.find_first_not_of(" \t"));
+    if (line.rfind("[", 0) == 0) {
+      section = line;
+    } else if (auto eq = line.find('='); eq != std::string::npos) {
+      sections[section][line.substr(0, eq)] = line.substr(eq + 1);
+    }
+  }
+  const auto& items = sections["[CFOptions \"items\"]"];
+  EXPECT_EQ(items.at("memtable_whole_key_filtering"), "true");
+  EXPECT_EQ(std::stod(items.at("memtable_prefix_bloom_size_ratio")), 0.02);
+  EXPECT_EQ(sections["[CFOptions \"records\"]"].at("memtable_whole_key_filtering"), "false");
+  EXPECT_EQ(sections["[CFOptions \"meta\"]"].at("memtable_whole_key_filtering"), "false");
+  // Level 0 (flush output) uncompressed, LZ4 below where the library has it.
+  const std::string per_level = items.at("compression_per_level");
+  EXPECT_TRUE(per_level == "kNoCompression:kLZ4Compression" ||
+              per_level == "kNoCompression:kNoCompression")
+      << per_level;
+  // Records are not compressed at any level.
+  EXPECT_EQ(sections["[CFOptions \"records\"]"].at("compression"), "kNoCompression");
+  EXPECT_EQ(sections["[CFOptions \"records\"]"]["compression_per_level"], "");  // or absent
+}
+
 TEST_P(RocksDbEngineTest, SecondOpenOfSameDirectoryFails) {
   Status status;
   auto second = open_rocksdb_engine(directory_, &status);
