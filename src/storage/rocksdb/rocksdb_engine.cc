@@ -148,8 +148,9 @@ rocksdb::DBOptions make_db_options(const std::string& path) {
   return options;
 }
 
+// The options of the column family `name` (a keyspace, or one a later version added).
 rocksdb::ColumnFamilyOptions make_column_family_options(
-    const std::shared_ptr<rocksdb::Cache>& block_cache) {
+    const std::string& name, const std::shared_ptr<rocksdb::Cache>& block_cache) {
   rocksdb::ColumnFamilyOptions options;
   // Smaller memtables than the 64 MiB default keep the resident size modest; three of them
   // let writes continue while one is flushed.
@@ -159,16 +160,34 @@ rocksdb::ColumnFamilyOptions make_column_family_options(
   // Sizes levels from the bottom up: bounded space amplification, and deleted data (retention,
   // stream deletion) reaches the bottom level and is dropped sooner.
   options.level_compaction_dynamic_level_bytes = true;
-  // LZ4 is cheap on CPU and Debian's librocksdb links it; fall back to no compression rather
-  // than failing to open on a build without it.
-  options.compression = compression_supported(rocksdb::kLZ4Compression) ? rocksdb::kLZ4Compression
-                                                                        : rocksdb::kNoCompression;
-  // Except level 0, what a memtable flush writes: those files live only until the next
-  // compaction merges them down (four at most before it starts), so compressing them spent the
-  // flush's CPU, beside the request threads, on space kept for seconds (BatchWriteItem of
-  // existing items: about 3.5 % more items/s without it, bench/README.md "Session 13"). With
-  // dynamic level sizes, entry 0 is level 0 and the last entry applies to every level below.
-  options.compression_per_level = {rocksdb::kNoCompression, options.compression};
+  if (name == keyspace_name(Keyspace::kRecords)) {
+    // Stream records are mostly payloads producers already encoded, compressed or encrypted:
+    // LZ4 on them costs CPU on every flush and compaction for little space (profiles of
+    // PutRecords showed ~7% in LZ4), so the records keyspace is stored uncompressed.
+    options.compression = rocksdb::kNoCompression;
+  } else if (compression_supported(rocksdb::kLZ4Compression)) {
+    // LZ4 is cheap on CPU and Debian's librocksdb links it (without it: no compression rather
+    // than failing to open). Except level 0, what a memtable flush writes: those files live
+    // only until the next compaction merges them down (four at most before it starts), so
+    // compressing them spent the flush's CPU, beside the request threads, on space kept for
+    // seconds (BatchWriteItem of existing items: about 3.5 % more items/s without it,
+    // bench/README.md "Session 13"). With dynamic level sizes, entry 0 is level 0 and the last
+    // entry applies to every level below.
+    options.compression = rocksdb::kLZ4Compression;
+    options.compression_per_level = {rocksdb::kNoCompression, rocksdb::kLZ4Compression};
+  } else {
+    options.compression = rocksdb::kNoCompression;
+  }
+  if (name == keyspace_name(Keyspace::kItems)) {
+    // A Bloom filter over the whole keys of each memtable. Every item write first reads the
+    // old item (and GetItem reads one), usually missing the newest memtable and often the
+    // others; without the filter each miss walked the memtable's skip list to the bottom
+    // (BatchWriteItem of existing items: about 7 % more items/s with it, bench/README.md
+    // "Session 13"). 2 % of the 16 MiB write buffer: 328 KiB a memtable, at 250-byte entries
+    // about 40 bits a key.
+    options.memtable_prefix_bloom_size_ratio = 0.02;
+    options.memtable_whole_key_filtering = true;
+  }
 
   rocksdb::BlockBasedTableOptions table_options;
   // One small block cache shared by all column families instead of an 8 MiB cache each.
@@ -510,8 +529,6 @@ std::unique_ptr<RocksDbEngine> RocksDbEngine::open(const std::string& path, Stat
   // the OS page cache already holds recently read files.
   handle->block_cache = rocksdb::NewLRUCache(8 * kMiB);
   const rocksdb::DBOptions db_options = make_db_options(path);
-  const rocksdb::ColumnFamilyOptions column_family_options =
-      make_column_family_options(handle->block_cache);
 
   // RocksDB requires opening every column family that exists on disk; a missing directory or
   // database simply has none yet.
@@ -522,27 +539,9 @@ std::unique_ptr<RocksDbEngine> RocksDbEngine::open(const std::string& path, Stat
   for (const std::string& name : existing) {
     if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   }
-  // Stream records are mostly payloads producers already encoded, compressed or encrypted:
-  // LZ4 on them costs CPU on every flush and compaction for little space (profiles of
-  // PutRecords showed ~7% in LZ4), so the records keyspace is stored uncompressed.
-  rocksdb::ColumnFamilyOptions records_options = column_family_options;
-  records_options.compression = rocksdb::kNoCompression;
-  records_options.compression_per_level.clear();  // it would override `compression`
-  // Items: a Bloom filter over the whole keys of each memtable. Every item write first reads
-  // the old item (and GetItem reads one), usually missing the newest memtable and often the
-  // others; without the filter each miss walked the memtable's skip list to the bottom
-  // (BatchWriteItem of existing items: about 7 % more items/s with it, bench/README.md
-  // "Session 13"). 2 % of the 16 MiB write buffer: 328 KiB a memtable, at 250-byte entries
-  // about 40 bits a key.
-  rocksdb::ColumnFamilyOptions items_options = column_family_options;
-  items_options.memtable_prefix_bloom_size_ratio = 0.02;
-  items_options.memtable_whole_key_filtering = true;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : names) {
-    descriptors.emplace_back(name, name == keyspace_name(Keyspace::kRecords) ? records_options
-                                   : name == keyspace_name(Keyspace::kItems)
-                                       ? items_options
-                                       : column_family_options);
+    descriptors.emplace_back(name, make_column_family_options(name, handle->block_cache));
   }
 
   // A directory that recovers to less than its sequence mark has lost data: refused before
