@@ -599,7 +599,7 @@ class Decoder {
 class CborParsedBody final : public ParsedBody {
  public:
   explicit CborParsedBody(std::string body) : body_(std::move(body)) {}
-  AwsResult<Value> to_value(const Shape* input_shape) override {
+  AwsResult<Value> to_value(const Shape* input_shape, const JsonShapeDecoders*) override {
     if (!input_shape) return Value::map();
     return Decoder(body_).decode_document(input_shape);
   }

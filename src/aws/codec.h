@@ -13,6 +13,8 @@
 
 namespace trib::aws {
 
+class JsonShapeDecoders;  // aws/json_shape_decoders.h
+
 // A body that parsed as a document but has not been checked against a shape yet. The
 // pipeline parses first (syntax errors come before operation and auth checks, as on AWS)
 // and converts later. Valid only on the thread that parsed it, until its next parse.
@@ -20,7 +22,13 @@ class ParsedBody {
  public:
   virtual ~ParsedBody() = default;
   // Converts the document against the input shape: SerializationException on a wrong type.
-  virtual AwsResult<Value> to_value(const model::Shape* input_shape) = 0;
+  // `decoders` (may be null): the service's decoders for particular shapes; the JSON codec
+  // tries them first (json_shape_decoders.h), others ignore them.
+  virtual AwsResult<Value> to_value(const model::Shape* input_shape,
+                                    const JsonShapeDecoders* decoders) = 0;
+  AwsResult<Value> to_value(const model::Shape* input_shape) {
+    return to_value(input_shape, nullptr);
+  }
 };
 
 class Codec {

@@ -14,8 +14,10 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 #include "aws/codec.h"
+#include "aws/json_shape_decoders.h"
 #include "util/base64.h"
 
 namespace trib::aws {
@@ -74,9 +76,10 @@ AwsError wrong_scalar_type(element_type t, std::string_view target) {
   }
 }
 
-AwsResult<Value> convert(element e, const Shape* shape);
+AwsResult<Value> convert(element e, const Shape* shape, const JsonShapeDecoders* decoders);
 
-AwsResult<Value> convert_structure(element e, const Shape* shape) {
+AwsResult<Value> convert_structure(element e, const Shape* shape,
+                                   const JsonShapeDecoders* decoders) {
   switch (e.type()) {
     case element_type::ARRAY:
       return fail(start_of_list());
@@ -120,18 +123,23 @@ AwsResult<Value> convert_structure(element e, const Shape* shape) {
     }
     if (child.is_null()) continue;
     const model::Member& member = shape->members[i];
-    auto converted = convert(child, member.shape);
+    auto converted = convert(child, member.shape, decoders);
     if (!converted) return converted;
     out.set(member.name, std::move(converted.value()));
   }
   return out;
 }
 
-AwsResult<Value> convert(element e, const Shape* shape) {
+AwsResult<Value> convert(element e, const Shape* shape, const JsonShapeDecoders* decoders) {
+  if (decoders) {
+    if (const JsonShapeDecoders::Decode decode = decoders->find(shape)) {
+      if (std::optional<Value> decoded = decode(e)) return std::move(*decoded);
+    }
+  }
   const element_type t = e.type();
   switch (shape->type) {
     case ShapeType::kStructure:
-      return convert_structure(e, shape);
+      return convert_structure(e, shape, decoders);
     case ShapeType::kList: {
       if (t == element_type::OBJECT) return fail(start_of_structure());
       if (t != element_type::ARRAY) return fail(errors::serialization("Expected list or null"));
@@ -142,7 +150,7 @@ AwsResult<Value> convert(element e, const Shape* shape) {
           out.push(Value());
           continue;
         }
-        auto converted = convert(child, shape->member);
+        auto converted = convert(child, shape->member, decoders);
         if (!converted) return converted;
         out.push(std::move(converted.value()));
       }
@@ -155,7 +163,7 @@ AwsResult<Value> convert(element e, const Shape* shape) {
       const simdjson::dom::object object = e.get_object().value_unsafe();
       for (auto field : object) {
         if (field.value.is_null()) continue;
-        auto converted = convert(field.value, shape->value);
+        auto converted = convert(field.value, shape->value, decoders);
         if (!converted) return converted;
         out.set(std::string(field.key), std::move(converted.value()));
       }
@@ -241,9 +249,9 @@ AwsResult<Value> convert(element e, const Shape* shape) {
 class JsonParsedBody final : public ParsedBody {
  public:
   explicit JsonParsedBody(element root) : root_(root) {}
-  AwsResult<Value> to_value(const Shape* input_shape) override {
+  AwsResult<Value> to_value(const Shape* input_shape, const JsonShapeDecoders* decoders) override {
     if (!input_shape) return Value::map();
-    return convert(root_, input_shape);
+    return convert(root_, input_shape, decoders);
   }
 
  private:

@@ -17,6 +17,8 @@
 
 namespace trib::aws {
 
+class JsonShapeDecoders;  // aws/json_shape_decoders.h
+
 // What an operation knows about the request besides its input.
 struct RequestContext {
   std::string account;
@@ -54,6 +56,9 @@ class Service {
       std::string_view content_type) {
     return fail(errors::unknown_operation());
   }
+  // Decoders for particular shapes of the model, tried by the JSON codec before its generic
+  // decoding (json_shape_decoders.h); null when none.
+  virtual const JsonShapeDecoders* json_shape_decoders() const { return nullptr; }
   // The member order AWS uses in validation messages, where observed (may be null).
   virtual const ValidationStyle* validation_style() const { return nullptr; }
   // The `__type` string for an error (Kinesis: the bare name; DynamoDB: namespaced).

@@ -2,6 +2,7 @@
 
 #include "dynamodb/errors.h"
 #include "dynamodb/operations.h"
+#include "dynamodb/values/item_json_decoder.h"
 #include "util/crc32.h"
 
 namespace trib::dynamodb {
@@ -13,6 +14,7 @@ DynamoDbService::DynamoDbService(storage::Engine& engine, DynamoDbOptions option
       tables_(engine),
       context_{tables_, engine, options_, sealer, validation_style_, nullptr} {
   validation_style_.wording = options_.validation_wording;
+  json_decoders_.add(model_.find_shape("PutItemInputAttributeMap"), &decode_plain_item);
   // Enum sets as AWS prints them (facts/dynamodb.md §19, recorded: [B, N, S], [HASH, RANGE],
   // Select's order), not the model's.
   validation_style_.enum_order = {

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "aws/json_shape_decoders.h"
 #include "dynamodb/context.h"
 #include "dynamodb/destination/delivery.h"
 #include "dynamodb/destination/outbox.h"
@@ -39,6 +40,9 @@ class DynamoDbService final : public DynamoDbFrontEnd {
                                     const aws::RequestContext& request,
                                     const aws::Value& input) override;
   const aws::ValidationStyle* validation_style() const override { return &validation_style_; }
+  // Items of PutItem, BatchWriteItem and TransactWriteItems decoded straight from the JSON
+  // (values/item_json_decoder.h).
+  const aws::JsonShapeDecoders* json_shape_decoders() const override { return &json_decoders_; }
   // Purges tables whose deletion finished (their items with them), then runs one bounded step
   // of the Time to Live job (ttl/sweeper.h).
   void run_lifecycle(int64_t now_ms) override;
@@ -47,6 +51,7 @@ class DynamoDbService final : public DynamoDbFrontEnd {
   const model::ServiceModel& model_;
   DynamoDbOptions options_;
   aws::ValidationStyle validation_style_;
+  aws::JsonShapeDecoders json_decoders_;
   TableCatalog tables_;
   items::ChangeCaptureList change_capture_;
   DynamoDbContext context_;

@@ -15,7 +15,9 @@
 //      a ValidationException or SerializationException carrying a message or not, as AWS sends
 //      them; an Item survives the JSON round trip (item_to_wire -> JSON -> item_from_wire) and
 //      the stored encoding (encode_item -> decode_item) unchanged, its S/N/B attributes survive
-//      the key-component encoding, and two S/N/B attributes of one type keep their order.
+//      the key-component encoding, and two S/N/B attributes of one type keep their order. The
+//      service's shape decoder (decode_plain_item) takes only Items the generic path accepts,
+//      and gives the same Item.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -26,8 +28,10 @@
 #include <string_view>
 
 #include "aws/codec.h"
+#include "aws/json_shape_decoders.h"
 #include "dynamodb/values/attribute_value.h"
 #include "dynamodb/values/item_codec.h"
+#include "dynamodb/values/item_json_decoder.h"
 #include "dynamodb/values/number.h"
 #include "model/model.h"
 
@@ -144,14 +148,21 @@ void stored_bytes(std::string_view bytes) {
 struct Json {
   std::unique_ptr<trib::aws::Codec> codec =
       trib::aws::make_json_codec("application/x-amz-json-1.0");
-  const trib::model::Shape* put_item =
-      trib::model::ServiceModel::embedded("dynamodb-2012-08-10").find_operation("PutItem")->input;
+  const trib::model::ServiceModel& model =
+      trib::model::ServiceModel::embedded("dynamodb-2012-08-10");
+  const trib::model::Shape* put_item = model.find_operation("PutItem")->input;
+  trib::aws::JsonShapeDecoders decoders = [this] {
+    trib::aws::JsonShapeDecoders d;
+    d.add(model.find_shape("PutItemInputAttributeMap"), &trib::dynamodb::decode_plain_item);
+    return d;
+  }();
 };
 
-std::optional<trib::aws::Value> put_item_member(const Json& json, std::string_view body) {
+std::optional<trib::aws::Value> put_item_member(
+    const Json& json, std::string_view body, const trib::aws::JsonShapeDecoders* with = nullptr) {
   auto parsed = json.codec->parse(body);
   if (!parsed) return std::nullopt;
-  auto input = parsed.value()->to_value(json.put_item);
+  auto input = parsed.value()->to_value(json.put_item, with);
   if (!input) return std::nullopt;
   const trib::aws::Value* item = input->find("Item");
   if (item == nullptr) return std::nullopt;
@@ -174,6 +185,13 @@ void documents(std::string_view body) {
   auto wire = put_item_member(json, body);
   if (!wire) return;
   auto item = trib::dynamodb::item_from_wire(*wire);
+  if (auto fast = put_item_member(json, body, &json.decoders);
+      fast && fast->kind() == trib::aws::Value::Kind::kFragment) {
+    auto fast_item = trib::dynamodb::item_from_wire(*fast);
+    if (!item || !fast_item || !(*fast_item == *item)) {
+      broken("the shape decoder's item differs from the generic path's");
+    }
+  }
   if (!item) {
     const auto& error = item.error();
     if (error.type != "ValidationException" && error.type != "SerializationException") {

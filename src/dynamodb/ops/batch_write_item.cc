@@ -78,7 +78,7 @@ Output batch_write_item(DynamoDbContext& ctx, const aws::RequestContext& request
               "A WriteRequest must contain exactly one of PutRequest or DeleteRequest"));
         }
         const aws::Value* value = put ? put->find("Item") : del->find("Key");
-        auto item = item_from_wire(value ? *value : aws::Value::map());
+        auto item = value ? item_from_wire(*value) : item_from_wire(aws::Value::map());
         if (!item) return aws::fail(std::move(item.error()));
         if (put && item_size(*item) > items::kMaxItemBytes) {
           return aws::fail(validation(std::string(items::kItemTooLarge)));

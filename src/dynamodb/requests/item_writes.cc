@@ -32,7 +32,7 @@ aws::AwsResult<Ok> ItemWriteRequest::parse() {
     return aws::fail(std::move(*e));
   }
   const aws::Value* wire = input_.find(kind_ == WriteKind::kPut ? "Item" : "Key");
-  auto values = item_from_wire(wire ? *wire : aws::Value::map());
+  auto values = wire ? item_from_wire(*wire) : item_from_wire(aws::Value::map());
   if (!values) return aws::fail(std::move(values.error()));
   (kind_ == WriteKind::kPut ? item_ : key_) = std::move(*values);
 

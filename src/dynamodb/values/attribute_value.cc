@@ -5,6 +5,7 @@
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "aws/codec.h"
 #include "dynamodb/errors.h"
@@ -379,20 +380,6 @@ aws::AwsResult<AttributeValue> attribute_value_from_wire(const aws::Value& value
   return convert<false>(value, level);
 }
 
-// An item made by item_to_wire (a response's Item or LastEvaluatedKey read back by an operation
-// built on another, e.g. PartiQL on Query) is a Fragment: read it through its Value form.
-aws::AwsResult<Item> item_from_wire(const aws::Value& map) {
-  if (map.kind() == aws::Value::Kind::kFragment)
-    return convert_item<true>(map.as_fragment().to_value());
-  return convert_item<false>(map);
-}
-
-aws::AwsResult<Item> item_from_wire(aws::Value&& map) {
-  if (map.kind() == aws::Value::Kind::kFragment)
-    return convert_item<true>(map.as_fragment().to_value());
-  return convert_item<true>(map);
-}
-
 namespace {
 
 aws::Value item_tree(const Item& item);
@@ -569,6 +556,7 @@ class ItemFragment final : public aws::Fragment {
   explicit ItemFragment(Item item) : item_(std::move(item)) {}
   void write_json(std::string& out) const override { write_item_json(out, item_); }
   aws::Value to_value() const override { return item_tree(item_); }
+  const Item& item() const { return item_; }
 
  private:
   Item item_;
@@ -590,6 +578,24 @@ class StoredItemFragment final : public aws::Fragment {
 };
 
 }  // namespace
+
+// An item made by item_to_wire is a Fragment: a request's item decoded by decode_plain_item
+// (item_json_decoder.h), or a response's Item or LastEvaluatedKey read back by an operation
+// built on another (PartiQL on Query). Its item is copied out (Fragments are shared and
+// immutable); any other Fragment is read through its Value form.
+aws::AwsResult<Item> item_from_wire(const aws::Value& map) {
+  if (map.kind() == aws::Value::Kind::kFragment) {
+    if (const auto* decoded = dynamic_cast<const ItemFragment*>(&map.as_fragment()))
+      return decoded->item();
+    return convert_item<true>(map.as_fragment().to_value());
+  }
+  return convert_item<false>(map);
+}
+
+aws::AwsResult<Item> item_from_wire(aws::Value&& map) {
+  if (map.kind() == aws::Value::Kind::kFragment) return item_from_wire(std::as_const(map));
+  return convert_item<true>(map);
+}
 
 aws::Value item_to_wire(Item item) {
   return aws::Value(std::make_shared<const ItemFragment>(std::move(item)));

@@ -410,6 +410,29 @@ def test_missing_or_empty_request_items_in_both_wordings(server, legacy_server):
             assert response.message == message, (operation, payload)
 
 
+def test_legacy_messages_echo_items_as_sent(legacy_server):
+    # The legacy wording echoes the offending value, items included, as the request gave them
+    # (attribute order, the number's own text). Items are decoded straight into attribute
+    # values for speed (aws/json_shape_decoders.h), sorted by name with numbers normalised, so
+    # a request that fails validation is decoded again the generic way for its message.
+    item = {"b": {"S": "x"}, "a": {"N": "1.50"}}
+    echoed = "{PutRequest={Item={b={S=x}, a={N=1.50}}}}"
+    response = ddb_call(legacy_server, "BatchWriteItem",
+                        {"RequestItems": {"": [{"PutRequest": {"Item": item}}]}})
+    assert response.status == 400, response.json
+    assert response.message == (
+        "1 validation error detected: Value '{=[" + echoed + "]}' at 'requestItems' failed to "
+        "satisfy constraint: Map keys must satisfy constraint: [Member must have length less "
+        "than or equal to 1024, Member must have length greater than or equal to 1]")
+    response = ddb_call(legacy_server, "BatchWriteItem",
+                        {"RequestItems": {"t": [{"PutRequest": {"Item": item}}] * 26}})
+    assert response.status == 400, response.json
+    assert response.message == (
+        "1 validation error detected: Value '[" + ", ".join([echoed] * 26) + "]' at "
+        "'requestItems.t.member' failed to satisfy constraint: Member must have length less "
+        "than or equal to 25")
+
+
 def test_batch_get_past_16_mb_returns_the_rest_unprocessed(ddb):
     table = create_table(ddb, range_key=False)
     value = "x" * 400000

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "aws/codec.h"
+#include "aws/json_shape_decoders.h"
 #include "model/model.h"
 
 namespace trib::aws {
@@ -25,6 +26,38 @@ std::string serialization_message(std::string_view operation, std::string_view j
   if (result.ok()) return "";
   EXPECT_EQ(result.error().type, "SerializationException");
   return result.error().message;
+}
+
+// A service's shape decoder is tried first wherever its shape occurs, and a value it declines
+// (nullopt) is decoded the generic way; without the decoders nothing changes.
+TEST(JsonCodec, ShapeDecodersComeFirstAndMayDecline) {
+  JsonShapeDecoders decoders;
+  decoders.add(kinesis_model().find_shape("TagMap"),
+               [](simdjson::dom::element value) -> std::optional<Value> {
+                 simdjson::dom::element fast;
+                 if (value.at_key("fast").get(fast)) return std::nullopt;
+                 return Value("decoded " + std::string(fast.get_string().value_unsafe()));
+               });
+  decoders.add(nullptr, nullptr);  // a shape an older model lacks: ignored
+  const model::Shape* input = kinesis_model().find_operation("AddTagsToStream")->input;
+  auto codec = make_json_codec("application/x-amz-json-1.1");
+  auto tags_of = [&](std::string_view json, const JsonShapeDecoders* with) {
+    auto parsed = codec->parse(json);
+    EXPECT_TRUE(parsed);
+    auto value = parsed.value()->to_value(input, with);
+    EXPECT_TRUE(value);
+    return to_json(*value->find("Tags"));
+  };
+  EXPECT_EQ(tags_of(R"({"StreamName": "s", "Tags": {"fast": "x", "k": "v"}})", &decoders),
+            R"("decoded x")");
+  EXPECT_EQ(tags_of(R"({"StreamName": "s", "Tags": {"k": "v"}})", &decoders), R"({"k":"v"})");
+  EXPECT_EQ(tags_of(R"({"StreamName": "s", "Tags": {"fast": "x"}})", nullptr), R"({"fast":"x"})");
+  // Declined values still get the generic path's errors.
+  auto parsed = codec->parse(R"({"StreamName": "s", "Tags": {"k": 1}})");
+  ASSERT_TRUE(parsed);
+  auto refused = parsed.value()->to_value(input, &decoders);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().type, "SerializationException");
 }
 
 TEST(JsonCodec, MalformedBodyIsSerializationWithoutMessage) {
