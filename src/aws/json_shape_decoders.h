@@ -11,6 +11,9 @@
 //   if no decoder existed;
 // - it takes only values that the generic path would decode, validate and convert without an
 //   error, to the same result: so no error, and no error's text, can depend on it;
+// - read as a Value (a Fragment's to_value()), what it returns equals what the generic path
+//   gives, up to the order of map members: code that reads the request as a tree (DynamoDB's
+//   idempotency fingerprint) must see the same request either way;
 // - the Values it returns are not walked by model validation (a Fragment is not a map), which
 //   is why it must only take values that pass it; and because a validation message may echo a
 //   value (the legacy DynamoDB form), the pipeline decodes a request that fails validation

@@ -17,7 +17,9 @@
 //      the stored encoding (encode_item -> decode_item) unchanged, its S/N/B attributes survive
 //      the key-component encoding, and two S/N/B attributes of one type keep their order. The
 //      service's shape decoder (decode_plain_item) takes only Items the generic path accepts,
-//      and gives the same Item.
+//      and gives the same Item, whose Value form is the generic path's tree up to the order of
+//      map members.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -180,6 +182,23 @@ int value_order(const AttributeValue& a, const AttributeValue& b) {
   return compare_bytes(x, y);
 }
 
+// `value` with every map's members in name order and Fragments read as their Value form.
+trib::aws::Value sorted_tree(const trib::aws::Value& value) {
+  using Kind = trib::aws::Value::Kind;
+  if (value.kind() == Kind::kFragment) return sorted_tree(value.as_fragment().to_value());
+  if (value.kind() == Kind::kList) {
+    trib::aws::Value out = trib::aws::Value::list();
+    for (const trib::aws::Value& element : value.as_list()) out.push(sorted_tree(element));
+    return out;
+  }
+  if (value.kind() != Kind::kMap) return value;
+  trib::aws::ValueMap members;
+  for (const auto& [name, member] : value.as_map()) members.emplace_back(name, sorted_tree(member));
+  std::stable_sort(members.begin(), members.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  return trib::aws::Value(std::move(members));
+}
+
 void documents(std::string_view body) {
   static const Json json;
   auto wire = put_item_member(json, body);
@@ -190,6 +209,9 @@ void documents(std::string_view body) {
     auto fast_item = trib::dynamodb::item_from_wire(*fast);
     if (!item || !fast_item || !(*fast_item == *item)) {
       broken("the shape decoder's item differs from the generic path's");
+    }
+    if (trib::aws::to_json(sorted_tree(*fast)) != trib::aws::to_json(sorted_tree(*wire))) {
+      broken("the shape decoder's item reads as another tree than the generic path's");
     }
   }
   if (!item) {

@@ -19,7 +19,13 @@ constexpr char kRecordVersion = 0x01;
 constexpr size_t kFingerprintBytes = SHA256_DIGEST_LENGTH;
 
 // Type tag, then the content; strings and blobs length-prefixed, so no two values share a form.
+// A Fragment (an item decoded straight from the request, aws/json_shape_decoders.h) is its Value
+// form, without a tag of its own: the request fingerprints the same however it was decoded.
 void canonical(const aws::Value& value, std::string& out) {
+  if (value.kind() == aws::Value::Kind::kFragment) {
+    canonical(value.as_fragment().to_value(), out);
+    return;
+  }
   out.push_back(static_cast<char>('0' + static_cast<int>(value.kind())));
   const auto text = [&](std::string_view s) {
     util::append_big_endian<8>(out, s.size());
@@ -66,8 +72,7 @@ void canonical(const aws::Value& value, std::string& out) {
       }
       break;
     }
-    case aws::Value::Kind::kFragment:  // output-only (items written straight to JSON)
-      canonical(value.as_fragment().to_value(), out);
+    case aws::Value::Kind::kFragment:  // above
       break;
   }
 }

@@ -40,10 +40,17 @@ std::optional<std::string> plain_string(element e) {
   return std::string(std::string_view(e.get_string().value_unsafe()));
 }
 
+// A number in its canonical spelling only (what Number::to_string writes): the item's Value form
+// (item_tree) then spells it as the request did.
 std::optional<Number> plain_number(element e) {
   if (e.type() != element_type::STRING) return std::nullopt;
-  auto parsed = Number::parse(e.get_string().value_unsafe());
+  const std::string_view text = e.get_string().value_unsafe();
+  auto parsed = Number::parse(text);
   if (!parsed) return std::nullopt;
+  thread_local std::string canonical;
+  canonical.clear();
+  parsed->append_to(canonical);
+  if (canonical != text) return std::nullopt;
   return *parsed;
 }
 
@@ -68,25 +75,16 @@ std::optional<std::vector<T>> plain_elements(element e, Convert element_of) {
   return out;
 }
 
-// A set built from `elements` unless two of them are equal (by value for numbers).
+// A set of `elements` given in strictly ascending order (the set's own order: strings and
+// binaries by unsigned bytes, numbers by value), so without duplicates, and so that the set's
+// Value form lists them as the request did.
 template <class Elements, class Make>
 std::optional<AttributeValue> plain_set(std::optional<Elements> elements, Make make) {
   if (!elements) return std::nullopt;
-  const size_t given = elements->size();
-  AttributeValue set = make(std::move(*elements));  // sorts and drops duplicates
-  size_t kept = 0;
-  switch (set.type()) {
-    case AttributeType::kSS:
-      kept = set.as_string_set().size();
-      break;
-    case AttributeType::kNS:
-      kept = set.as_number_set().size();
-      break;
-    default:
-      kept = set.as_binary_set().size();
+  for (size_t i = 1; i < elements->size(); ++i) {
+    if (!((*elements)[i - 1] < (*elements)[i])) return std::nullopt;
   }
-  if (kept != given) return std::nullopt;
-  return set;
+  return make(std::move(*elements));
 }
 
 std::optional<AttributeValue> plain_value(element e, int level) {

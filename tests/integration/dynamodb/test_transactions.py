@@ -386,6 +386,37 @@ def test_token_replay_mismatch_restart_and_expiry(txn_server):
     assert counter() == 5
 
 
+def test_token_replay_whatever_path_decoded_the_items(txn_server):
+    # Items are decoded straight from the JSON when plain (aws/json_shape_decoders.h) and the
+    # generic way otherwise; the same request must fingerprint the same either way. Each pair
+    # is the same request: a null member is ignored, as is "true" for a BOOL's true.
+    table = create_table(client_for(txn_server), range_key=False)
+    call = lambda payload: ddb_call(txn_server, "TransactWriteItems", payload,  # noqa: E731
+                                    access_key=ACCESS_KEY)
+    pairs = [
+        ({"pk": {"S": "a"}, "v": {"S": "x"}}, {"pk": {"S": "a"}, "v": {"S": "x"}, "z": None}),
+        ({"pk": {"S": "b"}, "v": {"S": "x"}, "z": None}, {"pk": {"S": "b"}, "v": {"S": "x"}}),
+        ({"pk": {"S": "c"}, "f": {"BOOL": True}}, {"pk": {"S": "c"}, "f": {"BOOL": "true"}}),
+        ({"pk": {"S": "d"}, "n": {"N": "1.5"}, "s": {"SS": ["a", "b"]}},
+         {"pk": {"S": "d"}, "n": {"N": "1.5"}, "s": {"SS": ["a", "b"]}, "z": None}),
+    ]
+    for first, second in pairs:
+        token = uuid.uuid4().hex
+        for item in (first, second, first):
+            payload = {"ClientRequestToken": token,
+                       "TransactItems": [{"Put": {"TableName": table, "Item": item}}]}
+            response = call(payload)
+            assert response.status == 200, (item, response.json)
+    # A different item under the same token is still a mismatch.
+    token = uuid.uuid4().hex
+    put = lambda item: {"ClientRequestToken": token,  # noqa: E731
+                        "TransactItems": [{"Put": {"TableName": table, "Item": item}}]}
+    assert call(put({"pk": {"S": "e"}})).status == 200
+    response = call(put({"pk": {"S": "e"}, "v": {"S": "x"}}))
+    assert response.status == 400
+    assert response.error_type.endswith("#IdempotentParameterMismatchException")
+
+
 # ---- TransactGetItems --------------------------------------------------------------------
 
 

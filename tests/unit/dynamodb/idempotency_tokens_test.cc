@@ -6,15 +6,18 @@
 
 #include <filesystem>
 
+#include "dynamodb/values/attribute_value.h"
 #include "storage/engine.h"
 
 namespace trib::dynamodb::transactions {
 namespace {
 
-aws::Value request(std::string_view table, std::string_view token) {
+aws::Value request(std::string_view table, std::string_view token,
+                   aws::Value item_value = aws::Value::map().set("pk",
+                                                                 aws::Value::map().set("S", "a"))) {
   aws::Value put = aws::Value::map();
   put.set("TableName", std::string(table));
-  put.set("Item", aws::Value::map().set("pk", aws::Value::map().set("S", "a")));
+  put.set("Item", std::move(item_value));
   aws::Value item = aws::Value::map();
   item.set("Put", std::move(put));
   aws::Value items = aws::Value::list();
@@ -44,6 +47,26 @@ TEST(IdempotencyTokens, FingerprintIgnoresMemberOrderAndTheExcludedMembers) {
   aws::Value one_string = aws::Value::map().set("x", "1");
   aws::Value one_number = aws::Value::map().set("x", 1);
   EXPECT_NE(request_fingerprint(one_string, {}), request_fingerprint(one_number, {}));
+}
+
+// An item the JSON codec's shape decoder took (aws/json_shape_decoders.h) reaches the fingerprint
+// as a Fragment: it must fingerprint as the tree the generic decoding gives for it.
+TEST(IdempotencyTokens, AnItemDecodedStraightFromTheJsonFingerprintsAsItsTree) {
+  const aws::Value tree =
+      request("t", "tok1",
+              aws::Value::map()
+                  .set("pk", aws::Value::map().set("S", "a"))
+                  .set("n", aws::Value::map().set("N", "1.5"))
+                  .set("s", aws::Value::map().set("SS", aws::Value::list().push("x").push("y"))));
+  Item item;
+  item.emplace_back("n", AttributeValue::number(*Number::parse("1.5")));
+  item.emplace_back("pk", AttributeValue::string("a"));
+  item.emplace_back("s", AttributeValue::string_set({"x", "y"}));
+  const aws::Value fragment = request("t", "tok2", item_to_wire(item));
+  EXPECT_EQ(request_fingerprint(tree, kExcluded), request_fingerprint(fragment, kExcluded));
+  item[0].second = AttributeValue::number(*Number::parse("2"));
+  EXPECT_NE(request_fingerprint(tree, kExcluded),
+            request_fingerprint(request("t", "tok2", item_to_wire(item)), kExcluded));
 }
 
 TEST(IdempotencyTokens, StatesFollowTheClockAndTheFingerprint) {

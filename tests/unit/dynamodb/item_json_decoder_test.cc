@@ -1,10 +1,12 @@
 // decode_plain_item, the JSON codec's shape decoder for DynamoDB items: every request decodes,
-// validates and converts exactly as on the generic path (a differential test over hand-picked
-// and random item documents, plain and not), and plain items do take the fast path.
+// validates and converts exactly as on the generic path, and reads the same as a Value tree (a
+// differential test over hand-picked and random item documents, plain and not), and plain
+// items do take the fast path.
 #include "dynamodb/values/item_json_decoder.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -34,7 +36,32 @@ const aws::JsonShapeDecoders& decoders() {
 struct Outcome {
   bool fast = false;   // the Item came out of the shape decoder
   std::string result;  // the error (kind and text) or the converted item's JSON
+  std::string tree;    // the request's Item read as a Value tree, maps in name order
 };
+
+// `value` with every map's members in name order and Fragments read as their Value form: how
+// code that walks the request (the idempotency fingerprint) sees it.
+aws::Value sorted_tree(const aws::Value& value) {
+  switch (value.kind()) {
+    case aws::Value::Kind::kFragment:
+      return sorted_tree(value.as_fragment().to_value());
+    case aws::Value::Kind::kList: {
+      aws::Value out = aws::Value::list();
+      for (const aws::Value& element : value.as_list()) out.push(sorted_tree(element));
+      return out;
+    }
+    case aws::Value::Kind::kMap: {
+      aws::ValueMap members;
+      for (const auto& [name, member] : value.as_map())
+        members.emplace_back(name, sorted_tree(member));
+      std::stable_sort(members.begin(), members.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      return aws::Value(std::move(members));
+    }
+    default:
+      return value;
+  }
+}
 
 // PutItem's input `{"TableName": "t", "Item": <item_json>}` through the JSON codec (with or
 // without the decoders), model validation, and item_from_wire of its Item: what the pipeline
@@ -44,16 +71,18 @@ Outcome decode(const std::string& item_json, const aws::JsonShapeDecoders* with)
   const model::Shape& shape = *dynamodb_model().find_operation("PutItem")->input;
   const std::string body = R"({"TableName": "t", "Item": )" + item_json + "}";
   auto parsed = codec->parse(body);
-  if (!parsed) return {false, "unparsed"};
+  if (!parsed) return {false, "unparsed", ""};
   auto document = (*parsed)->to_value(&shape, with);
-  if (!document) return {false, "serialization: " + document.error().message};
+  if (!document) return {false, "serialization: " + document.error().message, ""};
   const aws::Value* item = document->find("Item");
   const bool fast = item && item->kind() == aws::Value::Kind::kFragment;
-  if (auto message = aws::validate(*document, shape)) return {fast, "validation: " + *message};
-  if (!item) return {fast, "no item"};
+  const std::string tree = item ? aws::to_json(sorted_tree(*item)) : "";
+  if (auto message = aws::validate(*document, shape))
+    return {fast, "validation: " + *message, tree};
+  if (!item) return {fast, "no item", tree};
   auto converted = item_from_wire(*item);
-  if (!converted) return {fast, "conversion: " + converted.error().message};
-  return {fast, aws::to_json(item_to_wire(std::move(*converted)))};
+  if (!converted) return {fast, "conversion: " + converted.error().message, tree};
+  return {fast, aws::to_json(item_to_wire(std::move(*converted))), tree};
 }
 
 // Decodes with and without the decoders, expects the same outcome, and says whether the fast
@@ -63,6 +92,7 @@ bool same_both_ways(const std::string& item_json) {
   const Outcome fast = decode(item_json, &decoders());
   EXPECT_FALSE(generic.fast);
   EXPECT_EQ(fast.result, generic.result) << item_json;
+  EXPECT_EQ(fast.tree, generic.tree) << item_json;
   if (fast.fast) {
     // Taken only when the generic path accepts it too.
     EXPECT_EQ(generic.result.rfind("{", 0), 0u) << item_json << " -> " << generic.result;
@@ -73,11 +103,11 @@ bool same_both_ways(const std::string& item_json) {
 TEST(ItemJsonDecoder, PlainItemsTakeTheFastPathWithTheGenericResult) {
   const char* plain[] = {
       R"({})",
-      R"({"pk": {"S": "a"}, "sk": {"N": "1.50"}, "data": {"S": "xyz"}})",
+      R"({"pk": {"S": "a"}, "sk": {"N": "1.5"}, "data": {"S": "xyz"}})",
       R"({"b": {"B": "AAEC"}, "t": {"BOOL": false}, "n": {"NULL": true}, "e": {"S": ""}})",
-      R"({"z": {"N": "-0"}, "a": {"N": "1E+3"}, "m": {"N": "0.0000100"}})",
+      R"({"z": {"N": "0"}, "a": {"N": "1000"}, "m": {"N": "0.00001"}, "n": {"N": "-12.25"}})",
       R"({"m": {"M": {"y": {"S": "1"}, "x": {"L": [{"N": "2"}, {"M": {}}, {"L": []}]}}}})",
-      R"({"ss": {"SS": ["b", "a", ""]}, "ns": {"NS": ["10", "9", "-1.5"]}, "bs": {"BS": ["AA==", "AQ=="]}})",
+      R"({"ss": {"SS": ["", "a", "b"]}, "ns": {"NS": ["-1.5", "9", "10"]}, "bs": {"BS": ["AA==", "AQ=="]}})",
       R"({"\u00e9t\u00e9": {"S": "\u2603\n\"q\""}, "": {"S": "empty name"}})",
   };
   for (const char* json : plain) EXPECT_TRUE(same_both_ways(json)) << json;
@@ -99,6 +129,16 @@ TEST(ItemJsonDecoder, AnythingNotPlainIsLeftToTheGenericPath) {
       R"({"a": {"N": "1e126"}})",
       R"({"a": {"N": "1e-131"}})",
       R"({"a": {"N": "123456789012345678901234567890123456789"}})",
+      // Valid, but not in the canonical spelling or order the item's Value form would give.
+      R"({"a": {"N": "1.50"}})",
+      R"({"a": {"N": "-0"}})",
+      R"({"a": {"N": "1E+3"}})",
+      R"({"a": {"N": "01"}})",
+      R"({"a": {"L": [{"N": "2.0"}]}})",
+      R"({"a": {"SS": ["b", "a"]}})",
+      R"({"a": {"NS": ["10", "9"]}})",
+      R"({"a": {"NS": ["1", "2.0"]}})",
+      R"({"a": {"BS": ["AQ==", "AA=="]}})",
       R"({"a": {"B": "AAE"}})",
       R"({"a": {"B": "A?=="}})",
       R"({"a": {"BOOL": "true"}})",
