@@ -48,7 +48,6 @@ class JsonShapeDecoders {
     }
     return nullptr;
   }
-  bool empty() const { return entries_.empty(); }
 
  private:
   std::vector<std::pair<const model::Shape*, Decode>> entries_;  // a handful at most

@@ -51,12 +51,8 @@ aws::AwsError nesting_too_deep() {
 aws::AwsError wrong_member_kind() { return aws::errors::serialization_no_message(); }
 
 int member_type(std::string_view name) {
-  static constexpr std::string_view kNames[] = {"S", "N", "B",  "BOOL", "NULL",
-                                                "M", "L", "SS", "NS",   "BS"};
-  for (int i = 0; i < 10; ++i) {
-    if (name == kNames[i]) return i;
-  }
-  return -1;
+  const std::optional<AttributeType> type = type_from_name(name);
+  return type ? static_cast<int>(*type) : -1;
 }
 
 // Moves strings out of the source document when converting from an rvalue.
@@ -251,10 +247,18 @@ aws::AwsResult<Item> convert_item(const aws::Value& map) {
 
 }  // namespace
 
-std::string_view type_name(AttributeType type) {
-  static constexpr std::string_view kNames[] = {"S", "N", "B",  "BOOL", "NULL",
-                                                "M", "L", "SS", "NS",   "BS"};
-  return kNames[static_cast<int>(type)];
+namespace {
+constexpr std::string_view kTypeNames[] = {"S", "N", "B",  "BOOL", "NULL",
+                                           "M", "L", "SS", "NS",   "BS"};
+}  // namespace
+
+std::string_view type_name(AttributeType type) { return kTypeNames[static_cast<int>(type)]; }
+
+std::optional<AttributeType> type_from_name(std::string_view name) {
+  for (size_t i = 0; i < std::size(kTypeNames); ++i) {
+    if (name == kTypeNames[i]) return static_cast<AttributeType>(i);
+  }
+  return std::nullopt;
 }
 
 AttributeValue AttributeValue::map(AttributeMap entries) {

@@ -33,6 +33,8 @@ enum class AttributeType : uint8_t { kS, kN, kB, kBool, kNull, kM, kL, kSS, kNS,
 
 // The wire name: "S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS".
 std::string_view type_name(AttributeType type);
+// The type a wire name stands for; nullopt for any other name.
+std::optional<AttributeType> type_from_name(std::string_view name);
 
 class AttributeValue;
 using AttributeMap = std::vector<std::pair<std::string, AttributeValue>>;  // sorted, unique

@@ -94,60 +94,60 @@ std::optional<AttributeValue> plain_value(element e, int level) {
   if (it == object.end()) return std::nullopt;
   const auto field = *it;
   if (++it != object.end()) return std::nullopt;  // several members (or one twice)
-  const std::string_view type = field.key;
+  const std::optional<AttributeType> type = type_from_name(field.key);
+  if (!type) return std::nullopt;  // not a datatype: the generic path ignores it, words the rest
   const element member = field.value;
   const element_type json = member.type();
-  if (type == "S") {
-    std::optional<std::string> s = plain_string(member);
-    if (!s) return std::nullopt;
-    return AttributeValue::string(std::move(*s));
-  }
-  if (type == "N") {
-    std::optional<Number> n = plain_number(member);
-    if (!n) return std::nullopt;
-    return AttributeValue::number(*n);
-  }
-  if (type == "B") {
-    std::optional<std::string> bytes = plain_binary(member);
-    if (!bytes) return std::nullopt;
-    return AttributeValue::binary(std::move(*bytes));
-  }
-  if (type == "BOOL") {
-    if (json != element_type::BOOL) return std::nullopt;
-    return AttributeValue::boolean(member.get_bool().value_unsafe());
-  }
-  if (type == "NULL") {
-    if (json != element_type::BOOL || !member.get_bool().value_unsafe()) return std::nullopt;
-    return AttributeValue::null();
-  }
-  if (type == "M") {
-    if (json != element_type::OBJECT) return std::nullopt;
-    std::optional<AttributeMap> map = plain_map(member.get_object().value_unsafe(), level + 1);
-    if (!map) return std::nullopt;
-    return AttributeValue::map(std::move(*map));
-  }
-  if (type == "L") {
-    if (json != element_type::ARRAY) return std::nullopt;
-    const simdjson::dom::array array = member.get_array().value_unsafe();
-    AttributeList elements;
-    elements.reserve(array.size());
-    for (element child : array) {
-      std::optional<AttributeValue> value = plain_value(child, level + 1);
-      if (!value) return std::nullopt;
-      elements.push_back(std::move(*value));
+  switch (*type) {
+    case AttributeType::kS: {
+      std::optional<std::string> s = plain_string(member);
+      if (!s) return std::nullopt;
+      return AttributeValue::string(std::move(*s));
     }
-    return AttributeValue::list(std::move(elements));
+    case AttributeType::kN: {
+      std::optional<Number> n = plain_number(member);
+      if (!n) return std::nullopt;
+      return AttributeValue::number(*n);
+    }
+    case AttributeType::kB: {
+      std::optional<std::string> bytes = plain_binary(member);
+      if (!bytes) return std::nullopt;
+      return AttributeValue::binary(std::move(*bytes));
+    }
+    case AttributeType::kBool:
+      if (json != element_type::BOOL) return std::nullopt;
+      return AttributeValue::boolean(member.get_bool().value_unsafe());
+    case AttributeType::kNull:
+      if (json != element_type::BOOL || !member.get_bool().value_unsafe()) return std::nullopt;
+      return AttributeValue::null();
+    case AttributeType::kM: {
+      if (json != element_type::OBJECT) return std::nullopt;
+      std::optional<AttributeMap> map = plain_map(member.get_object().value_unsafe(), level + 1);
+      if (!map) return std::nullopt;
+      return AttributeValue::map(std::move(*map));
+    }
+    case AttributeType::kL: {
+      if (json != element_type::ARRAY) return std::nullopt;
+      const simdjson::dom::array array = member.get_array().value_unsafe();
+      AttributeList elements;
+      elements.reserve(array.size());
+      for (element child : array) {
+        std::optional<AttributeValue> value = plain_value(child, level + 1);
+        if (!value) return std::nullopt;
+        elements.push_back(std::move(*value));
+      }
+      return AttributeValue::list(std::move(elements));
+    }
+    case AttributeType::kSS:
+      return plain_set(plain_elements<std::string>(member, plain_string),
+                       AttributeValue::string_set);
+    case AttributeType::kNS:
+      return plain_set(plain_elements<Number>(member, plain_number), AttributeValue::number_set);
+    case AttributeType::kBS:
+      return plain_set(plain_elements<std::string>(member, plain_binary),
+                       AttributeValue::binary_set);
   }
-  if (type == "SS") {
-    return plain_set(plain_elements<std::string>(member, plain_string), AttributeValue::string_set);
-  }
-  if (type == "NS") {
-    return plain_set(plain_elements<Number>(member, plain_number), AttributeValue::number_set);
-  }
-  if (type == "BS") {
-    return plain_set(plain_elements<std::string>(member, plain_binary), AttributeValue::binary_set);
-  }
-  return std::nullopt;  // not a datatype: the generic path ignores it and words the rest
+  return std::nullopt;
 }
 
 }  // namespace
