@@ -54,6 +54,7 @@ char32_t decode_unit(std::string_view s, size_t at, size_t* length) {
 // matches outside MULTILINE mode (java.util.regex.Pattern's Dollar node).
 bool at_end_or_final_terminator(std::string_view s, size_t at) {
   const std::string_view rest = s.substr(at);
+  if (rest == "\n" && at > 0 && s[at - 1] == '\r') return false;  // not inside a final \r\n
   return rest.empty() || rest == "\n" || rest == "\r" || rest == "\r\n" || rest == "\xc2\x85" ||
          rest == "\xe2\x80\xa8" || rest == "\xe2\x80\xa9";
 }
@@ -267,11 +268,11 @@ class Parser {
   // After '[': the class up to and including its ']'.
   bool character_class(Ranges* out) {
     const bool negated = take('^');
+    if (more() && peek() == ']') return false;  // "[]" and "[^]": errors in Java
     Ranges set;
-    bool first = true;
     while (!take(']')) {
-      if (!more() || peek() == '[' || (peek() == ']' && first)) return false;  // nested / empty
-      if (s_.substr(at_, 2) == "&&") return false;                             // intersection
+      if (!more() || peek() == '[') return false;   // unclosed, or a nested class
+      if (s_.substr(at_, 2) == "&&") return false;  // intersection
       Ranges low;
       if (!element(&low)) return false;
       const bool single = low.size() == 1 && low[0].first == low[0].second;
@@ -287,7 +288,6 @@ class Parser {
       } else {
         set.insert(set.end(), low.begin(), low.end());
       }
-      first = false;
     }
     *out = negated ? complement(set) : normalized(std::move(set));
     return true;
@@ -419,7 +419,9 @@ struct Pattern::Program {
       return false;
     }
   };
-  static constexpr size_t kMaxInstructions = 20000;
+  // Bounds the work per character of a value. The models' largest pattern (SequenceNumber's
+  // "\\d{0,128}") takes about 260; a bigger one is not enforced.
+  static constexpr size_t kMaxInstructions = 1024;
 
   std::vector<Instruction> code;
   std::vector<Set> sets;
@@ -559,9 +561,11 @@ struct Pattern::Program {
 Pattern::Pattern(std::string source) : source_(std::move(source)) {
   // Fast path for "[...]+" and "[...]*" with a plain ASCII class: a table per byte.
   const std::string_view s = source_;
-  if (s.size() >= 3 && s.front() == '[' && (s.back() == '+' || s.back() == '*') &&
+  // Not "[]+" (no class: an error in Java) nor a class with "&&" (an intersection).
+  if (s.size() > 3 && s.front() == '[' && (s.back() == '+' || s.back() == '*') &&
       s[s.size() - 2] == ']' && s.find(']') == s.size() - 2 &&
-      s.find_first_of("\\[^", 1) == std::string_view::npos) {
+      s.find_first_of("\\[^", 1) == std::string_view::npos &&
+      s.find("&&") == std::string_view::npos) {
     bool plain = true;
     const std::string_view body = s.substr(1, s.size() - 3);
     for (size_t i = 0; i < body.size() && plain; ++i) {
