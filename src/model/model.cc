@@ -43,23 +43,6 @@ std::optional<double> number_field(simdjson::dom::object obj, const char* key) {
   return std::nullopt;
 }
 
-// Parses the body of a character class like "a-zA-Z0-9_.-" into a byte set.
-bool parse_simple_class(std::string_view body, bool* allowed) {
-  for (size_t i = 0; i < body.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(body[i]);
-    if (c == '\\' || c == '[' || c == ']' || c == '^') return false;
-    if (i + 2 < body.size() && body[i + 1] == '-') {
-      unsigned char hi = static_cast<unsigned char>(body[i + 2]);
-      if (hi < c) return false;
-      for (unsigned v = c; v <= hi; ++v) allowed[v] = true;
-      i += 2;
-    } else {
-      allowed[c] = true;
-    }
-  }
-  return true;
-}
-
 // Shape::may_fail_validation and Member::checked for every shape. Starts from "cannot fail"
 // and marks the shapes that can until nothing changes: the least fixed point, so a recursive
 // shape (DynamoDB's AttributeValue) is marked only when something in its cycle has a
@@ -89,42 +72,6 @@ void mark_validation(const std::map<std::string, std::unique_ptr<Shape>, std::le
 }
 
 }  // namespace
-
-Pattern::Pattern(std::string source) : source_(std::move(source)) {
-  // Fast path for "[...]+" and "[...]*" with a plain ASCII class.
-  std::string_view s = source_;
-  if (s.size() >= 3 && s.front() == '[' && (s.back() == '+' || s.back() == '*') &&
-      s[s.size() - 2] == ']' && s.find(']') == s.size() - 2) {
-    if (parse_simple_class(s.substr(1, s.size() - 3), allowed_)) {
-      simple_ = true;
-      allow_empty_ = s.back() == '*';
-      return;
-    }
-  }
-  std::string ecma = source_;
-  // Java's \p{Print} has no ECMAScript spelling; printable ASCII is what it means there.
-  for (size_t pos; (pos = ecma.find("\\p{Print}")) != std::string::npos;) {
-    ecma.replace(pos, 9, "[\\x20-\\x7E]");
-  }
-  try {
-    regex_ = std::make_unique<std::regex>(ecma, std::regex::ECMAScript | std::regex::optimize);
-  } catch (const std::regex_error&) {
-    // Patterns std::regex cannot express are not enforced (see docs/compatibility.md).
-    spdlog::debug("pattern not enforced: {}", source_);
-  }
-}
-
-bool Pattern::matches(std::string_view value) const {
-  if (simple_) {
-    if (value.empty()) return allow_empty_;
-    for (unsigned char c : value) {
-      if (!allowed_[c]) return false;
-    }
-    return true;
-  }
-  if (!regex_) return true;
-  return std::regex_match(value.begin(), value.end(), *regex_);
-}
 
 const Member* Shape::find_member(std::string_view member_name) const {
   for (const auto& m : members) {

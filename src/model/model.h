@@ -7,10 +7,11 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "model/pattern.h"
 
 namespace trib::model {
 
@@ -37,22 +38,6 @@ struct Member {
   // False when validation may pass this member by: not required, and no value of its shape
   // can fail (Shape::may_fail_validation).
   bool checked = true;
-};
-
-// A compiled `pattern`: Java regex semantics, whole-value match. Simple character-class
-// patterns ("[a-zA-Z0-9_.-]+") take a fast path; the rest use std::regex.
-class Pattern {
- public:
-  explicit Pattern(std::string source);
-  bool matches(std::string_view value) const;
-  const std::string& source() const { return source_; }
-
- private:
-  std::string source_;
-  bool simple_ = false;  // fast path: [class]+ or [class]*
-  bool allow_empty_ = false;
-  bool allowed_[256] = {};
-  std::unique_ptr<std::regex> regex_;
 };
 
 struct Shape {

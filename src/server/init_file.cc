@@ -5,15 +5,16 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
 
 #include "aws/codec.h"
 #include "aws/value.h"
+#include "model/pattern.h"
 
 namespace trib::server {
 
@@ -52,10 +53,18 @@ class Reader {
     if (node.IsNull()) return aws::Value();
     const std::string& text = node.Scalar();
     if (node.Tag() == "!") return aws::Value(text);  // quoted
-    static const std::regex integer(R"(-?(0|[1-9][0-9]{0,17}))");
-    static const std::regex number(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?)");
-    if (std::regex_match(text, integer)) return aws::Value(static_cast<int64_t>(std::stoll(text)));
-    if (std::regex_match(text, number)) return aws::Value(std::stod(text));
+    // model::Pattern, not std::regex: its recursion per character overflowed on long values.
+    static const model::Pattern integer(R"(-?(0|[1-9][0-9]{0,17}))");
+    static const model::Pattern number(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?)");
+    if (integer.matches(text)) return aws::Value(static_cast<int64_t>(std::stoll(text)));
+    if (number.matches(text)) {
+      // Out of a double's range (1e400): kept as the text, which the member's check then refuses
+      // by name, as std::stod's exception once ended the process.
+      double value = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (error == std::errc() && end == text.data() + text.size()) return aws::Value(value);
+      return aws::Value(text);
+    }
     if (text == "true") return aws::Value(true);
     if (text == "false") return aws::Value(false);
     return aws::Value(text);

@@ -296,6 +296,24 @@ def test_delete_stream_long_arn(server):
     )
 
 
+@pytest.mark.parametrize("length", [100_000, 2_000_000])
+def test_arns_far_too_long_are_matched_against_the_pattern_too(server, length):
+    # The pattern is checked whatever the length (AWS reports both). std::regex, used for it
+    # before, recursed once per character: a StreamARN of 100,000 characters killed the server.
+    good_shape = "arn:aws:kinesis:us-east-1:123456789012:stream/" + "a" * length
+    assert_validation(
+        call(server, "DeleteStream", {"StreamARN": good_shape}),
+        exact(max_length(good_shape, "streamARN", 2048)),
+    )
+    # Many ':kinesis' make a backtracking matcher try each split among the pattern's `.*`.
+    bad_shape = "arn:aws" + ":kinesis" * (length // 8)
+    assert_validation(
+        call(server, "DeleteStream", {"StreamARN": bad_shape}),
+        [pattern(bad_shape, "streamARN", STREAM_ARN_PATTERN), max_length(bad_shape, "streamARN", 2048)],
+    )
+    assert call(server, "ListStreams", {}).status == 200
+
+
 # ---------------------------------------------------------------------------------------
 # DescribeStream
 # ---------------------------------------------------------------------------------------

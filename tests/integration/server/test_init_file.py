@@ -146,6 +146,16 @@ def test_bad_files_stop_start_up_naming_file_and_line(tmp_path, text, line, prob
     assert problem in output, output
 
 
+@pytest.mark.parametrize("count", ["1e400", "1" * 300_000], ids=["1e400", "300000-digits"])
+def test_numbers_beyond_a_double_or_very_long_stop_start_up_by_name(tmp_path, count):
+    # 1e400 ended the process with std::stod's out_of_range; 300,000 digits overflowed the stack
+    # of std::regex, which read the scalars before.
+    text = f"streams:\n  - name: a\n    shard_count: {count}\n"
+    init, code, output = start_expecting_exit(tmp_path, text, "init.yaml")
+    assert code == 1, output
+    assert f"{init}:3: " in output and "shard_count must be an integer" in output, output[-2000:]
+
+
 def test_aws_validation_errors_name_the_entry(tmp_path):
     text = ('{"streams": [\n  {"name": "fine", "shard_count": 1},\n'
             '  {"name": "bad name!", "shard_count": 1}\n]}')
