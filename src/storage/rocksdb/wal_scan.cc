@@ -1,8 +1,10 @@
 #include "storage/rocksdb/wal_scan.h"
 
 #include <algorithm>
-#include <boost/crc.hpp>
+#include <array>
 #include <cstddef>
+
+#include "util/crc32c.h"
 
 namespace trib::storage::detail {
 
@@ -25,9 +27,14 @@ enum class Record { kIntact, kDamaged, kCut, kPadding };
 // intact writes after a damaged record. A lone later fragment of a write whose first fragment
 // is damaged (the torn last write of a power loss, its pages written back out of order) is no
 // write that the damage hides.
+constexpr std::array<bool, 256> kBeginsAWrite = [] {
+  std::array<bool, 256> types{};
+  for (const uint8_t type : {1, 2, 5, 6}) types[type] = true;
+  return types;
+}();
+
 bool begins_a_write(std::string_view log, size_t at) {
-  const auto type = static_cast<uint8_t>(log[at + 6]);
-  return type == 1 || type == 2 || type == 5 || type == 6;
+  return kBeginsAWrite[static_cast<uint8_t>(log[at + 6])];
 }
 
 // The record at `at`, in the block that ends at `block_end`; for an intact record or padding,
@@ -63,9 +70,7 @@ Record check_record(std::string_view log, size_t at, size_t block_end, size_t* n
 }  // namespace
 
 uint32_t masked_crc32c(std::string_view bytes) {
-  boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true> crc;
-  crc.process_bytes(bytes.data(), bytes.size());
-  const uint32_t value = crc.checksum();
+  const uint32_t value = crc32c(bytes);
   return ((value >> 15) | (value << 17)) + kMaskDelta;
 }
 
@@ -83,9 +88,13 @@ WalDamage find_wal_damage(std::string_view log) {
     }
     damage.found = true;
     damage.offset = at;
-    for (size_t probe = at + 1; probe < std::min(block_end, log.size()); ++probe) {
-      if (check_record(log, probe, block_end, &next) == Record::kIntact &&
-          begins_a_write(log, probe)) {
+    // Only a record that begins a write counts, so its type byte is tested before anything
+    // else: the checksum is computed at a few offsets, not at each one. An offset with less
+    // than a header before the block's or the file's end holds no intact record.
+    const size_t probe_end = std::min(block_end, log.size());
+    for (size_t probe = at + 1; probe + kHeaderBytes <= probe_end; ++probe) {
+      if (begins_a_write(log, probe) &&
+          check_record(log, probe, block_end, &next) == Record::kIntact) {
         damage.intact_after = true;
         return damage;
       }

@@ -9,6 +9,7 @@
 #include "aws/auth.h"
 #include "util/base64.h"
 #include "util/big_endian.h"
+#include "util/crc32c.h"
 #include "util/md5.h"
 #include "util/sealed_token.h"
 
@@ -231,3 +232,48 @@ TEST(BigEndian, StoreAppendAndLoadAgree) {
   EXPECT_EQ(trib::util::load_big_endian("\x80\x01\xff", 3), 0x8001ffu);
   EXPECT_EQ(trib::util::load_big_endian("", 0), 0u);
 }
+
+namespace trib {
+namespace {
+
+// CRC-32C one bit at a time, straight from the definition.
+uint32_t crc32c_by_bits(std::string_view bytes) {
+  uint32_t state = ~0u;
+  for (unsigned char byte : bytes) {
+    state ^= byte;
+    for (int k = 0; k < 8; ++k) state = (state & 1) ? 0x82f63b78u ^ (state >> 1) : state >> 1;
+  }
+  return ~state;
+}
+
+TEST(Crc32c, KnownValues) {
+  EXPECT_EQ(crc32c(""), 0u);
+  EXPECT_EQ(crc32c("123456789"), 0xe3069283u);  // the check value of the catalogue of CRCs
+  // RFC 3720 (iSCSI), B.4: 32 bytes of zeros, of ones, ascending and descending.
+  EXPECT_EQ(crc32c(std::string(32, '\0')), 0x8a9136aau);
+  EXPECT_EQ(crc32c(std::string(32, '\xff')), 0x62a8ab43u);
+  std::string ascending(32, '\0');
+  for (int i = 0; i < 32; ++i) ascending[i] = static_cast<char>(i);
+  EXPECT_EQ(crc32c(ascending), 0x46dd794eu);
+  std::string descending(ascending.rbegin(), ascending.rend());
+  EXPECT_EQ(crc32c(descending), 0x113fdb5cu);
+  EXPECT_EQ(crc32c_portable("123456789"), 0xe3069283u);
+}
+
+TEST(Crc32c, EveryLengthAndAlignmentAndContinuation) {
+  std::mt19937 random(42);
+  std::string bytes(600, '\0');
+  for (char& c : bytes) c = static_cast<char>(random());
+  for (size_t offset = 0; offset < 9; ++offset) {
+    for (size_t length = 0; offset + length <= 300; ++length) {
+      const std::string_view part = std::string_view(bytes).substr(offset, length);
+      ASSERT_EQ(crc32c(part), crc32c_by_bits(part)) << offset << " " << length;
+      ASSERT_EQ(crc32c_portable(part), crc32c_by_bits(part)) << offset << " " << length;
+      const size_t cut = length / 3;
+      ASSERT_EQ(crc32c(part.substr(cut), crc32c(part.substr(0, cut))), crc32c(part));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace trib
