@@ -1,8 +1,9 @@
 #include "storage/rocksdb/wal_scan.h"
 
 #include <algorithm>
-#include <array>
 #include <cstddef>
+#include <cstring>
+#include <iterator>
 
 #include "util/crc32c.h"
 
@@ -27,14 +28,22 @@ enum class Record { kIntact, kDamaged, kCut, kPadding };
 // intact writes after a damaged record. A lone later fragment of a write whose first fragment
 // is damaged (the torn last write of a power loss, its pages written back out of order) is no
 // write that the damage hides.
-constexpr std::array<bool, 256> kBeginsAWrite = [] {
-  std::array<bool, 256> types{};
-  for (const uint8_t type : {1, 2, 5, 6}) types[type] = true;
-  return types;
-}();
+constexpr uint8_t kWriteTypes[] = {1, 2, 5, 6};
 
 bool begins_a_write(std::string_view log, size_t at) {
-  return kBeginsAWrite[static_cast<uint8_t>(log[at + 6])];
+  return std::ranges::find(kWriteTypes, static_cast<uint8_t>(log[at + 6])) != std::end(kWriteTypes);
+}
+
+// The first offset in [from, end) holding a type that begins a write (1, 2, 5 or 6), or `end`:
+// the C library's memchr, which is vectorised, per type, instead of a test per byte.
+size_t next_write_type(std::string_view log, size_t from, size_t end) {
+  size_t first = end;
+  for (const uint8_t type : kWriteTypes) {
+    if (from >= first) break;
+    const void* found = std::memchr(log.data() + from, type, first - from);
+    if (found != nullptr) first = static_cast<size_t>(static_cast<const char*>(found) - log.data());
+  }
+  return first;
 }
 
 // The record at `at`, in the block that ends at `block_end`; for an intact record or padding,
@@ -88,13 +97,14 @@ WalDamage find_wal_damage(std::string_view log) {
     }
     damage.found = true;
     damage.offset = at;
-    // Only a record that begins a write counts, so its type byte is tested before anything
-    // else: the checksum is computed at a few offsets, not at each one. An offset with less
-    // than a header before the block's or the file's end holds no intact record.
+    // Only a record that begins a write counts, so the offsets probed are those whose type
+    // byte (the header's 7th) says so, found with memchr: the checksum is computed at a few
+    // offsets, not at each one. An offset with less than a header before the block's or the
+    // file's end holds no intact record, so type bytes are sought up to that end.
     const size_t probe_end = std::min(block_end, log.size());
-    for (size_t probe = at + 1; probe + kHeaderBytes <= probe_end; ++probe) {
-      if (begins_a_write(log, probe) &&
-          check_record(log, probe, block_end, &next) == Record::kIntact) {
+    for (size_t type_at = next_write_type(log, at + kHeaderBytes, probe_end); type_at < probe_end;
+         type_at = next_write_type(log, type_at + 1, probe_end)) {
+      if (check_record(log, type_at - 6, block_end, &next) == Record::kIntact) {
         damage.intact_after = true;
         return damage;
       }

@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <random>
 #include <string>
+#include <vector>
 
 namespace trib::storage::detail {
 namespace {
@@ -79,6 +82,47 @@ TEST(WalScan, DamageWithIntactRecordsAfterItInTheSameBlock) {
   std::string bad_length = log;
   bad_length[at - 7 + 4] = static_cast<char>(0xff);  // the length field
   EXPECT_TRUE(find_wal_damage(bad_length).intact_after);
+}
+
+// One physical record of any type, as the writer frames it (types 5-8 carry a log number).
+std::string physical_record(uint8_t type, const std::string& payload) {
+  std::string record(type >= 5 && type <= 8 ? 11 : 7, '\0');
+  record[4] = static_cast<char>(payload.size() & 0xff);
+  record[5] = static_cast<char>(payload.size() >> 8);
+  record[6] = static_cast<char>(type);
+  if (record.size() == 11) record[7] = 9;  // log number 9
+  record += payload;
+  const uint32_t crc = masked_crc32c(std::string_view(record).substr(6));
+  for (int i = 0; i < 4; ++i) record[i] = static_cast<char>(crc >> (8 * i));
+  return record;
+}
+
+TEST(WalScan, AnIntactWriteAtAnyOffsetAfterTheDamageInItsBlockIsFound) {
+  // A damaged record at 0, random bytes, then at `at` an intact record of each type: only the
+  // types that begin a write (1, 2, 5, 6) count, wherever they sit, up to the block's end.
+  std::mt19937 random(15);
+  std::string damaged = physical_record(1, std::string(40, 'd'));
+  damaged[20] ^= 1;
+  for (const uint8_t type : {1, 2, 3, 4, 5, 6}) {
+    const std::string intact = physical_record(type, "an intact write");
+    std::vector<size_t> offsets;
+    for (size_t at = 7; at < 900; at += 1 + at / 40) offsets.push_back(at);
+    offsets.push_back(kBlock - intact.size());  // ends at the block's end
+    for (const size_t at : offsets) {
+      std::string log = damaged;
+      while (log.size() < at) log += static_cast<char>(random());
+      log.resize(at);
+      log += intact;
+      while (log.size() < std::min(at + intact.size() + 300, kBlock)) {
+        log += static_cast<char>(random());
+      }
+      const WalDamage damage = find_wal_damage(log);
+      EXPECT_TRUE(damage.found);
+      EXPECT_EQ(damage.offset, 0u);
+      EXPECT_EQ(damage.intact_after, type == 1 || type == 2 || type == 5 || type == 6)
+          << "type " << int{type} << " at " << at;
+    }
+  }
 }
 
 TEST(WalScan, DamageWithIntactRecordsOnlyInLaterBlocks) {
