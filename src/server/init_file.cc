@@ -58,8 +58,9 @@ class Reader {
     static const model::Pattern number(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?)");
     if (integer.matches(text)) return aws::Value(static_cast<int64_t>(std::stoll(text)));
     if (number.matches(text)) {
-      // Out of a double's range (1e400): kept as the text, which the member's check then refuses
-      // by name, as std::stod's exception once ended the process.
+      // Out of a double's range (1e400, or 1e-400, which underflows to zero): kept as the text,
+      // which the member's check then refuses by name, where std::stod's exception ended the
+      // process (a subnormal such as 1e-320, which std::stod refused too, now reads as itself).
       double value = 0;
       const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
       if (error == std::errc() && end == text.data() + text.size()) return aws::Value(value);

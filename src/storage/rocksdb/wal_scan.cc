@@ -34,17 +34,37 @@ bool begins_a_write(std::string_view log, size_t at) {
   return std::ranges::find(kWriteTypes, static_cast<uint8_t>(log[at + 6])) != std::end(kWriteTypes);
 }
 
-// The first offset in [from, end) holding a type that begins a write (1, 2, 5 or 6), or `end`:
-// the C library's memchr, which is vectorised, per type, instead of a test per byte.
-size_t next_write_type(std::string_view log, size_t from, size_t end) {
-  size_t first = end;
-  for (const uint8_t type : kWriteTypes) {
-    if (from >= first) break;
-    const void* found = std::memchr(log.data() + from, type, first - from);
-    if (found != nullptr) first = static_cast<size_t>(static_cast<const char*>(found) - log.data());
+// The offsets in [start, end), in order, holding a type that begins a write (1, 2, 5 or 6):
+// the C library's memchr (vectorised) per type, each type's next offset kept until passed, so
+// each byte is read at most once per type.
+class WriteTypeFinder {
+ public:
+  WriteTypeFinder(std::string_view log, size_t start, size_t end) : log_(log), end_(end) {
+    for (size_t i = 0; i < std::size(kWriteTypes); ++i) seek(i, start);
   }
-  return first;
-}
+
+  // The first such offset at or after `from`, or `end`.
+  size_t next(size_t from) {
+    size_t first = end_;
+    for (size_t i = 0; i < std::size(kWriteTypes); ++i) {
+      if (found_[i] < from) seek(i, from);
+      first = std::min(first, found_[i]);
+    }
+    return first;
+  }
+
+ private:
+  void seek(size_t i, size_t from) {
+    const void* hit =
+        from < end_ ? std::memchr(log_.data() + from, kWriteTypes[i], end_ - from) : nullptr;
+    found_[i] =
+        hit != nullptr ? static_cast<size_t>(static_cast<const char*>(hit) - log_.data()) : end_;
+  }
+
+  std::string_view log_;
+  size_t end_;
+  size_t found_[std::size(kWriteTypes)] = {};
+};
 
 // The record at `at`, in the block that ends at `block_end`; for an intact record or padding,
 // `*next` is where the next record starts.
@@ -102,8 +122,9 @@ WalDamage find_wal_damage(std::string_view log) {
     // offsets, not at each one. An offset with less than a header before the block's or the
     // file's end holds no intact record, so type bytes are sought up to that end.
     const size_t probe_end = std::min(block_end, log.size());
-    for (size_t type_at = next_write_type(log, at + kHeaderBytes, probe_end); type_at < probe_end;
-         type_at = next_write_type(log, type_at + 1, probe_end)) {
+    WriteTypeFinder write_types(log, at + kHeaderBytes, probe_end);
+    for (size_t type_at = write_types.next(at + kHeaderBytes); type_at < probe_end;
+         type_at = write_types.next(type_at + 1)) {
       if (check_record(log, type_at - 6, block_end, &next) == Record::kIntact) {
         damage.intact_after = true;
         return damage;
